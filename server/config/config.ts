@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one reader of process.env. Every variable is documented in .env.example; a bad value stops
+ * start-up with a message naming the variable.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const envSchema = z.object({
+  NOCTURN_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  NOCTURN_DATA_DIR: z.string().min(1).default('.data'),
+  NOCTURN_STAFF_PORT: port.default(4310),
+  NOCTURN_PUBLIC_PORT: port.default(4311),
+  NOCTURN_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
+  NOCTURN_MASTER_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  NOCTURN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NOCTURN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
+  NOCTURN_WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(3 * 1024 * 1024),
+  NOCTURN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
+  NOCTURN_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  NOCTURN_DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  NOCTURN_PAGE_LIMIT_MAX: z.coerce.number().int().min(10).max(1000).default(200),
+  NOCTURN_PUBLIC_URL: z.url().optional(),
+  NOCTURN_SERVE_UI: bool.default(true),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'production' | 'development' | 'test';
+  dataDir: string;
+  staff: { host: string; port: number };
+  public: { host: string; port: number; url: string | undefined };
+  masterKey: string | undefined;
+  masterPassphrase: string | undefined;
+  logLevel: string;
+  bodyLimitBytes: number;
+  webhookBodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+  db: { busyTimeoutMs: number; synchronous: 'FULL' | 'NORMAL' };
+  pageLimitMax: number;
+  serveUi: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function readConfigFile(file: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`NOCTURN_CONFIG_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError([`NOCTURN_CONFIG_FILE: ${file} must hold a JSON object of NOCTURN_* keys`]);
+  }
+  return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+}
+
+/** Parses configuration from an environment (and the optional JSON file it names). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const fromFile = env.NOCTURN_CONFIG_FILE ? readConfigFile(env.NOCTURN_CONFIG_FILE) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') merged[key] = v;
+  }
+  const result = envSchema.safeParse(merged);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = result.data;
+  if (e.NOCTURN_ENV === 'production' && !e.NOCTURN_MASTER_KEY && !e.NOCTURN_MASTER_PASSPHRASE) {
+    throw new ConfigError([
+      'NOCTURN_MASTER_KEY: production mode needs a master key (or NOCTURN_MASTER_PASSPHRASE); refusing to start with a generated key file',
+    ]);
+  }
+  return {
+    env: e.NOCTURN_ENV,
+    dataDir: path.resolve(e.NOCTURN_DATA_DIR),
+    staff: { host: '127.0.0.1', port: e.NOCTURN_STAFF_PORT },
+    public: { host: '127.0.0.1', port: e.NOCTURN_PUBLIC_PORT, url: e.NOCTURN_PUBLIC_URL },
+    masterKey: e.NOCTURN_MASTER_KEY,
+    masterPassphrase: e.NOCTURN_MASTER_PASSPHRASE,
+    logLevel: e.NOCTURN_LOG_LEVEL,
+    bodyLimitBytes: e.NOCTURN_BODY_LIMIT_BYTES,
+    webhookBodyLimitBytes: e.NOCTURN_WEBHOOK_BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: e.NOCTURN_SHUTDOWN_TIMEOUT_MS,
+    db: { busyTimeoutMs: e.NOCTURN_DB_BUSY_TIMEOUT_MS, synchronous: e.NOCTURN_DB_SYNCHRONOUS },
+    pageLimitMax: e.NOCTURN_PAGE_LIMIT_MAX,
+    serveUi: e.NOCTURN_SERVE_UI,
+  };
+}

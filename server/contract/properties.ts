@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** The shared API contract for properties: used by the server and the renderer alike. */
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour');
+
+/** One staffed range; `close` earlier than `open` means the range runs past midnight. */
+export const DeskRange = z
+  .object({ open: hhmm, close: hhmm })
+  .refine((r) => r.open !== r.close, { message: 'open and close must differ' });
+
+export const DeskHours = z.object(
+  Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(DeskRange).max(6).default([])])) as Record<
+    Weekday,
+    z.ZodDefault<z.ZodArray<typeof DeskRange>>
+  >,
+);
+export type DeskHours = z.infer<typeof DeskHours>;
+
+export const Closure = z.object({
+  date: z.iso.date(),
+  note: z.string().max(120).optional(),
+});
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz.includes('/') || tz === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z.string().min(1).max(64).refine(isValidTimeZone, { message: 'not an IANA time zone (for example Asia/Kuala_Lumpur)' });
+export const Slug = z
+  .string()
+  .min(2)
+  .max(48)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes');
+export const Plan = z.enum(['trial', 'standard', 'premium']);
+export const Currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as MYR or USD');
+
+export const DEFAULT_DESK_HOURS: DeskHours = Object.fromEntries(
+  WEEKDAYS.map((d) => [d, [{ open: '08:00', close: '22:00' }]]),
+) as DeskHours;
+
+export const Property = z.object({
+  id: z.string(),
+  slug: Slug,
+  name: z.string(),
+  timezone: TimeZone,
+  currency: Currency,
+  plan: Plan,
+  active: z.boolean(),
+  retentionDays: z.number().int(),
+  deskHours: DeskHours,
+  closures: z.array(Closure),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Property = z.infer<typeof Property>;
+
+export const CreateProperty = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    slug: Slug,
+    timezone: TimeZone,
+    currency: Currency.default('USD'),
+    plan: Plan.default('standard'),
+    active: z.boolean().default(true),
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+    deskHours: DeskHours.default(DEFAULT_DESK_HOURS),
+    closures: z.array(Closure).max(366).default([]),
+  })
+  .strict();
+export type CreateProperty = z.input<typeof CreateProperty>;
+
+export const UpdateProperty = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    timezone: TimeZone,
+    currency: Currency,
+    plan: Plan,
+    active: z.boolean(),
+    retentionDays: z.number().int().min(1).max(3650),
+    deskHours: DeskHours,
+    closures: z.array(Closure).max(366),
+  })
+  .partial()
+  .strict();
+export type UpdateProperty = z.input<typeof UpdateProperty>;
+
+export const PropertyList = z.object({ items: z.array(Property) });
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  requestId: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;

@@ -1,0 +1,107 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from './config/config.js';
+import { Databases } from './db/databases.js';
+import { vecVersion } from './db/sqlite.js';
+import { PropertyRepository } from './features/properties/property.repository.js';
+import { PropertyService } from './features/properties/property.service.js';
+import { ErrorGroupRepository } from './features/system/error-group.repository.js';
+import { HttpMetrics } from './features/system/metrics.js';
+import { ErrorRecorder, Readiness } from './features/system/system.service.js';
+import { KeyRepository } from './features/vault/key.repository.js';
+import { KeyVault, resolveMasterKey, type MasterKeySource } from './features/vault/key-vault.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { DisposableStack } from './shared/disposables.js';
+import type { Logger } from './shared/logger.js';
+import { projectRoot } from './shared/paths.js';
+
+export interface CoreOptions {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** Master key bytes handed over by the desktop shell. */
+  providedKey?: Buffer;
+}
+
+/**
+ * Everything but the HTTP listeners: databases, keys and services, wired once. The CLI uses it
+ * directly; the server puts listeners on top.
+ */
+export interface Core {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  version: string;
+  databases: Databases;
+  vault: KeyVault;
+  keySource: MasterKeySource;
+  metrics: HttpMetrics;
+  readiness: Readiness;
+  errors: ErrorRecorder;
+  properties: PropertyService;
+  disposables: DisposableStack;
+  close(): Promise<void>;
+}
+
+export function appVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function openCore(opts: CoreOptions): Core {
+  const { config, log } = opts;
+  const clock = opts.clock ?? systemClock;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const disposables = new DisposableStack();
+  const databases = new Databases({ dataDir: config.dataDir, ...config.db });
+  disposables.add('databases', () => databases.close());
+  try {
+    const keyRepo = new KeyRepository(databases.group);
+    const { kek, source } = resolveMasterKey(
+      { env: config.env, dataDir: config.dataDir, masterKey: config.masterKey, masterPassphrase: config.masterPassphrase, providedKey: opts.providedKey },
+      keyRepo,
+      log,
+      clock,
+    );
+    const vault = new KeyVault(kek, keyRepo, clock);
+    const metrics = new HttpMetrics();
+    const readiness = new Readiness();
+    const errors = new ErrorRecorder(new ErrorGroupRepository(databases.group), metrics, clock, log);
+    const properties = new PropertyService(new PropertyRepository(databases.group), databases, vault, clock);
+
+    readiness.register({
+      name: 'database',
+      critical: true,
+      check: async () => {
+        databases.group.prepare('select 1').get();
+        const open = databases.openPropertyIds();
+        const vec = open[0] ? vecVersion(databases.property(open[0])) : undefined;
+        return { ok: true, detail: { properties: properties.list().length, openPropertyDatabases: open.length, sqliteVec: vec ?? 'not loaded yet' } };
+      },
+    });
+    readiness.register({
+      name: 'keys',
+      critical: true,
+      check: async () => ({ ok: true, detail: { masterKey: source } }),
+    });
+
+    return {
+      config,
+      log,
+      clock,
+      version: appVersion(),
+      databases,
+      vault,
+      keySource: source,
+      metrics,
+      readiness,
+      errors,
+      properties,
+      disposables,
+      close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
+    };
+  } catch (err) {
+    databases.close();
+    throw err;
+  }
+}

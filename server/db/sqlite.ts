@@ -1,0 +1,45 @@
+import Database from 'better-sqlite3';
+import * as sqliteVec from 'sqlite-vec';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  busyTimeoutMs: number;
+  synchronous: 'FULL' | 'NORMAL';
+  /** Load sqlite-vec and check it answers (property databases). */
+  vector?: boolean;
+  readonly?: boolean;
+}
+
+/** Opens a SQLite file with the pragmas every Nocturn database uses. */
+export function openDatabase(file: string, opts: OpenOptions): Db {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  try {
+    db.pragma(`busy_timeout = ${Math.trunc(opts.busyTimeoutMs)}`);
+    if (!opts.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${opts.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('trusted_schema = OFF');
+    if (opts.vector) {
+      sqliteVec.load(db);
+      vecVersion(db);
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** The loaded sqlite-vec version; throws when the extension is not there. */
+export function vecVersion(db: Db): string {
+  const row = db.prepare('select vec_version() as v').get() as { v: string } | undefined;
+  if (!row?.v) throw new Error('sqlite-vec did not load');
+  return row.v;
+}
+
+export function nowIso(d: Date = new Date()): string {
+  return d.toISOString();
+}

@@ -1,0 +1,103 @@
+import type { Db } from '../../db/sqlite.js';
+import type { DeskHours, Property } from '../../contract/properties.js';
+
+interface PropertyRow {
+  id: string;
+  slug: string;
+  name: string;
+  timezone: string;
+  currency: string;
+  plan: Property['plan'];
+  active: number;
+  retention_days: number;
+  desk_hours: string;
+  closures: string;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = 'id, slug, name, timezone, currency, plan, active, retention_days, desk_hours, closures, created_at, updated_at';
+
+function toProperty(r: PropertyRow): Property {
+  return {
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    timezone: r.timezone,
+    currency: r.currency,
+    plan: r.plan,
+    active: r.active === 1,
+    retentionDays: r.retention_days,
+    deskHours: JSON.parse(r.desk_hours) as DeskHours,
+    closures: JSON.parse(r.closures) as Property['closures'],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export class PropertyRepository {
+  constructor(private readonly db: Db) {}
+
+  insert(p: Property): void {
+    this.db
+      .prepare(
+        `insert into properties (${COLUMNS}) values
+         (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures, @created_at, @updated_at)`,
+      )
+      .run({
+        id: p.id,
+        slug: p.slug,
+        name: p.name,
+        timezone: p.timezone,
+        currency: p.currency,
+        plan: p.plan,
+        active: p.active ? 1 : 0,
+        retention_days: p.retentionDays,
+        desk_hours: JSON.stringify(p.deskHours),
+        closures: JSON.stringify(p.closures),
+        created_at: p.createdAt,
+        updated_at: p.updatedAt,
+      });
+  }
+
+  update(p: Property): void {
+    this.db
+      .prepare(
+        `update properties set name = @name, timezone = @timezone, currency = @currency, plan = @plan, active = @active,
+         retention_days = @retention_days, desk_hours = @desk_hours, closures = @closures, updated_at = @updated_at
+         where id = @id`,
+      )
+      .run({
+        id: p.id,
+        name: p.name,
+        timezone: p.timezone,
+        currency: p.currency,
+        plan: p.plan,
+        active: p.active ? 1 : 0,
+        retention_days: p.retentionDays,
+        desk_hours: JSON.stringify(p.deskHours),
+        closures: JSON.stringify(p.closures),
+        updated_at: p.updatedAt,
+      });
+  }
+
+  /** By id or slug. */
+  find(idOrSlug: string): Property | undefined {
+    const row = this.db.prepare(`select ${COLUMNS} from properties where id = ? or slug = ?`).get(idOrSlug, idOrSlug) as
+      | PropertyRow
+      | undefined;
+    return row && toProperty(row);
+  }
+
+  list(): Property[] {
+    return (this.db.prepare(`select ${COLUMNS} from properties order by name collate nocase, id`).all() as PropertyRow[]).map(toProperty);
+  }
+
+  slugTaken(slug: string): boolean {
+    return this.db.prepare('select 1 from properties where slug = ?').get(slug) !== undefined;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+}

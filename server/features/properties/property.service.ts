@@ -1,0 +1,76 @@
+import { rmSync } from 'node:fs';
+import { CreateProperty, UpdateProperty, type Property } from '../../contract/properties.js';
+import type { Databases } from '../../db/databases.js';
+import type { Db } from '../../db/sqlite.js';
+import type { Clock } from '../../shared/clock.js';
+import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import { parseInput } from '../../shared/validation.js';
+import { newId } from '../../shared/ids.js';
+import type { KeyVault, PropertyCrypto } from '../vault/key-vault.js';
+import type { PropertyRepository } from './property.repository.js';
+
+/**
+ * Everything service code may know about one hotel: its own database, its keys and its settings.
+ * No scope holds another hotel's connection, so no query can mix two hotels' rows (A3).
+ */
+export interface PropertyScope extends PropertyCrypto {
+  readonly property: Property;
+  readonly db: Db;
+}
+
+export class PropertyService {
+  constructor(
+    private readonly repo: PropertyRepository,
+    private readonly databases: Databases,
+    private readonly vault: KeyVault,
+    private readonly clock: Clock,
+  ) {}
+
+  list(): Property[] {
+    return this.repo.list();
+  }
+
+  get(idOrSlug: string): Property {
+    const p = this.repo.find(idOrSlug);
+    if (!p) throw new NotFoundError('No such property');
+    return p;
+  }
+
+  /** Creates the hotel's row, its keys and its database file. */
+  create(input: unknown): Property {
+    const data = parseInput(CreateProperty, input, 'The property');
+    if (this.repo.slugTaken(data.slug)) throw new ConflictError(`The slug "${data.slug}" is already used by another property`);
+    const now = this.clock.now().toISOString();
+    const property: Property = { id: newId('prop'), ...data, createdAt: now, updatedAt: now };
+    this.databases.property(property.id);
+    try {
+      this.repo.transaction(() => {
+        this.repo.insert(property);
+        this.vault.createPropertyKeys(property.id);
+      });
+    } catch (err) {
+      this.databases.closeProperty(property.id);
+      const file = this.databases.propertyFile(property.id);
+      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      if (err instanceof Error && /UNIQUE constraint failed: properties.slug/.test(err.message)) {
+        throw new ConflictError(`The slug "${data.slug}" is already used by another property`);
+      }
+      throw err;
+    }
+    return property;
+  }
+
+  update(idOrSlug: string, input: unknown): Property {
+    const patch = parseInput(UpdateProperty, input, 'The property update');
+    const current = this.get(idOrSlug);
+    const next: Property = { ...current, ...patch, updatedAt: this.clock.now().toISOString() };
+    this.repo.update(next);
+    return next;
+  }
+
+  /** The scope service code receives for one hotel. */
+  scope(idOrSlug: string): PropertyScope {
+    const property = this.get(idOrSlug);
+    return { property, db: this.databases.property(property.id), ...this.vault.forProperty(property.id) };
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { route, type RouteDef } from '../../http/route.js';
+import type { ErrorRecorder } from './system.service.js';
+
+export const ErrorGroupList = z.object({
+  items: z.array(
+    z.object({
+      fingerprint: z.string(),
+      name: z.string(),
+      message: z.string(),
+      route: z.string().nullable(),
+      count: z.number().int(),
+      firstSeen: z.string(),
+      lastSeen: z.string(),
+    }),
+  ),
+});
+
+export function systemRoutes(errors: ErrorRecorder, pageLimitMax: number): RouteDef[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/system/errors',
+      summary: 'Unexpected errors grouped by fingerprint, newest first',
+      tag: 'system',
+      permission: 'system.read',
+      query: z.object({ limit: z.coerce.number().int().min(1).max(pageLimitMax).default(50) }),
+      response: ErrorGroupList,
+      handler: ({ query }) => ({ items: errors.list((query as { limit: number }).limit) }),
+    }),
+  ];
+}

@@ -1,0 +1,93 @@
+import express, { type Express, type RequestHandler } from 'express';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../shared/logger.js';
+import type { HttpMetrics } from '../features/system/metrics.js';
+import type { Readiness } from '../features/system/system.service.js';
+import { hostGuard, requestContext, securityHeaders } from './middleware.js';
+import { notFoundHandler, problemHandler, type UnexpectedErrorSink } from './problem.js';
+import { mountRoutes, openApiDocument, type RouteGuard } from './router.js';
+import type { RouteDef } from './route.js';
+
+export interface HttpDeps {
+  log: Logger;
+  metrics: HttpMetrics;
+  readiness: Readiness;
+  errors: UnexpectedErrorSink;
+  bodyLimitBytes: number;
+  version: string;
+}
+
+function healthRoutes(app: Express, deps: HttpDeps, withReady: boolean): void {
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', version: deps.version, uptimeSeconds: Math.round(process.uptime()) });
+  });
+  if (!withReady) return;
+  app.get('/ready', async (_req, res) => {
+    const report = await deps.readiness.report();
+    res.status(report.ready ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.contentType).send(await deps.metrics.text());
+  });
+}
+
+function baseApp(deps: HttpDeps, listener: 'staff' | 'public', opts: { allowFraming?: boolean } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(requestContext(deps.log, deps.metrics, listener));
+  app.use(securityHeaders(opts));
+  return app;
+}
+
+export interface StaffAppOptions {
+  routes: readonly RouteDef[];
+  guard?: RouteGuard;
+  /** Extra middleware before the API routes (sessions, ...). */
+  before?: RequestHandler[];
+  allowedHosts: () => ReadonlySet<string>;
+  staticDir?: string | undefined;
+}
+
+/** The staff listener: UI, /api/v1, health, readiness and metrics. Never reachable through the tunnel. */
+export function createStaffApp(deps: HttpDeps, opts: StaffAppOptions): Express {
+  const app = baseApp(deps, 'staff');
+  app.use(hostGuard(opts.allowedHosts));
+  healthRoutes(app, deps, true);
+  app.use('/api', express.json({ limit: deps.bodyLimitBytes, strict: true }));
+  for (const mw of opts.before ?? []) app.use(mw);
+  const openapi = openApiDocument(opts.routes, { title: 'Nocturn staff API', version: deps.version });
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+  app.use(mountRoutes(opts.routes, opts.guard));
+  app.use('/api', notFoundHandler);
+  if (opts.staticDir && existsSync(path.join(opts.staticDir, 'index.html'))) {
+    const index = path.join(opts.staticDir, 'index.html');
+    app.use(express.static(opts.staticDir, { index: false, maxAge: '1h', fallthrough: true }));
+    app.get(/^\/(?!api\/|widget\/|webhooks\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+    });
+  }
+  app.use(notFoundHandler);
+  app.use(problemHandler(deps.log, deps.errors));
+  return app;
+}
+
+export interface PublicAppOptions {
+  /** Guest-facing routers mounted under /webhooks and /widget by later features. */
+  mount?: (app: Express) => void;
+}
+
+/** The public listener: only /webhooks/*, /widget/* and /health. Exposing it exposes nothing else. */
+export function createPublicApp(deps: HttpDeps, opts: PublicAppOptions = {}): Express {
+  const app = baseApp(deps, 'public');
+  healthRoutes(app, deps, false);
+  opts.mount?.(app);
+  app.use(notFoundHandler);
+  app.use(problemHandler(deps.log, deps.errors));
+  return app;
+}

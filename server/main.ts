@@ -1,0 +1,118 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import path from 'node:path';
+import type { Config } from './config/config.js';
+import { openCore, type Core, type CoreOptions } from './core.js';
+import { propertyRoutes } from './features/properties/property.routes.js';
+import { systemRoutes } from './features/system/system.routes.js';
+import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
+import { loopbackHosts } from './http/middleware.js';
+import type { RouteDef } from './http/route.js';
+import { projectRoot } from './shared/paths.js';
+
+/** Composition root: config -> keys -> databases -> services -> HTTP listeners. */
+export interface RunningServer {
+  core: Core;
+  staffUrl: string;
+  publicUrl: string;
+  routes: readonly RouteDef[];
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes databases. */
+  close(): Promise<void>;
+}
+
+interface TrackedServer {
+  server: http.Server;
+  sockets: Set<Socket>;
+}
+
+function listen(app: http.RequestListener, host: string, port: number): Promise<TrackedServer> {
+  const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, keepAliveTimeout: 5_000 }, app);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({ server, sockets });
+    });
+  });
+}
+
+async function stopListening(t: TrackedServer, timeoutMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => t.server.close(() => resolve()));
+  t.server.closeIdleConnections();
+  const timer = setTimeout(() => t.server.closeAllConnections(), timeoutMs);
+  await closed;
+  clearTimeout(timer);
+}
+
+export function buildRoutes(core: Core): RouteDef[] {
+  return [...propertyRoutes(core.properties), ...systemRoutes(core.errors, core.config.pageLimitMax)];
+}
+
+export async function startServer(opts: CoreOptions & { staticDir?: string }): Promise<RunningServer> {
+  const core = openCore(opts);
+  const { config, log } = core;
+  try {
+    const routes = buildRoutes(core);
+    const deps: HttpDeps = { log, metrics: core.metrics, readiness: core.readiness, errors: core.errors, bodyLimitBytes: config.bodyLimitBytes, version: core.version };
+    let staffHosts: ReadonlySet<string> = new Set();
+    const staffApp = createStaffApp(deps, {
+      routes,
+      allowedHosts: () => staffHosts,
+      staticDir: config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined,
+    });
+    const publicApp = createPublicApp(deps);
+    const staff = await listen(staffApp, config.staff.host, config.staff.port);
+    const staffPort = (staff.server.address() as AddressInfo).port;
+    staffHosts = loopbackHosts(staffPort);
+    const pub = await listen(publicApp, config.public.host, config.public.port).catch(async (err: unknown) => {
+      await stopListening(staff, 0);
+      throw err;
+    });
+    const publicPort = (pub.server.address() as AddressInfo).port;
+    const staffUrl = `http://127.0.0.1:${staffPort}`;
+    const publicUrl = `http://127.0.0.1:${publicPort}`;
+    log.info({ staffUrl, publicUrl, staffPort, publicPort, dataDir: config.dataDir, env: config.env }, 'nocturn listening');
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        log.info('shutting down: no new connections, finishing in-flight requests');
+        await Promise.all([stopListening(staff, config.shutdownTimeoutMs), stopListening(pub, config.shutdownTimeoutMs)]);
+        await core.close();
+        log.info('shutdown complete');
+      })());
+    return { core, staffUrl, publicUrl, routes, close };
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down gracefully and exits (0 on a clean stop). */
+export async function runUntilSignal(server: RunningServer, config: Config): Promise<void> {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.core.log.info({ signal }, 'signal received');
+    const hardStop = setTimeout(() => {
+      server.core.log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 2_000);
+    hardStop.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.core.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}

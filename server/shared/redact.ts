@@ -1,0 +1,47 @@
+/**
+ * Masks guest PII inside free text before it reaches a log line or an export:
+ * email addresses, card numbers (Luhn-checked) and phone numbers.
+ */
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+// 13-19 digits, optionally grouped by spaces or dashes.
+const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
+// An optional +, then 7-15 digits with common separators; at least 7 digits overall.
+const PHONE = /(?<![\w])\+?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+export function maskPii(text: string): string {
+  return text
+    .replace(EMAIL, '[email]')
+    .replace(CARD, (m) => {
+      const digits = m.replace(/\D/g, '');
+      return digits.length >= 13 && luhn(digits) ? '[card]' : m;
+    })
+    .replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 7 ? '[phone]' : m));
+}
+
+/** Deep copy of a log object with every string masked. Cycles and depth are bounded. */
+export function maskDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return maskPii(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { type: value.name, message: maskPii(value.message) };
+  }
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  return out;
+}
