@@ -8,6 +8,7 @@ import { systemRoutes } from './features/system/system.routes.js';
 import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
+import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
 
 /** Composition root: config -> keys -> databases -> services -> HTTP listeners. */
@@ -93,25 +94,30 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
   }
 }
 
-/** Runs until SIGINT/SIGTERM, then shuts down gracefully and exits (0 on a clean stop). */
-export async function runUntilSignal(server: RunningServer, config: Config): Promise<void> {
+/**
+ * Installs SIGINT/SIGTERM handlers before the server has even started (a signal during start-up
+ * waits for it), then shuts down gracefully and exits: 0 on a clean stop, 1 otherwise.
+ */
+export function exitOnSignal(starting: Promise<RunningServer>, config: Config, log: Logger): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    server.core.log.info({ signal }, 'signal received');
+    log.info({ signal }, 'signal received');
     const hardStop = setTimeout(() => {
-      server.core.log.error('shutdown took too long; exiting');
+      log.error('shutdown took too long; exiting');
       process.exit(1);
     }, config.shutdownTimeoutMs + 2_000);
     hardStop.unref();
-    server.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        server.core.log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    starting
+      .then((server) => server.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          log.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

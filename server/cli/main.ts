@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openCore, type Core } from '../core.js';
-import { runUntilSignal, startServer } from '../main.js';
+import { exitOnSignal, startServer } from '../main.js';
 import { AppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { pino } from 'pino';
@@ -43,10 +43,11 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
       case 'serve': {
         const config = loadConfig();
         const log = createLogger({ level: config.logLevel });
-        const server = await startServer({ config, log });
+        const starting = startServer({ config, log });
+        exitOnSignal(starting, config, log);
+        const server = await starting;
         io.err(`Nocturn is running. Staff app: ${server.staffUrl}  (public listener for the tunnel: ${server.publicUrl})`);
-        await runUntilSignal(server, config);
-        return -1; // keep running
+        return -1; // keeps running until a signal
       }
       case 'property': {
         if (sub === 'create') {

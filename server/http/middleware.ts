@@ -4,6 +4,14 @@ import type { Logger } from '../shared/logger.js';
 import type { HttpMetrics } from '../features/system/metrics.js';
 import { sendProblem, PROBLEM_TYPE_BASE } from './problem.js';
 
+function decodedPath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return p;
+  }
+}
+
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /** Gives every request an id (the caller's, when well-formed), a child logger, and a log line when done. */
@@ -21,7 +29,7 @@ export function requestContext(log: Logger, metrics: HttpMetrics, listener: 'sta
       const routeTemplate = req.route ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static';
       metrics.observe(listener, req.method, routeTemplate, res.statusCode, seconds);
       child.info(
-        { method: req.method, route: routeTemplate, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000 * 10) / 10, propertyId: res.locals.propertyId },
+        { method: req.method, route: routeTemplate, path: decodedPath(req.path), status: res.statusCode, ms: Math.round(seconds * 1000 * 10) / 10, propertyId: res.locals.propertyId },
         'request',
       );
     });

@@ -5,8 +5,10 @@
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // 13-19 digits, optionally grouped by spaces or dashes.
 const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
-// An optional +, then 7-15 digits with common separators; at least 7 digits overall.
-const PHONE = /(?<![\w])\+?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
+// An optional +, then digits with common separators: with a + at least 7 digits, without one at
+// least 9 (so dates such as 2026-12-24, prices and room numbers stay readable).
+const PHONE = /(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function luhn(digits: string): boolean {
   let sum = 0;
@@ -30,7 +32,11 @@ export function maskPii(text: string): string {
       const digits = m.replace(/\D/g, '');
       return digits.length >= 13 && luhn(digits) ? '[card]' : m;
     })
-    .replace(PHONE, (m) => (m.replace(/\D/g, '').length >= 7 ? '[phone]' : m));
+    .replace(PHONE, (m) => {
+      const digits = m.replace(/\D/g, '').length;
+      if (ISO_DATE.test(m)) return m;
+      return digits >= 9 || (m.startsWith('+') && digits >= 7) ? '[phone]' : m;
+    });
 }
 
 /** Deep copy of a log object with every string masked. Cycles and depth are bounded. */

@@ -1,0 +1,13 @@
+// `npm run bench -- <name>`: runs one benchmark and prints its figures as JSON on stdout.
+const benches: Record<string, () => Promise<unknown>> = {
+  storage: async () => (await import('./storage.bench.js')).run(),
+};
+
+const name = process.argv[2];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}>`);
+  process.exit(2);
+}
+const result = await bench();
+console.log(JSON.stringify(result, null, 2));

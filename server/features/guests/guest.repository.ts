@@ -1,0 +1,91 @@
+import type { PropertyScope } from '../properties/property.service.js';
+import { newId } from '../../shared/ids.js';
+
+export interface Guest {
+  id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface GuestRow {
+  id: string;
+  name_enc: Buffer | null;
+  phone_enc: Buffer | null;
+  email_enc: Buffer | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = 'id, name_enc, phone_enc, email_enc, created_at, updated_at';
+
+/**
+ * Guests of one hotel. Name, phone and email are stored only encrypted with the hotel's data key
+ * (AAD = guests/<column>/<id>); phone and email are found through blind indexes.
+ */
+export class GuestRepository {
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
+
+  private decode(r: GuestRow): Guest {
+    const { cipher } = this.scope;
+    return {
+      id: r.id,
+      name: cipher.decryptNullable(r.name_enc, { table: 'guests', column: 'name', rowId: r.id }),
+      phone: cipher.decryptNullable(r.phone_enc, { table: 'guests', column: 'phone', rowId: r.id }),
+      email: cipher.decryptNullable(r.email_enc, { table: 'guests', column: 'email', rowId: r.id }),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  insert(g: { name?: string | null; phone?: string | null; email?: string | null }, now: string): Guest {
+    const id = newId('gst');
+    const { cipher, blindIndex } = this.scope;
+    this.scope.db
+      .prepare(
+        `insert into guests (id, name_enc, phone_enc, email_enc, phone_bidx, email_bidx, key_version, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        cipher.encryptNullable(g.name, { table: 'guests', column: 'name', rowId: id }),
+        cipher.encryptNullable(g.phone, { table: 'guests', column: 'phone', rowId: id }),
+        cipher.encryptNullable(g.email, { table: 'guests', column: 'email', rowId: id }),
+        g.phone ? blindIndex.phone(g.phone) : null,
+        g.email ? blindIndex.email(g.email) : null,
+        cipher.currentVersion,
+        now,
+        now,
+      );
+    return { id, name: g.name ?? null, phone: g.phone ?? null, email: g.email ?? null, createdAt: now, updatedAt: now };
+  }
+
+  get(id: string): Guest | undefined {
+    const row = this.scope.db.prepare(`select ${COLUMNS} from guests where id = ?`).get(id) as GuestRow | undefined;
+    return row && this.decode(row);
+  }
+
+  findByPhone(phone: string): Guest | undefined {
+    const bidx = this.scope.blindIndex.phone(phone);
+    if (!bidx) return undefined;
+    const row = this.scope.db.prepare(`select ${COLUMNS} from guests where phone_bidx = ? order by created_at limit 1`).get(bidx) as
+      | GuestRow
+      | undefined;
+    return row && this.decode(row);
+  }
+
+  findByEmail(email: string): Guest | undefined {
+    const bidx = this.scope.blindIndex.email(email);
+    if (!bidx) return undefined;
+    const row = this.scope.db.prepare(`select ${COLUMNS} from guests where email_bidx = ? order by created_at limit 1`).get(bidx) as
+      | GuestRow
+      | undefined;
+    return row && this.decode(row);
+  }
+
+  count(): number {
+    return (this.scope.db.prepare('select count(*) as n from guests').get() as { n: number }).n;
+  }
+}

@@ -1,0 +1,54 @@
+import type { Db } from '../../db/sqlite.js';
+import type { FieldCipher } from '../vault/field-crypto.js';
+
+export type InboxProvider = 'whatsapp' | 'email' | 'widget' | 'test';
+
+export interface NewInboxEvent {
+  propertyId: string;
+  provider: InboxProvider;
+  externalId: string;
+  eventType: string;
+  payload: string;
+  receivedAt: string;
+}
+
+/**
+ * The durable webhook inbox in group.db. `insert` commits the encrypted raw event and its
+ * idempotency receipt (property, provider, external id, event type) in one statement; a repeat
+ * delivery is reported as a duplicate and stored nothing (D4, D5).
+ */
+export class InboxRepository {
+  private readonly findReceipt;
+  private readonly nextId;
+  private readonly insertEvent;
+
+  constructor(private readonly db: Db) {
+    this.findReceipt = db.prepare<[string, string, string, string], { id: number }>(
+      'select id from inbox_events where property_id = ? and provider = ? and external_id = ? and event_type = ?',
+    );
+    this.nextId = db.prepare<[], { id: number }>('select coalesce(max(id), 0) + 1 as id from inbox_events');
+    this.insertEvent = db.prepare(
+      `insert into inbox_events (id, property_id, provider, external_id, event_type, payload_enc, status, attempts, next_attempt_at, received_at)
+       values (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
+    );
+  }
+
+  insert(e: NewInboxEvent, cipher: FieldCipher): { id: number; duplicate: boolean } {
+    return this.db.transaction(() => {
+      const existing = this.findReceipt.get(e.propertyId, e.provider, e.externalId, e.eventType);
+      if (existing) return { id: existing.id, duplicate: true };
+      const next = this.nextId.get()!.id;
+      this.insertEvent.run(next, e.propertyId, e.provider, e.externalId, e.eventType, cipher.encrypt(e.payload, { table: 'inbox_events', column: 'payload', rowId: next }), e.receivedAt, e.receivedAt);
+      return { id: next, duplicate: false };
+    }).immediate();
+  }
+
+  payload(id: number, cipher: FieldCipher): string | undefined {
+    const row = this.db.prepare('select payload_enc from inbox_events where id = ?').get(id) as { payload_enc: Buffer } | undefined;
+    return row && cipher.decrypt(row.payload_enc, { table: 'inbox_events', column: 'payload', rowId: id });
+  }
+
+  count(): number {
+    return (this.db.prepare('select count(*) as n from inbox_events').get() as { n: number }).n;
+  }
+}

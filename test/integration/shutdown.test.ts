@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../support/server.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+/** Starts `nocturn serve` as a real child process and resolves with its staff URL. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; staffUrl: string; exit: Promise<number | null>; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/bin.ts'), 'serve'], {
+    cwd: root,
+    env: { ...process.env, NOCTURN_ENV: 'test', NOCTURN_DATA_DIR: dataDir, NOCTURN_STAFF_PORT: '0', NOCTURN_PUBLIC_PORT: '0', NOCTURN_SERVE_UI: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /"staffUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, staffUrl: m[1]!, exit, output: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', () => reject(new Error(`server exited early:\n${out}`)));
+  });
+}
+
+describe('graceful shutdown (E6)', () => {
+  it('finishes an in-flight request after SIGTERM, then exits 0', async () => {
+    const tmp = tempDir();
+    try {
+      const { child, staffUrl, exit, output } = await serve(tmp.dir);
+      const body = JSON.stringify({ name: 'Late Arrival Inn', slug: 'late-arrival', timezone: 'Europe/Lisbon' });
+      const half = Math.floor(body.length / 2);
+      // Send the headers and half the body, signal the server, then finish the body.
+      const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = http.request(`${staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        req.on('error', reject);
+        req.write(body.slice(0, half));
+        setTimeout(() => {
+          child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(half)), 300);
+        }, 200);
+      });
+      const res = await response;
+      expect(res.status).toBe(201);
+      expect(JSON.parse(res.text)).toMatchObject({ slug: 'late-arrival' });
+      expect(await exit).toBe(0);
+      expect(output()).toContain('shutdown complete');
+
+      // The hotel created by the in-flight request is there after a restart (a second start is a no-op migration).
+      const again = await serve(tmp.dir);
+      const list = (await (await fetch(`${again.staffUrl}/api/v1/properties`)).json()) as { items: { slug: string }[] };
+      expect(list.items.map((p) => p.slug)).toEqual(['late-arrival']);
+      again.child.kill('SIGINT');
+      expect(await again.exit).toBe(0);
+    } finally {
+      tmp.remove();
+    }
+  });
+
+  it('refuses new connections once shutdown has begun', async () => {
+    const tmp = tempDir();
+    try {
+      const { child, staffUrl, exit } = await serve(tmp.dir);
+      child.kill('SIGTERM');
+      expect(await exit).toBe(0);
+      await expect(fetch(`${staffUrl}/health`)).rejects.toThrow();
+    } finally {
+      tmp.remove();
+    }
+  });
+});
