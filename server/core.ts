@@ -3,11 +3,19 @@ import path from 'node:path';
 import type { Config } from './config/config.js';
 import { Databases } from './db/databases.js';
 import { vecVersion } from './db/sqlite.js';
+import { AiSwitchRepository } from './features/ai-switch/ai-switch.repository.js';
+import { AiSwitchService } from './features/ai-switch/ai-switch.service.js';
+import { AuditRepository } from './features/audit/audit.repository.js';
+import { AuditService } from './features/audit/audit.service.js';
+import { AuthService } from './features/auth/auth.service.js';
+import { SessionRepository } from './features/auth/session.repository.js';
 import { PropertyRepository } from './features/properties/property.repository.js';
 import { PropertyService } from './features/properties/property.service.js';
 import { ErrorGroupRepository } from './features/system/error-group.repository.js';
 import { HttpMetrics } from './features/system/metrics.js';
 import { ErrorRecorder, Readiness } from './features/system/system.service.js';
+import { UserRepository } from './features/users/user.repository.js';
+import { UserService } from './features/users/user.service.js';
 import { KeyRepository } from './features/vault/key.repository.js';
 import { KeyVault, resolveMasterKey, type MasterKeySource } from './features/vault/key-vault.js';
 import { systemClock, type Clock } from './shared/clock.js';
@@ -39,6 +47,10 @@ export interface Core {
   readiness: Readiness;
   errors: ErrorRecorder;
   properties: PropertyService;
+  audit: AuditService;
+  users: UserService;
+  auth: AuthService;
+  ai: AiSwitchService;
   disposables: DisposableStack;
   close(): Promise<void>;
 }
@@ -67,7 +79,11 @@ export function openCore(opts: CoreOptions): Core {
     const metrics = new HttpMetrics();
     const readiness = new Readiness();
     const errors = new ErrorRecorder(new ErrorGroupRepository(databases.group), metrics, clock, log);
-    const properties = new PropertyService(new PropertyRepository(databases.group), databases, vault, clock);
+    const audit = new AuditService(new AuditRepository(databases.group), clock);
+    const properties = new PropertyService(new PropertyRepository(databases.group), databases, vault, clock, audit);
+    const users = new UserService(new UserRepository(databases.group), audit, (id) => properties.find(id)?.id === id, vault.groupCipher(), clock);
+    const auth = new AuthService(new SessionRepository(databases.group), users, audit, config.auth, clock);
+    const ai = new AiSwitchService(new AiSwitchRepository(databases.group), audit, clock);
 
     readiness.register({
       name: 'database',
@@ -77,6 +93,14 @@ export function openCore(opts: CoreOptions): Core {
         const open = databases.openPropertyIds();
         const vec = open[0] ? vecVersion(databases.property(open[0])) : undefined;
         return { ok: true, detail: { properties: properties.list().length, openPropertyDatabases: open.length, sqliteVec: vec ?? 'not loaded yet' } };
+      },
+    });
+    readiness.register({
+      name: 'ai',
+      critical: false,
+      check: async () => {
+        const paused = ai.pausedScopes();
+        return { ok: paused.length === 0, detail: paused.length ? { paused } : 'answering' };
       },
     });
     readiness.register({
@@ -97,6 +121,10 @@ export function openCore(opts: CoreOptions): Core {
       readiness,
       errors,
       properties,
+      audit,
+      users,
+      auth,
+      ai,
       disposables,
       close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
     };

@@ -3,7 +3,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Config } from './config/config.js';
 import { openCore, type Core, type CoreOptions } from './core.js';
+import { accessGuard, loadSession } from './features/auth/access.middleware.js';
+import { aiSwitchRoutes } from './features/ai-switch/ai-switch.routes.js';
+import { auditRoutes } from './features/audit/audit.routes.js';
+import { authRoutes } from './features/auth/auth.routes.js';
 import { propertyRoutes } from './features/properties/property.routes.js';
+import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
 import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
@@ -17,6 +22,8 @@ export interface RunningServer {
   staffUrl: string;
   publicUrl: string;
   routes: readonly RouteDef[];
+  /** With no staff account yet: the one-time token for first-run setup (printed, never logged). */
+  setupToken: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes databases. */
   close(): Promise<void>;
 }
@@ -51,7 +58,14 @@ async function stopListening(t: TrackedServer, timeoutMs: number): Promise<void>
 }
 
 export function buildRoutes(core: Core): RouteDef[] {
-  return [...propertyRoutes(core.properties), ...systemRoutes(core.errors, core.config.pageLimitMax)];
+  return [
+    ...authRoutes(core.auth, core.users, core.config.auth.idleTimeoutMinutes),
+    ...userRoutes(core.users),
+    ...auditRoutes(core.audit, core.config.pageLimitMax),
+    ...propertyRoutes(core.properties),
+    ...aiSwitchRoutes(core.ai, core.properties),
+    ...systemRoutes(core.errors, core.config.pageLimitMax),
+  ];
 }
 
 export async function startServer(opts: CoreOptions & { staticDir?: string }): Promise<RunningServer> {
@@ -63,6 +77,8 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     let staffHosts: ReadonlySet<string> = new Set();
     const staffApp = createStaffApp(deps, {
       routes,
+      before: [loadSession(core.auth)],
+      guard: accessGuard(core.auth, (key) => core.properties.find(key)),
       allowedHosts: () => staffHosts,
       staticDir: config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined,
     });
@@ -87,7 +103,9 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
         await core.close();
         log.info('shutdown complete');
       })());
-    return { core, staffUrl, publicUrl, routes, close };
+    const setupToken = core.auth.firstRunToken();
+    if (setupToken) log.warn({ setupUrl: `${staffUrl}/setup` }, 'first run: no staff account yet; the one-time setup token is printed on the console');
+    return { core, staffUrl, publicUrl, routes, setupToken, close };
   } catch (err) {
     await core.close();
     throw err;

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openCore, type Core } from '../core.js';
 import { exitOnSignal, startServer } from '../main.js';
+import { cliActor } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { createLogger } from '../shared/logger.js';
 import { pino } from 'pino';
@@ -17,15 +18,26 @@ Commands:
   property create --name N --slug S --timezone TZ [--currency C] [--plan P] [--retention-days D]
   property list                           list the hotels
   property show <id-or-slug>              one hotel as JSON
+  admin create --email E [--name N] --password-stdin
+                                          create an admin account (reads the password from stdin)
+  audit verify                            check the audit log's hash chain; exit 1 at the first broken row
 
 Configuration comes from NOCTURN_* environment variables (see .env.example).`;
 
 export interface CliIo {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** The whole of standard input (for --password-stdin). */
+  stdin: () => Promise<string>;
 }
 
-const defaultIo: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n') };
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const defaultIo: CliIo = { out: (l) => process.stdout.write(l + '\n'), err: (l) => process.stderr.write(l + '\n'), stdin: readStdin };
 
 function withCore<T>(fn: (core: Core) => T): Promise<T> {
   const config = loadConfig();
@@ -47,6 +59,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         exitOnSignal(starting, config, log);
         const server = await starting;
         io.err(`Nocturn is running. Staff app: ${server.staffUrl}  (public listener for the tunnel: ${server.publicUrl})`);
+        if (server.setupToken) {
+          io.err(`First run: open ${server.staffUrl}/setup and enter the setup token ${server.setupToken} to create the first admin`);
+          io.err('(or run: nocturn admin create --email you@hotel.example --password-stdin)');
+        }
         return -1; // keeps running until a signal
       }
       case 'property': {
@@ -84,6 +100,34 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         }
         io.err(USAGE);
         return 2;
+      }
+      case 'admin': {
+        if (sub !== 'create') {
+          io.err(USAGE);
+          return 2;
+        }
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } }, strict: true });
+        if (!values['password-stdin']) {
+          io.err('Pass the password on standard input with --password-stdin (never as an argument).');
+          return 2;
+        }
+        const password = (await io.stdin()).replace(/\r?\n$/, '');
+        const email = values.email ?? '';
+        const user = await withCore((core) =>
+          core.users.create({ email, displayName: values.name ?? email.split('@')[0], password, role: 'admin', allProperties: true }, cliActor('nocturn admin create')),
+        );
+        io.out(JSON.stringify(user, null, 2));
+        return 0;
+      }
+      case 'audit': {
+        if (sub !== 'verify') {
+          io.err(USAGE);
+          return 2;
+        }
+        const result = await withCore((core) => core.audit.verify());
+        io.out(JSON.stringify(result));
+        if (!result.ok) io.err(`Audit log broken at row ${result.firstBrokenSeq}: ${result.reason}`);
+        return result.ok ? 0 : 1;
       }
       case undefined:
       case 'help':

@@ -28,6 +28,24 @@ export const envSchema = z.object({
   NOCTURN_PAGE_LIMIT_MAX: z.coerce.number().int().min(10).max(1000).default(200),
   NOCTURN_PUBLIC_URL: z.url().optional(),
   NOCTURN_SERVE_UI: bool.default(true),
+  NOCTURN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
+  NOCTURN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(14),
+  NOCTURN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(100).default(8),
+  NOCTURN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  NOCTURN_OLLAMA_HOST: z.url().default('http://127.0.0.1:11434'),
+  NOCTURN_OLLAMA_MODEL: z.string().min(1).default('qwen2.5:7b-instruct'),
+  NOCTURN_OLLAMA_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
+  NOCTURN_CLOUD_PROVIDER: z.enum(['none', 'openai', 'anthropic']).default('none'),
+  NOCTURN_CLOUD_BASE_URL: z.url().optional(),
+  NOCTURN_CLOUD_MODEL: z.string().min(1).optional(),
+  NOCTURN_CLOUD_API_KEY: z.string().min(1).optional(),
+  NOCTURN_CLOUD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  NOCTURN_CLOUD_DAILY_BUDGET_USD: z.coerce.number().min(0).max(10_000).default(2),
+  NOCTURN_CLOUD_PRICE_INPUT_PER_1K_USD: z.coerce.number().min(0).max(1).default(0.001),
+  NOCTURN_CLOUD_PRICE_OUTPUT_PER_1K_USD: z.coerce.number().min(0).max(1).default(0.005),
+  NOCTURN_LLM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  NOCTURN_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  NOCTURN_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -46,6 +64,24 @@ export interface Config {
   db: { busyTimeoutMs: number; synchronous: 'FULL' | 'NORMAL' };
   pageLimitMax: number;
   serveUi: boolean;
+  auth: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; maxFailures: number; lockMinutes: number };
+  llm: LlmConfig;
+}
+
+export interface LlmConfig {
+  ollama: { host: string; model: string; timeoutMs: number };
+  /** apiKey is a secret: hand it to a SecretSource, never to a log line. */
+  cloud: {
+    provider: 'none' | 'openai' | 'anthropic';
+    baseUrl: string | undefined;
+    model: string | undefined;
+    apiKey: string | undefined;
+    timeoutMs: number;
+    dailyBudgetUsd: number;
+    price: { inputPer1kUsd: number; outputPer1kUsd: number };
+  };
+  retries: number;
+  breaker: { failures: number; cooldownMs: number };
 }
 
 export class ConfigError extends Error {
@@ -86,6 +122,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'NOCTURN_MASTER_KEY: production mode needs a master key (or NOCTURN_MASTER_PASSPHRASE); refusing to start with a generated key file',
     ]);
   }
+  if (e.NOCTURN_CLOUD_PROVIDER !== 'none' && !e.NOCTURN_CLOUD_MODEL) {
+    throw new ConfigError([`NOCTURN_CLOUD_MODEL: required when NOCTURN_CLOUD_PROVIDER is ${e.NOCTURN_CLOUD_PROVIDER}`]);
+  }
   return {
     env: e.NOCTURN_ENV,
     dataDir: path.resolve(e.NOCTURN_DATA_DIR),
@@ -100,5 +139,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     db: { busyTimeoutMs: e.NOCTURN_DB_BUSY_TIMEOUT_MS, synchronous: e.NOCTURN_DB_SYNCHRONOUS },
     pageLimitMax: e.NOCTURN_PAGE_LIMIT_MAX,
     serveUi: e.NOCTURN_SERVE_UI,
+    auth: {
+      idleTimeoutMinutes: e.NOCTURN_SESSION_IDLE_MINUTES,
+      absoluteTimeoutHours: e.NOCTURN_SESSION_ABSOLUTE_HOURS,
+      maxFailures: e.NOCTURN_LOGIN_MAX_FAILURES,
+      lockMinutes: e.NOCTURN_LOGIN_LOCK_MINUTES,
+    },
+    llm: {
+      ollama: { host: e.NOCTURN_OLLAMA_HOST, model: e.NOCTURN_OLLAMA_MODEL, timeoutMs: e.NOCTURN_OLLAMA_TIMEOUT_MS },
+      cloud: {
+        provider: e.NOCTURN_CLOUD_PROVIDER,
+        baseUrl: e.NOCTURN_CLOUD_BASE_URL,
+        model: e.NOCTURN_CLOUD_MODEL,
+        apiKey: e.NOCTURN_CLOUD_API_KEY,
+        timeoutMs: e.NOCTURN_CLOUD_TIMEOUT_MS,
+        dailyBudgetUsd: e.NOCTURN_CLOUD_DAILY_BUDGET_USD,
+        price: { inputPer1kUsd: e.NOCTURN_CLOUD_PRICE_INPUT_PER_1K_USD, outputPer1kUsd: e.NOCTURN_CLOUD_PRICE_OUTPUT_PER_1K_USD },
+      },
+      retries: e.NOCTURN_LLM_RETRIES,
+      breaker: { failures: e.NOCTURN_BREAKER_FAILURES, cooldownMs: e.NOCTURN_BREAKER_COOLDOWN_MS },
+    },
   };
 }

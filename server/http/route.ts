@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
+import type { Actor } from '../shared/actor.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -25,6 +26,8 @@ export interface RouteDef {
 export interface RouteContext {
   req: Request;
   res: Response;
+  /** Who is calling (set by the access guard; anonymous on public routes). */
+  actor: Actor;
   params: Record<string, string>;
   body: unknown;
   query: unknown;

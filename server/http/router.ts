@@ -1,5 +1,6 @@
 import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
+import type { Actor } from '../shared/actor.js';
 import { parseInput } from '../shared/validation.js';
 import { isStateChanging, type RouteDef } from './route.js';
 import { UnsupportedMediaError } from '../shared/errors.js';
@@ -29,7 +30,8 @@ export function mountRoutes(routes: readonly RouteDef[], guard: RouteGuard = () 
       try {
         const body = def.body ? parseInput(def.body, req.body ?? undefined, 'The request body') : undefined;
         const query = def.query ? parseInput(def.query, req.query, 'The query string') : undefined;
-        const result = await def.handler({ req, res, params: req.params as Record<string, string>, body, query });
+        const actor = (res.locals.actor as Actor | undefined) ?? { userId: null, role: 'system' as const, label: 'anonymous', requestId: res.locals.requestId as string, address: req.socket.remoteAddress, propertyIds: [] };
+        const result = await def.handler({ req, res, actor, params: req.params as Record<string, string>, body, query });
         if (res.headersSent) return;
         if (result === undefined) res.status(def.status ?? 204).end();
         else res.status(def.status ?? 200).json(result);

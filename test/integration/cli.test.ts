@@ -15,10 +15,11 @@ afterEach(() => {
   tmp.remove();
 });
 
+let stdin = '';
 async function cli(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  const code = await runCli(args, { out: (l) => out.push(l), err: (l) => err.push(l), stdin: async () => stdin });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -32,6 +33,27 @@ describe('nocturn CLI', () => {
     expect(list.out).toMatch(/^harbour\tHarbour View\tAsia\/Kuala_Lumpur\tactive\tprop_/);
     const show = await cli('property', 'show', 'harbour');
     expect(JSON.parse(show.out).name).toBe('Harbour View');
+  });
+
+  it('creates an admin from a password on standard input, and the admin can sign in', async () => {
+    expect((await cli('admin', 'create', '--email', 'it@hotel.example')).code).toBe(2);
+    stdin = 'a sufficiently long password\n';
+    const made = await cli('admin', 'create', '--email', 'IT@Hotel.example', '--name', 'IT Desk', '--password-stdin');
+    expect(made.code).toBe(0);
+    expect(JSON.parse(made.out)).toMatchObject({ email: 'it@hotel.example', role: 'admin', allProperties: true });
+    const { startTestServer, signIn } = await import('../support/server.js');
+    const s = await startTestServer({ dataDir: tmp.dir, noAdmin: true });
+    try {
+      expect(s.setupToken).toBeUndefined();
+      const me = await signIn(s.staffUrl, 'it@hotel.example', 'a sufficiently long password');
+      expect((await me.get('/api/v1/users')).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+    stdin = 'short\n';
+    const weak = await cli('admin', 'create', '--email', 'x@hotel.example', '--password-stdin');
+    expect(weak.code).toBe(1);
+    expect(weak.err).toMatch(/password: at least 12 characters/);
   });
 
   it('explains bad input and exits non-zero', async () => {

@@ -13,14 +13,14 @@ describe('logs hold no guest data (B3, E1)', () => {
   it('masks phone numbers and email addresses that arrive in requests', async () => {
     const phone = '+60 12-345 6789';
     const email = 'guest.person@example.com';
-    await fetch(`${s.staffUrl}/api/v1/properties/${encodeURIComponent(email)}`);
-    await fetch(`${s.staffUrl}/api/v1/properties/${encodeURIComponent(phone)}?email=${encodeURIComponent(email)}`);
-    await fetch(`${s.staffUrl}/api/v1/properties`, {
+    await s.admin.fetch(`/api/v1/properties/${encodeURIComponent(email)}`);
+    await s.admin.fetch(`/api/v1/properties/${encodeURIComponent(phone)}?email=${encodeURIComponent(email)}`);
+    await s.admin.fetch(`/api/v1/properties`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: `{"name": "Call ${phone} or ${email}", "slug": `,
     });
-    await fetch(`${s.staffUrl}/api/v1/properties`, {
+    await s.admin.fetch(`/api/v1/properties`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'trace-pii-1234' },
       body: JSON.stringify({ name: `Guest ${email} ${phone}`, slug: 'pii-hotel', timezone: 'UTC' }),

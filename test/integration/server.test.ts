@@ -38,7 +38,7 @@ describe('two listeners', () => {
   });
 
   it('never serves the staff API, readiness or metrics on the public listener', async () => {
-    const created = await fetch(`${s.staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...hotel, slug: 'public-probe' }) });
+    const created = await s.admin.fetch(`/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...hotel, slug: 'public-probe' }) });
     expect(created.status).toBe(201);
     for (const p of ['/api/v1/properties', '/api/v1/properties/public-probe', '/api/v1/openapi.json', '/api/v1/system/errors', '/ready', '/metrics', '/']) {
       const res = await fetch(`${s.publicUrl}${p}`);
@@ -50,7 +50,7 @@ describe('two listeners', () => {
     }
     const post = await fetch(`${s.publicUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...hotel, slug: 'via-tunnel' }) });
     expect(post.status).toBe(404);
-    const list = (await (await fetch(`${s.staffUrl}/api/v1/properties`)).json()) as { items: { slug: string }[] };
+    const list = (await (await s.admin.fetch(`/api/v1/properties`)).json()) as { items: { slug: string }[] };
     expect(list.items.map((p) => p.slug)).not.toContain('via-tunnel');
   });
 
@@ -60,21 +60,21 @@ describe('two listeners', () => {
       const res = await rawRequest(`${s.staffUrl}/api/v1/properties`, { headers: { host } });
       expect(res.status, host).toBe(421);
     }
-    const ok = await rawRequest(`${s.staffUrl}/api/v1/properties`, { headers: { host: `localhost:${port}` } });
+    const ok = await rawRequest(`${s.staffUrl}/api/v1/auth/session`, { headers: { host: `localhost:${port}` } });
     expect(ok.status).toBe(200);
   });
 });
 
 describe('properties API', () => {
   it('creates a hotel with its own database file and reads it by id or slug', async () => {
-    const res = await fetch(`${s.staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hotel) });
+    const res = await s.admin.fetch(`/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hotel) });
     expect(res.status).toBe(201);
     const p = (await res.json()) as { id: string; slug: string; deskHours: Record<string, unknown[]> };
     expect(p.id).toMatch(/^prop_/);
     expect(p.deskHours.mon).toHaveLength(1);
     expect(readdirSync(path.join(s.dataDir, 'properties'))).toContain(`${p.id}.db`);
     for (const key of [p.id, p.slug]) {
-      const got = await fetch(`${s.staffUrl}/api/v1/properties/${key}`);
+      const got = await s.admin.fetch(`/api/v1/properties/${key}`);
       expect(got.status).toBe(200);
       expect(((await got.json()) as { id: string }).id).toBe(p.id);
     }
@@ -82,7 +82,7 @@ describe('properties API', () => {
 
   it('updates settings: split shifts, overnight desk, closures', async () => {
     const deskHours = { mon: [{ open: '07:00', close: '11:00' }, { open: '17:00', close: '23:00' }], sat: [{ open: '22:00', close: '06:00' }] };
-    const res = await fetch(`${s.staffUrl}/api/v1/properties/harbour-view`, {
+    const res = await s.admin.fetch(`/api/v1/properties/harbour-view`, {
       method: 'PATCH',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ deskHours, closures: [{ date: '2026-12-25', note: 'Christmas' }], retentionDays: 120 }),
@@ -96,7 +96,7 @@ describe('properties API', () => {
   });
 
   it('names each invalid field in a problem+json 400', async () => {
-    const res = await fetch(`${s.staffUrl}/api/v1/properties`, {
+    const res = await s.admin.fetch(`/api/v1/properties`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'X', slug: 'Bad Slug!', timezone: 'Mars/Olympus', currency: 'ringgit' }),
@@ -109,24 +109,24 @@ describe('properties API', () => {
   });
 
   it('refuses a duplicate slug with 409 and an unknown hotel with 404', async () => {
-    const dup = await fetch(`${s.staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hotel) });
+    const dup = await s.admin.fetch(`/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hotel) });
     expect(dup.status).toBe(409);
-    expect((await fetch(`${s.staffUrl}/api/v1/properties/no-such-hotel`)).status).toBe(404);
+    expect((await s.admin.fetch(`/api/v1/properties/no-such-hotel`)).status).toBe(404);
   });
 
   it('answers malformed JSON with 400 and an oversized body with 413, writing nothing', async () => {
-    const before = ((await (await fetch(`${s.staffUrl}/api/v1/properties`)).json()) as { items: unknown[] }).items.length;
+    const before = ((await (await s.admin.fetch(`/api/v1/properties`)).json()) as { items: unknown[] }).items.length;
     const filesBefore = readdirSync(path.join(s.dataDir, 'properties')).length;
-    const bad = await fetch(`${s.staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": "Broken", "slug": "broken",' });
+    const bad = await s.admin.fetch(`/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name": "Broken", "slug": "broken",' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { detail: string }).detail).toMatch(/not valid JSON/);
     const huge = JSON.stringify({ ...hotel, slug: 'huge', name: 'x'.repeat(2 * 1024 * 1024) });
-    const big = await fetch(`${s.staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
+    const big = await s.admin.fetch(`/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: huge });
     expect(big.status).toBe(413);
     expect(big.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    const wrongType = await fetch(`${s.staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x' });
+    const wrongType = await s.admin.fetch(`/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x' });
     expect(wrongType.status).toBe(415);
-    const after = ((await (await fetch(`${s.staffUrl}/api/v1/properties`)).json()) as { items: unknown[] }).items.length;
+    const after = ((await (await s.admin.fetch(`/api/v1/properties`)).json()) as { items: unknown[] }).items.length;
     expect(after).toBe(before);
     expect(readdirSync(path.join(s.dataDir, 'properties')).length).toBe(filesBefore);
   });
@@ -134,9 +134,9 @@ describe('properties API', () => {
 
 describe('operations endpoints', () => {
   it('sends a request id and security headers on every response', async () => {
-    const res = await fetch(`${s.staffUrl}/api/v1/properties`, { headers: { 'x-request-id': 'support-ticket-1234' } });
+    const res = await s.admin.fetch(`/api/v1/properties`, { headers: { 'x-request-id': 'support-ticket-1234' } });
     expect(res.headers.get('x-request-id')).toBe('support-ticket-1234');
-    const fresh = await fetch(`${s.staffUrl}/api/v1/properties`);
+    const fresh = await s.admin.fetch(`/api/v1/properties`);
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
@@ -154,7 +154,7 @@ describe('operations endpoints', () => {
   });
 
   it('exposes Prometheus metrics labelled by route template, not raw path', async () => {
-    await fetch(`${s.staffUrl}/api/v1/properties/harbour-view`);
+    await s.admin.fetch(`/api/v1/properties/harbour-view`);
     const text = await (await fetch(`${s.staffUrl}/metrics`)).text();
     expect(text).toContain('nocturn_http_request_duration_seconds_bucket');
     expect(text).toMatch(/route="\/api\/v1\/properties\/:id"/);
@@ -163,7 +163,7 @@ describe('operations endpoints', () => {
   });
 
   it('serves an OpenAPI document generated from the route schemas', async () => {
-    const doc = (await (await fetch(`${s.staffUrl}/api/v1/openapi.json`)).json()) as {
+    const doc = (await (await s.admin.fetch(`/api/v1/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown> } }> } }>>;
     };
@@ -197,7 +197,7 @@ describe('operations endpoints', () => {
       expect(text).not.toMatch(/disk on fire|at .*\.ts/);
     }
     server.close();
-    const groups = (await (await fetch(`${s.staffUrl}/api/v1/system/errors`)).json()) as { items: { count: number; message: string; route: string }[] };
+    const groups = (await (await s.admin.fetch(`/api/v1/system/errors`)).json()) as { items: { count: number; message: string; route: string }[] };
     const g = groups.items.find((i) => i.route === '/boom');
     expect(g?.count).toBe(3);
     expect(g?.message).toBe('disk on fire for [email]');

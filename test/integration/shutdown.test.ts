@@ -36,16 +36,27 @@ function serve(dataDir: string): Promise<{ child: ChildProcess; staffUrl: string
   });
 }
 
+async function waitFor(output: () => string, re: RegExp): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const m = re.exec(output());
+    if (m) return m[1]!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`never printed ${re}:\n${output()}`);
+}
+
 describe('graceful shutdown (E6)', () => {
   it('finishes an in-flight request after SIGTERM, then exits 0', async () => {
     const tmp = tempDir();
     try {
       const { child, staffUrl, exit, output } = await serve(tmp.dir);
-      const body = JSON.stringify({ name: 'Late Arrival Inn', slug: 'late-arrival', timezone: 'Europe/Lisbon' });
+      const token = /enter the setup token (\S+)/.exec(output())?.[1] ?? (await waitFor(output, /enter the setup token (\S+)/));
+      // The in-flight request is the first-run setup: it creates the first admin account.
+      const body = JSON.stringify({ token, email: 'owner@late-arrival.example', displayName: 'Owner', password: 'a long enough password' });
       const half = Math.floor(body.length / 2);
       // Send the headers and half the body, signal the server, then finish the body.
       const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const req = http.request(`${staffUrl}/api/v1/properties`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        const req = http.request(`${staffUrl}/api/v1/auth/setup`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
@@ -59,14 +70,19 @@ describe('graceful shutdown (E6)', () => {
       });
       const res = await response;
       expect(res.status).toBe(201);
-      expect(JSON.parse(res.text)).toMatchObject({ slug: 'late-arrival' });
+      expect(JSON.parse(res.text)).toMatchObject({ authenticated: true, user: { email: 'owner@late-arrival.example', role: 'admin' } });
       expect(await exit).toBe(0);
       expect(output()).toContain('shutdown complete');
 
-      // The hotel created by the in-flight request is there after a restart (a second start is a no-op migration).
+      // The account created by the in-flight request works after a restart (a second start is a no-op migration).
       const again = await serve(tmp.dir);
-      const list = (await (await fetch(`${again.staffUrl}/api/v1/properties`)).json()) as { items: { slug: string }[] };
-      expect(list.items.map((p) => p.slug)).toEqual(['late-arrival']);
+      const login = await fetch(`${again.staffUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'owner@late-arrival.example', password: 'a long enough password' }),
+      });
+      expect(login.status).toBe(200);
+      expect(again.output()).not.toMatch(/enter the setup token/);
       again.child.kill('SIGINT');
       expect(await again.exit).toBe(0);
     } finally {

@@ -11,7 +11,7 @@ export function propertyRoutes(properties: PropertyService): RouteDef[] {
       tag: 'properties',
       permission: 'properties.read',
       response: PropertyList,
-      handler: () => ({ items: properties.list() }),
+      handler: ({ actor }) => ({ items: properties.list(actor) }),
     }),
     route({
       method: 'post',
@@ -22,8 +22,8 @@ export function propertyRoutes(properties: PropertyService): RouteDef[] {
       body: CreateProperty,
       response: Property,
       status: 201,
-      handler: ({ body, res }) => {
-        const created = properties.create(body);
+      handler: ({ body, res, actor }) => {
+        const created = properties.create(body, actor);
         res.setHeader('Location', `/api/v1/properties/${created.id}`);
         return created;
       },
@@ -45,7 +45,7 @@ export function propertyRoutes(properties: PropertyService): RouteDef[] {
       permission: 'properties.update',
       body: UpdateProperty,
       response: Property,
-      handler: ({ params, body }) => properties.update(params.id!, body),
+      handler: ({ params, body, actor }) => properties.update(params.id!, body, actor),
     }),
   ];
 }

@@ -7,6 +7,8 @@ import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
 import { newId } from '../../shared/ids.js';
 import type { KeyVault, PropertyCrypto } from '../vault/key-vault.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { canSeeProperty, SYSTEM_ACTOR, type Actor } from '../../shared/actor.js';
 import type { PropertyRepository } from './property.repository.js';
 
 /**
@@ -24,10 +26,16 @@ export class PropertyService {
     private readonly databases: Databases,
     private readonly vault: KeyVault,
     private readonly clock: Clock,
+    private readonly audit: AuditService,
   ) {}
 
-  list(): Property[] {
-    return this.repo.list();
+  /** The hotels this actor may see. */
+  list(actor: Actor = SYSTEM_ACTOR): Property[] {
+    return this.repo.list().filter((p) => canSeeProperty(actor, p.id));
+  }
+
+  find(idOrSlug: string): Property | undefined {
+    return this.repo.find(idOrSlug);
   }
 
   get(idOrSlug: string): Property {
@@ -37,7 +45,7 @@ export class PropertyService {
   }
 
   /** Creates the hotel's row, its keys and its database file. */
-  create(input: unknown): Property {
+  create(input: unknown, actor: Actor = SYSTEM_ACTOR): Property {
     const data = parseInput(CreateProperty, input, 'The property');
     if (this.repo.slugTaken(data.slug)) throw new ConflictError(`The slug "${data.slug}" is already used by another property`);
     const now = this.clock.now().toISOString();
@@ -47,6 +55,7 @@ export class PropertyService {
       this.repo.transaction(() => {
         this.repo.insert(property);
         this.vault.createPropertyKeys(property.id);
+        this.audit.record(actor, { action: 'property.create', target: property.id, propertyId: property.id, after: property });
       });
     } catch (err) {
       this.databases.closeProperty(property.id);
@@ -60,11 +69,14 @@ export class PropertyService {
     return property;
   }
 
-  update(idOrSlug: string, input: unknown): Property {
+  update(idOrSlug: string, input: unknown, actor: Actor = SYSTEM_ACTOR): Property {
     const patch = parseInput(UpdateProperty, input, 'The property update');
     const current = this.get(idOrSlug);
     const next: Property = { ...current, ...patch, updatedAt: this.clock.now().toISOString() };
-    this.repo.update(next);
+    this.repo.transaction(() => {
+      this.repo.update(next);
+      this.audit.record(actor, { action: 'property.update', target: next.id, propertyId: next.id, before: current, after: next });
+    });
     return next;
   }
 

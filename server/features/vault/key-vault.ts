@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes, scryptSync } from 'node:crypto';
+import { hkdfSync, randomBytes, scryptSync } from 'node:crypto';
 import type { Logger } from '../../shared/logger.js';
 import type { Clock } from '../../shared/clock.js';
 import { BlindIndex, DecryptionError, FieldCipher, openBytes, sealBytes } from './field-crypto.js';
@@ -134,6 +134,12 @@ export class KeyVault {
     const crypto = { cipher: new FieldCipher(deks, current.version), blindIndex: new BlindIndex(bidx) };
     this.cache.set(propertyId, crypto);
     return crypto;
+  }
+
+  /** Encrypts group-level secrets (TOTP seeds, channel credentials) under a key derived from the master key. */
+  groupCipher(): FieldCipher {
+    const key = Buffer.from(hkdfSync('sha256', this.kek, Buffer.alloc(0), 'nocturn group fields v1', 32));
+    return new FieldCipher(new Map([[1, key]]), 1);
   }
 
   forget(propertyId: string): void {
