@@ -47,7 +47,7 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/server/**', '!**/server/contract/**'], message: 'The renderer imports only the shared API contract (server/contract).' },
+            { group: ['**/server/**', '!**/server/contract', '!**/server/contract/**'], message: 'The renderer imports only the shared API contract (server/contract).' },
             { group: ['**/main/**'], message: 'The renderer never imports the Electron main process.' },
             { group: ['node:*', 'better-sqlite3', 'sqlite-vec', 'electron'], message: 'The renderer runs in a sandboxed browser page.' },
           ],
@@ -60,7 +60,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }, { group: ['**/server/**', '!**/server/contract/**', '!**/server/entry*'], message: 'main/ starts the server as a process; it never imports server internals.' }] },
+        { patterns: [{ group: ['**/renderer/**'], message: 'main/ never imports the renderer.' }, { group: ['**/server/**', '!**/server/contract', '!**/server/contract/**'], message: 'main/ starts the server as a process; it never imports server internals.' }] },
       ],
     },
   },

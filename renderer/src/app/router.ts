@@ -1,0 +1,61 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * Hash routing: `#/properties`, `#/properties/<id>`. The hash survives a reload and needs nothing
+ * from the server beyond index.html. New screens add a variant here and a case in App.tsx.
+ */
+export type Route = { screen: 'properties' } | { screen: 'property'; id: string } | { screen: 'not-found'; path: string };
+
+/** Top-level areas shown in the navigation; inbox, leads, knowledge, reports and settings join later. */
+export type Section = 'properties';
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, '');
+  let parts: string[];
+  try {
+    parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { screen: 'not-found', path };
+  }
+  const [first, second, ...rest] = parts;
+  if (first === undefined) return { screen: 'properties' };
+  if (first === 'properties' && rest.length === 0) {
+    return second === undefined ? { screen: 'properties' } : { screen: 'property', id: second };
+  }
+  return { screen: 'not-found', path };
+}
+
+export function hrefFor(route: Route): string {
+  switch (route.screen) {
+    case 'properties':
+      return '#/properties';
+    case 'property':
+      return `#/properties/${encodeURIComponent(route.id)}`;
+    case 'not-found':
+      return `#${route.path}`;
+  }
+}
+
+export function sectionOf(route: Route): Section | undefined {
+  switch (route.screen) {
+    case 'properties':
+    case 'property':
+      return 'properties';
+    case 'not-found':
+      return undefined;
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = hrefFor(route);
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseHash(hash);
+}

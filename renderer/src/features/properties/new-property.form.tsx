@@ -1,0 +1,110 @@
+import { useState, type FormEvent } from 'react';
+import type { Property } from '@contract/properties';
+import { asApiError, type ApiError } from '../../api/client';
+import { TextField } from '../../shared/field';
+import { FormProblem } from '../../shared/form-problem';
+import { describePath } from './property-draft';
+import { usePropertiesApi } from './properties.api';
+import { localTimeZone, TimeZoneField } from './time-zone-field';
+
+/** A suggestion only: lower-case ASCII, digits and dashes, as the contract's Slug requires. */
+export function slugify(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48)
+    .replace(/-+$/, '');
+}
+
+interface NewPropertyFormProps {
+  id: string;
+  onCreated: (property: Property) => void;
+  onCancel: () => void;
+}
+
+export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProps) {
+  const api = usePropertiesApi();
+  const [name, setName] = useState('');
+  const [slug, setSlug] = useState('');
+  const [slugEdited, setSlugEdited] = useState(false);
+  const [timezone, setTimezone] = useState(localTimeZone);
+  const [currency, setCurrency] = useState('USD');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // A taken slug comes back as 409 without field errors; it still belongs next to the slug.
+  const fieldError = (path: string) => error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim() });
+      onCreated(created);
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel" id={id} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>New hotel</h2>
+      {/* The server validates; its field errors are shown next to the fields. */}
+      <form noValidate onSubmit={(e) => void submit(e)}>
+        <FormProblem error={error} describePath={describePath} lead="Could not create the hotel" />
+        <div className="form-grid">
+          <TextField
+            label="Name"
+            value={name}
+            onChange={(v) => {
+              setName(v);
+              if (!slugEdited) setSlug(slugify(v));
+            }}
+            required
+            autoComplete="off"
+            error={fieldError('name')}
+          />
+          <TextField
+            label="Slug"
+            value={slug}
+            onChange={(v) => {
+              setSlug(v);
+              setSlugEdited(true);
+            }}
+            required
+            autoComplete="off"
+            spellCheck={false}
+            hint="Used in links and webhooks: lower-case letters, digits and dashes."
+            error={fieldError('slug')}
+          />
+          <TimeZoneField value={timezone} onChange={setTimezone} error={fieldError('timezone')} />
+          <TextField
+            label="Currency"
+            value={currency}
+            onChange={(v) => setCurrency(v.toUpperCase())}
+            maxLength={3}
+            autoComplete="off"
+            spellCheck={false}
+            hint="ISO 4217 code, for example MYR."
+            error={fieldError('currency')}
+            className="field--short"
+          />
+        </div>
+        <div className="form-actions">
+          <button type="submit" className="button button--primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create hotel'}
+          </button>
+          <button type="button" className="button" onClick={onCancel}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

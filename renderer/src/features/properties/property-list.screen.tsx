@@ -1,0 +1,108 @@
+import { useState } from 'react';
+import type { Property } from '@contract/properties';
+import { hrefFor, navigate } from '../../app/router';
+import { Screen } from '../../shared/screen';
+import { useResource, type Resource } from '../../shared/use-resource';
+import { NewPropertyForm } from './new-property.form';
+import { usePropertiesApi } from './properties.api';
+
+const FORM_ID = 'new-hotel';
+
+export function PropertyListScreen() {
+  const api = usePropertiesApi();
+  const [list, { reload, set }] = useResource((signal) => api.list(signal), [api]);
+  const [formOpen, setFormOpen] = useState(false);
+  const [notice, setNotice] = useState('');
+
+  function created(property: Property) {
+    if (list.status === 'ready') set([...list.data, property]);
+    else reload();
+    setFormOpen(false);
+    setNotice(`Created ${property.name}. Open it to set desk hours and closures.`);
+  }
+
+  return (
+    <Screen
+      title="Properties"
+      subtitle="The hotels of your group. Open one to change its desk hours, closures and plan."
+      actions={
+        <button
+          type="button"
+          className="button button--primary"
+          aria-expanded={formOpen}
+          aria-controls={formOpen ? FORM_ID : undefined}
+          onClick={() => {
+            setFormOpen((open) => !open);
+            setNotice('');
+          }}
+        >
+          New hotel
+        </button>
+      }
+    >
+      {formOpen ? <NewPropertyForm id={FORM_ID} onCreated={created} onCancel={() => setFormOpen(false)} /> : null}
+      <p className="notice" role="status">
+        {notice}
+      </p>
+      <PropertyTable list={list} onRetry={reload} />
+    </Screen>
+  );
+}
+
+function PropertyTable({ list, onRetry }: { list: Resource<Property[]>; onRetry: () => void }) {
+  if (list.status === 'loading') return <p className="muted">Loading hotels…</p>;
+  if (list.status === 'error') {
+    return (
+      <div className="alert alert--error" role="alert">
+        <p className="alert-title">Could not load the hotels: {list.error.detail ?? list.error.title}</p>
+        <button type="button" className="button" onClick={onRetry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (list.data.length === 0) {
+    return (
+      <div className="empty-state">
+        <p className="empty-title">No hotels yet — create the first one</p>
+        <p className="muted">Use “New hotel” above. Each hotel gets its own database, keys, desk hours and closures.</p>
+      </div>
+    );
+  }
+  return (
+    <div className="table-wrap">
+      <table className="table">
+        <caption className="visually-hidden">Hotels of the group</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Slug</th>
+            <th scope="col">Time zone</th>
+            <th scope="col">Currency</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.data.map((p) => (
+            // The name is the keyboard- and screen-reader-friendly link; the row is a larger mouse target.
+            <tr key={p.id} className="row-link" onClick={() => navigate({ screen: 'property', id: p.id })}>
+              <th scope="row">
+                <a href={hrefFor({ screen: 'property', id: p.id })} onClick={(e) => e.stopPropagation()}>
+                  {p.name}
+                </a>
+              </th>
+              <td>
+                <code>{p.slug}</code>
+              </td>
+              <td>{p.timezone}</td>
+              <td>{p.currency}</td>
+              <td>
+                <span className={p.active ? 'badge badge--on' : 'badge badge--off'}>{p.active ? 'Active' : 'Inactive'}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

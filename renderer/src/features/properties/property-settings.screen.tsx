@@ -1,0 +1,185 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { WEEKDAYS, type Property } from '@contract/properties';
+import { asApiError, type ApiError } from '../../api/client';
+import { hrefFor } from '../../app/router';
+import { CheckboxField, SelectField, TextField } from '../../shared/field';
+import { FormProblem } from '../../shared/form-problem';
+import { Screen } from '../../shared/screen';
+import { useResource } from '../../shared/use-resource';
+import { ClosuresEditor } from './closures.editor';
+import { DeskHoursEditor } from './desk-hours.editor';
+import { describePath, draftFrom, patchFrom, PLAN_OPTIONS, type PropertyDraft } from './property-draft';
+import { usePropertiesApi } from './properties.api';
+import { TimeZoneField } from './time-zone-field';
+
+export function PropertySettingsScreen({ id }: { id: string }) {
+  const api = usePropertiesApi();
+  const [property, { reload, set }] = useResource((signal) => api.get(id, signal), [api, id]);
+  const ready = property.status === 'ready' ? property.data : undefined;
+
+  return (
+    <Screen
+      title={ready ? ready.name : 'Hotel settings'}
+      subtitle={
+        ready ? (
+          <>
+            Hotel settings · <code>{ready.slug}</code>
+          </>
+        ) : undefined
+      }
+      actions={
+        <a className="button" href={hrefFor({ screen: 'properties' })}>
+          All properties
+        </a>
+      }
+    >
+      {property.status === 'loading' ? <p className="muted">Loading settings…</p> : null}
+      {property.status === 'error' ? (
+        <div className="alert alert--error" role="alert">
+          <p className="alert-title">
+            {property.error.status === 404 ? 'There is no hotel with this address.' : `Could not load the hotel: ${property.error.detail ?? property.error.title}`}
+          </p>
+          {property.error.status !== 404 ? (
+            <button type="button" className="button" onClick={reload}>
+              Try again
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {ready ? <SettingsForm key={ready.id} property={ready} onSaved={set} /> : null}
+    </Screen>
+  );
+}
+
+function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: Property) => void }) {
+  const api = usePropertiesApi();
+  const [draft, setDraft] = useState<PropertyDraft>(() => draftFrom(property));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [notice, setNotice] = useState('');
+  const [busy, setBusy] = useState(false);
+  const problemRef = useRef<HTMLDivElement>(null);
+
+  const patch = useMemo(() => patchFrom(property, draft), [property, draft]);
+  const dirty = Object.keys(patch).length > 0;
+  const errorFor = (path: string) => error?.fieldError(path);
+
+  // The summary sits above a long form; bring it into view when a save is refused.
+  useEffect(() => {
+    if (error) problemRef.current?.focus();
+  }, [error]);
+
+  function change(next: Partial<PropertyDraft>) {
+    // Errors name rows by position; once rows are added or removed they no longer line up.
+    const reshaped =
+      (next.closures && next.closures.length !== draft.closures.length) ||
+      (next.deskHours && WEEKDAYS.some((d) => next.deskHours?.[d].length !== draft.deskHours[d].length));
+    if (reshaped) setError(null);
+    setDraft((d) => ({ ...d, ...next }));
+    setNotice('');
+  }
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    if (!dirty) {
+      setNotice('No changes to save.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setNotice('');
+    try {
+      const saved = await api.update(property.id, patch);
+      onSaved(saved);
+      setDraft(draftFrom(saved));
+      setNotice(`Settings saved at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`);
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="settings" noValidate onSubmit={(e) => void save(e)}>
+      <div ref={problemRef} tabIndex={-1} className="problem-anchor">
+        <FormProblem error={error} describePath={describePath} lead="Settings not saved" />
+      </div>
+
+      <section className="panel" aria-labelledby="settings-general">
+        <h2 id="settings-general">General</h2>
+        <div className="form-grid">
+          <TextField label="Name" value={draft.name} onChange={(name) => change({ name })} required autoComplete="off" error={errorFor('name')} />
+          <TimeZoneField value={draft.timezone} onChange={(timezone) => change({ timezone })} error={errorFor('timezone')} />
+          <TextField
+            label="Currency"
+            value={draft.currency}
+            onChange={(v) => change({ currency: v.toUpperCase() })}
+            maxLength={3}
+            autoComplete="off"
+            spellCheck={false}
+            hint="ISO 4217 code, for example MYR."
+            error={errorFor('currency')}
+            className="field--short"
+          />
+          <SelectField label="Plan" value={draft.plan} options={PLAN_OPTIONS} onChange={(plan) => change({ plan })} error={errorFor('plan')} />
+          <TextField
+            label="Retention (days)"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={3650}
+            value={draft.retentionDays}
+            onChange={(retentionDays) => change({ retentionDays })}
+            hint="How long guest conversations are kept, 1 to 3650 days."
+            error={errorFor('retentionDays')}
+            className="field--short"
+          />
+          <CheckboxField
+            label="Active"
+            checked={draft.active}
+            onChange={(active) => change({ active })}
+            hint="Inactive hotels keep their data but do not answer guests."
+            error={errorFor('active')}
+          />
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="settings-desk-hours">
+        <h2 id="settings-desk-hours">Desk hours</h2>
+        <p className="section-help">
+          When staff are at the desk, in the hotel’s time zone ({property.timezone}). Add a second range for a split shift; a range that closes
+          earlier than it opens runs past midnight.
+        </p>
+        <DeskHoursEditor value={draft.deskHours} onChange={(deskHours) => change({ deskHours })} errorFor={errorFor} />
+      </section>
+
+      <section className="panel" aria-labelledby="settings-closures">
+        <h2 id="settings-closures">Closures</h2>
+        <p className="section-help">Whole days the desk is closed, such as public holidays.</p>
+        <ClosuresEditor value={draft.closures} onChange={(closures) => change({ closures })} errorFor={errorFor} />
+      </section>
+
+      <div className="save-bar">
+        <button type="submit" className="button button--primary" disabled={busy}>
+          {busy ? 'Saving…' : 'Save changes'}
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={!dirty || busy}
+          onClick={() => {
+            setDraft(draftFrom(property));
+            setError(null);
+            setNotice('Changes discarded.');
+          }}
+        >
+          Discard changes
+        </button>
+        {dirty && !notice ? <span className="muted">Unsaved changes</span> : null}
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      </div>
+    </form>
+  );
+}

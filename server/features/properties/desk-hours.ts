@@ -1,0 +1,105 @@
+import { WEEKDAYS, type DeskHours, type Weekday } from '../../contract/properties.js';
+
+/** Wall-clock parts of an instant in a time zone. */
+export interface LocalTime {
+  date: string; // YYYY-MM-DD
+  weekday: Weekday;
+  minutes: number; // since local midnight
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+export function localTime(tz: string, at: Date): LocalTime {
+  const parts = Object.fromEntries(formatter(tz).formatToParts(at).map((p) => [p.type, p.value]));
+  const weekday = parts.weekday!.toLowerCase().slice(0, 3) as Weekday;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/** Offset of the zone from UTC at an instant, in minutes. */
+function offsetMinutes(tz: string, at: Date): number {
+  const p = Object.fromEntries(formatter(tz).formatToParts(at).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant when the zone's wall clock shows `date` at `minutes` past midnight. */
+export function zonedInstant(tz: string, date: string, minutes: number): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d, 0, minutes);
+  let guess = wall - offsetMinutes(tz, new Date(wall)) * 60_000;
+  guess = wall - offsetMinutes(tz, new Date(guess)) * 60_000;
+  return new Date(guess);
+}
+
+function toMinutes(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return h * 60 + m;
+}
+
+function previousDay(day: Weekday): Weekday {
+  return WEEKDAYS[(WEEKDAYS.indexOf(day) + 6) % 7]!;
+}
+
+function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+export interface HoursPolicy {
+  timezone: string;
+  deskHours: DeskHours;
+  closures: readonly { date: string }[];
+}
+
+/**
+ * Whether the front desk is staffed at an instant, in the hotel's zone. A range whose close is
+ * earlier than its open runs past midnight into the next day. A closure date closes the desk
+ * for that whole local day (including the overnight tail of the day before).
+ */
+export function isDeskOpen(p: HoursPolicy, at: Date): boolean {
+  const t = localTime(p.timezone, at);
+  if (p.closures.some((c) => c.date === t.date)) return false;
+  for (const r of p.deskHours[t.weekday] ?? []) {
+    const open = toMinutes(r.open);
+    const close = toMinutes(r.close);
+    if (close > open ? t.minutes >= open && t.minutes < close : t.minutes >= open) return true;
+  }
+  const yesterday = addDays(t.date, -1);
+  if (p.closures.some((c) => c.date === yesterday)) return false;
+  for (const r of p.deskHours[previousDay(t.weekday)] ?? []) {
+    const open = toMinutes(r.open);
+    const close = toMinutes(r.close);
+    if (close < open && t.minutes < close) return true;
+  }
+  return false;
+}
+
+export function isAfterHours(p: HoursPolicy, at: Date): boolean {
+  return !isDeskOpen(p, at);
+}
+
+/** The next instant the desk opens (now, if it is open), looking up to two weeks ahead. */
+export function nextDeskOpening(p: HoursPolicy, at: Date): Date | null {
+  if (isDeskOpen(p, at)) return at;
+  const t = localTime(p.timezone, at);
+  for (let d = 0; d < 15; d++) {
+    const date = addDays(t.date, d);
+    if (p.closures.some((c) => c.date === date)) continue;
+    const weekday = localTime(p.timezone, zonedInstant(p.timezone, date, 12 * 60)).weekday;
+    const opens = (p.deskHours[weekday] ?? []).map((r) => toMinutes(r.open)).sort((a, b) => a - b);
+    for (const m of opens) {
+      if (d === 0 && m <= t.minutes) continue;
+      const instant = zonedInstant(p.timezone, date, m);
+      if (instant.getTime() > at.getTime()) return instant;
+    }
+  }
+  return null;
+}
