@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PERMISSIONS, roleAllows, type Permission } from '../../server/features/access/permissions.js';
+import { PERMISSIONS, roleAllows, type Permission } from '../../server/contract/permissions.js';
 import { runCli } from '../../server/cli/main.js';
 import type { RouteDef } from '../../server/http/route.js';
 import { ManualClock } from '../support/clock.js';

@@ -4,7 +4,7 @@ import type { RouteDef } from '../../http/route.js';
 import { isStateChanging } from '../../http/route.js';
 import { canSeeProperty } from '../../shared/actor.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../shared/errors.js';
-import { isPermission, PERMISSIONS, roleAllows } from '../access/permissions.js';
+import { isPermission, PERMISSIONS, roleAllows } from '../../contract/permissions.js';
 import type { AuthService, Session } from './auth.service.js';
 
 export const SESSION_COOKIE = 'nocturn_session';

@@ -1,4 +1,4 @@
-import type { Role } from '../../contract/auth.js';
+import type { Role } from './auth.js';
 
 /**
  * Every permission a route may declare, with the least role that holds it
