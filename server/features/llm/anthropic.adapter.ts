@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { costUsd, postJson, unfence } from './cloud-http.js';
+import { providerSchema } from './json-schema.js';
+import {
+  InvalidModelOutputError,
+  LlmRejectedError,
+  LlmUnavailableError,
+  type LlmHealth,
+  type LlmMessage,
+  type LlmProvider,
+  type LlmRequest,
+  type LlmResult,
+} from './llm.port.js';
+import type { CloudAdapterDeps, CloudAdapterOptions } from './openai.adapter.js';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+const MessageResponse = z.object({
+  model: z.string().optional(),
+  content: z.array(z.object({ type: z.string(), text: z.string().optional() }).loose()),
+  stop_reason: z.string().nullish(),
+  usage: z.object({ input_tokens: z.number().int().nonnegative(), output_tokens: z.number().int().nonnegative() }).loose().nullish(),
+});
+
+/** Anthropic wants user/assistant turns strictly alternating, starting with the user. */
+function alternate(messages: LlmMessage[]): LlmMessage[] {
+  const out: LlmMessage[] = [];
+  for (const m of messages) {
+    const prev = out[out.length - 1];
+    if (prev && prev.role === m.role) prev.content = `${prev.content}\n\n${m.content}`;
+    else out.push({ role: m.role, content: m.content });
+  }
+  if (out[0]?.role === 'assistant') out.unshift({ role: 'user', content: '(conversation continues)' });
+  return out;
+}
+
+/** Anthropic `/v1/messages`. The schema goes into the system prompt; the reply is validated by the caller. */
+export class AnthropicAdapter implements LlmProvider {
+  readonly name = 'anthropic' as const;
+  readonly model: string;
+
+  constructor(
+    private readonly opts: CloudAdapterOptions,
+    private readonly deps: CloudAdapterDeps,
+  ) {
+    this.model = opts.model;
+  }
+
+  async generate(req: LlmRequest): Promise<LlmResult> {
+    const started = performance.now();
+    const key = await this.deps.secrets.get('llm.cloud.apiKey');
+    if (!key) throw new LlmRejectedError('anthropic', 401, 'no cloud API key is configured');
+    const system = req.schema
+      ? `${req.system}\n\nAnswer with one JSON object only (no prose, no code fence) that matches this JSON Schema:\n${JSON.stringify(providerSchema(req.schema))}`
+      : req.system;
+    const json = await postJson({
+      provider: 'anthropic',
+      model: this.opts.model,
+      url: `${this.opts.baseUrl.replace(/\/+$/, '')}/messages`,
+      headers: { 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION },
+      body: { model: this.opts.model, max_tokens: req.maxOutputTokens ?? this.opts.maxOutputTokens ?? 1024, system, messages: alternate(req.messages) },
+      timeoutMs: this.opts.timeoutMs,
+      signal: req.signal,
+      fetch: this.deps.fetch ?? globalThis.fetch,
+      clock: this.deps.clock,
+    });
+    const parsed = MessageResponse.safeParse(json);
+    if (!parsed.success) throw new LlmUnavailableError('anthropic', 'the messages response did not have the expected shape', { retryable: false });
+    const { stop_reason: stop, usage } = parsed.data;
+    if (stop === 'max_tokens') throw new InvalidModelOutputError('anthropic', 'the reply was cut off at the token limit');
+    if (stop === 'refusal') throw new InvalidModelOutputError('anthropic', 'the model refused to answer');
+    const text = parsed.data.content
+      .filter((b) => b.type === 'text')
+      .map((b) => b.text ?? '')
+      .join('');
+    const inputTokens = usage?.input_tokens ?? 0;
+    const outputTokens = usage?.output_tokens ?? 0;
+    return {
+      text: req.schema ? unfence(text) : text,
+      provider: 'anthropic',
+      model: parsed.data.model ?? this.opts.model,
+      inputTokens,
+      outputTokens,
+      latencyMs: Math.round(performance.now() - started),
+      costUsd: costUsd(inputTokens, outputTokens, this.opts.price),
+    };
+  }
+
+  /** Configuration check only: a real probe would spend tokens. */
+  async health(): Promise<LlmHealth> {
+    const key = await this.deps.secrets.get('llm.cloud.apiKey');
+    return { provider: 'anthropic', model: this.opts.model, ok: Boolean(key), detail: key ? 'cloud fallback configured' : 'no cloud API key is configured', latencyMs: 0 };
+  }
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { Clock } from '../../shared/clock.js';
+import { costUsd, postJson } from './cloud-http.js';
+import { strictSchema } from './json-schema.js';
+import {
+  InvalidModelOutputError,
+  LlmRejectedError,
+  LlmUnavailableError,
+  type LlmHealth,
+  type LlmProvider,
+  type LlmRequest,
+  type LlmResult,
+  type SecretSource,
+} from './llm.port.js';
+
+export interface CloudAdapterOptions {
+  /** API base including the version, e.g. https://api.openai.com/v1. */
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  price: { inputPer1kUsd: number; outputPer1kUsd: number };
+  maxOutputTokens?: number;
+}
+
+export interface CloudAdapterDeps {
+  secrets: SecretSource;
+  clock: Clock;
+  fetch?: typeof fetch;
+}
+
+const ChatCompletion = z.object({
+  model: z.string().optional(),
+  choices: z
+    .array(
+      z.object({
+        message: z.object({ content: z.string().nullish(), refusal: z.string().nullish() }).loose(),
+        finish_reason: z.string().nullish(),
+      }),
+    )
+    .min(1),
+  usage: z.object({ prompt_tokens: z.number().int().nonnegative(), completion_tokens: z.number().int().nonnegative() }).loose().nullish(),
+});
+
+/** Any OpenAI-compatible `/chat/completions` endpoint, with strict json_schema output. */
+export class OpenAiAdapter implements LlmProvider {
+  readonly name = 'openai' as const;
+  readonly model: string;
+
+  constructor(
+    private readonly opts: CloudAdapterOptions,
+    private readonly deps: CloudAdapterDeps,
+  ) {
+    this.model = opts.model;
+  }
+
+  async generate(req: LlmRequest): Promise<LlmResult> {
+    const started = performance.now();
+    const key = await this.deps.secrets.get('llm.cloud.apiKey');
+    if (!key) throw new LlmRejectedError('openai', 401, 'no cloud API key is configured');
+    const body = {
+      model: this.opts.model,
+      messages: [{ role: 'system', content: req.system }, ...req.messages.map((m) => ({ role: m.role, content: m.content }))],
+      max_completion_tokens: req.maxOutputTokens ?? this.opts.maxOutputTokens ?? 1024,
+      ...(req.schema ? { response_format: { type: 'json_schema', json_schema: { name: 'reply', strict: true, schema: strictSchema(req.schema) } } } : {}),
+    };
+    const json = await postJson({
+      provider: 'openai',
+      model: this.opts.model,
+      url: `${this.opts.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+      headers: { authorization: `Bearer ${key}` },
+      body,
+      timeoutMs: this.opts.timeoutMs,
+      signal: req.signal,
+      fetch: this.deps.fetch ?? globalThis.fetch,
+      clock: this.deps.clock,
+    });
+    const parsed = ChatCompletion.safeParse(json);
+    if (!parsed.success) throw new LlmUnavailableError('openai', 'the chat completion response did not have the expected shape', { retryable: false });
+    const choice = parsed.data.choices[0]!;
+    if (choice.message.refusal) throw new InvalidModelOutputError('openai', 'the model refused to answer');
+    if (choice.finish_reason === 'length') throw new InvalidModelOutputError('openai', 'the reply was cut off at the token limit');
+    const inputTokens = parsed.data.usage?.prompt_tokens ?? 0;
+    const outputTokens = parsed.data.usage?.completion_tokens ?? 0;
+    return {
+      text: choice.message.content ?? '',
+      provider: 'openai',
+      model: parsed.data.model ?? this.opts.model,
+      inputTokens,
+      outputTokens,
+      latencyMs: Math.round(performance.now() - started),
+      costUsd: costUsd(inputTokens, outputTokens, this.opts.price),
+    };
+  }
+
+  /** Configuration check only: a real probe would spend tokens. */
+  async health(): Promise<LlmHealth> {
+    const key = await this.deps.secrets.get('llm.cloud.apiKey');
+    return { provider: 'openai', model: this.opts.model, ok: Boolean(key), detail: key ? 'cloud fallback configured' : 'no cloud API key is configured', latencyMs: 0 };
+  }
+}

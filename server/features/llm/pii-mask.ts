@@ -1,0 +1,132 @@
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { maskPii } from '../../shared/redact.js';
+
+/**
+ * Replaces guest PII in a prompt with placeholders such as ⟦PHONE_1⟧ before it goes to a cloud
+ * model, and puts the values back into the reply (B3). One masker per request: the same value
+ * always gets the same placeholder, so the model can refer to it consistently.
+ *
+ * The email, card and phone patterns follow server/shared/redact.ts (which masks logs); as a last
+ * line, maskPii runs over the masked text, so anything the log masker would hide never leaves either.
+ */
+
+export type PiiKind = 'NAME' | 'EMAIL' | 'CARD' | 'PHONE';
+
+export interface MaskOptions {
+  /** Known guest names (full names; their parts are masked too). */
+  names?: readonly string[];
+  /** Country for numbers written without +country code (e.g. MY for 012-345 6789). */
+  defaultCountry?: CountryCode;
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
+const PHONE = /(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PLACEHOLDER = /⟦\s*(NAME|EMAIL|CARD|PHONE)_(\d+)\s*⟧/g;
+// Scripts written without spaces between words, where word boundaries cannot be used.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
+// Name particles too common to mask on their own.
+const PARTICLES = new Set(['bin', 'binti', 'bte', 'binte', 'van', 'von', 'der', 'den', 'del', 'della', 'mrs', 'miss', 'the']);
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class PiiMasker {
+  private readonly byValue = new Map<string, string>();
+  private readonly byPlaceholder = new Map<string, string>();
+  private readonly counters: Record<PiiKind, number> = { NAME: 0, EMAIL: 0, CARD: 0, PHONE: 0 };
+  private readonly namePatterns: RegExp[];
+
+  constructor(private readonly opts: MaskOptions = {}) {
+    const forms = new Set<string>();
+    for (const raw of opts.names ?? []) {
+      const name = raw.trim().replace(/\s+/g, ' ');
+      if (name.length < 2) continue;
+      forms.add(name);
+      for (const part of name.split(' ')) {
+        if (part.length >= 3 && !PARTICLES.has(part.toLowerCase())) forms.add(part);
+      }
+    }
+    // Longest first, so "Siti Aminah" is one placeholder rather than two.
+    this.namePatterns = [...forms]
+      .sort((a, b) => b.length - a.length)
+      .map((form) => {
+        const body = escapeRegExp(form).replace(/ /g, '\\s+');
+        return UNSPACED.test(form) ? new RegExp(body, 'giu') : new RegExp(`(?<![\\p{L}\\p{N}_])${body}(?![\\p{L}\\p{N}_])`, 'giu');
+      });
+  }
+
+  /** How many distinct values have been replaced so far. */
+  get size(): number {
+    return this.byValue.size;
+  }
+
+  private placeholder(kind: PiiKind, value: string): string {
+    const key = `${kind}\u0000${value}`;
+    let ph = this.byValue.get(key);
+    if (!ph) {
+      this.counters[kind] += 1;
+      ph = `⟦${kind}_${this.counters[kind]}⟧`;
+      this.byValue.set(key, ph);
+      this.byPlaceholder.set(ph, value);
+    }
+    return ph;
+  }
+
+  mask(text: string): string {
+    // Emails first: a name inside an address must not break the address apart.
+    let out = text.replace(EMAIL, (m) => this.placeholder('EMAIL', m));
+    out = out.replace(CARD, (m) => {
+      const digits = m.replace(/\D/g, '');
+      return digits.length >= 13 && luhn(digits) ? this.placeholder('CARD', m) : m;
+    });
+    out = this.maskPhonesFound(out);
+    out = out.replace(PHONE, (m) => {
+      if (ISO_DATE.test(m)) return m;
+      const digits = m.replace(/\D/g, '').length;
+      return digits >= 9 || (m.startsWith('+') && digits >= 7) ? this.placeholder('PHONE', m) : m;
+    });
+    for (const re of this.namePatterns) out = out.replace(re, (m) => this.placeholder('NAME', m));
+    return maskPii(out);
+  }
+
+  private maskPhonesFound(text: string): string {
+    const found = findPhoneNumbersInText(text, this.opts.defaultCountry ? { defaultCountry: this.opts.defaultCountry } : {});
+    const spans = [...found]
+      .sort((a, b) => a.startsAt - b.startsAt)
+      .map((f) => {
+        // "+60 12-345 6789, 2026-12-24" is read as extension 2026: keep what follows a comma as text.
+        const raw = text.slice(f.startsAt, f.endsAt);
+        const comma = raw.indexOf(',');
+        const value = comma > 0 ? raw.slice(0, comma).trimEnd() : raw;
+        return { start: f.startsAt, end: f.startsAt + value.length, ph: this.placeholder('PHONE', value) };
+      });
+    let out = text;
+    for (const s of spans.reverse()) out = out.slice(0, s.start) + s.ph + out.slice(s.end);
+    return out;
+  }
+
+  /** Puts the values back. With `json`, values are escaped for use inside a JSON string. */
+  restore(text: string, opts: { json?: boolean } = {}): string {
+    return text.replace(PLACEHOLDER, (m, kind: string, n: string) => {
+      const value = this.byPlaceholder.get(`⟦${kind}_${n}⟧`);
+      if (value === undefined) return m;
+      return opts.json ? JSON.stringify(value).slice(1, -1) : value;
+    });
+  }
+}
