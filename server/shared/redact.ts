@@ -2,15 +2,15 @@
  * Masks guest PII inside free text before it reaches a log line or an export:
  * email addresses, card numbers (Luhn-checked) and phone numbers.
  */
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+export const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // 13-19 digits, optionally grouped by spaces or dashes.
-const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
+export const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
 // An optional +, then digits with common separators: with a + at least 7 digits, without one at
 // least 9 (so dates such as 2026-12-24, prices and room numbers stay readable).
-const PHONE = /(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const PHONE = /(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-function luhn(digits: string): boolean {
+export function luhn(digits: string): boolean {
   let sum = 0;
   let double = false;
   for (let i = digits.length - 1; i >= 0; i--) {

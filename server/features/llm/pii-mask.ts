@@ -1,12 +1,12 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
-import { maskPii } from '../../shared/redact.js';
+import { CARD, EMAIL, ISO_DATE, luhn, maskPii, PHONE } from '../../shared/redact.js';
 
 /**
  * Replaces guest PII in a prompt with placeholders such as ⟦PHONE_1⟧ before it goes to a cloud
  * model, and puts the values back into the reply (B3). One masker per request: the same value
  * always gets the same placeholder, so the model can refer to it consistently.
  *
- * The email, card and phone patterns follow server/shared/redact.ts (which masks logs); as a last
+ * The email, card and phone patterns are the log masker's (server/shared/redact.ts); as a last
  * line, maskPii runs over the masked text, so anything the log masker would hide never leaves either.
  */
 
@@ -19,30 +19,11 @@ export interface MaskOptions {
   defaultCountry?: CountryCode;
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
-const PHONE = /(?<![\w+])\+?\(?\d(?:[\s().-]{0,2}\d){6,16}(?![\w])/g;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PLACEHOLDER = /⟦\s*(NAME|EMAIL|CARD|PHONE)_(\d+)\s*⟧/g;
 // Scripts written without spaces between words, where word boundaries cannot be used.
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}]/u;
 // Name particles too common to mask on their own.
 const PARTICLES = new Set(['bin', 'binti', 'bte', 'binte', 'van', 'von', 'der', 'den', 'del', 'della', 'mrs', 'miss', 'the']);
-
-function luhn(digits: string): boolean {
-  let sum = 0;
-  let double = false;
-  for (let i = digits.length - 1; i >= 0; i--) {
-    let d = digits.charCodeAt(i) - 48;
-    if (double) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 === 0;
-}
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
