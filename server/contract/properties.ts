@@ -46,6 +46,8 @@ export const DEFAULT_DESK_HOURS: DeskHours = Object.fromEntries(
   WEEKDAYS.map((d) => [d, [{ open: '08:00', close: '22:00' }]]),
 ) as DeskHours;
 
+const Country = z.string().regex(/^[A-Z]{2}$/, 'ISO 3166 country code such as MY');
+
 export const Property = z.object({
   id: z.string(),
   slug: Slug,
@@ -57,6 +59,14 @@ export const Property = z.object({
   retentionDays: z.number().int(),
   deskHours: DeskHours,
   closures: z.array(Closure),
+  /** Below this model confidence the conversation goes to staff (C4). */
+  confidenceThreshold: z.number(),
+  /** Proactive messages wait outside these hours (D6). */
+  quietHours: z.object({ start: hhmm, end: hhmm }),
+  /** Daily cloud budget in USD; null = the group default. */
+  cloudBudgetUsd: z.number().nullable(),
+  /** Country for reading phone numbers written without a country code. */
+  country: Country,
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -73,6 +83,10 @@ export const CreateProperty = z
     retentionDays: z.number().int().min(1).max(3650).default(90),
     deskHours: DeskHours.default(DEFAULT_DESK_HOURS),
     closures: z.array(Closure).max(366).default([]),
+    confidenceThreshold: z.number().min(0).max(1).default(0.7),
+    quietHours: z.object({ start: hhmm, end: hhmm }).default({ start: '21:00', end: '08:00' }),
+    cloudBudgetUsd: z.number().min(0).max(10_000).nullable().default(null),
+    country: Country.default('MY'),
   })
   .strict();
 export type CreateProperty = z.input<typeof CreateProperty>;
@@ -87,6 +101,10 @@ export const UpdateProperty = z
     retentionDays: z.number().int().min(1).max(3650),
     deskHours: DeskHours,
     closures: z.array(Closure).max(366),
+    confidenceThreshold: z.number().min(0).max(1),
+    quietHours: z.object({ start: hhmm, end: hhmm }),
+    cloudBudgetUsd: z.number().min(0).max(10_000).nullable(),
+    country: Country,
   })
   .partial()
   .strict();

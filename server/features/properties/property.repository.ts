@@ -12,11 +12,17 @@ interface PropertyRow {
   retention_days: number;
   desk_hours: string;
   closures: string;
+  confidence_threshold: number;
+  quiet_hours_start: string;
+  quiet_hours_end: string;
+  cloud_budget_usd: number | null;
+  country: string;
   created_at: string;
   updated_at: string;
 }
 
-const COLUMNS = 'id, slug, name, timezone, currency, plan, active, retention_days, desk_hours, closures, created_at, updated_at';
+const COLUMNS =
+  'id, slug, name, timezone, currency, plan, active, retention_days, desk_hours, closures, confidence_threshold, quiet_hours_start, quiet_hours_end, cloud_budget_usd, country, created_at, updated_at';
 
 function toProperty(r: PropertyRow): Property {
   return {
@@ -30,6 +36,10 @@ function toProperty(r: PropertyRow): Property {
     retentionDays: r.retention_days,
     deskHours: JSON.parse(r.desk_hours) as DeskHours,
     closures: JSON.parse(r.closures) as Property['closures'],
+    confidenceThreshold: r.confidence_threshold,
+    quietHours: { start: r.quiet_hours_start, end: r.quiet_hours_end },
+    cloudBudgetUsd: r.cloud_budget_usd,
+    country: r.country,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -38,13 +48,25 @@ function toProperty(r: PropertyRow): Property {
 export class PropertyRepository {
   constructor(private readonly db: Db) {}
 
+  private settings(p: Property) {
+    return {
+      confidence_threshold: p.confidenceThreshold,
+      quiet_hours_start: p.quietHours.start,
+      quiet_hours_end: p.quietHours.end,
+      cloud_budget_usd: p.cloudBudgetUsd,
+      country: p.country,
+    };
+  }
+
   insert(p: Property): void {
     this.db
       .prepare(
         `insert into properties (${COLUMNS}) values
-         (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures, @created_at, @updated_at)`,
+         (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures,
+          @confidence_threshold, @quiet_hours_start, @quiet_hours_end, @cloud_budget_usd, @country, @created_at, @updated_at)`,
       )
       .run({
+        ...this.settings(p),
         id: p.id,
         slug: p.slug,
         name: p.name,
@@ -64,10 +86,13 @@ export class PropertyRepository {
     this.db
       .prepare(
         `update properties set name = @name, timezone = @timezone, currency = @currency, plan = @plan, active = @active,
-         retention_days = @retention_days, desk_hours = @desk_hours, closures = @closures, updated_at = @updated_at
+         retention_days = @retention_days, desk_hours = @desk_hours, closures = @closures, confidence_threshold = @confidence_threshold,
+         quiet_hours_start = @quiet_hours_start, quiet_hours_end = @quiet_hours_end, cloud_budget_usd = @cloud_budget_usd, country = @country,
+         updated_at = @updated_at
          where id = @id`,
       )
       .run({
+        ...this.settings(p),
         id: p.id,
         name: p.name,
         timezone: p.timezone,
