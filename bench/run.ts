@@ -1,6 +1,7 @@
 // `npm run bench -- <name>`: runs one benchmark and prints its figures as JSON on stdout.
 const benches: Record<string, () => Promise<unknown>> = {
   storage: async () => (await import('./storage.bench.js')).run(),
+  retrieval: async () => (await import('./retrieval.bench.js')).run(),
 };
 
 const name = process.argv[2];

@@ -13,7 +13,20 @@ import { PropertyRepository } from './features/properties/property.repository.js
 import { PropertyService } from './features/properties/property.service.js';
 import { ErrorGroupRepository } from './features/system/error-group.repository.js';
 import { HttpMetrics } from './features/system/metrics.js';
+import { createEmbedder } from './features/knowledge/embedder.factory.js';
+import { KnowledgeService } from './features/knowledge/knowledge.service.js';
 import { ErrorRecorder, Readiness } from './features/system/system.service.js';
+import { ConversationService } from './features/conversations/conversation.service.js';
+import { LeadService } from './features/leads/lead.service.js';
+import { createLlmStack, type LlmStack } from './features/llm/llm.factory.js';
+import { SqliteBudgetStore } from './features/pipeline/budget.repository.js';
+import { KnowledgeRetriever } from './features/pipeline/knowledge.retriever.js';
+import { PipelineService } from './features/pipeline/pipeline.service.js';
+import { EventBus } from './shared/events.js';
+import { InboxRepository } from './features/inbox/inbox.repository.js';
+import { InboxService } from './features/inbox/inbox.service.js';
+import { OutboxService } from './features/outbox/outbox.service.js';
+import { TestChannelSender } from './features/outbox/test.sender.js';
 import { UserRepository } from './features/users/user.repository.js';
 import { UserService } from './features/users/user.service.js';
 import { KeyRepository } from './features/vault/key.repository.js';
@@ -51,6 +64,14 @@ export interface Core {
   users: UserService;
   auth: AuthService;
   ai: AiSwitchService;
+  knowledge: KnowledgeService;
+  events: EventBus;
+  llm: LlmStack;
+  pipeline: PipelineService;
+  conversations: ConversationService;
+  leads: LeadService;
+  inbox: InboxService;
+  outbox: OutboxService;
   disposables: DisposableStack;
   close(): Promise<void>;
 }
@@ -84,6 +105,44 @@ export function openCore(opts: CoreOptions): Core {
     const users = new UserService(new UserRepository(databases.group), audit, (id) => properties.find(id)?.id === id, vault.groupCipher(), clock);
     const auth = new AuthService(new SessionRepository(databases.group), users, audit, config.auth, clock);
     const ai = new AiSwitchService(new AiSwitchRepository(databases.group), audit, clock);
+    const kb = config.knowledge;
+    const embedder = createEmbedder({ embedder: kb.embedder, embedModel: kb.embedModel, modelsDir: kb.modelsDir, ollamaHost: config.llm.ollama.host }, log);
+    disposables.add('embedder', () => embedder.close());
+    const knowledge = new KnowledgeService(properties, embedder, clock, log, { minSimilarity: kb.minSimilarity, minLexicalScore: kb.minLexicalScore });
+    disposables.add('knowledge indexing', () => knowledge.close());
+
+    const events = new EventBus();
+    const llm = createLlmStack(config.llm, {
+      clock,
+      log,
+      budget: new SqliteBudgetStore((id) => databases.property(id)),
+      onCall: (e) => metrics.llmCall(e),
+      onBudget: (e) =>
+        events.emit({ type: 'llm.budget', propertyId: e.propertyId, level: e.type === 'llm.budget.warning' ? 'warning' : 'exhausted', spentUsd: e.spentUsd, limitUsd: e.limitUsd, at: clock.now().toISOString() }),
+    });
+    const d = config.delivery;
+    const outbox = new OutboxService(properties, audit, events, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
+    outbox.register(new TestChannelSender());
+    disposables.add('outbox worker', () => outbox.stop());
+    const inbox = new InboxService(new InboxRepository(databases.group), properties, clock, log, {
+      maxAttempts: d.inboxMaxAttempts,
+      baseDelayMs: d.retryBaseMs,
+      maxDelayMs: 10 * 60_000,
+      pollMs: 500,
+      backlogCutoffMs: d.backlogCutoffMs,
+    });
+    disposables.add('inbox worker', () => inbox.stop());
+    const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
+    const conversations = new ConversationService(audit, events, clock, outbox);
+    const leads = new LeadService(audit, events, clock);
+    readiness.register({
+      name: 'llm',
+      critical: false,
+      check: async () => {
+        const health = await llm.router.health();
+        return { ok: health.some((h) => h.ok), detail: { providers: health, fallback: 'knowledge-only answers or hand-off' } };
+      },
+    });
 
     readiness.register({
       name: 'database',
@@ -101,6 +160,17 @@ export function openCore(opts: CoreOptions): Core {
       check: async () => {
         const paused = ai.pausedScopes();
         return { ok: paused.length === 0, detail: paused.length ? { paused } : 'answering' };
+      },
+    });
+    readiness.register({
+      name: 'embedder',
+      critical: false,
+      check: async () => {
+        // Reports without waiting for a model load; without a model, search is lexical only (C2 still holds).
+        void embedder.ready();
+        const e = embedder.status();
+        const ok = e.state === 'ready' || e.state === 'disabled';
+        return { ok, detail: { search: e.state === 'ready' ? 'hybrid' : 'lexical-only', embedder: e.name, state: e.state, ...(e.dimension ? { dimension: e.dimension } : {}), ...(e.detail ? { reason: e.detail } : {}) } };
       },
     });
     readiness.register({
@@ -125,6 +195,14 @@ export function openCore(opts: CoreOptions): Core {
       users,
       auth,
       ai,
+      knowledge,
+      events,
+      llm,
+      pipeline,
+      conversations,
+      leads,
+      inbox,
+      outbox,
       disposables,
       close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
     };
@@ -133,3 +211,4 @@ export function openCore(opts: CoreOptions): Core {
     throw err;
   }
 }
+

@@ -7,7 +7,11 @@ import { accessGuard, loadSession } from './features/auth/access.middleware.js';
 import { aiSwitchRoutes } from './features/ai-switch/ai-switch.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { authRoutes } from './features/auth/auth.routes.js';
+import { knowledgeRoutes } from './features/knowledge/knowledge.routes.js';
 import { propertyRoutes } from './features/properties/property.routes.js';
+import { conversationRoutes } from './features/conversations/conversation.routes.js';
+import { eventRoutes } from './features/events/events.routes.js';
+import { outboxRoutes } from './features/outbox/outbox.routes.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
 import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
@@ -63,7 +67,11 @@ export function buildRoutes(core: Core): RouteDef[] {
     ...userRoutes(core.users),
     ...auditRoutes(core.audit, core.config.pageLimitMax),
     ...propertyRoutes(core.properties),
+    ...knowledgeRoutes(core.knowledge, { importLimitBytes: core.config.knowledge.importLimitBytes }),
     ...aiSwitchRoutes(core.ai, core.properties),
+    ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
+    ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
+    ...eventRoutes(core.events),
     ...systemRoutes(core.errors, core.config.pageLimitMax),
   ];
 }
@@ -99,10 +107,14 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     const close = () =>
       (closing ??= (async () => {
         log.info('shutting down: no new connections, finishing in-flight requests');
+        core.events.shutdown();
         await Promise.all([stopListening(staff, config.shutdownTimeoutMs), stopListening(pub, config.shutdownTimeoutMs)]);
         await core.close();
         log.info('shutdown complete');
       })());
+    core.knowledge.start();
+    core.inbox.start();
+    core.outbox.start();
     const setupToken = core.auth.firstRunToken();
     if (setupToken) log.warn({ setupUrl: `${staffUrl}/setup` }, 'first run: no staff account yet; the one-time setup token is printed on the console');
     return { core, staffUrl, publicUrl, routes, setupToken, close };

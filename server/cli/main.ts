@@ -1,4 +1,8 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ask, parseAskFile } from './ask.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openCore, type Core } from '../core.js';
 import { exitOnSignal, startServer } from '../main.js';
@@ -21,6 +25,13 @@ Commands:
   admin create --email E [--name N] --password-stdin
                                           create an admin account (reads the password from stdin)
   audit verify                            check the audit log's hash chain; exit 1 at the first broken row
+  ask --property S [--today YYYY-MM-DD] "message"
+                                          run one guest message through the whole pipeline; prints JSON
+  ask --property S --file questions.jsonl one JSON outcome per line of {"id","text"} (test a list of questions)
+  kb import --property P <file> [--category C]
+                                          import Markdown, text, HTML, PDF, DOCX, or a CSV/JSON of Q&A
+  kb search --property P [--k N] "<question>"
+                                          what the assistant would retrieve, as JSON
 
 Configuration comes from NOCTURN_* environment variables (see .env.example).`;
 
@@ -119,6 +130,22 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         io.out(JSON.stringify(user, null, 2));
         return 0;
       }
+      case 'ask': {
+        const { values, positionals } = parseArgs({
+          args: [sub, ...rest].filter((a): a is string => a !== undefined),
+          options: { property: { type: 'string' }, today: { type: 'string' }, file: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (!values.property || (!values.file && !positionals[0])) {
+          io.err('Usage: nocturn ask --property <slug> [--today YYYY-MM-DD] "<message>"  |  --file questions.jsonl');
+          return 2;
+        }
+        const lines = values.file ? parseAskFile(readFileSync(values.file, 'utf8')) : [{ text: positionals.join(' ') }];
+        const results = await withCore((core) => ask(core, values.property!, lines, values.today));
+        for (const r of results) io.out(JSON.stringify(r));
+        return 0;
+      }
       case 'audit': {
         if (sub !== 'verify') {
           io.err(USAGE);
@@ -128,6 +155,38 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         io.out(JSON.stringify(result));
         if (!result.ok) io.err(`Audit log broken at row ${result.firstBrokenSeq}: ${result.reason}`);
         return result.ok ? 0 : 1;
+      }
+      case 'kb': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          options: { property: { type: 'string' }, category: { type: 'string' }, k: { type: 'string' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        if (!values.property || positionals.length !== 1 || (sub !== 'import' && sub !== 'search')) {
+          io.err(USAGE);
+          return 2;
+        }
+        if (sub === 'import') {
+          const file = positionals[0]!;
+          const bytes = await readFile(file);
+          const result = await withCore(async (core) => {
+            const imported = await core.knowledge.import(
+              values.property!,
+              { bytes, contentType: undefined, query: { filename: path.basename(file), ...(values.category ? { category: values.category } : {}) } },
+              'nocturn kb import',
+            );
+            // With an embedder, wait for the new chunks' vectors so the import is complete when this returns.
+            const off = core.knowledge.onProgress((p) => io.err(`indexing: ${p.embedded}/${p.chunks} chunks embedded (${p.state})`));
+            await core.knowledge.whenIdle(values.property!).finally(off);
+            return imported;
+          });
+          io.out(JSON.stringify(result, null, 2));
+          return 0;
+        }
+        const result = await withCore((core) => core.knowledge.search(values.property!, { query: positionals[0], ...(values.k ? { k: Number(values.k) } : {}) }));
+        io.out(JSON.stringify(result, null, 2));
+        return 0;
       }
       case undefined:
       case 'help':

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from '../shared/paths.js';
 
 /**
  * The one reader of process.env. Every variable is documented in .env.example; a bad value stops
@@ -32,6 +33,10 @@ export const envSchema = z.object({
   NOCTURN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(14),
   NOCTURN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(100).default(8),
   NOCTURN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  NOCTURN_BACKLOG_CUTOFF_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  NOCTURN_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOCTURN_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOCTURN_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   NOCTURN_OLLAMA_HOST: z.url().default('http://127.0.0.1:11434'),
   NOCTURN_OLLAMA_MODEL: z.string().min(1).default('qwen2.5:7b-instruct'),
   NOCTURN_OLLAMA_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
@@ -46,6 +51,12 @@ export const envSchema = z.object({
   NOCTURN_LLM_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   NOCTURN_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   NOCTURN_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  NOCTURN_EMBEDDER: z.enum(['auto', 'none', 'transformers', 'ollama']).default('auto'),
+  NOCTURN_EMBED_MODEL: z.string().min(1).max(200).optional(),
+  NOCTURN_MODELS_DIR: z.string().min(1).optional(),
+  NOCTURN_KB_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.7),
+  NOCTURN_KB_MIN_LEXICAL_SCORE: z.coerce.number().min(0).max(1).default(0.4),
+  NOCTURN_KB_IMPORT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -65,7 +76,18 @@ export interface Config {
   pageLimitMax: number;
   serveUi: boolean;
   auth: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; maxFailures: number; lockMinutes: number };
+  delivery: { backlogCutoffMs: number; inboxMaxAttempts: number; outboxMaxAttempts: number; retryBaseMs: number };
   llm: LlmConfig;
+  knowledge: KnowledgeConfig;
+}
+
+export interface KnowledgeConfig {
+  embedder: 'auto' | 'none' | 'transformers' | 'ollama';
+  embedModel: string | undefined;
+  modelsDir: string;
+  minSimilarity: number;
+  minLexicalScore: number;
+  importLimitBytes: number;
 }
 
 export interface LlmConfig {
@@ -145,6 +167,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailures: e.NOCTURN_LOGIN_MAX_FAILURES,
       lockMinutes: e.NOCTURN_LOGIN_LOCK_MINUTES,
     },
+    delivery: {
+      backlogCutoffMs: e.NOCTURN_BACKLOG_CUTOFF_MINUTES * 60_000,
+      inboxMaxAttempts: e.NOCTURN_INBOX_MAX_ATTEMPTS,
+      outboxMaxAttempts: e.NOCTURN_OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: e.NOCTURN_RETRY_BASE_MS,
+    },
     llm: {
       ollama: { host: e.NOCTURN_OLLAMA_HOST, model: e.NOCTURN_OLLAMA_MODEL, timeoutMs: e.NOCTURN_OLLAMA_TIMEOUT_MS },
       cloud: {
@@ -158,6 +186,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       retries: e.NOCTURN_LLM_RETRIES,
       breaker: { failures: e.NOCTURN_BREAKER_FAILURES, cooldownMs: e.NOCTURN_BREAKER_COOLDOWN_MS },
+    },
+    knowledge: {
+      embedder: e.NOCTURN_EMBEDDER,
+      embedModel: e.NOCTURN_EMBED_MODEL,
+      modelsDir: e.NOCTURN_MODELS_DIR ? path.resolve(e.NOCTURN_MODELS_DIR) : path.join(projectRoot(), 'models'),
+      minSimilarity: e.NOCTURN_KB_MIN_SIMILARITY,
+      minLexicalScore: e.NOCTURN_KB_MIN_LEXICAL_SCORE,
+      importLimitBytes: e.NOCTURN_KB_IMPORT_LIMIT_BYTES,
     },
   };
 }

@@ -85,6 +85,36 @@ export class GuestRepository {
     return row && this.decode(row);
   }
 
+  /** Fills or changes contact fields, re-encrypting them and their blind indexes. */
+  updateContact(id: string, g: { name?: string | null; phone?: string | null; email?: string | null }, at: string): void {
+    const { cipher, blindIndex } = this.scope;
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    if (g.name !== undefined) {
+      sets.push('name_enc = ?');
+      params.push(cipher.encryptNullable(g.name, { table: 'guests', column: 'name', rowId: id }));
+    }
+    if (g.phone !== undefined) {
+      sets.push('phone_enc = ?', 'phone_bidx = ?');
+      params.push(cipher.encryptNullable(g.phone, { table: 'guests', column: 'phone', rowId: id }), g.phone ? blindIndex.phone(g.phone) : null);
+    }
+    if (g.email !== undefined) {
+      sets.push('email_enc = ?', 'email_bidx = ?');
+      params.push(cipher.encryptNullable(g.email, { table: 'guests', column: 'email', rowId: id }), g.email ? blindIndex.email(g.email) : null);
+    }
+    if (!sets.length) return;
+    this.scope.db.prepare(`update guests set ${sets.join(', ')}, key_version = ?, updated_at = ? where id = ?`).run(...params, cipher.currentVersion, at, id);
+  }
+
+  isOptedOut(id: string): boolean {
+    const row = this.scope.db.prepare('select opted_out_at from guests where id = ?').get(id) as { opted_out_at: string | null } | undefined;
+    return Boolean(row?.opted_out_at);
+  }
+
+  setOptOut(id: string, channel: string | null, at: string | null): void {
+    this.scope.db.prepare('update guests set opted_out_at = ?, opted_out_channel = ?, updated_at = coalesce(?, updated_at) where id = ?').run(at, channel, at, id);
+  }
+
   count(): number {
     return (this.scope.db.prepare('select count(*) as n from guests').get() as { n: number }).n;
   }

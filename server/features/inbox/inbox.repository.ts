@@ -43,6 +43,38 @@ export class InboxRepository {
     }).immediate();
   }
 
+  claimDue(now: string, limit: number): { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[] {
+    return this.db.transaction(() => {
+      const rows = this.db
+        .prepare(`select id, property_id, provider, attempts, received_at from inbox_events where status = 'pending' and next_attempt_at <= ? order by id limit ?`)
+        .all(now, limit) as { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[];
+      const claim = this.db.prepare(`update inbox_events set status = 'processing', attempts = attempts + 1 where id = ?`);
+      for (const r of rows) claim.run(r.id);
+      return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
+    }).immediate();
+  }
+
+  finish(id: number, status: 'done' | 'failed', error: string | null, at: string): void {
+    this.db.prepare('update inbox_events set status = ?, last_error = ?, processed_at = ? where id = ?').run(status, error?.slice(0, 500) ?? null, at, id);
+  }
+
+  retryLater(id: number, error: string, nextAttemptAt: string): void {
+    this.db.prepare(`update inbox_events set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
+  }
+
+  releaseStuck(): number {
+    return this.db.prepare(`update inbox_events set status = 'pending' where status = 'processing'`).run().changes;
+  }
+
+  hasDue(now: string): boolean {
+    return this.db.prepare(`select 1 from inbox_events where status in ('pending', 'processing') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
+  }
+
+  counts(): Record<string, number> {
+    const rows = this.db.prepare('select status, count(*) as n from inbox_events group by status').all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
   payload(id: number, cipher: FieldCipher): string | undefined {
     const row = this.db.prepare('select payload_enc from inbox_events where id = ?').get(id) as { payload_enc: Buffer } | undefined;
     return row && cipher.decrypt(row.payload_enc, { table: 'inbox_events', column: 'payload', rowId: id });

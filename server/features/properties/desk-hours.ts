@@ -103,3 +103,21 @@ export function nextDeskOpening(p: HoursPolicy, at: Date): Date | null {
   }
   return null;
 }
+
+/** Whether an instant falls in the hotel's quiet hours (default 21:00-08:00, may wrap midnight). */
+export function inQuietHours(p: { timezone: string; quietHours: { start: string; end: string } }, at: Date): boolean {
+  const t = localTime(p.timezone, at).minutes;
+  const start = toMinutes(p.quietHours.start);
+  const end = toMinutes(p.quietHours.end);
+  if (start === end) return false;
+  return start < end ? t >= start && t < end : t >= start || t < end;
+}
+
+/** When the current quiet period ends (the instant itself when not in quiet hours). */
+export function quietHoursEnd(p: { timezone: string; quietHours: { start: string; end: string } }, at: Date): Date {
+  if (!inQuietHours(p, at)) return at;
+  const t = localTime(p.timezone, at);
+  const end = toMinutes(p.quietHours.end);
+  const date = t.minutes < end ? t.date : addDays(t.date, 1);
+  return zonedInstant(p.timezone, date, end);
+}

@@ -6,6 +6,9 @@ export class HttpMetrics {
   private readonly duration: Histogram<'listener' | 'method' | 'route' | 'status'>;
   private readonly errors: Counter<'listener' | 'route' | 'status'>;
   readonly unexpected: Counter<string>;
+  private readonly llmLatency: Histogram<'provider' | 'route' | 'outcome'>;
+  private readonly llmTokens: Counter<'provider' | 'direction'>;
+  private readonly llmCost: Counter<'provider'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'nocturn_' });
@@ -22,11 +25,28 @@ export class HttpMetrics {
       labelNames: ['listener', 'route', 'status'],
       registers: [this.registry],
     });
+    this.llmLatency = new Histogram({
+      name: 'nocturn_llm_request_duration_seconds',
+      help: 'LLM provider latency by provider, route (local/cloud) and outcome',
+      labelNames: ['provider', 'route', 'outcome'],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 45, 90],
+      registers: [this.registry],
+    });
+    this.llmTokens = new Counter({ name: 'nocturn_llm_tokens_total', help: 'LLM tokens by provider and direction', labelNames: ['provider', 'direction'], registers: [this.registry] });
+    this.llmCost = new Counter({ name: 'nocturn_llm_cost_usd_total', help: 'LLM cost in USD by provider', labelNames: ['provider'], registers: [this.registry] });
     this.unexpected = new Counter({
       name: 'nocturn_unexpected_errors_total',
       help: 'Unexpected errors recorded for the system screen',
       registers: [this.registry],
     });
+  }
+
+  /** One LLM provider attempt: latency, tokens and cost by provider and outcome (E2, C8). */
+  llmCall(e: { provider: string; route: string; outcome: string; latencyMs: number; inputTokens: number; outputTokens: number; costUsd: number }): void {
+    this.llmLatency.observe({ provider: e.provider, route: e.route, outcome: e.outcome }, e.latencyMs / 1000);
+    this.llmTokens.inc({ provider: e.provider, direction: 'input' }, e.inputTokens);
+    this.llmTokens.inc({ provider: e.provider, direction: 'output' }, e.outputTokens);
+    this.llmCost.inc({ provider: e.provider }, e.costUsd);
   }
 
   observe(listener: string, method: string, route: string, status: number, seconds: number): void {

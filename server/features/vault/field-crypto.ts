@@ -100,6 +100,11 @@ export class BlindIndex {
     if (key.length !== 32) throw new Error('blind-index key must be 32 bytes');
   }
 
+  /** A keyed token for any identifier (for example a channel thread), so it is stored only as an HMAC. */
+  token(kind: string, value: string): string {
+    return this.mac(kind, value);
+  }
+
   private mac(kind: string, value: string): string {
     return createHmac('sha256', this.key).update(`${kind}:${value}`).digest().subarray(0, 16).toString('base64url');
   }

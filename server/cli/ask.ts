@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Core } from '../core.js';
+import type { PipelineOutcome } from '../features/pipeline/pipeline.service.js';
+import { localTime, zonedInstant } from '../features/properties/desk-hours.js';
+import { ValidationError } from '../shared/errors.js';
+
+/** One line of `nocturn ask --file`: {"id": "...", "text": "..."}. */
+const AskLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), text: z.string().min(1).max(4000) });
+
+export interface AskResult {
+  reply: string | null;
+  confidence: number | null;
+  decision: 'answer' | 'handoff';
+  handoffReason: string | null;
+  provider: 'ollama' | 'cloud' | 'knowledge';
+  citations: { itemId: string; title: string }[];
+  lead: { name: string | null; phone: string | null; email: string | null; checkIn: string | null; checkOut: string | null; guests: number | null; intent: string };
+}
+
+function shape(o: PipelineOutcome): AskResult {
+  return {
+    reply: o.reply?.body ?? null,
+    confidence: o.confidence,
+    decision: o.decision === 'answer' ? 'answer' : 'handoff',
+    handoffReason: o.decision === 'answer' ? null : (o.handoffReason ?? (o.flags.includes('opted_out') ? 'opted_out' : null)),
+    // Fixed texts (greetings, hand-off notices) and verbatim knowledge both come without a model.
+    provider: o.provider === 'ollama' || o.provider === 'cloud' ? o.provider : 'knowledge',
+    citations: o.citations,
+    lead: { name: o.lead.name, phone: o.lead.phone, email: o.lead.email, checkIn: o.lead.checkIn, checkOut: o.lead.checkOut, guests: o.lead.guests, intent: o.lead.intent },
+  };
+}
+
+/**
+ * Runs guest messages through the whole pipeline as a test guest, each in a fresh conversation,
+ * and removes the test conversation afterwards so it never shows in the inbox or the reports.
+ */
+export async function ask(core: Core, property: string, lines: { id?: string; text: string }[], today?: string): Promise<(AskResult & { id?: string })[]> {
+  if (today && !/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ValidationError('--today must be YYYY-MM-DD');
+  const scope = core.properties.scope(property);
+  await core.knowledge.whenIdle(scope.property.id);
+  const now = core.clock.now();
+  const receivedAt = today ? zonedInstant(scope.property.timezone, today, localTime(scope.property.timezone, now).minutes) : now;
+  const results: (AskResult & { id?: string })[] = [];
+  for (const line of lines) {
+    const outcome = await core.pipeline.handle(scope, {
+      channel: 'test',
+      threadKey: `ask-${randomUUID()}`,
+      externalId: null,
+      text: line.text,
+      from: {},
+      receivedAt,
+    });
+    results.push({ ...(line.id !== undefined ? { id: line.id } : {}), ...shape(outcome) });
+    const guestId = (scope.db.prepare('select guest_id from conversations where id = ?').get(outcome.conversationId) as { guest_id: string }).guest_id;
+    scope.db.transaction(() => {
+      scope.db.prepare('delete from conversations where id = ?').run(outcome.conversationId);
+      scope.db.prepare('delete from guests where id = ? and not exists (select 1 from conversations where guest_id = ?)').run(guestId, guestId);
+    })();
+  }
+  return results;
+}
+
+export function parseAskFile(text: string): { id: string; text: string }[] {
+  return text
+    .split(/\r?\n/)
+    .map((l, i) => ({ l: l.trim(), i }))
+    .filter(({ l }) => l.length > 0)
+    .map(({ l, i }) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(l);
+      } catch {
+        throw new ValidationError(`line ${i + 1} is not JSON`);
+      }
+      const r = AskLine.safeParse(value);
+      if (!r.success) throw new ValidationError(`line ${i + 1} needs {"id": "...", "text": "..."}`);
+      return r.data;
+    });
+}

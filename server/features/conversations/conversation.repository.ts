@@ -1,0 +1,247 @@
+import type { Channel, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
+import type { PropertyScope } from '../properties/property.service.js';
+import { newId } from '../../shared/ids.js';
+
+export interface ConversationRow {
+  id: string;
+  guest_id: string;
+  channel: Channel;
+  thread_bidx: string;
+  status: ConversationStatus;
+  handoff_reason: HandoffReason | null;
+  assigned_to: string | null;
+  language: string;
+  message_count: number;
+  ai_confidence_sum: number;
+  ai_confidence_count: number;
+  unread_count: number;
+  after_hours: number;
+  last_message_at: string;
+  last_guest_message_at: string | null;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationListRow extends ConversationRow {
+  guest_name_enc: Buffer | null;
+  guest_phone_enc: Buffer | null;
+  guest_email_enc: Buffer | null;
+  guest_opted_out_at: string | null;
+  preview_id: string | null;
+  preview_enc: Buffer | null;
+}
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  role: Message['role'];
+  body_enc: Buffer;
+  external_id: string | null;
+  author_id: string | null;
+  provider: Message['provider'];
+  model: string | null;
+  confidence: number | null;
+  cited_item_ids: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  latency_ms: number | null;
+  cost_usd: number | null;
+  flags: string;
+  delivery_status: string | null;
+  created_at: string;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  role: Message['role'];
+  body: string;
+  externalId?: string | null;
+  authorId?: string | null;
+  provider?: Message['provider'];
+  model?: string | null;
+  confidence?: number | null;
+  citedItemIds?: string[];
+  inputTokens?: number | null;
+  outputTokens?: number | null;
+  latencyMs?: number | null;
+  costUsd?: number | null;
+  flags?: string[];
+  deliveryStatus?: string | null;
+  createdAt: string;
+}
+
+export interface ListFilter {
+  statuses?: ConversationStatus[] | undefined;
+  channel?: Channel | undefined;
+  afterHours?: boolean | undefined;
+  /** Keyset cursor: conversations ordered by (rank, last_message_at desc, id). */
+  cursor?: { rank: number; lastMessageAt: string; id: string } | undefined;
+  limit: number;
+}
+
+/** Needs-a-person first, then AI-handled, then staff-held, then resolved. */
+export const STATUS_RANK_SQL = `case status when 'needs_human' then 0 when 'ai' then 1 when 'human' then 2 else 3 end`;
+
+const LIST_SELECT = `
+  select c.*, ${STATUS_RANK_SQL.replace(/status/g, 'c.status')} as rank,
+         g.name_enc as guest_name_enc, g.phone_enc as guest_phone_enc, g.email_enc as guest_email_enc, g.opted_out_at as guest_opted_out_at,
+         m.id as preview_id, m.body_enc as preview_enc
+  from conversations c
+  join guests g on g.id = c.guest_id
+  left join messages m on m.id = (select id from messages where conversation_id = c.id order by rowid desc limit 1)`;
+
+/** Conversations and messages of one hotel; bodies encrypted with AAD messages/body/<id>. */
+export class ConversationRepository {
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher'>) {}
+
+  get db() {
+    return this.scope.db;
+  }
+
+  findOpenByThread(threadBidx: string): ConversationRow | undefined {
+    return this.scope.db
+      .prepare(`select * from conversations where thread_bidx = ? order by case when status = 'resolved' then 1 else 0 end, last_message_at desc limit 1`)
+      .get(threadBidx) as ConversationRow | undefined;
+  }
+
+  get(id: string): ConversationRow | undefined {
+    return this.scope.db.prepare('select * from conversations where id = ?').get(id) as ConversationRow | undefined;
+  }
+
+  insert(c: { guestId: string; channel: Channel; threadBidx: string; status: ConversationStatus; language: string; afterHours: boolean; at: string }): ConversationRow {
+    const id = newId('cnv');
+    this.scope.db
+      .prepare(
+        `insert into conversations (id, guest_id, channel, thread_bidx, status, language, after_hours, last_message_at, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, c.guestId, c.channel, c.threadBidx, c.status, c.language, c.afterHours ? 1 : 0, c.at, c.at, c.at);
+    return this.get(id)!;
+  }
+
+  update(id: string, patch: Partial<Pick<ConversationRow, 'status' | 'handoff_reason' | 'assigned_to' | 'language' | 'unread_count' | 'first_response_at' | 'resolved_at'>>, at: string): void {
+    const cols = Object.keys(patch) as (keyof typeof patch)[];
+    const allowed = new Set(['status', 'handoff_reason', 'assigned_to', 'language', 'unread_count', 'first_response_at', 'resolved_at']);
+    for (const c of cols) if (!allowed.has(c)) throw new Error(`column ${c} is not updatable`);
+    const sets = cols.map((c) => `${c} = @${c}`).join(', ');
+    this.scope.db.prepare(`update conversations set ${sets}${sets ? ', ' : ''}updated_at = @at where id = @id`).run({ ...patch, at, id });
+  }
+
+  insertMessage(m: NewMessage): Message {
+    const id = newId('msg');
+    const flags = m.flags ?? [];
+    const cited = m.citedItemIds ?? [];
+    this.scope.db
+      .prepare(
+        `insert into messages (id, conversation_id, role, body_enc, external_id, author_id, provider, model, confidence, cited_item_ids,
+           input_tokens, output_tokens, latency_ms, cost_usd, flags, delivery_status, created_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id, m.conversationId, m.role, this.scope.cipher.encrypt(m.body, { table: 'messages', column: 'body', rowId: id }), m.externalId ?? null, m.authorId ?? null,
+        m.provider ?? null, m.model ?? null, m.confidence ?? null, JSON.stringify(cited), m.inputTokens ?? null, m.outputTokens ?? null,
+        m.latencyMs ?? null, m.costUsd ?? null, JSON.stringify(flags), m.deliveryStatus ?? null, m.createdAt,
+      );
+    const confidence = m.role === 'assistant' && m.confidence != null ? m.confidence : null;
+    this.scope.db
+      .prepare(
+        `update conversations set message_count = message_count + 1, last_message_at = @at, updated_at = @at,
+           last_guest_message_at = case when @role = 'guest' then @at else last_guest_message_at end,
+           unread_count = case when @role = 'guest' then unread_count + 1 else unread_count end,
+           first_response_at = case when first_response_at is null and @role in ('assistant', 'staff') then @at else first_response_at end,
+           ai_confidence_sum = ai_confidence_sum + coalesce(@confidence, 0),
+           ai_confidence_count = ai_confidence_count + case when @confidence is null then 0 else 1 end
+         where id = @id`,
+      )
+      .run({ at: m.createdAt, role: m.role, confidence, id: m.conversationId });
+    return {
+      id, role: m.role, body: m.body, authorId: m.authorId ?? null, provider: m.provider ?? null, model: m.model ?? null, confidence: m.confidence ?? null,
+      citedItemIds: cited, inputTokens: m.inputTokens ?? null, outputTokens: m.outputTokens ?? null, latencyMs: m.latencyMs ?? null, costUsd: m.costUsd ?? null,
+      flags, deliveryStatus: m.deliveryStatus ?? null, createdAt: m.createdAt,
+    };
+  }
+
+  /** Stores where replies to this conversation go (channel-specific), encrypted. */
+  setReplyTo(id: string, replyTo: Record<string, unknown>): void {
+    this.scope.db
+      .prepare('update conversations set reply_to_enc = ? where id = ?')
+      .run(this.scope.cipher.encrypt(JSON.stringify(replyTo), { table: 'conversations', column: 'reply_to', rowId: id }), id);
+  }
+
+  replyTo(id: string): Record<string, unknown> | null {
+    const row = this.scope.db.prepare('select reply_to_enc from conversations where id = ?').get(id) as { reply_to_enc: Buffer | null } | undefined;
+    if (!row?.reply_to_enc) return null;
+    return JSON.parse(this.scope.cipher.decrypt(row.reply_to_enc, { table: 'conversations', column: 'reply_to', rowId: id })) as Record<string, unknown>;
+  }
+
+  messageExists(externalId: string): boolean {
+    return this.scope.db.prepare('select 1 from messages where external_id = ?').get(externalId) !== undefined;
+  }
+
+  setDeliveryStatus(messageId: string, status: string): void {
+    this.scope.db.prepare('update messages set delivery_status = ? where id = ?').run(status, messageId);
+  }
+
+  messages(conversationId: string): Message[] {
+    const rows = this.scope.db.prepare('select * from messages where conversation_id = ? order by rowid').all(conversationId) as MessageRow[];
+    return rows.map((r) => this.decodeMessage(r));
+  }
+
+  recentGuestMessageCount(conversationId: string, since: string): number {
+    return (this.scope.db.prepare("select count(*) as n from messages where conversation_id = ? and role = 'guest' and created_at >= ?").get(conversationId, since) as { n: number }).n;
+  }
+
+  decodeMessage(r: MessageRow): Message {
+    return {
+      id: r.id,
+      role: r.role,
+      body: this.scope.cipher.decrypt(r.body_enc, { table: 'messages', column: 'body', rowId: r.id }),
+      authorId: r.author_id,
+      provider: r.provider,
+      model: r.model,
+      confidence: r.confidence,
+      citedItemIds: JSON.parse(r.cited_item_ids) as string[],
+      inputTokens: r.input_tokens,
+      outputTokens: r.output_tokens,
+      latencyMs: r.latency_ms,
+      costUsd: r.cost_usd,
+      flags: JSON.parse(r.flags) as string[],
+      deliveryStatus: r.delivery_status,
+      createdAt: r.created_at,
+    };
+  }
+
+  decryptPreview(r: ConversationListRow): string | null {
+    return r.preview_enc && r.preview_id ? this.scope.cipher.decrypt(r.preview_enc, { table: 'messages', column: 'body', rowId: r.preview_id }) : null;
+  }
+
+  /** One query per page: conversation, guest and latest message together (no N+1). */
+  list(f: ListFilter): (ConversationListRow & { rank: number })[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: f.limit };
+    if (f.statuses?.length) {
+      where.push(`c.status in (select value from json_each(@statuses))`);
+      params.statuses = JSON.stringify(f.statuses);
+    }
+    if (f.channel) {
+      where.push('c.channel = @channel');
+      params.channel = f.channel;
+    }
+    if (f.afterHours !== undefined) {
+      where.push('c.after_hours = @afterHours');
+      params.afterHours = f.afterHours ? 1 : 0;
+    }
+    if (f.cursor) {
+      where.push(`(rank > @cRank or (rank = @cRank and (c.last_message_at < @cLast or (c.last_message_at = @cLast and c.id > @cId))))`);
+      Object.assign(params, { cRank: f.cursor.rank, cLast: f.cursor.lastMessageAt, cId: f.cursor.id });
+    }
+    const sql = `${LIST_SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by rank, c.last_message_at desc, c.id limit @limit`;
+    return this.scope.db.prepare(sql).all(params) as (ConversationListRow & { rank: number })[];
+  }
+
+  listRow(id: string): ConversationListRow | undefined {
+    return this.scope.db.prepare(`${LIST_SELECT} where c.id = ?`).get(id) as ConversationListRow | undefined;
+  }
+}

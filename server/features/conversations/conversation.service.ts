@@ -1,0 +1,204 @@
+import type { Channel, ConversationDetail, ConversationStatus, ConversationSummary, HandoffReason, Message } from '../../contract/conversations.js';
+import type { Actor } from '../../shared/actor.js';
+import type { Clock } from '../../shared/clock.js';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import type { EventBus } from '../../shared/events.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { GuestRepository } from '../guests/guest.repository.js';
+import type { ReplySink } from '../pipeline/pipeline.service.js';
+import type { PropertyScope } from '../properties/property.service.js';
+import { nextStatus, type ConversationEvent } from './conversation-state.js';
+import { ConversationRepository, type ConversationListRow, type ConversationRow } from './conversation.repository.js';
+
+/** "+60 12-••• 6789": enough to recognise, not enough to copy. */
+export function maskPhone(phone: string | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 7) return '•••';
+  return `+${digits.slice(0, 2)} ${digits.slice(2, 4)}-••• ${digits.slice(-4)}`;
+}
+
+export function maskEmail(email: string | null): string | null {
+  if (!email) return null;
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}•••@${domain}`;
+}
+
+function cursorOf(r: { rank: number; last_message_at: string; id: string }): string {
+  return Buffer.from(JSON.stringify([r.rank, r.last_message_at, r.id])).toString('base64url');
+}
+
+function parseCursor(c: string | undefined): { rank: number; lastMessageAt: string; id: string } | undefined {
+  if (!c) return undefined;
+  try {
+    const [rank, lastMessageAt, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [number, string, string];
+    if (typeof rank !== 'number' || typeof lastMessageAt !== 'string' || typeof id !== 'string') throw new Error('bad cursor');
+    return { rank, lastMessageAt, id };
+  } catch {
+    throw new ValidationError('The page cursor is not valid');
+  }
+}
+
+export interface ConversationQuery {
+  status?: ConversationStatus[] | undefined;
+  channel?: Channel | undefined;
+  afterHours?: boolean | undefined;
+  cursor?: string | undefined;
+  limit: number;
+}
+
+/** Staff-side conversation actions (C9): read, take over, reply, hand back, hand off, resolve, assign. */
+export class ConversationService {
+  constructor(
+    private readonly audit: AuditService,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly sink?: ReplySink,
+  ) {}
+
+  private summary(scope: PropertyScope, repo: ConversationRepository, r: ConversationListRow): ConversationSummary {
+    const slot = (column: string) => ({ table: 'guests', column, rowId: r.guest_id });
+    const preview = repo.decryptPreview(r);
+    return {
+      id: r.id,
+      propertyId: scope.property.id,
+      channel: r.channel,
+      status: r.status,
+      mode: r.status === 'ai' ? 'ai' : 'human',
+      handoffReason: r.handoff_reason,
+      assignedTo: r.assigned_to,
+      language: r.language,
+      messageCount: r.message_count,
+      averageConfidence: r.ai_confidence_count ? Math.round((r.ai_confidence_sum / r.ai_confidence_count) * 100) / 100 : null,
+      unreadCount: r.unread_count,
+      afterHours: r.after_hours === 1,
+      guest: {
+        id: r.guest_id,
+        name: scope.cipher.decryptNullable(r.guest_name_enc, slot('name')),
+        phone: maskPhone(scope.cipher.decryptNullable(r.guest_phone_enc, slot('phone'))),
+        email: maskEmail(scope.cipher.decryptNullable(r.guest_email_enc, slot('email'))),
+        optedOut: Boolean(r.guest_opted_out_at),
+      },
+      lastMessageAt: r.last_message_at,
+      lastGuestMessageAt: r.last_guest_message_at,
+      preview: preview && preview.length > 140 ? `${preview.slice(0, 139)}…` : preview,
+      createdAt: r.created_at,
+    };
+  }
+
+  list(scope: PropertyScope, q: ConversationQuery): { items: ConversationSummary[]; nextCursor: string | null } {
+    const repo = new ConversationRepository(scope);
+    const rows = repo.list({ statuses: q.status, channel: q.channel, afterHours: q.afterHours, cursor: parseCursor(q.cursor), limit: q.limit });
+    const last = rows.at(-1);
+    return { items: rows.map((r) => this.summary(scope, repo, r)), nextCursor: rows.length === q.limit && last ? cursorOf(last) : null };
+  }
+
+  summaryOf(scope: PropertyScope, id: string): ConversationSummary {
+    const repo = new ConversationRepository(scope);
+    const row = repo.listRow(id);
+    if (!row) throw new NotFoundError('No such conversation');
+    return this.summary(scope, repo, row);
+  }
+
+  /** The transcript; opening it marks the guest's messages read. */
+  get(scope: PropertyScope, id: string): ConversationDetail {
+    const repo = new ConversationRepository(scope);
+    const row = repo.listRow(id);
+    if (!row) throw new NotFoundError('No such conversation');
+    if (row.unread_count > 0) repo.update(id, { unread_count: 0 }, this.clock.now().toISOString());
+    return { ...this.summary(scope, repo, { ...row, unread_count: 0 }), messages: repo.messages(id) };
+  }
+
+  /** The guest's full contact details; every reveal is audited (B1). */
+  revealContact(scope: PropertyScope, id: string, actor: Actor): { name: string | null; phone: string | null; email: string | null } {
+    const conversation = this.require(scope, id);
+    const guest = new GuestRepository(scope).get(conversation.guest_id);
+    if (!guest) throw new NotFoundError('No such guest');
+    this.audit.record(actor, { action: 'guest.reveal', target: `conversation:${id}`, propertyId: scope.property.id, after: { fields: ['name', 'phone', 'email'] } });
+    return { name: guest.name, phone: guest.phone, email: guest.email };
+  }
+
+  private require(scope: PropertyScope, id: string): ConversationRow {
+    const row = new ConversationRepository(scope).get(id);
+    if (!row) throw new NotFoundError('No such conversation');
+    return row;
+  }
+
+  private transition(scope: PropertyScope, id: string, event: ConversationEvent, actor: Actor, patch: Partial<ConversationRow> = {}, reason?: string): ConversationSummary {
+    const repo = new ConversationRepository(scope);
+    const at = this.clock.now().toISOString();
+    scope.db.transaction(() => {
+      const row = this.require(scope, id);
+      const status = nextStatus(row.status, event);
+      repo.update(
+        id,
+        {
+          status,
+          ...(event === 'resolve' ? { resolved_at: at } : {}),
+          ...(event === 'hand_back' ? { handoff_reason: null, assigned_to: null } : {}),
+          ...(patch as Record<string, unknown>),
+        },
+        at,
+      );
+      this.audit.record(actor, {
+        action: `conversation.${event}`,
+        target: `conversation:${id}`,
+        propertyId: scope.property.id,
+        before: { status: row.status },
+        after: { status, ...(reason ? { reason } : {}) },
+      });
+    })();
+    const summary = this.summaryOf(scope, id);
+    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: summary.status, at });
+    return summary;
+  }
+
+  takeOver(scope: PropertyScope, id: string, actor: Actor): ConversationSummary & { draft: string | null } {
+    const summary = this.transition(scope, id, 'take_over', actor, { assigned_to: actor.userId });
+    // The AI's latest suggestion is offered as an editable draft.
+    const lastAssistant = new ConversationRepository(scope).messages(id).filter((m) => m.role === 'assistant' && m.provider !== 'template').at(-1);
+    return { ...summary, draft: lastAssistant?.body ?? null };
+  }
+
+  handBack(scope: PropertyScope, id: string, actor: Actor): ConversationSummary {
+    return this.transition(scope, id, 'hand_back', actor);
+  }
+
+  handOff(scope: PropertyScope, id: string, actor: Actor, reason: string | undefined): ConversationSummary {
+    return this.transition(scope, id, 'handoff', actor, { handoff_reason: 'staff' as HandoffReason }, reason);
+  }
+
+  resolve(scope: PropertyScope, id: string, actor: Actor): ConversationSummary {
+    return this.transition(scope, id, 'resolve', actor);
+  }
+
+  assign(scope: PropertyScope, id: string, userId: string | null, actor: Actor, userExists: (id: string) => boolean): ConversationSummary {
+    if (userId && !userExists(userId)) throw new ValidationError('No such staff member', [{ path: 'userId', message: 'unknown user' }]);
+    const repo = new ConversationRepository(scope);
+    const at = this.clock.now().toISOString();
+    const before = this.require(scope, id);
+    repo.update(id, { assigned_to: userId }, at);
+    this.audit.record(actor, { action: 'conversation.assign', target: `conversation:${id}`, propertyId: scope.property.id, before: { assignedTo: before.assigned_to }, after: { assignedTo: userId } });
+    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: before.status, at });
+    return this.summaryOf(scope, id);
+  }
+
+  /** A staff reply: the staff member holds the conversation from then on; the AI stays quiet. */
+  reply(scope: PropertyScope, id: string, text: string, actor: Actor): Message {
+    const repo = new ConversationRepository(scope);
+    const at = this.clock.now().toISOString();
+    const message = scope.db.transaction(() => {
+      const row = this.require(scope, id);
+      if (row.status !== 'human') {
+        repo.update(id, { status: nextStatus(row.status, 'take_over'), assigned_to: row.assigned_to ?? actor.userId }, at);
+        this.audit.record(actor, { action: 'conversation.take_over', target: `conversation:${id}`, propertyId: scope.property.id, before: { status: row.status }, after: { status: 'human' } });
+      }
+      return repo.insertMessage({ conversationId: id, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: 'pending', createdAt: at });
+    })();
+    const conversation = this.require(scope, id);
+    this.sink?.enqueue(scope, conversation, message);
+    this.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: id, messageId: message.id, role: 'staff', at });
+    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
+    return message;
+  }
+}

@@ -1,0 +1,139 @@
+import type { Clock } from '../../shared/clock.js';
+import type { Logger } from '../../shared/logger.js';
+import type { PropertyScope, PropertyService } from '../properties/property.service.js';
+import { InboxRepository, type InboxProvider } from './inbox.repository.js';
+
+export interface InboxMeta {
+  eventId: number;
+  receivedAt: Date;
+  /** Received longer ago than the backlog cut-off: store and show, but do not answer automatically. */
+  backlog: boolean;
+}
+
+/** Turns one stored raw event into pipeline calls. Must be idempotent: a crash can repeat it. */
+export type InboxHandler = (scope: PropertyScope, payload: string, meta: InboxMeta) => Promise<void>;
+
+export interface InboxSettings {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  pollMs: number;
+  backlogCutoffMs: number;
+}
+
+/**
+ * The durable webhook inbox (D4, D5). `accept` commits the encrypted raw event with its
+ * idempotency receipt before the webhook is answered; workers process it afterwards with retries
+ * and backoff, so a crash or restart loses nothing and repeats nothing.
+ */
+export class InboxService {
+  private readonly handlers = new Map<InboxProvider, InboxHandler>();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly repo: InboxRepository,
+    private readonly properties: PropertyService,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly settings: InboxSettings,
+  ) {}
+
+  register(provider: InboxProvider, handler: InboxHandler): void {
+    this.handlers.set(provider, handler);
+  }
+
+  /** Stores one event; a repeat delivery of the same event is recognised and stored once. */
+  accept(e: { propertyId: string; provider: InboxProvider; externalId: string; eventType: string; payload: string }): { id: number; duplicate: boolean } {
+    const scope = this.properties.scope(e.propertyId);
+    const result = this.repo.insert({ ...e, receivedAt: this.clock.now().toISOString() }, scope.cipher);
+    if (!result.duplicate) this.kick();
+    return result;
+  }
+
+  private async processOne(row: { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }): Promise<void> {
+    const handler = this.handlers.get(row.provider);
+    const now = this.clock.now();
+    if (!handler) {
+      this.repo.finish(row.id, 'failed', `no handler for ${row.provider}`, now.toISOString());
+      return;
+    }
+    try {
+      const scope = this.properties.scope(row.property_id);
+      const payload = this.repo.payload(row.id, scope.cipher)!;
+      const receivedAt = new Date(row.received_at);
+      await handler(scope, payload, { eventId: row.id, receivedAt, backlog: now.getTime() - receivedAt.getTime() > this.settings.backlogCutoffMs });
+      this.repo.finish(row.id, 'done', null, this.clock.now().toISOString());
+    } catch (err) {
+      const message = (err as Error).message;
+      if (row.attempts >= this.settings.maxAttempts) {
+        this.repo.finish(row.id, 'failed', message, this.clock.now().toISOString());
+        this.log.error({ eventId: row.id, propertyId: row.property_id, provider: row.provider, err }, 'inbound event failed for good');
+      } else {
+        const delay = Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (row.attempts - 1)) * (0.5 + Math.random() / 2);
+        this.repo.retryLater(row.id, message, new Date(this.clock.now().getTime() + delay).toISOString());
+        this.log.warn({ eventId: row.id, propertyId: row.property_id, provider: row.provider, attempts: row.attempts, err }, 'inbound event will be retried');
+      }
+    }
+  }
+
+  async drain(): Promise<number> {
+    let n = 0;
+    for (;;) {
+      const rows = this.repo.claimDue(this.clock.now().toISOString(), 20);
+      if (rows.length === 0) return n;
+      for (const row of rows) {
+        await this.processOne(row);
+        n++;
+        if (this.stopped) return n;
+      }
+    }
+  }
+
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) => this.log.error({ err }, 'inbox pass failed'))
+      .then(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  start(): void {
+    const released = this.repo.releaseStuck();
+    if (released) this.log.warn({ events: released }, 'inbound events interrupted by a restart are queued again');
+    this.timer = setInterval(() => this.kick(), this.settings.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Waits until nothing is due (tests, benchmarks). */
+  async settle(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running && !this.repo.hasDue(this.clock.now().toISOString())) return;
+      this.kick();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  counts() {
+    return this.repo.counts();
+  }
+}

@@ -1,0 +1,270 @@
+import type { Db } from '../../db/sqlite.js';
+import type { Chunk } from './chunker.js';
+import type { KnowledgeCategory, KnowledgeItem } from './knowledge.schemas.js';
+import { toIndexText } from './search-text.js';
+
+/** Every query of one hotel's knowledge base: items, chunks, the FTS5 index and the vec0 table. */
+interface ItemRow {
+  id: string;
+  category: KnowledgeCategory;
+  title: string;
+  content: string;
+  metadata: string;
+  active: number;
+  source: string | null;
+  author: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const ITEM_COLUMNS = 'id, category, title, content, metadata, active, source, author, created_at, updated_at';
+
+function toItem(r: ItemRow): KnowledgeItem {
+  return {
+    id: r.id,
+    category: r.category,
+    title: r.title,
+    content: r.content,
+    metadata: JSON.parse(r.metadata) as Record<string, unknown>,
+    active: r.active === 1,
+    source: r.source,
+    author: r.author,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** A chunk found by search, with what the result needs from its item. */
+export interface ChunkHit {
+  chunkId: number;
+  itemId: string;
+  title: string;
+  category: KnowledgeCategory;
+  heading: string;
+  text: string;
+}
+
+export interface PendingChunk {
+  id: number;
+  title: string;
+  heading: string;
+  text: string;
+}
+
+export interface IndexRow {
+  embedder: string;
+  dimension: number;
+  state: 'idle' | 'indexing' | 'failed';
+  error: string | null;
+  started_at: string | null;
+  updated_at: string;
+}
+
+export type ActiveFilter = 'true' | 'false' | 'all';
+
+const VEC_TABLE = 'knowledge_vec';
+
+/** The list and queue queries, named so a test can check each one's query plan uses its index. */
+export const KNOWLEDGE_SQL = {
+  listByCategory: `select ${ITEM_COLUMNS} from knowledge_items where active in (select value from json_each(?)) and category = ? order by title collate nocase`,
+  listAll: `select ${ITEM_COLUMNS} from knowledge_items where active in (select value from json_each(?)) order by category, title collate nocase`,
+  byTitle: `select ${ITEM_COLUMNS} from knowledge_items where title = ? collate nocase`,
+  pending: `select c.id, i.title, c.heading, c.text from knowledge_chunks c join knowledge_items i on i.id = c.item_id
+         where c.embedded = 0 order by c.id limit ?`,
+} as const;
+
+export class KnowledgeRepository {
+  constructor(private readonly db: Db) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  // --- items ---------------------------------------------------------------------------------------
+
+  list(filter: { category?: KnowledgeCategory | undefined; active: ActiveFilter }): KnowledgeItem[] {
+    const actives = filter.active === 'all' ? [0, 1] : [filter.active === 'true' ? 1 : 0];
+    const rows = filter.category
+      ? (this.db.prepare(KNOWLEDGE_SQL.listByCategory).all(JSON.stringify(actives), filter.category) as ItemRow[])
+      : (this.db.prepare(KNOWLEDGE_SQL.listAll).all(JSON.stringify(actives)) as ItemRow[]);
+    return rows.map(toItem);
+  }
+
+  get(id: string): KnowledgeItem | undefined {
+    const row = this.db.prepare(`select ${ITEM_COLUMNS} from knowledge_items where id = ?`).get(id) as ItemRow | undefined;
+    return row && toItem(row);
+  }
+
+  findByTitle(title: string): KnowledgeItem | undefined {
+    const row = this.db.prepare(KNOWLEDGE_SQL.byTitle).get(title) as ItemRow | undefined;
+    return row && toItem(row);
+  }
+
+  insert(item: KnowledgeItem): void {
+    this.db
+      .prepare(
+        `insert into knowledge_items (${ITEM_COLUMNS})
+         values (@id, @category, @title, @content, @metadata, @active, @source, @author, @created_at, @updated_at)`,
+      )
+      .run(this.row(item));
+  }
+
+  update(item: KnowledgeItem): void {
+    this.db
+      .prepare(
+        `update knowledge_items set category = @category, title = @title, content = @content, metadata = @metadata, active = @active,
+         source = @source, author = @author, updated_at = @updated_at where id = @id`,
+      )
+      .run(this.row(item));
+  }
+
+  private row(item: KnowledgeItem): ItemRow {
+    return {
+      id: item.id,
+      category: item.category,
+      title: item.title,
+      content: item.content,
+      metadata: JSON.stringify(item.metadata),
+      active: item.active ? 1 : 0,
+      source: item.source,
+      author: item.author,
+      created_at: item.createdAt,
+      updated_at: item.updatedAt,
+    };
+  }
+
+  activeItemIds(): string[] {
+    return (this.db.prepare('select id from knowledge_items where active = 1').all() as { id: string }[]).map((r) => r.id);
+  }
+
+  // --- chunks and the lexical index ------------------------------------------------------------
+
+  /** Replaces an item's chunks (and their index rows); new chunks wait for their vectors. */
+  replaceChunks(item: Pick<KnowledgeItem, 'id' | 'title'>, chunks: Chunk[]): void {
+    this.deleteChunks(item.id);
+    const insert = this.db.prepare('insert into knowledge_chunks (item_id, seq, heading, text) values (?, ?, ?, ?)');
+    const fts = this.db.prepare('insert into knowledge_fts (rowid, title, heading, body) values (?, ?, ?, ?)');
+    for (const c of chunks) {
+      const id = insert.run(item.id, c.seq, c.heading, c.text).lastInsertRowid;
+      fts.run(id, toIndexText(item.title), toIndexText(c.heading), toIndexText(c.text));
+    }
+  }
+
+  deleteChunks(itemId: string): void {
+    const ids = (this.db.prepare('select id from knowledge_chunks where item_id = ?').all(itemId) as { id: number }[]).map((r) => r.id);
+    if (ids.length === 0) return;
+    const list = JSON.stringify(ids);
+    this.db.prepare('delete from knowledge_fts where rowid in (select value from json_each(?))').run(list);
+    if (this.hasVectorTable()) this.db.prepare(`delete from ${VEC_TABLE} where rowid in (select value from json_each(?))`).run(list);
+    this.db.prepare('delete from knowledge_chunks where item_id = ?').run(itemId);
+  }
+
+  deleteAllChunks(): void {
+    this.db.prepare('delete from knowledge_fts').run();
+    if (this.hasVectorTable()) this.db.prepare(`delete from ${VEC_TABLE}`).run();
+    this.db.prepare('delete from knowledge_chunks').run();
+  }
+
+  counts(): { chunks: number; embedded: number; vectors: number } {
+    const c = this.db.prepare('select count(*) as chunks, coalesce(sum(embedded), 0) as embedded from knowledge_chunks').get() as { chunks: number; embedded: number };
+    const vectors = this.hasVectorTable() ? (this.db.prepare(`select count(*) as n from ${VEC_TABLE}`).get() as { n: number }).n : 0;
+    return { ...c, vectors };
+  }
+
+  pendingChunks(limit: number): PendingChunk[] {
+    return this.db.prepare(KNOWLEDGE_SQL.pending).all(limit) as PendingChunk[];
+  }
+
+  /** Stores vectors for chunks still waiting; chunks replaced meanwhile are skipped. Returns how many were stored. */
+  storeVectors(rows: { id: number; text: string; vector: Float32Array }[]): number {
+    const current = this.db.prepare('select text from knowledge_chunks where id = ? and embedded = 0');
+    const del = this.db.prepare(`delete from ${VEC_TABLE} where rowid = ?`);
+    const ins = this.db.prepare(`insert into ${VEC_TABLE} (rowid, embedding) values (?, ?)`);
+    const mark = this.db.prepare('update knowledge_chunks set embedded = 1 where id = ?');
+    let stored = 0;
+    this.transaction(() => {
+      for (const r of rows) {
+        const now = current.get(r.id) as { text: string } | undefined;
+        if (!now || now.text !== r.text) continue;
+        del.run(BigInt(r.id));
+        ins.run(BigInt(r.id), r.vector);
+        mark.run(r.id);
+        stored++;
+      }
+    });
+    return stored;
+  }
+
+  /** FTS5 candidates best-first by BM25 (title weighs most, then headings, then body). */
+  lexical(match: string, limit: number): (ChunkHit & { bm25: number })[] {
+    return this.db
+      .prepare(
+        `select f.rowid as chunkId, bm25(knowledge_fts, 4.0, 2.0, 1.0) as bm25, c.item_id as itemId, i.title, i.category, c.heading, c.text
+         from knowledge_fts f
+         join knowledge_chunks c on c.id = f.rowid
+         join knowledge_items i on i.id = c.item_id
+         where knowledge_fts match ? and i.active = 1
+         order by bm25 limit ?`,
+      )
+      .all(match, limit) as (ChunkHit & { bm25: number })[];
+  }
+
+  /** How many chunks hold each (stemmed) term, from the index's own statistics. */
+  termDocs(terms: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (terms.length === 0) return out;
+    const stmt = this.db.prepare('select doc from knowledge_fts_vocab where term = ?').pluck();
+    for (const t of terms) out.set(t, (stmt.get(t) as number | undefined) ?? 0);
+    return out;
+  }
+
+  chunkTotal(): number {
+    return (this.db.prepare('select count(*) as n from knowledge_chunks').get() as { n: number }).n;
+  }
+
+  // --- vectors ---------------------------------------------------------------------------------
+
+  hasVectorTable(): boolean {
+    return this.db.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(VEC_TABLE) !== undefined;
+  }
+
+  /** Drops every vector and re-creates the vec0 table for a new embedder; all chunks wait again. */
+  resetVectors(embedder: string, dimension: number, now: string): void {
+    if (!Number.isInteger(dimension) || dimension < 1 || dimension > 8192) throw new Error(`invalid embedding dimension ${dimension}`);
+    this.transaction(() => {
+      this.db.exec(`drop table if exists ${VEC_TABLE}`);
+      this.db.exec(`create virtual table ${VEC_TABLE} using vec0 (embedding float[${dimension}] distance_metric=cosine)`);
+      this.db.prepare('update knowledge_chunks set embedded = 0 where embedded = 1').run();
+      this.db
+        .prepare("update knowledge_index set embedder = ?, dimension = ?, state = 'indexing', error = null, started_at = ?, updated_at = ? where id = 1")
+        .run(embedder, dimension, now, now);
+    });
+  }
+
+  /** Nearest chunks by cosine distance (0 = same direction, 2 = opposite). */
+  nearest(vector: Float32Array, k: number): (ChunkHit & { distance: number })[] {
+    return this.db
+      .prepare(
+        `with knn as (select rowid, distance from ${VEC_TABLE} where embedding match ? and k = ?)
+         select knn.rowid as chunkId, knn.distance, c.item_id as itemId, i.title, i.category, c.heading, c.text
+         from knn
+         join knowledge_chunks c on c.id = knn.rowid
+         join knowledge_items i on i.id = c.item_id
+         where i.active = 1
+         order by knn.distance`,
+      )
+      .all(vector, k) as (ChunkHit & { distance: number })[];
+  }
+
+  // --- index state -----------------------------------------------------------------------------
+
+  indexState(): IndexRow {
+    return this.db.prepare('select embedder, dimension, state, error, started_at, updated_at from knowledge_index where id = 1').get() as IndexRow;
+  }
+
+  setIndexState(state: IndexRow['state'], now: string, opts: { error?: string | null; startedAt?: string } = {}): void {
+    this.db
+      .prepare('update knowledge_index set state = ?, error = ?, started_at = coalesce(?, started_at), updated_at = ? where id = 1')
+      .run(state, opts.error ?? null, opts.startedAt ?? null, now);
+  }
+}

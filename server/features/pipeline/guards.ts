@@ -1,0 +1,67 @@
+import type { HandoffReason } from '../../contract/conversations.js';
+import { CARD, luhn } from '../../shared/redact.js';
+
+/** Known prompt-injection phrasings; a match is flagged, never obeyed (C5). */
+const INJECTION = [
+  /ignore (all |any |the )?(previous|prior|above|earlier) (instructions|prompts?|rules)/i,
+  /disregard (all |any |the )?(previous|prior|above|system) (instructions|prompts?|rules)/i,
+  /(reveal|show|print|repeat|tell me) (me )?(your|the) (system )?(prompt|instructions|rules)/i,
+  /you are now (a|an|in) /i,
+  /\b(developer|dan|jailbreak) mode\b/i,
+  /<\/?(system|assistant|guest_message|instructions)>/i,
+  /\bact as (the )?(system|admin|developer)\b/i,
+  /abaikan (semua )?arahan/i,
+  /忽略(之前|以上|所有)(的)?(指令|说明|提示)/,
+];
+
+export function injectionFlags(text: string): string[] {
+  return INJECTION.some((re) => re.test(text)) ? ['injection_suspected'] : [];
+}
+
+const ASK_FOR_PERSON = [
+  /\b(speak|talk|chat) (to|with) (a |an |some )?(person|human|real person|someone|staff|agent|manager|receptionist|front desk)\b/i,
+  /\b(real|live) (person|human|agent)\b/i,
+  /\bhuman please\b|\bnot a (bot|robot)\b|\bare you a (bot|robot)\b/i,
+  /\b(cakap|bercakap) dengan (orang|staf|pekerja)\b|\bnak (orang|manusia)\b/i,
+  /人工(客服|服务)?|真人|转人工/,
+];
+
+const POLICY: [HandoffReason, RegExp][] = [
+  ['refund', /\b(refund|money back|chargeback|bayaran balik|pulangan wang)\b|退款/i],
+  ['dispute', /\b(dispute|overcharged|charged twice|double charged|wrong charge|lawyer|legal action)\b|投诉.*收费|多收/i],
+  ['complaint', /\b(complain|complaint|terrible|disgusting|unacceptable|rude|dirty|cockroach|bed ?bugs?|worst|aduan|kotor)\b|投诉|很差|脏/i],
+  ['payment', /\b(credit card|card number|cvv|cvc|bank transfer details|pay(ment)? (link|details)|nombor kad)\b|信用卡|付款/i],
+];
+
+export function asksForPerson(text: string): boolean {
+  return ASK_FOR_PERSON.some((re) => re.test(text));
+}
+
+/** Topics staff must handle: complaints, refunds, disputes and anything involving payment details. */
+export function policyHandoff(text: string): HandoffReason | null {
+  const card = [...text.matchAll(CARD)].some((m) => {
+    const digits = m[0].replace(/\D/g, '');
+    return digits.length >= 13 && luhn(digits);
+  });
+  if (card) return 'payment';
+  return POLICY.find(([, re]) => re.test(text))?.[0] ?? null;
+}
+
+const GREETING = /^\s*(hi|hello|hey|good (morning|afternoon|evening)|hai|helo|selamat (pagi|petang|malam)|assalamualaikum|你好|您好|哈喽)[\s!.,?]*$/i;
+const THANKS = /^\s*(thanks?( you)?( so much)?|thank u|ty|ok(ay)?|great|perfect|terima kasih|tq|谢谢|多谢|好的)[\s!.,]*$/i;
+
+export function smallTalk(text: string): 'greeting' | 'thanks' | null {
+  if (GREETING.test(text)) return 'greeting';
+  if (THANKS.test(text)) return 'thanks';
+  return null;
+}
+
+/** Currency amounts in a reply must appear in the knowledge it was given: no invented prices. */
+const AMOUNT = /(?:RM|MYR|USD|US\$|\$|€|£|SGD|S\$|¥|RMB)\s?\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?\s?(?:RM|MYR|USD|ringgit|dollars?|euros?)/gi;
+
+export function inventedAmounts(reply: string, sources: string): string[] {
+  const digitsOf = (s: string) => s.replace(/[^\d.]/g, '').replace(/\.0+$/, '');
+  const known = new Set([...sources.matchAll(AMOUNT)].map((m) => digitsOf(m[0])));
+  const plain = new Set([...sources.matchAll(/\d[\d,]*(?:\.\d+)?/g)].map((m) => m[0].replace(/,/g, '').replace(/\.0+$/, '')));
+  return [...reply.matchAll(AMOUNT)].map((m) => m[0]).filter((a) => !known.has(digitsOf(a)) && !plain.has(digitsOf(a)));
+}

@@ -1,0 +1,24 @@
+import type { KnowledgeService } from '../knowledge/knowledge.service.js';
+import type { Passage, Retriever } from './retriever.port.js';
+
+const MAX_PASSAGE_CHARS = 1500;
+
+/** The pipeline's view of the knowledge base: thresholded hits with each item's full text. */
+export class KnowledgeRetriever implements Retriever {
+  constructor(private readonly knowledge: Pick<KnowledgeService, 'search' | 'get'>) {}
+
+  async retrieve(propertyId: string, query: string, k: number): Promise<{ mode: 'hybrid' | 'lexical'; passages: Passage[] }> {
+    const { results, mode } = await this.knowledge.search(propertyId, { query: query.slice(0, 1000), k });
+    const passages = results.map((r) => {
+      const content = this.knowledge.get(propertyId, r.itemId).content;
+      return {
+        itemId: r.itemId,
+        title: r.title,
+        category: r.category,
+        score: r.score,
+        text: content.length > MAX_PASSAGE_CHARS ? `${content.slice(0, MAX_PASSAGE_CHARS)}…` : content,
+      };
+    });
+    return { mode, passages };
+  }
+}
