@@ -15,8 +15,10 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   readonly errors: readonly FieldError[];
   readonly requestId: string | undefined;
+  /** From a 429's Retry-After header: how long until the server accepts the call again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(problem: Problem) {
+  constructor(problem: Problem, retryAfterSeconds?: number) {
     super(problem.detail ?? problem.title);
     this.name = 'ApiError';
     this.status = problem.status;
@@ -25,6 +27,7 @@ export class ApiError extends Error {
     this.detail = problem.detail;
     this.errors = problem.errors ?? [];
     this.requestId = problem.requestId;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** The first message the server gave for exactly this field path. */
@@ -53,6 +56,16 @@ export interface RequestOptions {
   ignoreUnauthorized?: boolean;
 }
 
+/**
+ * Asked when a call answers 401: resolves true once the same person has signed in again (the
+ * call is then retried), false when they gave up or someone else signed in.
+ */
+export type Reauthenticator = () => Promise<boolean>;
+
+interface InternalOptions extends RequestOptions {
+  retried?: boolean;
+}
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
@@ -66,6 +79,8 @@ export class ApiClient {
   private readonly fetchImpl: typeof fetch;
   private csrfToken: string | undefined;
   private readonly unauthorizedListeners = new Set<() => void>();
+  private reauthenticator: Reauthenticator | undefined;
+  private renewal: Promise<boolean> | undefined;
 
   constructor(
     private readonly baseUrl = '/api/v1',
@@ -86,6 +101,17 @@ export class ApiClient {
     return () => this.unauthorizedListeners.delete(listener);
   }
 
+  /**
+   * With a reauthenticator, a lost session does not throw away the page: calls that answer 401
+   * wait for the user to sign in again and are then sent once more. Returns the unsubscribe.
+   */
+  setReauthenticator(reauthenticate: Reauthenticator): () => void {
+    this.reauthenticator = reauthenticate;
+    return () => {
+      if (this.reauthenticator === reauthenticate) this.reauthenticator = undefined;
+    };
+  }
+
   get<S extends z.ZodType>(path: string, schema: S, opts?: RequestOptions): Promise<z.output<S>> {
     return this.request('GET', path, undefined, schema, opts);
   }
@@ -98,12 +124,16 @@ export class ApiClient {
     return this.request('PATCH', path, body, schema, opts);
   }
 
+  put<S extends z.ZodType>(path: string, body: unknown, schema: S, opts?: RequestOptions): Promise<z.output<S>> {
+    return this.request('PUT', path, body, schema, opts);
+  }
+
   /** A POST whose answer is 204 No Content. */
   postEmpty(path: string, body?: unknown, opts?: RequestOptions): Promise<void> {
     return this.request('POST', path, body, z.undefined(), opts);
   }
 
-  private async request<S extends z.ZodType>(method: Method, path: string, body: unknown, schema: S, opts: RequestOptions = {}): Promise<z.output<S>> {
+  private async request<S extends z.ZodType>(method: Method, path: string, body: unknown, schema: S, opts: InternalOptions = {}): Promise<z.output<S>> {
     const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
@@ -129,7 +159,13 @@ export class ApiClient {
 
     const payload = await readJson(res);
     if (!res.ok) {
-      if (res.status === 401 && !opts.ignoreUnauthorized) for (const listener of this.unauthorizedListeners) listener();
+      if (res.status === 401 && !opts.ignoreUnauthorized) {
+        // The server refuses before acting on a request without a session, so sending it again is safe.
+        if (this.reauthenticator && !opts.retried && (await this.renewSession(opts.signal))) {
+          return this.request(method, path, body, schema, { ...opts, retried: true });
+        }
+        if (!this.reauthenticator) for (const listener of this.unauthorizedListeners) listener();
+      }
       throw problemFrom(res, payload);
     }
     const parsed = schema.safeParse(res.status === 204 ? undefined : payload);
@@ -142,6 +178,21 @@ export class ApiClient {
       });
     }
     return parsed.data;
+  }
+
+  /** One sign-in prompt however many calls failed at once; a caller that gives up stops waiting. */
+  private renewSession(signal: AbortSignal | undefined): Promise<boolean> {
+    const reauthenticate = this.reauthenticator;
+    if (!reauthenticate) return Promise.resolve(false);
+    this.renewal ??= reauthenticate().finally(() => {
+      this.renewal = undefined;
+    });
+    if (!signal) return this.renewal;
+    signal.throwIfAborted();
+    return Promise.race([
+      this.renewal,
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })),
+    ]);
   }
 }
 
@@ -157,6 +208,7 @@ async function readJson(res: Response): Promise<unknown> {
 
 function problemFrom(res: Response, payload: unknown): ApiError {
   const problem = Problem.safeParse(payload);
-  if (problem.success) return new ApiError(problem.data);
+  const retryAfter = Number(res.headers.get('retry-after'));
+  if (problem.success) return new ApiError(problem.data, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   return new ApiError({ type: 'about:blank', title: res.statusText || 'Request failed', status: res.status, detail: `The server answered ${res.status}.` });
 }

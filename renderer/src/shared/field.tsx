@@ -100,9 +100,10 @@ interface CheckboxFieldProps {
   onChange: (checked: boolean) => void;
   hint?: ReactNode;
   error?: string | undefined;
+  disabled?: boolean;
 }
 
-export function CheckboxField({ label, checked, onChange, hint, error }: CheckboxFieldProps) {
+export function CheckboxField({ label, checked, onChange, hint, error, disabled }: CheckboxFieldProps) {
   const id = useId();
   return (
     <div className={['field', 'field--checkbox', error ? 'field--invalid' : ''].filter(Boolean).join(' ')}>
@@ -111,6 +112,7 @@ export function CheckboxField({ label, checked, onChange, hint, error }: Checkbo
           id={id}
           type="checkbox"
           checked={checked}
+          disabled={disabled}
           onChange={(e) => onChange(e.target.checked)}
           aria-invalid={error ? true : undefined}
           aria-describedby={describedBy(id, hint, error)}

@@ -135,7 +135,7 @@ export class AuthService {
     const wait = this.blockedFor(keys, now);
     if (wait > 0) {
       this.audit.record(anon, { action: 'auth.login_blocked', target: data.email, after: { retryAfterSeconds: wait } });
-      throw new TooManyRequestsError(wait, `Too many failed sign-ins. Try again in ${wait < 90 ? `${wait} seconds` : `${Math.ceil(wait / 60)} minutes`}.`);
+      throw new TooManyRequestsError(wait, `Too many failed sign-ins. Try again in ${wait < 90 ? `${wait} second${wait === 1 ? "" : "s"}` : `${Math.ceil(wait / 60)} minutes`}.`);
     }
     const user = this.users.byEmail(data.email);
     this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));

@@ -1,0 +1,117 @@
+import type { User } from '@contract/auth';
+import type { Property } from '@contract/properties';
+import { useMemo, useState } from 'react';
+import { hrefFor } from '../../app/router';
+import { useCan } from '../../app/session-gate';
+import { LoadProblem } from '../../shared/load-problem';
+import { Screen } from '../../shared/screen';
+import { useResource } from '../../shared/use-resource';
+import { usePropertiesApi } from '../properties/properties.api';
+import { NewUserForm } from './new-user.form';
+import { grantsText, roleLabel } from './user-fields';
+import { useUsersApi } from './users.api';
+
+const FORM_ID = 'new-user';
+const DENIED = 'Staff accounts are managed by administrators. Ask one if your role or hotels need to change.';
+
+export function UsersScreen() {
+  const api = useUsersApi();
+  const can = useCan();
+  const [users, { reload, set }] = useResource((signal) => api.list(signal), [api]);
+  const [formOpen, setFormOpen] = useState(false);
+  const [notice, setNotice] = useState('');
+  const canWrite = can('users.write') && users.status === 'ready';
+
+  function created(user: User) {
+    if (users.status === 'ready') set([...users.data, user]);
+    else reload();
+    setFormOpen(false);
+    setNotice(`Created an account for ${user.displayName}. They can sign in now.`);
+  }
+
+  return (
+    <Screen
+      title="Users"
+      subtitle="Staff accounts, their roles and the hotels each person can see."
+      actions={
+        canWrite ? (
+          <button
+            type="button"
+            className="button button--primary"
+            aria-expanded={formOpen}
+            aria-controls={formOpen ? FORM_ID : undefined}
+            onClick={() => {
+              setFormOpen((open) => !open);
+              setNotice('');
+            }}
+          >
+            New user
+          </button>
+        ) : undefined
+      }
+    >
+      {users.status === 'loading' ? <p className="muted">Loading users…</p> : null}
+      {users.status === 'error' ? <LoadProblem error={users.error} what="the users" denied={DENIED} onRetry={reload} /> : null}
+      {users.status === 'ready' ? (
+        <UsersBody users={users.data} formOpen={formOpen} onCreated={created} onCancel={() => setFormOpen(false)} notice={notice} />
+      ) : null}
+    </Screen>
+  );
+}
+
+interface UsersBodyProps {
+  users: readonly User[];
+  formOpen: boolean;
+  notice: string;
+  onCreated: (user: User) => void;
+  onCancel: () => void;
+}
+
+function UsersBody({ users, formOpen, notice, onCreated, onCancel }: UsersBodyProps) {
+  const properties = usePropertiesApi();
+  const [hotels] = useResource((signal) => properties.list(signal), [properties]);
+  const hotelList: readonly Property[] | undefined = hotels.status === 'ready' ? hotels.data : undefined;
+  const names = useMemo(() => new Map((hotelList ?? []).map((h) => [h.id, h.name])), [hotelList]);
+  const sorted = useMemo(() => [...users].sort((a, b) => a.displayName.localeCompare(b.displayName)), [users]);
+
+  return (
+    <>
+      {formOpen ? <NewUserForm id={FORM_ID} hotels={hotelList} onCreated={onCreated} onCancel={onCancel} /> : null}
+      <p className="notice" role="status">
+        {notice}
+      </p>
+      {hotels.status === 'error' ? <p className="muted">Hotel names could not be loaded; the Hotels column may be incomplete.</p> : null}
+      <div className="table-wrap">
+        <table className="table">
+          <caption className="visually-hidden">Staff accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Hotels</th>
+              <th scope="col">Status</th>
+              <th scope="col">Two-factor</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sorted.map((u) => (
+              <tr key={u.id}>
+                <th scope="row">
+                  <a href={hrefFor({ screen: 'user', id: u.id })}>{u.displayName}</a>
+                </th>
+                <td className="cell-wrap">{u.email}</td>
+                <td>{roleLabel(u.role)}</td>
+                <td className="cell-wrap">{grantsText(u, names)}</td>
+                <td>
+                  <span className={u.active ? 'badge badge--on' : 'badge badge--off'}>{u.active ? 'Active' : 'Deactivated'}</span>
+                </td>
+                <td>{u.totpEnabled ? 'On' : 'Off'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
