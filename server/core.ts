@@ -24,6 +24,8 @@ import { KnowledgeRetriever } from './features/pipeline/knowledge.retriever.js';
 import { PipelineService } from './features/pipeline/pipeline.service.js';
 import { EventBus } from './shared/events.js';
 import { InboxRepository } from './features/inbox/inbox.repository.js';
+import { ChannelBindingRepository } from './features/channels/channel-binding.repository.js';
+import { ChannelBindingService } from './features/channels/channel-binding.service.js';
 import { InboxService } from './features/inbox/inbox.service.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
 import { TestChannelSender } from './features/outbox/test.sender.js';
@@ -72,6 +74,7 @@ export interface Core {
   leads: LeadService;
   inbox: InboxService;
   outbox: OutboxService;
+  channels: ChannelBindingService;
   disposables: DisposableStack;
   close(): Promise<void>;
 }
@@ -120,6 +123,7 @@ export function openCore(opts: CoreOptions): Core {
       onBudget: (e) =>
         events.emit({ type: 'llm.budget', propertyId: e.propertyId, level: e.type === 'llm.budget.warning' ? 'warning' : 'exhausted', spentUsd: e.spentUsd, limitUsd: e.limitUsd, at: clock.now().toISOString() }),
     });
+    const channels = new ChannelBindingService(new ChannelBindingRepository(databases.group), vault.groupCipher(), audit, clock);
     const d = config.delivery;
     const outbox = new OutboxService(properties, audit, events, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
     outbox.register(new TestChannelSender());
@@ -203,6 +207,7 @@ export function openCore(opts: CoreOptions): Core {
       leads,
       inbox,
       outbox,
+      channels,
       disposables,
       close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
     };
