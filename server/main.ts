@@ -11,6 +11,8 @@ import { knowledgeRoutes } from './features/knowledge/knowledge.routes.js';
 import { propertyRoutes } from './features/properties/property.routes.js';
 import { conversationRoutes } from './features/conversations/conversation.routes.js';
 import { eventRoutes } from './features/events/events.routes.js';
+import { inboxRoutes } from './features/conversations/inbox.routes.js';
+import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
@@ -72,7 +74,8 @@ export function buildRoutes(core: Core): RouteDef[] {
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
     ...eventRoutes(core.events),
-    ...systemRoutes(core.errors, core.config.pageLimitMax),
+    ...systemRoutes(core.errors, core.config.pageLimitMax, () => systemStatus(core)),
+    ...inboxRoutes(core.conversations, core.properties, core.config.pageLimitMax),
   ];
 }
 

@@ -16,8 +16,20 @@ export const ErrorGroupList = z.object({
   ),
 });
 
-export function systemRoutes(errors: ErrorRecorder, pageLimitMax: number): RouteDef[] {
+export function systemRoutes(errors: ErrorRecorder, pageLimitMax: number, status?: () => Promise<unknown>): RouteDef[] {
   return [
+    ...(status
+      ? [
+          route({
+            method: 'get',
+            path: '/api/v1/system/status',
+            summary: 'Health of every part, queue depths, dead letters, grouped errors, disk use and the last backup',
+            tag: 'system',
+            permission: 'system.read',
+            handler: () => status(),
+          }),
+        ]
+      : []),
     route({
       method: 'get',
       path: '/api/v1/system/errors',
