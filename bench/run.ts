@@ -1,7 +1,11 @@
 // `npm run bench -- <name>`: runs one benchmark and prints its figures as JSON on stdout.
 const benches: Record<string, () => Promise<unknown>> = {
   storage: async () => (await import('./storage.bench.js')).run(),
+  pipeline: async () => (await import('./pipeline.bench.js')).run(),
   retrieval: async () => (await import('./retrieval.bench.js')).run(),
+  ui: async () => (await import('./ui.bench.js')).run(),
+  ingest: async () => (await import('./ingest.bench.js')).run(),
+  reports: async () => (await import('./reports.bench.js')).run(),
 };
 
 const name = process.argv[2];

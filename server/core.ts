@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/config.js';
 import { Databases } from './db/databases.js';
@@ -22,10 +22,20 @@ import { createLlmStack, type LlmStack } from './features/llm/llm.factory.js';
 import { SqliteBudgetStore } from './features/pipeline/budget.repository.js';
 import { KnowledgeRetriever } from './features/pipeline/knowledge.retriever.js';
 import { PipelineService } from './features/pipeline/pipeline.service.js';
+import { KnowledgeGapService } from './features/reports/knowledge-gap.service.js';
+import { ReportScheduler } from './features/reports/report.scheduler.js';
+import { ReportService } from './features/reports/report.service.js';
 import { EventBus } from './shared/events.js';
 import { InboxRepository } from './features/inbox/inbox.repository.js';
+import { BackupService } from './features/backup/backup.service.js';
+import { RetentionService } from './features/retention/retention.service.js';
+import { PrivacyService } from './features/privacy/privacy.service.js';
+import type { KeyRotation } from './features/privacy/privacy.routes.js';
+import { deriveFromPassphrase } from './features/vault/key-vault.js';
 import { ChannelBindingRepository } from './features/channels/channel-binding.repository.js';
 import { ChannelBindingService } from './features/channels/channel-binding.service.js';
+import { WhatsAppSender } from './features/channels/whatsapp/whatsapp.sender.js';
+import { WhatsAppService } from './features/channels/whatsapp/whatsapp.service.js';
 import { InboxService } from './features/inbox/inbox.service.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
 import { TestChannelSender } from './features/outbox/test.sender.js';
@@ -72,9 +82,17 @@ export interface Core {
   pipeline: PipelineService;
   conversations: ConversationService;
   leads: LeadService;
+  reports: ReportService;
+  knowledgeGaps: KnowledgeGapService;
+  reportScheduler: ReportScheduler;
   inbox: InboxService;
   outbox: OutboxService;
   channels: ChannelBindingService;
+  whatsapp: WhatsAppService;
+  privacy: PrivacyService;
+  backups: BackupService;
+  retention: RetentionService;
+  keys: KeyRotation;
   disposables: DisposableStack;
   close(): Promise<void>;
 }
@@ -128,7 +146,23 @@ export function openCore(opts: CoreOptions): Core {
     const outbox = new OutboxService(properties, audit, events, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
     outbox.register(new TestChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
-    const inbox = new InboxService(new InboxRepository(databases.group), properties, clock, log, {
+    const inboxRepo = new InboxRepository(databases.group);
+    const privacy = new PrivacyService(properties, inboxRepo, audit, clock, log);
+    const backups = new BackupService(databases, properties, () => vault.masterKey(), config.backup, audit, clock, log, appVersion());
+    disposables.add('backups', () => backups.stop());
+    const retention = new RetentionService(properties, audit, clock, log, { ...config.retention, batchSize: 500 });
+    disposables.add('retention', () => retention.stop());
+    const keys: KeyRotation = {
+      rotateMaster: (input) => {
+        const next = input.newMasterKey ? { kek: Buffer.from(input.newMasterKey, 'base64'), kdfSalt: null } : deriveFromPassphrase(input.newPassphrase!);
+        const counts = vault.rotateMaster(next);
+        if (source === 'dev-key-file') writeFileSync(path.join(config.dataDir, 'master.key'), next.kek.toString('base64') + '\n', { mode: 0o600 });
+        audit.record({ userId: null, role: 'system', label: 'key rotation', propertyIds: null }, { action: 'keys.rotate_master', after: counts });
+        log.warn('master key rotated: set the new key (or passphrase) in the configuration before the next restart');
+        return counts;
+      },
+    };
+    const inbox = new InboxService(inboxRepo, properties, clock, log, {
       maxAttempts: d.inboxMaxAttempts,
       baseDelayMs: d.retryBaseMs,
       maxDelayMs: 10 * 60_000,
@@ -137,8 +171,21 @@ export function openCore(opts: CoreOptions): Core {
     });
     disposables.add('inbox worker', () => inbox.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
+    const whatsapp = new WhatsAppService({
+      channels, properties, inbox, pipeline, outbox, ai, events, clock, log,
+      atomic: (fn) => databases.group.transaction(fn).immediate(),
+      settings: { backlogCutoffMs: d.backlogCutoffMs, rateLimit: config.webhookRateLimit },
+    });
+    inbox.register('whatsapp', (scope, payload, meta) => whatsapp.process(scope, payload, meta));
+    outbox.register(new WhatsAppSender(channels, clock, log, { apiBase: config.whatsapp.apiBase }));
     const conversations = new ConversationService(audit, events, clock, outbox);
     const leads = new LeadService(audit, events, clock);
+    // Reports keep their rollups current from the event bus, and make the scheduled reports.
+    const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
+    const reports = new ReportService({ properties, gaps: knowledgeGaps, clock, log });
+    disposables.add('report rollups', events.subscribe((e) => reports.onEvent(e)));
+    const reportScheduler = new ReportScheduler(reports, properties, config.reports, log);
+    disposables.add('report scheduler', () => reportScheduler.stop());
     readiness.register({
       name: 'llm',
       critical: false,
@@ -205,9 +252,17 @@ export function openCore(opts: CoreOptions): Core {
       pipeline,
       conversations,
       leads,
+      reports,
+      knowledgeGaps,
+      reportScheduler,
       inbox,
       outbox,
       channels,
+      whatsapp,
+      privacy,
+      backups,
+      retention,
+      keys,
       disposables,
       close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
     };

@@ -12,10 +12,21 @@ import { propertyRoutes } from './features/properties/property.routes.js';
 import { conversationRoutes } from './features/conversations/conversation.routes.js';
 import { eventRoutes } from './features/events/events.routes.js';
 import { inboxRoutes } from './features/conversations/inbox.routes.js';
+import { privacyRoutes } from './features/privacy/privacy.routes.js';
 import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
+import { reportRoutes } from './features/reports/report.routes.js';
+import { channelRoutes } from './features/channels/channel.routes.js';
+import { whatsAppWebhookRouter } from './features/channels/whatsapp/whatsapp.webhook.js';
+import { emailChannelService, startEmailChannel } from './features/channels/email/email.channel.js';
+import { emailRoutes } from './features/channels/email/email.routes.js';
+import { startWidgetChannel, widgetSettingsService } from './features/channels/widget/widget.channel.js';
+import { widgetRoutes } from './features/channels/widget/widget.routes.js';
+import { createTunnelProvider } from './features/tunnel/tunnel.factory.js';
+import { TunnelManager } from './features/tunnel/tunnel.manager.js';
+import { tunnelRoutes } from './features/tunnel/tunnel.routes.js';
 import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
@@ -63,7 +74,12 @@ async function stopListening(t: TrackedServer, timeoutMs: number): Promise<void>
   clearTimeout(timer);
 }
 
-export function buildRoutes(core: Core): RouteDef[] {
+/** `publicUrl`: the base shown as each channel's webhook URL (the configured one, else the public listener's). */
+export function buildRoutes(
+  core: Core,
+  publicUrl: () => string | undefined = () => core.config.public.url,
+  tunnel: Pick<TunnelManager, 'status'> = new TunnelManager(null, { log: core.log }),
+): RouteDef[] {
   return [
     ...authRoutes(core.auth, core.users, core.config.auth.idleTimeoutMinutes),
     ...userRoutes(core.users),
@@ -76,6 +92,12 @@ export function buildRoutes(core: Core): RouteDef[] {
     ...eventRoutes(core.events),
     ...systemRoutes(core.errors, core.config.pageLimitMax, () => systemStatus(core)),
     ...inboxRoutes(core.conversations, core.properties, core.config.pageLimitMax),
+    ...privacyRoutes(core.privacy, core.backups, core.keys),
+    ...channelRoutes({ channels: core.channels, whatsapp: core.whatsapp, properties: core.properties, publicUrl }),
+    ...emailRoutes(emailChannelService(core, publicUrl), core.properties),
+    ...widgetRoutes(widgetSettingsService(core, publicUrl)),
+    ...tunnelRoutes(tunnel),
+    ...reportRoutes(core.reports, core.knowledgeGaps, (id) => core.properties.scope(id)),
   ];
 }
 
@@ -83,7 +105,13 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
   const core = openCore(opts);
   const { config, log } = core;
   try {
-    const routes = buildRoutes(core);
+    let listenerUrl: string | undefined = config.public.url;
+    const tunnel = new TunnelManager(createTunnelProvider(config.tunnel, log), { log, clock: core.clock });
+    core.readiness.register(tunnel.readinessCheck());
+    core.disposables.add('tunnel', () => tunnel.stop());
+    // Where the internet reaches the public listener: the tunnel's URL, else the configured one, else its own address.
+    const publicBase = () => tunnel.url() ?? listenerUrl;
+    const routes = buildRoutes(core, publicBase, tunnel);
     const deps: HttpDeps = { log, metrics: core.metrics, readiness: core.readiness, errors: core.errors, bodyLimitBytes: config.bodyLimitBytes, version: core.version };
     let staffHosts: ReadonlySet<string> = new Set();
     const staffApp = createStaffApp(deps, {
@@ -93,7 +121,16 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
       allowedHosts: () => staffHosts,
       staticDir: config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined,
     });
-    const publicApp = createPublicApp(deps);
+    const emailWebhookRouter = startEmailChannel(core, publicBase);
+    const widget = startWidgetChannel(core);
+    core.disposables.add('widget live state', () => widget.close());
+    const publicApp = createPublicApp(deps, {
+      mount: (app) => {
+        app.use(whatsAppWebhookRouter(core.whatsapp, { bodyLimitBytes: config.webhookBodyLimitBytes }));
+        app.use(emailWebhookRouter);
+        app.use(widget.router);
+      },
+    });
     const staff = await listen(staffApp, config.staff.host, config.staff.port);
     const staffPort = (staff.server.address() as AddressInfo).port;
     staffHosts = loopbackHosts(staffPort);
@@ -104,6 +141,7 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     const publicPort = (pub.server.address() as AddressInfo).port;
     const staffUrl = `http://127.0.0.1:${staffPort}`;
     const publicUrl = `http://127.0.0.1:${publicPort}`;
+    listenerUrl ??= publicUrl;
     log.info({ staffUrl, publicUrl, staffPort, publicPort, dataDir: config.dataDir, env: config.env }, 'nocturn listening');
 
     let closing: Promise<void> | undefined;
@@ -111,6 +149,7 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
       (closing ??= (async () => {
         log.info('shutting down: no new connections, finishing in-flight requests');
         core.events.shutdown();
+        await tunnel.stop();
         await Promise.all([stopListening(staff, config.shutdownTimeoutMs), stopListening(pub, config.shutdownTimeoutMs)]);
         await core.close();
         log.info('shutdown complete');
@@ -118,6 +157,10 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     core.knowledge.start();
     core.inbox.start();
     core.outbox.start();
+    tunnel.start({ port: publicPort });
+    core.backups.start();
+    core.retention.start();
+    core.reportScheduler.start();
     const setupToken = core.auth.firstRunToken();
     if (setupToken) log.warn({ setupUrl: `${staffUrl}/setup` }, 'first run: no staff account yet; the one-time setup token is printed on the console');
     return { core, staffUrl, publicUrl, routes, setupToken, close };

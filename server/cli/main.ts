@@ -3,6 +3,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ask, parseAskFile } from './ask.js';
+import { runDemo } from './demo.js';
+import { runOps } from './ops.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openCore, type Core } from '../core.js';
 import { exitOnSignal, startServer } from '../main.js';
@@ -25,6 +27,15 @@ Commands:
   admin create --email E [--name N] --password-stdin
                                           create an admin account (reads the password from stdin)
   audit verify                            check the audit log's hash chain; exit 1 at the first broken row
+  backup                                  take an encrypted online backup now (prints the file)
+  restore <file> [--data-dir DIR]         restore a backup into an empty data directory
+  guest export --phone P | --email E [--html FILE]
+  guest erase --phone P | --email E [--yes]
+                                          a guest's data: export everything held, or erase it
+  keys rotate-master --new-key-stdin | --new-passphrase-stdin
+  retention run [--property S]            purge what is past each hotel's retention period now
+  offboard --property S --export FILE [--yes]
+                                          export a hotel, then destroy its key and database
   ask --property S [--today YYYY-MM-DD] "message"
                                           run one guest message through the whole pipeline; prints JSON
   ask --property S --file questions.jsonl one JSON outcome per line of {"id","text"} (test a list of questions)
@@ -32,6 +43,9 @@ Commands:
                                           import Markdown, text, HTML, PDF, DOCX, or a CSV/JSON of Q&A
   kb search --property P [--k N] "<question>"
                                           what the assistant would retrieve, as JSON
+  report rebuild --property S             recompute a hotel's report figures from its conversations and leads
+  demo                                    two demo hotels with sample knowledge and conversations
+                                          (and a demo admin when there is no account yet)
 
 Configuration comes from NOCTURN_* environment variables (see .env.example).`;
 
@@ -62,6 +76,10 @@ function withCore<T>(fn: (core: Core) => T): Promise<T> {
 export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
+    if (command) {
+      const handled = await runOps(command, sub, rest, io, withCore);
+      if (handled !== undefined) return handled;
+    }
     switch (command) {
       case 'serve': {
         const config = loadConfig();
@@ -130,6 +148,13 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         io.out(JSON.stringify(user, null, 2));
         return 0;
       }
+      case 'demo': {
+        const result = await withCore((core) => runDemo(core));
+        io.out(JSON.stringify(result, null, 2));
+        if (result.admin) io.err(`Demo admin created: sign in as ${result.admin.email} with the password ${result.admin.password} (shown once).`);
+        io.err(`Demo ready: ${result.hotels.map((h) => h.name).join(' and ')}. Start Nocturn with: nocturn serve`);
+        return 0;
+      }
       case 'ask': {
         const { values, positionals } = parseArgs({
           args: [sub, ...rest].filter((a): a is string => a !== undefined),
@@ -155,6 +180,16 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         io.out(JSON.stringify(result));
         if (!result.ok) io.err(`Audit log broken at row ${result.firstBrokenSeq}: ${result.reason}`);
         return result.ok ? 0 : 1;
+      }
+      case 'report': {
+        const { values } = parseArgs({ args: rest, options: { property: { type: 'string' } }, strict: true });
+        if (sub !== 'rebuild' || !values.property) {
+          io.err(USAGE);
+          return 2;
+        }
+        const result = await withCore((core) => core.reports.rebuild(core.properties.scope(values.property!)));
+        io.out(JSON.stringify(result, null, 2));
+        return 0;
       }
       case 'kb': {
         const { values, positionals } = parseArgs({

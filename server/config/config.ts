@@ -8,6 +8,14 @@ import { projectRoot } from '../shared/paths.js';
  * start-up with a message naming the variable.
  */
 const port = z.coerce.number().int().min(0).max(65535);
+const isRegExp = (v: string) => {
+  try {
+    new RegExp(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const envSchema = z.object({
@@ -23,11 +31,16 @@ export const envSchema = z.object({
   NOCTURN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NOCTURN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(1024 * 1024),
   NOCTURN_WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(25 * 1024 * 1024).default(3 * 1024 * 1024),
+  NOCTURN_WEBHOOK_RATE_BURST: z.coerce.number().int().min(1).max(100_000).default(600),
+  NOCTURN_WEBHOOK_RATE_PER_SECOND: z.coerce.number().min(0.01).max(100_000).default(100),
   NOCTURN_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(500).max(60_000).default(10_000),
   NOCTURN_DB_BUSY_TIMEOUT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   NOCTURN_DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   NOCTURN_PAGE_LIMIT_MAX: z.coerce.number().int().min(10).max(1000).default(200),
   NOCTURN_PUBLIC_URL: z.url().optional(),
+  NOCTURN_TUNNEL_PROVIDER: z.enum(['none', 'cloudflared', 'ngrok', 'command', 'manual']).default('none'),
+  NOCTURN_TUNNEL_COMMAND: z.string().trim().min(1).max(2000).optional(),
+  NOCTURN_TUNNEL_URL_PATTERN: z.string().min(1).max(500).refine(isRegExp, 'must be a valid regular expression').optional(),
   NOCTURN_SERVE_UI: bool.default(true),
   NOCTURN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(240),
   NOCTURN_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(14),
@@ -37,6 +50,11 @@ export const envSchema = z.object({
   NOCTURN_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   NOCTURN_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   NOCTURN_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
+  NOCTURN_BACKUP_DIR: z.string().min(1).optional(),
+  NOCTURN_BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  NOCTURN_BACKUP_INTERVAL_HOURS: z.coerce.number().int().min(0).max(24 * 31).default(24),
+  NOCTURN_RETENTION_CONVERTED_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+  NOCTURN_RETENTION_RUN_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour').default('03:00'),
   NOCTURN_OLLAMA_HOST: z.url().default('http://127.0.0.1:11434'),
   NOCTURN_OLLAMA_MODEL: z.string().min(1).default('qwen2.5:7b-instruct'),
   NOCTURN_OLLAMA_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(45_000),
@@ -57,6 +75,12 @@ export const envSchema = z.object({
   NOCTURN_KB_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.7),
   NOCTURN_KB_MIN_LEXICAL_SCORE: z.coerce.number().min(0).max(1).default(0.4),
   NOCTURN_KB_IMPORT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024),
+  NOCTURN_REPORT_DAILY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour').default('07:00'),
+  NOCTURN_REPORT_WEEKLY_DAY: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']).default('mon'),
+  NOCTURN_WHATSAPP_API_BASE: z.url().default('https://graph.facebook.com/v24.0'),
+  NOCTURN_SENDGRID_API_BASE: z.url().default('https://api.sendgrid.com'),
+  NOCTURN_MAILGUN_API_BASE: z.url().default('https://api.mailgun.net'),
+  NOCTURN_POSTMARK_API_BASE: z.url().default('https://api.postmarkapp.com'),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -71,14 +95,33 @@ export interface Config {
   logLevel: string;
   bodyLimitBytes: number;
   webhookBodyLimitBytes: number;
+  /** Token bucket per sender address for provider webhooks on the public listener. */
+  webhookRateLimit: { burst: number; perSecond: number };
   shutdownTimeoutMs: number;
   db: { busyTimeoutMs: number; synchronous: 'FULL' | 'NORMAL' };
   pageLimitMax: number;
   serveUi: boolean;
   auth: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; maxFailures: number; lockMinutes: number };
   delivery: { backlogCutoffMs: number; inboxMaxAttempts: number; outboxMaxAttempts: number; retryBaseMs: number };
+  backup: { dir: string; keep: number; intervalHours: number };
+  retention: { convertedDays: number; runAt: string };
   llm: LlmConfig;
   knowledge: KnowledgeConfig;
+  /** Scheduled manager reports, at this local time in each hotel's zone. */
+  reports: { dailyTime: string; weeklyDay: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun' };
+  /** Graph API base including the version (tests point it at a stand-in on loopback). */
+  whatsapp: { apiBase: string };
+  /** Email providers' HTTP API bases, without a trailing slash (tests point them at stand-ins on loopback). */
+  emailApis: { sendgrid: string; mailgun: string; postmark: string };
+  tunnel: TunnelConfig;
+}
+
+export interface TunnelConfig {
+  provider: 'none' | 'cloudflared' | 'ngrok' | 'command' | 'manual';
+  command: string | undefined;
+  urlPattern: string | undefined;
+  /** NOCTURN_PUBLIC_URL, the manual provider's address. */
+  publicUrl: string | undefined;
 }
 
 export interface KnowledgeConfig {
@@ -144,6 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       'NOCTURN_MASTER_KEY: production mode needs a master key (or NOCTURN_MASTER_PASSPHRASE); refusing to start with a generated key file',
     ]);
   }
+  if (e.NOCTURN_TUNNEL_PROVIDER === 'command' && !e.NOCTURN_TUNNEL_COMMAND) {
+    throw new ConfigError(['NOCTURN_TUNNEL_COMMAND: required when NOCTURN_TUNNEL_PROVIDER is command (for example ssh -R 80:127.0.0.1:{port} user@host)']);
+  }
+  if (e.NOCTURN_TUNNEL_PROVIDER === 'manual' && !e.NOCTURN_PUBLIC_URL) {
+    throw new ConfigError(['NOCTURN_PUBLIC_URL: required when NOCTURN_TUNNEL_PROVIDER is manual (the https address of your reverse proxy)']);
+  }
   if (e.NOCTURN_CLOUD_PROVIDER !== 'none' && !e.NOCTURN_CLOUD_MODEL) {
     throw new ConfigError([`NOCTURN_CLOUD_MODEL: required when NOCTURN_CLOUD_PROVIDER is ${e.NOCTURN_CLOUD_PROVIDER}`]);
   }
@@ -157,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.NOCTURN_LOG_LEVEL,
     bodyLimitBytes: e.NOCTURN_BODY_LIMIT_BYTES,
     webhookBodyLimitBytes: e.NOCTURN_WEBHOOK_BODY_LIMIT_BYTES,
+    webhookRateLimit: { burst: e.NOCTURN_WEBHOOK_RATE_BURST, perSecond: e.NOCTURN_WEBHOOK_RATE_PER_SECOND },
     shutdownTimeoutMs: e.NOCTURN_SHUTDOWN_TIMEOUT_MS,
     db: { busyTimeoutMs: e.NOCTURN_DB_BUSY_TIMEOUT_MS, synchronous: e.NOCTURN_DB_SYNCHRONOUS },
     pageLimitMax: e.NOCTURN_PAGE_LIMIT_MAX,
@@ -173,6 +223,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       outboxMaxAttempts: e.NOCTURN_OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: e.NOCTURN_RETRY_BASE_MS,
     },
+    backup: {
+      dir: path.resolve(e.NOCTURN_BACKUP_DIR ?? path.join(e.NOCTURN_DATA_DIR, 'backups')),
+      keep: e.NOCTURN_BACKUP_KEEP,
+      intervalHours: e.NOCTURN_BACKUP_INTERVAL_HOURS,
+    },
+    retention: { convertedDays: e.NOCTURN_RETENTION_CONVERTED_DAYS, runAt: e.NOCTURN_RETENTION_RUN_AT },
     llm: {
       ollama: { host: e.NOCTURN_OLLAMA_HOST, model: e.NOCTURN_OLLAMA_MODEL, timeoutMs: e.NOCTURN_OLLAMA_TIMEOUT_MS },
       cloud: {
@@ -195,5 +251,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       minLexicalScore: e.NOCTURN_KB_MIN_LEXICAL_SCORE,
       importLimitBytes: e.NOCTURN_KB_IMPORT_LIMIT_BYTES,
     },
+    reports: { dailyTime: e.NOCTURN_REPORT_DAILY_TIME, weeklyDay: e.NOCTURN_REPORT_WEEKLY_DAY },
+    whatsapp: { apiBase: e.NOCTURN_WHATSAPP_API_BASE.replace(/\/+$/, '') },
+    emailApis: {
+      sendgrid: e.NOCTURN_SENDGRID_API_BASE.replace(/\/+$/, ''),
+      mailgun: e.NOCTURN_MAILGUN_API_BASE.replace(/\/+$/, ''),
+      postmark: e.NOCTURN_POSTMARK_API_BASE.replace(/\/+$/, ''),
+    },
+    tunnel: { provider: e.NOCTURN_TUNNEL_PROVIDER, command: e.NOCTURN_TUNNEL_COMMAND, urlPattern: e.NOCTURN_TUNNEL_URL_PATTERN, publicUrl: e.NOCTURN_PUBLIC_URL },
   };
 }

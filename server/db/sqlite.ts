@@ -22,8 +22,10 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
     }
     db.pragma('foreign_keys = ON');
     db.pragma('trusted_schema = OFF');
+    if (!opts.readonly) db.pragma('secure_delete = ON'); // deleted guest data is overwritten, not left in free pages
     if (opts.vector) {
-      sqliteVec.load(db);
+      // SQLite opens the extension itself, so in a packaged desktop app it must be the unpacked copy.
+      db.loadExtension(sqliteVec.getLoadablePath().replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2'));
       vecVersion(db);
     }
     return db;

@@ -88,9 +88,16 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
       await page.getByLabel('Password').fill(ADMIN.password);
       await page.getByRole('button', { name: 'Sign in' }).click();
 
+      // The desk lands on the Inbox; hotels are managed under Properties.
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+      await nav.getByRole('link', { name: 'Properties', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Properties' }).waitFor();
+      expect(new URL(page.url()).hash).toBe('#/properties');
       await page.getByText('No hotels yet — create the first one').waitFor();
-      expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Properties' }).getAttribute('aria-current')).toBe('page');
+      expect(await nav.getByRole('link', { name: 'Properties', exact: true }).getAttribute('aria-current')).toBe('page');
+      // The Inbox link (its name also carries the waiting count) is no longer the current page.
+      expect(await nav.getByRole('link', { name: 'Inbox' }).getAttribute('aria-current')).toBeNull();
       await screenshot('properties-empty');
       await expectNoSeriousA11yViolations();
     },

@@ -65,7 +65,8 @@ describe('transformers.js embeddings, offline', () => {
     const repo = new KnowledgeRepository(s.core.properties.scope('harbour').db);
     expect(repo.counts()).toEqual({ chunks: 5, embedded: 5, vectors: 5 });
     const [q] = await new TransformersEmbedder({ modelsDir: models.dir, modelId: A.modelId }).embed(['clothes'], 'query');
-    expect(repo.nearest(q!, 2)[0]!.title).toBe('Laundry');
+    const [nearest] = repo.nearestCandidates(q!, 2);
+    expect(repo.hits([nearest!.chunkId])[0]!.title).toBe('Laundry');
 
     // No item shares a word with "clothes": only the vector half of hybrid search can find it.
     const found = await json<{ mode: string; results: { title: string; score: number }[] }>(await s.admin.post(`${kb}/search`, { query: 'clothes', k: 3 }));

@@ -21,7 +21,7 @@ function serve(dataDir: string): Promise<{ child: ChildProcess; staffUrl: string
   let out = '';
   const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 45_000);
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /"staffUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
@@ -45,7 +45,7 @@ async function waitFor(output: () => string, re: RegExp): Promise<string> {
   throw new Error(`never printed ${re}:\n${output()}`);
 }
 
-describe('graceful shutdown (E6)', () => {
+describe('graceful shutdown (E6)', { timeout: 90_000 }, () => {
   it('finishes an in-flight request after SIGTERM, then exits 0', async () => {
     const tmp = tempDir();
     try {

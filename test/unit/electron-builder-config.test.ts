@@ -27,7 +27,9 @@ interface FileMatcher {
   from: string;
   to: string;
   patterns: string[];
+  excludePatterns: unknown[] | null;
   createFilter(): Filter;
+  computeParsedPatterns(result: unknown[], fromDir?: string): void;
 }
 type MatcherCtor = new (from: string, to: string, macroExpander: (p: string) => string, patterns?: string[]) => FileMatcher;
 
@@ -56,11 +58,17 @@ const macrosOn = (platform: NodeJS.Platform) => (p: string) => p.replace(/\$\{pl
 const packagerInfo = { projectDir: root, buildResourcesDir: path.join(root, 'build'), isPrepackedAppAsar: false, config, debugLogger: { isEnabled: false } };
 const platformOptions = (platform: NodeJS.Platform) => (platform === 'linux' ? config.linux : platform === 'win32' ? config.win : config.mac) ?? {};
 
-/** The matcher electron-builder copies the app's own files with (PlatformPackager). */
+/** The matcher electron-builder copies the app's own files with (PlatformPackager.doPack / copyAppFiles). */
 function appMatcher(platform: NodeJS.Platform): FileMatcher {
   const matchers = getMainFileMatchers(root, APP, macrosOn(platform), platformOptions(platform), { info: packagerInfo }, path.join(root, 'release'), false);
   // More than one matcher means a platform `files` list split the set: the first then packs the whole project.
   expect(matchers, 'one file set').toHaveLength(1);
+  // What extraResources / extraFiles copy is left out of the app (and so out of app.asar).
+  const excludes: unknown[] = [];
+  for (const name of ['extraResources', 'extraFiles']) {
+    for (const m of getFileMatchers(config, name, '/packaged/resources', { ...options(platformOptions(platform)), macroExpander: macrosOn(platform) }) ?? []) m.computeParsedPatterns(excludes, root);
+  }
+  if (excludes.length > 0) matchers[0]!.excludePatterns = excludes;
   return matchers[0]!;
 }
 
@@ -124,16 +132,18 @@ describe('electron-builder.yml', () => {
     expect(models!.from).toBe(path.join(root, 'models'));
     expect(models!.to).toBe(path.join('/packaged/resources', 'models'));
     expect(models!.createFilter()(path.join(root, 'models', 'intfloat', 'multilingual-e5-small', 'onnx', 'model_quantized.onnx'), fileStat)).toBe(true);
+    // The manifest goes into the app instead (the server reads it from the app root).
+    expect(models!.createFilter()(path.join(root, 'models', 'manifest.json'), fileStat)).toBe(false);
   });
 
   it('packs the compiled app and production modules, without sources, maps or the Electron npm package', () => {
     for (const platform of ['linux', 'win32', 'darwin'] as const) {
       const app = appMatcher(platform).createFilter();
       const included = (rel: string) => app(path.join(root, rel), fileStat);
-      for (const rel of ['package.json', 'dist/main/main.js', 'dist/main/preload.cjs', 'dist/server/utility-entry.js', 'dist/server/db/migrations/group/0001_init.sql', 'dist/renderer/index.html']) {
+      for (const rel of ['package.json', 'models/manifest.json', 'dist/main/main.js', 'dist/main/preload.cjs', 'dist/server/utility-entry.js', 'dist/server/db/migrations/group/0001_init.sql', 'dist/renderer/index.html']) {
         expect(included(rel), `${platform}: ${rel}`).toBe(true);
       }
-      for (const rel of ['dist/main/main.js.map', 'server/main.ts', 'main/main.ts', 'renderer/src/main.tsx', 'electron-builder.yml', 'build/icon.png', 'test/unit/x.test.ts', '.env']) {
+      for (const rel of ['dist/main/main.js.map', 'server/main.ts', 'main/main.ts', 'renderer/src/main.tsx', 'electron-builder.yml', 'build/icon.png', 'test/unit/x.test.ts', '.env', 'models/intfloat/e5/onnx/model.onnx']) {
         expect(included(rel), `${platform}: ${rel}`).toBe(false);
       }
       const modules = nodeModuleFilter(platform);

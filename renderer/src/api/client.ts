@@ -62,18 +62,43 @@ export interface RequestOptions {
  */
 export type Reauthenticator = () => Promise<boolean>;
 
-interface InternalOptions extends RequestOptions {
+/** Options for {@link ApiClient.upload}. */
+export interface UploadOptions extends RequestOptions {
+  /** Share of the body sent so far, 0..1; called with 1 once the server has all of it. */
+  onProgress?: (fraction: number) => void;
+}
+
+interface InternalOptions extends UploadOptions {
   retried?: boolean;
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
+/** What is sent: nothing, a JSON value, or a raw body (a file) with its own content type. */
+type Body = { kind: 'none' } | { kind: 'json'; value: unknown } | { kind: 'raw'; data: Blob; contentType: string };
+
+/** An HTTP answer, whichever transport carried it. */
+interface RawResponse {
+  status: number;
+  statusText: string;
+  contentType: string;
+  retryAfter: string | null;
+  text: string;
+}
+
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Uploads may be large documents over a slow desk connection. */
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
+
+const timeoutProblem = () =>
+  new ApiError({ type: CLIENT_PROBLEM + 'timeout', title: 'The server did not answer in time', status: 0, detail: 'Check that Nocturn is running, then try again.' });
+const networkProblem = () =>
+  new ApiError({ type: CLIENT_PROBLEM + 'network', title: 'Cannot reach the Nocturn server', status: 0, detail: 'Check that Nocturn is running, then try again.' });
 
 /**
  * A small JSON client for the staff API. Every response is parsed with its contract schema before
  * the page uses it, and every failure surfaces as an ApiError. The session cookie travels by
- * itself; state-changing calls also carry the session's CSRF token.
+ * itself; state-changing calls (uploads included) also carry the session's CSRF token.
  */
 export class ApiClient {
   private readonly fetchImpl: typeof fetch;
@@ -113,52 +138,46 @@ export class ApiClient {
   }
 
   get<S extends z.ZodType>(path: string, schema: S, opts?: RequestOptions): Promise<z.output<S>> {
-    return this.request('GET', path, undefined, schema, opts);
+    return this.request('GET', path, { kind: 'none' }, schema, opts);
   }
 
   post<S extends z.ZodType>(path: string, body: unknown, schema: S, opts?: RequestOptions): Promise<z.output<S>> {
-    return this.request('POST', path, body, schema, opts);
+    return this.request('POST', path, json(body), schema, opts);
   }
 
   patch<S extends z.ZodType>(path: string, body: unknown, schema: S, opts?: RequestOptions): Promise<z.output<S>> {
-    return this.request('PATCH', path, body, schema, opts);
+    return this.request('PATCH', path, json(body), schema, opts);
   }
 
   put<S extends z.ZodType>(path: string, body: unknown, schema: S, opts?: RequestOptions): Promise<z.output<S>> {
-    return this.request('PUT', path, body, schema, opts);
+    return this.request('PUT', path, json(body), schema, opts);
   }
 
   /** A POST whose answer is 204 No Content. */
   postEmpty(path: string, body?: unknown, opts?: RequestOptions): Promise<void> {
-    return this.request('POST', path, body, z.undefined(), opts);
+    return this.request('POST', path, json(body), z.undefined(), opts);
   }
 
-  private async request<S extends z.ZodType>(method: Method, path: string, body: unknown, schema: S, opts: InternalOptions = {}): Promise<z.output<S>> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  /**
+   * POSTs a file as the raw request body with its content type (not multipart), with the CSRF
+   * token and the same session renewal, timeout and error handling as the JSON calls. Reports
+   * upload progress when asked (fetch cannot, so the browser's XMLHttpRequest carries it).
+   */
+  upload<S extends z.ZodType>(path: string, file: Blob, contentType: string, schema: S, opts: UploadOptions = {}): Promise<z.output<S>> {
+    return this.request('POST', path, { kind: 'raw', data: file, contentType }, schema, { timeoutMs: UPLOAD_TIMEOUT_MS, ...opts });
+  }
+
+  private async request<S extends z.ZodType>(method: Method, path: string, body: Body, schema: S, opts: InternalOptions = {}): Promise<z.output<S>> {
     const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (body.kind === 'json') headers['Content-Type'] = 'application/json';
+    if (body.kind === 'raw') headers['Content-Type'] = body.contentType || 'application/octet-stream';
     if (method !== 'GET' && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
 
-    let res: Response;
-    try {
-      res = await this.fetchImpl(this.baseUrl + path, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        credentials: 'same-origin',
-        signal,
-      });
-    } catch (err) {
-      if (opts.signal?.aborted) throw err; // the caller gave up; not an error to show
-      if (timeout.aborted) {
-        throw new ApiError({ type: CLIENT_PROBLEM + 'timeout', title: 'The server did not answer in time', status: 0, detail: 'Check that Nocturn is running, then try again.' });
-      }
-      throw new ApiError({ type: CLIENT_PROBLEM + 'network', title: 'Cannot reach the Nocturn server', status: 0, detail: 'Check that Nocturn is running, then try again.' });
-    }
+    const exchange = body.kind === 'raw' && opts.onProgress && typeof XMLHttpRequest !== 'undefined' ? xhrExchange : this.fetchExchange;
+    const res = await exchange(method, this.baseUrl + path, headers, body, opts);
 
-    const payload = await readJson(res);
-    if (!res.ok) {
+    const payload = readJson(res);
+    if (res.status < 200 || res.status > 299) {
       if (res.status === 401 && !opts.ignoreUnauthorized) {
         // The server refuses before acting on a request without a session, so sending it again is safe.
         if (this.reauthenticator && !opts.retried && (await this.renewSession(opts.signal))) {
@@ -180,7 +199,28 @@ export class ApiClient {
     return parsed.data;
   }
 
-  /** One sign-in prompt however many calls failed at once; a caller that gives up stops waiting. */
+  private readonly fetchExchange = async (method: Method, url: string, headers: Record<string, string>, body: Body, opts: InternalOptions): Promise<RawResponse> => {
+    const timeout = AbortSignal.timeout(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    try {
+      const res = await this.fetchImpl(url, {
+        method,
+        headers,
+        body: body.kind === 'json' ? JSON.stringify(body.value) : body.kind === 'raw' ? body.data : null,
+        credentials: 'same-origin',
+        signal,
+      });
+      const text = res.status === 204 ? '' : await res.text();
+      if (body.kind === 'raw') opts.onProgress?.(1);
+      return { status: res.status, statusText: res.statusText, contentType: res.headers.get('content-type') ?? '', retryAfter: res.headers.get('retry-after'), text };
+    } catch (err) {
+      if (opts.signal?.aborted) throw err; // the caller gave up; not an error to show
+      if (timeout.aborted) throw timeoutProblem();
+      throw networkProblem();
+    }
+  };
+
+/** One sign-in prompt however many calls failed at once; a caller that gives up stops waiting. */
   private renewSession(signal: AbortSignal | undefined): Promise<boolean> {
     const reauthenticate = this.reauthenticator;
     if (!reauthenticate) return Promise.resolve(false);
@@ -196,19 +236,68 @@ export class ApiClient {
   }
 }
 
-async function readJson(res: Response): Promise<unknown> {
-  const type = res.headers.get('content-type') ?? '';
-  if (res.status === 204 || !/json/i.test(type)) return undefined;
+/** A JSON body; `undefined` sends none. */
+function json(value: unknown): Body {
+  return value === undefined ? { kind: 'none' } : { kind: 'json', value };
+}
+
+function readJson(res: RawResponse): unknown {
+  if (res.status === 204 || !/json/i.test(res.contentType) || !res.text) return undefined;
   try {
-    return (await res.json()) as unknown;
+    return JSON.parse(res.text) as unknown;
   } catch {
     return undefined;
   }
 }
 
-function problemFrom(res: Response, payload: unknown): ApiError {
+function problemFrom(res: RawResponse, payload: unknown): ApiError {
   const problem = Problem.safeParse(payload);
-  const retryAfter = Number(res.headers.get('retry-after'));
+  const retryAfter = Number(res.retryAfter);
   if (problem.success) return new ApiError(problem.data, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   return new ApiError({ type: 'about:blank', title: res.statusText || 'Request failed', status: res.status, detail: `The server answered ${res.status}.` });
+}
+
+/** The same exchange over XMLHttpRequest, whose upload events give progress. */
+function xhrExchange(method: Method, url: string, headers: Record<string, string>, body: Body, opts: InternalOptions): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) {
+      reject(opts.signal.reason as Error);
+      return;
+    }
+    const xhr = new XMLHttpRequest();
+    xhr.open(method, url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    xhr.responseType = 'text';
+    xhr.timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) opts.onProgress?.(e.loaded / e.total);
+    };
+    const onAbort = () => xhr.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = () => opts.signal?.removeEventListener('abort', onAbort);
+    xhr.onerror = () => {
+      done();
+      reject(networkProblem());
+    };
+    xhr.ontimeout = () => {
+      done();
+      reject(timeoutProblem());
+    };
+    xhr.onabort = () => {
+      done();
+      reject(opts.signal?.aborted ? (opts.signal.reason as Error) : new DOMException('The upload was stopped', 'AbortError'));
+    };
+    xhr.onload = () => {
+      done();
+      opts.onProgress?.(1);
+      resolve({
+        status: xhr.status,
+        statusText: xhr.statusText,
+        contentType: xhr.getResponseHeader('content-type') ?? '',
+        retryAfter: xhr.getResponseHeader('retry-after'),
+        text: xhr.responseText,
+      });
+    };
+    xhr.send(body.kind === 'raw' ? body.data : body.kind === 'json' ? JSON.stringify(body.value) : null);
+  });
 }

@@ -1,17 +1,37 @@
 import type { Permission } from '@contract/permissions';
-import { AccountScreen } from '../features/account/account.screen';
+import { lazy, Suspense, type ComponentType } from 'react';
 import { AiPauseBanner } from '../features/ai/ai-pause.banner';
-import { AiScreen } from '../features/ai/ai.screen';
 import { AiStatusProvider } from '../features/ai/ai-status';
-import { PropertyAiPanel } from '../features/ai/property-ai.panel';
-import { AuditScreen } from '../features/audit/audit.screen';
-import { PropertyListScreen } from '../features/properties/property-list.screen';
-import { PropertySettingsScreen } from '../features/properties/property-settings.screen';
-import { UserEditScreen } from '../features/users/user-edit.screen';
-import { UsersScreen } from '../features/users/users.screen';
+import { AttentionProvider, useAttention } from '../features/inbox/attention';
+import { InboxScreen } from '../features/inbox/inbox.screen';
 import { Screen } from '../shared/screen';
+import { HotelsProvider } from './hotels';
+import { LiveEventsProvider } from './live-events';
 import { hrefFor, sectionOf, useRoute, type Route, type Section } from './router';
 import { useCan, useSession } from './session-gate';
+import { ShortcutsHelp } from './shortcuts-help';
+
+/**
+ * The inbox is in the first bundle: it is where the desk lands and what must show fast. Every
+ * other screen is loaded when first opened.
+ */
+function screen<P extends object>(load: () => Promise<ComponentType<P>>) {
+  return lazy(async () => ({ default: await load() }));
+}
+const AccountScreen = screen(async () => (await import('../features/account/account.screen')).AccountScreen);
+const AiScreen = screen(async () => (await import('../features/ai/ai.screen')).AiScreen);
+const PropertyAiPanel = screen(async () => (await import('../features/ai/property-ai.panel')).PropertyAiPanel);
+const AuditScreen = screen(async () => (await import('../features/audit/audit.screen')).AuditScreen);
+const KnowledgeScreen = screen(async () => (await import('../features/knowledge/knowledge.screen')).KnowledgeScreen);
+const LeadsScreen = screen(async () => (await import('../features/leads/leads.screen')).LeadsScreen);
+const OnboardingScreen = screen(async () => (await import('../features/onboarding/onboarding.screen')).OnboardingScreen);
+const PropertyListScreen = screen(async () => (await import('../features/properties/property-list.screen')).PropertyListScreen);
+const PropertySettingsScreen = screen(async () => (await import('../features/properties/property-settings.screen')).PropertySettingsScreen);
+const ReportsScreen = screen(async () => (await import('../features/reports/reports.screen')).ReportsScreen);
+const PropertyConnectionsPanel = screen(async () => (await import('../features/settings/property-connections.panel')).PropertyConnectionsPanel);
+const SystemScreen = screen(async () => (await import('../features/system/system.screen')).SystemScreen);
+const UserEditScreen = screen(async () => (await import('../features/users/user-edit.screen')).UserEditScreen);
+const UsersScreen = screen(async () => (await import('../features/users/users.screen')).UsersScreen);
 
 interface NavItem {
   section: Section;
@@ -21,62 +41,99 @@ interface NavItem {
   permission: Permission;
 }
 
-// One entry per area of the staff app. Inbox, Conversations, Leads, Knowledge, Reports and
-// Settings are added here (and to Route/Section in router.ts) as their screens land.
+// One entry per area of the staff app, in the order front-desk staff use them.
 const NAV: readonly NavItem[] = [
+  { section: 'inbox', label: 'Inbox', home: { screen: 'inbox' }, permission: 'conversations.read' },
+  { section: 'leads', label: 'Leads', home: { screen: 'leads' }, permission: 'leads.read' },
+  { section: 'knowledge', label: 'Knowledge', home: { screen: 'knowledge' }, permission: 'knowledge.read' },
+  { section: 'reports', label: 'Reports', home: { screen: 'reports' }, permission: 'reports.read' },
   { section: 'properties', label: 'Properties', home: { screen: 'properties' }, permission: 'properties.read' },
   { section: 'ai', label: 'AI switch', home: { screen: 'ai' }, permission: 'ai.read' },
+  { section: 'system', label: 'System', home: { screen: 'system' }, permission: 'system.read' },
   { section: 'audit', label: 'Audit log', home: { screen: 'audit' }, permission: 'audit.read' },
   { section: 'users', label: 'Users', home: { screen: 'users' }, permission: 'users.read' },
 ];
 
 export function App() {
+  const can = useCan();
+  const live = can('conversations.read');
+  return (
+    <AiStatusProvider>
+      <HotelsProvider>
+        <LiveEventsProvider enabled={live}>
+          <AttentionProvider enabled={live}>
+            <Shell />
+            <ShortcutsHelp />
+          </AttentionProvider>
+        </LiveEventsProvider>
+      </HotelsProvider>
+    </AiStatusProvider>
+  );
+}
+
+function Shell() {
   const route = useRoute();
   const current = sectionOf(route);
   const { user, signOut } = useSession();
   const can = useCan();
+  const { needsHuman } = useAttention();
+  const wide = route.screen === 'inbox';
   return (
-    <AiStatusProvider>
-      <div className="shell">
-        <nav className="side-nav" aria-label="Main">
-          <p className="brand">
-            Nocturn <span className="brand-sub">Staff</span>
+    <div className="shell">
+      <nav className="side-nav" aria-label="Main">
+        <p className="brand">
+          Nocturn <span className="brand-sub">Staff</span>
+        </p>
+        <ul>
+          {NAV.filter((item) => can(item.permission)).map((item) => (
+            <li key={item.section}>
+              <a href={hrefFor(item.home)} aria-current={item.section === current ? 'page' : undefined}>
+                {item.label}
+                {item.section === 'inbox' && needsHuman ? (
+                  <span className="nav-count">
+                    {needsHuman >= 200 ? '200+' : needsHuman}
+                    <span className="visually-hidden"> waiting for a person</span>
+                  </span>
+                ) : null}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <div className="nav-user">
+          <p>
+            {user.displayName}
+            <span className="nav-role">{user.role}</span>
           </p>
-          <ul>
-            {NAV.filter((item) => can(item.permission)).map((item) => (
-              <li key={item.section}>
-                <a href={hrefFor(item.home)} aria-current={item.section === current ? 'page' : undefined}>
-                  {item.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-          <div className="nav-user">
-            <p>
-              {user.displayName}
-              <span className="nav-role">{user.role}</span>
-            </p>
-            <a className="nav-account" href={hrefFor({ screen: 'account' })} aria-current={current === 'account' ? 'page' : undefined}>
-              Your account
-            </a>
-            <button type="button" className="button button--nav" onClick={() => void signOut()}>
-              Sign out
-            </button>
-          </div>
-        </nav>
-        <div className="main-column">
-          <AiPauseBanner />
-          <main className="content">
-            <CurrentScreen route={route} />
-          </main>
+          <a className="nav-account" href={hrefFor({ screen: 'account' })} aria-current={current === 'account' ? 'page' : undefined}>
+            Your account
+          </a>
+          <button type="button" className="button button--nav" onClick={() => void signOut()}>
+            Sign out
+          </button>
         </div>
+      </nav>
+      <div className={wide ? 'main-column main-column--fixed' : 'main-column'}>
+        <AiPauseBanner />
+        <main className={wide ? 'content content--wide' : 'content'}>
+          <Suspense fallback={<p className="muted">Loading…</p>}>
+            <CurrentScreen route={route} />
+          </Suspense>
+        </main>
       </div>
-    </AiStatusProvider>
+    </div>
   );
 }
 
 function CurrentScreen({ route }: { route: Route }) {
   switch (route.screen) {
+    case 'inbox':
+      return <InboxScreen propertyId={route.propertyId} conversationId={route.conversationId} />;
+    case 'leads':
+      return <LeadsScreen propertyId={route.propertyId} leadId={route.leadId} />;
+    case 'knowledge':
+      return <KnowledgeScreen propertyId={route.propertyId} />;
+    case 'reports':
+      return <ReportsScreen propertyId={route.propertyId} />;
     case 'properties':
       return <PropertyListScreen />;
     case 'property':
@@ -84,8 +141,13 @@ function CurrentScreen({ route }: { route: Route }) {
         <>
           <PropertySettingsScreen key={route.id} id={route.id} />
           <PropertyAiPanel key={`ai-${route.id}`} propertyId={route.id} />
+          <PropertyConnectionsPanel key={`conn-${route.id}`} propertyId={route.id} />
         </>
       );
+    case 'welcome':
+      return <OnboardingScreen />;
+    case 'system':
+      return <SystemScreen />;
     case 'users':
       return <UsersScreen />;
     case 'user':
@@ -100,7 +162,7 @@ function CurrentScreen({ route }: { route: Route }) {
       return (
         <Screen title="Page not found">
           <p>
-            There is no page at <code>{route.path}</code>. <a href={hrefFor({ screen: 'properties' })}>Go to the properties</a>.
+            There is no page at <code>{route.path}</code>. <a href={hrefFor({ screen: 'inbox' })}>Go to the inbox</a>.
           </p>
         </Screen>
       );

@@ -81,11 +81,9 @@ export interface ListFilter {
   limit: number;
 }
 
-/** Needs-a-person first, then AI-handled, then staff-held, then resolved. */
-export const STATUS_RANK_SQL = `case status when 'needs_human' then 0 when 'ai' then 1 when 'human' then 2 else 3 end`;
-
+/** `status_rank` (a generated column with its own index) orders the inbox: needs a person first. */
 const LIST_SELECT = `
-  select c.*, ${STATUS_RANK_SQL.replace(/status/g, 'c.status')} as rank,
+  select c.*, c.status_rank as rank,
          g.name_enc as guest_name_enc, g.phone_enc as guest_phone_enc, g.email_enc as guest_email_enc, g.opted_out_at as guest_opted_out_at,
          m.id as preview_id, m.body_enc as preview_enc
   from conversations c
@@ -217,8 +215,13 @@ export class ConversationRepository {
     return r.preview_enc && r.preview_id ? this.scope.cipher.decrypt(r.preview_enc, { table: 'messages', column: 'body', rowId: r.preview_id }) : null;
   }
 
+  /** The plan of the inbox query, for the test that keeps it on its index. */
+  explainList(f: ListFilter): string[] {
+    return (this.scope.db.prepare(`explain query plan ${this.listSql(f).sql}`).all(this.listSql(f).params) as { detail: string }[]).map((r) => r.detail);
+  }
+
   /** One query per page: conversation, guest and latest message together (no N+1). */
-  list(f: ListFilter): (ConversationListRow & { rank: number })[] {
+  private listSql(f: ListFilter): { sql: string; params: Record<string, unknown> } {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: f.limit };
     if (f.statuses?.length) {
@@ -234,10 +237,15 @@ export class ConversationRepository {
       params.afterHours = f.afterHours ? 1 : 0;
     }
     if (f.cursor) {
-      where.push(`(rank > @cRank or (rank = @cRank and (c.last_message_at < @cLast or (c.last_message_at = @cLast and c.id > @cId))))`);
+      where.push(`(c.status_rank > @cRank or (c.status_rank = @cRank and (c.last_message_at < @cLast or (c.last_message_at = @cLast and c.id > @cId))))`);
       Object.assign(params, { cRank: f.cursor.rank, cLast: f.cursor.lastMessageAt, cId: f.cursor.id });
     }
-    const sql = `${LIST_SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by rank, c.last_message_at desc, c.id limit @limit`;
+    const sql = `${LIST_SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by c.status_rank, c.last_message_at desc, c.id limit @limit`;
+    return { sql, params };
+  }
+
+  list(f: ListFilter): (ConversationListRow & { rank: number })[] {
+    const { sql, params } = this.listSql(f);
     return this.scope.db.prepare(sql).all(params) as (ConversationListRow & { rank: number })[];
   }
 

@@ -193,10 +193,11 @@ export class ConversationService {
         repo.update(id, { status: nextStatus(row.status, 'take_over'), assigned_to: row.assigned_to ?? actor.userId }, at);
         this.audit.record(actor, { action: 'conversation.take_over', target: `conversation:${id}`, propertyId: scope.property.id, before: { status: row.status }, after: { status: 'human' } });
       }
-      return repo.insertMessage({ conversationId: id, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: 'pending', createdAt: at });
+      const m = repo.insertMessage({ conversationId: id, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: 'pending', createdAt: at });
+      this.sink?.enqueue(scope, this.require(scope, id), m); // same transaction as the message
+      return m;
     })();
     const conversation = this.require(scope, id);
-    this.sink?.enqueue(scope, conversation, message);
     this.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: id, messageId: message.id, role: 'staff', at });
     this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
     return message;

@@ -54,8 +54,11 @@ export class InboxRepository {
     }).immediate();
   }
 
+  /** A processed event keeps its receipt (for idempotency) but not its raw payload: no guest data lingers. */
   finish(id: number, status: 'done' | 'failed', error: string | null, at: string): void {
-    this.db.prepare('update inbox_events set status = ?, last_error = ?, processed_at = ? where id = ?').run(status, error?.slice(0, 500) ?? null, at, id);
+    this.db
+      .prepare(`update inbox_events set status = ?, last_error = ?, processed_at = ?, payload_enc = case when ? = 'done' then x'' else payload_enc end where id = ?`)
+      .run(status, error?.slice(0, 500) ?? null, at, status, id);
   }
 
   retryLater(id: number, error: string, nextAttemptAt: string): void {
@@ -75,9 +78,19 @@ export class InboxRepository {
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
+  /** Events of a hotel that still hold a raw payload (not yet processed, or failed). */
+  withPayload(propertyId: string): number[] {
+    return (this.db.prepare(`select id from inbox_events where property_id = ? and length(payload_enc) > 0`).all(propertyId) as { id: number }[]).map((r) => r.id);
+  }
+
+  erasePayload(id: number): void {
+    this.db.prepare(`update inbox_events set payload_enc = x'', status = case when status in ('pending', 'processing') then 'dropped' else status end where id = ?`).run(id);
+  }
+
   payload(id: number, cipher: FieldCipher): string | undefined {
     const row = this.db.prepare('select payload_enc from inbox_events where id = ?').get(id) as { payload_enc: Buffer } | undefined;
-    return row && cipher.decrypt(row.payload_enc, { table: 'inbox_events', column: 'payload', rowId: id });
+    if (!row || row.payload_enc.length === 0) return undefined;
+    return cipher.decrypt(row.payload_enc, { table: 'inbox_events', column: 'payload', rowId: id });
   }
 
   count(): number {

@@ -76,7 +76,7 @@ export class KnowledgeIndexer {
 
   progressOf(propertyId: string, repo: KnowledgeRepository): IndexProgress {
     const idx = repo.indexState();
-    const { chunks, embedded } = repo.counts();
+    const { chunks, embedded } = repo.progress();
     return { propertyId, state: idx.state, embedder: idx.embedder, chunks, embedded, progress: chunks === 0 ? 1 : embedded / chunks, error: idx.error };
   }
 

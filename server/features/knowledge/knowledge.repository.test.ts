@@ -66,7 +66,8 @@ describe('chunks and vectors', () => {
     // A second store of the same chunks (a resumed job) writes nothing.
     expect(repo.storeVectors(pending.map((p) => ({ id: p.id, text: p.text, vector: v })))).toBe(0);
     expect(repo.counts()).toEqual({ chunks: 2, embedded: 2, vectors: 2 });
-    expect(repo.nearest(new Float32Array([1, 0.1, 0]), 5)).toHaveLength(2);
+    expect(repo.nearestCandidates(new Float32Array([1, 0.1, 0]), 5).map((c) => [...c.vector])).toEqual([[1, 0, 0], [1, 0, 0]]);
+    expect(repo.hits(pending.map((p) => p.id)).map((h) => h.title)).toEqual(['Parking', 'Parking']);
 
     // Re-cutting the item drops its old chunks from both indexes; vectors computed for them are not stored.
     repo.replaceChunks(a, [{ seq: 0, heading: '', text: 'Parking is free.' }]);

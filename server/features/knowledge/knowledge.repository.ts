@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import type { Db } from '../../db/sqlite.js';
 import type { Chunk } from './chunker.js';
 import type { KnowledgeCategory, KnowledgeItem } from './knowledge.schemas.js';
@@ -73,8 +74,31 @@ export const KNOWLEDGE_SQL = {
          where c.embedded = 0 order by c.id limit ?`,
 } as const;
 
+type Statement = Database.Statement<unknown[], unknown>;
+/** Prepared statements per connection: a repository is created per call, its statements are not. */
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/** int8 scale for unit vectors: components beyond four standard deviations (4/sqrt(d)) are clipped. */
+export function quantizeInt8(v: Float32Array): Int8Array {
+  const scale = 127 / Math.min(1, 4 / Math.sqrt(v.length));
+  const out = new Int8Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const q = Math.round(v[i]! * scale);
+    out[i] = q > 127 ? 127 : q < -127 ? -127 : q;
+  }
+  return out;
+}
+
 export class KnowledgeRepository {
   constructor(private readonly db: Db) {}
+
+  private stmt(sql: string): Statement {
+    let cache = statements.get(this.db);
+    if (!cache) statements.set(this.db, (cache = new Map()));
+    let st = cache.get(sql);
+    if (!st) cache.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -85,24 +109,24 @@ export class KnowledgeRepository {
   list(filter: { category?: KnowledgeCategory | undefined; active: ActiveFilter }): KnowledgeItem[] {
     const actives = filter.active === 'all' ? [0, 1] : [filter.active === 'true' ? 1 : 0];
     const rows = filter.category
-      ? (this.db.prepare(KNOWLEDGE_SQL.listByCategory).all(JSON.stringify(actives), filter.category) as ItemRow[])
-      : (this.db.prepare(KNOWLEDGE_SQL.listAll).all(JSON.stringify(actives)) as ItemRow[]);
+      ? (this.stmt(KNOWLEDGE_SQL.listByCategory).all(JSON.stringify(actives), filter.category) as ItemRow[])
+      : (this.stmt(KNOWLEDGE_SQL.listAll).all(JSON.stringify(actives)) as ItemRow[]);
     return rows.map(toItem);
   }
 
   get(id: string): KnowledgeItem | undefined {
-    const row = this.db.prepare(`select ${ITEM_COLUMNS} from knowledge_items where id = ?`).get(id) as ItemRow | undefined;
+    const row = this.stmt(`select ${ITEM_COLUMNS} from knowledge_items where id = ?`).get(id) as ItemRow | undefined;
     return row && toItem(row);
   }
 
   findByTitle(title: string): KnowledgeItem | undefined {
-    const row = this.db.prepare(KNOWLEDGE_SQL.byTitle).get(title) as ItemRow | undefined;
+    const row = this.stmt(KNOWLEDGE_SQL.byTitle).get(title) as ItemRow | undefined;
     return row && toItem(row);
   }
 
   insert(item: KnowledgeItem): void {
-    this.db
-      .prepare(
+    this
+      .stmt(
         `insert into knowledge_items (${ITEM_COLUMNS})
          values (@id, @category, @title, @content, @metadata, @active, @source, @author, @created_at, @updated_at)`,
       )
@@ -110,8 +134,8 @@ export class KnowledgeRepository {
   }
 
   update(item: KnowledgeItem): void {
-    this.db
-      .prepare(
+    this
+      .stmt(
         `update knowledge_items set category = @category, title = @title, content = @content, metadata = @metadata, active = @active,
          source = @source, author = @author, updated_at = @updated_at where id = @id`,
       )
@@ -134,7 +158,7 @@ export class KnowledgeRepository {
   }
 
   activeItemIds(): string[] {
-    return (this.db.prepare('select id from knowledge_items where active = 1').all() as { id: string }[]).map((r) => r.id);
+    return (this.stmt('select id from knowledge_items where active = 1').all() as { id: string }[]).map((r) => r.id);
   }
 
   // --- chunks and the lexical index ------------------------------------------------------------
@@ -142,8 +166,8 @@ export class KnowledgeRepository {
   /** Replaces an item's chunks (and their index rows); new chunks wait for their vectors. */
   replaceChunks(item: Pick<KnowledgeItem, 'id' | 'title'>, chunks: Chunk[]): void {
     this.deleteChunks(item.id);
-    const insert = this.db.prepare('insert into knowledge_chunks (item_id, seq, heading, text) values (?, ?, ?, ?)');
-    const fts = this.db.prepare('insert into knowledge_fts (rowid, title, heading, body) values (?, ?, ?, ?)');
+    const insert = this.stmt('insert into knowledge_chunks (item_id, seq, heading, text) values (?, ?, ?, ?)');
+    const fts = this.stmt('insert into knowledge_fts (rowid, title, heading, body) values (?, ?, ?, ?)');
     for (const c of chunks) {
       const id = insert.run(item.id, c.seq, c.heading, c.text).lastInsertRowid;
       fts.run(id, toIndexText(item.title), toIndexText(c.heading), toIndexText(c.text));
@@ -151,43 +175,54 @@ export class KnowledgeRepository {
   }
 
   deleteChunks(itemId: string): void {
-    const ids = (this.db.prepare('select id from knowledge_chunks where item_id = ?').all(itemId) as { id: number }[]).map((r) => r.id);
+    const ids = (this.stmt('select id from knowledge_chunks where item_id = ?').all(itemId) as { id: number }[]).map((r) => r.id);
     if (ids.length === 0) return;
     const list = JSON.stringify(ids);
-    this.db.prepare('delete from knowledge_fts where rowid in (select value from json_each(?))').run(list);
-    if (this.hasVectorTable()) this.db.prepare(`delete from ${VEC_TABLE} where rowid in (select value from json_each(?))`).run(list);
-    this.db.prepare('delete from knowledge_chunks where item_id = ?').run(itemId);
+    this.stmt('delete from knowledge_fts where rowid in (select value from json_each(?))').run(list);
+    if (this.hasVectorTable()) this.stmt(`delete from ${VEC_TABLE} where rowid in (select value from json_each(?))`).run(list);
+    this.stmt('delete from knowledge_vectors where chunk_id in (select value from json_each(?))').run(list);
+    this.stmt('delete from knowledge_chunks where item_id = ?').run(itemId);
   }
 
   deleteAllChunks(): void {
-    this.db.prepare('delete from knowledge_fts').run();
-    if (this.hasVectorTable()) this.db.prepare(`delete from ${VEC_TABLE}`).run();
-    this.db.prepare('delete from knowledge_chunks').run();
+    this.stmt('delete from knowledge_fts').run();
+    if (this.hasVectorTable()) this.stmt(`delete from ${VEC_TABLE}`).run();
+    this.stmt('delete from knowledge_vectors').run();
+    this.stmt('delete from knowledge_chunks').run();
+  }
+
+  /** Chunks and how many have their vector, cheap enough to ask after every batch. */
+  progress(): { chunks: number; embedded: number } {
+    const chunks = (this.stmt('select count(*) as n from knowledge_chunks').get() as { n: number }).n;
+    const pending = (this.stmt('select count(*) as n from knowledge_chunks where embedded = 0').get() as { n: number }).n;
+    return { chunks, embedded: chunks - pending };
   }
 
   counts(): { chunks: number; embedded: number; vectors: number } {
-    const c = this.db.prepare('select count(*) as chunks, coalesce(sum(embedded), 0) as embedded from knowledge_chunks').get() as { chunks: number; embedded: number };
-    const vectors = this.hasVectorTable() ? (this.db.prepare(`select count(*) as n from ${VEC_TABLE}`).get() as { n: number }).n : 0;
+    const c = this.stmt('select count(*) as chunks, coalesce(sum(embedded), 0) as embedded from knowledge_chunks').get() as { chunks: number; embedded: number };
+    const vectors = this.hasVectorTable() ? (this.stmt(`select count(*) as n from ${VEC_TABLE}`).get() as { n: number }).n : 0;
     return { ...c, vectors };
   }
 
   pendingChunks(limit: number): PendingChunk[] {
-    return this.db.prepare(KNOWLEDGE_SQL.pending).all(limit) as PendingChunk[];
+    return this.stmt(KNOWLEDGE_SQL.pending).all(limit) as PendingChunk[];
   }
 
   /** Stores vectors for chunks still waiting; chunks replaced meanwhile are skipped. Returns how many were stored. */
   storeVectors(rows: { id: number; text: string; vector: Float32Array }[]): number {
-    const current = this.db.prepare('select text from knowledge_chunks where id = ? and embedded = 0');
-    const del = this.db.prepare(`delete from ${VEC_TABLE} where rowid = ?`);
-    const ins = this.db.prepare(`insert into ${VEC_TABLE} (rowid, embedding) values (?, ?)`);
-    const mark = this.db.prepare('update knowledge_chunks set embedded = 1 where id = ?');
+    const current = this.stmt('select text from knowledge_chunks where id = ? and embedded = 0');
+    const del = this.stmt(`delete from ${VEC_TABLE} where rowid = ?`);
+    const ins = this.stmt(`insert into ${VEC_TABLE} (rowid, embedding) values (?, vec_int8(?))`);
+    const exact = this.stmt('insert or replace into knowledge_vectors (chunk_id, embedding) values (?, ?)');
+    const mark = this.stmt('update knowledge_chunks set embedded = 1 where id = ?');
     let stored = 0;
     this.transaction(() => {
       for (const r of rows) {
         const now = current.get(r.id) as { text: string } | undefined;
         if (!now || now.text !== r.text) continue;
         del.run(BigInt(r.id));
-        ins.run(BigInt(r.id), r.vector);
+        ins.run(BigInt(r.id), quantizeInt8(r.vector));
+        exact.run(r.id, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
         mark.run(r.id);
         stored++;
       }
@@ -197,14 +232,15 @@ export class KnowledgeRepository {
 
   /** FTS5 candidates best-first by BM25 (title weighs most, then headings, then body). */
   lexical(match: string, limit: number): (ChunkHit & { bm25: number })[] {
-    return this.db
-      .prepare(
-        `select f.rowid as chunkId, bm25(knowledge_fts, 4.0, 2.0, 1.0) as bm25, c.item_id as itemId, i.title, i.category, c.heading, c.text
-         from knowledge_fts f
-         join knowledge_chunks c on c.id = f.rowid
+    return this
+      .stmt(
+        `with top as (select rowid, bm25(knowledge_fts, 4.0, 2.0, 1.0) as bm25 from knowledge_fts where knowledge_fts match ? order by bm25 limit ?)
+         select top.rowid as chunkId, top.bm25, c.item_id as itemId, i.title, i.category, c.heading, c.text
+         from top
+         join knowledge_chunks c on c.id = top.rowid
          join knowledge_items i on i.id = c.item_id
-         where knowledge_fts match ? and i.active = 1
-         order by bm25 limit ?`,
+         where i.active = 1
+         order by top.bm25`,
       )
       .all(match, limit) as (ChunkHit & { bm25: number })[];
   }
@@ -213,19 +249,19 @@ export class KnowledgeRepository {
   termDocs(terms: string[]): Map<string, number> {
     const out = new Map<string, number>();
     if (terms.length === 0) return out;
-    const stmt = this.db.prepare('select doc from knowledge_fts_vocab where term = ?').pluck();
+    const stmt = this.stmt('select doc from knowledge_fts_vocab where term = ?').pluck();
     for (const t of terms) out.set(t, (stmt.get(t) as number | undefined) ?? 0);
     return out;
   }
 
   chunkTotal(): number {
-    return (this.db.prepare('select count(*) as n from knowledge_chunks').get() as { n: number }).n;
+    return (this.stmt('select count(*) as n from knowledge_chunks').get() as { n: number }).n;
   }
 
   // --- vectors ---------------------------------------------------------------------------------
 
   hasVectorTable(): boolean {
-    return this.db.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(VEC_TABLE) !== undefined;
+    return this.stmt("select 1 from sqlite_master where type = 'table' and name = ?").get(VEC_TABLE) !== undefined;
   }
 
   /** Drops every vector and re-creates the vec0 table for a new embedder; all chunks wait again. */
@@ -233,38 +269,46 @@ export class KnowledgeRepository {
     if (!Number.isInteger(dimension) || dimension < 1 || dimension > 8192) throw new Error(`invalid embedding dimension ${dimension}`);
     this.transaction(() => {
       this.db.exec(`drop table if exists ${VEC_TABLE}`);
-      this.db.exec(`create virtual table ${VEC_TABLE} using vec0 (embedding float[${dimension}] distance_metric=cosine)`);
-      this.db.prepare('update knowledge_chunks set embedded = 0 where embedded = 1').run();
-      this.db
-        .prepare("update knowledge_index set embedder = ?, dimension = ?, state = 'indexing', error = null, started_at = ?, updated_at = ? where id = 1")
+      this.db.exec(`create virtual table ${VEC_TABLE} using vec0 (embedding int8[${dimension}])`);
+      this.stmt('delete from knowledge_vectors').run();
+      this.stmt('update knowledge_chunks set embedded = 0 where embedded = 1').run();
+      this
+        .stmt("update knowledge_index set embedder = ?, dimension = ?, state = 'indexing', error = null, started_at = ?, updated_at = ? where id = 1")
         .run(embedder, dimension, now, now);
     });
   }
 
-  /** Nearest chunks by cosine distance (0 = same direction, 2 = opposite). */
-  nearest(vector: Float32Array, k: number): (ChunkHit & { distance: number })[] {
-    return this.db
-      .prepare(
-        `with knn as (select rowid, distance from ${VEC_TABLE} where embedding match ? and k = ?)
-         select knn.rowid as chunkId, knn.distance, c.item_id as itemId, i.title, i.category, c.heading, c.text
-         from knn
-         join knowledge_chunks c on c.id = knn.rowid
-         join knowledge_items i on i.id = c.item_id
-         where i.active = 1
-         order by knn.distance`,
-      )
-      .all(vector, k) as (ChunkHit & { distance: number })[];
+  /**
+   * Nearest-neighbour candidates from the int8 vec0 index (L2 over unit vectors, so cosine order
+   * up to quantisation), with their exact float32 vectors for re-scoring.
+   */
+  nearestCandidates(vector: Float32Array, pool: number): { chunkId: number; vector: Float32Array }[] {
+    const rows = this.stmt(
+      `with knn as (select rowid, distance from ${VEC_TABLE} where embedding match vec_int8(?) and k = ?)
+       select knn.rowid as chunkId, v.embedding from knn join knowledge_vectors v on v.chunk_id = knn.rowid order by knn.distance`,
+    ).all(quantizeInt8(vector), pool) as { chunkId: number; embedding: Buffer }[];
+    return rows.map((r) => ({ chunkId: r.chunkId, vector: new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) }));
+  }
+
+  /** The chunks with these ids that belong to active items. */
+  hits(chunkIds: number[]): ChunkHit[] {
+    if (chunkIds.length === 0) return [];
+    return this.stmt(
+      `select c.id as chunkId, c.item_id as itemId, i.title, i.category, c.heading, c.text
+       from knowledge_chunks c join knowledge_items i on i.id = c.item_id
+       where c.id in (select value from json_each(?)) and i.active = 1`,
+    ).all(JSON.stringify(chunkIds)) as ChunkHit[];
   }
 
   // --- index state -----------------------------------------------------------------------------
 
   indexState(): IndexRow {
-    return this.db.prepare('select embedder, dimension, state, error, started_at, updated_at from knowledge_index where id = 1').get() as IndexRow;
+    return this.stmt('select embedder, dimension, state, error, started_at, updated_at from knowledge_index where id = 1').get() as IndexRow;
   }
 
   setIndexState(state: IndexRow['state'], now: string, opts: { error?: string | null; startedAt?: string } = {}): void {
-    this.db
-      .prepare('update knowledge_index set state = ?, error = ?, started_at = coalesce(?, started_at), updated_at = ? where id = 1')
+    this
+      .stmt('update knowledge_index set state = ?, error = ?, started_at = coalesce(?, started_at), updated_at = ? where id = 1')
       .run(state, opts.error ?? null, opts.startedAt ?? null, now);
   }
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/sqlite.js';
 import type { Clock } from '../../shared/clock.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import { parseInput } from '../../shared/validation.js';
@@ -48,6 +48,7 @@ export interface KnowledgeOptions {
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks. */
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
+const STATS_TTL_MS = 10_000;
 
 interface Scored {
   hit: ChunkHit;
@@ -68,7 +69,7 @@ export interface UploadedFile {
  */
 export class KnowledgeService {
   private readonly indexer: KnowledgeIndexer;
-  private readonly totals = new Map<string, { total: number; at: number }>();
+  private readonly stats = new Map<string, { total: number | undefined; df: Map<string, number>; at: number }>();
 
   constructor(
     private readonly properties: KnowledgeScopes,
@@ -245,7 +246,7 @@ export class KnowledgeService {
   }
 
   private changed(propertyId: string): void {
-    this.totals.delete(propertyId);
+    this.stats.delete(propertyId);
     this.indexer.kick(propertyId);
   }
 
@@ -302,12 +303,13 @@ export class KnowledgeService {
     const total = this.chunkTotal(propertyId, repo);
     if (total === 0) return [];
     const parsed = groups.map((g) => g.terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0));
-    const df = repo.termDocs([...new Set(parsed.flat().flatMap((a) => a.tokens))]);
+    const df = this.termDocs(propertyId, repo, [...new Set(parsed.flat().flatMap((a) => a.tokens))]);
     const idf = (n: number) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
     const weighted = parsed.map((alts) => {
       const present = alts.filter((a) => a.tokens.every((t) => (df.get(t) ?? 0) > 0));
-      // A phrase occurs in at most as many chunks as its rarest word; alternatives may overlap.
-      const groupDf = Math.min(total, present.reduce((sum, a) => sum + Math.min(...a.tokens.map((t) => df.get(t)!)), 0));
+      // A phrase occurs in at most as many chunks as its rarest word. Synonyms mostly occur
+      // together (an item about Wi-Fi also says "internet"), so the commonest one stands for the group.
+      const groupDf = present.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map((t) => df.get(t)!))), 0);
       return { alts, present, weight: idf(groupDf) };
     });
     const totalWeight = weighted.reduce((sum, g) => sum + g.weight, 0);
@@ -331,13 +333,28 @@ export class KnowledgeService {
       .map(({ hit, relevance }) => ({ hit, relevance }));
   }
 
+  /**
+   * Index statistics, cached per hotel: counting a common word's chunks walks its whole posting
+   * list. Writes through this service clear the cache; writes by another process (the CLI) are
+   * seen within STATS_TTL_MS.
+   */
+  private statsOf(propertyId: string): { total: number | undefined; df: Map<string, number>; at: number } {
+    let stats = this.stats.get(propertyId);
+    if (!stats || Date.now() - stats.at > STATS_TTL_MS) this.stats.set(propertyId, (stats = { total: undefined, df: new Map(), at: Date.now() }));
+    return stats;
+  }
+
   private chunkTotal(propertyId: string, repo: KnowledgeRepository): number {
-    const cached = this.totals.get(propertyId);
-    // Another process (the CLI) may write too, so the count is re-read every few seconds.
-    if (cached && Date.now() - cached.at < 5_000) return cached.total;
-    const total = repo.chunkTotal();
-    this.totals.set(propertyId, { total, at: Date.now() });
-    return total;
+    const stats = this.statsOf(propertyId);
+    return (stats.total ??= repo.chunkTotal());
+  }
+
+  private termDocs(propertyId: string, repo: KnowledgeRepository, terms: string[]): Map<string, number> {
+    const { df } = this.statsOf(propertyId);
+    const missing = terms.filter((t) => !df.has(t));
+    for (const [t, n] of repo.termDocs(missing)) df.set(t, n);
+    if (df.size > 50_000) df.clear();
+    return new Map(terms.map((t) => [t, df.get(t) ?? 0]));
   }
 
   /** Vector hits at or above the similarity threshold; undefined when vectors cannot be used now. */
@@ -356,10 +373,17 @@ export class KnowledgeService {
       this.log.warn({ err, propertyId }, 'query embedding failed; answering from the lexical index');
       return undefined;
     }
-    return repo
-      .nearest(qv, pool)
-      .map((h) => ({ hit: h as ChunkHit, relevance: 1 - h.distance }))
-      .filter((h) => h.relevance >= this.opts.minSimilarity);
+    // Quantised candidates, re-scored with the exact vectors; the threshold applies to exact cosine.
+    const scored = repo
+      .nearestCandidates(qv, pool)
+      .map((c) => ({ chunkId: c.chunkId, similarity: dot(qv, c.vector) }))
+      .filter((c) => c.similarity >= this.opts.minSimilarity)
+      .sort((a, b) => b.similarity - a.similarity);
+    const hits = new Map(repo.hits(scored.map((c) => c.chunkId)).map((h) => [h.chunkId, h]));
+    return scored.flatMap((c) => {
+      const hit = hits.get(c.chunkId);
+      return hit ? [{ hit, relevance: c.similarity }] : [];
+    });
   }
 
   // --- index -----------------------------------------------------------------------------------
@@ -390,7 +414,7 @@ export class KnowledgeService {
     const { propertyId, repo } = this.open(property);
     const ready = this.embedder.embedder ? await this.embedder.ready() : undefined;
     if (this.embedder.embedder && !ready) {
-      throw new ValidationError(`The embedder ${this.embedder.status().name} is not available (${this.embedder.status().detail ?? 'unknown reason'}); fix it before re-indexing`);
+      throw new ServiceUnavailableError(`The embedder ${this.embedder.status().name} is not available (${this.embedder.status().detail ?? 'unknown reason'}); fix it before re-indexing`);
     }
     await this.indexer.whenIdle(propertyId);
     repo.transaction(() => {
@@ -438,6 +462,12 @@ export class KnowledgeService {
   async close(graceMs?: number): Promise<void> {
     await this.indexer.close(graceMs);
   }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
 }
 
 function containsSequence(tokens: string[], seq: string[]): boolean {

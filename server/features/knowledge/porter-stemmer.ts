@@ -56,7 +56,19 @@ const STEP2: [string, string][] = [
 const STEP3: [string, string][] = [['icate', 'ic'], ['ative', ''], ['alize', 'al'], ['iciti', 'ic'], ['ical', 'ic'], ['ful', ''], ['ness', '']];
 const STEP4 = ['al', 'ance', 'ence', 'er', 'ic', 'able', 'ible', 'ant', 'ement', 'ment', 'ent', 'ion', 'ou', 'ism', 'ate', 'iti', 'ous', 'ive', 'ize'];
 
+const memo = new Map<string, string>();
+
+/** porterStem with a bounded memo: search stems the same words over and over. */
 export function porterStem(word: string): string {
+  let stem = memo.get(word);
+  if (stem === undefined) {
+    if (memo.size >= 100_000) memo.clear();
+    memo.set(word, (stem = stemWord(word)));
+  }
+  return stem;
+}
+
+function stemWord(word: string): string {
   let w = word;
   if (w.length <= 2 || w.length > 64 || /[^a-z0-9]/.test(w)) return w;
 

@@ -59,11 +59,12 @@ export class OutboxService implements ReplySink {
     this.senders.set(sender.channel, sender);
   }
 
-  /** ReplySink: the pipeline and staff replies land here, in the same transaction's aftermath. */
+  /** ReplySink: the pipeline and staff replies land here, inside the transaction that stores the message. */
   enqueue(scope: PropertyScope, conversation: ConversationRow, message: Message): void {
     const at = this.clock.now().toISOString();
     new OutboxRepository(scope).insert({ conversationId: conversation.id, messageId: message.id, channel: conversation.channel, kind: 'reply', payload: { body: message.body }, nextAttemptAt: at, at });
-    this.kick();
+    // Usually called inside the caller's transaction: send once it has committed.
+    setImmediate(() => this.kick());
   }
 
   /**

@@ -122,9 +122,9 @@ export class PipelineService {
     // 1. Store: guest, conversation, message, lead — one transaction, so a retry repeats nothing.
     const stored = scope.db.transaction(() => {
       if (msg.externalId && conversations.messageExists(msg.externalId)) return null;
-      const guest = this.upsertGuest(guests, msg, at);
       const threadBidx = scope.blindIndex.token(`thread:${msg.channel}`, msg.threadKey);
       let conversation = conversations.findOpenByThread(threadBidx);
+      const guest = this.upsertGuest(guests, msg, at, conversation?.guest_id);
       const afterHours = isAfterHours(property, now);
       if (!conversation) {
         conversation = conversations.insert({ guestId: guest.id, channel: msg.channel, threadBidx, status: 'ai', language, afterHours, at });
@@ -195,10 +195,29 @@ export class PipelineService {
     return previous ? `${searchableText(previous.body, names)} ${clean}` : clean;
   }
 
-  private upsertGuest(guests: GuestRepository, msg: InboundMessage, at: string): Guest & { optedOut: boolean } {
-    const found = (msg.from.phone && guests.findByPhone(msg.from.phone)) || (msg.from.email && guests.findByEmail(msg.from.email)) || undefined;
-    const guest = found ?? guests.insert({ name: msg.from.name ?? null, phone: msg.from.phone ?? null, email: msg.from.email ?? null }, at);
-    if (found && !found.name && msg.from.name) guests.updateContact(found.id, { name: msg.from.name }, at);
+  /**
+   * The guest of this thread (a returning thread keeps its guest even without contact details),
+   * else the guest with this phone or email (blind index), else a new guest. Details the guest
+   * gives later fill the gaps.
+   */
+  private upsertGuest(guests: GuestRepository, msg: InboundMessage, at: string, threadGuestId?: string): Guest & { optedOut: boolean } {
+    const found =
+      (threadGuestId && guests.get(threadGuestId)) ||
+      (msg.from.phone && guests.findByPhone(msg.from.phone)) ||
+      (msg.from.email && guests.findByEmail(msg.from.email)) ||
+      undefined;
+    let guest = found ?? guests.insert({ name: msg.from.name ?? null, phone: msg.from.phone ?? null, email: msg.from.email ?? null }, at);
+    if (found) {
+      const fill = {
+        ...(!found.name && msg.from.name ? { name: msg.from.name } : {}),
+        ...(!found.phone && msg.from.phone ? { phone: msg.from.phone } : {}),
+        ...(!found.email && msg.from.email ? { email: msg.from.email } : {}),
+      };
+      if (Object.keys(fill).length) {
+        guests.updateContact(found.id, fill, at);
+        guest = { ...found, ...fill };
+      }
+    }
     return { ...guest, optedOut: guests.isOptedOut(guest.id) };
   }
 
@@ -310,9 +329,10 @@ export class PipelineService {
         createdAt: at,
       });
       this.mergeModelLead(scope, conversation, g, at);
+      // Queued for sending in the same transaction: a crash cannot keep the reply but lose its delivery.
+      this.deps.sink?.enqueue(scope, conversation, m);
       return m;
     })();
-    this.deps.sink?.enqueue(scope, conversation, reply);
     this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });
     const titles = new Map(passages.map((p) => [p.itemId, p.title]));
     return this.outcome(scope, conversation, guestMessageId, 'answer', reply, null, flags, g, g.citedItemIds.map((id) => ({ itemId: id, title: titles.get(id) ?? id })));
@@ -356,7 +376,7 @@ export class PipelineService {
       conversations.update(conversation.id, { status: nextStatus(conversation.status, 'handoff'), handoff_reason: reason }, at);
       if (opts.silent) return null;
       const body = [handoffNotice(property, now, language), guest.phone || guest.email ? null : texts(language).askContact].filter(Boolean).join(' ');
-      return conversations.insertMessage({
+      const m = conversations.insertMessage({
         conversationId: conversation.id,
         role: 'assistant',
         body,
@@ -365,10 +385,11 @@ export class PipelineService {
         deliveryStatus: 'pending',
         createdAt: at,
       });
+      this.deps.sink?.enqueue(scope, conversations.get(conversation.id)!, m);
+      return m;
     })();
     const updated = conversations.get(conversation.id)!;
     if (reply) {
-      this.deps.sink?.enqueue(scope, updated, reply);
       this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });
     }
     this.deps.events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason, at });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { hkdfSync, randomBytes, scryptSync } from 'node:crypto';
 import type { Logger } from '../../shared/logger.js';
 import type { Clock } from '../../shared/clock.js';
-import { BlindIndex, DecryptionError, FieldCipher, openBytes, sealBytes } from './field-crypto.js';
+import { BlindIndex, DecryptionError, FieldCipher, openBytes, sealBytes, type Slot } from './field-crypto.js';
 import type { KeyRepository } from './key.repository.js';
 
 export class KeyError extends Error {
@@ -86,6 +86,28 @@ export function resolveMasterKey(
   return { kek, source };
 }
 
+function groupCipherFor(kek: Buffer): FieldCipher {
+  return new FieldCipher(new Map([[1, Buffer.from(hkdfSync('sha256', kek, Buffer.alloc(0), 'nocturn group fields v1', 32))]]), 1);
+}
+
+/** A group cipher that always uses the vault's current master key. */
+class GroupCipher extends FieldCipher {
+  constructor(private readonly current: () => FieldCipher) {
+    super(new Map([[1, Buffer.alloc(32)]]), 1);
+  }
+  override encrypt(plain: string, slot: Slot): Buffer {
+    return this.current().encrypt(plain, slot);
+  }
+  override decrypt(sealed: Buffer, slot: Slot): string {
+    return this.current().decrypt(sealed, slot);
+  }
+}
+
+/** Derives a master key from a passphrase (scrypt) with a fresh or given salt. */
+export function deriveFromPassphrase(passphrase: string, salt: Buffer = randomBytes(16)): { kek: Buffer; kdfSalt: Buffer } {
+  return { kek: scryptSync(passphrase.normalize('NFKC'), salt, 32, SCRYPT), kdfSalt: salt };
+}
+
 export interface PropertyCrypto {
   cipher: FieldCipher;
   blindIndex: BlindIndex;
@@ -94,12 +116,15 @@ export interface PropertyCrypto {
 /** Creates, unwraps and caches each property's data key and blind-index key. */
 export class KeyVault {
   private readonly cache = new Map<string, PropertyCrypto>();
+  private group: FieldCipher;
 
   constructor(
-    private readonly kek: Buffer,
+    private kek: Buffer,
     private readonly keys: KeyRepository,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.group = groupCipherFor(kek);
+  }
 
   private aad(propertyId: string, version: number, kind: 'dek' | 'bidx'): Buffer {
     return Buffer.from(`property_keys\u0000${propertyId}\u0000${version}\u0000${kind}`);
@@ -136,10 +161,46 @@ export class KeyVault {
     return crypto;
   }
 
-  /** Encrypts group-level secrets (TOTP seeds, channel credentials) under a key derived from the master key. */
+  /**
+   * Encrypts group-level secrets (TOTP seeds, channel credentials) under a key derived from the
+   * master key. The returned cipher follows a master-key rotation.
+   */
   groupCipher(): FieldCipher {
-    const key = Buffer.from(hkdfSync('sha256', this.kek, Buffer.alloc(0), 'nocturn group fields v1', 32));
-    return new FieldCipher(new Map([[1, key]]), 1);
+    return new GroupCipher(() => this.group);
+  }
+
+  /** The master key in use and its passphrase salt, if any (backups derive their key from it). */
+  masterKey(): { kek: Buffer; kdfSalt: Buffer | null } {
+    return { kek: this.kek, kdfSalt: this.keys.masterCheck()?.kdf_salt ?? null };
+  }
+
+  /**
+   * Rotates the master key without downtime: every wrapped data key, the key check and every
+   * group secret is re-encrypted in one transaction, then the new key takes over in memory.
+   * Afterwards the old key opens nothing.
+   */
+  rotateMaster(next: { kek: Buffer; kdfSalt: Buffer | null }): { propertyKeys: number; secrets: number } {
+    const old = this.kek;
+    const oldGroup = this.group;
+    const newGroup = groupCipherFor(next.kek);
+    const counts = this.keys.transaction(() => {
+      const rows = this.keys.allPropertyKeys();
+      for (const r of rows) {
+        const dek = openBytes(old, r.wrapped_dek, this.aad(r.property_id, r.version, 'dek'));
+        const bidx = openBytes(old, r.wrapped_bidx, this.aad(r.property_id, r.version, 'bidx'));
+        this.keys.updateWrapped(r.property_id, r.version, sealBytes(next.kek, 1, dek, this.aad(r.property_id, r.version, 'dek')), sealBytes(next.kek, 1, bidx, this.aad(r.property_id, r.version, 'bidx')));
+      }
+      const secrets = this.keys.groupSecrets();
+      for (const s of secrets) {
+        const slot = { table: s.table, column: s.column, rowId: s.id };
+        this.keys.updateGroupSecret(s.table, s.id, newGroup.encrypt(oldGroup.decrypt(s.value, slot), slot));
+      }
+      this.keys.replaceMasterCheck(next.kdfSalt, sealBytes(next.kek, 1, CHECK_PLAINTEXT, CHECK_AAD));
+      return { propertyKeys: rows.length, secrets: secrets.length };
+    });
+    this.kek = next.kek;
+    this.group = newGroup;
+    return counts;
   }
 
   forget(propertyId: string): void {

@@ -24,6 +24,13 @@ export interface PropertyDraft {
   retentionDays: string;
   deskHours: Record<Weekday, RangeDraft[]>;
   closures: ClosureDraft[];
+  /** Percent as typed (70 = 0.7): below it the AI hands the guest to staff. */
+  confidencePercent: string;
+  quietStart: string;
+  quietEnd: string;
+  /** USD per day as typed; blank = the group default. */
+  cloudBudgetUsd: string;
+  country: string;
 }
 
 export const WEEKDAY_NAMES: Record<Weekday, string> = {
@@ -62,6 +69,11 @@ export function draftFrom(p: Property): PropertyDraft {
     retentionDays: String(p.retentionDays),
     deskHours,
     closures: p.closures.map((c) => ({ key: newKey(), date: c.date, note: c.note ?? '' })),
+    confidencePercent: String(Math.round(p.confidenceThreshold * 100)),
+    quietStart: p.quietHours.start,
+    quietEnd: p.quietHours.end,
+    cloudBudgetUsd: p.cloudBudgetUsd === null ? '' : String(p.cloudBudgetUsd),
+    country: p.country,
   };
 }
 
@@ -104,6 +116,14 @@ export function patchFrom(saved: Property, draft: PropertyDraft): UpdateProperty
   if (!same(hours, deskHoursValue(saved.deskHours))) patch.deskHours = hours;
   const closures = closuresValue(draft.closures);
   if (!same(closures, closuresValue(saved.closures))) patch.closures = closures;
+  const percent = draft.confidencePercent.trim() === '' ? Number.NaN : Number(draft.confidencePercent);
+  const threshold = Number.isNaN(percent) ? Number.NaN : Math.round(percent * 100) / 10_000;
+  if (threshold !== saved.confidenceThreshold) patch.confidenceThreshold = threshold;
+  if (draft.quietStart !== saved.quietHours.start || draft.quietEnd !== saved.quietHours.end) patch.quietHours = { start: draft.quietStart, end: draft.quietEnd };
+  const budget = draft.cloudBudgetUsd.trim() === '' ? null : Number(draft.cloudBudgetUsd);
+  // Blank means the group default (null); text that is not a number goes out as typed, for the server's message.
+  if (budget !== saved.cloudBudgetUsd) patch.cloudBudgetUsd = Number.isNaN(budget) ? (draft.cloudBudgetUsd as unknown as number) : budget;
+  if (draft.country.trim().toUpperCase() !== saved.country) patch.country = draft.country.trim().toUpperCase();
   return patch;
 }
 
@@ -117,6 +137,10 @@ const FIELD_NAMES: Record<string, string> = {
   deskHours: 'Desk hours',
   closures: 'Closures',
   slug: 'Slug',
+  confidenceThreshold: 'Confidence threshold',
+  quietHours: 'Quiet hours',
+  cloudBudgetUsd: 'Daily cloud budget',
+  country: 'Country',
 };
 
 /** `deskHours.mon.1.open` -> `Monday, range 2, opens`, for the error summary. */
@@ -128,6 +152,7 @@ export function describePath(path: string): string {
     const range = `${day}, range ${Number(b) + 1}`;
     return c === 'open' ? `${range}, opens` : c === 'close' ? `${range}, closes` : range;
   }
+  if (field === 'quietHours' && a !== undefined) return a === 'start' ? 'Quiet hours, start' : 'Quiet hours, end';
   if (field === 'closures' && a !== undefined) {
     const closure = `Closure ${Number(a) + 1}`;
     return b === 'date' ? `${closure}, date` : b === 'note' ? `${closure}, note` : closure;

@@ -66,6 +66,9 @@ function PropertyTable({ list, onRetry }: { list: Resource<Property[]>; onRetry:
       <div className="empty-state">
         <p className="empty-title">No hotels yet — create the first one</p>
         <p className="muted">Use “New hotel” above. Each hotel gets its own database, keys, desk hours and closures.</p>
+        <p className="muted">
+          Or follow the <a href={hrefFor({ screen: 'welcome' })}>set-up guide</a>: hotel, hours, knowledge, channels and tunnel in one go.
+        </p>
       </div>
     );
   }

@@ -153,6 +153,68 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: 
         <DeskHoursEditor value={draft.deskHours} onChange={(deskHours) => change({ deskHours })} errorFor={errorFor} />
       </section>
 
+      <section className="panel" aria-labelledby="settings-quiet">
+        <h2 id="settings-quiet">Quiet hours and AI</h2>
+        <p className="section-help">
+          Follow-ups and other messages the hotel starts wait until quiet hours end (hotel time). Replies the AI is less sure of than the threshold go to
+          staff instead of the guest.
+        </p>
+        <div className="form-grid">
+          <div className="quiet-hours" role="group" aria-labelledby="quiet-hours-label">
+            <span id="quiet-hours-label" className="field-label">
+              Quiet hours
+            </span>
+            <div className="quiet-hours-range">
+              <TextField
+                label="From"
+                type="time"
+                step={60}
+                value={draft.quietStart}
+                onChange={(quietStart) => change({ quietStart })}
+                error={errorFor('quietHours.start') ?? errorFor('quietHours')}
+                className="field--time"
+              />
+              <TextField label="Until" type="time" step={60} value={draft.quietEnd} onChange={(quietEnd) => change({ quietEnd })} error={errorFor('quietHours.end')} className="field--time" />
+            </div>
+          </div>
+          <TextField
+            label="Confidence threshold (%)"
+            type="number"
+            inputMode="numeric"
+            min={0}
+            max={100}
+            value={draft.confidencePercent}
+            onChange={(confidencePercent) => change({ confidencePercent })}
+            hint="Below this the AI hands the guest to a person. 70% suits most hotels."
+            error={errorFor('confidenceThreshold')}
+            className="field--short"
+          />
+          <TextField
+            label="Daily cloud budget (USD)"
+            type="number"
+            inputMode="decimal"
+            min={0}
+            step="0.01"
+            value={draft.cloudBudgetUsd}
+            onChange={(cloudBudgetUsd) => change({ cloudBudgetUsd })}
+            hint="Blank: the group default. Cloud use stops for the day at 100%."
+            error={errorFor('cloudBudgetUsd')}
+            className="field--short"
+          />
+          <TextField
+            label="Country"
+            value={draft.country}
+            onChange={(v) => change({ country: v.toUpperCase() })}
+            maxLength={2}
+            autoComplete="off"
+            spellCheck={false}
+            hint="Two letters, for phone numbers written without a country code (MY, GB…)."
+            error={errorFor('country')}
+            className="field--short"
+          />
+        </div>
+      </section>
+
       <section className="panel" aria-labelledby="settings-closures">
         <h2 id="settings-closures">Closures</h2>
         <p className="section-help">Whole days the desk is closed, such as public holidays.</p>

@@ -37,9 +37,15 @@ create virtual table knowledge_fts using fts5 (title, heading, body, tokenize = 
 -- Document frequency of every indexed (stemmed) term, for weighting a question's words.
 create virtual table knowledge_fts_vocab using fts5vocab (knowledge_fts, 'row');
 
--- The vector table (sqlite-vec vec0, rowid = knowledge_chunks.id) is created at run time by the
--- repository, because its dimension is the active embedder's. This row records which embedder
--- and dimension the stored vectors belong to, and the state of the background indexing job.
+-- Each chunk's embedding as float32 (exact similarity), and - created at run time by the repository,
+-- because its dimension is the active embedder's - a sqlite-vec vec0 table of the same vectors
+-- as int8 (rowid = chunk id) for fast nearest-neighbour search. The row below records which
+-- embedder and dimension the stored vectors belong to, and the state of the indexing job.
+create table knowledge_vectors (
+  chunk_id        integer primary key references knowledge_chunks (id) on delete cascade,
+  embedding       blob not null
+) strict;
+
 create table knowledge_index (
   id              integer primary key check (id = 1),
   embedder        text not null default 'none',

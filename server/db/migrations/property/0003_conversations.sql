@@ -26,9 +26,12 @@ create table conversations (
   first_response_at       text,
   resolved_at             text,
   created_at              text not null,
-  updated_at              text not null
+  updated_at              text not null,
+  -- Inbox order: needs a person first, then AI-handled, then staff-held, then resolved.
+  status_rank             integer generated always as (case status when 'needs_human' then 0 when 'ai' then 1 when 'human' then 2 else 3 end) virtual
 ) strict;
 
+create index conversations_inbox on conversations (status_rank, last_message_at desc, id);
 create index conversations_thread on conversations (thread_bidx, status);
 create index conversations_status_last on conversations (status, last_message_at);
 create index conversations_last_message_at on conversations (last_message_at);

@@ -1,0 +1,110 @@
+import type { Message } from '@contract/conversations';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { formatFullInZone, formatPercent, formatShortInZone } from '../../shared/format';
+import { deliveryLabel, PROVIDER_LABEL } from './labels';
+
+interface TranscriptProps {
+  messages: readonly Message[];
+  timeZone: string;
+  /** Below this the AI hands off; replies under it are marked as low confidence. */
+  threshold: number;
+  /** Knowledge item titles by id, for citations (missing ones show as "an item"). */
+  titles: ReadonlyMap<string, string>;
+  guestName: string;
+  /** Staff names by user id, where the page may know them. */
+  staffName: (userId: string | null) => string;
+}
+
+const ROLE_LABEL: Record<Message['role'], string> = { guest: 'Guest', assistant: 'AI assistant', staff: 'Staff', system: 'System' };
+
+/**
+ * The conversation as it happened, oldest first. Sticks to the bottom when new messages arrive
+ * while the reader is at the bottom; otherwise leaves the scroll position alone.
+ */
+export function Transcript({ messages, timeZone, threshold, titles, guestName, staffName }: TranscriptProps) {
+  const ref = useRef<HTMLOListElement>(null);
+  const atBottom = useRef(true);
+  const count = messages.length;
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [count]);
+
+  // The header above grows and shrinks (notices, errors); a reader at the bottom stays there.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [count > 0]);
+
+  const now = new Date();
+  if (messages.length === 0) return <p className="muted transcript-empty">No messages yet.</p>;
+  return (
+    <ol
+      ref={ref}
+      className="transcript"
+      aria-label="Messages"
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
+      }}
+    >
+      {messages.map((m) => {
+        const who = m.role === 'guest' ? guestName : m.role === 'staff' ? staffName(m.authorId) : ROLE_LABEL[m.role];
+        const delivery = m.role === 'assistant' || m.role === 'staff' ? deliveryLabel(m.deliveryStatus) : null;
+        const low = m.role === 'assistant' && m.confidence !== null && m.confidence < threshold;
+        return (
+          <li key={m.id} className={`msg msg--${m.role}`}>
+            <div className="msg-meta">
+              <span className="msg-who">{who}</span>
+              <time dateTime={m.createdAt} title={formatFullInZone(m.createdAt, timeZone)}>
+                {formatShortInZone(m.createdAt, timeZone, now)}
+              </time>
+              {delivery ? <span className={`delivery delivery--${delivery.tone}`}>{delivery.text}</span> : null}
+            </div>
+            <p className="msg-body">{m.body}</p>
+            {m.role === 'assistant' ? (
+              <div className="msg-ai">
+                {m.confidence !== null ? (
+                  <span className={low ? 'confidence confidence--low' : 'confidence'}>
+                    Confidence {formatPercent(m.confidence)}
+                    {low ? ' (below the hand-off threshold)' : ''}
+                  </span>
+                ) : null}
+                {m.provider ? <span className="msg-provider">{PROVIDER_LABEL[m.provider]}</span> : null}
+                {m.citedItemIds.length > 0 ? (
+                  <span className="citations">
+                    Based on:{' '}
+                    {m.citedItemIds.map((id, i) => (
+                      <span key={id} className="citation">
+                        {titles.get(id) ?? 'a knowledge item'}
+                        {i < m.citedItemIds.length - 1 ? '; ' : ''}
+                      </span>
+                    ))}
+                  </span>
+                ) : m.provider === 'ollama' || m.provider === 'cloud' ? (
+                  <span className="citations citations--none">No knowledge cited</span>
+                ) : null}
+              </div>
+            ) : null}
+            {m.flags.length > 0 ? (
+              <div className="msg-flags">
+                {m.flags.map((f) => (
+                  <span key={f} className="tag">
+                    {f.replace(/_/g, ' ')}
+                  </span>
+                ))}
+              </div>
+            ) : null}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

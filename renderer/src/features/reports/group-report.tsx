@@ -1,0 +1,126 @@
+import { useMemo } from 'react';
+import { hrefFor } from '../../app/router';
+import { formatDay, formatMoney } from '../../shared/format';
+import { LoadProblem } from '../../shared/load-problem';
+import { useResource } from '../../shared/use-resource';
+import { ReportChart, type ChartSeries } from './report-chart';
+import { change, count, seconds, share } from './report-labels';
+import { useReportsApi, type PeriodQuery } from './reports.api';
+
+/** The group: every visible hotel side by side; counts summed, money per currency only. */
+export function GroupReport({ period }: { period: PeriodQuery }) {
+  const api = useReportsApi();
+  const [data, { reload }] = useResource((signal) => api.group(period, signal), [api, period.from, period.to]);
+  const chart = useMemo(() => {
+    if (data.status !== 'ready') return null;
+    const hotels = data.data.hotels;
+    return {
+      labels: hotels.map((h) => h.name),
+      series: [
+        { label: 'Desk open', values: hotels.map((h) => h.current.inquiries - h.current.afterHours), color: '#1f4f8f' },
+        { label: 'After hours', values: hotels.map((h) => h.current.afterHours), color: '#b25c00' },
+      ] satisfies ChartSeries[],
+    };
+  }, [data]);
+
+  if (data.status === 'loading') return <p role="status">Loading the group’s figures…</p>;
+  if (data.status === 'error') return <LoadProblem error={data.error} what="the group report" denied="Reports are for managers and admins." onRetry={reload} />;
+  const g = data.data;
+  return (
+    <>
+      <section aria-labelledby="group-hero" className="report-hero">
+        <h2 id="group-hero">
+          All hotels: {formatDay(g.period.from)}
+          {g.period.to !== g.period.from ? ` – ${formatDay(g.period.to)}` : ''}
+        </h2>
+        <p className="section-help">Each hotel’s days are in its own time zone. Amounts in different currencies are shown separately, never added together.</p>
+        <ul className="hero-grid">
+          <li className="hero-card">
+            <p className="hero-label">Inquiries</p>
+            <p className="hero-value">{count(g.totals.inquiries)}</p>
+          </li>
+          <li className="hero-card">
+            <p className="hero-label">After hours</p>
+            <p className="hero-value">{share(g.totals.afterHoursShare)}</p>
+            <p className="hero-detail">{count(g.totals.afterHours)} while desks were closed</p>
+          </li>
+          <li className="hero-card">
+            <p className="hero-label">Resolved by the AI</p>
+            <p className="hero-value">{share(g.totals.aiResolvedShare)}</p>
+          </li>
+          <li className="hero-card">
+            <p className="hero-label">Handed to staff</p>
+            <p className="hero-value">{count(g.totals.handoffs)}</p>
+          </li>
+          <li className="hero-card">
+            <p className="hero-label">Leads / conversions</p>
+            <p className="hero-value">
+              {count(g.totals.leads)} / {count(g.totals.conversions)}
+            </p>
+          </li>
+          {g.money.map((m) => (
+            <li className="hero-card" key={m.currency}>
+              <p className="hero-label">Booking value in {m.currency}</p>
+              <p className="hero-value">{formatMoney(m.bookingValue, m.currency)}</p>
+              <p className="hero-detail">
+                {formatMoney(m.revenueRecovered, m.currency)} recovered after hours ({m.hotels} {m.hotels === 1 ? 'hotel' : 'hotels'})
+              </p>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="panel" aria-labelledby="group-compare">
+        <h2 id="group-compare">Hotel comparison</h2>
+        {chart && g.hotels.length > 0 ? (
+          <ReportChart
+            title="Inquiries per hotel"
+            summary={g.hotels.map((h) => `${h.name} ${count(h.current.inquiries)}`).join(', ')}
+            labels={chart.labels}
+            series={chart.series}
+            stacked
+            height={200}
+            rowLabel="Hotel"
+          />
+        ) : null}
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Hotel</th>
+                <th scope="col">Inquiries</th>
+                <th scope="col">Change</th>
+                <th scope="col">After hours</th>
+                <th scope="col">AI-resolved</th>
+                <th scope="col">Hand-offs</th>
+                <th scope="col">Leads</th>
+                <th scope="col">Conversions</th>
+                <th scope="col">Booking value</th>
+                <th scope="col">Recovered after hours</th>
+                <th scope="col">Staff first reply</th>
+              </tr>
+            </thead>
+            <tbody>
+              {g.hotels.map((h) => (
+                <tr key={h.propertyId}>
+                  <th scope="row">
+                    <a href={hrefFor({ screen: 'reports', propertyId: h.propertyId })}>{h.name}</a>
+                  </th>
+                  <td>{count(h.current.inquiries)}</td>
+                  <td>{change(h.change.inquiries, 'relative')?.text ?? '–'}</td>
+                  <td>{share(h.current.afterHoursShare)}</td>
+                  <td>{share(h.current.aiResolvedShare)}</td>
+                  <td>{count(h.current.handoffs)}</td>
+                  <td>{count(h.current.leads)}</td>
+                  <td>{count(h.current.conversions)}</td>
+                  <td>{formatMoney(h.current.bookingValue, h.currency)}</td>
+                  <td>{formatMoney(h.current.revenueRecovered, h.currency)}</td>
+                  <td>{seconds(h.current.firstResponse.staff.medianSeconds)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,149 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { asApiError, type ApiError } from '../../api/client';
+import { useCan } from '../../app/session-gate';
+import { CopyButton } from '../../shared/copy-button';
+import { formatDateTime } from '../../shared/format';
+import type { ChannelName, ChannelSummary } from './settings.api';
+
+export const CHANNEL_TITLE: Record<ChannelName, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat' };
+const KEY_LABEL: Record<ChannelName, string> = { whatsapp: 'Phone number id', email: 'Inbound address', widget: 'Widget key' };
+const SECRET_LABEL: Record<string, string> = {
+  appSecret: 'app secret',
+  accessToken: 'access token',
+  verifyToken: 'verify token',
+  apiKey: 'API key',
+  smtpPassword: 'SMTP password',
+  webhookKey: 'webhook key',
+  signingKey: 'signing key',
+  webhookPassword: 'webhook password',
+};
+
+/** What each channel's card gets from the list. */
+export interface ChannelProps {
+  propertyId: string;
+  channel: ChannelSummary;
+  /** After a save: the list is fetched again (state, stored secrets, time of change). */
+  onSaved: () => void;
+}
+
+export const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/**
+ * One channel of a hotel: its heading and state, what staff need to paste elsewhere, which
+ * secrets are stored (never their values), and the set-up form for those allowed to change it.
+ */
+export function ChannelFrame({
+  channel: c,
+  editing,
+  onEdit,
+  rows,
+  children,
+  form,
+  notice,
+}: {
+  channel: ChannelSummary;
+  editing: boolean;
+  onEdit: () => void;
+  /** Channel-specific rows of the status list, before the common ones. */
+  rows?: ReactNode;
+  /** Below the status list: snippets, notes, extra actions. */
+  children?: ReactNode;
+  form: ReactNode;
+  notice: string;
+}) {
+  const can = useCan();
+  const title = CHANNEL_TITLE[c.channel];
+  const headingId = `channel-${c.channel}`;
+  return (
+    <section aria-labelledby={headingId}>
+      <div className="channel-head">
+        <h3 id={headingId}>{title}</h3>
+        <span className={!c.configured ? 'badge badge--off' : c.active ? 'badge badge--on' : 'badge badge--warn'}>{!c.configured ? 'Not set up' : c.active ? 'Connected' : 'Switched off'}</span>
+        {can('channels.write') && !editing ? (
+          <button type="button" className="button button--small" onClick={onEdit}>
+            {c.configured ? 'Change' : 'Set up'}
+            <span className="visually-hidden"> {title}</span>
+          </button>
+        ) : null}
+      </div>
+      <p className="notice" role="status">
+        {notice}
+      </p>
+      <dl className="status-list">
+        {rows}
+        {c.routingKey ? (
+          <div>
+            <dt>{KEY_LABEL[c.channel]}</dt>
+            <dd>
+              <code>{c.routingKey}</code>
+            </dd>
+          </div>
+        ) : null}
+        {c.secretsSet.length > 0 ? (
+          <div>
+            <dt>Stored secrets</dt>
+            <dd>{c.secretsSet.map((s) => SECRET_LABEL[s] ?? s).join(', ')} (never shown)</dd>
+          </div>
+        ) : null}
+        {c.updatedAt ? (
+          <div>
+            <dt>Changed</dt>
+            <dd>{formatDateTime(c.updatedAt)}</dd>
+          </div>
+        ) : null}
+      </dl>
+      {children}
+      {editing ? form : null}
+    </section>
+  );
+}
+
+/** A status-list row with a value to paste somewhere else and its copy button. */
+export function CopyRow({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className="copy-row">
+        <code className="copy-value">{value}</code>
+        <CopyButton text={value} label={copyLabel} />
+      </dd>
+    </div>
+  );
+}
+
+/** Busy state and the server's answer for a set-up form; `onSaved` gets what the server returned. */
+export function useChannelSave<T>(onSaved: (result: T) => void) {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function submit(e: FormEvent, save: () => Promise<T>) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await save());
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { error, busy, submit };
+}
+
+export function ChannelFormActions({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="form-actions">
+      <button type="submit" className="button button--primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save channel'}
+      </button>
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** The hint for a secret field: whether one is stored (and kept when left blank), else `otherwise`. */
+export function secretHint(channel: ChannelSummary, name: string, otherwise?: string): string | undefined {
+  return channel.secretsSet.includes(name) ? 'Stored. Leave blank to keep it.' : otherwise;
+}

@@ -1,0 +1,99 @@
+import { useState } from 'react';
+import { TextField } from '../../shared/field';
+import { FormProblem } from '../../shared/form-problem';
+import { LoadProblem } from '../../shared/load-problem';
+import { useResource } from '../../shared/use-resource';
+import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
+import { EmailChannel } from './email-channel';
+import { useSettingsApi, type ChannelSummary } from './settings.api';
+import { WidgetChannel } from './widget-channel';
+
+/** A hotel's channels: status, what to paste into each provider or website, and (admins) the set-up forms. */
+export function ChannelsPanel({ propertyId }: { propertyId: string }) {
+  const api = useSettingsApi();
+  const [channels, { reload, set }] = useResource((signal) => api.channels(propertyId, signal), [api, propertyId]);
+  if (channels.status === 'loading') return <p className="muted">Loading channels…</p>;
+  if (channels.status === 'error') return <LoadProblem error={channels.error} what="the channels" denied="Managers and admins can see the channels." onRetry={reload} />;
+  // The list is fetched again after a save, for the state, stored secrets and time of change.
+  const saved = () => {
+    api.channels(propertyId).then(set, reload);
+  };
+  return (
+    <ul className="channel-list">
+      {channels.data.map((c) => (
+        <li key={c.channel} className="channel">
+          {c.channel === 'whatsapp' ? <WhatsAppChannel propertyId={propertyId} channel={c} onSaved={saved} /> : null}
+          {c.channel === 'email' ? <EmailChannel propertyId={propertyId} channel={c} onSaved={saved} /> : null}
+          {c.channel === 'widget' ? <WidgetChannel propertyId={propertyId} channel={c} onSaved={saved} /> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function WhatsAppChannel({ propertyId, channel, onSaved }: ChannelProps) {
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState('');
+  return (
+    <ChannelFrame
+      channel={channel}
+      editing={editing}
+      onEdit={() => {
+        setNotice('');
+        setEditing(true);
+      }}
+      notice={notice}
+      rows={
+        channel.webhookUrl ? (
+          <CopyRow label="Webhook URL" value={channel.webhookUrl} copyLabel="WhatsApp webhook URL" />
+        ) : (
+          <div>
+            <dt>Webhook URL</dt>
+            <dd className="muted">Not available yet.</dd>
+          </div>
+        )
+      }
+      form={
+        <WhatsAppForm
+          propertyId={propertyId}
+          channel={channel}
+          onDone={(saved) => {
+            setEditing(false);
+            if (saved) {
+              setNotice('WhatsApp saved.');
+              onSaved();
+            }
+          }}
+        />
+      }
+    />
+  );
+}
+
+function WhatsAppForm({ propertyId, channel, onDone }: { propertyId: string; channel: ChannelSummary; onDone: (saved: boolean) => void }) {
+  const api = useSettingsApi();
+  const { error, busy, submit } = useChannelSave<unknown>(() => onDone(true));
+  const [phoneNumberId, setPhoneNumberId] = useState(channel.routingKey ?? '');
+  const [appSecret, setAppSecret] = useState('');
+  const [accessToken, setAccessToken] = useState('');
+  const [verifyToken, setVerifyToken] = useState('');
+  const [templateName, setTemplateName] = useState(str(channel.settings.templateName));
+  return (
+    <form
+      className="channel-form"
+      noValidate
+      aria-label="Set up WhatsApp"
+      onSubmit={(e) => void submit(e, () => api.putWhatsApp(propertyId, { phoneNumberId: phoneNumberId.trim(), appSecret, accessToken, verifyToken, templateName: templateName.trim() }))}
+    >
+      <FormProblem error={error} lead="Channel not saved" />
+      <div className="form-grid">
+        <TextField label="Phone number id" value={phoneNumberId} onChange={setPhoneNumberId} autoComplete="off" inputMode="numeric" hint="From Meta’s WhatsApp API setup page (not the phone number)." error={error?.fieldError('phoneNumberId')} />
+        <TextField label="App secret" type="password" value={appSecret} onChange={setAppSecret} autoComplete="off" hint={secretHint(channel, 'appSecret')} error={error?.fieldError('appSecret')} />
+        <TextField label="Access token" type="password" value={accessToken} onChange={setAccessToken} autoComplete="off" hint={secretHint(channel, 'accessToken')} error={error?.fieldError('accessToken')} />
+        <TextField label="Verify token" type="password" value={verifyToken} onChange={setVerifyToken} autoComplete="off" hint={secretHint(channel, 'verifyToken', 'Any long random text; paste the same into Meta’s webhook settings.')} error={error?.fieldError('verifyToken')} />
+        <TextField label="Template name" value={templateName} onChange={setTemplateName} autoComplete="off" hint="Optional: an approved template for replies after the 24-hour window." error={error?.fieldError('templateName')} />
+      </div>
+      <ChannelFormActions busy={busy} onCancel={() => onDone(false)} />
+    </form>
+  );
+}

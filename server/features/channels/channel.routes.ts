@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { route, type RouteDef } from '../../http/route.js';
+import type { PropertyService } from '../properties/property.service.js';
+import type { Binding, ChannelBindingService } from './channel-binding.service.js';
+import { WhatsAppChannelInput } from './whatsapp/whatsapp.schemas.js';
+import type { WhatsAppService } from './whatsapp/whatsapp.service.js';
+import { WHATSAPP_WEBHOOK_PATH } from './whatsapp/whatsapp.webhook.js';
+
+export const CHANNELS = ['whatsapp', 'email', 'widget'] as const;
+export type ChannelName = (typeof CHANNELS)[number];
+
+/**
+ * Where each channel's provider posts, on the public listener (pasted into the provider's
+ * settings). Channels add their path here.
+ */
+export const CHANNEL_WEBHOOK_PATHS: Partial<Record<ChannelName, string>> = { whatsapp: WHATSAPP_WEBHOOK_PATH };
+
+/** A channel as staff see it: settings and which secrets are set, never the secrets. */
+export const ChannelSummary = z.object({
+  channel: z.enum(CHANNELS),
+  configured: z.boolean(),
+  active: z.boolean(),
+  /** WhatsApp phone-number id, inbound email address or widget key. */
+  routingKey: z.string().nullable(),
+  settings: z.record(z.string(), z.unknown()),
+  secretsSet: z.array(z.string()),
+  webhookUrl: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+});
+export type ChannelSummary = z.infer<typeof ChannelSummary>;
+
+type AnyBinding = Pick<Binding<object, object>, 'active' | 'routingKey' | 'settings' | 'secrets' | 'updatedAt'>;
+
+export function channelSummary(channel: ChannelName, binding: AnyBinding | undefined, publicUrl: string | undefined): ChannelSummary {
+  const path = CHANNEL_WEBHOOK_PATHS[channel];
+  return {
+    channel,
+    configured: binding !== undefined,
+    active: binding?.active ?? false,
+    routingKey: binding?.routingKey ?? null,
+    settings: { ...(binding?.settings ?? {}) },
+    secretsSet: binding ? Object.entries(binding.secrets).filter(([, v]) => Boolean(v)).map(([k]) => k).sort() : [],
+    webhookUrl: path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null,
+    updatedAt: binding?.updatedAt ?? null,
+  };
+}
+
+export function channelRoutes(deps: {
+  channels: ChannelBindingService;
+  whatsapp: WhatsAppService;
+  properties: PropertyService;
+  /** The public base URL (tunnel or NOCTURN_PUBLIC_URL, else the public listener's own address). */
+  publicUrl: () => string | undefined;
+}): RouteDef[] {
+  const { channels, whatsapp, properties, publicUrl } = deps;
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/properties/:id/channels',
+      summary: "A hotel's channels: settings, which secrets are set (never their values) and the webhook URL to paste into each provider",
+      tag: 'channels',
+      permission: 'channels.read',
+      response: z.object({ items: z.array(ChannelSummary) }),
+      handler: ({ params }) => {
+        const property = properties.get(params.id!);
+        const bound = new Map(channels.listForProperty(property.id).map((b) => [b.channel, b]));
+        return { items: CHANNELS.map((c) => channelSummary(c, bound.get(c), publicUrl())) };
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/v1/properties/:id/channels/whatsapp',
+      summary: 'Connect the hotel to a WhatsApp Cloud API phone number (secrets left out keep their stored value)',
+      tag: 'channels',
+      permission: 'channels.write',
+      body: WhatsAppChannelInput,
+      response: ChannelSummary,
+      handler: ({ params, body, actor }) => channelSummary('whatsapp', whatsapp.configure(params.id!, body as WhatsAppChannelInput, actor), publicUrl()),
+    }),
+  ];
+}

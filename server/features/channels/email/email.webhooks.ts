@@ -1,0 +1,139 @@
+import busboy from 'busboy';
+import express, { type Request, type Response, type Router } from 'express';
+import { PayloadTooLargeError, UnauthorizedError, UnsupportedMediaError, ValidationError } from '../../../shared/errors.js';
+import type { FormBody } from './email-providers.js';
+import type { EmailChannelService, WebhookReceipt } from './email.service.js';
+
+/** Largest inbound email accepted (providers cap near 25-30 MB); attachment bytes are counted, never kept. */
+export const EMAIL_WEBHOOK_LIMIT_BYTES = 25 * 1024 * 1024;
+
+/** Fields whose bytes are kept even when sent as a file part (the raw message). */
+const RAW_FIELDS = new Set(['email', 'body-mime']);
+
+function tooLarge(req: Request, maxBytes: number): boolean {
+  const length = Number(req.get('content-length') ?? '0');
+  return Number.isFinite(length) && length > maxBytes;
+}
+
+/** Reads a body up to the limit. */
+async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  if (tooLarge(req, maxBytes)) throw new PayloadTooLargeError();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) throw new PayloadTooLargeError();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * multipart/form-data as bytes. Fields are read as latin1 (byte-preserving) so a raw message in
+ * any charset survives, and text fields can be decoded with the charset the provider names.
+ */
+function readMultipart(req: Request, maxBytes: number): Promise<FormBody> {
+  if (tooLarge(req, maxBytes)) return Promise.reject(new PayloadTooLargeError());
+  return new Promise((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: req.headers, defCharset: 'latin1', defParamCharset: 'utf8', limits: { fieldSize: maxBytes, fileSize: maxBytes, fields: 500, files: 100, parts: 600 } });
+    } catch {
+      reject(new ValidationError('Malformed multipart body'));
+      return;
+    }
+    const body: FormBody = { fields: new Map(), files: [] };
+    let total = 0;
+    let failed: Error | undefined;
+    const count = (n: number) => {
+      total += n;
+      if (total > maxBytes) failed ??= new PayloadTooLargeError();
+    };
+    bb.on('field', (name, value, info) => {
+      if (info.valueTruncated) failed ??= new PayloadTooLargeError();
+      const bytes = Buffer.from(value, 'latin1');
+      count(bytes.length);
+      body.fields.set(name, bytes);
+    });
+    bb.on('file', (name, stream, info) => {
+      const keep = RAW_FIELDS.has(name);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        count(chunk.length);
+        if (keep && !failed) chunks.push(chunk);
+      });
+      stream.on('limit', () => (failed ??= new PayloadTooLargeError()));
+      stream.on('end', () => {
+        body.files.push({ field: name, filename: info.filename ?? null, contentType: info.mimeType, size, content: keep ? Buffer.concat(chunks) : null });
+      });
+    });
+    bb.on('error', () => reject(failed ?? new ValidationError('Malformed multipart body')));
+    bb.on('close', () => (failed ? reject(failed) : resolve(body)));
+    // A provider that hangs up mid-body gets no answer; the promise must still settle.
+    req.on('close', () => {
+      if (!req.complete) reject(new ValidationError('The request was aborted'));
+    });
+    req.pipe(bb);
+  });
+}
+
+async function readForm(req: Request, maxBytes: number): Promise<FormBody> {
+  if (req.is('multipart/form-data')) return readMultipart(req, maxBytes);
+  if (req.is('application/x-www-form-urlencoded')) {
+    const params = new URLSearchParams((await readBody(req, maxBytes)).toString('utf8'));
+    const fields = new Map<string, Buffer>();
+    for (const [k, v] of params) fields.set(k, Buffer.from(v, 'utf8'));
+    return { fields, files: [] };
+  }
+  throw new UnsupportedMediaError('Expected multipart/form-data or application/x-www-form-urlencoded');
+}
+
+function answer(res: Response, receipt: WebhookReceipt): void {
+  res.status(200).json(receipt);
+}
+
+/**
+ * The public listener's email webhooks. Each authenticates the provider (A1), stores the event
+ * durably and answers 200 only then (D5); an address bound to no hotel is acknowledged and dropped
+ * (A2). Nothing is parsed beyond what routing and authentication need.
+ */
+export function emailWebhooks(email: EmailChannelService, opts: { maxBytes?: number } = {}): Router {
+  const maxBytes = opts.maxBytes ?? EMAIL_WEBHOOK_LIMIT_BYTES;
+  const router = express.Router();
+
+  // SendGrid Inbound Parse (unsigned): the per-hotel key travels in the query string, which the request log leaves out.
+  router.post('/webhooks/email/sendgrid', async (req, res) => {
+    if (!req.is('multipart/form-data')) throw new UnsupportedMediaError('SendGrid Inbound Parse posts multipart/form-data');
+    const form = await readMultipart(req, maxBytes);
+    const key = typeof req.query.key === 'string' ? req.query.key : undefined;
+    answer(res, email.receiveSendGrid(form, key));
+  });
+
+  // Mailgun routes: forward("…/mailgun") posts parsed fields, forward("…/mailgun/mime") the raw message.
+  router.post(['/webhooks/email/mailgun', '/webhooks/email/mailgun/mime'], async (req, res) => {
+    const form = await readForm(req, maxBytes);
+    answer(res, email.receiveMailgun(form));
+  });
+
+  // Postmark inbound: JSON, HTTP basic auth credentials in the webhook URL.
+  router.post('/webhooks/email/postmark', async (req, res) => {
+    if (!req.is('application/json')) throw new UnsupportedMediaError('Postmark posts application/json');
+    const raw = await readBody(req, maxBytes);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new ValidationError('The request body is not valid JSON');
+    }
+    try {
+      answer(res, email.receivePostmark(body, req.get('authorization')));
+    } catch (err) {
+      if (err instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Basic realm="nocturn-email", charset="UTF-8"');
+      throw err;
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,216 @@
+import type { z } from 'zod';
+import {
+  ButtonContent,
+  ContactsContent,
+  InteractiveContent,
+  LocationContent,
+  MediaContent,
+  MessagesValue,
+  ReactionContent,
+  TextContent,
+  UnsupportedContent,
+  WebhookEnvelope,
+  type StoredEvent,
+  type WaContact,
+  type WaMessage,
+} from './whatsapp.schemas.js';
+import type { Acknowledgement } from './whatsapp.texts.js';
+
+/**
+ * What happens to a guest's WhatsApp message:
+ * - `answer`: it carries words (text, a caption, a tapped button): the pipeline answers it;
+ * - `acknowledge`: the assistant cannot read it (voice note, photo without caption, location...):
+ *   a fixed acknowledgement, and for some a hand-off to a person;
+ * - `store`: shown to staff, no reply (reactions, stickers, form replies);
+ * - `ignore`: not a guest message (system notices, orders, deletions, edits), logged only.
+ */
+export type Handling = 'answer' | 'acknowledge' | 'store' | 'ignore';
+
+export interface NormalisedMessage {
+  wamid: string;
+  /** text, image, video, document, voice, audio, sticker, location, button_reply, list_reply, flow_reply, button, reaction, contacts, unsupported, or the ignored type. */
+  type: string;
+  /** The words, or a bracketed description of what was sent ("[Voice message]"). */
+  text: string;
+  from: { waId: string | null; userId: string | null; name: string | null; phone: string | null };
+  /** The WhatsApp id (phone digits), else the business-scoped user id: what threads the conversation. */
+  threadKey: string | null;
+  /** When the guest sent it (Meta's timestamp), if given. */
+  sentAt: Date | null;
+  handling: Handling;
+  acknowledgement: Acknowledgement | null;
+  /** A person has to look at it (voice notes, photos and files without words). */
+  handoff: boolean;
+}
+
+export interface SplitEvent {
+  phoneNumberId: string;
+  externalId: string;
+  eventType: 'message' | 'status';
+  event: StoredEvent;
+}
+
+export interface SplitResult {
+  events: SplitEvent[];
+  /** Changes of other fields (template updates, calls, echoes, preferences): acknowledged, not stored. */
+  ignoredChanges: string[];
+}
+
+/**
+ * Splits a verified webhook into one event per message (external id = wamid) and one per status
+ * (external id = `wamid:status`), each carrying only its own data. A batch may mix hotels.
+ */
+export function splitWebhook(body: unknown): SplitResult {
+  const envelope = WebhookEnvelope.parse(body);
+  const events: SplitEvent[] = [];
+  const ignoredChanges: string[] = [];
+  for (const entry of envelope.entry) {
+    for (const change of entry.changes) {
+      const parsed = change.field === 'messages' || change.field === undefined ? MessagesValue.safeParse(change.value) : undefined;
+      if (!parsed?.success) {
+        ignoredChanges.push(change.field ?? 'unknown');
+        continue;
+      }
+      const value = parsed.data;
+      const phoneNumberId = value.metadata.phone_number_id;
+      const contacts = value.contacts ?? [];
+      for (const message of value.messages ?? []) {
+        const contact = contactFor(message, contacts);
+        events.push({ phoneNumberId, externalId: message.id, eventType: 'message', event: { v: 1, kind: 'message', phoneNumberId, contact: contact ?? null, message } });
+      }
+      for (const status of value.statuses ?? []) {
+        events.push({ phoneNumberId, externalId: `${status.id}:${status.status}`, eventType: 'status', event: { v: 1, kind: 'status', phoneNumberId, status } });
+      }
+    }
+  }
+  return { events, ignoredChanges };
+}
+
+function contactFor(message: WaMessage, contacts: WaContact[]): WaContact | undefined {
+  return (
+    contacts.find((c) => c.wa_id !== undefined && c.wa_id === message.from) ??
+    contacts.find((c) => c.user_id !== undefined && c.user_id === message.from_user_id) ??
+    (contacts.length === 1 ? contacts[0] : undefined)
+  );
+}
+
+function unixSeconds(ts: string | number | undefined): Date | null {
+  if (ts === undefined) return null;
+  const n = typeof ts === 'number' ? ts : Number(ts);
+  if (!Number.isFinite(n) || n <= 0) return null;
+  return new Date(n * 1000);
+}
+
+const IGNORED_TYPES = new Set(['system', 'order', 'revoke', 'edit', 'request_welcome', 'ephemeral']);
+
+/** One guest message in the shape the rest of Nocturn understands. */
+export function normaliseMessage(message: WaMessage, contact: WaContact | null): NormalisedMessage {
+  const waId = message.from ?? contact?.wa_id ?? null;
+  const userId = message.from_user_id ?? contact?.user_id ?? null;
+  const name = contact?.profile?.name?.trim() || null;
+  const phone = waId && /^\d{6,20}$/.test(waId) ? `+${waId}` : null;
+  const base = {
+    wamid: message.id,
+    from: { waId, userId, name, phone },
+    threadKey: waId ?? userId,
+    sentAt: unixSeconds(message.timestamp),
+    acknowledgement: null,
+    handoff: false,
+  };
+  const content = describe(message);
+  const out: NormalisedMessage = { ...base, ...content };
+  if (!out.threadKey && out.handling !== 'ignore') return { ...out, handling: 'ignore' };
+  return out;
+}
+
+type Content = Pick<NormalisedMessage, 'type' | 'text' | 'handling'> & Partial<Pick<NormalisedMessage, 'acknowledgement' | 'handoff'>>;
+
+const answer = (type: string, text: string): Content => (text.trim() ? { type, text: text.trim(), handling: 'answer' } : unsupported(type));
+const acknowledge = (type: string, text: string, acknowledgement: Acknowledgement, handoff = false): Content => ({ type, text, handling: 'acknowledge', acknowledgement, handoff });
+const store = (type: string, text: string): Content => ({ type, text, handling: 'store' });
+const unsupported = (detail?: string): Content => acknowledge('unsupported', detail ? `[Unsupported message: ${detail}]` : '[Unsupported message]', 'unsupported');
+
+function content<T extends z.ZodType>(schema: T, value: unknown): z.output<T> | undefined {
+  const r = schema.safeParse(value);
+  return r.success ? r.data : undefined;
+}
+
+function describe(m: WaMessage): Content {
+  const type = m.type ?? 'unknown';
+  const raw = (m as Record<string, unknown>)[type];
+  if (IGNORED_TYPES.has(type)) return { type, text: `[${type}]`, handling: 'ignore' };
+  switch (type) {
+    case 'text': {
+      const c = content(TextContent, raw);
+      return c ? answer('text', c.body) : unsupported();
+    }
+    case 'image':
+    case 'video':
+    case 'document': {
+      const c = content(MediaContent, raw) ?? {};
+      const label = type === 'image' ? '[Photo]' : type === 'video' ? '[Video]' : c.filename ? `[Document: ${c.filename}]` : '[Document]';
+      const caption = c.caption?.trim();
+      return caption ? { type, text: `${label} ${caption}`, handling: 'answer' } : acknowledge(type, label, 'media', true);
+    }
+    case 'audio': {
+      const c = content(MediaContent, raw) ?? {};
+      return c.voice ? acknowledge('voice', '[Voice message]', 'voice', true) : acknowledge('audio', '[Audio]', 'voice', true);
+    }
+    case 'sticker': {
+      const c = content(MediaContent, raw) ?? {};
+      return store('sticker', c.animated ? '[Animated sticker]' : '[Sticker]');
+    }
+    case 'location': {
+      const c = content(LocationContent, raw);
+      if (!c) return unsupported('location');
+      const place = [c.name, c.address].filter((s): s is string => Boolean(s?.trim())).join(', ');
+      return acknowledge('location', `[Location: ${place ? `${place} ` : ''}(${c.latitude}, ${c.longitude})]`, 'location');
+    }
+    case 'interactive': {
+      const c = content(InteractiveContent, raw);
+      if (c?.button_reply) return answer('button_reply', c.button_reply.title);
+      if (c?.list_reply) return answer('list_reply', c.list_reply.description ? `${c.list_reply.title} (${c.list_reply.description})` : c.list_reply.title);
+      if (c?.nfm_reply) return store('flow_reply', `[Form reply] ${formAnswers(c.nfm_reply.response_json) || c.nfm_reply.body || ''}`.trim());
+      return unsupported('interactive');
+    }
+    case 'button': {
+      const c = content(ButtonContent, raw);
+      return c ? answer('button', c.text) : unsupported('button');
+    }
+    case 'reaction': {
+      const c = content(ReactionContent, raw);
+      return store('reaction', c?.emoji ? `[Reacted ${c.emoji}]` : '[Reaction removed]');
+    }
+    case 'contacts': {
+      const c = content(ContactsContent, raw);
+      if (!c?.length) return unsupported('contacts');
+      const cards = c.map((card) => {
+        const who = card.name?.formatted_name ?? [card.name?.first_name, card.name?.last_name].filter(Boolean).join(' ');
+        const phones = (card.phones ?? []).map((p) => p.phone ?? p.wa_id).filter(Boolean);
+        return phones.length ? `${who || 'Contact'} (${phones.join(', ')})` : who || 'Contact';
+      });
+      return acknowledge('contacts', `[Contact card: ${cards.join('; ')}]`, 'contacts');
+    }
+    case 'unsupported':
+    case 'unknown':
+    default: {
+      const c = content(UnsupportedContent, raw);
+      return unsupported(c?.type ?? (type === 'unsupported' || type === 'unknown' ? undefined : type));
+    }
+  }
+}
+
+/** "comment_text: Great stay; delivery_rating: 4" from a WhatsApp Flow's response_json. */
+function formAnswers(json: string | undefined): string {
+  if (!json) return '';
+  try {
+    const parsed = JSON.parse(json) as unknown;
+    if (!parsed || typeof parsed !== 'object') return '';
+    return Object.entries(parsed as Record<string, unknown>)
+      .filter(([k]) => k !== 'flow_token')
+      .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join('; ');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,27 @@
+import type { PropertyScope } from '../../properties/property.service.js';
+
+export interface DeliveryTarget {
+  outboxId: string;
+  outboxStatus: string;
+  conversationId: string | null;
+  messageId: string | null;
+  deliveryStatus: string | null;
+}
+
+/**
+ * The one query WhatsApp needs beyond the outbox and conversation repositories: which outbound
+ * message a status webhook is about, by the wamid the Graph API returned (unique partial index
+ * `outbox_provider_message`).
+ */
+export class WhatsAppRepository {
+  constructor(private readonly scope: Pick<PropertyScope, 'db'>) {}
+
+  static readonly DELIVERY_TARGET_SQL = `
+    select o.id as outboxId, o.status as outboxStatus, o.conversation_id as conversationId, o.message_id as messageId, m.delivery_status as deliveryStatus
+    from outbox o left join messages m on m.id = o.message_id
+    where o.provider_message_id = ?`;
+
+  deliveryTarget(wamid: string): DeliveryTarget | undefined {
+    return this.scope.db.prepare(WhatsAppRepository.DELIVERY_TARGET_SQL).get(wamid) as DeliveryTarget | undefined;
+  }
+}

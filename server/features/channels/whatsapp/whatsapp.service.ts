@@ -1,0 +1,436 @@
+import type { Message } from '../../../contract/conversations.js';
+import type { Actor } from '../../../shared/actor.js';
+import type { Clock } from '../../../shared/clock.js';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
+import type { EventBus } from '../../../shared/events.js';
+import type { Logger } from '../../../shared/logger.js';
+import type { AiSwitchService } from '../../ai-switch/ai-switch.service.js';
+import { nextStatus } from '../../conversations/conversation-state.js';
+import { ConversationRepository, type ConversationRow } from '../../conversations/conversation.repository.js';
+import { GuestRepository, type Guest } from '../../guests/guest.repository.js';
+import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
+import type { Language } from '../../leads/lead-extraction.js';
+import { OutboxRepository } from '../../outbox/outbox.repository.js';
+import type { OutboxService } from '../../outbox/outbox.service.js';
+import type { PipelineService } from '../../pipeline/pipeline.service.js';
+import { isAfterHours } from '../../properties/desk-hours.js';
+import type { PropertyScope, PropertyService } from '../../properties/property.service.js';
+import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
+import { REENGAGEMENT_CODE, explainGraphError } from './whatsapp.errors.js';
+import { normaliseMessage, splitWebhook, type NormalisedMessage } from './whatsapp.normalise.js';
+import { WhatsAppRepository } from './whatsapp.repository.js';
+import { StoredEvent, type WaStatus, type WhatsAppChannelInput, type WhatsAppSecrets, type WhatsAppSettings } from './whatsapp.schemas.js';
+import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from './whatsapp.signature.js';
+import { optKeyword, whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
+
+export type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
+type InboxEvent = Parameters<InboxService['accept']>[0];
+
+export interface WhatsAppIngestSettings {
+  /** Guest messages older than this (by Meta's timestamp or by arrival) are stored, not answered. */
+  backlogCutoffMs: number;
+  /** Token bucket per sender address on the public listener. */
+  rateLimit: { burst: number; perSecond: number };
+}
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  /** Events for a phone number no hotel is bound to (A2): acknowledged, logged, dropped. */
+  unmatched: number;
+  /** Changes of fields Nocturn does not use (template updates, calls, echoes). */
+  ignored: number;
+}
+
+/** A webhook within this many ms means a burst is on; event processing waits up to MAX_DEFER_MS. */
+const BUSY_WINDOW_MS = 10;
+const MAX_DEFER_MS = 250;
+
+/** Delivery progress never goes backwards: a late "delivered" after "read" is ignored. */
+const DELIVERY_RANK: Record<string, number> = { pending: 0, queued: 0, held: 0, sent: 1, failed: 1.5, delivered: 2, read: 3 };
+const STATUS_MAP: Record<string, string> = { sent: 'sent', delivered: 'delivered', read: 'read', played: 'read', failed: 'failed' };
+
+type DirectMode =
+  | { kind: 'acknowledge'; acknowledgement: Acknowledgement; handoff: boolean }
+  /** `reopen`: a resolved conversation opens again (a reaction or sticker does not reopen it). */
+  | { kind: 'store'; reopen?: boolean }
+  | { kind: 'opt_out'; language: Language }
+  | { kind: 'opt_in'; language: Language };
+
+/**
+ * WhatsApp Cloud API (REFERENCE.md §1): the verification handshake, signed webhooks split into
+ * one durable inbox event per message and per status, normalisation of every inbound type, opt-out
+ * keywords, and delivery statuses applied monotonically. Replies leave through the outbox
+ * (WhatsAppSender).
+ */
+export class WhatsAppService {
+  private lastIngestAt = -Infinity;
+  /** Addresses whose bucket is empty, until when: refused before their body is read. */
+  private readonly blocked = new Map<string, number>();
+  /** Requests waiting for the next group commit. */
+  private readonly pending: { events: InboxEvent[]; resolve: (r: { duplicate: boolean }[]) => void; reject: (err: unknown) => void }[] = [];
+
+  constructor(
+    private readonly deps: {
+      channels: ChannelBindingService;
+      properties: PropertyService;
+      inbox: Pick<InboxService, 'accept'>;
+      /** Runs `fn` in one group.db transaction (nested writes become savepoints): one commit, one flush. */
+      atomic: <T>(fn: () => T) => T;
+      pipeline: Pick<PipelineService, 'handle'>;
+      outbox: Pick<OutboxService, 'kick'>;
+      ai: Pick<AiSwitchService, 'isPaused'>;
+      events: EventBus;
+      clock: Clock;
+      log: Logger;
+      settings: WhatsAppIngestSettings;
+    },
+  ) {}
+
+  // ---- staff settings ----------------------------------------------------------------------
+
+  /** Creates or updates a hotel's WhatsApp binding; the three secrets are required the first time. */
+  configure(propertyId: string, input: WhatsAppChannelInput, actor: Actor): WhatsAppBinding {
+    const property = this.deps.properties.get(propertyId);
+    const existing = this.deps.channels.get<WhatsAppSecrets, WhatsAppSettings>(property.id, 'whatsapp');
+    const missing = (['appSecret', 'accessToken', 'verifyToken'] as const).filter((k) => !input[k] && !existing?.secrets[k]);
+    if (missing.length) {
+      throw new ValidationError('WhatsApp needs the app secret, access token and verify token', missing.map((k) => ({ path: k, message: 'required' })));
+    }
+    const settings: WhatsAppSettings = {};
+    if (input.templateName) settings.templateName = input.templateName;
+    if (input.templateLanguage) settings.templateLanguage = input.templateLanguage;
+    this.deps.channels.put(
+      property.id,
+      'whatsapp',
+      { routingKey: input.phoneNumberId, secrets: { appSecret: input.appSecret, accessToken: input.accessToken, verifyToken: input.verifyToken }, settings: { ...settings }, active: input.active ?? true },
+      actor,
+    );
+    return this.deps.channels.require<WhatsAppSecrets, WhatsAppSettings>(property.id, 'whatsapp');
+  }
+
+  // ---- public listener ---------------------------------------------------------------------
+
+  /**
+   * The per-address limit, checked before the body is read: an address that used up its
+   * allowance is refused at once (429 with Retry-After).
+   */
+  admit(address: string): void {
+    const until = this.blocked.get(address);
+    if (until === undefined) return;
+    const waitMs = until - this.deps.clock.now().getTime();
+    if (waitMs > 0) throw new TooManyRequestsError(Math.ceil(waitMs / 1000), 'Too many requests; slow down');
+    this.blocked.delete(address);
+  }
+
+  /**
+   * Takes one token from the address's persistent bucket (channels.limit: it survives restarts).
+   * Charged for every request that is not a correctly signed notification (handshakes, wrong or
+   * missing signatures): those are what a flood consists of. Meta's signed deliveries are not
+   * throttled; slowing them down would only delay guests' messages and make Meta retry.
+   */
+  charge(address: string): void {
+    const { burst, perSecond } = this.deps.settings.rateLimit;
+    try {
+      this.deps.channels.limit(`whatsapp:${address}`, burst, perSecond);
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) {
+        if (this.blocked.size > 10_000) for (const [a, t] of this.blocked) if (t <= this.deps.clock.now().getTime()) this.blocked.delete(a);
+        this.blocked.set(address, this.deps.clock.now().getTime() + err.retryAfterSeconds * 1000);
+      }
+      throw err;
+    }
+  }
+
+  /** Every hotel's active WhatsApp binding (for the handshake and for unroutable payloads). */
+  private allBindings(): WhatsAppBinding[] {
+    return this.deps.properties
+      .list()
+      .map((p) => this.deps.channels.get<WhatsAppSecrets, WhatsAppSettings>(p.id, 'whatsapp'))
+      .filter((b): b is WhatsAppBinding => b !== undefined && b.active);
+  }
+
+  /**
+   * GET handshake: `hub.mode=subscribe` and a verify token matching any bound hotel's (compared in
+   * constant time, all of them) answers the challenge; anything else is refused.
+   */
+  verifySubscription(address: string, mode: string | undefined, token: string | undefined, challenge: string | undefined): string {
+    this.charge(address);
+    if (mode !== 'subscribe' || !token || !challenge) throw new ForbiddenError('Not a valid WhatsApp webhook verification request');
+    if (!/^[\w.-]{1,256}$/.test(challenge)) throw new ValidationError('hub.challenge is not valid');
+    let match = false;
+    for (const b of this.allBindings()) if (safeEqual(token, b.secrets.verifyToken)) match = true;
+    if (!match) {
+      this.deps.log.warn('WhatsApp webhook verification with an unknown verify token refused');
+      throw new ForbiddenError('The verify token does not match any hotel');
+    }
+    return challenge;
+  }
+
+  /**
+   * POST: the signature is checked over the raw bytes before the body is parsed. The app secret
+   * comes from the hotel(s) the payload names; events are committed to the inbox (encrypted, with
+   * their idempotency receipt) before this resolves, and only then is the webhook answered 200.
+   */
+  async ingest(raw: Buffer, signatureHeader: string | undefined, address: string): Promise<IngestResult> {
+    this.lastIngestAt = performance.now();
+    const signature = parseSignature(signatureHeader);
+    const refuse = (detail: string): never => {
+      this.charge(address);
+      throw new UnauthorizedError(detail);
+    };
+    if (!signature) return refuse('Missing or malformed X-Hub-Signature-256 header');
+    const text = raw.toString('utf8');
+    const bindings = new Map<string, WhatsAppBinding | undefined>();
+    const resolve = (id: string) => {
+      if (!bindings.has(id)) bindings.set(id, this.deps.channels.resolve<WhatsAppSecrets, WhatsAppSettings>('whatsapp', id));
+      return bindings.get(id);
+    };
+    let candidates = phoneNumberIdsIn(text)
+      .map(resolve)
+      .filter((b): b is WhatsAppBinding => b !== undefined);
+    // Nothing routable: authenticate against every hotel's app secret, then acknowledge and drop.
+    if (candidates.length === 0) candidates = this.allBindings();
+    if (candidates.length === 0) {
+      this.charge(address);
+      this.deps.log.warn({ bytes: raw.length }, 'WhatsApp webhook received but no hotel has WhatsApp set up; acknowledged and dropped');
+      return { accepted: 0, duplicates: 0, unmatched: 1, ignored: 0 };
+    }
+    const verified = new Set<string>();
+    for (const secret of new Set(candidates.map((b) => b.secrets.appSecret))) if (signatureMatches(raw, secret, signature)) verified.add(secret);
+    if (verified.size === 0) {
+      this.deps.log.warn({ bytes: raw.length }, 'WhatsApp webhook with a wrong signature refused');
+      return refuse('The X-Hub-Signature-256 signature does not match');
+    }
+    let split: ReturnType<typeof splitWebhook>;
+    try {
+      split = splitWebhook(JSON.parse(text));
+    } catch {
+      throw new ValidationError('The webhook body is not a WhatsApp notification');
+    }
+    const result: IngestResult = { accepted: 0, duplicates: 0, unmatched: 0, ignored: split.ignoredChanges.length };
+    const unmatchedIds = new Set<string>();
+    const events: InboxEvent[] = [];
+    for (const e of split.events) {
+      const binding = resolve(e.phoneNumberId);
+      if (!binding || !verified.has(binding.secrets.appSecret)) {
+        result.unmatched++;
+        unmatchedIds.add(e.phoneNumberId);
+        continue;
+      }
+      events.push({ propertyId: binding.propertyId, provider: 'whatsapp', externalId: e.externalId, eventType: e.eventType, payload: JSON.stringify(e.event) });
+    }
+    for (const r of events.length ? await this.commit(events) : []) {
+      if (r.duplicate) result.duplicates++;
+      else result.accepted++;
+    }
+    if (unmatchedIds.size) {
+      this.deps.log.warn({ phoneNumberIds: [...unmatchedIds], events: result.unmatched }, 'WhatsApp events for a number no hotel is bound to; acknowledged and dropped');
+    }
+    if (split.ignoredChanges.length) this.deps.log.debug({ fields: split.ignoredChanges }, 'WhatsApp webhook fields not used; acknowledged');
+    return result;
+  }
+
+  /**
+   * Group commit: the events of every request that arrived in the same turn of the event loop are
+   * stored in one transaction, so concurrent webhooks share one disk flush instead of queueing
+   * for one each. Each request is answered only after the commit that holds its events. If a
+   * shared commit fails, each request's events are tried on their own, so one bad request cannot
+   * fail the others.
+   */
+  private commit(events: InboxEvent[]): Promise<{ duplicate: boolean }[]> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ events, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending.splice(0);
+    const store = (events: InboxEvent[]) => events.map((e) => this.deps.inbox.accept(e));
+    try {
+      const results = this.deps.atomic(() => batch.map((b) => store(b.events)));
+      batch.forEach((b, i) => b.resolve(results[i]!));
+    } catch {
+      for (const b of batch) {
+        try {
+          b.resolve(this.deps.atomic(() => store(b.events)));
+        } catch (err) {
+          b.reject(err);
+        }
+      }
+    }
+  }
+
+  // ---- inbox worker ------------------------------------------------------------------------
+
+  /**
+   * Acknowledging webhooks comes first (Meta retries slow answers; the inbox exists so answering
+   * can lag behind a burst). Yields to waiting requests, and while webhooks keep arriving waits a
+   * little, never more than MAX_DEFER_MS per event, so processing is slowed, never starved.
+   */
+  private async afterAcknowledgements(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const started = performance.now();
+    while (performance.now() - this.lastIngestAt < BUSY_WINDOW_MS && performance.now() - started < MAX_DEFER_MS) {
+      await new Promise<void>((resolve) => setTimeout(resolve, BUSY_WINDOW_MS));
+    }
+  }
+
+  /** The inbox handler: one stored event. Idempotent (dedupe by wamid; statuses only move forward). */
+  async process(scope: PropertyScope, payload: string, meta: InboxMeta): Promise<void> {
+    await this.afterAcknowledgements();
+    const event = StoredEvent.parse(JSON.parse(payload));
+    if (event.kind === 'status') {
+      this.applyStatus(scope, event.status);
+      return;
+    }
+    const m = normaliseMessage(event.message, event.contact);
+    if (m.handling === 'ignore' || !m.threadKey) {
+      this.deps.log.info({ propertyId: scope.property.id, type: m.type }, 'WhatsApp message type not handled; ignored');
+      return;
+    }
+    const now = this.deps.clock.now().getTime();
+    // Meta's timestamp says when the guest wrote; after hours of Meta retrying, that is what counts.
+    const sentAt = m.sentAt && m.sentAt.getTime() <= now + 5 * 60_000 ? m.sentAt : meta.receivedAt;
+    const backlog = meta.backlog || now - sentAt.getTime() > this.deps.settings.backlogCutoffMs;
+    const replyTo = { waId: m.from.waId, userId: m.from.userId, phoneNumberId: event.phoneNumberId };
+    const keyword = m.handling === 'answer' ? optKeyword(m.text) : null;
+    if (keyword?.kind === 'opt_out') return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_out', language: keyword.language });
+    const optedOut = this.isOptedOut(scope, m);
+    if (keyword?.kind === 'opt_in' && optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_in', language: keyword.language });
+    // Found by thread as well as by phone, so a guest known only by a username stays opted out.
+    if (optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'store', reopen: m.handling !== 'store' });
+    if (m.handling === 'answer') {
+      await this.deps.pipeline.handle(scope, {
+        channel: 'whatsapp',
+        threadKey: m.threadKey,
+        externalId: m.wamid,
+        text: m.text,
+        from: { name: m.from.name, phone: m.from.phone },
+        receivedAt: sentAt,
+        backlog,
+        replyTo,
+      });
+      return;
+    }
+    const mode: DirectMode = m.handling === 'acknowledge' && m.acknowledgement ? { kind: 'acknowledge', acknowledgement: m.acknowledgement, handoff: m.handoff } : { kind: 'store' };
+    this.storeDirect(scope, m, sentAt, backlog, replyTo, mode);
+  }
+
+  private threadOf(scope: PropertyScope, m: NormalisedMessage): string {
+    // Same thread token as the pipeline, so every kind of message lands in one conversation.
+    return scope.blindIndex.token('thread:whatsapp', m.threadKey!);
+  }
+
+  private findGuest(scope: PropertyScope, m: NormalisedMessage, conversation: ConversationRow | undefined): Guest | undefined {
+    const guests = new GuestRepository(scope);
+    return (conversation && guests.get(conversation.guest_id)) || (m.from.phone ? guests.findByPhone(m.from.phone) : undefined);
+  }
+
+  private isOptedOut(scope: PropertyScope, m: NormalisedMessage): boolean {
+    const guest = this.findGuest(scope, m, new ConversationRepository(scope).findOpenByThread(this.threadOf(scope, m)));
+    return guest ? new GuestRepository(scope).isOptedOut(guest.id) : false;
+  }
+
+  /**
+   * Messages the model should not answer: stores the guest message in its conversation and, where
+   * fitting, a fixed reply (an acknowledgement or the opt-out confirmation) through the outbox.
+   */
+  private storeDirect(scope: PropertyScope, m: NormalisedMessage, sentAt: Date, backlog: boolean, replyTo: Record<string, unknown>, mode: DirectMode): void {
+    const { property } = scope;
+    const conversations = new ConversationRepository(scope);
+    const guests = new GuestRepository(scope);
+    const at = sentAt.toISOString();
+    const replyAt = this.deps.clock.now().toISOString();
+    const stored = scope.db.transaction(() => {
+      if (conversations.messageExists(m.wamid)) return null;
+      const threadBidx = this.threadOf(scope, m);
+      let conversation = conversations.findOpenByThread(threadBidx);
+      let guest = this.findGuest(scope, m, conversation);
+      if (!guest) guest = guests.insert({ name: m.from.name, phone: m.from.phone }, at);
+      else if (!guest.name && m.from.name) guests.updateContact(guest.id, { name: m.from.name }, at);
+      const language: Language = mode.kind === 'opt_out' || mode.kind === 'opt_in' ? mode.language : ((conversation?.language as Language | undefined) ?? 'en');
+      if (!conversation) {
+        conversation = conversations.insert({ guestId: guest.id, channel: 'whatsapp', threadBidx, status: 'ai', language, afterHours: isAfterHours(property, sentAt), at });
+      } else if (conversation.status === 'resolved' && (mode.kind !== 'store' || mode.reopen)) {
+        conversations.update(conversation.id, { status: nextStatus('resolved', 'guest_message'), resolved_at: null, handoff_reason: null }, at);
+        conversation = conversations.get(conversation.id)!;
+      }
+      conversations.setReplyTo(conversation.id, replyTo);
+      const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: m.text, externalId: m.wamid, flags: backlog ? ['backlog'] : [], createdAt: at });
+      const optedOut = guests.isOptedOut(guest.id);
+      const texts = whatsAppTexts(language);
+      const paused = this.deps.ai.isPaused(property.id);
+      let body: string | null = null;
+      let handoff = false;
+      if (mode.kind === 'opt_out') {
+        // Confirmed once; a repeated STOP is stored and not answered.
+        if (!optedOut) {
+          guests.setOptOut(guest.id, 'whatsapp', replyAt);
+          body = texts.optedOut(property.name);
+        }
+      } else if (mode.kind === 'opt_in') {
+        guests.setOptOut(guest.id, null, null);
+        body = texts.optedIn(property.name);
+      } else if (mode.kind === 'acknowledge' && !optedOut && conversation.status === 'ai') {
+        // As in the pipeline: with the AI paused, or for a stale backlog, a person answers instead.
+        handoff = mode.handoff || paused || backlog;
+        if (!backlog && !paused) body = texts.ack[mode.acknowledgement];
+      }
+      if (handoff) conversations.update(conversation.id, { status: nextStatus(conversation.status, 'handoff'), handoff_reason: paused ? 'ai_paused' : backlog ? 'backlog' : 'low_confidence' }, replyAt);
+      const reply: Message | null = body
+        ? conversations.insertMessage({ conversationId: conversation.id, role: 'assistant', body, provider: 'template', deliveryStatus: 'pending', createdAt: replyAt })
+        : null;
+      // Queued in the same transaction: a crash cannot leave a stored reply that is never sent.
+      if (reply) new OutboxRepository(scope).insert({ conversationId: conversation.id, messageId: reply.id, channel: 'whatsapp', kind: 'reply', payload: { body: reply.body }, nextAttemptAt: replyAt, at: replyAt });
+      return { conversation: conversations.get(conversation.id)!, guestMessage, reply, handoff };
+    })();
+    if (!stored) return;
+    const { conversation, guestMessage, reply, handoff } = stored;
+    const { events } = this.deps;
+    events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
+    if (reply) {
+      this.deps.outbox.kick();
+      events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at: replyAt });
+    }
+    if (handoff) {
+      events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason: conversation.handoff_reason ?? 'low_confidence', at: replyAt });
+      events.emit({ type: 'conversation.updated', propertyId: property.id, conversationId: conversation.id, status: conversation.status, at: replyAt });
+    }
+    if (mode.kind === 'opt_out' || mode.kind === 'opt_in') {
+      this.deps.log.info({ propertyId: property.id, conversationId: conversation.id, change: mode.kind, confirmed: reply !== null }, 'WhatsApp guest opt-out preference recorded');
+    }
+  }
+
+  /** sent -> delivered -> read (played counts as read); failed parks the message as a dead letter. */
+  private applyStatus(scope: PropertyScope, s: WaStatus): void {
+    const next = STATUS_MAP[s.status];
+    if (!next) return;
+    const repo = new WhatsAppRepository(scope);
+    const changed = scope.db.transaction(() => {
+      const target = repo.deliveryTarget(s.id);
+      if (!target?.messageId) return null;
+      if ((DELIVERY_RANK[next] ?? 0) <= (DELIVERY_RANK[target.deliveryStatus ?? 'pending'] ?? 0)) return null;
+      new ConversationRepository(scope).setDeliveryStatus(target.messageId, next);
+      if (next === 'failed') new OutboxRepository(scope).markStatus(target.outboxId, 'dead', failureReason(s));
+      return target;
+    })();
+    if (!changed) {
+      this.deps.log.debug({ propertyId: scope.property.id, status: s.status }, 'WhatsApp status not applied (unknown message or not newer)');
+      return;
+    }
+    if (changed.conversationId && changed.messageId) {
+      this.deps.events.emit({ type: 'message.delivery', propertyId: scope.property.id, conversationId: changed.conversationId, messageId: changed.messageId, status: next, at: this.deps.clock.now().toISOString() });
+    }
+  }
+}
+
+function failureReason(s: WaStatus): string {
+  const e = s.errors?.[0];
+  if (!e) return 'WhatsApp reported the message as failed';
+  const detail = e.error_data?.details ?? e.message ?? e.title ?? '';
+  if (e.code === REENGAGEMENT_CODE) return explainGraphError(e.code, 400, '').message;
+  const explained = e.code !== undefined ? explainGraphError(e.code, 400, detail) : undefined;
+  return explained && !explained.retryable ? explained.message : `WhatsApp could not deliver the message${e.code !== undefined ? ` (${e.code})` : ''}${detail ? `: ${detail}` : ''}`;
+}

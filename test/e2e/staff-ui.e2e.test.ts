@@ -1,0 +1,275 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, json, startTestServer, type TestServer } from '../support/server.js';
+
+/**
+ * The rest of the staff desk in a real Chromium: the first-hotel wizard, hotel settings (quiet
+ * hours, threshold, retention, channels with webhook URLs, tunnel and model status), knowledge
+ * (items, import, search tester), leads (status changes, CSV without contact details) and the
+ * admin's system screen. Every screen is checked with axe and photographed.
+ */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
+const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const BROWSER_TEST_MS = 60_000;
+const WA = { phoneNumberId: '106540352249999', appSecret: 'staff-ui-app-secret-123', accessToken: 'EAAstaff-ui-token-123', verifyToken: 'staff-ui-verify-token' };
+
+describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowledge, leads, system' : `staff UI (skipped: no Chromium at ${CHROMIUM})`, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let hotelId = '';
+  const browserErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
+      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB', acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.staffUrl });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text())) browserErrors.push(m.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function shot(name: string, fullPage = false): Promise<void> {
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+  }
+
+  async function expectNoSeriousA11yViolations(): Promise<void> {
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    const serious = violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    expect(serious).toEqual([]);
+  }
+
+  async function go(hash: string, heading: string | RegExp): Promise<void> {
+    await page.goto(`${server.staffUrl}/${hash}`);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  }
+
+  it(
+    'sets up the first hotel with the wizard and leaves it answering from its knowledge',
+    async () => {
+      await page.goto(server.staffUrl);
+      await page.getByLabel('Email').fill(ADMIN.email);
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
+      await page.getByText('No hotels yet').waitFor();
+      await shot('inbox-empty');
+      await page.getByRole('link', { name: 'Set up your first hotel' }).click();
+
+      await page.getByRole('heading', { level: 1, name: 'Set up your hotel' }).waitFor();
+      expect(await page.getByRole('list', { name: 'Steps' }).locator('[aria-current="step"]').textContent()).toContain('Hotel');
+      await page.getByLabel('Hotel name').fill('Seri Malaya');
+      expect(await page.getByLabel('Short name').inputValue()).toBe('seri-malaya');
+      await page.getByLabel('Time zone').fill('Asia/Kuala_Lumpur');
+      await page.getByLabel('Currency').fill('myr');
+      await shot('wizard-hotel');
+      await expectNoSeriousA11yViolations();
+      await page.getByRole('button', { name: 'Create the hotel and continue' }).click();
+
+      await page.getByRole('heading', { level: 2, name: 'Desk and quiet hours' }).waitFor();
+      hotelId = server.core.properties.get('seri-malaya').id;
+      await page.getByLabel('Quiet hours from').fill('22:00');
+      await page.getByLabel('Quiet hours until').fill('07:00');
+      await page.getByRole('button', { name: 'Save and continue' }).click();
+
+      await page.getByRole('heading', { level: 2, name: 'What the assistant should know' }).waitFor();
+      await page.getByLabel('Parking').fill('Parking is free for hotel guests in the covered car park behind the hotel.');
+      await page.getByRole('button', { name: 'Add these answers' }).click();
+      await page.getByText('Added 1 item.').waitFor();
+      await page.getByLabel('File').setInputFiles({
+        name: 'fact-sheet.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from('# Breakfast\n\nBreakfast is served from 6:30 to 10:30 in the Kopi Café on the ground floor.\n\n# Swimming pool\n\nThe pool on level 5 is open from 7 am to 9 pm.\n'),
+      });
+      await page.getByRole('button', { name: 'Import file' }).click();
+      await page.getByText(/Imported fact-sheet\.md/).waitFor();
+      await shot('wizard-knowledge');
+      await page.getByRole('button', { name: 'Next: channels' }).click();
+
+      await page.getByRole('heading', { level: 2, name: 'Channels' }).waitFor();
+      const whatsapp = page.getByRole('region', { name: 'WhatsApp' });
+      await whatsapp.getByRole('button', { name: 'Set up WhatsApp' }).click();
+      await whatsapp.getByLabel('Phone number id').fill(WA.phoneNumberId);
+      await whatsapp.getByLabel('App secret').fill(WA.appSecret);
+      await whatsapp.getByLabel('Access token').fill(WA.accessToken);
+      await whatsapp.getByLabel('Verify token').fill(WA.verifyToken);
+      await whatsapp.getByRole('button', { name: 'Save channel' }).click();
+      await whatsapp.getByText('Connected').waitFor();
+      await whatsapp.getByText(`${server.publicUrl}/webhooks/whatsapp`).waitFor();
+      await shot('wizard-channels');
+      await expectNoSeriousA11yViolations();
+      await page.getByRole('button', { name: 'Next: tunnel' }).click();
+
+      await page.getByRole('heading', { level: 2, name: 'Tunnel and AI' }).waitFor();
+      await page.getByText('Not set up').waitFor();
+      await page.getByText('Not reachable').waitFor();
+      await shot('wizard-tunnel');
+      await page.getByRole('button', { name: 'Finish' }).click();
+      await page.getByRole('heading', { level: 2, name: 'Seri Malaya is ready' }).waitFor();
+
+      // A working hotel: its settings, knowledge and channel are in place.
+      const hotel = server.core.properties.get(hotelId);
+      expect(hotel).toMatchObject({ name: 'Seri Malaya', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR', quietHours: { start: '22:00', end: '07:00' } });
+      expect(server.core.knowledge.list(hotelId).map((i) => i.title).sort()).toEqual(['Breakfast', 'Parking', 'Swimming pool']);
+      const channels = (await json(await server.admin.get(`/api/v1/properties/${hotelId}/channels`))) as { items: { channel: string; configured: boolean }[] };
+      expect(channels.items.find((c) => c.channel === 'whatsapp')?.configured).toBe(true);
+      const found = (await json(await server.admin.post(`/api/v1/properties/${hotelId}/knowledge-base/search`, { query: 'Is parking free?', k: 1 }))) as { results: { title: string }[] };
+      expect(found.results[0]?.title).toBe('Parking');
+      expect(browserErrors).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'changes quiet hours, confidence threshold and retention, and shows webhook URLs to copy, the tunnel and the models',
+    async () => {
+      await go(`#/properties/${hotelId}`, 'Seri Malaya');
+      await page.getByLabel('Confidence threshold (%)').fill('80');
+      await page.getByLabel('Retention (days)').fill('30');
+      await page.getByLabel('From', { exact: true }).fill('21:30');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText(/Settings saved at/).waitFor();
+      expect(server.core.properties.get(hotelId)).toMatchObject({ confidenceThreshold: 0.8, retentionDays: 30, quietHours: { start: '21:30', end: '07:00' } });
+
+      const channels = page.getByRole('region', { name: 'Channels' });
+      const url = `${server.publicUrl}/webhooks/whatsapp`;
+      await channels.getByText(url).waitFor();
+      await channels.getByRole('button', { name: 'Copy WhatsApp webhook URL' }).click();
+      await channels.getByText('Copied').waitFor();
+      expect(await page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(url);
+      await page.getByRole('region', { name: 'Tunnel' }).getByText('Not set up').waitFor();
+      await page.getByRole('region', { name: 'AI models' }).getByText('Not reachable').waitFor();
+      await page.getByRole('region', { name: 'AI replies' }).getByText('AI replies on').waitFor();
+      await shot('settings');
+      await shot('settings-full', true);
+      await expectNoSeriousA11yViolations();
+      expect(browserErrors).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'manages knowledge: add, search as a guest would, test a list of questions, deactivate',
+    async () => {
+      await go(`#/knowledge/${hotelId}`, 'Knowledge');
+      const items = page.getByRole('region', { name: /^Items/ });
+      await items.getByRole('article', { name: 'Parking' }).waitFor();
+      await items.getByRole('button', { name: 'New item' }).click();
+      const form = page.getByRole('form', { name: 'New knowledge item' });
+      await form.getByLabel('Category').selectOption('policies');
+      await form.getByLabel('Title').fill('Check-in and check-out');
+      await form.getByLabel('Text').fill('Check-in is from 3 pm and check-out is by 12 noon.');
+      await form.getByRole('button', { name: 'Add item' }).click();
+      await items.getByRole('article', { name: 'Check-in and check-out' }).waitFor();
+
+      const tester = page.getByRole('region', { name: 'Try a question' });
+      await tester.getByLabel('A guest’s question').fill('What time is check-in?');
+      await tester.getByRole('button', { name: 'Search', exact: true }).click();
+      await tester.locator('.kb-result-title').first().getByText('Check-in and check-out').waitFor();
+      await tester.getByLabel('Questions, one per line').fill('What time is check-in?\nIs there a pool?\nCan I bring a helicopter?');
+      await tester.getByRole('button', { name: 'Test all' }).click();
+      await tester.getByText(/of 3 found a good match/).waitFor();
+      const outcome = await tester.getByRole('table').getByRole('row').filter({ hasText: 'helicopter' }).textContent();
+      expect(outcome).toContain('To staff');
+
+      await items.getByRole('button', { name: 'Deactivate Swimming pool' }).click();
+      await items.getByText('Deactivated “Swimming pool”.').waitFor();
+      expect(await items.getByRole('article', { name: 'Swimming pool' }).count()).toBe(0);
+      await items.getByLabel('Show deactivated').check();
+      await items.getByRole('article', { name: 'Swimming pool' }).getByText('Deactivated').waitFor();
+      expect(server.core.knowledge.list(hotelId).map((i) => i.title)).not.toContain('Swimming pool');
+      await shot('knowledge');
+      await expectNoSeriousA11yViolations();
+      expect(browserErrors).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'works leads through contacted and converted, and exports the list without contact details',
+    async () => {
+      const scope = server.core.properties.scope(hotelId);
+      await server.core.pipeline.handle(scope, {
+        channel: 'test',
+        threadKey: 'lead-1',
+        externalId: 'lead-1',
+        text: 'Hi, do you have a room for 2 adults from 24 to 27 December? My number is +60 12-987 6543',
+        from: { name: 'Priya Nair', phone: '+60129876543' },
+        receivedAt: new Date(),
+      });
+      await go('#/leads', 'Leads');
+      const row = page.getByRole('row', { name: /Priya Nair/ });
+      await row.waitFor();
+      expect(await row.textContent()).toContain('Room booking');
+      await shot('leads');
+      await expectNoSeriousA11yViolations();
+
+      await row.getByRole('link', { name: 'Priya Nair' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Lead: Priya Nair' });
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('+60 12-••• 6543');
+      await dialog.getByRole('button', { name: 'Contacted' }).click();
+      await dialog.getByRole('button', { name: 'Save: Contacted' }).click();
+      await dialog.getByText('Marked as contacted.').waitFor();
+      await dialog.getByRole('button', { name: 'Converted' }).click();
+      await dialog.getByLabel('Booking value (MYR)').fill('1250');
+      await dialog.getByRole('button', { name: 'Save: Converted' }).click();
+      await dialog.getByText('Marked as converted.').waitFor();
+      await shot('lead-detail');
+      await expectNoSeriousA11yViolations();
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await row.getByText('Converted').waitFor();
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+      const csv = readFileSync((await download.path())!, 'utf8');
+      expect(csv).toContain('Room booking,Converted');
+      expect(csv).toContain('1250.00,MYR');
+      expect(csv).not.toMatch(/Priya|987|6543/);
+      const leads = (await json(await server.admin.get(`/api/v1/properties/${hotelId}/leads`))) as { items: { status: string; bookingValue: number }[] };
+      expect(leads.items[0]).toMatchObject({ status: 'converted', bookingValue: 1250 });
+      expect(browserErrors).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'shows the admin the health of every part, queues and disk',
+    async () => {
+      await go('#/system', 'System');
+      await page.getByRole('row', { name: /Databases/ }).getByText('OK').waitFor();
+      await page.getByRole('row', { name: /Seri Malaya/ }).waitFor();
+      await page.getByText('No backup yet').waitFor();
+      await shot('system');
+      await expectNoSeriousA11yViolations();
+      expect(browserErrors).toEqual([]);
+    },
+    BROWSER_TEST_MS,
+  );
+});

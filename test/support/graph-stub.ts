@@ -1,0 +1,194 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * Meta on loopback, both directions (REFERENCE.md §1):
+ * - a stand-in for the Graph API that records every POST /<version>/<phone-number-id>/messages and
+ *   answers like Meta does: `{messaging_product, contacts, messages:[{id:"wamid..."}]}` or the
+ *   Graph error envelope `{error:{message,type,code,error_data,fbtrace_id}}`;
+ * - helpers that build and sign webhook notifications the way Meta sends them.
+ */
+
+export interface GraphRequest {
+  path: string;
+  authorization: string | undefined;
+  body: Record<string, unknown>;
+  /** The status this stub answered with. */
+  status: number;
+  /** The wamid returned, for successful sends. */
+  wamid?: string;
+}
+
+export type GraphAnswer =
+  | { kind: 'ok' }
+  /** A Graph error: HTTP status plus the Graph error code. */
+  | { kind: 'error'; status: number; code?: number; message?: string; retryAfterSeconds?: number }
+  /** A bare server error without a Graph envelope. */
+  | { kind: 'status'; status: number };
+
+export interface GraphStub {
+  /** API base including the version, as NOCTURN_WHATSAPP_API_BASE takes it. */
+  url: string;
+  requests: GraphRequest[];
+  /** Requests answered 200 (what reached the guest). */
+  delivered(): GraphRequest[];
+  /** Answers for the next requests, in order, before the default. */
+  once(...answers: GraphAnswer[]): void;
+  behave(answer: GraphAnswer): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
+  const requests: GraphRequest[] = [];
+  const queue: GraphAnswer[] = [];
+  let fallback: GraphAnswer = { kind: 'ok' };
+  let n = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        body = {};
+      }
+      const record: GraphRequest = { path: req.url ?? '', authorization: req.headers.authorization, body, status: 0 };
+      requests.push(record);
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        record.status = status;
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(payload));
+      };
+      if (req.method !== 'POST' || !new RegExp(`^/${version}/[^/]+/messages$`).test(req.url ?? '')) {
+        send(400, { error: { message: 'Unsupported post request.', type: 'GraphMethodException', code: 100, fbtrace_id: 'stub' } });
+        return;
+      }
+      if (!req.headers.authorization?.startsWith('Bearer ')) {
+        send(401, { error: { message: 'An access token is required to request this resource.', type: 'OAuthException', code: 104, fbtrace_id: 'stub' } });
+        return;
+      }
+      const answer = queue.shift() ?? fallback;
+      if (answer.kind === 'ok') {
+        const wamid = `wamid.stub${++n}`;
+        record.wamid = wamid;
+        const to = String(body.to ?? '');
+        send(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid, message_status: 'accepted' }] });
+      } else if (answer.kind === 'error') {
+        send(
+          answer.status,
+          { error: { message: answer.message ?? `(#${answer.code}) error`, type: 'OAuthException', code: answer.code, error_data: { messaging_product: 'whatsapp', details: answer.message ?? 'stub error' }, fbtrace_id: 'stub' } },
+          answer.retryAfterSeconds ? { 'retry-after': String(answer.retryAfterSeconds) } : {},
+        );
+      } else {
+        send(answer.status, { message: 'Internal Server Error' });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/${version}`,
+    requests,
+    delivered: () => requests.filter((r) => r.status === 200),
+    once: (...answers) => queue.push(...answers),
+    behave: (answer) => {
+      fallback = answer;
+    },
+    reset: () => {
+      requests.length = 0;
+      queue.length = 0;
+      fallback = { kind: 'ok' };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+// ---- Meta's side of the webhook ------------------------------------------------------------
+
+/** `X-Hub-Signature-256` as Meta computes it: HMAC-SHA256 of the exact bytes, keyed with the app secret. */
+export function signature(appSecret: string, bytes: Buffer | string): string {
+  return `sha256=${createHmac('sha256', appSecret).update(bytes).digest('hex')}`;
+}
+
+/** POSTs a notification to the public listener; `appSecret: null` sends no signature. */
+export async function postWebhook(publicUrl: string, bytes: Buffer | string, appSecret: string | null, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${publicUrl}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(appSecret === null ? {} : { 'x-hub-signature-256': signature(appSecret, bytes) }), ...headers },
+    body: typeof bytes === 'string' ? bytes : new Uint8Array(bytes),
+  });
+}
+
+let seq = 0;
+
+/** A realistic inbound message notification (shape of Meta's verbatim example, REFERENCE.md §1.3). */
+export function messageWebhook(o: {
+  phoneNumberId: string;
+  waId: string;
+  name?: string;
+  wamid?: string;
+  at?: Date;
+  /** The message body by type; defaults to a text message. */
+  message?: Record<string, unknown>;
+  text?: string;
+}): { body: string; wamid: string } {
+  const wamid = o.wamid ?? `wamid.test.${Date.now()}.${++seq}`;
+  const message = o.message ?? { type: 'text', text: { body: o.text ?? 'Hello' } };
+  const body = {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: o.phoneNumberId },
+              contacts: [{ profile: { name: o.name ?? 'Sheena Nelson' }, wa_id: o.waId }],
+              messages: [{ from: o.waId, id: wamid, timestamp: String(Math.floor((o.at ?? new Date()).getTime() / 1000)), ...message }],
+            },
+            field: 'messages',
+          },
+        ],
+      },
+    ],
+  };
+  return { body: JSON.stringify(body), wamid };
+}
+
+/** A status notification for a message the business sent (REFERENCE.md §1.5). */
+export function statusWebhook(o: { phoneNumberId: string; wamid: string; status: string; recipient: string; at?: Date; errors?: unknown[] }): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550783881', phone_number_id: o.phoneNumberId },
+              statuses: [
+                {
+                  id: o.wamid,
+                  status: o.status,
+                  timestamp: String(Math.floor((o.at ?? new Date()).getTime() / 1000)),
+                  recipient_id: o.recipient,
+                  ...(o.errors ? { errors: o.errors } : {}),
+                },
+              ],
+            },
+            field: 'messages',
+          },
+        ],
+      },
+    ],
+  });
+}
