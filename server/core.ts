@@ -32,6 +32,7 @@ import { RetentionService } from './features/retention/retention.service.js';
 import { PrivacyService } from './features/privacy/privacy.service.js';
 import type { KeyRotation } from './features/privacy/privacy.routes.js';
 import { deriveFromPassphrase } from './features/vault/key-vault.js';
+import { DataKeyRotation } from './features/vault/data-key-rotation.js';
 import { ChannelBindingRepository } from './features/channels/channel-binding.repository.js';
 import { ChannelBindingService } from './features/channels/channel-binding.service.js';
 import { WhatsAppSender } from './features/channels/whatsapp/whatsapp.sender.js';
@@ -93,6 +94,7 @@ export interface Core {
   backups: BackupService;
   retention: RetentionService;
   keys: KeyRotation;
+  dataKeys: DataKeyRotation;
   disposables: DisposableStack;
   close(): Promise<void>;
 }
@@ -152,6 +154,7 @@ export function openCore(opts: CoreOptions): Core {
     disposables.add('backups', () => backups.stop());
     const retention = new RetentionService(properties, audit, clock, log, { ...config.retention, batchSize: 500 });
     disposables.add('retention', () => retention.stop());
+    const dataKeys = new DataKeyRotation(properties, vault, databases.group, audit, log);
     const keys: KeyRotation = {
       rotateMaster: (input) => {
         const next = input.newMasterKey ? { kek: Buffer.from(input.newMasterKey, 'base64'), kdfSalt: null } : deriveFromPassphrase(input.newPassphrase!);
@@ -263,6 +266,7 @@ export function openCore(opts: CoreOptions): Core {
       backups,
       retention,
       keys,
+      dataKeys,
       disposables,
       close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
     };

@@ -92,7 +92,7 @@ export function buildRoutes(
     ...eventRoutes(core.events),
     ...systemRoutes(core.errors, core.config.pageLimitMax, () => systemStatus(core)),
     ...inboxRoutes(core.conversations, core.properties, core.config.pageLimitMax),
-    ...privacyRoutes(core.privacy, core.backups, core.keys),
+    ...privacyRoutes(core.privacy, core.backups, core.keys, core.dataKeys),
     ...channelRoutes({ channels: core.channels, whatsapp: core.whatsapp, properties: core.properties, publicUrl }),
     ...emailRoutes(emailChannelService(core, publicUrl), core.properties),
     ...widgetRoutes(widgetSettingsService(core, publicUrl)),

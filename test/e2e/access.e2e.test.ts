@@ -147,7 +147,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
       expect(await nav().getByRole('link', { name: 'Inbox' }).getAttribute('aria-current')).toBe('page');
       // An admin sees every area, user management and the audit log included.
-      await expectNav(['Inbox', 'Leads', 'Knowledge', 'Reports', 'Properties', 'AI switch', 'System', 'Audit log', 'Users', 'Your account'], []);
+      await expectNav(['Inbox', 'Leads', 'Knowledge', 'Reports', 'Properties', 'AI switch', 'System', 'Privacy', 'Audit log', 'Users', 'Your account'], []);
 
       const session = await sessionFor(await browserCookie());
       expect(session).toMatchObject({ authenticated: true, user: { email: ADMIN.email, role: 'admin' } });
@@ -381,7 +381,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
     'an agent sees only their hotel and the pause, and cannot reach user management or the audit log',
     async () => {
       // An agent works the desk: no user management, audit log, system health or reports.
-      await expectNav(['Inbox', 'Leads', 'Knowledge', 'Properties', 'AI switch', 'Your account'], ['Users', 'Audit log', 'System', 'Reports']);
+      await expectNav(['Inbox', 'Leads', 'Knowledge', 'Properties', 'AI switch', 'Your account'], ['Users', 'Audit log', 'System', 'Reports', 'Privacy']);
       await openProperties();
       expect(await page.getByRole('row').filter({ hasText: LAGOON.name }).count()).toBe(0);
       await page.getByRole('row', { name: new RegExp(HARBOUR.name) }).waitFor();

@@ -201,3 +201,32 @@ describe('erasure (B6)', () => {
     expect(JSON.parse(yes.out).hotels[0].conversations).toBe(1);
   });
 });
+
+describe("rotating a hotel's data key (B4)", () => {
+  it('re-encrypts every stored value in the background while the hotel keeps working, then destroys the old key', async () => {
+    const scope = s.core.properties.scope('harbour');
+    for (let i = 0; i < 30; i++) await write('harbour', { name: `Rotation Guest ${i}`, phone: `+6019555${String(i).padStart(4, '0')}`, email: `rot${i}@example.com` }, `Can I talk to a person about room ${i}?`);
+    const versions = () => (scope.db.prepare("select hex(substr(body_enc, 2, 1)) as v, count(*) as n from messages group by v").all() as { v: string; n: number }[]);
+    expect(versions().map((r) => r.v)).toEqual(['01']);
+    const started = await s.admin.post('/api/v1/properties/harbour/keys/rotate');
+    expect(started.status).toBe(202);
+    expect(await started.json()).toMatchObject({ state: 'running', version: 2 });
+    // The hotel keeps working during the rotation: new guest messages are written with the new key.
+    const during = await write('harbour', { name: 'New Guest', phone: '+60199990000', email: 'new@example.com' }, 'Hello, I need a person');
+    expect(during.conversationId).toBeTruthy();
+    let status: { state: string; done: number; total: number } = { state: 'running', done: 0, total: 0 };
+    for (let i = 0; i < 100 && status.state === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      status = (await (await s.admin.get('/api/v1/properties/harbour/keys/rotation')).json()) as typeof status;
+    }
+    expect(status.state).toBe('done');
+    expect(status.done).toBe(status.total);
+    expect(versions().map((r) => r.v)).toEqual(['02']);
+    const keys = s.core.databases.group.prepare('select version, status from property_keys where property_id = ?').all(scope.property.id);
+    expect(keys).toEqual([{ version: 2, status: 'active' }]);
+    const exp = (await (await s.admin.post('/api/v1/privacy/export', { phone: '+60195550007' })).json()) as { hotels: { guests: { guest: { name: string } }[] }[] };
+    expect(exp.hotels[0]!.guests[0]!.guest.name).toBe('Rotation Guest 7');
+    const audit = (await (await s.admin.get('/api/v1/audit?action=keys.retire_data_key')).json()) as { items: unknown[] };
+    expect(audit.items).toHaveLength(1);
+  });
+});

@@ -30,6 +30,7 @@ const PropertySettingsScreen = screen(async () => (await import('../features/pro
 const ReportsScreen = screen(async () => (await import('../features/reports/reports.screen')).ReportsScreen);
 const PropertyConnectionsPanel = screen(async () => (await import('../features/settings/property-connections.panel')).PropertyConnectionsPanel);
 const SystemScreen = screen(async () => (await import('../features/system/system.screen')).SystemScreen);
+const PrivacyScreen = screen(async () => (await import('../features/privacy/privacy.screen')).PrivacyScreen);
 const UserEditScreen = screen(async () => (await import('../features/users/user-edit.screen')).UserEditScreen);
 const UsersScreen = screen(async () => (await import('../features/users/users.screen')).UsersScreen);
 
@@ -50,6 +51,7 @@ const NAV: readonly NavItem[] = [
   { section: 'properties', label: 'Properties', home: { screen: 'properties' }, permission: 'properties.read' },
   { section: 'ai', label: 'AI switch', home: { screen: 'ai' }, permission: 'ai.read' },
   { section: 'system', label: 'System', home: { screen: 'system' }, permission: 'system.read' },
+  { section: 'privacy', label: 'Privacy', home: { screen: 'privacy' }, permission: 'privacy.export' },
   { section: 'audit', label: 'Audit log', home: { screen: 'audit' }, permission: 'audit.read' },
   { section: 'users', label: 'Users', home: { screen: 'users' }, permission: 'users.read' },
 ];
@@ -148,6 +150,8 @@ function CurrentScreen({ route }: { route: Route }) {
       return <OnboardingScreen />;
     case 'system':
       return <SystemScreen />;
+    case 'privacy':
+      return <PrivacyScreen />;
     case 'users':
       return <UsersScreen />;
     case 'user':

@@ -19,16 +19,18 @@ export type Route =
   | { screen: 'audit' }
   | { screen: 'ai' }
   | { screen: 'account' }
+  | { screen: 'privacy' }
   | { screen: 'not-found'; path: string };
 
 /** Top-level areas shown in the navigation. */
-export type Section = 'inbox' | 'leads' | 'knowledge' | 'reports' | 'properties' | 'system' | 'users' | 'audit' | 'ai' | 'account';
+export type Section = 'inbox' | 'leads' | 'knowledge' | 'reports' | 'properties' | 'system' | 'users' | 'audit' | 'ai' | 'account' | 'privacy';
 
 /** Screens that are one word with nothing after it. */
 const SINGLE: Record<string, Route> = {
   audit: { screen: 'audit' },
   ai: { screen: 'ai' },
   account: { screen: 'account' },
+  privacy: { screen: 'privacy' },
   system: { screen: 'system' },
   welcome: { screen: 'welcome' },
 };
@@ -92,6 +94,7 @@ export function hrefFor(route: Route): string {
     case 'ai':
     case 'account':
     case 'system':
+    case 'privacy':
     case 'welcome':
       return `#/${route.screen}`;
     case 'not-found':
@@ -110,6 +113,7 @@ export function sectionOf(route: Route): Section | undefined {
     case 'ai':
     case 'account':
     case 'users':
+    case 'privacy':
       return route.screen;
     case 'properties':
     case 'property':

@@ -1,14 +1,32 @@
 import { z } from 'zod';
 import { route, type RouteDef } from '../../http/route.js';
 import type { BackupService } from '../backup/backup.service.js';
+import type { DataKeyRotation } from '../vault/data-key-rotation.js';
 import { exportHtml, GuestQuery, type PrivacyService } from './privacy.service.js';
 
 export interface KeyRotation {
   rotateMaster(input: { newMasterKey?: string | undefined; newPassphrase?: string | undefined }): { propertyKeys: number; secrets: number };
 }
 
-export function privacyRoutes(privacy: PrivacyService, backups: BackupService, keys: KeyRotation): RouteDef[] {
+export function privacyRoutes(privacy: PrivacyService, backups: BackupService, keys: KeyRotation, dataKeys: DataKeyRotation): RouteDef[] {
   return [
+    route({
+      method: 'post',
+      path: '/api/v1/properties/:id/keys/rotate',
+      summary: "Rotate a hotel's data key: new writes use the new key and every stored value is re-encrypted in the background; then the old key is destroyed",
+      tag: 'privacy',
+      permission: 'privacy.erase',
+      status: 202,
+      handler: ({ params, actor }) => dataKeys.start(params.id!, actor).progress,
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/properties/:id/keys/rotation',
+      summary: 'Progress of the data-key rotation',
+      tag: 'privacy',
+      permission: 'privacy.erase',
+      handler: ({ params, res }) => dataKeys.status(res.locals.propertyId as string ?? params.id!),
+    }),
     route({
       method: 'post',
       path: '/api/v1/privacy/export',

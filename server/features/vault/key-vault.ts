@@ -203,6 +203,37 @@ export class KeyVault {
     return counts;
   }
 
+  /** Adds a new data key version for a hotel (the blind-index key stays); older versions still decrypt. */
+  addDataKeyVersion(propertyId: string): number {
+    const rows = this.keys.propertyKeys(propertyId);
+    const current = rows.at(-1);
+    if (!current) throw new KeyError(`no keys for property ${propertyId}`);
+    const version = current.version + 1;
+    if (version > 255) throw new KeyError('no more key versions');
+    const bidx = openBytes(this.kek, current.wrapped_bidx, this.aad(propertyId, current.version, 'bidx'));
+    this.keys.transaction(() => {
+      this.keys.insertPropertyKeys(
+        {
+          property_id: propertyId,
+          version,
+          wrapped_dek: sealBytes(this.kek, 1, randomBytes(32), this.aad(propertyId, version, 'dek')),
+          wrapped_bidx: sealBytes(this.kek, 1, bidx, this.aad(propertyId, version, 'bidx')),
+        },
+        this.clock.now().toISOString(),
+      );
+      this.keys.retireOthers(propertyId, version);
+    });
+    this.cache.delete(propertyId);
+    return version;
+  }
+
+  /** Destroys the retired data keys of a hotel once nothing is encrypted with them any more. */
+  destroyRetiredKeys(propertyId: string): number {
+    const n = this.keys.deleteRetired(propertyId);
+    this.cache.delete(propertyId);
+    return n;
+  }
+
   forget(propertyId: string): void {
     this.cache.delete(propertyId);
   }

@@ -33,6 +33,14 @@ export class KeyRepository {
       .run(row.property_id, row.version, row.wrapped_dek, row.wrapped_bidx, now);
   }
 
+  retireOthers(propertyId: string, activeVersion: number): void {
+    this.db.prepare(`update property_keys set status = 'retired' where property_id = ? and version <> ?`).run(propertyId, activeVersion);
+  }
+
+  deleteRetired(propertyId: string): number {
+    return this.db.prepare(`delete from property_keys where property_id = ? and status = 'retired'`).run(propertyId).changes;
+  }
+
   allPropertyKeys(): WrappedKeyRow[] {
     return this.db.prepare('select property_id, version, wrapped_dek, wrapped_bidx, status from property_keys order by property_id, version').all() as WrappedKeyRow[];
   }

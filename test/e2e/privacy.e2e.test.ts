@@ -1,0 +1,76 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
+
+/** The privacy screen: an admin finds a guest by phone, sees what is held, erases it after confirming. */
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
+const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+
+describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: privacy' : `staff UI: privacy (skipped: no Chromium at ${CHROMIUM})`, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
+      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '200' } });
+    await server.admin.post('/api/v1/properties', { name: 'Harbour View', slug: 'harbour', timezone: 'Asia/Kuala_Lumpur' });
+    const scope = server.core.properties.scope('harbour');
+    await server.core.pipeline.handle(scope, { channel: 'test', threadKey: 'p1', externalId: 'p1', text: 'I need a person to help with my booking', from: { name: 'Aisha Tan', phone: '+60 12-444 5555' }, receivedAt: new Date() });
+    await server.core.pipeline.handle(scope, { channel: 'test', threadKey: 'p1', externalId: 'p2', text: 'It is for 24 December', from: { name: 'Aisha Tan', phone: '+60 12-444 5555' }, receivedAt: new Date() });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' })).newPage();
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('finds a guest by phone, shows what is held, and erases it only after the typed confirmation', { timeout: 60_000 }, async () => {
+    await page.goto(server.staffUrl);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Privacy' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Privacy' }).waitFor();
+
+    await page.getByLabel('Phone number').fill('60124445555');
+    await page.getByRole('button', { name: 'Find and export' }).click();
+    const row = page.getByRole('row', { name: /Harbour View/ });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/Harbour View\s+1\s+3\s+1/); // 1 conversation; 2 guest messages and the hand-off notice; 1 inquiry
+    const { violations } = await new AxeBuilder({ page }).analyze();
+    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'privacy-found.png') });
+
+    await page.getByRole('button', { name: 'Erase this guest…' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Erase this guest?' });
+    const confirm = dialog.getByRole('button', { name: 'Erase for good' });
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.getByLabel('Type "ERASE" to confirm').fill('ERASE');
+    await confirm.click();
+    await page.getByText(/Erased 1 conversations, 3 messages and 1 inquiries/).waitFor();
+
+    const left = (await (await server.admin.post('/api/v1/privacy/export', { phone: '+60 12-444 5555' })).json()) as { hotels: unknown[] };
+    expect(left.hotels).toEqual([]);
+    const audit = (await (await server.admin.get('/api/v1/audit?action=privacy.erase')).json()) as { items: unknown[] };
+    expect(audit.items).toHaveLength(1);
+    expect(JSON.stringify(audit.items)).not.toMatch(/Aisha|4445555/);
+  });
+});
