@@ -211,6 +211,10 @@ describe('widget setup (staff API)', () => {
     const rotated = (await (await s.admin.put('/api/v1/properties/harbour/channels/widget', { allowedOrigins: [SITE, STAGING], title: 'Harbour View', greeting: 'Selamat datang! How can we help?', rotateKey: true })).json()) as { widgetKey: string };
     expect(rotated.widgetKey).toMatch(/^wk_/);
     expect(rotated.widgetKey).not.toBe(key);
+    // The old key keeps working for the overlap window, so the hotel can swap its snippet ...
+    expect((await client().get('config', key)).status).toBe(200);
+    // ... and not after it.
+    s.core.databases.group.prepare("update channel_bindings set settings = json_set(settings, '$.previousKeyValidUntil', '2000-01-01T00:00:00.000Z') where channel = 'widget'").run();
     expect((await client().get('config', key)).status).toBe(404);
     key = rotated.widgetKey;
     expect((await client().get('config')).status).toBe(200);

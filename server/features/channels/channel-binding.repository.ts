@@ -21,6 +21,15 @@ export class ChannelBindingRepository {
     return this.db.prepare('select * from channel_bindings where channel = ? and routing_key = ? and active = 1').get(channel, routingKey) as BindingRow | undefined;
   }
 
+  /** A binding whose key was rotated but is still inside its overlap window. */
+  byPreviousKey(channel: BoundChannel, key: string, now: string): BindingRow | undefined {
+    return this.db
+      .prepare(
+        `select * from channel_bindings where channel = ? and active = 1 and json_extract(settings, '$.previousKey') = ? and json_extract(settings, '$.previousKeyValidUntil') > ?`,
+      )
+      .get(channel, key, now) as BindingRow | undefined;
+  }
+
   byProperty(propertyId: string, channel: BoundChannel): BindingRow | undefined {
     return this.db.prepare('select * from channel_bindings where property_id = ? and channel = ?').get(propertyId, channel) as BindingRow | undefined;
   }

@@ -46,7 +46,7 @@ export class ChannelBindingService {
 
   /** The hotel an inbound event belongs to, or undefined (then: acknowledge, log, drop). */
   resolve<S = Record<string, string>, T = Record<string, unknown>>(channel: BoundChannel, routingKey: string): Binding<S, T> | undefined {
-    const row = this.repo.byRoutingKey(channel, routingKey);
+    const row = this.repo.byRoutingKey(channel, routingKey) ?? this.repo.byPreviousKey(channel, routingKey, this.clock.now().toISOString());
     return row && this.decode<S, T>(row);
   }
 

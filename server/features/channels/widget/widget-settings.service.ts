@@ -9,6 +9,9 @@ function newWidgetKey(): string {
 }
 
 /** Staff side of the website widget: a hotel's key, allowed origins and texts, and the snippet to paste. */
+/** How long a rotated widget key keeps working. */
+export const WIDGET_KEY_OVERLAP_MS = 72 * 3_600_000;
+
 export class WidgetSettingsService {
   constructor(
     private readonly channels: ChannelBindingService,
@@ -31,7 +34,7 @@ export class WidgetSettingsService {
     };
   }
 
-  /** Sets up or replaces the hotel's widget; the key stays (pasted snippets keep working) unless rotated. */
+  /** Sets up or replaces the hotel's widget (after a rotation the old key works for WIDGET_KEY_OVERLAP_MS); the key stays (pasted snippets keep working) unless rotated. */
   configure(propertyIdOrSlug: string, input: PutWidgetChannel, actor: Actor): WidgetChannelView {
     const property = this.properties.get(propertyIdOrSlug);
     const existing = this.channels.get<Record<string, string>, WidgetSettings>(property.id, 'widget');
@@ -43,7 +46,14 @@ export class WidgetSettingsService {
       ...(input.color ? { color: input.color } : {}),
       askContactBefore: input.askContactBefore ?? false,
     };
-    this.channels.put(property.id, 'widget', { routingKey, secrets: {}, settings: { ...settings } }, actor);
+    // After a rotation the old key keeps working for an overlap window, so a site can swap its snippet.
+    const overlap =
+      existing && input.rotateKey
+        ? { previousKey: existing.routingKey, previousKeyValidUntil: new Date(Date.now() + WIDGET_KEY_OVERLAP_MS).toISOString() }
+        : existing?.settings.previousKey
+          ? { previousKey: existing.settings.previousKey, previousKeyValidUntil: existing.settings.previousKeyValidUntil }
+          : {};
+    this.channels.put(property.id, 'widget', { routingKey, secrets: {}, settings: { ...settings, ...overlap } }, actor);
     return this.view(this.channels.require<Record<string, string>, WidgetSettings>(property.id, 'widget'));
   }
 

@@ -50,6 +50,9 @@ export const WidgetSettings = z.object({
   greeting: z.string().optional(),
   color: z.string().optional(),
   askContactBefore: z.boolean().optional(),
+  /** The key before the last rotation, accepted until `previousKeyValidUntil`. */
+  previousKey: z.string().optional(),
+  previousKeyValidUntil: z.string().optional(),
 });
 export type WidgetSettings = z.infer<typeof WidgetSettings>;
 
