@@ -131,7 +131,9 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
         page.waitForResponse((r) => r.url().includes(`/properties/${hotelA.id}/analytics/summary`) && r.status() === 200),
         page.getByRole('region', { name: 'Hotel comparison' }).getByRole('link', { name: hotelA.name }).click(),
       ]);
-      const summary = (await response.json()) as AnalyticsSummary;
+      // The page may navigate on before its response body can be read, so ask the API for the same figures.
+      const url = new URL(response.url());
+      const summary = (await (await server.admin.get(`${url.pathname}${url.search}`)).json()) as AnalyticsSummary;
       expect(summary.current.inquiries).toBe(6);
       expect(summary.current.conversions).toBe(1);
       expect(summary.current.bookingValue).toBe(1200);
