@@ -155,8 +155,9 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       const rotated = server.core.channels.get(hotelId, 'widget')!;
       expect(rotated.routingKey).not.toBe(binding.routingKey);
       expect(rotated.routingKey).toMatch(/^wk_[A-Za-z0-9_-]{32}$/);
-      // Everything else was kept.
-      expect(rotated.settings).toEqual(binding.settings);
+      // Everything else was kept, and the old key still works for the overlap window.
+      expect(rotated.settings).toEqual({ ...binding.settings, previousKey: binding.routingKey, previousKeyValidUntil: expect.any(String) });
+      expect(Date.parse(rotated.settings.previousKeyValidUntil as string)).toBeGreaterThan(Date.now() + 71 * 3_600_000);
       expect(await widget().locator('pre').textContent()).toBe(snippet.replace(binding.routingKey, rotated.routingKey));
       // The server answers with the same snippet.
       const described = (await json(await server.admin.get(`/api/v1/properties/${hotelId}/channels/widget`))) as { snippet: string };
