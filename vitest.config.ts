@@ -16,7 +16,8 @@ export default defineConfig({
       exclude: ['**/*.test.ts', 'server/cli/bin.ts'],
       reporter: ['text-summary', 'json-summary'],
       reportsDirectory: 'coverage',
-      thresholds: { lines: 70, statements: 70, functions: 70, branches: 60 },
+      // Set just under what the suite reaches (lines 93.5, statements 90.3, functions 91.7, branches 79.8); never lower them.
+      thresholds: { lines: 92, statements: 89, functions: 90, branches: 78 },
     },
   },
 });
