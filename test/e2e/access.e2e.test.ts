@@ -1,10 +1,10 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/shared/actor.js';
 import { clientFor, signIn as apiSignIn, startTestServer, type TestServer } from '../support/server.js';
@@ -18,8 +18,6 @@ import { clientFor, signIn as apiSignIn, startTestServer, type TestServer } from
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const BROWSER_TEST_MS = 60_000;
 
 const ADMIN = { email: 'olivia@harbour.test', name: 'Olivia Owner', password: 'the tide comes in at six' };
@@ -38,17 +36,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-    }
+    ensureRendererBuilt(STATIC_DIR);
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer({ noAdmin: true, staticDir: STATIC_DIR });
     harbourId = server.core.properties.create(HARBOUR, cliActor('test')).id;
     server.core.properties.create(LAGOON, cliActor('test'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);

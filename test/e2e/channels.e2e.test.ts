@@ -1,10 +1,10 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/shared/actor.js';
 import { mailgunSignature } from '../support/email-provider-stub.js';
@@ -21,8 +21,6 @@ import { ADMIN, json, startTestServer, type TestServer } from '../support/server
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const BROWSER_TEST_MS = 60_000;
 
 const HOTEL = { name: 'Harbour View', slug: 'harbour-view', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' };
@@ -39,16 +37,11 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-    }
+    ensureRendererBuilt(STATIC_DIR);
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
     hotelId = server.core.properties.create(HOTEL, cliActor('test')).id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.staffUrl });
     page = await context.newPage();

@@ -1,9 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
@@ -20,8 +20,6 @@ import { ADMIN, json, startTestServer, type TestServer } from '../support/server
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const BROWSER_TEST_MS = 60_000;
 
 const WA = { phoneNumberId: '106540352242922', appSecret: 'inbox-e2e-app-secret-31337', accessToken: 'EAAinbox-e2e-token', verifyToken: 'inbox-e2e-verify-token' };
@@ -61,9 +59,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
   });
 
   beforeAll(async () => {
-    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-    }
+    ensureRendererBuilt(STATIC_DIR);
     mkdirSync(SCREENSHOTS, { recursive: true });
     graph = await startGraphStub();
     server = await startTestServer({
@@ -88,10 +84,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
     const done = await server.core.pipeline.handle(harbour, msg('Thanks, that is all.', 'Lim Wei'));
     expect((await server.admin.post(`/api/v1/properties/${harbourId}/conversations/${done.conversationId}/resolve`)).status).toBe(200);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

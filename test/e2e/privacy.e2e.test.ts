@@ -1,9 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
@@ -11,8 +11,6 @@ import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 
 describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: privacy' : `staff UI: privacy (skipped: no Chromium at ${CHROMIUM})`, () => {
   let server: TestServer;
@@ -20,19 +18,14 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: privacy' : `staff UI: p
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit' });
-    }
+    ensureRendererBuilt(STATIC_DIR);
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '200' } });
     await server.admin.post('/api/v1/properties', { name: 'Harbour View', slug: 'harbour', timezone: 'Asia/Kuala_Lumpur' });
     const scope = server.core.properties.scope('harbour');
     await server.core.pipeline.handle(scope, { channel: 'test', threadKey: 'p1', externalId: 'p1', text: 'I need a person to help with my booking', from: { name: 'Aisha Tan', phone: '+60 12-444 5555' }, receivedAt: new Date() });
     await server.core.pipeline.handle(scope, { channel: 'test', threadKey: 'p1', externalId: 'p2', text: 'It is for 24 December', from: { name: 'Aisha Tan', phone: '+60 12-444 5555' }, receivedAt: new Date() });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' })).newPage();
     page.setDefaultTimeout(10_000);
   });

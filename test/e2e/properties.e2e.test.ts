@@ -1,9 +1,9 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
@@ -12,8 +12,6 @@ import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const BROWSER_TEST_MS = 60_000;
 
 const hotel = { name: 'Seri Malaya Hotel', slug: 'seri-malaya', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' };
@@ -25,15 +23,10 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(path.join(STATIC_DIR, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-    }
+    ensureRendererBuilt(STATIC_DIR);
     mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer({ staticDir: STATIC_DIR });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);

@@ -1,10 +1,11 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsSummary } from '../../server/contract/reports.js';
 import type { InboundMessage, PipelineOutcome } from '../../server/features/pipeline/pipeline.service.js';
@@ -15,8 +16,6 @@ import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const BROWSER_TEST_MS = 90_000;
 
 describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: reports (skipped: no Chromium at ${CHROMIUM})`, () => {
@@ -72,10 +71,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
     await server.core.pipeline.handle(b(), msg('hello', 10));
     await server.core.pipeline.handle(b(), msg('Can I talk to someone?', 8));
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);

@@ -1,10 +1,11 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOllamaStub, type OllamaChatBody, type OllamaStub } from '../support/ollama-stub.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -18,8 +19,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 const BROWSER_TEST_MS = 60_000;
 const PHONE = { width: 375, height: 740 };
 
@@ -106,10 +105,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
     snippet = ((await widget.json()) as { snippet: string }).snippet;
     expect(snippet).toContain(`${server.publicUrl}/widget/widget.js`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'en-GB' });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
