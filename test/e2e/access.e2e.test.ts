@@ -1,10 +1,9 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/shared/actor.js';
 import { clientFor, signIn as apiSignIn, startTestServer, type TestServer } from '../support/server.js';
@@ -62,11 +61,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
   }
 
   async function expectNoSeriousA11yViolations(): Promise<void> {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
   /** The browser's session cookie, to ask the server directly what it thinks of that session. */

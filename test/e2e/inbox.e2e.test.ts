@@ -1,9 +1,8 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
@@ -126,11 +125,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
   }
 
   async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
   const rows = (page: Page) => page.locator('a.inbox-row');

@@ -1,11 +1,10 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium, seriousA11yViolations } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsSummary } from '../../server/contract/reports.js';
 import type { InboundMessage, PipelineOutcome } from '../../server/features/pipeline/pipeline.service.js';
@@ -92,11 +91,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
   }
 
   async function expectNoSeriousA11yViolations(): Promise<void> {
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((x) => x.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
+    expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
   it(
