@@ -35,6 +35,22 @@ export function openDatabase(file: string, opts: OpenOptions): Db {
   }
 }
 
+type Statement = Database.Statement<unknown[], unknown>;
+const STATEMENTS = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * The connection's prepared statement for this SQL, compiled on first use. Repositories are made
+ * per call, so without this every request would re-compile its queries. A caller that switches a
+ * statement's mode (pluck, raw) must do so on every use of that SQL.
+ */
+export function prepared(db: Db, sql: string): Statement {
+  let cache = STATEMENTS.get(db);
+  if (!cache) STATEMENTS.set(db, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, (st = db.prepare(sql)));
+  return st;
+}
+
 /** The loaded sqlite-vec version; throws when the extension is not there. */
 export function vecVersion(db: Db): string {
   const row = db.prepare('select vec_version() as v').get() as { v: string } | undefined;

@@ -65,7 +65,7 @@ describe('transformers.js embeddings, offline', () => {
     const repo = new KnowledgeRepository(s.core.properties.scope('harbour').db);
     expect(repo.counts()).toEqual({ chunks: 5, embedded: 5, vectors: 5 });
     const [q] = await new TransformersEmbedder({ modelsDir: models.dir, modelId: A.modelId }).embed(['clothes'], 'query');
-    const [nearest] = repo.nearestCandidates(q!, 2);
+    const [nearest] = repo.nearest(q!, 2);
     expect(repo.hits([nearest!.chunkId])[0]!.title).toBe('Laundry');
 
     // No item shares a word with "clothes": only the vector half of hybrid search can find it.

@@ -66,7 +66,7 @@ describe('chunks and vectors', () => {
     // A second store of the same chunks (a resumed job) writes nothing.
     expect(repo.storeVectors(pending.map((p) => ({ id: p.id, text: p.text, vector: v })))).toBe(0);
     expect(repo.counts()).toEqual({ chunks: 2, embedded: 2, vectors: 2 });
-    expect(repo.nearestCandidates(new Float32Array([1, 0.1, 0]), 5).map((c) => [...c.vector])).toEqual([[1, 0, 0], [1, 0, 0]]);
+    expect(repo.nearest(new Float32Array([0.6, 0.8, 0]), 5).map((c) => c.similarity)).toEqual([expect.closeTo(0.6, 6), expect.closeTo(0.6, 6)]);
     expect(repo.hits(pending.map((p) => p.id)).map((h) => h.title)).toEqual(['Parking', 'Parking']);
 
     // Re-cutting the item drops its old chunks from both indexes; vectors computed for them are not stored.
@@ -86,6 +86,42 @@ describe('chunks and vectors', () => {
     repo.resetVectors('test:five', 5, now);
     expect(repo.indexState()).toMatchObject({ embedder: 'test:five', dimension: 5, state: 'indexing' });
     expect(repo.counts()).toEqual({ chunks: 1, embedded: 0, vectors: 0 });
-    expect(() => repo.storeVectors([{ id: p!.id, text: p!.text, vector: new Float32Array([0, 1, 0]) }])).toThrow(/dimension|Dimension/);
+    expect(() => repo.storeVectors([{ id: p!.id, text: p!.text, vector: new Float32Array([0, 1, 0]) }])).toThrow(/dimension 3 does not match the index \(5\)/);
+  });
+});
+
+describe('binary vector index', () => {
+  it('ranks by exact cosine similarity after the Hamming prefilter, nearest first', () => {
+    const a = item('kn_a', 'Rooms', 'x');
+    repo.insert(a);
+    repo.replaceChunks(a, ['north', 'north-east', 'east'].map((text, seq) => ({ seq, heading: '', text })));
+    repo.resetVectors('test:two', 2, now);
+    const s = Math.SQRT1_2;
+    const vectors = [new Float32Array([0, 1]), new Float32Array([s, s]), new Float32Array([1, 0])];
+    repo.storeVectors(repo.pendingChunks(10).map((p, i) => ({ id: p.id, text: p.text, vector: vectors[i]! })));
+    const byText = new Map(repo.hits(repo.nearest(new Float32Array([0.96, 0.28]), 3).map((c) => c.chunkId)).map((h) => [h.chunkId, h.text]));
+    const ranked = repo.nearest(new Float32Array([0.96, 0.28]), 3);
+    expect(ranked.map((c) => byText.get(c.chunkId))).toEqual(['east', 'north-east', 'north']);
+    expect(ranked.map((c) => c.similarity)).toEqual([expect.closeTo(0.96, 5), expect.closeTo((0.96 + 0.28) * s, 5), expect.closeTo(0.28, 5)]);
+    expect(repo.nearest(new Float32Array([0.96, 0.28]), 1)).toHaveLength(1);
+  });
+
+  it('rebuilds an int8 table written by an earlier version from the stored float32 vectors', () => {
+    const a = item('kn_a', 'Laundry', 'x');
+    repo.insert(a);
+    repo.replaceChunks(a, [{ seq: 0, heading: '', text: 'Same-day laundry.' }]);
+    repo.resetVectors('test:four', 4, now);
+    const [p] = repo.pendingChunks(1);
+    repo.storeVectors([{ id: p!.id, text: p!.text, vector: new Float32Array([0.5, -0.5, 0.5, -0.5]) }]);
+    // What the earlier version created: the same vectors as int8.
+    db.exec('drop table knowledge_vec');
+    db.exec('create virtual table knowledge_vec using vec0 (embedding int8[4])');
+    db.prepare('insert into knowledge_vec (rowid, embedding) values (?, vec_int8(?))').run(BigInt(p!.id), new Int8Array([64, -64, 64, -64]));
+
+    expect(repo.upgradeVectorTable()).toBe(true);
+    expect((db.prepare("select sql from sqlite_master where name = 'knowledge_vec'").get() as { sql: string }).sql).toMatch(/bit\[16\]/);
+    expect(repo.nearest(new Float32Array([0.5, -0.5, 0.5, -0.5]), 1)).toEqual([{ chunkId: p!.id, similarity: expect.closeTo(1, 5) }]);
+    expect(repo.counts()).toEqual({ chunks: 1, embedded: 1, vectors: 1 });
+    expect(repo.upgradeVectorTable()).toBe(false);
   });
 });

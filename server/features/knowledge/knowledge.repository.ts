@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import type { Db } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { Chunk } from './chunker.js';
 import type { KnowledgeCategory, KnowledgeItem } from './knowledge.schemas.js';
 import { toIndexText } from './search-text.js';
@@ -74,30 +73,60 @@ export const KNOWLEDGE_SQL = {
          where c.embedded = 0 order by c.id limit ?`,
 } as const;
 
-type Statement = Database.Statement<unknown[], unknown>;
-/** Prepared statements per connection: a repository is created per call, its statements are not. */
-const statements = new WeakMap<Db, Map<string, Statement>>();
 
-/** int8 scale for unit vectors: components beyond four standard deviations (4/sqrt(d)) are clipped. */
-export function quantizeInt8(v: Float32Array): Int8Array {
-  const scale = 127 / Math.min(1, 4 / Math.sqrt(v.length));
-  const out = new Int8Array(v.length);
+/**
+ * Candidates the binary index yields per neighbour asked for, before exact re-scoring. sqlite-vec
+ * selects its k nearest in O(rows x k), so more candidates cost latency: at 8 a search at 10k
+ * chunks spends ~3 ms here and finds 93% of the exact top 10 on the benchmark's deliberately
+ * repetitive corpus (`npm run bench -- retrieval`, vectorRecallAt10).
+ */
+export const BINARY_OVERSAMPLE = 8;
+
+/**
+ * Thresholds of the binary code, in units of 1/sqrt(d) - the spread of one component of a unit
+ * vector - at the quartiles of a normal distribution.
+ */
+const CODE_THRESHOLDS = [-0.67, 0, 0.67];
+
+/** Bits the binary code of a d-dimensional vector takes, whole bytes. */
+export function codeBits(dimension: number): number {
+  return Math.ceil((dimension * CODE_THRESHOLDS.length) / 8) * 8;
+}
+
+/**
+ * The vec0 index's form of a vector: a thermometer code, three bits per component, one for each
+ * threshold it exceeds. The Hamming distance of two codes is then the L1 distance of the
+ * components' quartile levels, which tells near neighbours apart far better than sign bits alone
+ * (recall@10 0.97 against 0.84 with the same 80 candidates, 10k vectors) in a fifth of the time
+ * sqlite-vec takes to scan int8 vectors (it has no SIMD path in the npm build).
+ */
+export function binaryCode(v: Float32Array): Buffer {
+  const out = Buffer.alloc(codeBits(v.length) / 8);
+  const scale = Math.sqrt(v.length);
+  const levels = CODE_THRESHOLDS.length;
   for (let i = 0; i < v.length; i++) {
-    const q = Math.round(v[i]! * scale);
-    out[i] = q > 127 ? 127 : q < -127 ? -127 : q;
+    const x = v[i]! * scale;
+    for (let j = 0; j < levels && x > CODE_THRESHOLDS[j]!; j++) {
+      const bit = i * levels + j;
+      out[bit >> 3]! |= 1 << (bit & 7);
+    }
   }
   return out;
+}
+
+function float32Blob(v: Float32Array): Buffer {
+  return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+}
+
+function vecTableSql(dimension: number): string {
+  return `create virtual table ${VEC_TABLE} using vec0 (embedding bit[${codeBits(dimension)}])`;
 }
 
 export class KnowledgeRepository {
   constructor(private readonly db: Db) {}
 
-  private stmt(sql: string): Statement {
-    let cache = statements.get(this.db);
-    if (!cache) statements.set(this.db, (cache = new Map()));
-    let st = cache.get(sql);
-    if (!st) cache.set(sql, (st = this.db.prepare(sql)));
-    return st;
+  private stmt(sql: string) {
+    return prepared(this.db, sql);
   }
 
   transaction<T>(fn: () => T): T {
@@ -212,17 +241,19 @@ export class KnowledgeRepository {
   storeVectors(rows: { id: number; text: string; vector: Float32Array }[]): number {
     const current = this.stmt('select text from knowledge_chunks where id = ? and embedded = 0');
     const del = this.stmt(`delete from ${VEC_TABLE} where rowid = ?`);
-    const ins = this.stmt(`insert into ${VEC_TABLE} (rowid, embedding) values (?, vec_int8(?))`);
+    const ins = this.stmt(`insert into ${VEC_TABLE} (rowid, embedding) values (?, vec_bit(?))`);
     const exact = this.stmt('insert or replace into knowledge_vectors (chunk_id, embedding) values (?, ?)');
     const mark = this.stmt('update knowledge_chunks set embedded = 1 where id = ?');
+    const { dimension } = this.indexState();
     let stored = 0;
     this.transaction(() => {
       for (const r of rows) {
+        if (r.vector.length !== dimension) throw new Error(`embedding dimension ${r.vector.length} does not match the index (${dimension})`);
         const now = current.get(r.id) as { text: string } | undefined;
         if (!now || now.text !== r.text) continue;
         del.run(BigInt(r.id));
-        ins.run(BigInt(r.id), quantizeInt8(r.vector));
-        exact.run(r.id, Buffer.from(r.vector.buffer, r.vector.byteOffset, r.vector.byteLength));
+        ins.run(BigInt(r.id), binaryCode(r.vector));
+        exact.run(r.id, float32Blob(r.vector));
         mark.run(r.id);
         stored++;
       }
@@ -269,7 +300,7 @@ export class KnowledgeRepository {
     if (!Number.isInteger(dimension) || dimension < 1 || dimension > 8192) throw new Error(`invalid embedding dimension ${dimension}`);
     this.transaction(() => {
       this.db.exec(`drop table if exists ${VEC_TABLE}`);
-      this.db.exec(`create virtual table ${VEC_TABLE} using vec0 (embedding int8[${dimension}])`);
+      this.db.exec(vecTableSql(dimension));
       this.stmt('delete from knowledge_vectors').run();
       this.stmt('update knowledge_chunks set embedded = 0 where embedded = 1').run();
       this
@@ -279,15 +310,36 @@ export class KnowledgeRepository {
   }
 
   /**
-   * Nearest-neighbour candidates from the int8 vec0 index (L2 over unit vectors, so cosine order
-   * up to quantisation), with their exact float32 vectors for re-scoring.
+   * Rebuilds a vec0 table written by an earlier version (int8 vectors) in the current binary code
+   * from the stored float32 vectors; nothing is re-embedded. Returns whether it had to.
    */
-  nearestCandidates(vector: Float32Array, pool: number): { chunkId: number; vector: Float32Array }[] {
-    const rows = this.stmt(
-      `with knn as (select rowid, distance from ${VEC_TABLE} where embedding match vec_int8(?) and k = ?)
-       select knn.rowid as chunkId, v.embedding from knn join knowledge_vectors v on v.chunk_id = knn.rowid order by knn.distance`,
-    ).all(quantizeInt8(vector), pool) as { chunkId: number; embedding: Buffer }[];
-    return rows.map((r) => ({ chunkId: r.chunkId, vector: new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) }));
+  upgradeVectorTable(): boolean {
+    const table = this.stmt("select sql from sqlite_master where type = 'table' and name = ?").get(VEC_TABLE) as { sql: string } | undefined;
+    const { dimension } = this.indexState();
+    if (!table || table.sql.includes(`bit[${codeBits(dimension)}]`)) return false;
+    this.transaction(() => {
+      this.db.exec(`drop table ${VEC_TABLE}`);
+      this.db.exec(vecTableSql(dimension));
+      const ins = this.stmt(`insert into ${VEC_TABLE} (rowid, embedding) values (?, vec_bit(?))`);
+      const page = this.stmt('select chunk_id, embedding from knowledge_vectors where chunk_id > ? order by chunk_id limit 1000');
+      for (let after = 0, rows: { chunk_id: number; embedding: Buffer }[]; (rows = page.all(after) as typeof rows).length > 0; after = rows.at(-1)!.chunk_id) {
+        for (const r of rows) ins.run(BigInt(r.chunk_id), binaryCode(new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength))));
+      }
+    });
+    return true;
+  }
+
+  /**
+   * The n chunks nearest a unit vector by cosine similarity: BINARY_OVERSAMPLE x n candidates by
+   * Hamming distance of binary codes from the vec0 index, re-scored with their exact float32 vectors.
+   */
+  nearest(vector: Float32Array, n: number): { chunkId: number; similarity: number }[] {
+    return this.stmt(
+      `with knn as (select rowid from ${VEC_TABLE} where embedding match vec_bit(?) and k = ?)
+       select knn.rowid as chunkId, 1 - vec_distance_cosine(v.embedding, ?) as similarity
+       from knn join knowledge_vectors v on v.chunk_id = knn.rowid
+       order by similarity desc limit ?`,
+    ).all(binaryCode(vector), n * BINARY_OVERSAMPLE, float32Blob(vector), n) as { chunkId: number; similarity: number }[];
   }
 
   /** The chunks with these ids that belong to active items. */

@@ -373,12 +373,8 @@ export class KnowledgeService {
       this.log.warn({ err, propertyId }, 'query embedding failed; answering from the lexical index');
       return undefined;
     }
-    // Quantised candidates, re-scored with the exact vectors; the threshold applies to exact cosine.
-    const scored = repo
-      .nearestCandidates(qv, pool)
-      .map((c) => ({ chunkId: c.chunkId, similarity: dot(qv, c.vector) }))
-      .filter((c) => c.similarity >= this.opts.minSimilarity)
-      .sort((a, b) => b.similarity - a.similarity);
+    // The threshold applies to the exact cosine similarity the repository re-scores candidates with.
+    const scored = repo.nearest(qv, pool).filter((c) => c.similarity >= this.opts.minSimilarity);
     const hits = new Map(repo.hits(scored.map((c) => c.chunkId)).map((h) => [h.chunkId, h]));
     return scored.flatMap((c) => {
       const hit = hits.get(c.chunkId);
@@ -441,6 +437,7 @@ export class KnowledgeService {
     for (const p of this.properties.list()) {
       try {
         const { repo } = this.open(p.id);
+        if (repo.upgradeVectorTable()) this.log.info({ propertyId: p.id }, 'knowledge vector index rebuilt in binary form');
         const idx = repo.indexState();
         const { chunks, embedded } = repo.counts();
         if (idx.state !== 'idle' || embedded < chunks || idx.embedder !== this.embedder.embedder.name) this.indexer.kick(p.id);
@@ -462,12 +459,6 @@ export class KnowledgeService {
   async close(graceMs?: number): Promise<void> {
     await this.indexer.close(graceMs);
   }
-}
-
-function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
-  return sum;
 }
 
 function containsSequence(tokens: string[], seq: string[]): boolean {

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { DeskHours, Property } from '../../contract/properties.js';
 
 interface PropertyRow {
@@ -59,67 +59,65 @@ export class PropertyRepository {
   }
 
   insert(p: Property): void {
-    this.db
-      .prepare(
-        `insert into properties (${COLUMNS}) values
-         (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures,
-          @confidence_threshold, @quiet_hours_start, @quiet_hours_end, @cloud_budget_usd, @country, @created_at, @updated_at)`,
-      )
-      .run({
-        ...this.settings(p),
-        id: p.id,
-        slug: p.slug,
-        name: p.name,
-        timezone: p.timezone,
-        currency: p.currency,
-        plan: p.plan,
-        active: p.active ? 1 : 0,
-        retention_days: p.retentionDays,
-        desk_hours: JSON.stringify(p.deskHours),
-        closures: JSON.stringify(p.closures),
-        created_at: p.createdAt,
-        updated_at: p.updatedAt,
-      });
+    prepared(
+      this.db,
+      `insert into properties (${COLUMNS}) values
+       (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures,
+        @confidence_threshold, @quiet_hours_start, @quiet_hours_end, @cloud_budget_usd, @country, @created_at, @updated_at)`,
+    ).run({
+      ...this.settings(p),
+      id: p.id,
+      slug: p.slug,
+      name: p.name,
+      timezone: p.timezone,
+      currency: p.currency,
+      plan: p.plan,
+      active: p.active ? 1 : 0,
+      retention_days: p.retentionDays,
+      desk_hours: JSON.stringify(p.deskHours),
+      closures: JSON.stringify(p.closures),
+      created_at: p.createdAt,
+      updated_at: p.updatedAt,
+    });
   }
 
   update(p: Property): void {
-    this.db
-      .prepare(
-        `update properties set name = @name, timezone = @timezone, currency = @currency, plan = @plan, active = @active,
-         retention_days = @retention_days, desk_hours = @desk_hours, closures = @closures, confidence_threshold = @confidence_threshold,
-         quiet_hours_start = @quiet_hours_start, quiet_hours_end = @quiet_hours_end, cloud_budget_usd = @cloud_budget_usd, country = @country,
-         updated_at = @updated_at
-         where id = @id`,
-      )
-      .run({
-        ...this.settings(p),
-        id: p.id,
-        name: p.name,
-        timezone: p.timezone,
-        currency: p.currency,
-        plan: p.plan,
-        active: p.active ? 1 : 0,
-        retention_days: p.retentionDays,
-        desk_hours: JSON.stringify(p.deskHours),
-        closures: JSON.stringify(p.closures),
-        updated_at: p.updatedAt,
-      });
+    prepared(
+      this.db,
+      `update properties set name = @name, timezone = @timezone, currency = @currency, plan = @plan, active = @active,
+       retention_days = @retention_days, desk_hours = @desk_hours, closures = @closures, confidence_threshold = @confidence_threshold,
+       quiet_hours_start = @quiet_hours_start, quiet_hours_end = @quiet_hours_end, cloud_budget_usd = @cloud_budget_usd, country = @country,
+       updated_at = @updated_at
+       where id = @id`,
+    ).run({
+      ...this.settings(p),
+      id: p.id,
+      name: p.name,
+      timezone: p.timezone,
+      currency: p.currency,
+      plan: p.plan,
+      active: p.active ? 1 : 0,
+      retention_days: p.retentionDays,
+      desk_hours: JSON.stringify(p.deskHours),
+      closures: JSON.stringify(p.closures),
+      updated_at: p.updatedAt,
+    });
   }
 
   /** By id or slug. */
   find(idOrSlug: string): Property | undefined {
-    const row = this.db.prepare(`select ${COLUMNS} from properties where id = ? or slug = ?`).get(idOrSlug, idOrSlug) as
+    const row = prepared(this.db, `select ${COLUMNS} from properties where id = ? or slug = ?`).get(idOrSlug, idOrSlug) as
       | PropertyRow
       | undefined;
     return row && toProperty(row);
   }
 
   list(): Property[] {
-    return (this.db.prepare(`select ${COLUMNS} from properties order by name collate nocase, id`).all() as PropertyRow[]).map(toProperty);
+    return (prepared(this.db, `select ${COLUMNS} from properties order by name collate nocase, id`).all() as PropertyRow[]).map(toProperty);
   }
 
   slugTaken(slug: string): boolean {
-    return this.db.prepare('select 1 from properties where slug = ?').get(slug) !== undefined;
+    return prepared(this.db, 'select 1 from properties where slug = ?').get(slug) !== undefined;
   }
 
   transaction<T>(fn: () => T): T {

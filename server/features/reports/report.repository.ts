@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import type { Db } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 
 /** What one conversation's raw rows say, read from plain columns only (bodies stay encrypted). */
 export interface ConversationSource {
@@ -151,8 +150,6 @@ export const REPORT_QUERIES = {
   byHour: 'select hour, sum(inquiries) as inquiries, sum(after_hours) as after_hours from report_daily_hours where day between ? and ? group by hour',
 } as const;
 
-const STATEMENTS = new WeakMap<Db, Map<string, Database.Statement>>();
-
 const DRILL_SELECT = `
   select c.*, l.lead_id, l.intent as lead_intent, l.status as lead_status, l.booking_value as lead_booking_value, l.converted_day as lead_converted_day,
          exists (select 1 from conversations raw where raw.id = c.conversation_id) as transcript
@@ -165,18 +162,8 @@ export class ReportRepository {
   constructor(readonly db: Db) {}
 
   /** Statements are prepared once per database connection: rebuilds run hundreds of thousands. */
-  private stmt(sql: string): Database.Statement {
-    let cache = STATEMENTS.get(this.db);
-    if (!cache) {
-      cache = new Map();
-      STATEMENTS.set(this.db, cache);
-    }
-    let statement = cache.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      cache.set(sql, statement);
-    }
-    return statement;
+  private stmt(sql: string) {
+    return prepared(this.db, sql);
   }
 
   transaction<T>(fn: () => T): T {

@@ -39,7 +39,7 @@ create virtual table knowledge_fts_vocab using fts5vocab (knowledge_fts, 'row');
 
 -- Each chunk's embedding as float32 (exact similarity), and - created at run time by the repository,
 -- because its dimension is the active embedder's - a sqlite-vec vec0 table of the same vectors
--- as int8 (rowid = chunk id) for fast nearest-neighbour search. The row below records which
+-- as sign bits (rowid = chunk id) for fast nearest-neighbour candidates. The row below records which
 -- embedder and dimension the stored vectors belong to, and the state of the indexing job.
 create table knowledge_vectors (
   chunk_id        integer primary key references knowledge_chunks (id) on delete cascade,
