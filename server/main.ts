@@ -85,7 +85,7 @@ export function buildRoutes(
     ...userRoutes(core.users),
     ...auditRoutes(core.audit, core.config.pageLimitMax),
     ...propertyRoutes(core.properties),
-    ...knowledgeRoutes(core.knowledge, { importLimitBytes: core.config.knowledge.importLimitBytes }),
+    ...knowledgeRoutes(core.knowledge, { importLimitBytes: core.config.knowledge.importLimitBytes, onShutdown: (fn) => core.events.onShutdown(fn) }),
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/server.js';
+import { startTestServer, tempDir } from '../support/server.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -101,4 +101,26 @@ describe('graceful shutdown (E6)', { timeout: 90_000 }, () => {
       tmp.remove();
     }
   });
+
+  it('ends the open staff live streams (inbox events, knowledge index progress) instead of waiting out the timeout', async () => {
+    // A shutdown timeout longer than this test's: a stream left open would make stop() outlast the test.
+    const s = await startTestServer({ env: { NOCTURN_SHUTDOWN_TIMEOUT_MS: '60000' } });
+    const hotel = await (await s.admin.post('/api/v1/properties', { name: 'Stream Hotel', slug: 'stream', timezone: 'UTC' })).json();
+    expect(hotel).toMatchObject({ slug: 'stream' });
+    const streams = await Promise.all(['/api/v1/events', '/api/v1/properties/stream/knowledge-base/index/events'].map((p) => s.admin.fetch(p)));
+    for (const res of streams) expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    /** Reads a stream to its end: resolves 'ended' when the server closes it cleanly, 'cut' when the connection is torn down. */
+    const drain = async (res: Response) => {
+      const reader = res.body!.getReader();
+      try {
+        while (!(await reader.read()).done);
+        return 'ended';
+      } catch {
+        return 'cut';
+      }
+    };
+    const ends = streams.map(drain);
+    await s.stop();
+    expect(await Promise.all(ends)).toEqual(['ended', 'ended']);
+  }, 30_000);
 });

@@ -40,7 +40,10 @@ async function uploadBody(req: Request, limit: number): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-export function knowledgeRoutes(knowledge: KnowledgeService, opts: { importLimitBytes: number }): RouteDef[] {
+export function knowledgeRoutes(
+  knowledge: KnowledgeService,
+  opts: { importLimitBytes: number; /** Ends open progress streams when the server shuts down. */ onShutdown: (fn: () => void) => () => void },
+): RouteDef[] {
   return [
     route({
       method: 'get',
@@ -168,9 +171,11 @@ export function knowledgeRoutes(knowledge: KnowledgeService, opts: { importLimit
           void knowledge.status(propertyId).then(send, () => undefined);
         });
         const ping = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+        const offShutdown = opts.onShutdown(() => res.end());
         req.on('close', () => {
           off();
           clearInterval(ping);
+          offShutdown();
         });
       },
     }),
