@@ -256,10 +256,11 @@ export class KnowledgeService {
     const { query, k } = parseInput(KnowledgeSearch, input, 'The search');
     const { propertyId, repo } = this.open(property);
     const groups = analyzeQuery(query);
-    const pool = Math.max(50, k * 10);
-
-    const lexical = this.lexical(propertyId, repo, groups, pool);
-    const vector = await this.vector(propertyId, repo, query, Math.max(20, k * 4));
+    // Lexical candidates are re-ranked by concept coverage, so BM25 is asked for a wide pool; the
+    // vector list is already in exact-similarity order and needs only a few per result (several
+    // chunks of one item collapse into one result).
+    const lexical = this.lexical(propertyId, repo, groups, Math.max(50, k * 10));
+    const vector = await this.vector(propertyId, repo, query, Math.max(10, k * 2));
     const mode: SearchMode = vector ? 'hybrid' : 'lexical';
 
     // Reciprocal rank fusion over the two thresholded lists; relevance is the better raw score.
