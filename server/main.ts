@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import type { Config } from './config/config.js';
 import { openCore, type Core, type CoreOptions } from './core.js';
-import { accessGuard, loadSession } from './features/auth/access.middleware.js';
+import { accessGuard, loadSession, sessionOf } from './features/auth/access.middleware.js';
 import { aiSwitchRoutes } from './features/ai-switch/ai-switch.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { authRoutes } from './features/auth/auth.routes.js';
@@ -89,7 +89,12 @@ export function buildRoutes(
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
-    ...eventRoutes(core.events),
+    ...eventRoutes(core.events, {
+      sessionLive: (res) => {
+        const session = sessionOf(res);
+        return session !== undefined && core.auth.isLive(session);
+      },
+    }),
     ...systemRoutes(core.errors, core.config.pageLimitMax, () => systemStatus(core)),
     ...inboxRoutes(core.conversations, core.properties, core.config.pageLimitMax),
     ...privacyRoutes(core.privacy, core.backups, core.keys, core.dataKeys),

@@ -84,3 +84,9 @@ export const AiSwitchState = z.object({
 });
 export type AiSwitchState = z.infer<typeof AiSwitchState>;
 export const SetAiSwitch = z.object({ paused: z.boolean(), reason: z.string().trim().max(300).optional() }).strict();
+
+/**
+ * Sent (value "1") by the staff UI on requests it makes by itself - live refreshes after an event -
+ * so they do not count as the user's activity and an unattended screen still reaches its idle timeout.
+ */
+export const BACKGROUND_HEADER = 'x-nocturn-background';

@@ -151,6 +151,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       await shot(page, 'inbox');
       await expectNoSeriousA11yViolations(page);
 
+      // What the page fetches by itself after a live event is marked as background, so an open
+      // inbox does not keep an unattended session awake.
+      const refreshes: (string | undefined)[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'GET' && r.url().includes('/api/v1/') && !r.url().includes('/api/v1/events')) refreshes.push(r.headers()['x-nocturn-background']);
+      });
       const webhook = messageWebhook({ phoneNumberId: WA.phoneNumberId, waId: GUEST.waId, name: GUEST.name, text: GUEST.text });
       const res = await postWebhook(server.publicUrl, webhook.body, WA.appSecret);
       expect(res.status).toBe(200);
@@ -158,6 +164,9 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       await page.waitForFunction((name) => (globalThis as unknown as PageGlobals).document.querySelector('a.inbox-row')?.textContent?.includes(name) ?? false, GUEST.name, { timeout: 5_000, polling: 'raf' });
       const visibleAfterMs = Date.now() - accepted;
       expect(visibleAfterMs, `visible ${visibleAfterMs} ms after the webhook was accepted`).toBeLessThan(1000);
+
+      expect(refreshes.length).toBeGreaterThan(0);
+      expect(refreshes.every((h) => h === '1')).toBe(true);
 
       const top = rows(page).first();
       expect(await top.textContent()).toContain('Needs a person');

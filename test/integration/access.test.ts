@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BACKGROUND_HEADER } from '../../server/contract/auth.js';
 import { PERMISSIONS, roleAllows, type Permission } from '../../server/contract/permissions.js';
 import { runCli } from '../../server/cli/main.js';
 import type { RouteDef } from '../../server/http/route.js';
@@ -170,6 +171,48 @@ describe('sessions (A7)', () => {
     expect((await d.get('/api/v1/properties')).status).toBe(401);
     const again = await fetch(`${s.staffUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: d.email, password: ADMIN.password }) });
     expect(again.status).toBe(401);
+  });
+
+  it('slide the idle window only on what the user does, not on the UI\'s background refreshes', async () => {
+    const desk = await s.staff('agent');
+    const background = () => desk.fetch('/api/v1/properties', { headers: { [BACKGROUND_HEADER]: '1' } });
+    clock.advance(200 * 60_000);
+    expect((await background()).status).toBe(200); // still within 240 minutes of signing in
+    clock.advance(41 * 60_000);
+    // 241 minutes since the last thing the user did: live refreshes kept coming, the session still ends.
+    expect((await background()).status).toBe(401);
+
+    const active = await s.staff('agent');
+    clock.advance(200 * 60_000);
+    expect((await active.get('/api/v1/properties')).status).toBe(200); // the user clicked something
+    clock.advance(41 * 60_000);
+    expect((await active.fetch('/api/v1/properties', { headers: { [BACKGROUND_HEADER]: '1' } })).status).toBe(200);
+    s.admin = await signIn(s.staffUrl, ADMIN.email, ADMIN.password);
+  });
+
+  it('end an open live stream once its session is signed out, before it delivers another event', async () => {
+    const agent = await s.staff('agent');
+    const res = await agent.fetch('/api/v1/events');
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    let text = '';
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    const event = { propertyId: hotelA.id, conversationId: 'cv_stream', status: 'open', at: new Date().toISOString() } as const;
+    s.core.events.emit({ type: 'conversation.updated', ...event });
+    await vi.waitFor(() => expect(text).toContain('event: conversation.updated'));
+    // Signed out from another window with the same cookie.
+    expect((await agent.post('/api/v1/auth/logout')).status).toBe(204);
+    s.core.events.emit({ type: 'conversation.updated', ...event, status: 'resolved' });
+    const all = await reading;
+    expect(all).toMatch(/event: session-ended\n/);
+    expect(all.match(/event: conversation\.updated/g)).toHaveLength(1);
+    expect(all).not.toContain('resolved');
   });
 
   it('sets an httpOnly SameSite=Strict cookie', async () => {

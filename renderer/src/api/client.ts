@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKGROUND_HEADER } from '@contract/auth';
 import { Problem } from '@contract/properties';
 
 /** One field-level complaint from the server; `path` is dotted, e.g. `deskHours.mon.0.open`. */
@@ -47,6 +48,17 @@ export function asApiError(err: unknown): ApiError {
 
 export function isAbort(err: unknown): boolean {
   return err instanceof DOMException && err.name === 'AbortError';
+}
+
+/** Signals of requests the page makes by itself (live refreshes), not on the user's behalf. */
+const BACKGROUND = new WeakSet<AbortSignal>();
+
+/**
+ * Marks every request made with this signal as a background refresh: the server does not count it
+ * as the user's activity, so a screen left open still reaches the session's idle timeout.
+ */
+export function markBackground(signal: AbortSignal): void {
+  BACKGROUND.add(signal);
 }
 
 export interface RequestOptions {
@@ -172,6 +184,7 @@ export class ApiClient {
     if (body.kind === 'json') headers['Content-Type'] = 'application/json';
     if (body.kind === 'raw') headers['Content-Type'] = body.contentType || 'application/octet-stream';
     if (method !== 'GET' && this.csrfToken) headers['X-CSRF-Token'] = this.csrfToken;
+    if (opts.signal && BACKGROUND.has(opts.signal)) headers[BACKGROUND_HEADER] = '1';
 
     const exchange = body.kind === 'raw' && opts.onProgress && typeof XMLHttpRequest !== 'undefined' ? xhrExchange : this.fetchExchange;
     const res = await exchange(method, this.baseUrl + path, headers, body, opts);

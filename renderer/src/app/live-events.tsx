@@ -85,6 +85,9 @@ export function LiveEventsProvider({ url = '/api/v1/events', enabled = true, chi
         remember(e);
         emit({ type: 'resync' });
       });
+      // The session ended (signed out elsewhere, idle, revoked): screens reload, meet the 401 and
+      // ask the user to sign in again; the stream reconnects once they have.
+      source.addEventListener('session-ended', () => emit({ type: 'resync' }));
       for (const type of EVENT_TYPES) {
         source.addEventListener(type, (e) => {
           remember(e);

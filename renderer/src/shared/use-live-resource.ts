@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState, type DependencyList } from 'react';
-import { asApiError, isAbort } from '../api/client';
+import { asApiError, isAbort, markBackground } from '../api/client';
 import type { Resource } from './use-resource';
 
 export interface LiveResourceControls<T> {
@@ -31,7 +31,9 @@ export function useLiveResource<T>(load: (signal: AbortSignal) => Promise<T>, de
     inFlight.current?.abort();
     const controller = new AbortController();
     inFlight.current = controller;
-    if (!quiet) setState({ status: 'loading' });
+    // A quiet refresh follows a live event, not the user: it must not keep the session awake.
+    if (quiet) markBackground(controller.signal);
+    else setState({ status: 'loading' });
     const current = () => !controller.signal.aborted && gen === generation.current;
     loadRef
       .current(controller.signal)

@@ -4,6 +4,7 @@ import type { RouteDef } from '../../http/route.js';
 import { isStateChanging } from '../../http/route.js';
 import { canSeeProperty } from '../../shared/actor.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../shared/errors.js';
+import { BACKGROUND_HEADER } from '../../contract/auth.js';
 import { isPermission, PERMISSIONS, roleAllows } from '../../contract/permissions.js';
 import type { AuthService, Session } from './auth.service.js';
 
@@ -31,7 +32,7 @@ export function originOf(req: Request, res: Response) {
 /** Attaches the live session (if any) to every API request. */
 export function loadSession(auth: AuthService): RequestHandler {
   return (req, res, next) => {
-    const session = auth.resolve(readCookie(req, SESSION_COOKIE), originOf(req, res));
+    const session = auth.resolve(readCookie(req, SESSION_COOKIE), originOf(req, res), { activity: req.get(BACKGROUND_HEADER) !== '1' });
     if (session) {
       res.locals.session = session;
       res.locals.actor = session.actor;

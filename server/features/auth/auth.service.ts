@@ -175,10 +175,28 @@ export class AuthService {
     return { token, session: { tokenHash, csrfToken, user, expiresAt, actor } };
   }
 
-  /** The live session for a cookie token, sliding the idle window; undefined when expired or revoked. */
-  resolve(token: string | undefined, origin: Partial<RequestOrigin>): Session | undefined {
+  /**
+   * The live session for a cookie token; undefined when expired, idle too long or revoked. A request
+   * the user made slides the idle window; a background refresh (`activity: false`, the UI's live
+   * updates) does not, so a screen left open still signs out after the idle timeout.
+   */
+  resolve(token: string | undefined, origin: Partial<RequestOrigin>, opts: { activity?: boolean } = {}): Session | undefined {
     if (!token || token.length > 100) return undefined;
     const tokenHash = sha256(token);
+    const live = this.live(tokenHash);
+    if (!live) return undefined;
+    const { row, user, now } = live;
+    // Write the idle clock at most once a minute.
+    if (opts.activity !== false && now.getTime() - Date.parse(row.last_seen_at) > 60_000) this.sessions.touch(tokenHash, now.toISOString());
+    return { tokenHash, csrfToken: row.csrf_token, user, expiresAt: row.expires_at, actor: actorFor(user, origin) };
+  }
+
+  /** Whether a session found earlier is still valid, for long-lived streams; not counted as activity. */
+  isLive(session: Pick<Session, 'tokenHash'>): boolean {
+    return this.live(session.tokenHash) !== undefined;
+  }
+
+  private live(tokenHash: string) {
     const row = this.sessions.get(tokenHash);
     if (!row || row.revoked_at) return undefined;
     const now = this.clock.now();
@@ -189,9 +207,7 @@ export class AuthService {
     }
     const user = this.users.record(row.user_id);
     if (!user?.active) return undefined;
-    // Write the idle clock at most once a minute.
-    if (now.getTime() - Date.parse(row.last_seen_at) > 60_000) this.sessions.touch(tokenHash, now.toISOString());
-    return { tokenHash, csrfToken: row.csrf_token, user, expiresAt: row.expires_at, actor: actorFor(user, origin) };
+    return { row, user, now };
   }
 
   logout(session: Session): void {
