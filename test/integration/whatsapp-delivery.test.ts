@@ -194,6 +194,18 @@ describe('WhatsApp non-text messages, opt-out and the 24-hour window', () => {
     ]);
   });
 
+  it('makes a lead of a guest whose first message is a voice note, but not of a STOP on its own', async () => {
+    const hotel = await newHotel();
+    await guestWrites(hotel, '60123450030', { message: { type: 'audio', audio: { id: '3', mime_type: 'audio/ogg; codecs=opus', voice: true } } });
+    await guestWrites(hotel, '60123450031', { text: 'STOP' });
+    const leads = (await json(await admin.get(`/api/v1/properties/${hotel.id}/leads`))).items as { conversationId: string; sourceChannel: string; status: string; details: { phone: string | null } }[];
+    expect(leads).toHaveLength(1);
+    expect(leads[0]).toMatchObject({ sourceChannel: 'whatsapp', status: 'new', details: { phone: '+60123450030' } });
+    const conversations = (await json(await admin.get(`/api/v1/properties/${hotel.id}/conversations?limit=10`))).items as { id: string }[];
+    expect(conversations).toHaveLength(2);
+    expect(conversations.map((c) => c.id)).toContain(leads[0]!.conversationId);
+  });
+
   it('replies to a guest known only by a business-scoped user id', async () => {
     const hotel = await newHotel();
     await guestWrites(hotel, '', { userIdOnly: 'US.13491208655302741918', text: 'Hello' });

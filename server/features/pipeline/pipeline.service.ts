@@ -8,7 +8,8 @@ import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import { ConversationRepository, type ConversationRow } from '../conversations/conversation.repository.js';
 import { nextStatus } from '../conversations/conversation-state.js';
 import { GuestRepository, type Guest } from '../guests/guest.repository.js';
-import { detectLanguage, extractLead, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
+import { captureLead, emptyDetails, mergeDetails } from '../leads/lead-capture.js';
+import { detectLanguage, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import { InvalidModelOutputError, NoModelAvailableError } from '../llm/llm.port.js';
 import type { LlmRouter } from '../llm/llm.router.js';
@@ -133,8 +134,7 @@ export class PipelineService {
       }
       if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
-      const extracted = extractLead(text, { today: hotelDay(now, property.timezone), country: property.country as never, profileName: msg.from.name ?? guest.name });
-      this.upsertLead(leads, conversation, guest, extracted, msg.channel, afterHours, at);
+      captureLead(leads, property, { conversationId: conversation.id, guest, text, channel: msg.channel, afterHours, profileName: msg.from.name, now });
       return { conversation: conversations.get(conversation.id)!, guest, guestMessage };
     })();
     if (!stored) {
@@ -219,28 +219,6 @@ export class PipelineService {
       }
     }
     return { ...guest, optedOut: guests.isOptedOut(guest.id) };
-  }
-
-  private upsertLead(leads: LeadRepository, conversation: ConversationRow, guest: Guest, x: ExtractedLead, channel: Channel, afterHours: boolean, at: string): void {
-    const existing = leads.byConversation(conversation.id);
-    const fresh: LeadDetails = {
-      name: x.name ?? guest.name,
-      phone: x.phone ?? guest.phone,
-      email: x.email ?? guest.email,
-      checkIn: x.checkIn,
-      checkOut: x.checkOut,
-      guests: x.guests,
-      roomType: x.roomType,
-      intentDetails: null,
-      notes: null,
-    };
-    if (!existing) {
-      leads.insert({ conversationId: conversation.id, guestId: guest.id, intent: x.intent, details: fresh, sourceChannel: channel, afterHours, at });
-      return;
-    }
-    const merged = mergeDetails(existing.details, fresh);
-    const intent = existing.intent === 'other' ? x.intent : existing.intent;
-    if (JSON.stringify(merged) !== JSON.stringify(existing.details) || intent !== existing.intent) leads.save({ ...existing, details: merged, intent }, at);
   }
 
   private async generate(scope: PropertyScope, conversation: ConversationRow, guest: Guest, query: string, language: Language, passages: Passage[]): Promise<Generated | null> {
@@ -448,21 +426,6 @@ function searchableText(text: string, names: (string | null | undefined)[]): str
 
 function nullUsage(): Generated['usage'] {
   return { inputTokens: null, outputTokens: null, latencyMs: null, costUsd: null };
-}
-
-function emptyDetails(): LeadDetails {
-  return { name: null, phone: null, email: null, checkIn: null, checkOut: null, guests: null, roomType: null, intentDetails: null, notes: null };
-}
-
-/** Fields of `next` fill or replace those of `base`; with `keepBase`, base values win. */
-function mergeDetails(base: LeadDetails, next: LeadDetails, keepBase = false): LeadDetails {
-  const out = { ...emptyDetails(), ...base };
-  for (const [k, v] of Object.entries(next) as [keyof LeadDetails, LeadDetails[keyof LeadDetails]][]) {
-    if (v == null) continue;
-    if (keepBase && out[k] != null) continue;
-    (out as Record<string, unknown>)[k] = v;
-  }
-  return out;
 }
 
 /** "A person will reply shortly" or "after 8:00 on Saturday", from the hotel's desk hours. */

@@ -9,7 +9,9 @@ import { nextStatus } from '../../conversations/conversation-state.js';
 import { ConversationRepository, type ConversationRow } from '../../conversations/conversation.repository.js';
 import { GuestRepository, type Guest } from '../../guests/guest.repository.js';
 import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
+import { captureLead } from '../../leads/lead-capture.js';
 import type { Language } from '../../leads/lead-extraction.js';
+import { LeadRepository } from '../../leads/lead.repository.js';
 import { OutboxRepository } from '../../outbox/outbox.repository.js';
 import type { OutboxService } from '../../outbox/outbox.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
@@ -359,6 +361,11 @@ export class WhatsAppService {
       }
       conversations.setReplyTo(conversation.id, replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: m.text, externalId: m.wamid, flags: backlog ? ['backlog'] : [], createdAt: at });
+      // A voice note, a photo or a location is an inquiry like any text (and so is a message from a
+      // guest who opted out of automatic replies); the STOP and START keywords themselves are not.
+      if (mode.kind === 'acknowledge' || mode.kind === 'store') {
+        captureLead(new LeadRepository(scope), property, { conversationId: conversation.id, guest, text: m.text, channel: 'whatsapp', afterHours: conversation.after_hours === 1, profileName: m.from.name, now: sentAt });
+      }
       const optedOut = guests.isOptedOut(guest.id);
       const texts = whatsAppTexts(language);
       const paused = this.deps.ai.isPaused(property.id);
