@@ -1,9 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/shared/actor.js';
 import { clientFor, signIn as apiSignIn, startTestServer, type TestServer } from '../support/server.js';
@@ -14,9 +11,6 @@ import { clientFor, signIn as apiSignIn, startTestServer, type TestServer } from
  * ends under the user's hands, an agent kept out of user management, and sign-out.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 60_000;
 
 const ADMIN = { email: 'olivia@harbour.test', name: 'Olivia Owner', password: 'the tide comes in at six' };
@@ -35,34 +29,18 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(STATIC_DIR);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ noAdmin: true, staticDir: STATIC_DIR });
+    ensureRendererBuilt();
+    server = await startTestServer({ noAdmin: true, staticDir: RENDERER_DIR });
     harbourId = server.core.properties.create(HARBOUR, cliActor('test')).id;
     server.core.properties.create(LAGOON, cliActor('test'));
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Chromium logs every 4xx response; the tests provoke some on purpose.
-      if (msg.type() === 'error' && !/the server responded with a status of 4\d\d/.test(msg.text())) browserErrors.push(msg.text());
-    });
+    ({ context, page } = await openStaffPage(browser, { errors: browserErrors }));
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
-
-  async function screenshot(name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  }
-
-  async function expectNoSeriousA11yViolations(): Promise<void> {
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  }
 
   /** The browser's session cookie, to ask the server directly what it thinks of that session. */
   async function browserCookie(): Promise<string> {
@@ -117,7 +95,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       expect(server.setupToken).toBeTruthy();
       await page.goto(server.staffUrl);
       await page.getByRole('heading', { level: 1, name: 'Set up Nocturn' }).waitFor();
-      await expectNoSeriousA11yViolations();
+      await expectNoSeriousA11yViolations(page);
 
       // A wrong token is refused and nothing is created.
       await page.getByLabel('Setup token').fill('not-the-token');
@@ -127,7 +105,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       await page.getByRole('button', { name: 'Create administrator' }).click();
       await page.getByRole('alert').getByText('The setup token is wrong').waitFor();
       expect(server.core.users.hasUsers()).toBe(false);
-      await screenshot('access-setup');
+      await screenshot(page, 'access-setup');
 
       await page.getByLabel('Setup token').fill(server.setupToken!);
       await page.getByRole('button', { name: 'Create administrator' }).click();
@@ -177,8 +155,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       expect(server.core.ai.forProperty(server.core.properties.get(LAGOON.slug).id).paused).toBe(false);
 
       await panel.scrollIntoViewIfNeeded();
-      await screenshot('access-settings-kill-switch');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-settings-kill-switch');
+      await expectNoSeriousA11yViolations(page);
 
       // The banner is on other screens too, with Resume for an admin.
       await nav().getByRole('link', { name: 'AI switch' }).click();
@@ -186,8 +164,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       await banner().getByText(BANNER_TEXT).waitFor();
       expect(await banner().getByRole('button', { name: 'Resume AI for Harbour View' }).count()).toBe(1);
       await page.getByRole('listitem').filter({ hasText: LAGOON.name }).getByText('AI replies on').waitFor();
-      await screenshot('access-ai-switch');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-ai-switch');
+      await expectNoSeriousA11yViolations(page);
     },
     BROWSER_TEST_MS,
   );
@@ -219,7 +197,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       expect(await password.getAttribute('aria-invalid')).toBe('true');
       const errorId = (await password.getAttribute('aria-describedby'))?.split(' ').find((d) => d.endsWith('-error'));
       expect(await page.locator(`[id="${errorId}"]`).textContent()).toBe(serverMessage);
-      await screenshot('access-new-user-error');
+      await screenshot(page, 'access-new-user-error');
 
       await password.fill(AGENT.password);
       await page.getByRole('button', { name: 'Create user' }).click();
@@ -236,8 +214,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
 
       const created = server.core.users.byEmail(AGENT.email);
       expect(created).toMatchObject({ role: 'agent', allProperties: false, propertyIds: [harbourId], active: true });
-      await screenshot('access-users');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-users');
+      await expectNoSeriousA11yViolations(page);
     },
     BROWSER_TEST_MS,
   );
@@ -262,8 +240,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       await dialog.waitFor();
       expect(await dialog.getByLabel('Email').inputValue()).toBe(ADMIN.email);
       expect(server.core.users.byEmail(LATE.email)).toBeUndefined();
-      await screenshot('access-session-ended');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-session-ended');
+      await expectNoSeriousA11yViolations(page);
 
       await dialog.getByLabel('Password').fill(ADMIN.password);
       await dialog.getByRole('button', { name: 'Sign in' }).click();
@@ -311,8 +289,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
 
       await page.getByRole('button', { name: 'Verify integrity' }).click();
       await page.getByRole('status').getByText(/^Intact: all \d+ entries check out/).waitFor();
-      await screenshot('access-audit');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-audit');
+      await expectNoSeriousA11yViolations(page);
 
       // The hotel filter narrows to that hotel: Lagoon Lodge was never paused.
       await page.getByLabel('Hotel').selectOption({ label: LAGOON.name });
@@ -354,8 +332,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       expect(await alert.textContent()).toMatch(/Too many failed sign-ins\. Try again in (1 second|\d+ seconds|\d+ minutes)\./);
       const button = page.getByRole('button', { name: 'Sign in' });
       expect(await button.isDisabled()).toBe(true);
-      await screenshot('access-sign-in-locked');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-sign-in-locked');
+      await expectNoSeriousA11yViolations(page);
 
       // After the wait the button comes back and the right password works.
       await expect.poll(() => button.isEnabled(), { timeout: 20_000, interval: 250 }).toBe(true);
@@ -388,8 +366,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       for (const leaked of [ADMIN.email, ADMIN.name, LATE.email, AGENT.email]) expect(text).not.toContain(leaked);
       expect(await page.getByRole('table').count()).toBe(0);
       expect(await page.getByRole('button', { name: 'New user' }).count()).toBe(0);
-      await screenshot('access-users-denied');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-users-denied');
+      await expectNoSeriousA11yViolations(page);
 
       await page.goto(`${server.staffUrl}/#/audit`);
       await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
@@ -446,8 +424,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       const uri = (await page.getByLabel('Setup link').textContent()) ?? '';
       expect(uri).toMatch(/^otpauth:\/\/totp\//);
       const secret = new URL(uri).searchParams.get('secret')!;
-      await screenshot('access-account');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'access-account');
+      await expectNoSeriousA11yViolations(page);
       await page.getByLabel('Code from the app').fill(new TOTP({ secret: Secret.fromBase32(secret) }).generate());
       await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
       await page.getByRole('status').getByText('Two-factor sign-in is on.').waitFor();

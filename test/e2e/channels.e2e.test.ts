@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type Locator, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/shared/actor.js';
 import { mailgunSignature } from '../support/email-provider-stub.js';
@@ -17,9 +14,6 @@ import { ADMIN, json, startTestServer, type TestServer } from '../support/server
  * are named on the page but never shown, and the screen passes axe.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 60_000;
 
 const HOTEL = { name: 'Harbour View', slug: 'harbour-view', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' };
@@ -36,34 +30,17 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(STATIC_DIR);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
+    ensureRendererBuilt();
+    server = await startTestServer({ staticDir: RENDERER_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
     hotelId = server.core.properties.create(HOTEL, cliActor('test')).id;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.staffUrl });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-    page.on('console', (m) => {
-      // Chromium logs every 4xx response; the tests provoke some on purpose.
-      if (m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text())) browserErrors.push(m.text());
-    });
+    ({ page } = await openStaffPage(browser, { viewport: { width: 1280, height: 900 }, clipboardOrigin: server.staffUrl, errors: browserErrors }));
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
-
-  async function shot(name: string, fullPage = false): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
-  }
-
-  async function expectNoSeriousA11yViolations(): Promise<void> {
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  }
 
   async function clipboard(): Promise<string> {
     return page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText());
@@ -124,14 +101,14 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       expect(await widget().locator('pre').textContent()).toBe(snippet);
       expect(await copiedFrom(widget(), 'Copy widget snippet')).toBe(snippet);
       await widget().getByText('Asked before the chat starts').waitFor();
-      await shot('channels-widget');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'channels-widget');
+      await expectNoSeriousA11yViolations(page);
 
       // Issuing a new key asks first; cancelling keeps the key.
       await widget().getByRole('button', { name: 'Issue a new key' }).click();
       const confirm = page.getByRole('alertdialog', { name: 'Issue a new widget key?' });
       await confirm.waitFor();
-      await expectNoSeriousA11yViolations();
+      await expectNoSeriousA11yViolations(page);
       await confirm.getByRole('button', { name: 'Cancel' }).click();
       await confirm.waitFor({ state: 'detached' });
       expect(server.core.channels.get(hotelId, 'widget')!.routingKey).toBe(binding.routingKey);
@@ -171,8 +148,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       for (const label of ['Webhook signing key', 'API key']) expect(await form.getByLabel(label, { exact: true }).getAttribute('aria-invalid')).toBe('true');
       expect(server.core.channels.get(hotelId, 'email')).toBeUndefined();
       await form.scrollIntoViewIfNeeded();
-      await shot('channels-email-form');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'channels-email-form');
+      await expectNoSeriousA11yViolations(page);
 
       await form.getByLabel('Webhook signing key').fill(MAILGUN.signingKey);
       expect(await form.getByLabel('Through the Mailgun API').isChecked()).toBe(true);
@@ -192,8 +169,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       expect(status).toContain('API key, signing key (never shown)');
       await expectNoSecretsShown();
       await email().scrollIntoViewIfNeeded();
-      await shot('channels-email-mailgun');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'channels-email-mailgun');
+      await expectNoSeriousA11yViolations(page);
 
       const stored = server.core.channels.get<Record<string, string>, Record<string, unknown>>(hotelId, 'email')!;
       expect(stored).toMatchObject({ routingKey: MAILGUN.inbound, active: true, secrets: { signingKey: MAILGUN.signingKey, apiKey: MAILGUN.apiKey } });
@@ -251,8 +228,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       const stored = server.core.channels.get<Record<string, string>, Record<string, unknown>>(hotelId, 'email')!;
       expect(stored.settings).toMatchObject({ provider: 'postmark', sendVia: 'smtp', smtpHost: POSTMARK.smtpHost, smtpPort: 587, smtpUser: POSTMARK.smtpUser, webhookUsername: POSTMARK.user });
       expect(stored.secrets).toMatchObject({ webhookPassword: POSTMARK.password, smtpPassword: POSTMARK.smtpPassword });
-      await shot('channels-email-postmark');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'channels-email-postmark');
+      await expectNoSeriousA11yViolations(page);
       expect(browserErrors).toEqual([]);
     },
     BROWSER_TEST_MS,
@@ -274,7 +251,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       const parseUrl = `${server.publicUrl}/webhooks/email/sendgrid?key=${key}`;
       await email().getByText(parseUrl, { exact: true }).waitFor();
       expect(await copiedFrom(email(), 'Copy SendGrid Inbound Parse URL')).toBe(parseUrl);
-      await expectNoSeriousA11yViolations();
+      await expectNoSeriousA11yViolations(page);
 
       await page.reload();
       await page.getByRole('heading', { level: 1, name: HOTEL.name }).waitFor();

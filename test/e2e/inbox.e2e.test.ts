@@ -1,8 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
@@ -16,9 +13,6 @@ import { ADMIN, json, startTestServer, type TestServer } from '../support/server
  * and resolves it. Also: hotel isolation, the audited reveal, notifications, accessibility.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 60_000;
 
 const WA = { phoneNumberId: '106540352242922', appSecret: 'inbox-e2e-app-secret-31337', accessToken: 'EAAinbox-e2e-token', verifyToken: 'inbox-e2e-verify-token' };
@@ -58,11 +52,10 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
   });
 
   beforeAll(async () => {
-    ensureRendererBuilt(STATIC_DIR);
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    ensureRendererBuilt();
     graph = await startGraphStub();
     server = await startTestServer({
-      staticDir: STATIC_DIR,
+      staticDir: RENDERER_DIR,
       // No model on purpose: a question the knowledge base cannot answer must go to a person.
       env: { NOCTURN_WHATSAPP_API_BASE: graph.url, NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_RETRY_BASE_MS: '10' },
     });
@@ -94,22 +87,18 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
 
   /** A signed-in desk with the desktop shell's notification bridge recorded. */
   async function desk(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
-    await context.addInitScript(() => {
-      const w = globalThis as unknown as PageGlobals;
-      w.__notes = [];
-      w.nocturn = {
-        notify: (title: string, body: string) => {
-          w.__notes.push({ title, body });
-          return Promise.resolve(true);
-        },
-      };
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text())) browserErrors.push(m.text());
+    const { context, page } = await openStaffPage(browser, {
+      errors: browserErrors,
+      initScript: () => {
+        const w = globalThis as unknown as PageGlobals;
+        w.__notes = [];
+        w.nocturn = {
+          notify: (title: string, body: string) => {
+            w.__notes.push({ title, body });
+            return Promise.resolve(true);
+          },
+        };
+      },
     });
     await page.goto(server.staffUrl);
     await page.getByLabel('Email').fill(email);
@@ -118,14 +107,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
     await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
     return { context, page };
-  }
-
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  }
-
-  async function expectNoSeriousA11yViolations(page: Page): Promise<void> {
-    expect(await seriousA11yViolations(page)).toEqual([]);
   }
 
   const rows = (page: Page) => page.locator('a.inbox-row');
@@ -148,7 +129,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       const { page } = await desk(agent.email);
       await until(async () => (await rows(page).count()) === 3, 'the earlier conversations');
       expect(await rows(page).first().textContent()).not.toContain(GUEST.name);
-      await shot(page, 'inbox');
+      await screenshot(page, 'inbox');
       await expectNoSeriousA11yViolations(page);
 
       // What the page fetches by itself after a live event is marked as background, so an open
@@ -180,7 +161,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       const notes = await page.evaluate(() => (globalThis as unknown as Notes).__notes);
       expect(notes).toEqual([{ title: 'A guest needs a person', body: expect.stringContaining('Harbour View') as unknown as string }]);
       expect(JSON.stringify(notes)).not.toContain('yacht');
-      await shot(page, 'inbox-needs-person');
+      await screenshot(page, 'inbox-needs-person');
 
       // Keyboard: j moves to the first conversation, Enter opens it.
       await page.keyboard.press('j');
@@ -194,7 +175,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       expect(await conversation.getByText('Asia/Kuala_Lumpur time').count()).toBe(1);
       // The phone number is masked until someone chooses to see it.
       expect(await conversation.locator('.contact').textContent()).toContain('+60 12-••• 6789');
-      await shot(page, 'conversation');
+      await screenshot(page, 'conversation');
       await expectNoSeriousA11yViolations(page);
 
       // Reveal, audited.
@@ -224,7 +205,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       // Delivery status comes back live.
       await transcript.getByRole('listitem').filter({ hasText: REPLY }).getByText('Sent').waitFor();
       expect(await transcript.getByRole('listitem').filter({ hasText: REPLY }).locator('.msg-who').textContent()).toBe('You');
-      await shot(page, 'conversation-replied');
+      await screenshot(page, 'conversation-replied');
 
       // Resolve: it leaves the top and joins the resolved ones at the bottom.
       await conversation.getByRole('button', { name: 'Resolve' }).click();
@@ -265,7 +246,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       await page.goto(`${server.staffUrl}/#/inbox/${harbourId}/${conversationId}`);
       await page.getByText('This conversation belongs to a hotel you have not been granted.').waitFor();
       expect(await page.getByText(GUEST.text).count()).toBe(0);
-      await shot(page, 'inbox-one-hotel-agent');
+      await screenshot(page, 'inbox-one-hotel-agent');
 
       const api = (await json(await hillAgent.get('/api/v1/inbox'))) as { items: { propertyId: string }[] };
       expect(new Set(api.items.map((c) => c.propertyId))).toEqual(new Set([hillId]));
@@ -328,7 +309,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       await conversation.locator('.conversation-heading').getByText('With staff').waitFor();
       await conversation.getByText('The AI’s suggested reply is in the reply box').waitFor();
       expect(await box.inputValue()).toBe(suggestion);
-      await shot(page, 'conversation-draft');
+      await screenshot(page, 'conversation-draft');
       await box.fill('');
       await conversation.getByRole('button', { name: 'Hand back to AI' }).click();
       await conversation.locator('.conversation-heading').getByText('AI is handling').waitFor();
@@ -341,7 +322,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
       await help.waitFor();
       expect(await help.getByRole('row').count()).toBeGreaterThan(8);
-      await shot(page, 'shortcuts');
+      await screenshot(page, 'shortcuts');
       await expectNoSeriousA11yViolations(page);
       await page.keyboard.press('Escape');
       await help.waitFor({ state: 'detached' });

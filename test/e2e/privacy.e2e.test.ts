@@ -1,15 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
 /** The privacy screen: an admin finds a guest by phone, sees what is held, erases it after confirming. */
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
 describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: privacy' : `staff UI: privacy (skipped: no Chromium at ${CHROMIUM})`, () => {
   let server: TestServer;
@@ -17,16 +11,14 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: privacy' : `staff UI: p
   let page: Page;
 
   beforeAll(async () => {
-    ensureRendererBuilt(STATIC_DIR);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '200' } });
+    ensureRendererBuilt();
+    server = await startTestServer({ staticDir: RENDERER_DIR, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '200' } });
     await server.admin.post('/api/v1/properties', { name: 'Harbour View', slug: 'harbour', timezone: 'Asia/Kuala_Lumpur' });
     const scope = server.core.properties.scope('harbour');
     await server.core.pipeline.handle(scope, { channel: 'test', threadKey: 'p1', externalId: 'p1', text: 'I need a person to help with my booking', from: { name: 'Aisha Tan', phone: '+60 12-444 5555' }, receivedAt: new Date() });
     await server.core.pipeline.handle(scope, { channel: 'test', threadKey: 'p1', externalId: 'p2', text: 'It is for 24 December', from: { name: 'Aisha Tan', phone: '+60 12-444 5555' }, receivedAt: new Date() });
     browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' })).newPage();
-    page.setDefaultTimeout(10_000);
+    ({ page } = await openStaffPage(browser));
   });
 
   afterAll(async () => {
@@ -47,8 +39,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: privacy' : `staff UI: p
     const row = page.getByRole('row', { name: /Harbour View/ });
     await row.waitFor();
     expect(await row.innerText()).toMatch(/Harbour View\s+1\s+3\s+1/); // 1 conversation; 2 guest messages and the hand-off notice; 1 inquiry
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'privacy-found.png') });
+    await expectNoSeriousA11yViolations(page);
+    await screenshot(page, 'privacy-found');
 
     await page.getByRole('button', { name: 'Erase this guest…' }).click();
     const dialog = page.getByRole('alertdialog', { name: 'Erase this guest?' });

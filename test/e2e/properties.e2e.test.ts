@@ -1,16 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
 /** The staff UI driven in a real Chromium against the real server and the built renderer. */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 60_000;
 
 const hotel = { name: 'Seri Malaya Hotel', slug: 'seri-malaya', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' };
@@ -22,32 +16,16 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(STATIC_DIR);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ staticDir: STATIC_DIR });
+    ensureRendererBuilt();
+    server = await startTestServer({ staticDir: RENDERER_DIR });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Chromium logs every 4xx response; the tests provoke some on purpose.
-      if (msg.type() === 'error' && !/the server responded with a status of 4\d\d/.test(msg.text())) browserErrors.push(msg.text());
-    });
+    ({ page } = await openStaffPage(browser, { errors: browserErrors }));
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
-
-  async function screenshot(name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
-  }
-
-  async function expectNoSeriousA11yViolations(): Promise<void> {
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  }
 
   /** Reads through the API as the test's own signed-in admin, independent of the browser. */
   async function apiGet(pathname: string): Promise<Record<string, unknown>> {
@@ -67,8 +45,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
     async () => {
       await page.goto(server.staffUrl);
       await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
-      await screenshot('sign-in');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'sign-in');
+      await expectNoSeriousA11yViolations(page);
       await page.getByLabel('Email').fill(ADMIN.email);
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
@@ -86,8 +64,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
       expect(await nav.getByRole('link', { name: 'Properties', exact: true }).getAttribute('aria-current')).toBe('page');
       // The Inbox link (its name also carries the waiting count) is no longer the current page.
       expect(await nav.getByRole('link', { name: 'Inbox' }).getAttribute('aria-current')).toBeNull();
-      await screenshot('properties-empty');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'properties-empty');
+      await expectNoSeriousA11yViolations(page);
     },
     BROWSER_TEST_MS,
   );
@@ -113,8 +91,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ ...hotel, active: true });
 
-      await screenshot('properties-list');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'properties-list');
+      await expectNoSeriousA11yViolations(page);
     },
     BROWSER_TEST_MS,
   );
@@ -140,7 +118,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
       const describedBy = (await slug.getAttribute('aria-describedby')) ?? '';
       const descriptions = await Promise.all(describedBy.split(' ').map((id) => page.locator(`[id="${id}"]`).textContent()));
       expect(descriptions.join(' ')).toContain(serverMessage!);
-      await screenshot('new-hotel-slug-error');
+      await screenshot(page, 'new-hotel-slug-error');
 
       // Nothing was created, and the form can be dismissed.
       await onlyHotelId();
@@ -177,8 +155,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
       // Only what changed is sent; the update schema is strict.
       expect(Object.keys(request.postDataJSON() as object).sort()).toEqual(['closures', 'deskHours']);
       await page.getByRole('status').getByText(/^Settings saved/).waitFor();
-      await screenshot('property-settings-saved');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'property-settings-saved');
+      await expectNoSeriousA11yViolations(page);
 
       await page.reload();
       await page.getByRole('heading', { level: 1, name: hotel.name }).waitFor();
@@ -190,7 +168,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: properties' : `staff UI
       expect(await page.getByLabel('Tuesday range 2, opens').count()).toBe(0);
       expect(await page.getByLabel('Closure 1, date').inputValue()).toBe('2025-12-25');
       expect(await page.getByLabel('Closure 1, note').inputValue()).toBe('Christmas Day');
-      await screenshot('property-settings');
+      await screenshot(page, 'property-settings');
 
       const saved = (await apiGet(`/properties/${id}`)) as { deskHours: Record<string, unknown>; closures: unknown; timezone: string };
       expect(saved.deskHours.mon).toEqual([

@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, ROOT, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsSummary } from '../../server/contract/reports.js';
 import type { InboundMessage, PipelineOutcome } from '../../server/features/pipeline/pipeline.service.js';
@@ -13,8 +12,6 @@ import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
 /** The reports screen in a real Chromium against the real server, with figures made by the real pipeline. */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 90_000;
 
 describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: reports (skipped: no Chromium at ${CHROMIUM})`, () => {
@@ -42,7 +39,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
     // The UI is built into a folder of this test's own, so it is the current code whatever else is in dist/.
     staticDir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-reports-ui-'));
     execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
     server = await startTestServer({ staticDir, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_EMBEDDER: 'none' } });
     for (const h of [hotelA, hotelB]) {
       const res = await server.admin.post('/api/v1/properties', { name: h.name, slug: h.slug, timezone: h.timezone, currency: h.currency });
@@ -71,13 +67,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
     await server.core.pipeline.handle(b(), msg('Can I talk to someone?', 8));
 
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB' });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text())) browserErrors.push(m.text());
-    });
+    ({ page } = await openStaffPage(browser, { errors: browserErrors, timeout: 15_000 }));
   }, 240_000);
 
   afterAll(async () => {
@@ -85,14 +75,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
     await server?.stop();
     if (staticDir) rmSync(staticDir, { recursive: true, force: true });
   });
-
-  async function screenshot(name: string): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  }
-
-  async function expectNoSeriousA11yViolations(): Promise<void> {
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  }
 
   it(
     'shows the group comparison to a manager who sees both hotels',
@@ -109,8 +91,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
       // Money stays per currency.
       await page.getByText('Booking value in MYR').waitFor();
       await page.getByText('Booking value in GBP').waitFor();
-      await screenshot('reports-group');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'reports-group', { fullPage: true });
+      await expectNoSeriousA11yViolations(page);
     },
     BROWSER_TEST_MS,
   );
@@ -139,8 +121,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
       await page.getByRole('img', { name: /Inquiries per day/ }).waitFor();
       await page.getByRole('heading', { name: 'Knowledge gaps' }).waitFor();
       await page.getByText(/helipad/i).first().waitFor();
-      await screenshot('reports-hotel');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'reports-hotel', { fullPage: true });
+      await expectNoSeriousA11yViolations(page);
 
       await page.getByRole('button', { name: 'See conversations for inquiries' }).click();
       const drill = page.getByRole('region', { name: /Conversations: Inquiries/ });
@@ -148,8 +130,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: reports' : `staff UI: r
       const links = await drill.getByRole('link', { name: 'Open conversation' }).evaluateAll((els) => els.map((e) => e.getAttribute('href')));
       expect(links).toHaveLength(6);
       for (const href of links) expect(href).toMatch(new RegExp(`^#/inbox/${hotelA.id}/cnv_`));
-      await screenshot('reports-drill-down');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'reports-drill-down', { fullPage: true });
+      await expectNoSeriousA11yViolations(page);
     },
     BROWSER_TEST_MS,
   );

@@ -1,8 +1,6 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, ensureRendererBuilt, launchChromium, seriousA11yViolations } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, json, startTestServer, type TestServer } from '../support/server.js';
 
@@ -13,9 +11,6 @@ import { ADMIN, json, startTestServer, type TestServer } from '../support/server
  * admin's system screen. Every screen is checked with axe and photographed.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const STATIC_DIR = path.join(ROOT, 'dist', 'renderer');
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 60_000;
 const WA = { phoneNumberId: '106540352249999', appSecret: 'staff-ui-app-secret-123', accessToken: 'EAAstaff-ui-token-123', verifyToken: 'staff-ui-verify-token' };
 
@@ -27,32 +22,16 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
-    ensureRendererBuilt(STATIC_DIR);
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startTestServer({ staticDir: STATIC_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
+    ensureRendererBuilt();
+    server = await startTestServer({ staticDir: RENDERER_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-GB', acceptDownloads: true });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.staffUrl });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (err) => browserErrors.push(`page error: ${err.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/the server responded with a status of 4\d\d/.test(m.text())) browserErrors.push(m.text());
-    });
+    ({ page } = await openStaffPage(browser, { contextOptions: { acceptDownloads: true }, clipboardOrigin: server.staffUrl, errors: browserErrors }));
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
   });
-
-  async function shot(name: string, fullPage = false): Promise<void> {
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
-  }
-
-  async function expectNoSeriousA11yViolations(): Promise<void> {
-    expect(await seriousA11yViolations(page)).toEqual([]);
-  }
 
   async function go(hash: string, heading: string | RegExp): Promise<void> {
     await page.goto(`${server.staffUrl}/${hash}`);
@@ -68,7 +47,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('heading', { level: 1, name: 'Inbox' }).waitFor();
       await page.getByText('No hotels yet').waitFor();
-      await shot('inbox-empty');
+      await screenshot(page, 'inbox-empty');
       await page.getByRole('link', { name: 'Set up your first hotel' }).click();
 
       await page.getByRole('heading', { level: 1, name: 'Set up your hotel' }).waitFor();
@@ -77,8 +56,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       expect(await page.getByLabel('Short name').inputValue()).toBe('seri-malaya');
       await page.getByLabel('Time zone').fill('Asia/Kuala_Lumpur');
       await page.getByLabel('Currency').fill('myr');
-      await shot('wizard-hotel');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'wizard-hotel');
+      await expectNoSeriousA11yViolations(page);
       await page.getByRole('button', { name: 'Create the hotel and continue' }).click();
 
       await page.getByRole('heading', { level: 2, name: 'Desk and quiet hours' }).waitFor();
@@ -98,7 +77,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       });
       await page.getByRole('button', { name: 'Import file' }).click();
       await page.getByText(/Imported fact-sheet\.md/).waitFor();
-      await shot('wizard-knowledge');
+      await screenshot(page, 'wizard-knowledge');
       await page.getByRole('button', { name: 'Next: channels' }).click();
 
       await page.getByRole('heading', { level: 2, name: 'Channels' }).waitFor();
@@ -111,14 +90,14 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await whatsapp.getByRole('button', { name: 'Save channel' }).click();
       await whatsapp.getByText('Connected').waitFor();
       await whatsapp.getByText(`${server.publicUrl}/webhooks/whatsapp`).waitFor();
-      await shot('wizard-channels');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'wizard-channels');
+      await expectNoSeriousA11yViolations(page);
       await page.getByRole('button', { name: 'Next: tunnel' }).click();
 
       await page.getByRole('heading', { level: 2, name: 'Tunnel and AI' }).waitFor();
       await page.getByText('Not set up').waitFor();
       await page.getByText('Not reachable').waitFor();
-      await shot('wizard-tunnel');
+      await screenshot(page, 'wizard-tunnel');
       await page.getByRole('button', { name: 'Finish' }).click();
       await page.getByRole('heading', { level: 2, name: 'Seri Malaya is ready' }).waitFor();
 
@@ -155,9 +134,9 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await page.getByRole('region', { name: 'Tunnel' }).getByText('Not set up').waitFor();
       await page.getByRole('region', { name: 'AI models' }).getByText('Not reachable').waitFor();
       await page.getByRole('region', { name: 'AI replies' }).getByText('AI replies on').waitFor();
-      await shot('settings');
-      await shot('settings-full', true);
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'settings');
+      await screenshot(page, 'settings-full', { fullPage: true });
+      await expectNoSeriousA11yViolations(page);
       expect(browserErrors).toEqual([]);
     },
     BROWSER_TEST_MS,
@@ -193,8 +172,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await items.getByLabel('Show deactivated').check();
       await items.getByRole('article', { name: 'Swimming pool' }).getByText('Deactivated').waitFor();
       expect(server.core.knowledge.list(hotelId).map((i) => i.title)).not.toContain('Swimming pool');
-      await shot('knowledge');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'knowledge');
+      await expectNoSeriousA11yViolations(page);
       expect(browserErrors).toEqual([]);
     },
     BROWSER_TEST_MS,
@@ -216,8 +195,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       const row = page.getByRole('row', { name: /Priya Nair/ });
       await row.waitFor();
       expect(await row.textContent()).toContain('Room booking');
-      await shot('leads');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'leads');
+      await expectNoSeriousA11yViolations(page);
 
       await row.getByRole('link', { name: 'Priya Nair' }).click();
       const dialog = page.getByRole('dialog', { name: 'Lead: Priya Nair' });
@@ -230,8 +209,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await dialog.getByLabel('Booking value (MYR)').fill('1250');
       await dialog.getByRole('button', { name: 'Save: Converted' }).click();
       await dialog.getByText('Marked as converted.').waitFor();
-      await shot('lead-detail');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'lead-detail');
+      await expectNoSeriousA11yViolations(page);
       await dialog.getByRole('button', { name: 'Close' }).click();
       await row.getByText('Converted').waitFor();
 
@@ -254,8 +233,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await page.getByRole('row', { name: /Databases/ }).getByText('OK').waitFor();
       await page.getByRole('row', { name: /Seri Malaya/ }).waitFor();
       await page.getByText('No backup yet').waitFor();
-      await shot('system');
-      await expectNoSeriousA11yViolations();
+      await screenshot(page, 'system');
+      await expectNoSeriousA11yViolations(page);
       expect(browserErrors).toEqual([]);
     },
     BROWSER_TEST_MS,

@@ -1,11 +1,7 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../support/browser.js';
+import { CHROMIUM, HAS_CHROMIUM, expectNoSeriousA11yViolations, launchChromium, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOllamaStub, type OllamaChatBody, type OllamaStub } from '../support/ollama-stub.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -17,8 +13,6 @@ import { startTestServer, type TestServer } from '../support/server.js';
  * Ollama-protocol stand-in); a page on an origin the hotel did not allow cannot use the widget.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 const BROWSER_TEST_MS = 60_000;
 const PHONE = { width: 375, height: 740 };
 
@@ -81,7 +75,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     ollama = await startOllamaStub();
     // Slow enough for a person (and the test) to see the typing indicator.
     ollama.behave({ kind: 'reply', content: modelReply, delayMs: 1_500 });
@@ -119,14 +112,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
     await hotelSite?.close();
     await otherSite?.close();
   });
-
-  async function expectNoSeriousA11yViolations(p: Page): Promise<void> {
-    const { violations } = await new AxeBuilder({ page: p }).analyze();
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
-  }
 
   /** The id (or name) of the focused element inside the widget's shadow root. Page code, so written as a string. */
   const focusedInWidget = (p: Page) =>
@@ -167,11 +152,11 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
 
       const typing = dialog.getByText('Harbour View is typing…');
       await typing.waitFor({ state: 'visible' });
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-phone-typing.png') });
+      await screenshot(page, 'widget-phone-typing');
 
       await dialog.getByText(ANSWER).waitFor();
       await typing.waitFor({ state: 'hidden' });
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-phone-answer.png') });
+      await screenshot(page, 'widget-phone-answer');
       await expectNoSeriousA11yViolations(page);
       expect(pageErrors).toEqual([]);
     },
@@ -265,7 +250,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
       const sent = await server.admin.post(`/api/v1/properties/${propertyId}/conversations/${conversation.id}/messages`, { text: 'We can also bring breakfast to your room.' });
       expect(sent.status).toBe(201);
       await dialog.getByText('We can also bring breakfast to your room.').waitFor();
-      await page.screenshot({ path: path.join(SCREENSHOTS, 'widget-phone-staff-reply.png') });
+      await screenshot(page, 'widget-phone-staff-reply');
     },
     BROWSER_TEST_MS,
   );
@@ -288,7 +273,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
       await form.getByRole('button', { name: 'Start chat' }).click();
       await form.getByRole('alert').getByText('Please give an email address or a phone number.').waitFor();
       await form.getByLabel('Phone').fill('+60 12-345 6789');
-      await guest.screenshot({ path: path.join(SCREENSHOTS, 'widget-phone-contact-first.png') });
+      await screenshot(guest, 'widget-phone-contact-first');
       await expectNoSeriousA11yViolations(guest);
       await form.getByRole('button', { name: 'Start chat' }).click();
       const input = dialog.getByLabel('Your message');
@@ -311,7 +296,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
       const dialog = other.getByRole('dialog');
       await dialog.getByText('Chat is not available on this website right now.').waitFor();
       expect(await dialog.getByLabel('Your message').isVisible()).toBe(false);
-      await other.screenshot({ path: path.join(SCREENSHOTS, 'widget-phone-unavailable.png') });
+      await screenshot(other, 'widget-phone-unavailable');
 
       // The API itself refuses this origin: the browser gets no CORS permission to read anything.
       const key = /data-key="([^"]+)"/.exec(snippet)![1]!;
