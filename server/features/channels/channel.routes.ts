@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CHANNELS, ChannelSummary, type ChannelName } from '../../contract/channels.js';
 import { route, type RouteDef } from '../../http/route.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { Binding, ChannelBindingService } from './channel-binding.service.js';
@@ -6,8 +7,7 @@ import { WhatsAppChannelInput } from './whatsapp/whatsapp.schemas.js';
 import type { WhatsAppService } from './whatsapp/whatsapp.service.js';
 import { WHATSAPP_WEBHOOK_PATH } from './whatsapp/whatsapp.webhook.js';
 
-export const CHANNELS = ['whatsapp', 'email', 'widget'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
+export { CHANNELS, ChannelSummary, type ChannelName } from '../../contract/channels.js';
 
 /**
  * Where each channel's provider posts, on the public listener (pasted into the provider's
@@ -15,19 +15,6 @@ export type ChannelName = (typeof CHANNELS)[number];
  */
 export const CHANNEL_WEBHOOK_PATHS: Partial<Record<ChannelName, string>> = { whatsapp: WHATSAPP_WEBHOOK_PATH };
 
-/** A channel as staff see it: settings and which secrets are set, never the secrets. */
-export const ChannelSummary = z.object({
-  channel: z.enum(CHANNELS),
-  configured: z.boolean(),
-  active: z.boolean(),
-  /** WhatsApp phone-number id, inbound email address or widget key. */
-  routingKey: z.string().nullable(),
-  settings: z.record(z.string(), z.unknown()),
-  secretsSet: z.array(z.string()),
-  webhookUrl: z.string().nullable(),
-  updatedAt: z.string().nullable(),
-});
-export type ChannelSummary = z.infer<typeof ChannelSummary>;
 
 type AnyBinding = Pick<Binding<object, object>, 'active' | 'routingKey' | 'settings' | 'secrets' | 'updatedAt'>;
 

@@ -1,20 +1,9 @@
 /** The tunnel that carries webhooks and widget traffic to the public listener (D7). */
-export const TUNNEL_PROVIDERS = ['none', 'cloudflared', 'ngrok', 'command', 'manual'] as const;
-export type TunnelProviderName = (typeof TUNNEL_PROVIDERS)[number];
+import type { TunnelProviderName, TunnelStatus } from '../../contract/channels.js';
 
-export type TunnelState = 'starting' | 'up' | 'down' | 'disabled';
+export { TUNNEL_PROVIDERS, type TunnelProviderName, type TunnelStatus } from '../../contract/channels.js';
 
-export interface TunnelStatus {
-  provider: TunnelProviderName;
-  state: TunnelState;
-  /** The public https base URL guests and providers reach the public listener at. */
-  url: string | null;
-  lastError: string | null;
-  /** How many times the tunnel was started again after it ended or failed. */
-  restarts: number;
-  /** When the state last changed. */
-  since: string;
-}
+export type TunnelState = TunnelStatus['state'];
 
 /** One run of a tunnel, from the moment its public URL is known until it ends. */
 export interface TunnelSession {

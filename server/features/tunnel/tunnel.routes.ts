@@ -1,16 +1,6 @@
-import { z } from 'zod';
 import { route, type RouteDef } from '../../http/route.js';
 import type { TunnelManager } from './tunnel.manager.js';
-import { TUNNEL_PROVIDERS } from './tunnel.port.js';
-
-export const TunnelStatusResponse = z.object({
-  provider: z.enum(TUNNEL_PROVIDERS),
-  state: z.enum(['starting', 'up', 'down', 'disabled']),
-  url: z.string().nullable(),
-  lastError: z.string().nullable(),
-  restarts: z.number().int(),
-  since: z.string(),
-});
+import { TunnelStatus } from '../../contract/channels.js';
 
 export function tunnelRoutes(tunnel: Pick<TunnelManager, 'status'>): RouteDef[] {
   return [
@@ -20,7 +10,7 @@ export function tunnelRoutes(tunnel: Pick<TunnelManager, 'status'>): RouteDef[] 
       summary: 'The tunnel to the public listener: provider, state, public URL, last error, restarts',
       tag: 'channels',
       permission: 'channels.read',
-      response: TunnelStatusResponse,
+      response: TunnelStatus,
       handler: () => tunnel.status(),
     }),
   ];

@@ -3,7 +3,7 @@ import { asApiError, type ApiError } from '../../api/client';
 import { useCan } from '../../app/session-gate';
 import { CopyButton } from '../../shared/copy-button';
 import { formatDateTime } from '../../shared/format';
-import type { ChannelName, ChannelSummary } from './settings.api';
+import type { ChannelName, ChannelSummary } from '@contract/channels';
 
 export const CHANNEL_TITLE: Record<ChannelName, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat' };
 const KEY_LABEL: Record<ChannelName, string> = { whatsapp: 'Phone number id', email: 'Inbound address', widget: 'Widget key' };

@@ -5,7 +5,8 @@ import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
 import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
 import { EmailChannel } from './email-channel';
-import { useSettingsApi, type ChannelSummary } from './settings.api';
+import type { ChannelSummary } from '@contract/channels';
+import { useSettingsApi } from './settings.api';
 import { WidgetChannel } from './widget-channel';
 
 /** A hotel's channels: status, what to paste into each provider or website, and (admins) the set-up forms. */

@@ -3,7 +3,8 @@ import { CheckboxField, SelectField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { useResource } from '../../shared/use-resource';
 import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
-import { EMAIL_PROVIDERS, useSettingsApi, type ChannelSummary, type EmailChannelView, type EmailInput, type EmailProvider, type EmailSendVia } from './settings.api';
+import { EMAIL_PROVIDERS, type ChannelSummary, type EmailChannelView, type EmailProvider } from '@contract/channels';
+import { useSettingsApi, type EmailInput, type EmailSendVia } from './settings.api';
 
 const PROVIDER_LABEL: Record<EmailProvider, string> = { sendgrid: 'SendGrid', mailgun: 'Mailgun', postmark: 'Postmark' };
 const PROVIDER_OPTIONS = EMAIL_PROVIDERS.map((value) => ({ value, label: PROVIDER_LABEL[value] }));

@@ -1,37 +1,10 @@
 import { useMemo } from 'react';
 import { z } from 'zod';
+import { ChannelSummary, EmailChannelView, TunnelStatus, WidgetChannelView, type ChannelName, type EmailProvider } from '@contract/channels';
 import { useApi } from '../../api/api-context';
 import { ApiError, type ApiClient } from '../../api/client';
 
-/*
- * Channels, tunnel and model status (server/features/channels, server/features/tunnel, /ready).
- * Restated from the server's route schemas; the renderer may import only server/contract.
- */
-export const ChannelName = z.enum(['whatsapp', 'email', 'widget']);
-export type ChannelName = z.infer<typeof ChannelName>;
-
-export const ChannelSummary = z.object({
-  channel: ChannelName,
-  configured: z.boolean(),
-  active: z.boolean(),
-  routingKey: z.string().nullable(),
-  settings: z.record(z.string(), z.unknown()),
-  secretsSet: z.array(z.string()),
-  webhookUrl: z.string().nullable(),
-  updatedAt: z.string().nullable(),
-});
-export type ChannelSummary = z.infer<typeof ChannelSummary>;
-
-export const TunnelStatus = z.object({
-  provider: z.string(),
-  state: z.enum(['starting', 'up', 'down', 'disabled']),
-  url: z.string().nullable(),
-  lastError: z.string().nullable(),
-  restarts: z.number().int(),
-  since: z.string(),
-});
-export type TunnelStatus = z.infer<typeof TunnelStatus>;
-
+/* Channel views come from the contract (server/contract/channels.ts). Model status is read from `/ready`'s checks (server/http/apps.ts), which are not in the contract. */
 const Check = z.object({ ok: z.boolean(), critical: z.boolean().optional(), detail: z.unknown().optional() });
 export const Readiness = z.object({ ready: z.boolean(), checks: z.record(z.string(), Check) });
 export type Readiness = z.infer<typeof Readiness>;
@@ -47,8 +20,6 @@ export interface WhatsAppInput {
   templateName?: string;
 }
 
-export const EMAIL_PROVIDERS = ['sendgrid', 'mailgun', 'postmark'] as const;
-export type EmailProvider = (typeof EMAIL_PROVIDERS)[number];
 export type EmailSendVia = 'api' | 'smtp';
 
 /** `PUT .../channels/email` (server/features/channels/email/email.schemas.ts). Secrets left out keep their stored value. */
@@ -72,26 +43,6 @@ export interface EmailInput {
   active?: boolean;
 }
 
-/** The email channel without secrets; a freshly generated SendGrid key is in the PUT's answer only. */
-export const EmailChannelView = z.object({
-  propertyId: z.string(),
-  channel: z.literal('email'),
-  provider: z.enum(EMAIL_PROVIDERS),
-  inboundAddress: z.string(),
-  fromAddress: z.string(),
-  fromName: z.string().nullable(),
-  sendVia: z.enum(['api', 'smtp']),
-  smtpHost: z.string().nullable(),
-  smtpPort: z.number().nullable(),
-  smtpUser: z.string().nullable(),
-  mailgunDomain: z.string().nullable(),
-  active: z.boolean(),
-  secretsSet: z.array(z.string()),
-  webhookUrl: z.string(),
-  webhookNote: z.string(),
-  updatedAt: z.string(),
-});
-export type EmailChannelView = z.infer<typeof EmailChannelView>;
 
 /** `PUT .../channels/widget` (server/features/channels/widget/widget.schemas.ts). */
 export interface WidgetInput {
@@ -104,16 +55,6 @@ export interface WidgetInput {
   rotateKey?: boolean;
 }
 
-export const WidgetChannelView = z.object({
-  widgetKey: z.string(),
-  snippet: z.string(),
-  allowedOrigins: z.array(z.string()),
-  title: z.string().nullable(),
-  greeting: z.string().nullable(),
-  color: z.string().nullable(),
-  askContactBefore: z.boolean(),
-});
-export type WidgetChannelView = z.infer<typeof WidgetChannelView>;
 
 export interface SettingsApi {
   channels(propertyId: string, signal?: AbortSignal): Promise<ChannelSummary[]>;

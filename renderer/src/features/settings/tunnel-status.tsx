@@ -1,7 +1,8 @@
 import { formatDateTime } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
-import { useSettingsApi, type TunnelStatus as Tunnel } from './settings.api';
+import type { TunnelStatus as Tunnel } from '@contract/channels';
+import { useSettingsApi } from './settings.api';
 
 const STATE_LABEL: Record<Tunnel['state'], string> = { up: 'Connected', starting: 'Starting', down: 'Down', disabled: 'Not set up' };
 const STATE_BADGE: Record<Tunnel['state'], string> = { up: 'badge badge--on', starting: 'badge badge--warn', down: 'badge badge--bad', disabled: 'badge badge--off' };

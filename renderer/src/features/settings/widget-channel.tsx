@@ -7,7 +7,8 @@ import { FormProblem } from '../../shared/form-problem';
 import { ModalDialog } from '../../shared/modal-dialog';
 import { useResource } from '../../shared/use-resource';
 import { ChannelFormActions, ChannelFrame, str, useChannelSave, type ChannelProps } from './channel-parts';
-import { useSettingsApi, type ChannelSummary, type WidgetChannelView, type WidgetInput } from './settings.api';
+import type { ChannelSummary, WidgetChannelView } from '@contract/channels';
+import { useSettingsApi, type WidgetInput } from './settings.api';
 
 const FIELD_LABEL: Record<string, string> = { allowedOrigins: 'Websites', title: 'Chat title', greeting: 'Greeting', color: 'Colour', askContactBefore: 'Contact details first' };
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-export const EmailProvider = z.enum(['sendgrid', 'mailgun', 'postmark']);
-export type EmailProvider = z.infer<typeof EmailProvider>;
+import { EmailProvider } from '../../../contract/channels.js';
+
+export { EmailChannelView, EmailProvider } from '../../../contract/channels.js';
 
 const secret = z.string().trim().min(8).max(500);
 const lowerEmail = z
@@ -61,27 +62,6 @@ export interface EmailSecrets {
   webhookPassword?: string;
 }
 
-export const EmailChannelView = z.object({
-  propertyId: z.string(),
-  channel: z.literal('email'),
-  provider: EmailProvider,
-  inboundAddress: z.string(),
-  fromAddress: z.string(),
-  fromName: z.string().nullable(),
-  sendVia: z.enum(['api', 'smtp']),
-  smtpHost: z.string().nullable(),
-  smtpPort: z.number().nullable(),
-  smtpUser: z.string().nullable(),
-  mailgunDomain: z.string().nullable(),
-  active: z.boolean(),
-  /** Names of the secrets that are set; their values are never returned. */
-  secretsSet: z.array(z.string()),
-  /** What to paste into the provider's inbound settings. */
-  webhookUrl: z.string(),
-  webhookNote: z.string(),
-  updatedAt: z.string(),
-});
-export type EmailChannelView = z.infer<typeof EmailChannelView>;
 
 const Attachment = z.object({ filename: z.string().nullable(), contentType: z.string(), size: z.number().nullable() });
 export type AttachmentNote = z.infer<typeof Attachment>;

@@ -73,16 +73,7 @@ export const PutWidgetChannel = z
   .strict();
 export type PutWidgetChannel = z.infer<typeof PutWidgetChannel>;
 
-export const WidgetChannelView = z.object({
-  widgetKey: z.string(),
-  snippet: z.string(),
-  allowedOrigins: z.array(z.string()),
-  title: z.string().nullable(),
-  greeting: z.string().nullable(),
-  color: z.string().nullable(),
-  askContactBefore: z.boolean(),
-});
-export type WidgetChannelView = z.infer<typeof WidgetChannelView>;
+export { WidgetChannelView } from '../../../contract/channels.js';
 
 /** Blank form fields count as not given. */
 const optionalText = (schema: z.ZodType<string>) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
