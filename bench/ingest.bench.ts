@@ -11,6 +11,7 @@ import { startServer } from '../server/main.js';
 import { cliActor } from '../server/shared/actor.js';
 import { createLogger } from '../server/shared/logger.js';
 import { messageWebhook, signature, startGraphStub } from '../test/support/graph-stub.js';
+import { loadInChild, type Sample } from './load-client.js';
 
 /**
  * Signed WhatsApp webhooks acknowledged per second by the real public listener (rate limit,
@@ -28,7 +29,7 @@ const APP_SECRET = 'bench-app-secret-0000';
 const PHONE_NUMBER_ID = '106540352242922';
 
 interface Run {
-  /** How long the process's event loop was blocked (both servers and the client share it). */
+  /** How long the server process's event loop was blocked (the load client runs in its own process). */
   eventLoopDelayP99Ms?: number;
   requests: number;
   acknowledged: number;
@@ -47,13 +48,6 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
-interface Sample {
-  latencies: number[];
-  acknowledged: number;
-  failed: number;
-  seconds: number;
-}
-
 function summarise(samples: Sample[]): Run {
   const latencies = samples.flatMap((x) => x.latencies).sort((a, b) => a - b);
   const acknowledged = samples.reduce((n, x) => n + x.acknowledged, 0);
@@ -68,39 +62,6 @@ function summarise(samples: Sample[]): Run {
     p99Ms: round(percentile(latencies, 99)),
     maxMs: round(latencies.at(-1) ?? 0),
   };
-}
-
-/** N pre-signed POSTs with C keep-alive connections; each connection is one sender address. */
-async function load(url: string, bodies: { body: string; sig: string }[], concurrency: number): Promise<Sample> {
-  const latencies: number[] = [];
-  let acknowledged = 0;
-  let failed = 0;
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, w) => {
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-      // Meta delivers from a pool of addresses; the tunnel reports each as the last X-Forwarded-For hop.
-      const headers = { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.${w + 1}` };
-      while (next < bodies.length) {
-        const { body, sig } = bodies[next++]!;
-        const t0 = process.hrtime.bigint();
-        const status = await new Promise<number>((resolve) => {
-          const req = http.request(url, { method: 'POST', agent, headers: { ...headers, 'x-hub-signature-256': sig, 'content-length': Buffer.byteLength(body) } }, (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode ?? 0));
-          });
-          req.on('error', () => resolve(0));
-          req.end(body);
-        });
-        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (status === 200) acknowledged++;
-        else failed++;
-      }
-      agent.destroy();
-    }),
-  );
-  return { latencies, acknowledged, failed, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
 function bodies(prefix: string, n: number): { body: string; sig: string; wamid: string }[] {
@@ -152,8 +113,8 @@ export async function run() {
     const nocturnUrl = `${server.publicUrl}/webhooks/whatsapp`;
 
     // Warm both paths (JIT, connections, prepared statements), then measure.
-    await load(bareUrl, bodies('warm-bare', 200), concurrency);
-    await load(nocturnUrl, bodies('warm', 100), concurrency);
+    await loadInChild({ url: bareUrl, bodies: bodies('warm-bare', 200), concurrency });
+    await loadInChild({ url: nocturnUrl, bodies: bodies('warm', 100), concurrency });
     await core.inbox.settle(60_000);
 
     // Bare Express first, while Nocturn is idle; then Nocturn, whose inbox worker answers the
@@ -161,7 +122,7 @@ export async function run() {
     const measured = async (url: string, batch: { body: string; sig: string }[]): Promise<Run> => {
       const delay = monitorEventLoopDelay({ resolution: 5 });
       delay.enable();
-      const run = summarise([await load(url, batch, concurrency)]);
+      const run = summarise([await loadInChild({ url, bodies: batch, concurrency })]);
       delay.disable();
       return { eventLoopDelayP99Ms: round(delay.percentile(99) / 1e6), ...run };
     };

@@ -1,4 +1,5 @@
 import type { Channel, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
+import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 
@@ -99,23 +100,21 @@ export class ConversationRepository {
   }
 
   findOpenByThread(threadBidx: string): ConversationRow | undefined {
-    return this.scope.db
-      .prepare(`select * from conversations where thread_bidx = ? order by case when status = 'resolved' then 1 else 0 end, last_message_at desc limit 1`)
+    return prepared(this.scope.db, `select * from conversations where thread_bidx = ? order by case when status = 'resolved' then 1 else 0 end, last_message_at desc limit 1`)
       .get(threadBidx) as ConversationRow | undefined;
   }
 
   get(id: string): ConversationRow | undefined {
-    return this.scope.db.prepare('select * from conversations where id = ?').get(id) as ConversationRow | undefined;
+    return prepared(this.scope.db, 'select * from conversations where id = ?').get(id) as ConversationRow | undefined;
   }
 
   insert(c: { guestId: string; channel: Channel; threadBidx: string; status: ConversationStatus; language: string; afterHours: boolean; at: string }): ConversationRow {
     const id = newId('cnv');
-    this.scope.db
-      .prepare(
-        `insert into conversations (id, guest_id, channel, thread_bidx, status, language, after_hours, last_message_at, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, c.guestId, c.channel, c.threadBidx, c.status, c.language, c.afterHours ? 1 : 0, c.at, c.at, c.at);
+    prepared(
+      this.scope.db,
+      `insert into conversations (id, guest_id, channel, thread_bidx, status, language, after_hours, last_message_at, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, c.guestId, c.channel, c.threadBidx, c.status, c.language, c.afterHours ? 1 : 0, c.at, c.at, c.at);
     return this.get(id)!;
   }
 
@@ -124,36 +123,34 @@ export class ConversationRepository {
     const allowed = new Set(['status', 'handoff_reason', 'assigned_to', 'language', 'unread_count', 'first_response_at', 'resolved_at']);
     for (const c of cols) if (!allowed.has(c)) throw new Error(`column ${c} is not updatable`);
     const sets = cols.map((c) => `${c} = @${c}`).join(', ');
-    this.scope.db.prepare(`update conversations set ${sets}${sets ? ', ' : ''}updated_at = @at where id = @id`).run({ ...patch, at, id });
+    prepared(this.scope.db, `update conversations set ${sets}${sets ? ', ' : ''}updated_at = @at where id = @id`).run({ ...patch, at, id });
   }
 
   insertMessage(m: NewMessage): Message {
     const id = newId('msg');
     const flags = m.flags ?? [];
     const cited = m.citedItemIds ?? [];
-    this.scope.db
-      .prepare(
-        `insert into messages (id, conversation_id, role, body_enc, external_id, author_id, provider, model, confidence, cited_item_ids,
-           input_tokens, output_tokens, latency_ms, cost_usd, flags, delivery_status, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id, m.conversationId, m.role, this.scope.cipher.encrypt(m.body, { table: 'messages', column: 'body', rowId: id }), m.externalId ?? null, m.authorId ?? null,
-        m.provider ?? null, m.model ?? null, m.confidence ?? null, JSON.stringify(cited), m.inputTokens ?? null, m.outputTokens ?? null,
-        m.latencyMs ?? null, m.costUsd ?? null, JSON.stringify(flags), m.deliveryStatus ?? null, m.createdAt,
-      );
+    prepared(
+      this.scope.db,
+      `insert into messages (id, conversation_id, role, body_enc, external_id, author_id, provider, model, confidence, cited_item_ids,
+       input_tokens, output_tokens, latency_ms, cost_usd, flags, delivery_status, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id, m.conversationId, m.role, this.scope.cipher.encrypt(m.body, { table: 'messages', column: 'body', rowId: id }), m.externalId ?? null, m.authorId ?? null,
+      m.provider ?? null, m.model ?? null, m.confidence ?? null, JSON.stringify(cited), m.inputTokens ?? null, m.outputTokens ?? null,
+      m.latencyMs ?? null, m.costUsd ?? null, JSON.stringify(flags), m.deliveryStatus ?? null, m.createdAt,
+    );
     const confidence = m.role === 'assistant' && m.confidence != null ? m.confidence : null;
-    this.scope.db
-      .prepare(
-        `update conversations set message_count = message_count + 1, last_message_at = @at, updated_at = @at,
-           last_guest_message_at = case when @role = 'guest' then @at else last_guest_message_at end,
-           unread_count = case when @role = 'guest' then unread_count + 1 else unread_count end,
-           first_response_at = case when first_response_at is null and @role in ('assistant', 'staff') then @at else first_response_at end,
-           ai_confidence_sum = ai_confidence_sum + coalesce(@confidence, 0),
-           ai_confidence_count = ai_confidence_count + case when @confidence is null then 0 else 1 end
-         where id = @id`,
-      )
-      .run({ at: m.createdAt, role: m.role, confidence, id: m.conversationId });
+    prepared(
+      this.scope.db,
+      `update conversations set message_count = message_count + 1, last_message_at = @at, updated_at = @at,
+       last_guest_message_at = case when @role = 'guest' then @at else last_guest_message_at end,
+       unread_count = case when @role = 'guest' then unread_count + 1 else unread_count end,
+       first_response_at = case when first_response_at is null and @role in ('assistant', 'staff') then @at else first_response_at end,
+       ai_confidence_sum = ai_confidence_sum + coalesce(@confidence, 0),
+       ai_confidence_count = ai_confidence_count + case when @confidence is null then 0 else 1 end
+       where id = @id`,
+    ).run({ at: m.createdAt, role: m.role, confidence, id: m.conversationId });
     return {
       id, role: m.role, body: m.body, authorId: m.authorId ?? null, provider: m.provider ?? null, model: m.model ?? null, confidence: m.confidence ?? null,
       citedItemIds: cited, inputTokens: m.inputTokens ?? null, outputTokens: m.outputTokens ?? null, latencyMs: m.latencyMs ?? null, costUsd: m.costUsd ?? null,
@@ -163,32 +160,31 @@ export class ConversationRepository {
 
   /** Stores where replies to this conversation go (channel-specific), encrypted. */
   setReplyTo(id: string, replyTo: Record<string, unknown>): void {
-    this.scope.db
-      .prepare('update conversations set reply_to_enc = ? where id = ?')
+    prepared(this.scope.db, 'update conversations set reply_to_enc = ? where id = ?')
       .run(this.scope.cipher.encrypt(JSON.stringify(replyTo), { table: 'conversations', column: 'reply_to', rowId: id }), id);
   }
 
   replyTo(id: string): Record<string, unknown> | null {
-    const row = this.scope.db.prepare('select reply_to_enc from conversations where id = ?').get(id) as { reply_to_enc: Buffer | null } | undefined;
+    const row = prepared(this.scope.db, 'select reply_to_enc from conversations where id = ?').get(id) as { reply_to_enc: Buffer | null } | undefined;
     if (!row?.reply_to_enc) return null;
     return JSON.parse(this.scope.cipher.decrypt(row.reply_to_enc, { table: 'conversations', column: 'reply_to', rowId: id })) as Record<string, unknown>;
   }
 
   messageExists(externalId: string): boolean {
-    return this.scope.db.prepare('select 1 from messages where external_id = ?').get(externalId) !== undefined;
+    return prepared(this.scope.db, 'select 1 from messages where external_id = ?').get(externalId) !== undefined;
   }
 
   setDeliveryStatus(messageId: string, status: string): void {
-    this.scope.db.prepare('update messages set delivery_status = ? where id = ?').run(status, messageId);
+    prepared(this.scope.db, 'update messages set delivery_status = ? where id = ?').run(status, messageId);
   }
 
   messages(conversationId: string): Message[] {
-    const rows = this.scope.db.prepare('select * from messages where conversation_id = ? order by rowid').all(conversationId) as MessageRow[];
+    const rows = prepared(this.scope.db, 'select * from messages where conversation_id = ? order by rowid').all(conversationId) as MessageRow[];
     return rows.map((r) => this.decodeMessage(r));
   }
 
   recentGuestMessageCount(conversationId: string, since: string): number {
-    return (this.scope.db.prepare("select count(*) as n from messages where conversation_id = ? and role = 'guest' and created_at >= ?").get(conversationId, since) as { n: number }).n;
+    return (prepared(this.scope.db, "select count(*) as n from messages where conversation_id = ? and role = 'guest' and created_at >= ?").get(conversationId, since) as { n: number }).n;
   }
 
   decodeMessage(r: MessageRow): Message {
@@ -217,7 +213,7 @@ export class ConversationRepository {
 
   /** The plan of the inbox query, for the test that keeps it on its index. */
   explainList(f: ListFilter): string[] {
-    return (this.scope.db.prepare(`explain query plan ${this.listSql(f).sql}`).all(this.listSql(f).params) as { detail: string }[]).map((r) => r.detail);
+    return (prepared(this.scope.db, `explain query plan ${this.listSql(f).sql}`).all(this.listSql(f).params) as { detail: string }[]).map((r) => r.detail);
   }
 
   /** One query per page: conversation, guest and latest message together (no N+1). */
@@ -246,10 +242,10 @@ export class ConversationRepository {
 
   list(f: ListFilter): (ConversationListRow & { rank: number })[] {
     const { sql, params } = this.listSql(f);
-    return this.scope.db.prepare(sql).all(params) as (ConversationListRow & { rank: number })[];
+    return prepared(this.scope.db, sql).all(params) as (ConversationListRow & { rank: number })[];
   }
 
   listRow(id: string): ConversationListRow | undefined {
-    return this.scope.db.prepare(`${LIST_SELECT} where c.id = ?`).get(id) as ConversationListRow | undefined;
+    return prepared(this.scope.db, `${LIST_SELECT} where c.id = ?`).get(id) as ConversationListRow | undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 
@@ -43,34 +44,33 @@ export class GuestRepository {
   insert(g: { name?: string | null; phone?: string | null; email?: string | null }, now: string): Guest {
     const id = newId('gst');
     const { cipher, blindIndex } = this.scope;
-    this.scope.db
-      .prepare(
-        `insert into guests (id, name_enc, phone_enc, email_enc, phone_bidx, email_bidx, key_version, created_at, updated_at)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        cipher.encryptNullable(g.name, { table: 'guests', column: 'name', rowId: id }),
-        cipher.encryptNullable(g.phone, { table: 'guests', column: 'phone', rowId: id }),
-        cipher.encryptNullable(g.email, { table: 'guests', column: 'email', rowId: id }),
-        g.phone ? blindIndex.phone(g.phone) : null,
-        g.email ? blindIndex.email(g.email) : null,
-        cipher.currentVersion,
-        now,
-        now,
-      );
+    prepared(
+      this.scope.db,
+      `insert into guests (id, name_enc, phone_enc, email_enc, phone_bidx, email_bidx, key_version, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id,
+      cipher.encryptNullable(g.name, { table: 'guests', column: 'name', rowId: id }),
+      cipher.encryptNullable(g.phone, { table: 'guests', column: 'phone', rowId: id }),
+      cipher.encryptNullable(g.email, { table: 'guests', column: 'email', rowId: id }),
+      g.phone ? blindIndex.phone(g.phone) : null,
+      g.email ? blindIndex.email(g.email) : null,
+      cipher.currentVersion,
+      now,
+      now,
+    );
     return { id, name: g.name ?? null, phone: g.phone ?? null, email: g.email ?? null, createdAt: now, updatedAt: now };
   }
 
   get(id: string): Guest | undefined {
-    const row = this.scope.db.prepare(`select ${COLUMNS} from guests where id = ?`).get(id) as GuestRow | undefined;
+    const row = prepared(this.scope.db, `select ${COLUMNS} from guests where id = ?`).get(id) as GuestRow | undefined;
     return row && this.decode(row);
   }
 
   findByPhone(phone: string): Guest | undefined {
     const bidx = this.scope.blindIndex.phone(phone);
     if (!bidx) return undefined;
-    const row = this.scope.db.prepare(`select ${COLUMNS} from guests where phone_bidx = ? order by created_at limit 1`).get(bidx) as
+    const row = prepared(this.scope.db, `select ${COLUMNS} from guests where phone_bidx = ? order by created_at limit 1`).get(bidx) as
       | GuestRow
       | undefined;
     return row && this.decode(row);
@@ -79,7 +79,7 @@ export class GuestRepository {
   findByEmail(email: string): Guest | undefined {
     const bidx = this.scope.blindIndex.email(email);
     if (!bidx) return undefined;
-    const row = this.scope.db.prepare(`select ${COLUMNS} from guests where email_bidx = ? order by created_at limit 1`).get(bidx) as
+    const row = prepared(this.scope.db, `select ${COLUMNS} from guests where email_bidx = ? order by created_at limit 1`).get(bidx) as
       | GuestRow
       | undefined;
     return row && this.decode(row);
@@ -103,16 +103,16 @@ export class GuestRepository {
       params.push(cipher.encryptNullable(g.email, { table: 'guests', column: 'email', rowId: id }), g.email ? blindIndex.email(g.email) : null);
     }
     if (!sets.length) return;
-    this.scope.db.prepare(`update guests set ${sets.join(', ')}, key_version = ?, updated_at = ? where id = ?`).run(...params, cipher.currentVersion, at, id);
+    prepared(this.scope.db, `update guests set ${sets.join(', ')}, key_version = ?, updated_at = ? where id = ?`).run(...params, cipher.currentVersion, at, id);
   }
 
   isOptedOut(id: string): boolean {
-    const row = this.scope.db.prepare('select opted_out_at from guests where id = ?').get(id) as { opted_out_at: string | null } | undefined;
+    const row = prepared(this.scope.db, 'select opted_out_at from guests where id = ?').get(id) as { opted_out_at: string | null } | undefined;
     return Boolean(row?.opted_out_at);
   }
 
   setOptOut(id: string, channel: string | null, at: string | null): void {
-    this.scope.db.prepare('update guests set opted_out_at = ?, opted_out_channel = ?, updated_at = coalesce(?, updated_at) where id = ?').run(at, channel, at, id);
+    prepared(this.scope.db, 'update guests set opted_out_at = ?, opted_out_channel = ?, updated_at = coalesce(?, updated_at) where id = ?').run(at, channel, at, id);
   }
 
   /** Every guest record with this phone or email (a guest may have written from several channels). */
@@ -128,21 +128,21 @@ export class GuestRepository {
     };
     const p = q.phone ? this.scope.blindIndex.phone(q.phone) : null;
     const e = q.email ? this.scope.blindIndex.email(q.email) : null;
-    if (p) add(this.scope.db.prepare(`select ${COLUMNS} from guests where phone_bidx = ?`).all(p) as GuestRow[]);
-    if (e) add(this.scope.db.prepare(`select ${COLUMNS} from guests where email_bidx = ?`).all(e) as GuestRow[]);
+    if (p) add(prepared(this.scope.db, `select ${COLUMNS} from guests where phone_bidx = ?`).all(p) as GuestRow[]);
+    if (e) add(prepared(this.scope.db, `select ${COLUMNS} from guests where email_bidx = ?`).all(e) as GuestRow[]);
     return out;
   }
 
   optOutRecord(id: string): { optedOutAt: string | null; channel: string | null } {
-    const row = this.scope.db.prepare('select opted_out_at, opted_out_channel from guests where id = ?').get(id) as { opted_out_at: string | null; opted_out_channel: string | null } | undefined;
+    const row = prepared(this.scope.db, 'select opted_out_at, opted_out_channel from guests where id = ?').get(id) as { opted_out_at: string | null; opted_out_channel: string | null } | undefined;
     return { optedOutAt: row?.opted_out_at ?? null, channel: row?.opted_out_channel ?? null };
   }
 
   delete(id: string): void {
-    this.scope.db.prepare('delete from guests where id = ?').run(id);
+    prepared(this.scope.db, 'delete from guests where id = ?').run(id);
   }
 
   count(): number {
-    return (this.scope.db.prepare('select count(*) as n from guests').get() as { n: number }).n;
+    return (prepared(this.scope.db, 'select count(*) as n from guests').get() as { n: number }).n;
   }
 }

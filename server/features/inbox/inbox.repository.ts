@@ -1,4 +1,4 @@
-import type { Db } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { FieldCipher } from '../vault/field-crypto.js';
 
 export type InboxProvider = 'whatsapp' | 'email' | 'widget' | 'test';
@@ -45,10 +45,9 @@ export class InboxRepository {
 
   claimDue(now: string, limit: number): { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[] {
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare(`select id, property_id, provider, attempts, received_at from inbox_events where status = 'pending' and next_attempt_at <= ? order by id limit ?`)
+      const rows = prepared(this.db, `select id, property_id, provider, attempts, received_at from inbox_events where status = 'pending' and next_attempt_at <= ? order by id limit ?`)
         .all(now, limit) as { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[];
-      const claim = this.db.prepare(`update inbox_events set status = 'processing', attempts = attempts + 1 where id = ?`);
+      const claim = prepared(this.db, `update inbox_events set status = 'processing', attempts = attempts + 1 where id = ?`);
       for (const r of rows) claim.run(r.id);
       return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
     }).immediate();
@@ -56,44 +55,43 @@ export class InboxRepository {
 
   /** A processed event keeps its receipt (for idempotency) but not its raw payload: no guest data lingers. */
   finish(id: number, status: 'done' | 'failed', error: string | null, at: string): void {
-    this.db
-      .prepare(`update inbox_events set status = ?, last_error = ?, processed_at = ?, payload_enc = case when ? = 'done' then x'' else payload_enc end where id = ?`)
+    prepared(this.db, `update inbox_events set status = ?, last_error = ?, processed_at = ?, payload_enc = case when ? = 'done' then x'' else payload_enc end where id = ?`)
       .run(status, error?.slice(0, 500) ?? null, at, status, id);
   }
 
   retryLater(id: number, error: string, nextAttemptAt: string): void {
-    this.db.prepare(`update inbox_events set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
+    prepared(this.db, `update inbox_events set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
   }
 
   releaseStuck(): number {
-    return this.db.prepare(`update inbox_events set status = 'pending' where status = 'processing'`).run().changes;
+    return prepared(this.db, `update inbox_events set status = 'pending' where status = 'processing'`).run().changes;
   }
 
   hasDue(now: string): boolean {
-    return this.db.prepare(`select 1 from inbox_events where status in ('pending', 'processing') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
+    return prepared(this.db, `select 1 from inbox_events where status in ('pending', 'processing') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
   }
 
   counts(): Record<string, number> {
-    const rows = this.db.prepare('select status, count(*) as n from inbox_events group by status').all() as { status: string; n: number }[];
+    const rows = prepared(this.db, 'select status, count(*) as n from inbox_events group by status').all() as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 
   /** Events of a hotel that still hold a raw payload (not yet processed, or failed). */
   withPayload(propertyId: string): number[] {
-    return (this.db.prepare(`select id from inbox_events where property_id = ? and length(payload_enc) > 0`).all(propertyId) as { id: number }[]).map((r) => r.id);
+    return (prepared(this.db, `select id from inbox_events where property_id = ? and length(payload_enc) > 0`).all(propertyId) as { id: number }[]).map((r) => r.id);
   }
 
   erasePayload(id: number): void {
-    this.db.prepare(`update inbox_events set payload_enc = x'', status = case when status in ('pending', 'processing') then 'dropped' else status end where id = ?`).run(id);
+    prepared(this.db, `update inbox_events set payload_enc = x'', status = case when status in ('pending', 'processing') then 'dropped' else status end where id = ?`).run(id);
   }
 
   payload(id: number, cipher: FieldCipher): string | undefined {
-    const row = this.db.prepare('select payload_enc from inbox_events where id = ?').get(id) as { payload_enc: Buffer } | undefined;
+    const row = prepared(this.db, 'select payload_enc from inbox_events where id = ?').get(id) as { payload_enc: Buffer } | undefined;
     if (!row || row.payload_enc.length === 0) return undefined;
     return cipher.decrypt(row.payload_enc, { table: 'inbox_events', column: 'payload', rowId: id });
   }
 
   count(): number {
-    return (this.db.prepare('select count(*) as n from inbox_events').get() as { n: number }).n;
+    return (prepared(this.db, 'select count(*) as n from inbox_events').get() as { n: number }).n;
   }
 }

@@ -1,4 +1,5 @@
 import type { Channel, Lead, LeadDetails, LeadStatus } from '../../contract/conversations.js';
+import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 import type { Intent } from './lead-extraction.js';
@@ -53,39 +54,37 @@ export class LeadRepository {
   }
 
   byConversation(conversationId: string): Lead | undefined {
-    const r = this.scope.db.prepare('select * from leads where conversation_id = ?').get(conversationId) as LeadRow | undefined;
+    const r = prepared(this.scope.db, 'select * from leads where conversation_id = ?').get(conversationId) as LeadRow | undefined;
     return r && this.decode(r);
   }
 
   get(id: string): Lead | undefined {
-    const r = this.scope.db.prepare('select * from leads where id = ?').get(id) as LeadRow | undefined;
+    const r = prepared(this.scope.db, 'select * from leads where id = ?').get(id) as LeadRow | undefined;
     return r && this.decode(r);
   }
 
   insert(l: { conversationId: string; guestId: string; intent: Intent; details: LeadDetails; sourceChannel: Channel; afterHours: boolean; at: string }): Lead {
     const id = newId('lead');
-    this.scope.db
-      .prepare(
-        `insert into leads (id, conversation_id, guest_id, intent, status, details_enc, check_in, check_out, party_size, source_channel, after_hours, created_at, updated_at)
-         values (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id, l.conversationId, l.guestId, l.intent, this.scope.cipher.encrypt(JSON.stringify(l.details), { table: 'leads', column: 'details', rowId: id }),
-        l.details.checkIn, l.details.checkOut, l.details.guests, l.sourceChannel, l.afterHours ? 1 : 0, l.at, l.at,
-      );
+    prepared(
+      this.scope.db,
+      `insert into leads (id, conversation_id, guest_id, intent, status, details_enc, check_in, check_out, party_size, source_channel, after_hours, created_at, updated_at)
+       values (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      id, l.conversationId, l.guestId, l.intent, this.scope.cipher.encrypt(JSON.stringify(l.details), { table: 'leads', column: 'details', rowId: id }),
+      l.details.checkIn, l.details.checkOut, l.details.guests, l.sourceChannel, l.afterHours ? 1 : 0, l.at, l.at,
+    );
     return this.get(id)!;
   }
 
   save(l: Lead, at: string): Lead {
-    this.scope.db
-      .prepare(
-        `update leads set intent = ?, status = ?, details_enc = ?, check_in = ?, check_out = ?, party_size = ?, booking_value = ?, lost_reason = ?,
-           converted_at = ?, updated_at = ? where id = ?`,
-      )
-      .run(
-        l.intent, l.status, this.scope.cipher.encrypt(JSON.stringify(l.details), { table: 'leads', column: 'details', rowId: l.id }), l.details.checkIn,
-        l.details.checkOut, l.details.guests, l.bookingValue, l.lostReason, l.convertedAt, at, l.id,
-      );
+    prepared(
+      this.scope.db,
+      `update leads set intent = ?, status = ?, details_enc = ?, check_in = ?, check_out = ?, party_size = ?, booking_value = ?, lost_reason = ?,
+       converted_at = ?, updated_at = ? where id = ?`,
+    ).run(
+      l.intent, l.status, this.scope.cipher.encrypt(JSON.stringify(l.details), { table: 'leads', column: 'details', rowId: l.id }), l.details.checkIn,
+      l.details.checkOut, l.details.guests, l.bookingValue, l.lostReason, l.convertedAt, at, l.id,
+    );
     return this.get(l.id)!;
   }
 
@@ -106,8 +105,7 @@ export class LeadRepository {
       where.push('(created_at < @cAt or (created_at = @cAt and id > @cId))');
       Object.assign(params, { cAt: f.cursor.createdAt, cId: f.cursor.id });
     }
-    const rows = this.scope.db
-      .prepare(`select * from leads ${where.length ? 'where ' + where.join(' and ') : ''} order by created_at desc, id limit @limit`)
+    const rows = prepared(this.scope.db, `select * from leads ${where.length ? 'where ' + where.join(' and ') : ''} order by created_at desc, id limit @limit`)
       .all(params) as LeadRow[];
     return rows.map((r) => this.decode(r));
   }

@@ -1,4 +1,5 @@
 import type { Channel } from '../../contract/conversations.js';
+import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 
@@ -31,16 +32,15 @@ export class OutboxRepository {
 
   insert(o: { conversationId: string | null; messageId: string | null; channel: Channel; kind: 'reply' | 'proactive'; payload: OutboxPayload; status?: OutboxStatus; nextAttemptAt: string; overrideBy?: string | null; at: string }): string {
     const id = newId('out');
-    this.scope.db
-      .prepare(
-        `insert into outbox (id, conversation_id, message_id, channel, kind, payload_enc, status, attempts, next_attempt_at, override_by, created_at)
-         values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-      )
-      .run(
-        id, o.conversationId, o.messageId, o.channel, o.kind,
-        this.scope.cipher.encrypt(JSON.stringify(o.payload), { table: 'outbox', column: 'payload', rowId: id }),
-        o.status ?? 'pending', o.nextAttemptAt, o.overrideBy ?? null, o.at,
-      );
+    prepared(
+      this.scope.db,
+      `insert into outbox (id, conversation_id, message_id, channel, kind, payload_enc, status, attempts, next_attempt_at, override_by, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+    ).run(
+      id, o.conversationId, o.messageId, o.channel, o.kind,
+      this.scope.cipher.encrypt(JSON.stringify(o.payload), { table: 'outbox', column: 'payload', rowId: id }),
+      o.status ?? 'pending', o.nextAttemptAt, o.overrideBy ?? null, o.at,
+    );
     return id;
   }
 
@@ -49,16 +49,15 @@ export class OutboxRepository {
   }
 
   get(id: string): OutboxRow | undefined {
-    return this.scope.db.prepare('select * from outbox where id = ?').get(id) as OutboxRow | undefined;
+    return prepared(this.scope.db, 'select * from outbox where id = ?').get(id) as OutboxRow | undefined;
   }
 
   /** Claims due rows (pending or held whose time has come) for sending. */
   claimDue(now: string, limit: number): OutboxRow[] {
     return this.scope.db.transaction(() => {
-      const rows = this.scope.db
-        .prepare(`select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`)
+      const rows = prepared(this.scope.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`)
         .all(now, limit) as OutboxRow[];
-      const claim = this.scope.db.prepare(`update outbox set status = 'sending', attempts = attempts + 1 where id = ?`);
+      const claim = prepared(this.scope.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`);
       for (const r of rows) claim.run(r.id);
       return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
     }).immediate();
@@ -66,41 +65,39 @@ export class OutboxRepository {
 
   /** After a crash, rows caught mid-send go back to pending (the provider's idempotency or dedupe covers a repeat). */
   releaseStuck(): number {
-    return this.scope.db.prepare(`update outbox set status = 'pending' where status = 'sending'`).run().changes;
+    return prepared(this.scope.db, `update outbox set status = 'pending' where status = 'sending'`).run().changes;
   }
 
   markSent(id: string, providerMessageId: string | null, at: string): void {
-    this.scope.db.prepare(`update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, providerMessageId, id);
+    prepared(this.scope.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, providerMessageId, id);
   }
 
   markRetry(id: string, error: string, nextAttemptAt: string): void {
-    this.scope.db.prepare(`update outbox set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
+    prepared(this.scope.db, `update outbox set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
   }
 
   markStatus(id: string, status: OutboxStatus, error: string | null, nextAttemptAt?: string): void {
-    this.scope.db
-      .prepare(`update outbox set status = ?, last_error = coalesce(?, last_error), next_attempt_at = coalesce(?, next_attempt_at) where id = ?`)
+    prepared(this.scope.db, `update outbox set status = ?, last_error = coalesce(?, last_error), next_attempt_at = coalesce(?, next_attempt_at) where id = ?`)
       .run(status, error?.slice(0, 500) ?? null, nextAttemptAt ?? null, id);
   }
 
   retry(id: string, at: string): boolean {
-    return this.scope.db.prepare(`update outbox set status = 'pending', attempts = 0, next_attempt_at = ? where id = ? and status in ('dead', 'blocked', 'held')`).run(at, id).changes > 0;
+    return prepared(this.scope.db, `update outbox set status = 'pending', attempts = 0, next_attempt_at = ? where id = ? and status in ('dead', 'blocked', 'held')`).run(at, id).changes > 0;
   }
 
   list(statuses: OutboxStatus[], limit: number): OutboxRow[] {
-    return this.scope.db
-      .prepare(`select * from outbox where status in (select value from json_each(?)) order by created_at desc limit ?`)
+    return prepared(this.scope.db, `select * from outbox where status in (select value from json_each(?)) order by created_at desc limit ?`)
       .all(JSON.stringify(statuses), limit) as OutboxRow[];
   }
 
   counts(): Record<OutboxStatus, number> {
-    const rows = this.scope.db.prepare('select status, count(*) as n from outbox group by status').all() as { status: OutboxStatus; n: number }[];
+    const rows = prepared(this.scope.db, 'select status, count(*) as n from outbox group by status').all() as { status: OutboxStatus; n: number }[];
     const out = { pending: 0, sending: 0, sent: 0, held: 0, dead: 0, blocked: 0 };
     for (const r of rows) out[r.status] = r.n;
     return out;
   }
 
   hasDue(now: string): boolean {
-    return this.scope.db.prepare(`select 1 from outbox where status in ('pending', 'held') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
+    return prepared(this.scope.db, `select 1 from outbox where status in ('pending', 'held') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
   }
 }
