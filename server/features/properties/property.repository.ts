@@ -48,24 +48,9 @@ function toProperty(r: PropertyRow): Property {
 export class PropertyRepository {
   constructor(private readonly db: Db) {}
 
-  private settings(p: Property) {
+  /** Every column as a named parameter (the update leaves id, slug and created_at as they are). */
+  private row(p: Property): PropertyRow {
     return {
-      confidence_threshold: p.confidenceThreshold,
-      quiet_hours_start: p.quietHours.start,
-      quiet_hours_end: p.quietHours.end,
-      cloud_budget_usd: p.cloudBudgetUsd,
-      country: p.country,
-    };
-  }
-
-  insert(p: Property): void {
-    prepared(
-      this.db,
-      `insert into properties (${COLUMNS}) values
-       (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures,
-        @confidence_threshold, @quiet_hours_start, @quiet_hours_end, @cloud_budget_usd, @country, @created_at, @updated_at)`,
-    ).run({
-      ...this.settings(p),
       id: p.id,
       slug: p.slug,
       name: p.name,
@@ -76,9 +61,23 @@ export class PropertyRepository {
       retention_days: p.retentionDays,
       desk_hours: JSON.stringify(p.deskHours),
       closures: JSON.stringify(p.closures),
+      confidence_threshold: p.confidenceThreshold,
+      quiet_hours_start: p.quietHours.start,
+      quiet_hours_end: p.quietHours.end,
+      cloud_budget_usd: p.cloudBudgetUsd,
+      country: p.country,
       created_at: p.createdAt,
       updated_at: p.updatedAt,
-    });
+    };
+  }
+
+  insert(p: Property): void {
+    prepared(
+      this.db,
+      `insert into properties (${COLUMNS}) values
+       (@id, @slug, @name, @timezone, @currency, @plan, @active, @retention_days, @desk_hours, @closures,
+        @confidence_threshold, @quiet_hours_start, @quiet_hours_end, @cloud_budget_usd, @country, @created_at, @updated_at)`,
+    ).run(this.row(p));
   }
 
   update(p: Property): void {
@@ -89,19 +88,7 @@ export class PropertyRepository {
        quiet_hours_start = @quiet_hours_start, quiet_hours_end = @quiet_hours_end, cloud_budget_usd = @cloud_budget_usd, country = @country,
        updated_at = @updated_at
        where id = @id`,
-    ).run({
-      ...this.settings(p),
-      id: p.id,
-      name: p.name,
-      timezone: p.timezone,
-      currency: p.currency,
-      plan: p.plan,
-      active: p.active ? 1 : 0,
-      retention_days: p.retentionDays,
-      desk_hours: JSON.stringify(p.deskHours),
-      closures: JSON.stringify(p.closures),
-      updated_at: p.updatedAt,
-    });
+    ).run(this.row(p));
   }
 
   /** By id or slug. */
