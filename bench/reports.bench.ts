@@ -144,8 +144,10 @@ export async function run() {
     const scope = core.properties.scope(hotels[0]!.id);
     const ids = scope.db.prepare('select id from conversations order by random() limit 200').pluck().all() as string[];
     let i = 0;
+    const note = scope.db.prepare('insert or ignore into report_dirty (conversation_id) values (?)');
     const liveRefresh = timed(RUNS * 10, () => {
-      core.reports.refreshConversation(scope, ids[i++ % ids.length]!);
+      note.run(ids[i++ % ids.length]!);
+      core.reports.refreshNoted(scope);
       scope.db.prepare("update report_conversations set status = 'ai' where conversation_id = ?").run(ids[i % ids.length]);
     });
     const worst = Math.max(...latency.flatMap((l) => [l.summary7Days.p95Ms, l.summary90Days.p95Ms, l.trend90Days.p95Ms]), group90Days.p95Ms);

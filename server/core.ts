@@ -186,7 +186,11 @@ export function openCore(opts: CoreOptions): Core {
     // Reports keep their rollups current from the event bus, and make the scheduled reports.
     const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
     const reports = new ReportService({ properties, gaps: knowledgeGaps, clock, log });
-    disposables.add('report rollups', events.subscribe((e) => reports.onEvent(e)));
+    const offReports = events.subscribe((e) => reports.onEvent(e));
+    disposables.add('report rollups', () => {
+      offReports();
+      reports.close();
+    });
     const reportScheduler = new ReportScheduler(reports, properties, config.reports, log);
     disposables.add('report scheduler', () => reportScheduler.stop());
     readiness.register({

@@ -1,6 +1,7 @@
 import { extractText, getDocumentProxy } from 'unpdf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Analytics, AnalyticsSummary, DrillPage, Figures, GroupSummary, KnowledgeGap, ReportInfo } from '../../server/contract/reports.js';
+import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import type { PropertyScope } from '../../server/features/properties/property.service.js';
@@ -582,6 +583,41 @@ describe('live rollups and a rebuild from the raw rows agree', () => {
     const open = (await getJson<{ items: KnowledgeGap[] }>(manager, `/api/v1/properties/${h.id}/knowledge-gaps`)).items;
     expect(open.find((g) => g.id === shuttle!.id)).toBeUndefined();
     expect((await manager.post(`/api/v1/properties/${h.id}/knowledge-gaps/${shuttle!.id}/dismiss`)).status).toBe(409);
+  });
+});
+
+describe('rollups follow the writes, in batches', () => {
+  it('rolls a burst up in the background, and takes in a write whose refresh never ran', async () => {
+    const res = await s.admin.post('/api/v1/properties', { name: 'Hotel burst', slug: 'burst-kl', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' });
+    const id = ((await res.json()) as { id: string }).id;
+    const scope = s.core.properties.scope(id);
+    const dirty = () => (scope.db.prepare('select count(*) as n from report_dirty').get() as { n: number }).n;
+    const facts = () => (scope.db.prepare('select count(*) as n from report_conversations').get() as { n: number }).n;
+    const guest = (i: number): InboundMessage => ({
+      channel: 'test',
+      threadKey: `burst-${i}`,
+      externalId: `burst-e${i}`,
+      text: 'hello',
+      from: { name: `Burst Guest ${i}`, phone: `+6012777${String(i).padStart(4, '0')}` },
+      receivedAt: new Date(),
+    });
+    // A burst: the messages are noted as they are written, and rolled up shortly after, without a read.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => s.core.pipeline.handle(scope, guest(i))));
+    await vi.waitFor(() => expect(dirty()).toBe(0), { timeout: 5_000 });
+    expect(facts()).toBe(30);
+
+    // A conversation written with no event after it (as if the process died right after the commit):
+    // the note is in the database, so the next read of the figures takes it in.
+    scope.db.transaction(() => {
+      const g = new GuestRepository(scope).insert({ name: 'Quiet Guest', phone: '+60127779999' }, new Date().toISOString());
+      const conversations = new ConversationRepository(scope);
+      const c = conversations.insert({ guestId: g.id, channel: 'test', threadBidx: 'quiet-thread', status: 'ai', language: 'en', afterHours: false, at: new Date().toISOString() });
+      conversations.insertMessage({ conversationId: c.id, role: 'guest', body: 'Is breakfast included?', createdAt: new Date().toISOString() });
+    })();
+    expect(dirty()).toBe(1);
+    const summary = await getJson<AnalyticsSummary>(manager, `/api/v1/properties/${id}/analytics/summary`);
+    expect(summary.current.inquiries).toBe(31);
+    expect(dirty()).toBe(0);
   });
 });
 

@@ -220,8 +220,8 @@ export class ReportRepository {
   }
 
   /** Conversations whose feedback changed since the figures were last refreshed (set by triggers). */
-  dirtyConversations(): string[] {
-    return this.stmt('select conversation_id from report_dirty').pluck().all() as string[];
+  dirtyConversations(limit: number): string[] {
+    return this.stmt('select conversation_id from report_dirty limit ?').pluck().all(limit) as string[];
   }
 
   clearAllDirty(): void {

@@ -42,6 +42,9 @@ export interface ReportScopes {
 
 export const MAX_PERIOD_DAYS = 731;
 const REBUILD_BATCH = 2000;
+/** Noted conversations refreshed per transaction, and how long after an event the refresh runs. */
+const REFRESH_BATCH = 500;
+const REFRESH_DELAY_MS = 100;
 const CHANNELS = ['whatsapp', 'email', 'widget', 'test'] as const;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -102,6 +105,8 @@ export interface ReportSchedule {
  */
 export class ReportService {
   private readonly calendars = new Map<string, LocalCalendar>();
+  private readonly pending = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: { properties: ReportScopes; gaps: KnowledgeGapService; clock: Clock; log: Logger },
@@ -122,54 +127,92 @@ export class ReportService {
 
   // --- keeping the rollups ----------------------------------------------------------------------
 
-  /** Keeps the facts current as conversations, messages and leads change (subscribed to the event bus). */
+  /**
+   * Keeps the facts current as conversations, messages and leads change (subscribed to the event
+   * bus). The writes themselves noted the conversations (triggers, migration 0008); an event only
+   * schedules a refresh of what is noted, so a burst is rolled up in batches.
+   */
   onEvent(e: SequencedEvent): void {
     if (e.type !== 'message.created' && e.type !== 'conversation.updated' && e.type !== 'handoff.requested' && e.type !== 'lead.updated') return;
-    try {
-      const scope = this.deps.properties.scope(e.propertyId);
-      this.refreshConversation(scope, e.conversationId);
-      if (e.type === 'lead.updated') this.refreshLead(scope, { leadId: e.leadId });
-      else this.refreshLead(scope, { conversationId: e.conversationId });
-      if (e.type === 'handoff.requested' && isGapReason(e.reason)) this.deps.gaps.record(scope, e.conversationId, e.reason);
-    } catch (err) {
-      this.deps.log.error({ err, propertyId: e.propertyId, conversationId: e.conversationId, event: e.type }, 'report rollup update failed; run `nocturn report rebuild`');
+    this.pending.add(e.propertyId);
+    this.flushTimer ??= setTimeout(() => this.flush(), REFRESH_DELAY_MS);
+    if (e.type === 'handoff.requested' && isGapReason(e.reason)) {
+      try {
+        this.deps.gaps.record(this.deps.properties.scope(e.propertyId), e.conversationId, e.reason);
+      } catch (err) {
+        this.deps.log.error({ err, propertyId: e.propertyId, conversationId: e.conversationId }, 'knowledge gap not recorded');
+      }
     }
   }
 
-  /** Recomputes one conversation's figures from its raw rows (kept as they are when the rows are gone). */
-  refreshConversation(scope: PropertyScope, conversationId: string): void {
-    const repo = new ReportRepository(scope.db);
-    const cal = this.calendar(scope.property);
-    repo.transaction(() => {
-      repo.clearDirty(conversationId);
-      const src = repo.conversationSource(conversationId);
-      if (!src) return;
-      const fact = conversationFact(src, cal, this.now());
-      const old = repo.conversationFact(conversationId);
-      if (old && sameFigures(old, fact)) return;
-      repo.upsertConversationFact(fact);
-      repo.rollUpConversationDays(old && old.day !== fact.day ? [old.day, fact.day] : [fact.day]);
-    });
+  /** Refreshes every hotel with noted changes now (also run by the timer `onEvent` starts). */
+  flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const ids = [...this.pending];
+    this.pending.clear();
+    for (const propertyId of ids) {
+      try {
+        this.refreshNoted(this.deps.properties.scope(propertyId));
+      } catch (err) {
+        this.deps.log.error({ err, propertyId }, 'report rollup update failed; run `nocturn report rebuild`');
+      }
+    }
   }
 
-  refreshLead(scope: PropertyScope, which: { leadId: string } | { conversationId: string }): void {
-    const repo = new ReportRepository(scope.db);
-    const cal = this.calendar(scope.property);
-    repo.transaction(() => {
-      const src = repo.leadSource(which);
-      if (!src) return;
-      const fact = leadFact(src, cal, this.now());
-      const old = repo.leadFact(src.id);
-      if (old && sameFigures(old, fact)) return;
-      repo.upsertLeadFact(fact);
-      const days = [fact.day, fact.converted_day, old?.day, old?.converted_day].filter((d): d is string => typeof d === 'string');
-      repo.rollUpLeadDays(days);
-    });
+  /** Stops the refresh timer (at shutdown; what is noted stays noted for the next start). */
+  close(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending.clear();
   }
 
-  /** Refreshes the conversations whose feedback changed without an event (noted by triggers). */
+  /**
+   * Recomputes the facts of the noted conversations (and their leads) from their raw rows, a batch
+   * per transaction, then each touched day's rollups once per batch. Facts of conversations whose
+   * rows are gone are kept as they are.
+   */
+  refreshNoted(scope: PropertyScope): void {
+    const repo = new ReportRepository(scope.db);
+    const cal = this.calendar(scope.property);
+    for (;;) {
+      const ids = repo.dirtyConversations(REFRESH_BATCH);
+      if (ids.length === 0) return;
+      repo.transaction(() => {
+        const days = new Set<string>();
+        const leadDays = new Set<string>();
+        const now = this.now();
+        for (const id of ids) {
+          repo.clearDirty(id);
+          const src = repo.conversationSource(id);
+          if (src) {
+            const fact = conversationFact(src, cal, now);
+            const old = repo.conversationFact(id);
+            if (!old || !sameFigures(old, fact)) {
+              repo.upsertConversationFact(fact);
+              days.add(fact.day);
+              if (old) days.add(old.day);
+            }
+          }
+          const leadSrc = repo.leadSource({ conversationId: id });
+          if (leadSrc) {
+            const fact = leadFact(leadSrc, cal, now);
+            const old = repo.leadFact(leadSrc.id);
+            if (!old || !sameFigures(old, fact)) {
+              repo.upsertLeadFact(fact);
+              for (const d of [fact.day, fact.converted_day, old?.day, old?.converted_day]) if (typeof d === 'string') leadDays.add(d);
+            }
+          }
+        }
+        repo.rollUpConversationDays([...days]);
+        repo.rollUpLeadDays([...leadDays]);
+      });
+    }
+  }
+
+  /** The hotel's figures with every noted change taken in, before they are read. */
   private fresh(scope: PropertyScope): PropertyScope {
-    for (const id of new ReportRepository(scope.db).dirtyConversations()) this.refreshConversation(scope, id);
+    this.refreshNoted(scope);
     return scope;
   }
 
