@@ -43,7 +43,7 @@ export interface ReportScopes {
 export const MAX_PERIOD_DAYS = 731;
 const REBUILD_BATCH = 2000;
 /** Noted conversations refreshed per transaction, and how long after an event the refresh runs. */
-const REFRESH_BATCH = 500;
+const REFRESH_BATCH = 100;
 const REFRESH_DELAY_MS = 100;
 const CHANNELS = ['whatsapp', 'email', 'widget', 'test'] as const;
 
@@ -135,7 +135,7 @@ export class ReportService {
   onEvent(e: SequencedEvent): void {
     if (e.type !== 'message.created' && e.type !== 'conversation.updated' && e.type !== 'handoff.requested' && e.type !== 'lead.updated') return;
     this.pending.add(e.propertyId);
-    this.flushTimer ??= setTimeout(() => this.flush(), REFRESH_DELAY_MS);
+    this.schedule(REFRESH_DELAY_MS);
     if (e.type === 'handoff.requested' && isGapReason(e.reason)) {
       try {
         this.deps.gaps.record(this.deps.properties.scope(e.propertyId), e.conversationId, e.reason);
@@ -145,7 +145,14 @@ export class ReportService {
     }
   }
 
-  /** Refreshes every hotel with noted changes now (also run by the timer `onEvent` starts). */
+  private schedule(delayMs: number): void {
+    this.flushTimer ??= setTimeout(() => this.flush(), delayMs);
+  }
+
+  /**
+   * Refreshes one batch of noted changes per hotel (run by the timer `onEvent` starts); while more
+   * are noted it runs again on the next turn, so webhooks arriving meanwhile are not held up.
+   */
   flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
@@ -153,11 +160,12 @@ export class ReportService {
     this.pending.clear();
     for (const propertyId of ids) {
       try {
-        this.refreshNoted(this.deps.properties.scope(propertyId));
+        if (this.refreshNoted(this.deps.properties.scope(propertyId), 1)) this.pending.add(propertyId);
       } catch (err) {
         this.deps.log.error({ err, propertyId }, 'report rollup update failed; run `nocturn report rebuild`');
       }
     }
+    if (this.pending.size > 0) this.schedule(0);
   }
 
   /** Stops the refresh timer (at shutdown; what is noted stays noted for the next start). */
@@ -170,14 +178,15 @@ export class ReportService {
   /**
    * Recomputes the facts of the noted conversations (and their leads) from their raw rows, a batch
    * per transaction, then each touched day's rollups once per batch. Facts of conversations whose
-   * rows are gone are kept as they are.
+   * rows are gone are kept as they are. Returns whether notes remain after `maxBatches`.
    */
-  refreshNoted(scope: PropertyScope): void {
+  refreshNoted(scope: PropertyScope, maxBatches = Infinity): boolean {
     const repo = new ReportRepository(scope.db);
     const cal = this.calendar(scope.property);
-    for (;;) {
+    for (let batch = 0; ; batch++) {
       const ids = repo.dirtyConversations(REFRESH_BATCH);
-      if (ids.length === 0) return;
+      if (ids.length === 0) return false;
+      if (batch >= maxBatches) return true;
       repo.transaction(() => {
         const days = new Set<string>();
         const leadDays = new Set<string>();
