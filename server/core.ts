@@ -177,7 +177,7 @@ export function openCore(opts: CoreOptions): Core {
     const whatsapp = new WhatsAppService({
       channels, properties, inbox, pipeline, outbox, ai, events, clock, log,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
-      settings: { backlogCutoffMs: d.backlogCutoffMs, rateLimit: config.webhookRateLimit },
+      settings: { backlogCutoffMs: d.backlogCutoffMs, rateLimit: config.webhookRateLimit, media: { apiBase: config.whatsapp.apiBase, maxBytes: config.whatsapp.mediaMaxBytes, timeoutMs: 30_000 } },
     });
     inbox.register('whatsapp', (scope, payload, meta) => whatsapp.process(scope, payload, meta));
     outbox.register(new WhatsAppSender(channels, clock, log, { apiBase: config.whatsapp.apiBase }));

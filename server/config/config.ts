@@ -78,6 +78,7 @@ export const envSchema = z.object({
   NOCTURN_REPORT_DAILY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour').default('07:00'),
   NOCTURN_REPORT_WEEKLY_DAY: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']).default('mon'),
   NOCTURN_WHATSAPP_API_BASE: z.url().default('https://graph.facebook.com/v24.0'),
+  NOCTURN_WHATSAPP_MEDIA_MAX_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(16 * 1024 * 1024),
   NOCTURN_SENDGRID_API_BASE: z.url().default('https://api.sendgrid.com'),
   NOCTURN_MAILGUN_API_BASE: z.url().default('https://api.mailgun.net'),
   NOCTURN_POSTMARK_API_BASE: z.url().default('https://api.postmarkapp.com'),
@@ -110,7 +111,7 @@ export interface Config {
   /** Scheduled manager reports, at this local time in each hotel's zone. */
   reports: { dailyTime: string; weeklyDay: 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun' };
   /** Graph API base including the version (tests point it at a stand-in on loopback). */
-  whatsapp: { apiBase: string };
+  whatsapp: { apiBase: string; mediaMaxBytes: number };
   /** Email providers' HTTP API bases, without a trailing slash (tests point them at stand-ins on loopback). */
   emailApis: { sendgrid: string; mailgun: string; postmark: string };
   tunnel: TunnelConfig;
@@ -252,7 +253,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       importLimitBytes: e.NOCTURN_KB_IMPORT_LIMIT_BYTES,
     },
     reports: { dailyTime: e.NOCTURN_REPORT_DAILY_TIME, weeklyDay: e.NOCTURN_REPORT_WEEKLY_DAY },
-    whatsapp: { apiBase: e.NOCTURN_WHATSAPP_API_BASE.replace(/\/+$/, '') },
+    whatsapp: { apiBase: e.NOCTURN_WHATSAPP_API_BASE.replace(/\/+$/, ''), mediaMaxBytes: e.NOCTURN_WHATSAPP_MEDIA_MAX_BYTES },
     emailApis: {
       sendgrid: e.NOCTURN_SENDGRID_API_BASE.replace(/\/+$/, ''),
       mailgun: e.NOCTURN_MAILGUN_API_BASE.replace(/\/+$/, ''),

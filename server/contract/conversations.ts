@@ -29,6 +29,8 @@ export const Message = z.object({
   flags: z.array(z.string()),
   deliveryStatus: z.string().nullable(),
   createdAt: z.string(),
+  /** A file the guest sent (voice note, photo, document), served at `.../messages/:messageId/media`. */
+  media: z.object({ mimeType: z.string(), size: z.number().int() }).optional(),
 });
 export type Message = z.infer<typeof Message>;
 

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { WhatsAppRepository } from '../../server/features/channels/whatsapp/whatsapp.repository.js';
 import { ManualClock } from '../support/clock.js';
@@ -204,6 +206,55 @@ describe('WhatsApp non-text messages, opt-out and the 24-hour window', () => {
     const conversations = (await json(await admin.get(`/api/v1/properties/${hotel.id}/conversations?limit=10`))).items as { id: string }[];
     expect(conversations).toHaveLength(2);
     expect(conversations.map((c) => c.id)).toContain(leads[0]!.conversationId);
+  });
+
+  it('keeps the voice note and photo a guest sends, encrypted, for staff to play; a file Meta cannot give is left out', async () => {
+    const hotel = await newHotel();
+    const waId = '60123450040';
+    const voice = Buffer.concat([Buffer.from('OggS'), randomBytes(3000), Buffer.from('VOICE-NOTE-PLAINTEXT-MARKER')]);
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(5000)]);
+    graph.addMedia('media-voice-40', voice, 'audio/ogg; codecs=opus');
+    graph.addMedia('media-photo-40', photo, 'image/jpeg');
+    graph.addMedia('media-tampered-40', Buffer.from('not what Meta hashed'), 'image/png', { sha256: 'f'.repeat(64) });
+    await guestWrites(hotel, waId, { message: { type: 'audio', audio: { id: 'media-voice-40', mime_type: 'audio/ogg; codecs=opus', voice: true } } });
+    await guestWrites(hotel, waId, { message: { type: 'image', image: { id: 'media-photo-40', mime_type: 'image/jpeg', caption: 'Is this the right entrance?' } } });
+    await guestWrites(hotel, waId, { message: { type: 'image', image: { id: 'media-tampered-40', mime_type: 'image/png' } } });
+    await guestWrites(hotel, waId, { message: { type: 'document', document: { id: 'media-expired-40', mime_type: 'application/pdf', filename: 'passport.pdf' } } });
+
+    const conversation = (await json(await admin.get(`/api/v1/properties/${hotel.id}/conversations/${(await conversationOf(hotel)).id}`))) as {
+      id: string;
+      messages: { id: string; role: string; body: string; media?: { mimeType: string; size: number } }[];
+    };
+    const guest = conversation.messages.filter((m) => m.role === 'guest');
+    expect(guest.map((m) => [m.body, m.media ?? null])).toEqual([
+      ['[Voice message]', { mimeType: 'audio/ogg', size: voice.length }],
+      ['[Photo] Is this the right entrance?', { mimeType: 'image/jpeg', size: photo.length }],
+      ['[Photo]', null],
+      ['[Document: passport.pdf]', null],
+    ]);
+
+    // Staff play the voice note as the guest recorded it; the photo shows in the page.
+    const url = (m: { id: string }) => `/api/v1/properties/${hotel.id}/conversations/${conversation.id}/messages/${m.id}/media`;
+    const played = await admin.get(url(guest[0]!));
+    expect(played.status).toBe(200);
+    expect(played.headers.get('content-type')).toBe('audio/ogg');
+    expect(played.headers.get('content-disposition')).toBe('inline');
+    expect(Buffer.from(await played.arrayBuffer()).equals(voice)).toBe(true);
+    expect(Buffer.from(await (await admin.get(url(guest[1]!))).arrayBuffer()).equals(photo)).toBe(true);
+    expect((await admin.get(url(guest[2]!))).status).toBe(404);
+    // Both media requests (the lookup, then the file) carried the hotel's token.
+    expect(graph.requests.filter((r) => r.method === 'GET' && r.path.includes('media-voice-40')).map((r) => r.authorization)).toEqual([`Bearer ${SECRETS.accessToken}`, `Bearer ${SECRETS.accessToken}`]);
+
+    // Encrypted at rest: the recording's bytes are nowhere in the hotel's database files.
+    const db = s.core.properties.scope(hotel.id).db;
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const files = [db.name, `${db.name}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
+    expect(files.some((f) => f.includes('VOICE-NOTE-PLAINTEXT-MARKER'))).toBe(false);
+
+    // Another hotel's staff cannot fetch it.
+    const other = await newHotel();
+    const outsider = await s.staff('agent', [other.id]);
+    expect((await outsider.get(url(guest[0]!))).status).toBe(404);
   });
 
   it('replies to a guest known only by a business-scoped user id', async () => {

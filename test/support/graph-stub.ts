@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -7,10 +7,13 @@ import type { AddressInfo } from 'node:net';
  * - a stand-in for the Graph API that records every POST /<version>/<phone-number-id>/messages and
  *   answers like Meta does: `{messaging_product, contacts, messages:[{id:"wamid..."}]}` or the
  *   Graph error envelope `{error:{message,type,code,error_data,fbtrace_id}}`;
+ * - media: GET /<version>/<media-id> answers `{messaging_product, url, mime_type, sha256, file_size, id}`
+ *   and GET of that url (with the same Bearer token) answers the file;
  * - helpers that build and sign webhook notifications the way Meta sends them.
  */
 
 export interface GraphRequest {
+  method: string;
   path: string;
   authorization: string | undefined;
   body: Record<string, unknown>;
@@ -31,11 +34,13 @@ export interface GraphStub {
   /** API base including the version, as NOCTURN_WHATSAPP_API_BASE takes it. */
   url: string;
   requests: GraphRequest[];
-  /** Requests answered 200 (what reached the guest). */
+  /** Sends answered 200 (what reached the guest). */
   delivered(): GraphRequest[];
   /** Answers for the next requests, in order, before the default. */
   once(...answers: GraphAnswer[]): void;
   behave(answer: GraphAnswer): void;
+  /** Makes a file downloadable under a media id (`sha256` overrides the hash Meta would report). */
+  addMedia(id: string, bytes: Buffer, mimeType: string, opts?: { sha256?: string }): void;
   reset(): void;
   close(): Promise<void>;
 }
@@ -45,6 +50,8 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
   const queue: GraphAnswer[] = [];
   let fallback: GraphAnswer = { kind: 'ok' };
   let n = 0;
+  const media = new Map<string, { bytes: Buffer; mimeType: string; sha256: string }>();
+  let origin = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -55,13 +62,33 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
       } catch {
         body = {};
       }
-      const record: GraphRequest = { path: req.url ?? '', authorization: req.headers.authorization, body, status: 0 };
+      const record: GraphRequest = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, status: 0 };
       requests.push(record);
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         record.status = status;
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(payload));
       };
+      if (req.method === 'GET') {
+        if (!req.headers.authorization?.startsWith('Bearer ')) {
+          send(401, { error: { message: 'An access token is required to request this resource.', type: 'OAuthException', code: 104, fbtrace_id: 'stub' } });
+          return;
+        }
+        const file = /^\/files\/([^/?]+)/.exec(req.url ?? '');
+        const info = new RegExp(`^/${version}/([^/?]+)$`).exec(req.url ?? '');
+        const found = media.get(decodeURIComponent((file ?? info)?.[1] ?? ''));
+        if (!found) {
+          send(404, { error: { message: 'Unsupported get request.', type: 'GraphMethodException', code: 100, fbtrace_id: 'stub' } });
+        } else if (file) {
+          record.status = 200;
+          res.writeHead(200, { 'content-type': found.mimeType, 'content-length': String(found.bytes.length) });
+          res.end(found.bytes);
+        } else {
+          const id = info![1]!;
+          send(200, { messaging_product: 'whatsapp', url: `${origin}/files/${id}?sig=stub`, mime_type: found.mimeType, sha256: found.sha256, file_size: found.bytes.length, id });
+        }
+        return;
+      }
       if (req.method !== 'POST' || !new RegExp(`^/${version}/[^/]+/messages$`).test(req.url ?? '')) {
         send(400, { error: { message: 'Unsupported post request.', type: 'GraphMethodException', code: 100, fbtrace_id: 'stub' } });
         return;
@@ -89,13 +116,17 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}/${version}`,
     requests,
-    delivered: () => requests.filter((r) => r.status === 200),
+    delivered: () => requests.filter((r) => r.method === 'POST' && r.status === 200),
     once: (...answers) => queue.push(...answers),
     behave: (answer) => {
       fallback = answer;
+    },
+    addMedia: (id, bytes, mimeType, opts = {}) => {
+      media.set(id, { bytes, mimeType, sha256: opts.sha256 ?? createHash('sha256').update(bytes).digest('hex') });
     },
     reset: () => {
       requests.length = 0;

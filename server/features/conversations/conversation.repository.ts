@@ -52,6 +52,9 @@ interface MessageRow {
   flags: string;
   delivery_status: string | null;
   created_at: string;
+  /** From message_media, when the guest sent a file. */
+  media_mime_type?: string | null;
+  media_size?: number | null;
 }
 
 export interface NewMessage {
@@ -179,7 +182,12 @@ export class ConversationRepository {
   }
 
   messages(conversationId: string): Message[] {
-    const rows = prepared(this.scope.db, 'select * from messages where conversation_id = ? order by rowid').all(conversationId) as MessageRow[];
+    const rows = prepared(
+      this.scope.db,
+      `select m.*, mm.mime_type as media_mime_type, mm.size as media_size
+       from messages m left join message_media mm on mm.message_id = m.id
+       where m.conversation_id = ? order by m.rowid`,
+    ).all(conversationId) as MessageRow[];
     return rows.map((r) => this.decodeMessage(r));
   }
 
@@ -204,7 +212,42 @@ export class ConversationRepository {
       flags: JSON.parse(r.flags) as string[],
       deliveryStatus: r.delivery_status,
       createdAt: r.created_at,
+      ...(r.media_mime_type ? { media: { mimeType: r.media_mime_type, size: r.media_size ?? 0 } } : {}),
     };
+  }
+
+  /** The message a channel delivered under this id (a wamid), if stored. */
+  messageIdByExternal(externalId: string): string | undefined {
+    return (prepared(this.scope.db, 'select id from messages where external_id = ?').get(externalId) as { id: string } | undefined)?.id;
+  }
+
+  hasMedia(messageId: string): boolean {
+    return prepared(this.scope.db, 'select 1 from message_media where message_id = ?').get(messageId) !== undefined;
+  }
+
+  conversationOfMessage(messageId: string): ConversationRow | undefined {
+    return prepared(this.scope.db, 'select c.* from conversations c join messages m on m.conversation_id = c.id where m.id = ?').get(messageId) as ConversationRow | undefined;
+  }
+
+  /** Keeps a file the guest sent with its message, encrypted; a second copy for the same message is ignored. */
+  attachMedia(messageId: string, file: { mimeType: string; bytes: Buffer; sha256: string }, at: string): void {
+    prepared(this.scope.db, 'insert or ignore into message_media (message_id, mime_type, size, sha256, data_enc, created_at) values (?, ?, ?, ?, ?, ?)').run(
+      messageId,
+      file.mimeType,
+      file.bytes.length,
+      file.sha256,
+      this.scope.cipher.encryptBytes(file.bytes, { table: 'message_media', column: 'data', rowId: messageId }),
+      at,
+    );
+  }
+
+  /** The file of a message in this conversation, decrypted; undefined when there is none. */
+  media(conversationId: string, messageId: string): { mimeType: string; bytes: Buffer } | undefined {
+    const row = prepared(
+      this.scope.db,
+      'select mm.mime_type, mm.data_enc from message_media mm join messages m on m.id = mm.message_id where mm.message_id = ? and m.conversation_id = ?',
+    ).get(messageId, conversationId) as { mime_type: string; data_enc: Buffer } | undefined;
+    return row && { mimeType: row.mime_type, bytes: this.scope.cipher.decryptBytes(row.data_enc, { table: 'message_media', column: 'data', rowId: messageId }) };
   }
 
   decryptPreview(r: ConversationListRow): string | null {

@@ -22,6 +22,9 @@ import type { ConversationService } from './conversation.service.js';
 
 const bool = z.enum(['true', 'false']).transform((v) => v === 'true');
 
+/** Media types a browser plays or shows itself without running anything. */
+const INLINE_MEDIA = /^(image\/(jpeg|png|webp|gif)|audio\/(ogg|mpeg|mp4|aac|amr|webm)|video\/(mp4|3gpp|webm))$/;
+
 export function conversationRoutes(
   conversations: ConversationService,
   leads: LeadService,
@@ -73,6 +76,27 @@ export function conversationRoutes(
       permission: 'conversations.read',
       response: ConversationDetail,
       handler: ({ params }) => conversations.get(scope(params), params.conversationId!),
+    }),
+    route({
+      method: 'get',
+      path: `${one}/messages/:messageId/media`,
+      summary: 'The file a guest sent with a message (voice note, photo, video, document), as sent',
+      tag: 'conversations',
+      permission: 'conversations.read',
+      handler: ({ params, res }) => {
+        const file = conversations.media(scope(params), params.conversationId!, params.messageId!);
+        // Played or shown in the page only for types browsers render safely; anything else downloads.
+        const inline = INLINE_MEDIA.test(file.mimeType);
+        res.status(200).set({
+          'Content-Type': file.mimeType,
+          'Content-Length': String(file.bytes.length),
+          'Content-Disposition': inline ? 'inline' : 'attachment',
+          'Cache-Control': 'private, no-store',
+          'X-Content-Type-Options': 'nosniff',
+          'Content-Security-Policy': "default-src 'none'; sandbox",
+        });
+        res.end(file.bytes);
+      },
     }),
     route({
       method: 'post',

@@ -109,6 +109,13 @@ export class ConversationService {
     return { ...this.summary(scope, repo, { ...row, unread_count: 0 }), messages: repo.messages(id) };
   }
 
+  /** A file the guest sent with a message in this conversation. */
+  media(scope: PropertyScope, conversationId: string, messageId: string): { mimeType: string; bytes: Buffer } {
+    const file = new ConversationRepository(scope).media(conversationId, messageId);
+    if (!file) throw new NotFoundError('This message has no file');
+    return file;
+  }
+
   /** The guest's full contact details; every reveal is audited (B1). */
   revealContact(scope: PropertyScope, id: string, actor: Actor): { name: string | null; phone: string | null; email: string | null } {
     const conversation = this.require(scope, id);

@@ -17,6 +17,7 @@ const SEALED: { table: string; id: string; column: string; aad: string }[] = [
   { table: 'leads', id: 'id', column: 'details_enc', aad: 'details' },
   { table: 'outbox', id: 'id', column: 'payload_enc', aad: 'payload' },
   { table: 'knowledge_gaps', id: 'id', column: 'question_enc', aad: 'question' },
+  { table: 'message_media', id: 'message_id', column: 'data_enc', aad: 'data' },
 ];
 
 export interface RotationProgress {
@@ -83,7 +84,7 @@ export class DataKeyRotation {
                 const row = read.get(id) as { v: Buffer | null } | undefined;
                 if (!row?.v) continue;
                 const slot = { table: spec.table, column: spec.aad, rowId: id };
-                write.run(cipher.encrypt(cipher.decrypt(row.v, slot), slot), id);
+                write.run(cipher.encryptBytes(cipher.decryptBytes(row.v, slot), slot), id);
               }
             })();
             progress.done += slice.length;
@@ -96,7 +97,7 @@ export class DataKeyRotation {
           const row = readInbox.get(id) as { v: Buffer } | undefined;
           if (row && row.v.length > 0) {
             const slot = { table: 'inbox_events', column: 'payload', rowId: id };
-            writeInbox.run(cipher.encrypt(cipher.decrypt(row.v, slot), slot), id);
+            writeInbox.run(cipher.encryptBytes(cipher.decryptBytes(row.v, slot), slot), id);
           }
           progress.done++;
         }

@@ -81,6 +81,17 @@ export class FieldCipher {
   decryptNullable(sealed: Buffer | null | undefined, slot: Slot): string | null {
     return sealed == null ? null : this.decrypt(sealed, slot);
   }
+
+  /** For binary values (files): the same sealing, without text encoding. */
+  encryptBytes(plain: Buffer, slot: Slot): Buffer {
+    return sealBytes(this.keys.get(this.currentVersion)!, this.currentVersion, plain, slotAad(slot));
+  }
+
+  decryptBytes(sealed: Buffer, slot: Slot): Buffer {
+    const key = this.keys.get(sealedKeyVersion(sealed));
+    if (!key) throw new DecryptionError('data key version not available');
+    return openBytes(key, sealed, slotAad(slot));
+  }
 }
 
 /** Phone to E.164 digits (no '+', as WhatsApp's wa_id), email trimmed and lower-cased. */

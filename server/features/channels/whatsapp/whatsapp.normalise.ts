@@ -41,6 +41,8 @@ export interface NormalisedMessage {
   acknowledgement: Acknowledgement | null;
   /** A person has to look at it (voice notes, photos and files without words). */
   handoff: boolean;
+  /** The file sent (voice note, photo, video, document, sticker): Meta's media id, to download it. */
+  media: { id: string; mimeType: string | null } | null;
 }
 
 export interface SplitEvent {
@@ -116,11 +118,21 @@ export function normaliseMessage(message: WaMessage, contact: WaContact | null):
     sentAt: unixSeconds(message.timestamp),
     acknowledgement: null,
     handoff: false,
+    media: mediaOf(message),
   };
   const content = describe(message);
   const out: NormalisedMessage = { ...base, ...content };
   if (!out.threadKey && out.handling !== 'ignore') return { ...out, handling: 'ignore' };
   return out;
+}
+
+const MEDIA_TYPES = new Set(['image', 'video', 'document', 'audio', 'sticker']);
+
+function mediaOf(m: WaMessage): NormalisedMessage['media'] {
+  const type = m.type ?? '';
+  if (!MEDIA_TYPES.has(type)) return null;
+  const c = content(MediaContent, (m as Record<string, unknown>)[type]);
+  return c?.id ? { id: c.id, mimeType: c.mime_type ?? null } : null;
 }
 
 type Content = Pick<NormalisedMessage, 'type' | 'text' | 'handling'> & Partial<Pick<NormalisedMessage, 'acknowledgement' | 'handoff'>>;

@@ -20,6 +20,7 @@ import type { PropertyScope, PropertyService } from '../../properties/property.s
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
 import { REENGAGEMENT_CODE, explainGraphError } from './whatsapp.errors.js';
 import { normaliseMessage, splitWebhook, type NormalisedMessage } from './whatsapp.normalise.js';
+import { downloadMedia, MediaDownloadError } from './whatsapp.media.js';
 import { WhatsAppRepository } from './whatsapp.repository.js';
 import { StoredEvent, type WaStatus, type WhatsAppChannelInput, type WhatsAppSecrets, type WhatsAppSettings } from './whatsapp.schemas.js';
 import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from './whatsapp.signature.js';
@@ -33,6 +34,8 @@ export interface WhatsAppIngestSettings {
   backlogCutoffMs: number;
   /** Token bucket per sender address on the public listener. */
   rateLimit: { burst: number; perSecond: number };
+  /** Where and how files guests send are downloaded (Graph API base, size limit, time limit). */
+  media: { apiBase: string; maxBytes: number; timeoutMs: number };
 }
 
 export interface IngestResult {
@@ -292,11 +295,39 @@ export class WhatsAppService {
       this.deps.log.info({ propertyId: scope.property.id, type: m.type }, 'WhatsApp message type not handled; ignored');
       return;
     }
+    await this.storeMessage(scope, event.phoneNumberId, m, meta);
+    // After the message is stored (and the guest answered): the file can take a while to fetch.
+    if (m.media) await this.fetchMedia(scope, m.wamid, m.media);
+  }
+
+  /**
+   * Downloads the file a guest sent and keeps it with the message. Best effort: when Meta cannot
+   * give it (too large, expired, unreachable), the message stays as it is, saying what was sent.
+   */
+  private async fetchMedia(scope: PropertyScope, wamid: string, media: { id: string; mimeType: string | null }): Promise<void> {
+    const conversations = new ConversationRepository(scope);
+    const messageId = conversations.messageIdByExternal(wamid);
+    const binding = this.deps.channels.get<WhatsAppSecrets, WhatsAppSettings>(scope.property.id, 'whatsapp');
+    if (!messageId || !binding?.secrets.accessToken || conversations.hasMedia(messageId)) return;
+    const { media: settings } = this.deps.settings;
+    try {
+      const file = await downloadMedia(media.id, media.mimeType, { apiBase: settings.apiBase, token: binding.secrets.accessToken, maxBytes: settings.maxBytes, timeoutMs: settings.timeoutMs });
+      const at = this.deps.clock.now().toISOString();
+      conversations.attachMedia(messageId, file, at);
+      const conversation = conversations.conversationOfMessage(messageId);
+      if (conversation) this.deps.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: conversation.id, status: conversation.status, at });
+    } catch (err) {
+      const reason = err instanceof MediaDownloadError ? err.message : err instanceof Error ? err.name : 'unknown error';
+      this.deps.log.warn({ propertyId: scope.property.id, reason }, 'WhatsApp file not downloaded; the message is kept without it');
+    }
+  }
+
+  private async storeMessage(scope: PropertyScope, phoneNumberId: string, m: NormalisedMessage, meta: InboxMeta): Promise<void> {
     const now = this.deps.clock.now().getTime();
     // Meta's timestamp says when the guest wrote; after hours of Meta retrying, that is what counts.
     const sentAt = m.sentAt && m.sentAt.getTime() <= now + 5 * 60_000 ? m.sentAt : meta.receivedAt;
     const backlog = meta.backlog || now - sentAt.getTime() > this.deps.settings.backlogCutoffMs;
-    const replyTo = { waId: m.from.waId, userId: m.from.userId, phoneNumberId: event.phoneNumberId };
+    const replyTo = { waId: m.from.waId, userId: m.from.userId, phoneNumberId };
     const keyword = m.handling === 'answer' ? optKeyword(m.text) : null;
     if (keyword?.kind === 'opt_out') return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_out', language: keyword.language });
     const optedOut = this.isOptedOut(scope, m);
@@ -306,7 +337,7 @@ export class WhatsAppService {
     if (m.handling === 'answer') {
       await this.deps.pipeline.handle(scope, {
         channel: 'whatsapp',
-        threadKey: m.threadKey,
+        threadKey: m.threadKey!,
         externalId: m.wamid,
         text: m.text,
         from: { name: m.from.name, phone: m.from.phone },
