@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../server/cli/main.js';
 import { Databases } from '../../server/db/databases.js';
+import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import { KeyRepository } from '../../server/features/vault/key.repository.js';
 import { resolveMasterKey } from '../../server/features/vault/key-vault.js';
 import { systemClock } from '../../server/shared/clock.js';
@@ -62,6 +63,12 @@ afterAll(async () => {
 
 describe('export (B6)', () => {
   it("contains every message and lead of the guest, across hotels, and nothing of other guests", async () => {
+    // A photo Siti sent is part of what is held about her.
+    const harbour = s.core.properties.scope('harbour');
+    const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
+    const first = harbour.db.prepare("select m.id from messages m join conversations c on c.id = m.conversation_id where m.role = 'guest' order by m.rowid limit 1").get() as { id: string };
+    new ConversationRepository(harbour).attachMedia(first.id, { mimeType: 'image/png', bytes: photo, sha256: createHash('sha256').update(photo).digest('hex') }, new Date().toISOString());
+
     const res = await s.admin.post('/api/v1/privacy/export', { phone: '60127771234' });
     expect(res.status).toBe(200);
     const data = (await res.json()) as { hotels: { hotel: string; guests: { guest: { email: string }; conversations: { messages: { role: string; body: string }[] }[]; leads: unknown[] }[] }[] };
@@ -73,10 +80,12 @@ describe('export (B6)', () => {
     expect(text).not.toContain('John Carter');
     const guestMessages = data.hotels.flatMap((h) => h.guests.flatMap((g) => g.conversations.flatMap((c) => c.messages.filter((m) => m.role === 'guest'))));
     expect(guestMessages).toHaveLength(3);
+    expect(guestMessages.filter((m) => 'file' in m)).toEqual([expect.objectContaining({ file: { mimeType: 'image/png', base64: photo.toString('base64') } })]);
     expect(data.hotels.flatMap((h) => h.guests.flatMap((g) => g.leads))).toHaveLength(2);
     const html = await (await s.admin.fetch('/api/v1/privacy/export?format=html', { method: 'POST', body: JSON.stringify({ email: 'SITI.RAHMAN@example.my' }) })).text();
     expect(html).toContain('<h1>Data held about you</h1>');
     expect(html).toContain('Siti Rahman');
+    expect(html).toContain(`<img alt="Picture you sent" src="data:image/png;base64,${photo.toString('base64')}"`);
   });
 
   it('is for admins only and audited without personal data', async () => {
@@ -208,6 +217,10 @@ describe("rotating a hotel's data key (B4)", () => {
     for (let i = 0; i < 30; i++) await write('harbour', { name: `Rotation Guest ${i}`, phone: `+6019555${String(i).padStart(4, '0')}`, email: `rot${i}@example.com` }, `Can I talk to a person about room ${i}?`);
     const versions = () => (scope.db.prepare("select hex(substr(body_enc, 2, 1)) as v, count(*) as n from messages group by v").all() as { v: string; n: number }[]);
     expect(versions().map((r) => r.v)).toEqual(['01']);
+    // A file a guest sent is re-encrypted too, byte for byte.
+    const recording = randomBytes(4096);
+    const voiceOf = scope.db.prepare("select id, conversation_id from messages where role = 'guest' and id not in (select message_id from message_media) order by rowid desc limit 1").get() as { id: string; conversation_id: string };
+    new ConversationRepository(scope).attachMedia(voiceOf.id, { mimeType: 'audio/ogg', bytes: recording, sha256: createHash('sha256').update(recording).digest('hex') }, new Date().toISOString());
     const started = await s.admin.post('/api/v1/properties/harbour/keys/rotate');
     expect(started.status).toBe(202);
     expect(await started.json()).toMatchObject({ state: 'running', version: 2 });
@@ -222,6 +235,9 @@ describe("rotating a hotel's data key (B4)", () => {
     expect(status.state).toBe('done');
     expect(status.done).toBe(status.total);
     expect(versions().map((r) => r.v)).toEqual(['02']);
+    expect(scope.db.prepare('select distinct hex(substr(data_enc, 2, 1)) as v from message_media').all()).toEqual([{ v: '02' }]);
+    const played = await s.admin.get(`/api/v1/properties/harbour/conversations/${voiceOf.conversation_id}/messages/${voiceOf.id}/media`);
+    expect(Buffer.from(await played.arrayBuffer()).equals(recording)).toBe(true);
     const keys = s.core.databases.group.prepare('select version, status from property_keys where property_id = ?').all(scope.property.id);
     expect(keys).toEqual([{ version: 2, status: 'active' }]);
     const exp = (await (await s.admin.post('/api/v1/privacy/export', { phone: '+60195550007' })).json()) as { hotels: { guests: { guest: { name: string } }[] }[] };

@@ -62,7 +62,12 @@ export class PrivacyService {
               consent: new GuestRepository(scope).optOutRecord(g.id),
               conversations: convIds.map((id) => {
                 const row = conversations.get(id)!;
-                return { id, channel: row.channel, status: row.status, createdAt: row.created_at, messages: conversations.messages(id).map((m) => ({ role: m.role, body: m.body, createdAt: m.createdAt })) };
+                const messages = conversations.messages(id).map((m) => {
+                  // Files the guest sent are theirs too: included whole, base64-encoded.
+                  const file = m.media ? conversations.media(id, m.id) : undefined;
+                  return { role: m.role, body: m.body, createdAt: m.createdAt, ...(file ? { file: { mimeType: file.mimeType, base64: file.bytes.toString('base64') } } : {}) };
+                });
+                return { id, channel: row.channel, status: row.status, createdAt: row.created_at, messages };
               }),
               leads: convIds.map((id) => leads.byConversation(id)).filter((l) => l !== undefined),
             };
@@ -133,6 +138,14 @@ function escapeHtml(s: string): string {
 }
 
 /** A readable version of the export for the guest. */
+/** A file the guest sent, inside the page (pictures and recordings play there; anything else downloads). */
+function fileHtml(file: { mimeType: string; base64: string }): string {
+  const src = `data:${escapeHtml(file.mimeType)};base64,${file.base64}`;
+  if (/^image\/(jpeg|png|webp|gif)$/.test(file.mimeType)) return `<br><img alt="Picture you sent" src="${src}" style="max-width:20rem">`;
+  if (file.mimeType.startsWith('audio/')) return `<br><audio controls src="${src}"></audio>`;
+  return ` <a download href="${src}">Download the file you sent (${escapeHtml(file.mimeType)})</a>`;
+}
+
 export function exportHtml(data: ReturnType<PrivacyService['export']>): string {
   const parts = [`<!doctype html><html><head><meta charset="utf-8"><title>Your data</title></head><body><h1>Data held about you</h1><p>Generated ${escapeHtml(data.generatedAt)}</p>`];
   for (const h of data.hotels) {
@@ -141,7 +154,7 @@ export function exportHtml(data: ReturnType<PrivacyService['export']>): string {
       parts.push(`<h3>Contact details</h3><ul><li>Name: ${escapeHtml(g.guest.name ?? '—')}</li><li>Phone: ${escapeHtml(g.guest.phone ?? '—')}</li><li>Email: ${escapeHtml(g.guest.email ?? '—')}</li><li>Opted out of messages: ${escapeHtml(g.consent.optedOutAt ?? 'no')}</li></ul>`);
       for (const c of g.conversations) {
         parts.push(`<h3>Conversation on ${escapeHtml(c.channel)} (${escapeHtml(c.createdAt)})</h3><ol>`);
-        for (const m of c.messages) parts.push(`<li><strong>${escapeHtml(m.role)}</strong> ${escapeHtml(m.createdAt)}: ${escapeHtml(m.body)}</li>`);
+        for (const m of c.messages) parts.push(`<li><strong>${escapeHtml(m.role)}</strong> ${escapeHtml(m.createdAt)}: ${escapeHtml(m.body)}${'file' in m && m.file ? fileHtml(m.file) : ''}</li>`);
         parts.push('</ol>');
       }
       for (const l of g.leads) parts.push(`<h3>Inquiry</h3><pre>${escapeHtml(JSON.stringify({ intent: l.intent, status: l.status, details: l.details }, null, 2))}</pre>`);

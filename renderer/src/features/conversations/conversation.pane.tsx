@@ -204,6 +204,7 @@ function ConversationView({ detail, hotel, onUpdated, onLeave }: ViewProps) {
         titles={titles}
         guestName={guestLabel(detail.guest)}
         staffName={staff.nameOf}
+        mediaUrl={(messageId) => `/api/v1/properties/${encodeURIComponent(hotel.id)}/conversations/${encodeURIComponent(detail.id)}/messages/${encodeURIComponent(messageId)}/media`}
       />
       {failed && canWrite ? <DeliveryProblems propertyId={hotel.id} conversationId={detail.id} /> : null}
       {canWrite ? (

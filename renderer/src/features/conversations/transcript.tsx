@@ -1,6 +1,6 @@
 import type { Message } from '@contract/conversations';
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { formatFullInZone, formatPercent, formatShortInZone } from '../../shared/format';
+import { formatBytes, formatFullInZone, formatPercent, formatShortInZone } from '../../shared/format';
 import { deliveryLabel, PROVIDER_LABEL } from './labels';
 
 interface TranscriptProps {
@@ -13,6 +13,8 @@ interface TranscriptProps {
   guestName: string;
   /** Staff names by user id, where the page may know them. */
   staffName: (userId: string | null) => string;
+  /** Where a message's file (a guest's voice note, photo, document) is served. */
+  mediaUrl: (messageId: string) => string;
 }
 
 const ROLE_LABEL: Record<Message['role'], string> = { guest: 'Guest', assistant: 'AI assistant', staff: 'Staff', system: 'System' };
@@ -21,7 +23,20 @@ const ROLE_LABEL: Record<Message['role'], string> = { guest: 'Guest', assistant:
  * The conversation as it happened, oldest first. Sticks to the bottom when new messages arrive
  * while the reader is at the bottom; otherwise leaves the scroll position alone.
  */
-export function Transcript({ messages, timeZone, threshold, titles, guestName, staffName }: TranscriptProps) {
+/** The file a guest sent: played or shown in place when the browser can, else offered as a download. */
+function MessageMedia({ url, media }: { url: string; media: NonNullable<Message['media']> }) {
+  const size = formatBytes(media.size);
+  if (media.mimeType.startsWith('audio/')) return <audio className="msg-media" controls preload="none" src={url} aria-label={`Recording from the guest, ${size}`} />;
+  if (media.mimeType.startsWith('video/')) return <video className="msg-media msg-media--video" controls preload="none" src={url} aria-label={`Video from the guest, ${size}`} />;
+  if (/^image\/(jpeg|png|webp|gif)$/.test(media.mimeType)) return <img className="msg-media msg-media--image" src={url} alt="Picture from the guest" loading="lazy" />;
+  return (
+    <a className="msg-media-file" href={url} download>
+      Download the file ({media.mimeType}, {size})
+    </a>
+  );
+}
+
+export function Transcript({ messages, timeZone, threshold, titles, guestName, staffName, mediaUrl }: TranscriptProps) {
   const ref = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
   const count = messages.length;
@@ -69,6 +84,7 @@ export function Transcript({ messages, timeZone, threshold, titles, guestName, s
               {delivery ? <span className={`delivery delivery--${delivery.tone}`}>{delivery.text}</span> : null}
             </div>
             <p className="msg-body">{m.body}</p>
+            {m.media ? <MessageMedia url={mediaUrl(m.id)} media={m.media} /> : null}
             {m.role === 'assistant' ? (
               <div className="msg-ai">
                 {m.confidence !== null ? (
