@@ -174,13 +174,15 @@ export function openCore(opts: CoreOptions): Core {
     });
     disposables.add('inbox worker', () => inbox.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
+    const whatsAppSender = new WhatsAppSender(channels, clock, log, { apiBase: config.whatsapp.apiBase });
     const whatsapp = new WhatsAppService({
       channels, properties, inbox, pipeline, outbox, ai, events, clock, log,
+      receipts: whatsAppSender,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
       settings: { backlogCutoffMs: d.backlogCutoffMs, rateLimit: config.webhookRateLimit, media: { apiBase: config.whatsapp.apiBase, maxBytes: config.whatsapp.mediaMaxBytes, timeoutMs: 30_000 } },
     });
     inbox.register('whatsapp', (scope, payload, meta) => whatsapp.process(scope, payload, meta));
-    outbox.register(new WhatsAppSender(channels, clock, log, { apiBase: config.whatsapp.apiBase }));
+    outbox.register(whatsAppSender);
     const conversations = new ConversationService(audit, events, clock, outbox);
     const leads = new LeadService(audit, events, clock);
     // Reports keep their rollups current from the event bus, and make the scheduled reports.

@@ -257,6 +257,19 @@ describe('WhatsApp non-text messages, opt-out and the 24-hour window', () => {
     expect((await outsider.get(url(guest[0]!))).status).toBe(404);
   });
 
+  it('shows the guest their message read and the assistant typing while it answers; not while the AI is paused', async () => {
+    const hotel = await newHotel();
+    const wamid = await guestWrites(hotel, '60123450050', { text: 'Hello' });
+    await until(() => graph.receipts.length === 1, 'the read receipt');
+    expect(graph.receipts).toEqual([{ path: `/v24.0/${hotel.phoneNumberId}/messages`, messageId: wamid, typing: true }]);
+    expect(textsTo(hotel)).toHaveLength(1);
+
+    expect((await admin.put(`/api/v1/properties/${hotel.id}/ai/pause`, { paused: true })).status).toBe(200);
+    await guestWrites(hotel, '60123450050', { text: 'Are you there?' });
+    expect(graph.receipts).toHaveLength(1);
+    expect((await admin.put(`/api/v1/properties/${hotel.id}/ai/pause`, { paused: false })).status).toBe(200);
+  });
+
   it('replies to a guest known only by a business-scoped user id', async () => {
     const hotel = await newHotel();
     await guestWrites(hotel, '', { userIdOnly: 'US.13491208655302741918', text: 'Hello' });

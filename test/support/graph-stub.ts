@@ -39,6 +39,8 @@ export interface GraphStub {
   /** Answers for the next requests, in order, before the default. */
   once(...answers: GraphAnswer[]): void;
   behave(answer: GraphAnswer): void;
+  /** Read receipts and typing indicators (POSTs with `status: "read"`), kept apart from sends. */
+  receipts: { path: string; messageId: string; typing: boolean }[];
   /** Makes a file downloadable under a media id (`sha256` overrides the hash Meta would report). */
   addMedia(id: string, bytes: Buffer, mimeType: string, opts?: { sha256?: string }): void;
   reset(): void;
@@ -50,6 +52,7 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
   const queue: GraphAnswer[] = [];
   let fallback: GraphAnswer = { kind: 'ok' };
   let n = 0;
+  const receipts: GraphStub['receipts'] = [];
   const media = new Map<string, { bytes: Buffer; mimeType: string; sha256: string }>();
   let origin = '';
   const server = http.createServer((req, res) => {
@@ -61,6 +64,13 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       } catch {
         body = {};
+      }
+      if (req.method === 'POST' && body.status === 'read') {
+        // Mark-as-read (with an optional typing indicator) answers {success: true} and sends nothing.
+        receipts.push({ path: req.url ?? '', messageId: String(body.message_id ?? ''), typing: body.typing_indicator !== undefined });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ success: true }));
+        return;
       }
       const record: GraphRequest = { method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body, status: 0 };
       requests.push(record);
@@ -120,6 +130,7 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
   return {
     url: `http://127.0.0.1:${port}/${version}`,
     requests,
+    receipts,
     delivered: () => requests.filter((r) => r.method === 'POST' && r.status === 200),
     once: (...answers) => queue.push(...answers),
     behave: (answer) => {
@@ -130,6 +141,7 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
     },
     reset: () => {
       requests.length = 0;
+      receipts.length = 0;
       queue.length = 0;
       fallback = { kind: 'ok' };
     },

@@ -71,6 +71,27 @@ export class WhatsAppSender implements ChannelSender {
     }
   }
 
+  /**
+   * Shows the guest their message was read and, with `typing`, "typing…" until the reply is sent
+   * (or 25 s pass). Best effort: it never delays or fails the answer.
+   */
+  async markRead(scope: PropertyScope, wamid: string, typing: boolean): Promise<void> {
+    const binding = this.channels.get<WhatsAppSecrets, WhatsAppSettings>(scope.property.id, 'whatsapp');
+    if (!binding?.active) return;
+    try {
+      const res = await fetch(`${this.settings.apiBase}/${encodeURIComponent(binding.routingKey)}/messages`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${binding.secrets.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ messaging_product: 'whatsapp', status: 'read', message_id: wamid, ...(typing ? { typing_indicator: { type: 'text' } } : {}) }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      await res.body?.cancel();
+      if (!res.ok) this.log.debug({ propertyId: scope.property.id, status: res.status }, 'WhatsApp read receipt not accepted');
+    } catch (err) {
+      this.log.debug({ propertyId: scope.property.id, reason: (err as Error).name }, 'WhatsApp read receipt not sent');
+    }
+  }
+
   /** POST {base}/{phone-number-id}/messages; returns the wamid. */
   private async call(ctx: { phoneNumberId: string; token: string }, body: Record<string, unknown>): Promise<string> {
     let res: Response;

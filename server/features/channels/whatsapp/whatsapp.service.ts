@@ -21,6 +21,7 @@ import type { Binding, ChannelBindingService } from '../channel-binding.service.
 import { REENGAGEMENT_CODE, explainGraphError } from './whatsapp.errors.js';
 import { normaliseMessage, splitWebhook, type NormalisedMessage } from './whatsapp.normalise.js';
 import { downloadMedia, MediaDownloadError } from './whatsapp.media.js';
+import type { WhatsAppSender } from './whatsapp.sender.js';
 import { WhatsAppRepository } from './whatsapp.repository.js';
 import { StoredEvent, type WaStatus, type WhatsAppChannelInput, type WhatsAppSecrets, type WhatsAppSettings } from './whatsapp.schemas.js';
 import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from './whatsapp.signature.js';
@@ -83,6 +84,8 @@ export class WhatsAppService {
       /** Runs `fn` in one group.db transaction (nested writes become savepoints): one commit, one flush. */
       atomic: <T>(fn: () => T) => T;
       pipeline: Pick<PipelineService, 'handle'>;
+      /** Read receipts and the typing indicator (best effort). */
+      receipts?: Pick<WhatsAppSender, 'markRead'>;
       outbox: Pick<OutboxService, 'kick'>;
       ai: Pick<AiSwitchService, 'isPaused'>;
       events: EventBus;
@@ -335,6 +338,8 @@ export class WhatsAppService {
     // Found by thread as well as by phone, so a guest known only by a username stays opted out.
     if (optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'store', reopen: m.handling !== 'store' });
     if (m.handling === 'answer') {
+      // The guest sees their message read and the assistant typing while the answer is worked out.
+      if (!backlog && !this.deps.ai.isPaused(scope.property.id)) void this.deps.receipts?.markRead(scope, m.wamid, true);
       await this.deps.pipeline.handle(scope, {
         channel: 'whatsapp',
         threadKey: m.threadKey!,
