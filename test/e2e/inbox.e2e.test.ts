@@ -5,6 +5,7 @@ import { ConversationRepository } from '../../server/features/conversations/conv
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import { messageWebhook, postWebhook, startGraphStub, type GraphStub } from '../support/graph-stub.js';
 import { ADMIN, json, startTestServer, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 /**
  * The front desk's inbox in a real Chromium against the real server: a guest writes on WhatsApp
@@ -110,15 +111,6 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
   }
 
   const rows = (page: Page) => page.locator('a.inbox-row');
-
-  async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (Date.now() < deadline) {
-      if (await check()) return;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
 
   let conversationId = '';
 

@@ -6,6 +6,7 @@ import { KnowledgeService } from '../../server/features/knowledge/knowledge.serv
 import { createLogger } from '../../server/shared/logger.js';
 import { HashEmbedder } from '../fixtures/knowledge/hash-embedder.js';
 import { tempDir, testConfig } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 /**
  * The background indexing job, stopped half-way as a crash or restart would stop it, resumes in
@@ -18,14 +19,6 @@ const opts = { minSimilarity: 0.7, minLexicalScore: 0.4, batchSize: 4 };
 
 function openAt(dir: string): Core {
   return openCore({ config: testConfig(dir, { NOCTURN_EMBEDDER: 'none', NOCTURN_LOG_LEVEL: 'silent' }), log });
-}
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 beforeEach(() => {
@@ -51,7 +44,7 @@ describe('re-indexing job', () => {
     run1.onProgress((p) => progress.push(p.embedded));
     run1.start();
     const repo1 = new KnowledgeRepository(core1.properties.scope('harbour').db);
-    await until(() => stuck.calls === 3);
+    await until(() => stuck.calls === 3, 'the third embedding call', 10_000);
     expect(repo1.counts()).toEqual({ chunks: 12, embedded: 8, vectors: 8 });
     expect(repo1.indexState()).toMatchObject({ state: 'indexing', embedder: 'fixture:hash', dimension: 16 });
     expect(progress).toEqual([0, 4, 8]);

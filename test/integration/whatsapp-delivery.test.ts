@@ -5,6 +5,7 @@ import { WhatsAppRepository } from '../../server/features/channels/whatsapp/what
 import { ManualClock } from '../support/clock.js';
 import { messageWebhook, postWebhook, startGraphStub, statusWebhook, type GraphRequest, type GraphStub } from '../support/graph-stub.js';
 import { ADMIN, json, signIn, startTestServer, type StaffClient, type TestServer } from '../support/server.js';
+import { until } from '../support/wait.js';
 
 const SECRETS = { appSecret: 'delivery-app-secret-31337', accessToken: 'EAAdelivery-token-xyz', verifyToken: 'delivery-verify-token' };
 
@@ -67,15 +68,6 @@ const toHotel = (hotel: Hotel, reqs: GraphRequest[] = graph.requests) => reqs.fi
 
 const textsTo = (hotel: Hotel, reqs: GraphRequest[] = graph.delivered()) =>
   reqs.filter((r) => r.path.includes(`/${hotel.phoneNumberId}/`)).map((r) => (r.body.text as { body?: string } | undefined)?.body ?? `[${String(r.body.type)}]`);
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 8_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 beforeAll(async () => {
   graph = await startGraphStub();
