@@ -263,6 +263,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
         const hook = messageWebhook({ phoneNumberId: WA.phoneNumberId, waId, name: 'Voice Note Guest', message });
         expect((await postWebhook(server.publicUrl, hook.body, WA.appSecret)).status).toBe(200);
         await server.core.inbox.settle();
+        await server.core.whatsapp.settleMedia();
       }
       const agent = await server.staff('agent', 'all');
       const { page } = await desk(agent.email);

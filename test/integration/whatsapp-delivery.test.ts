@@ -40,6 +40,7 @@ async function guestWrites(hotel: Hotel, waId: string, message: { text?: string;
   const res = await postWebhook(s.publicUrl, built.body, SECRETS.appSecret);
   expect(res.status).toBe(200);
   await s.core.inbox.settle();
+  await s.core.whatsapp.settleMedia();
   await s.core.outbox.settle();
   return built.wamid;
 }

@@ -76,6 +76,11 @@ export class WhatsAppService {
   /** Requests waiting for the next group commit. */
   private readonly pending: { events: InboxEvent[]; resolve: (r: { duplicate: boolean }[]) => void; reject: (err: unknown) => void }[] = [];
 
+  /** Files downloaded at once; more wait their turn. */
+  private mediaSlots = 2;
+  private readonly mediaWaiting: (() => void)[] = [];
+  private readonly mediaJobs = new Set<Promise<void>>();
+
   constructor(
     private readonly deps: {
       channels: ChannelBindingService;
@@ -299,8 +304,28 @@ export class WhatsAppService {
       return;
     }
     await this.storeMessage(scope, event.phoneNumberId, m, meta);
-    // After the message is stored (and the guest answered): the file can take a while to fetch.
-    if (m.media) await this.fetchMedia(scope, m.wamid, m.media);
+    // After the message is stored (and the guest answered), beside the inbox worker: a large file
+    // on a slow line must not hold up other guests' messages.
+    if (m.media) this.queueMedia(scope, m.wamid, m.media);
+  }
+
+  private queueMedia(scope: PropertyScope, wamid: string, media: { id: string; mimeType: string | null }): void {
+    const acquire = () => (this.mediaSlots > 0 ? (this.mediaSlots--, Promise.resolve()) : new Promise<void>((resolve) => this.mediaWaiting.push(resolve)));
+    const release = () => {
+      const next = this.mediaWaiting.shift();
+      if (next) next();
+      else this.mediaSlots++;
+    };
+    const job = acquire()
+      .then(() => this.fetchMedia(scope, wamid, media))
+      .finally(release);
+    this.mediaJobs.add(job);
+    void job.finally(() => this.mediaJobs.delete(job));
+  }
+
+  /** Resolves once the files being downloaded are in (or given up on). */
+  async settleMedia(): Promise<void> {
+    while (this.mediaJobs.size > 0) await Promise.allSettled([...this.mediaJobs]);
   }
 
   /**
