@@ -43,10 +43,18 @@ export class InboxRepository {
     }).immediate();
   }
 
-  claimDue(now: string, limit: number): { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[] {
+  /** Claims due events, oldest first: of one hotel, or of every hotel but the `busy` ones. */
+  claimDue(now: string, limit: number, which: { only: string } | { busy: readonly string[] } = { busy: [] }): { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[] {
     return this.db.transaction(() => {
-      const rows = prepared(this.db, `select id, property_id, provider, attempts, received_at from inbox_events where status = 'pending' and next_attempt_at <= ? order by id limit ?`)
-        .all(now, limit) as { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[];
+      const rows = (
+        'only' in which
+          ? prepared(this.db, `select id, property_id, provider, attempts, received_at from inbox_events where status = 'pending' and next_attempt_at <= ? and property_id = ? order by id limit ?`).all(now, which.only, limit)
+          : prepared(
+              this.db,
+              `select id, property_id, provider, attempts, received_at from inbox_events
+               where status = 'pending' and next_attempt_at <= ? and property_id not in (select value from json_each(?)) order by id limit ?`,
+            ).all(now, JSON.stringify(which.busy), limit)
+      ) as { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[];
       const claim = prepared(this.db, `update inbox_events set status = 'processing', attempts = attempts + 1 where id = ?`);
       for (const r of rows) claim.run(r.id);
       return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));

@@ -29,8 +29,8 @@ export interface InboxSettings {
 export class InboxService {
   private readonly handlers = new Map<InboxProvider, InboxHandler>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  /** The hotels being worked on, each by its own lane. */
+  private readonly lanes = new Map<string, Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -79,34 +79,39 @@ export class InboxService {
     }
   }
 
-  async drain(): Promise<number> {
-    let n = 0;
+  /**
+   * Starts a lane for every hotel with due events and none running: each hotel's events are worked
+   * in order, the hotels side by side, so a hotel waiting on its model does not hold up another
+   * hotel's guests.
+   */
+  kick(): void {
+    if (this.stopped) return;
     for (;;) {
-      const rows = this.repo.claimDue(this.clock.now().toISOString(), 20);
-      if (rows.length === 0) return n;
-      for (const row of rows) {
-        await this.processOne(row);
-        n++;
-        if (this.stopped) return n;
+      const rows = this.repo.claimDue(this.clock.now().toISOString(), 20, { busy: [...this.lanes.keys()] });
+      if (rows.length === 0) return;
+      const byHotel = new Map<string, typeof rows>();
+      for (const row of rows) byHotel.set(row.property_id, [...(byHotel.get(row.property_id) ?? []), row]);
+      for (const [propertyId, first] of byHotel) {
+        const lane = this.lane(propertyId, first)
+          .catch((err: unknown) => this.log.error({ err, propertyId }, 'inbox lane failed'))
+          .finally(() => {
+            this.lanes.delete(propertyId);
+            this.kick();
+          });
+        this.lanes.set(propertyId, lane);
       }
     }
   }
 
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
+  private async lane(propertyId: string, first: Awaited<ReturnType<InboxRepository['claimDue']>>): Promise<void> {
+    let rows = first;
+    while (rows.length > 0) {
+      for (const row of rows) {
+        if (this.stopped) return;
+        await this.processOne(row);
+      }
+      rows = this.stopped ? [] : this.repo.claimDue(this.clock.now().toISOString(), 20, { only: propertyId });
     }
-    this.running = this.drain()
-      .catch((err: unknown) => this.log.error({ err }, 'inbox pass failed'))
-      .then(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
   }
 
   start(): void {
@@ -120,14 +125,14 @@ export class InboxService {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await Promise.all(this.lanes.values());
   }
 
   /** Waits until nothing is due (tests, benchmarks). */
   async settle(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running && !this.repo.hasDue(this.clock.now().toISOString())) return;
+      if (this.lanes.size === 0 && !this.repo.hasDue(this.clock.now().toISOString())) return;
       this.kick();
       await new Promise((r) => setTimeout(r, 10));
     }
