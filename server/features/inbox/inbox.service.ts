@@ -31,6 +31,7 @@ export class InboxService {
   private timer: NodeJS.Timeout | undefined;
   /** The hotels being worked on, each by its own lane. */
   private readonly lanes = new Map<string, Promise<void>>();
+  private kickPending = false;
   private stopped = false;
 
   constructor(
@@ -85,6 +86,16 @@ export class InboxService {
    * hotel's guests.
    */
   kick(): void {
+    // Webhooks arrive in bursts: one look for work per turn of the event loop serves them all.
+    if (this.stopped || this.kickPending) return;
+    this.kickPending = true;
+    setImmediate(() => {
+      this.kickPending = false;
+      this.startLanes();
+    });
+  }
+
+  private startLanes(): void {
     if (this.stopped) return;
     for (;;) {
       const rows = this.repo.claimDue(this.clock.now().toISOString(), 20, { busy: [...this.lanes.keys()] });
