@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { costUsd, postJson, unfence } from './cloud-http.js';
+import { cloudApiKey, cloudHealth, costUsd, postJson, unfence, type CloudAdapterDeps, type CloudAdapterOptions } from './cloud-http.js';
 import { providerSchema } from './json-schema.js';
 import {
   InvalidModelOutputError,
-  LlmRejectedError,
   LlmUnavailableError,
   type LlmHealth,
   type LlmMessage,
@@ -11,7 +10,6 @@ import {
   type LlmRequest,
   type LlmResult,
 } from './llm.port.js';
-import type { CloudAdapterDeps, CloudAdapterOptions } from './openai.adapter.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -48,8 +46,7 @@ export class AnthropicAdapter implements LlmProvider {
 
   async generate(req: LlmRequest): Promise<LlmResult> {
     const started = performance.now();
-    const key = await this.deps.secrets.get('llm.cloud.apiKey');
-    if (!key) throw new LlmRejectedError('anthropic', 401, 'no cloud API key is configured');
+    const key = await cloudApiKey(this.deps, 'anthropic');
     const system = req.schema
       ? `${req.system}\n\nAnswer with one JSON object only (no prose, no code fence) that matches this JSON Schema:\n${JSON.stringify(providerSchema(req.schema))}`
       : req.system;
@@ -86,9 +83,7 @@ export class AnthropicAdapter implements LlmProvider {
     };
   }
 
-  /** Configuration check only: a real probe would spend tokens. */
-  async health(): Promise<LlmHealth> {
-    const key = await this.deps.secrets.get('llm.cloud.apiKey');
-    return { provider: 'anthropic', model: this.opts.model, ok: Boolean(key), detail: key ? 'cloud fallback configured' : 'no cloud API key is configured', latencyMs: 0 };
+  health(): Promise<LlmHealth> {
+    return cloudHealth(this.deps, 'anthropic', this.opts.model);
   }
 }

@@ -9,8 +9,38 @@ import {
   LlmTimeoutError,
   LlmUnavailableError,
   ModelMissingError,
+  type LlmHealth,
   type ProviderName,
+  type SecretSource,
 } from './llm.port.js';
+
+export interface CloudAdapterOptions {
+  /** API base including the version, e.g. https://api.openai.com/v1. */
+  baseUrl: string;
+  model: string;
+  timeoutMs: number;
+  price: { inputPer1kUsd: number; outputPer1kUsd: number };
+  maxOutputTokens?: number;
+}
+
+export interface CloudAdapterDeps {
+  secrets: SecretSource;
+  clock: Clock;
+  fetch?: typeof fetch;
+}
+
+/** The cloud API key; without one the provider refuses, as the cloud would. */
+export async function cloudApiKey(deps: CloudAdapterDeps, provider: ProviderName): Promise<string> {
+  const key = await deps.secrets.get('llm.cloud.apiKey');
+  if (!key) throw new LlmRejectedError(provider, 401, 'no cloud API key is configured');
+  return key;
+}
+
+/** Configuration check only: a real probe would spend tokens. */
+export async function cloudHealth(deps: CloudAdapterDeps, provider: ProviderName, model: string): Promise<LlmHealth> {
+  const key = await deps.secrets.get('llm.cloud.apiKey');
+  return { provider, model, ok: Boolean(key), detail: key ? 'cloud fallback configured' : 'no cloud API key is configured', latencyMs: 0 };
+}
 
 /** Error codes that mean "no money left": retrying cannot help (REFERENCE.md section 4). */
 const QUOTA_CODES = new Set(['insufficient_quota', 'enforced_spend_limit_reached', 'billing_hard_limit_reached', 'billing_not_active']);

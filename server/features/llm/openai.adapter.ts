@@ -1,32 +1,14 @@
 import { z } from 'zod';
-import type { Clock } from '../../shared/clock.js';
-import { costUsd, postJson } from './cloud-http.js';
+import { cloudApiKey, cloudHealth, costUsd, postJson, type CloudAdapterDeps, type CloudAdapterOptions } from './cloud-http.js';
 import { strictSchema } from './json-schema.js';
 import {
   InvalidModelOutputError,
-  LlmRejectedError,
   LlmUnavailableError,
   type LlmHealth,
   type LlmProvider,
   type LlmRequest,
   type LlmResult,
-  type SecretSource,
 } from './llm.port.js';
-
-export interface CloudAdapterOptions {
-  /** API base including the version, e.g. https://api.openai.com/v1. */
-  baseUrl: string;
-  model: string;
-  timeoutMs: number;
-  price: { inputPer1kUsd: number; outputPer1kUsd: number };
-  maxOutputTokens?: number;
-}
-
-export interface CloudAdapterDeps {
-  secrets: SecretSource;
-  clock: Clock;
-  fetch?: typeof fetch;
-}
 
 const ChatCompletion = z.object({
   model: z.string().optional(),
@@ -55,8 +37,7 @@ export class OpenAiAdapter implements LlmProvider {
 
   async generate(req: LlmRequest): Promise<LlmResult> {
     const started = performance.now();
-    const key = await this.deps.secrets.get('llm.cloud.apiKey');
-    if (!key) throw new LlmRejectedError('openai', 401, 'no cloud API key is configured');
+    const key = await cloudApiKey(this.deps, 'openai');
     const body = {
       model: this.opts.model,
       messages: [{ role: 'system', content: req.system }, ...req.messages.map((m) => ({ role: m.role, content: m.content }))],
@@ -92,9 +73,7 @@ export class OpenAiAdapter implements LlmProvider {
     };
   }
 
-  /** Configuration check only: a real probe would spend tokens. */
-  async health(): Promise<LlmHealth> {
-    const key = await this.deps.secrets.get('llm.cloud.apiKey');
-    return { provider: 'openai', model: this.opts.model, ok: Boolean(key), detail: key ? 'cloud fallback configured' : 'no cloud API key is configured', latencyMs: 0 };
+  health(): Promise<LlmHealth> {
+    return cloudHealth(this.deps, 'openai', this.opts.model);
   }
 }
