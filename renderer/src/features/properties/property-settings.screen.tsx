@@ -11,6 +11,7 @@ import { DeskHoursEditor } from './desk-hours.editor';
 import { describePath, draftFrom, patchFrom, PLAN_OPTIONS, type PropertyDraft } from './property-draft';
 import { usePropertiesApi } from './properties.api';
 import { TimeZoneField } from './time-zone-field';
+import { SaveBar } from '../../shared/save-bar';
 
 export function PropertySettingsScreen({ id }: { id: string }) {
   const api = usePropertiesApi();
@@ -221,27 +222,16 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: 
         <ClosuresEditor value={draft.closures} onChange={(closures) => change({ closures })} errorFor={errorFor} />
       </section>
 
-      <div className="save-bar">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save changes'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!dirty || busy}
-          onClick={() => {
-            setDraft(draftFrom(property));
-            setError(null);
-            setNotice('Changes discarded.');
-          }}
-        >
-          Discard changes
-        </button>
-        {dirty && !notice ? <span className="muted">Unsaved changes</span> : null}
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      </div>
+      <SaveBar
+        busy={busy}
+        dirty={dirty}
+        notice={notice}
+        onDiscard={() => {
+          setDraft(draftFrom(property));
+          setError(null);
+          setNotice('Changes discarded.');
+        }}
+      />
     </form>
   );
 }

@@ -12,6 +12,7 @@ import { useResource } from '../../shared/use-resource';
 import { usePropertiesApi } from '../properties/properties.api';
 import { describeUserPath, GrantsField, ROLE_HELP, ROLE_OPTIONS, userFieldError, type Grants } from './user-fields';
 import { useUsersApi, type UserPatch } from './users.api';
+import { SaveBar } from '../../shared/save-bar';
 
 const DENIED = 'Staff accounts are managed by administrators.';
 
@@ -179,27 +180,17 @@ function UserForm({ user, onSaved }: { user: User; onSaved: (u: User) => void })
         Two-factor sign-in: {user.totpEnabled ? 'on' : 'off'} · Created {formatDateTime(user.createdAt)} · Last changed {formatDateTime(user.updatedAt)}
       </p>
 
-      <div className="save-bar">
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Save changes'}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={!dirty || busy}
-          onClick={() => {
-            setDraft(draftFrom(user));
-            setError(null);
-            setNotice('Changes discarded.');
-          }}
-        >
-          Discard changes
-        </button>
-        {dirty && !notice ? <span className="muted">Unsaved changes{SIGNS_OUT.some((k) => k in patch) && !self ? ' — saving signs this person out' : ''}</span> : null}
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      </div>
+      <SaveBar
+        busy={busy}
+        dirty={dirty}
+        notice={notice}
+        unsavedHint={SIGNS_OUT.some((k) => k in patch) && !self ? ' — saving signs this person out' : ''}
+        onDiscard={() => {
+          setDraft(draftFrom(user));
+          setError(null);
+          setNotice('Changes discarded.');
+        }}
+      />
     </form>
   );
 }
