@@ -92,8 +92,8 @@ export const AnalyticsSummary = PropertyRef.extend({
 });
 export type AnalyticsSummary = z.infer<typeof AnalyticsSummary>;
 
-export const DayPoint = z.object({
-  day: IsoDay,
+/** What a row of a day or of a channel counts: the conversations that started, and their leads. */
+const RowCounts = {
   inquiries: z.number().int(),
   afterHours: z.number().int(),
   aiResolved: z.number().int(),
@@ -101,21 +101,12 @@ export const DayPoint = z.object({
   leads: z.number().int(),
   conversions: z.number().int(),
   bookingValue: z.number(),
-  revenueRecovered: z.number(),
-  cloudCostUsd: z.number(),
-});
+};
+
+export const DayPoint = z.object({ day: IsoDay, ...RowCounts, revenueRecovered: z.number(), cloudCostUsd: z.number() });
 export type DayPoint = z.infer<typeof DayPoint>;
 
-export const ChannelRow = z.object({
-  channel: Channel,
-  inquiries: z.number().int(),
-  afterHours: z.number().int(),
-  aiResolved: z.number().int(),
-  handoffs: z.number().int(),
-  leads: z.number().int(),
-  conversions: z.number().int(),
-  bookingValue: z.number(),
-});
+export const ChannelRow = z.object({ channel: Channel, ...RowCounts });
 export const IntentRow = z.object({
   intent: LeadIntent,
   leads: z.number().int(),

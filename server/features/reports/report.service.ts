@@ -75,6 +75,22 @@ function points(cur: number | null, prev: number | null): number | null {
   return cur === null || prev === null ? null : cur - prev;
 }
 
+/** The conversation and lead figures a row of a day or of a channel shows (zero where nothing came in). */
+function counts(
+  c: { inquiries: number; after_hours: number; ai_resolved: number; handoffs: number } | undefined,
+  l: { leads: number; conversions: number; booking_value: number } | undefined,
+) {
+  return {
+    inquiries: c?.inquiries ?? 0,
+    afterHours: c?.after_hours ?? 0,
+    aiResolved: c?.ai_resolved ?? 0,
+    handoffs: c?.handoffs ?? 0,
+    leads: l?.leads ?? 0,
+    conversions: l?.conversions ?? 0,
+    bookingValue: round2(l?.booking_value ?? 0),
+  };
+}
+
 export function heroChange(cur: Figures, prev: Figures): Record<HeroKey, number | null> {
   return {
     inquiries: relative(cur.inquiries, prev.inquiries),
@@ -330,36 +346,13 @@ export class ReportService {
     const leads = new Map(repo.trendLeads(from, to).map((r) => [r.day, r]));
     const cloud = new Map(repo.trendCloud(from, to).map((r) => [r.day, r.spent_usd]));
     const days = eachDay(from, to).map((day) => {
-      const c = conv.get(day);
       const l = leads.get(day);
-      return {
-        day,
-        inquiries: c?.inquiries ?? 0,
-        afterHours: c?.after_hours ?? 0,
-        aiResolved: c?.ai_resolved ?? 0,
-        handoffs: c?.handoffs ?? 0,
-        leads: l?.leads ?? 0,
-        conversions: l?.conversions ?? 0,
-        bookingValue: round2(l?.booking_value ?? 0),
-        revenueRecovered: round2(l?.recovered_value ?? 0),
-        cloudCostUsd: round6(cloud.get(day) ?? 0),
-      };
+      return { day, ...counts(conv.get(day), l), revenueRecovered: round2(l?.recovered_value ?? 0), cloudCostUsd: round6(cloud.get(day) ?? 0) };
     });
     const channelConv = new Map(repo.byChannel(from, to).map((r) => [r.channel, r]));
     const channelLeads = new Map(repo.leadsByChannel(from, to).map((r) => [r.channel, r]));
     const byChannel = CHANNELS.filter((ch) => ch !== 'test' || channelConv.has(ch) || channelLeads.has(ch)).map((channel) => {
-      const c = channelConv.get(channel);
-      const l = channelLeads.get(channel);
-      return {
-        channel,
-        inquiries: c?.inquiries ?? 0,
-        afterHours: c?.after_hours ?? 0,
-        aiResolved: c?.ai_resolved ?? 0,
-        handoffs: c?.handoffs ?? 0,
-        leads: l?.leads ?? 0,
-        conversions: l?.conversions ?? 0,
-        bookingValue: round2(l?.booking_value ?? 0),
-      };
+      return { channel, ...counts(channelConv.get(channel), channelLeads.get(channel)) };
     });
     const intents = new Map(repo.byIntent(from, to).map((r) => [r.intent, r]));
     const byIntent = LeadIntent.options.map((intent) => {
