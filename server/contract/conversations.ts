@@ -119,3 +119,36 @@ export const UpdateLead = z
 export const StaffReply = z.object({ text: z.string().trim().min(1).max(4000) }).strict();
 export const HandoffRequest = z.object({ reason: z.string().trim().max(300).optional() }).strict();
 export const AssignRequest = z.object({ userId: z.string().nullable() }).strict();
+
+/** An outbound message that could not be delivered (or was blocked), as staff see it. */
+export const DeadLetter = z.object({
+  id: z.string(),
+  conversationId: z.string().nullable(),
+  channel: z.string(),
+  kind: z.enum(['reply', 'proactive']),
+  status: z.string(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  preview: z.string(),
+  createdAt: z.string(),
+});
+export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/** How staff lists show a guest's contact details until someone reveals them (audited). */
+/** "+60 12-••• 6789": enough to recognise, not enough to copy. */
+export function maskPhone(phone: string | null): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\D/g, '');
+  if (digits.length < 7) return '•••';
+  return `+${digits.slice(0, 2)} ${digits.slice(2, 4)}-••• ${digits.slice(-4)}`;
+}
+
+export function maskEmail(email: string | null): string | null {
+  if (!email) return null;
+  const [local = '', domain = ''] = email.split('@');
+  return `${local.slice(0, 1)}•••@${domain}`;
+}
+
+/** How channels and lead intents are named to people: on screen, in reports and their PDFs. */
+export const CHANNEL_LABEL: Record<Channel, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat', test: 'Test' };
+export const INTENT_LABEL: Record<z.infer<typeof LeadIntent>, string> = { room_booking: 'Room booking', event: 'Event', dining: 'Dining', other: 'Other' };

@@ -1,4 +1,4 @@
-import type { Channel, ConversationDetail, ConversationStatus, ConversationSummary, HandoffReason, Message } from '../../contract/conversations.js';
+import { maskEmail, maskPhone, type Channel, type ConversationDetail, type ConversationStatus, type ConversationSummary, type HandoffReason, type Message } from '../../contract/conversations.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
@@ -9,20 +9,6 @@ import type { ReplySink } from '../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { nextStatus, type ConversationEvent } from './conversation-state.js';
 import { ConversationRepository, type ConversationListRow, type ConversationRow } from './conversation.repository.js';
-
-/** "+60 12-••• 6789": enough to recognise, not enough to copy. */
-export function maskPhone(phone: string | null): string | null {
-  if (!phone) return null;
-  const digits = phone.replace(/\D/g, '');
-  if (digits.length < 7) return '•••';
-  return `+${digits.slice(0, 2)} ${digits.slice(2, 4)}-••• ${digits.slice(-4)}`;
-}
-
-export function maskEmail(email: string | null): string | null {
-  if (!email) return null;
-  const [local = '', domain = ''] = email.split('@');
-  return `${local.slice(0, 1)}•••@${domain}`;
-}
 
 function cursorOf(r: { rank: number; last_message_at: string; id: string }): string {
   return Buffer.from(JSON.stringify([r.rank, r.last_message_at, r.id])).toString('base64url');

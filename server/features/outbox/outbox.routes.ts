@@ -1,23 +1,10 @@
 import { z } from 'zod';
+import { DeadLetter } from '../../contract/conversations.js';
 import { route, type RouteDef } from '../../http/route.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { OutboxService } from './outbox.service.js';
 
-const DeadLetterList = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      conversationId: z.string().nullable(),
-      channel: z.string(),
-      kind: z.enum(['reply', 'proactive']),
-      status: z.string(),
-      attempts: z.number().int(),
-      lastError: z.string().nullable(),
-      preview: z.string(),
-      createdAt: z.string(),
-    }),
-  ),
-});
+const DeadLetterList = z.object({ items: z.array(DeadLetter) });
 
 export function outboxRoutes(outbox: OutboxService, properties: PropertyService, pageLimitMax: number): RouteDef[] {
   return [

@@ -42,8 +42,6 @@ export function formatPeriod(p: { from: string; to: string }): string {
   return p.from === p.to ? formatDay(p.from) : `${formatDay(p.from)} - ${formatDay(p.to)}`;
 }
 
-export const CHANNEL_LABELS: Record<string, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat', test: 'Test' };
-export const INTENT_LABELS: Record<string, string> = { room_booking: 'Room booking', event: 'Event', dining: 'Dining', other: 'Other' };
 export const REASON_LABELS: Record<string, string> = {
   low_confidence: 'AI unsure',
   no_knowledge: 'Not in knowledge base',

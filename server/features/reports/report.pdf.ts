@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
+import { CHANNEL_LABEL, INTENT_LABEL } from '../../contract/conversations.js';
 import type { ReportKind, ReportSnapshot } from '../../contract/reports.js';
 import {
-  CHANNEL_LABELS,
   formatChange,
   formatCount,
   formatDay,
@@ -10,7 +10,6 @@ import {
   formatSeconds,
   formatShare,
   formatUsd,
-  INTENT_LABELS,
   REASON_LABELS,
 } from './report-format.js';
 
@@ -241,7 +240,7 @@ export function renderReportPdf(report: PdfReport): Promise<Buffer> {
     'By channel',
     ['Channel', 'Inquiries', 'After hours', 'AI-resolved', 'Hand-offs', 'Leads', 'Conversions', 'Booking value'],
     analytics.byChannel.map((c) => [
-      CHANNEL_LABELS[c.channel] ?? c.channel,
+      CHANNEL_LABEL[c.channel] ?? c.channel,
       formatCount(c.inquiries),
       formatCount(c.afterHours),
       formatCount(c.aiResolved),
@@ -257,7 +256,7 @@ export function renderReportPdf(report: PdfReport): Promise<Buffer> {
     'Leads by intent',
     ['Intent', 'Leads', 'After hours', 'Conversions', 'Booking value', 'Of it after hours'],
     analytics.byIntent.map((r) => [
-      INTENT_LABELS[r.intent] ?? r.intent,
+      INTENT_LABEL[r.intent] ?? r.intent,
       formatCount(r.leads),
       formatCount(r.afterHoursLeads),
       formatCount(r.conversions),

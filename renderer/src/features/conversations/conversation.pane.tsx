@@ -1,4 +1,4 @@
-import type { ConversationDetail, ConversationSummary, Message } from '@contract/conversations';
+import { CHANNEL_LABEL, type ConversationDetail, type ConversationSummary, type Message } from '@contract/conversations';
 import type { Property } from '@contract/properties';
 import { useRef, useState, type RefObject } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
@@ -13,7 +13,7 @@ import { useResource } from '../../shared/use-resource';
 import { Composer } from './composer';
 import { useConversationsApi, type RevealedContact } from './conversations.api';
 import { useKnowledgeTitles } from './knowledge-titles';
-import { CHANNEL_LABEL, guestLabel, HANDOFF_LABEL, STATUS_LABEL } from './labels';
+import { guestLabel, HANDOFF_LABEL, STATUS_LABEL } from './labels';
 import { useStaffDirectory, type StaffDirectory } from './staff-directory';
 import { Transcript } from './transcript';
 

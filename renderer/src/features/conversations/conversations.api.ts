@@ -1,4 +1,4 @@
-import { ConversationDetail, ConversationSummary, Message, type Channel, type ConversationStatus } from '@contract/conversations';
+import { ConversationDetail, ConversationSummary, DeadLetter, Message, type Channel, type ConversationStatus } from '@contract/conversations';
 import { useMemo } from 'react';
 import { z } from 'zod';
 import { useApi } from '../../api/api-context';
@@ -13,18 +13,6 @@ export type RevealedContact = z.infer<typeof RevealedContact>;
 
 const TakeOverResult = ConversationSummary.extend({ draft: z.string().nullable().optional() });
 
-export const DeadLetter = z.object({
-  id: z.string(),
-  conversationId: z.string().nullable(),
-  channel: z.string(),
-  kind: z.enum(['reply', 'proactive']),
-  status: z.string(),
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  preview: z.string(),
-  createdAt: z.string(),
-});
-export type DeadLetter = z.infer<typeof DeadLetter>;
 
 export interface InboxQuery {
   status?: readonly ConversationStatus[] | undefined;

@@ -1,17 +1,10 @@
-import type { Channel, ConversationStatus, HandoffReason, Message } from '@contract/conversations';
+import type { ConversationStatus, HandoffReason, Message } from '@contract/conversations';
 
 export const STATUS_LABEL: Record<ConversationStatus, string> = {
   needs_human: 'Needs a person',
   ai: 'AI is handling',
   human: 'With staff',
   resolved: 'Resolved',
-};
-
-export const CHANNEL_LABEL: Record<Channel, string> = {
-  whatsapp: 'WhatsApp',
-  email: 'Email',
-  widget: 'Website chat',
-  test: 'Test',
 };
 
 export const HANDOFF_LABEL: Record<HandoffReason, string> = {

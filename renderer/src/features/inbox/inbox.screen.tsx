@@ -1,4 +1,4 @@
-import type { ConversationStatus, ConversationSummary } from '@contract/conversations';
+import { CHANNEL_LABEL, type ConversationStatus, type ConversationSummary } from '@contract/conversations';
 import type { Property } from '@contract/properties';
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { hotelOptions, useHotels } from '../../app/hotels';
@@ -13,7 +13,7 @@ import { Screen } from '../../shared/screen';
 import { useLiveResource } from '../../shared/use-live-resource';
 import { ConversationPane } from '../conversations/conversation.pane';
 import { useConversationsApi, type InboxPage } from '../conversations/conversations.api';
-import { CHANNEL_LABEL, guestLabel, HANDOFF_LABEL, STATUS_LABEL } from '../conversations/labels';
+import { guestLabel, HANDOFF_LABEL, STATUS_LABEL } from '../conversations/labels';
 import { AlertSettings } from './alert-settings';
 import { takePrefetchedInbox } from './inbox-prefetch';
 import { AFTER_HOURS_OPTIONS, CHANNEL_OPTIONS, INBOX_LIMIT, NO_FILTERS, queryFor, readFilters, STATUS_OPTIONS, writeFilters, type InboxFilters } from './inbox-filters';

@@ -1,4 +1,4 @@
-import type { Lead, LeadStatus } from '@contract/conversations';
+import { CHANNEL_LABEL, INTENT_LABEL, maskEmail, maskPhone, type Lead, type LeadStatus } from '@contract/conversations';
 import { useState, type FormEvent } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useHotels } from '../../app/hotels';
@@ -11,8 +11,7 @@ import { LoadProblem } from '../../shared/load-problem';
 import { ModalDialog } from '../../shared/modal-dialog';
 import { useResource } from '../../shared/use-resource';
 import { useConversationsApi, type RevealedContact } from '../conversations/conversations.api';
-import { CHANNEL_LABEL } from '../conversations/labels';
-import { INTENT_LABEL, LEAD_STATUS_LABEL, maskEmail, maskPhone, NEXT_STATUS } from './lead-labels';
+import { LEAD_STATUS_LABEL, NEXT_STATUS } from './lead-labels';
 import { useLeadsApi, type LeadIntent, type LeadPatch } from './leads.api';
 
 interface LeadDialogProps {

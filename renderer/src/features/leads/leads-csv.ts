@@ -1,6 +1,6 @@
-import type { Lead } from '@contract/conversations';
+import { INTENT_LABEL, type Lead } from '@contract/conversations';
 import type { Property } from '@contract/properties';
-import { INTENT_LABEL, LEAD_STATUS_LABEL } from './lead-labels';
+import { LEAD_STATUS_LABEL } from './lead-labels';
 
 /**
  * The leads on screen as CSV, without guest contact details (name, phone, email, notes): a file

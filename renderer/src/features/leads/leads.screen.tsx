@@ -1,4 +1,4 @@
-import type { Lead, LeadStatus } from '@contract/conversations';
+import { CHANNEL_LABEL, INTENT_LABEL, type Lead, type LeadStatus } from '@contract/conversations';
 import type { Property } from '@contract/properties';
 import { useState, type FormEvent } from 'react';
 import { hotelOptions, useHotels } from '../../app/hotels';
@@ -9,9 +9,8 @@ import { formatAge, formatDay, formatFullInZone, formatMoney } from '../../share
 import { LoadProblem } from '../../shared/load-problem';
 import { Screen } from '../../shared/screen';
 import { useLiveResource } from '../../shared/use-live-resource';
-import { CHANNEL_LABEL } from '../conversations/labels';
 import { LeadDialog } from './lead.dialog';
-import { INTENT_LABEL, LEAD_STATUS_LABEL } from './lead-labels';
+import { LEAD_STATUS_LABEL } from './lead-labels';
 import { download, leadsCsv } from './leads-csv';
 import { useLeadsApi, type LeadIntent, type LeadQuery } from './leads.api';
 

@@ -1,4 +1,5 @@
 import type { DrillItem } from '@contract/reports';
+import { CHANNEL_LABEL, INTENT_LABEL } from '@contract/conversations';
 import { useEffect, useRef, useState } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useHotels } from '../../app/hotels';
@@ -6,7 +7,7 @@ import { hrefFor } from '../../app/router';
 import { formatFullInZone, formatMoney } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
-import { CHANNEL_NAME, INTENT_NAME, REASON_NAME, seconds } from './report-labels';
+import { REASON_NAME, seconds } from './report-labels';
 import { useReportsApi, type DrillFilter, type PeriodQuery } from './reports.api';
 
 const STATUS_NAME: Record<string, string> = { ai: 'AI answering', needs_human: 'Needs a person', human: 'With staff', resolved: 'Resolved' };
@@ -79,7 +80,7 @@ export function DrillDownPanel({ propertyId, period, filter, label, onClose }: {
                       </>
                     ) : null}
                   </td>
-                  <td>{CHANNEL_NAME[i.channel] ?? i.channel}</td>
+                  <td>{CHANNEL_LABEL[i.channel] ?? i.channel}</td>
                   <td>{i.aiResolved ? 'Resolved by the AI' : (STATUS_NAME[i.status] ?? i.status)}</td>
                   <td>{i.handoffReason ? (REASON_NAME[i.handoffReason] ?? i.handoffReason) : '–'}</td>
                   <td>
@@ -88,7 +89,7 @@ export function DrillDownPanel({ propertyId, period, filter, label, onClose }: {
                   <td>
                     {i.lead ? (
                       <a href={hrefFor({ screen: 'leads', propertyId, leadId: i.lead.id })}>
-                        {INTENT_NAME[i.lead.intent] ?? i.lead.intent}, {i.lead.status}
+                        {INTENT_LABEL[i.lead.intent] ?? i.lead.intent}, {i.lead.status}
                         {i.lead.bookingValue !== null ? ` (${formatMoney(i.lead.bookingValue, currency)})` : ''}
                       </a>
                     ) : (

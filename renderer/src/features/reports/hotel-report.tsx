@@ -1,4 +1,5 @@
 import type { HeroKey } from '@contract/reports';
+import { CHANNEL_LABEL, INTENT_LABEL } from '@contract/conversations';
 import { useMemo, useState } from 'react';
 import { formatDay, formatMoney } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
@@ -7,7 +8,7 @@ import { DrillDownPanel } from './drill-down.panel';
 import { KnowledgeGapsPanel } from './knowledge-gaps.panel';
 import { ReportChart, type ChartSeries } from './report-chart';
 import { ReportHistoryPanel } from './report-history.panel';
-import { change, CHANNEL_NAME, count, INTENT_NAME, REASON_NAME, seconds, share, usd } from './report-labels';
+import { change, count, REASON_NAME, seconds, share, usd } from './report-labels';
 import { useReportsApi, type Analytics, type AnalyticsSummary, type DrillFilter, type PeriodQuery } from './reports.api';
 
 const DENIED = 'Reports are for managers and admins.';
@@ -174,7 +175,7 @@ function Breakdowns({ a, s, onDrill }: { a: Analytics; s: AnalyticsSummary; onDr
             </thead>
             <tbody>
               {a.byChannel.map((r) => {
-                const name = CHANNEL_NAME[r.channel] ?? r.channel;
+                const name = CHANNEL_LABEL[r.channel] ?? r.channel;
                 return (
                   <tr key={r.channel}>
                     <th scope="row">{name}</th>
@@ -206,7 +207,7 @@ function Breakdowns({ a, s, onDrill }: { a: Analytics; s: AnalyticsSummary; onDr
             </thead>
             <tbody>
               {a.byIntent.map((r) => {
-                const name = INTENT_NAME[r.intent] ?? r.intent;
+                const name = INTENT_LABEL[r.intent] ?? r.intent;
                 return (
                   <tr key={r.intent}>
                     <th scope="row">{name}</th>

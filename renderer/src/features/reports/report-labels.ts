@@ -1,7 +1,5 @@
 /** Words and number formats of the reports screen. */
 
-export const CHANNEL_NAME: Record<string, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat', test: 'Test' };
-export const INTENT_NAME: Record<string, string> = { room_booking: 'Room booking', event: 'Event', dining: 'Dining', other: 'Other' };
 export const REASON_NAME: Record<string, string> = {
   low_confidence: 'AI unsure',
   no_knowledge: 'Not in the knowledge base',

@@ -4,8 +4,8 @@ import { useCan } from '../../app/session-gate';
 import { CopyButton } from '../../shared/copy-button';
 import { formatDateTime } from '../../shared/format';
 import type { ChannelName, ChannelSummary } from '@contract/channels';
+import { CHANNEL_LABEL } from '@contract/conversations';
 
-export const CHANNEL_TITLE: Record<ChannelName, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat' };
 const KEY_LABEL: Record<ChannelName, string> = { whatsapp: 'Phone number id', email: 'Inbound address', widget: 'Widget key' };
 const SECRET_LABEL: Record<string, string> = {
   appSecret: 'app secret',
@@ -52,7 +52,7 @@ export function ChannelFrame({
   notice: string;
 }) {
   const can = useCan();
-  const title = CHANNEL_TITLE[c.channel];
+  const title = CHANNEL_LABEL[c.channel];
   const headingId = `channel-${c.channel}`;
   return (
     <section aria-labelledby={headingId}>
