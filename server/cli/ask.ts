@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Core } from '../core.js';
-import type { PipelineOutcome } from '../features/pipeline/pipeline.service.js';
+import type { TrialOutcome } from '../features/pipeline/pipeline.service.js';
 import { localTime, zonedInstant } from '../features/properties/desk-hours.js';
 import { ValidationError } from '../shared/errors.js';
 
@@ -15,25 +14,29 @@ export interface AskResult {
   handoffReason: string | null;
   provider: 'ollama' | 'cloud' | 'knowledge';
   citations: { itemId: string; title: string }[];
+  /** The knowledge found, best first, with its calibrated relevance (0..1). */
+  retrieved: { itemId: string; title: string; score: number }[];
   lead: { name: string | null; phone: string | null; email: string | null; checkIn: string | null; checkOut: string | null; guests: number | null; intent: string };
 }
 
-function shape(o: PipelineOutcome): AskResult {
+function shape(o: TrialOutcome): AskResult {
   return {
-    reply: o.reply?.body ?? null,
+    reply: o.reply,
     confidence: o.confidence,
-    decision: o.decision === 'answer' ? 'answer' : 'handoff',
-    handoffReason: o.decision === 'answer' ? null : (o.handoffReason ?? (o.flags.includes('opted_out') ? 'opted_out' : null)),
-    // Fixed texts (greetings, hand-off notices) and verbatim knowledge both come without a model.
+    decision: o.decision,
+    handoffReason: o.handoffReason,
+    // Fixed texts (greetings, hand-off notices) and knowledge sentences both come without a model.
     provider: o.provider === 'ollama' || o.provider === 'cloud' ? o.provider : 'knowledge',
     citations: o.citations,
+    retrieved: o.retrieved,
     lead: { name: o.lead.name, phone: o.lead.phone, email: o.lead.email, checkIn: o.lead.checkIn, checkOut: o.lead.checkOut, guests: o.lead.guests, intent: o.lead.intent },
   };
 }
 
 /**
- * Runs guest messages through the whole pipeline as a test guest, each in a fresh conversation,
- * and removes the test conversation afterwards so it never shows in the inbox or the reports.
+ * Runs guest messages through the pipeline's composition as a test guest, each as a fresh
+ * conversation, as a dry run: nothing is written, so test questions never reach the inbox, the
+ * leads, the knowledge gaps or the reports.
  */
 export async function ask(core: Core, property: string, lines: { id?: string; text: string }[], today?: string): Promise<(AskResult & { id?: string })[]> {
   if (today && !/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new ValidationError('--today must be YYYY-MM-DD');
@@ -43,20 +46,8 @@ export async function ask(core: Core, property: string, lines: { id?: string; te
   const receivedAt = today ? zonedInstant(scope.property.timezone, today, localTime(scope.property.timezone, now).minutes) : now;
   const results: (AskResult & { id?: string })[] = [];
   for (const line of lines) {
-    const outcome = await core.pipeline.handle(scope, {
-      channel: 'test',
-      threadKey: `ask-${randomUUID()}`,
-      externalId: null,
-      text: line.text,
-      from: {},
-      receivedAt,
-    });
+    const outcome = await core.pipeline.trial(scope, line.text, receivedAt);
     results.push({ ...(line.id !== undefined ? { id: line.id } : {}), ...shape(outcome) });
-    const guestId = (scope.db.prepare('select guest_id from conversations where id = ?').get(outcome.conversationId) as { guest_id: string }).guest_id;
-    scope.db.transaction(() => {
-      scope.db.prepare('delete from conversations where id = ?').run(outcome.conversationId);
-      scope.db.prepare('delete from guests where id = ? and not exists (select 1 from conversations where guest_id = ?)').run(guestId, guestId);
-    })();
   }
   return results;
 }

@@ -1,26 +1,23 @@
 import type { Channel, HandoffReason, LeadDetails, Message } from '../../contract/conversations.js';
-import type { Property } from '../../contract/properties.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
-import { maskPii } from '../../shared/redact.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import { ConversationRepository, type ConversationRow } from '../conversations/conversation.repository.js';
 import { nextStatus } from '../conversations/conversation-state.js';
 import { GuestRepository, type Guest } from '../guests/guest.repository.js';
 import { captureLead, emptyDetails, mergeDetails } from '../leads/lead-capture.js';
-import { detectLanguage, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
+import { detectLanguage, extractLead } from '../leads/lead-extraction.js';
 import { LeadRepository } from '../leads/lead.repository.js';
-import { InvalidModelOutputError, NoModelAvailableError } from '../llm/llm.port.js';
-import type { LlmRouter } from '../llm/llm.router.js';
-import { generateStructured } from '../llm/structured.js';
 import { hotelDay } from '../llm/cloud-budget.js';
-import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
+import type { LlmMessage } from '../llm/llm.port.js';
+import type { LlmRouter } from '../llm/llm.router.js';
+import { isAfterHours } from '../properties/desk-hours.js';
 import type { PropertyScope } from '../properties/property.service.js';
-import { asksForPerson, injectionFlags, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
-import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt } from './prompt.js';
-import type { Passage, Retriever } from './retriever.port.js';
-import { formatOpening, texts } from './templates.js';
+import { injectionFlags } from './guards.js';
+import { guestTurn } from './prompt.js';
+import { nullUsage, ReplyComposer, type Composition, type QuestionPart } from './reply-composer.js';
+import type { Retriever } from './retriever.port.js';
 
 export const MAX_GUEST_CHARS = 2000;
 
@@ -52,9 +49,25 @@ export interface PipelineOutcome {
   provider: 'ollama' | 'cloud' | 'knowledge' | 'template' | null;
   handoffReason: HandoffReason | null;
   citations: { itemId: string; title: string }[];
+  /** The knowledge found for the message, best first, with its calibrated relevance. */
+  retrieved: Composition['retrieved'];
   lead: LeadDetails & { intent: string };
   flags: string[];
   status: ConversationRow['status'];
+}
+
+/** What a test question would get, with nothing written. */
+export interface TrialOutcome {
+  decision: 'answer' | 'handoff';
+  reply: string | null;
+  confidence: number | null;
+  provider: Composition['provider'];
+  handoffReason: HandoffReason | null;
+  citations: { itemId: string; title: string }[];
+  retrieved: Composition['retrieved'];
+  parts: QuestionPart[];
+  lead: LeadDetails & { intent: string };
+  flags: string[];
 }
 
 /** Where replies go: the outbox (channels issue) delivers them; the pipeline only stores them. */
@@ -65,24 +78,11 @@ export interface ReplySink {
 export interface PipelineSettings {
   /** Guest messages per minute in one conversation before the AI stops answering. */
   rateLimitPerMinute: number;
-  /** A knowledge item this relevant may be sent verbatim when no model answers (C6). */
-  knowledgeOnlyScore: number;
+  /** Passages retrieved per question. */
   retrievalK: number;
 }
 
-export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { rateLimitPerMinute: 8, knowledgeOnlyScore: 0.8, retrievalK: 5 };
-
-interface Generated {
-  reply: string;
-  confidence: number;
-  provider: 'ollama' | 'cloud' | 'knowledge' | 'template';
-  model: string | null;
-  handoffReason: HandoffReason | null;
-  citedItemIds: string[];
-  intent: ExtractedLead['intent'] | null;
-  lead: Partial<LeadDetails>;
-  usage: { inputTokens: number | null; outputTokens: number | null; latencyMs: number | null; costUsd: number | null };
-}
+export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { rateLimitPerMinute: 8, retrievalK: 5 };
 
 /**
  * The one conversation pipeline every channel uses (C1): guest and conversation, guards,
@@ -101,7 +101,11 @@ export class PipelineService {
       sink?: ReplySink;
       settings?: PipelineSettings;
     },
-  ) {}
+  ) {
+    this.composer = new ReplyComposer({ retriever: deps.retriever, router: deps.router, clock: deps.clock, log: deps.log, settings: { retrievalK: this.settings.retrievalK } });
+  }
+
+  private readonly composer: ReplyComposer;
 
   private get settings(): PipelineSettings {
     return this.deps.settings ?? DEFAULT_PIPELINE_SETTINGS;
@@ -115,8 +119,10 @@ export class PipelineService {
     const now = msg.receivedAt;
     const at = now.toISOString();
     const text = msg.text.trim();
-    const language = detectLanguage(text);
-    const flags = [...injectionFlags(text)];
+    // Everything that reads the guest's words reads at most the guest limit; the stored original is kept whole.
+    const bounded = text.slice(0, MAX_GUEST_CHARS);
+    const language = detectLanguage(bounded);
+    const flags = [...injectionFlags(bounded)];
     if (text.length > MAX_GUEST_CHARS) flags.push('truncated');
     if (msg.backlog) flags.push('backlog');
 
@@ -134,7 +140,7 @@ export class PipelineService {
       }
       if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
-      captureLead(leads, property, { conversationId: conversation.id, guest, text, channel: msg.channel, afterHours, profileName: msg.from.name, now });
+      captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
       return { conversation: conversations.get(conversation.id)!, guest, guestMessage };
     })();
     if (!stored) {
@@ -143,13 +149,14 @@ export class PipelineService {
     }
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
+    const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, profileName: msg.from.name ?? guest.name });
     this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
     if (conversation.status === 'human') return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, flags);
-    if (this.deps.ai.isPaused(property.id)) return this.handOff(scope, conversation, guestMessage.id, 'ai_paused', language, guest, flags, { silent: true, now });
+    if (this.deps.ai.isPaused(property.id)) return this.handOff(scope, conversation, guestMessage.id, silentHandoff('ai_paused'), flags);
     if (guest.optedOut) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, 'opted_out']);
-    if (msg.backlog) return this.handOff(scope, conversation, guestMessage.id, 'backlog', language, guest, flags, { silent: true, now });
+    if (msg.backlog) return this.handOff(scope, conversation, guestMessage.id, silentHandoff('backlog'), flags);
     const since = new Date(now.getTime() - 60_000).toISOString();
     if (conversations.recentGuestMessageCount(conversation.id, since) > this.settings.rateLimitPerMinute) {
       return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, 'rate_limited']);
@@ -158,41 +165,77 @@ export class PipelineService {
       // Already waiting for a person: store and stay quiet rather than repeat the hand-off notice.
       return this.outcome(scope, conversation, guestMessage.id, 'none', null, conversation.handoff_reason, flags);
     }
-    if (asksForPerson(text)) return this.handOff(scope, conversation, guestMessage.id, 'asked_for_person', language, guest, flags, { now });
-    const policy = policyHandoff(text);
-    if (policy) return this.handOff(scope, conversation, guestMessage.id, policy, language, guest, flags, { now });
-    const talk = smallTalk(text);
-    if (talk) {
-      const t = texts(language);
-      const body = talk === 'greeting' ? t.greeting(property.name) : t.thanks;
-      return this.answer(scope, conversation, guestMessage.id, { reply: body, confidence: 1, provider: 'template', model: null, handoffReason: null, citedItemIds: [], intent: null, lead: {}, usage: nullUsage() }, [], flags);
-    }
 
-    // 3. Retrieve, generate, decide.
-    const query = text.slice(0, MAX_GUEST_CHARS);
-    const { passages } = await this.deps.retriever.retrieve(property.id, this.retrievalQuery(conversations, conversation.id, guestMessage.id, query, [guest.name, msg.from.name]), this.settings.retrievalK);
-    if (passages.length === 0) return this.handOff(scope, conversation, guestMessage.id, 'no_knowledge', language, guest, flags, { now });
-    const generated = await this.generate(scope, conversation, guest, query, language, passages);
-    if (!generated) return this.handOff(scope, conversation, guestMessage.id, 'no_model', language, guest, flags, { now });
-    if (generated.handoffReason) {
-      return this.handOff(scope, conversation, guestMessage.id, generated.handoffReason, language, guest, flags, { usage: generated, now });
-    }
+    // 3. Compose: guards on the words, questions, retrieval, generation, decision.
+    const previous = conversations
+      .messages(conversation.id)
+      .filter((m) => m.role === 'guest' && m.id !== guestMessage.id)
+      .at(-1);
+    const lead = new LeadRepository(scope).byConversation(conversation.id);
+    const composed = await this.composer.compose({
+      property,
+      text: bounded,
+      language,
+      flags,
+      names: [guest.name, msg.from.name, lead?.details.name],
+      contactKnown: !!(guest.phone || guest.email || lead?.details.phone || lead?.details.email),
+      lead: extracted,
+      previousGuestText: previous?.body ?? null,
+      history: this.history(conversations, conversation.id),
+      conversationId: conversation.id,
+      now,
+    });
     conversation = conversations.get(conversation.id)!;
-    return this.answer(scope, conversation, guestMessage.id, generated, passages, flags);
+    if (composed.decision === 'answer') return this.answer(scope, conversation, guestMessage.id, composed, flags);
+    return this.handOff(scope, conversation, guestMessage.id, composed, flags);
   }
 
   /**
-   * What to search the knowledge base for: the guest's words without contact details, and for a
-   * short follow-up ("and for kids?") the previous guest message too, which carries the topic.
+   * A test question through the same composition a guest's message gets, writing nothing: no guest,
+   * conversation, lead, knowledge gap, report figure or outbox row (`nocturn ask`, "Try a question").
    */
-  private retrievalQuery(conversations: ConversationRepository, conversationId: string, guestMessageId: string, text: string, names: (string | null | undefined)[]): string {
-    const clean = searchableText(text, names);
-    if (clean.split(/\s+/).filter(Boolean).length >= 6 || /[\u4e00-\u9fff]{6,}/.test(clean)) return clean;
-    const previous = conversations
+  async trial(scope: PropertyScope, text: string, receivedAt: Date): Promise<TrialOutcome> {
+    const { property } = scope;
+    const bounded = text.trim().slice(0, MAX_GUEST_CHARS);
+    const language = detectLanguage(bounded);
+    const flags = [...injectionFlags(bounded)];
+    if (text.trim().length > MAX_GUEST_CHARS) flags.push('truncated');
+    const extracted = extractLead(bounded, { today: hotelDay(receivedAt, property.timezone), country: property.country as never });
+    const composed = await this.composer.compose({
+      property,
+      text: bounded,
+      language,
+      flags,
+      names: [extracted.name],
+      contactKnown: !!(extracted.phone || extracted.email),
+      lead: extracted,
+      previousGuestText: null,
+      history: [],
+      conversationId: 'trial',
+      now: receivedAt,
+    });
+    const lead = { ...emptyDetails(), name: extracted.name, phone: extracted.phone, email: extracted.email, checkIn: extracted.checkIn, checkOut: extracted.checkOut, guests: extracted.guests, roomType: extracted.roomType };
+    return {
+      decision: composed.decision,
+      reply: composed.reply,
+      confidence: composed.confidence,
+      provider: composed.provider,
+      handoffReason: composed.handoffReason,
+      citations: citationsOf(composed),
+      retrieved: composed.retrieved,
+      parts: composed.parts,
+      lead: { ...mergeDetails(lead, composed.lead as LeadDetails, true), intent: extracted.intent === 'other' && composed.intent ? composed.intent : extracted.intent },
+      flags,
+    };
+  }
+
+  /** Earlier turns of the conversation for the model, oldest first, without the newest guest message. */
+  private history(conversations: ConversationRepository, conversationId: string): LlmMessage[] {
+    return conversations
       .messages(conversationId)
-      .filter((m) => m.role === 'guest' && m.id !== guestMessageId)
-      .at(-1);
-    return previous ? `${searchableText(previous.body, names)} ${clean}` : clean;
+      .slice(-7, -1)
+      .filter((m) => m.role !== 'system')
+      .map((m) => (m.role === 'guest' ? { role: 'user' as const, content: guestTurn(m.body.slice(0, MAX_GUEST_CHARS)) } : { role: 'assistant' as const, content: m.body }));
   }
 
   /**
@@ -221,145 +264,69 @@ export class PipelineService {
     return { ...guest, optedOut: guests.isOptedOut(guest.id) };
   }
 
-  private async generate(scope: PropertyScope, conversation: ConversationRow, guest: Guest, query: string, language: Language, passages: Passage[]): Promise<Generated | null> {
-    const { property } = scope;
-    const knowledgeOnly = (): Generated | null => {
-      const best = passages[0]!;
-      if (best.score < this.settings.knowledgeOnlyScore) return null;
-      return {
-        reply: `${texts(language).fromKnowledge(best.title)}\n${best.text}`,
-        confidence: best.score,
-        provider: 'knowledge',
-        model: null,
-        handoffReason: null,
-        citedItemIds: [best.itemId],
-        intent: null,
-        lead: {},
-        usage: nullUsage(),
-      };
-    };
-    if (!this.deps.router) return knowledgeOnly();
-    const history = new ConversationRepository(scope)
-      .messages(conversation.id)
-      .slice(-7, -1)
-      .filter((m) => m.role !== 'system')
-      .map((m) => (m.role === 'guest' ? { role: 'user' as const, content: guestTurn(m.body.slice(0, MAX_GUEST_CHARS)) } : { role: 'assistant' as const, content: m.body }));
-    try {
-      const { data, result } = await generateStructured(this.deps.router, ModelReply, {
-        system: systemPrompt({ hotelName: property.name, today: hotelDay(this.deps.clock.now(), property.timezone), timezone: property.timezone, language, passages }),
-        messages: [...history, { role: 'user', content: guestTurn(query) }],
-        context: {
-          propertyId: property.id,
-          timeZone: property.timezone,
-          guestNames: guest.name ? [guest.name] : [],
-          phoneCountry: property.country as never,
-          conversationId: conversation.id,
-          ...(property.cloudBudgetUsd !== null ? { dailyCloudBudgetUsd: property.cloudBudgetUsd } : {}),
-        },
-      });
-      const known = new Set(passages.map((p) => p.itemId));
-      const cited = data.citedItemIds.filter((id) => known.has(id));
-      let confidence = data.confidence;
-      let handoffReason: HandoffReason | null = data.handoff ? (data.handoffReason ?? 'low_confidence') : null;
-      // Output checks: no echoed instructions, no prices the knowledge does not contain, grounded answers.
-      if (data.reply.includes(PROMPT_CANARY) || /guest assistant of .* Rules you must follow/s.test(data.reply)) handoffReason = 'injection';
-      const sources = passages.filter((p) => cited.includes(p.itemId) || cited.length === 0).map((p) => p.text).join('\n');
-      if (inventedAmounts(data.reply, sources).length) confidence = Math.min(confidence, 0.3);
-      if (cited.length === 0) confidence = Math.min(confidence, 0.5);
-      if (!handoffReason && confidence < property.confidenceThreshold) handoffReason = 'low_confidence';
-      return {
-        reply: data.reply,
-        confidence,
-        provider: result.route === 'local' ? 'ollama' : 'cloud',
-        model: result.model,
-        handoffReason,
-        citedItemIds: cited,
-        intent: data.intent,
-        lead: { ...data.lead },
-        usage: { inputTokens: result.inputTokens, outputTokens: result.outputTokens, latencyMs: result.latencyMs, costUsd: result.costUsd },
-      };
-    } catch (err) {
-      if (err instanceof NoModelAvailableError) {
-        this.deps.log.warn({ propertyId: property.id, conversationId: conversation.id }, 'no model answered; falling back to the knowledge base');
-        return knowledgeOnly();
-      }
-      if (err instanceof InvalidModelOutputError) {
-        return { reply: '', confidence: 0, provider: 'ollama', model: null, handoffReason: 'low_confidence', citedItemIds: [], intent: null, lead: {}, usage: nullUsage() };
-      }
-      throw err;
-    }
-  }
-
-  private answer(scope: PropertyScope, conversation: ConversationRow, guestMessageId: string, g: Generated, passages: Passage[], flags: string[]): PipelineOutcome {
+  private answer(scope: PropertyScope, conversation: ConversationRow, guestMessageId: string, c: Composition, flags: string[]): PipelineOutcome {
     const at = this.deps.clock.now().toISOString();
     const conversations = new ConversationRepository(scope);
     const reply = scope.db.transaction(() => {
       const m = conversations.insertMessage({
         conversationId: conversation.id,
         role: 'assistant',
-        body: g.reply,
-        provider: g.provider,
-        model: g.model,
-        confidence: g.confidence,
-        citedItemIds: g.citedItemIds,
-        ...g.usage,
+        body: c.reply ?? '',
+        provider: c.provider,
+        model: c.model,
+        confidence: c.confidence,
+        citedItemIds: c.citedItemIds,
+        ...c.usage,
         deliveryStatus: 'pending',
         createdAt: at,
       });
-      this.mergeModelLead(scope, conversation, g, at);
+      this.mergeModelLead(scope, conversation, c, at);
       // Queued for sending in the same transaction: a crash cannot keep the reply but lose its delivery.
       this.deps.sink?.enqueue(scope, conversation, m);
       return m;
     })();
     this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });
-    const titles = new Map(passages.map((p) => [p.itemId, p.title]));
-    return this.outcome(scope, conversation, guestMessageId, 'answer', reply, null, flags, g, g.citedItemIds.map((id) => ({ itemId: id, title: titles.get(id) ?? id })));
+    return this.outcome(scope, conversation, guestMessageId, 'answer', reply, null, flags, c);
   }
 
-  private mergeModelLead(scope: PropertyScope, conversation: ConversationRow, g: Generated, at: string): void {
-    if (!g.intent && Object.values(g.lead).every((v) => v == null)) return;
+  private mergeModelLead(scope: PropertyScope, conversation: ConversationRow, c: Composition, at: string): void {
+    if (!c.intent && Object.values(c.lead).every((v) => v == null)) return;
     const leads = new LeadRepository(scope);
     const lead = leads.byConversation(conversation.id);
     if (!lead) return;
     const valid = (d: unknown) => (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
     const fromModel: Partial<LeadDetails> = {
-      name: g.lead.name ?? null,
-      checkIn: valid(g.lead.checkIn),
-      checkOut: valid(g.lead.checkOut),
-      guests: typeof g.lead.guests === 'number' && g.lead.guests > 0 && g.lead.guests <= 1000 ? g.lead.guests : null,
-      roomType: g.lead.roomType ?? null,
-      intentDetails: g.lead.intentDetails ?? null,
+      name: c.lead.name ?? null,
+      checkIn: valid(c.lead.checkIn),
+      checkOut: valid(c.lead.checkOut),
+      guests: typeof c.lead.guests === 'number' && c.lead.guests > 0 && c.lead.guests <= 1000 ? c.lead.guests : null,
+      roomType: c.lead.roomType ?? null,
+      intentDetails: c.lead.intentDetails ?? null,
     };
     // Deterministic fields win; the model fills gaps.
     const details = mergeDetails(fromModel as LeadDetails, lead.details, true);
-    const intent = lead.intent === 'other' && g.intent ? g.intent : lead.intent;
+    const intent = lead.intent === 'other' && c.intent ? c.intent : lead.intent;
     leads.save({ ...lead, details, intent }, at);
   }
 
-  private handOff(
-    scope: PropertyScope,
-    conversation: ConversationRow,
-    guestMessageId: string,
-    reason: HandoffReason,
-    language: Language,
-    guest: Guest,
-    flags: string[],
-    opts: { silent?: boolean; usage?: Generated; now?: Date } = {},
-  ): PipelineOutcome {
+  private handOff(scope: PropertyScope, conversation: ConversationRow, guestMessageId: string, c: Composition, flags: string[]): PipelineOutcome {
     const { property } = scope;
-    const now = opts.now ?? this.deps.clock.now();
+    const reason = c.handoffReason ?? 'low_confidence';
     const at = this.deps.clock.now().toISOString();
     const conversations = new ConversationRepository(scope);
     const reply = scope.db.transaction(() => {
       conversations.update(conversation.id, { status: nextStatus(conversation.status, 'handoff'), handoff_reason: reason }, at);
-      if (opts.silent) return null;
-      const body = [handoffNotice(property, now, language), guest.phone || guest.email ? null : texts(language).askContact].filter(Boolean).join(' ');
+      if (c.provider !== 'template' || c.intent || Object.keys(c.lead).length) this.mergeModelLead(scope, conversation, c, at);
+      if (c.reply === null) return null;
       const m = conversations.insertMessage({
         conversationId: conversation.id,
         role: 'assistant',
-        body,
-        provider: 'template',
-        ...(opts.usage ? { ...opts.usage.usage, model: opts.usage.model, confidence: opts.usage.confidence } : {}),
+        body: c.reply,
+        provider: c.provider,
+        model: c.model,
+        confidence: c.confidence,
+        citedItemIds: c.citedItemIds,
+        ...c.usage,
         deliveryStatus: 'pending',
         createdAt: at,
       });
@@ -372,7 +339,7 @@ export class PipelineService {
     }
     this.deps.events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason, at });
     this.deps.events.emit({ type: 'conversation.updated', propertyId: property.id, conversationId: conversation.id, status: updated.status, at });
-    return this.outcome(scope, updated, guestMessageId, 'handoff', reply, reason, flags, opts.usage);
+    return this.outcome(scope, updated, guestMessageId, 'handoff', reply, reason, flags, c);
   }
 
   private outcome(
@@ -383,8 +350,7 @@ export class PipelineService {
     reply: Message | null,
     handoffReason: HandoffReason | null,
     flags: string[],
-    g?: Generated,
-    citations: { itemId: string; title: string }[] = [],
+    c?: Composition,
   ): PipelineOutcome {
     const lead = new LeadRepository(scope).byConversation(conversation.id);
     return {
@@ -393,10 +359,11 @@ export class PipelineService {
       guestMessageId,
       decision,
       reply,
-      confidence: g?.confidence ?? null,
-      provider: reply ? (g?.provider ?? 'template') : null,
+      confidence: c?.confidence ?? null,
+      provider: reply ? (c?.provider ?? 'template') : null,
       handoffReason,
-      citations,
+      citations: c ? citationsOf(c) : [],
+      retrieved: c?.retrieved ?? [],
       lead: { ...(lead?.details ?? emptyDetails()), intent: lead?.intent ?? 'other' },
       flags,
       status: new ConversationRepository(scope).get(conversation.id)!.status,
@@ -411,27 +378,13 @@ export class PipelineService {
   }
 }
 
-const SALUTATION = /\b(hello|hi|hey|dear|good (morning|afternoon|evening)|my name is|this is|i am|i'm|nama saya|call me on|call me at|contact me at|email me at|reach me at|thanks?( you)?|regards|cheers|please|pls)\b|你好|您好|我叫|谢谢/gi;
-
-/** The guest's words minus contact details, their own name and pleasantries: what the knowledge base can match. */
-function searchableText(text: string, names: (string | null | undefined)[]): string {
-  let out = maskPii(text).replace(/\[(phone|email|card)\]/g, ' ');
-  for (const name of names) {
-    for (const part of (name ?? '').split(/\s+/).filter((p) => p.length >= 2)) {
-      out = out.replace(new RegExp(`(?<![\\p{L}])${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'giu'), ' ');
-    }
-  }
-  return out.replace(SALUTATION, ' ').replace(/\s+/g, ' ').trim();
+/** A hand-off with nothing said to the guest (the AI is paused, or the message arrived while offline). */
+function silentHandoff(reason: HandoffReason): Composition {
+  return { decision: 'handoff', reply: null, confidence: null, provider: 'template', model: null, handoffReason: reason, citedItemIds: [], retrieved: [], parts: [], intent: null, lead: {}, usage: nullUsage() };
 }
 
-function nullUsage(): Generated['usage'] {
-  return { inputTokens: null, outputTokens: null, latencyMs: null, costUsd: null };
-}
-
-/** "A person will reply shortly" or "after 8:00 on Saturday", from the hotel's desk hours. */
-export function handoffNotice(property: Property, now: Date, language: Language): string {
-  const t = texts(language);
-  if (!isAfterHours(property, now)) return t.handoffSoon;
-  const opening = nextDeskOpening(property, now);
-  return opening ? t.handoffAt(formatOpening(opening, property.timezone, language)) : t.handoffNoHours;
+/** The items a reply used, with their titles. */
+function citationsOf(c: Composition): { itemId: string; title: string }[] {
+  const titles = new Map(c.retrieved.map((r) => [r.itemId, r.title]));
+  return c.citedItemIds.map((id) => ({ itemId: id, title: titles.get(id) ?? id }));
 }

@@ -8,7 +8,8 @@ type Texts = {
   askContact: string;
   greeting: (hotel: string) => string;
   thanks: string;
-  fromKnowledge: (title: string) => string;
+  passedOn: (questions: string) => string;
+  bookingReceived: string;
 };
 
 const TEXTS: Record<Language, Texts> = {
@@ -19,7 +20,8 @@ const TEXTS: Record<Language, Texts> = {
     askContact: 'So we can get back to you, could you share a phone number or email address?',
     greeting: (hotel) => `Hello and welcome to ${hotel}! How can I help you today?`,
     thanks: "You're welcome! Is there anything else I can help you with?",
-    fromKnowledge: (title) => `Here is what we have on "${title}":`,
+    passedOn: (q) => `I don't have the answer to ${q} here, so I've passed it to our front desk team.`,
+    bookingReceived: 'Thank you for your booking request. Our reservations team will check availability and the rate and confirm with you; nothing is booked until they do.',
   },
   ms: {
     handoffSoon: 'Terima kasih — mesej anda telah diserahkan kepada pasukan kaunter hadapan kami dan kakitangan kami akan membalas sebentar lagi.',
@@ -28,7 +30,8 @@ const TEXTS: Record<Language, Texts> = {
     askContact: 'Supaya kami boleh menghubungi anda, boleh kongsikan nombor telefon atau alamat e-mel?',
     greeting: (hotel) => `Hai dan selamat datang ke ${hotel}! Bagaimana saya boleh membantu anda?`,
     thanks: 'Sama-sama! Ada apa-apa lagi yang boleh saya bantu?',
-    fromKnowledge: (title) => `Ini maklumat kami tentang "${title}":`,
+    passedOn: (q) => `Saya tiada jawapan untuk ${q} di sini, jadi soalan itu telah diserahkan kepada kaunter hadapan kami.`,
+    bookingReceived: 'Terima kasih atas permintaan tempahan anda. Pasukan tempahan kami akan menyemak kekosongan dan harga lalu mengesahkannya dengan anda; tiada apa yang ditempah sehingga itu.',
   },
   zh: {
     handoffSoon: '谢谢！您的消息已转给我们的前台团队，工作人员会尽快回复您。',
@@ -37,7 +40,8 @@ const TEXTS: Record<Language, Texts> = {
     askContact: '方便留下您的电话号码或电子邮箱，以便我们联系您吗？',
     greeting: (hotel) => `您好，欢迎来到${hotel}！请问有什么可以帮您？`,
     thanks: '不客气！还有什么可以帮您的吗？',
-    fromKnowledge: (title) => `关于「${title}」的信息如下：`,
+    passedOn: (q) => `关于${q}，我这里没有答案，已转给前台团队。`,
+    bookingReceived: '感谢您的预订请求。我们的预订团队会查询空房和价格并与您确认；在确认之前，预订尚未生效。',
   },
 };
 

@@ -1,0 +1,62 @@
+/**
+ * Splitting a guest's message into the things it asks, with the platform's sentence segmenter
+ * (`Intl.Segmenter`, which knows English, Malay and Chinese punctuation), so each question can be
+ * retrieved and answered on its own. Pleasantries and sign-offs stay in the segments; retrieval
+ * scores them low, and `questionCue` tells a real question from a remark.
+ */
+
+/** Segments shorter than this (letters and digits, or CJK characters) carry no question of their own. */
+const MIN_SEGMENT_CHARS = 4;
+/** At most this many questions are answered from one message; the rest go with the last one. */
+export const MAX_QUESTIONS = 5;
+
+const sentences = new Intl.Segmenter('en', { granularity: 'sentence' });
+
+/** Closed-class question words of the three languages the hotels see (not topic words). */
+const QUESTION_WORDS = new Set(
+  (
+    'what whats when where which who whom whose why how is are am was were do does did can could will would should shall may might any anything anyone ' +
+    'apa apakah bila bilakah mana manakah berapa berapakah bagaimana macammana camne camana kenapa mengapa siapa boleh bolehkah ada adakah ke kah'
+  ).split(' '),
+);
+/** Words that may come before the question word without asking anything themselves. */
+const LEAD_IN = new Set('hi hello hey dear hai helo ok okay so and also btw oh um uh but then just quick question sorry excuse me pls please tolong sila encik puan cik boss bos'.split(' '));
+/** Indirect questions: "I'd like to know if...", "pls advise", "nak tanya...". */
+const ASKING = /\b(wonder(?:ing)?|(?:know|ask|check|confirm) (?:if|whether|what|when|how|about)|tell me|let me know|any idea|pls advise|please advise|advise (?:me|us)|enquir(?:e|y|ing)|inquir(?:e|y|ing)|nak tanya|ingin tahu|mahu tahu|nak tahu|tanya sikit)\b/;
+const CJK_QUESTION = /[吗嗎呢么麼几幾多少什麼什么哪怎是否有没有沒有可以能否？]/u;
+
+/** Whether a segment asks something (a question mark, a question word first, or a Chinese question particle). */
+export function questionCue(segment: string): boolean {
+  if (/[?？]/.test(segment)) return true;
+  if (CJK_QUESTION.test(segment)) return true;
+  const lower = segment.toLowerCase();
+  if (ASKING.test(lower)) return true;
+  const words = lower.match(/[\p{L}\p{N}']+/gu) ?? [];
+  // "hi, is there parking" / "and btw can I...": the question word comes first, after any lead-in.
+  const first = words.find((w) => !LEAD_IN.has(w));
+  return (first !== undefined && QUESTION_WORDS.has(first)) || words.some((w) => w.length > 5 && /^[a-z]+kah$/.test(w));
+}
+
+function contentLength(s: string): number {
+  return (s.match(/[\p{L}\p{N}]/gu) ?? []).length;
+}
+
+/**
+ * The message's sentences, in order: lines, then sentences within each line, then clauses joined
+ * by a semicolon. Empty and punctuation-only pieces are dropped; a piece too short to ask
+ * anything is joined to the one before it.
+ */
+export function segments(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r?\n+/)) {
+    for (const { segment } of sentences.segment(line)) {
+      for (const piece of segment.split(/;|；/)) {
+        const s = piece.trim();
+        if (!s) continue;
+        if (contentLength(s) < MIN_SEGMENT_CHARS && out.length > 0) out[out.length - 1] = `${out[out.length - 1]} ${s}`;
+        else if (contentLength(s) > 0) out.push(s);
+      }
+    }
+  }
+  return out;
+}
