@@ -17,6 +17,7 @@ import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
+import { pipelineRoutes } from './features/pipeline/pipeline.routes.js';
 import { reportRoutes } from './features/reports/report.routes.js';
 import { channelRoutes } from './features/channels/channel.routes.js';
 import { whatsAppWebhookRouter } from './features/channels/whatsapp/whatsapp.webhook.js';
@@ -103,6 +104,7 @@ export function buildRoutes(
     ...widgetRoutes(widgetSettingsService(core, publicUrl)),
     ...tunnelRoutes(tunnel),
     ...reportRoutes(core.reports, core.knowledgeGaps, (id) => core.properties.scope(id)),
+    ...pipelineRoutes(core.pipeline, (id) => core.properties.scope(id), core.clock),
   ];
 }
 

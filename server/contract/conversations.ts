@@ -7,7 +7,7 @@ export type Channel = z.infer<typeof Channel>;
 export const ConversationStatus = z.enum(['ai', 'needs_human', 'human', 'resolved']);
 export type ConversationStatus = z.infer<typeof ConversationStatus>;
 
-export const HandoffReason = z.enum(['low_confidence', 'no_knowledge', 'asked_for_person', 'complaint', 'refund', 'dispute', 'payment', 'ai_paused', 'no_model', 'rate_limited', 'staff', 'injection', 'backlog']);
+export const HandoffReason = z.enum(['low_confidence', 'no_knowledge', 'asked_for_person', 'complaint', 'refund', 'dispute', 'payment', 'ai_paused', 'no_model', 'rate_limited', 'staff', 'injection', 'backlog', 'booking']);
 export type HandoffReason = z.infer<typeof HandoffReason>;
 
 export const MessageRole = z.enum(['guest', 'assistant', 'staff', 'system']);
@@ -150,5 +150,23 @@ export function maskEmail(email: string | null): string | null {
 }
 
 /** How channels and lead intents are named to people: on screen, in reports and their PDFs. */
+/** Why a conversation went to staff, in the words every screen, report and export uses. */
+export const HANDOFF_LABEL: Record<HandoffReason, string> = {
+  low_confidence: 'AI was not sure',
+  no_knowledge: 'Not in the knowledge base',
+  asked_for_person: 'Asked for a person',
+  complaint: 'Complaint',
+  refund: 'Refund',
+  dispute: 'Dispute',
+  payment: 'Payment',
+  ai_paused: 'AI paused',
+  no_model: 'No AI model reachable',
+  rate_limited: 'Too many messages',
+  staff: 'Taken over by staff',
+  injection: 'Suspicious message',
+  backlog: 'Arrived while offline',
+  booking: 'Booking request',
+};
+
 export const CHANNEL_LABEL: Record<Channel, string> = { whatsapp: 'WhatsApp', email: 'Email', widget: 'Website chat', test: 'Test' };
 export const INTENT_LABEL: Record<z.infer<typeof LeadIntent>, string> = { room_booking: 'Room booking', event: 'Event', dining: 'Dining', other: 'Other' };

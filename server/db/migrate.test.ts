@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as sqliteVec from 'sqlite-vec';
 import { Databases } from './databases.js';
 import { loadMigrations, migrate, MigrationError } from './migrate.js';
 
@@ -84,5 +85,33 @@ describe('migrations', () => {
         .run(),
     ).toThrow(/CHECK constraint failed/);
     d.close();
+  });
+
+  it('rebuilds the conversations table for the booking hand-off reason without losing a row or a child', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    sqliteVec.load(db);
+    const all = loadMigrations('property');
+    const rebuild = all.find((m) => m.name === 'booking_handoff')!;
+    migrate(db, all.slice(0, rebuild.version - 1), 'hotel.db');
+    const at = '2026-12-01T00:00:00Z';
+    db.prepare('insert into guests (id, created_at, updated_at) values (?, ?, ?)').run('g1', at, at);
+    db.prepare("insert into conversations (id, guest_id, channel, thread_bidx, status, handoff_reason, last_message_at, created_at, updated_at) values ('c1', 'g1', 'widget', 't', 'needs_human', 'low_confidence', ?, ?, ?)").run(at, at, at);
+    db.prepare("insert into messages (id, conversation_id, role, body_enc, created_at) values ('m1', 'c1', 'guest', x'00', ?)").run(at);
+    db.prepare("insert into leads (id, conversation_id, guest_id, intent, details_enc, source_channel, created_at, updated_at) values ('l1', 'c1', 'g1', 'other', x'00', 'widget', ?, ?)").run(at, at);
+    expect(() => db.prepare("update conversations set handoff_reason = 'booking' where id = 'c1'").run()).toThrow(/CHECK/);
+
+    migrate(db, all, 'hotel.db');
+    expect(db.prepare('select id, status, handoff_reason from conversations').all()).toEqual([{ id: 'c1', status: 'needs_human', handoff_reason: 'low_confidence' }]);
+    expect(db.prepare('select count(*) as n from messages').get()).toEqual({ n: 1 }); // no cascade from the rebuild
+    expect(db.prepare('select count(*) as n from leads').get()).toEqual({ n: 1 });
+    db.prepare('delete from report_dirty').run();
+    db.prepare("update conversations set handoff_reason = 'booking' where id = 'c1'").run();
+    expect(db.prepare('select conversation_id from report_dirty').all()).toEqual([{ conversation_id: 'c1' }]); // the trigger came back
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(() => db.prepare("insert into messages (id, conversation_id, role, body_enc, created_at) values ('m2', 'nope', 'guest', x'00', ?)").run(at)).toThrow(/FOREIGN KEY/);
+    const plan = db.prepare("explain query plan select id from conversations where status_rank = 0 order by status_rank, last_message_at desc").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/conversations_inbox/);
+    db.close();
   });
 });

@@ -35,6 +35,13 @@ export function loadMigrations(schema: SchemaName, dir = path.join(migrationsRoo
 }
 
 /**
+ * First line of a migration that rebuilds a table other tables reference (to change a CHECK
+ * constraint, say). SQLite's documented procedure runs it with foreign keys off - dropping the old
+ * table would otherwise cascade into its children - and checks every foreign key before commit.
+ */
+export const REBUILDS_TABLES = '-- nocturn: rebuilds tables';
+
+/**
  * Applies pending migrations, each in its own transaction, recording the version in
  * `user_version`. A database newer than this build is refused rather than touched.
  */
@@ -47,10 +54,22 @@ export function migrate(db: Db, migrations: Migration[], label: string): { from:
     );
   }
   for (const m of migrations.slice(from)) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    const rebuild = m.sql.startsWith(REBUILDS_TABLES);
+    const enforced = db.pragma('foreign_keys', { simple: true }) === 1;
+    // The pragma is a no-op inside a transaction, so it is switched around the migration's own.
+    if (rebuild && enforced) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(m.sql);
+        if (rebuild) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new MigrationError(`migration ${label} ${m.version}_${m.name} left ${broken.length} broken foreign keys; rolled back`);
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (rebuild && enforced) db.pragma('foreign_keys = ON');
+    }
   }
   return { from, to: latest };
 }

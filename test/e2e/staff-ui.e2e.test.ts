@@ -158,11 +158,15 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
 
       const tester = page.getByRole('region', { name: 'Try a question' });
       await tester.getByLabel('A guest’s question').fill('What time is check-in?');
-      await tester.getByRole('button', { name: 'Search', exact: true }).click();
+      await tester.getByRole('button', { name: 'Try it', exact: true }).click();
       await tester.locator('.kb-result-title').first().getByText('Check-in and check-out').waitFor();
+      // The reply the guest would get: the sentence that answers, not the whole item.
+      const reply = tester.getByRole('region', { name: "The assistant's reply" });
+      await reply.getByText('Answered').waitFor();
+      expect(await reply.locator('.kb-trial-reply').textContent()).toContain('Check-in is from 3 pm');
       await tester.getByLabel('Questions, one per line').fill('What time is check-in?\nIs there a pool?\nCan I bring a helicopter?');
       await tester.getByRole('button', { name: 'Test all' }).click();
-      await tester.getByText(/of 3 found a good match/).waitFor();
+      await tester.getByText(/of 3 answered by the assistant/).waitFor();
       const outcome = await tester.getByRole('table').getByRole('row').filter({ hasText: 'helicopter' }).textContent();
       expect(outcome).toContain('To staff');
 

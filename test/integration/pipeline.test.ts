@@ -316,6 +316,51 @@ describe('leads (C7)', () => {
   });
 });
 
+describe('several questions in one message (issue 14)', () => {
+  it('with no model, answers every part it can from the sentences that answer it and hands the rest to staff', async () => {
+    ollama.behave({ kind: 'status', status: 503 });
+    cloud.behave({ kind: 'status', status: 500 });
+    const both = await handle(inbound('Good evening! What time is breakfast served? And how much is parking per night? Thanks, Mei'));
+    expect(both.decision).toBe('answer');
+    expect(both.provider).toBe('knowledge');
+    expect(both.reply?.body).toContain('6:30am to 10:30am');
+    expect(both.reply?.body).toContain('RM 20 per night');
+    // Only what was asked: not the whole Breakfast item with its prices, nor a title heading.
+    expect(both.reply?.body).not.toContain('Here is what we have');
+    expect(new Set(both.citations.map((c) => c.title))).toEqual(new Set(['Breakfast', 'Parking']));
+
+    const partly = await handle(inbound('What time is check-out? Also do you have a helipad on the roof for my helicopter?'));
+    expect(partly.decision).toBe('handoff');
+    expect(partly.status).toBe('needs_human');
+    expect(partly.reply?.body).toContain('12 noon'); // the answered part is kept
+    expect(partly.reply?.body).toMatch(/helipad.*passed it to our front desk/s);
+  });
+
+  it('gives the model each question with its own passages and keeps the answered parts when one is handed over', async () => {
+    let system = '';
+    ollama.behave({
+      kind: 'reply',
+      content: (body) => {
+        system = body.messages[0]!.content;
+        return JSON.stringify({
+          ...JSON.parse(modelJson({ reply: 'Breakfast is served from 6:30am to 10:30am. The front desk will confirm the rest.', confidence: 0.9, citedItemIds: [itemIdIn(body, 'Breakfast')] })),
+          questions: [
+            { question: 'breakfast time', answered: true },
+            { question: 'helipad', answered: false },
+          ],
+        });
+      },
+    });
+    const out = await handle(inbound('What time is breakfast served? Is there a helipad for my helicopter?'));
+    expect(system).toMatch(/<question n="1" text="What time is breakfast served\?">\s*<item id="[^"]+" title="Breakfast"/);
+    expect(system).toMatch(/<question n="2" text="Is there a helipad for my helicopter\?">/);
+    expect(out.decision).toBe('handoff');
+    expect(out.provider).toBe('ollama');
+    expect(out.reply?.body).toContain('6:30am to 10:30am');
+    expect(out.reply?.body).toMatch(/front desk team/);
+  });
+});
+
 describe('nocturn ask (the whole pipeline from the command line)', () => {
   async function cli(args: string[]) {
     const { runCli } = await import('../../server/cli/main.js');

@@ -83,7 +83,7 @@ export interface ComposerSettings {
 }
 
 /** The hand-off reason of a booking, event or dining request. */
-export const BOOKING_HANDOFF: HandoffReason = 'staff';
+export const BOOKING_HANDOFF: HandoffReason = 'booking';
 /** Intents that make a message a request staff must confirm: no availability is ever claimed. */
 const BOOKING_INTENTS = new Set<ExtractedLead['intent']>(['room_booking', 'event', 'dining']);
 /** Passages the model sees in all, however many questions. */

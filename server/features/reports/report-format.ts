@@ -1,4 +1,5 @@
 /** How figures are written in exported reports (PDF text and e-mail bodies). */
+import { HANDOFF_LABEL } from '../../contract/conversations.js';
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -42,18 +43,4 @@ export function formatPeriod(p: { from: string; to: string }): string {
   return p.from === p.to ? formatDay(p.from) : `${formatDay(p.from)} - ${formatDay(p.to)}`;
 }
 
-export const REASON_LABELS: Record<string, string> = {
-  low_confidence: 'AI unsure',
-  no_knowledge: 'Not in knowledge base',
-  asked_for_person: 'Guest asked for a person',
-  complaint: 'Complaint',
-  refund: 'Refund',
-  dispute: 'Dispute',
-  payment: 'Payment',
-  ai_paused: 'AI paused',
-  no_model: 'No model reachable',
-  rate_limited: 'Rate limited',
-  staff: 'Staff took over',
-  injection: 'Suspicious message',
-  backlog: 'Backlog',
-};
+export const REASON_LABELS: Record<string, string> = HANDOFF_LABEL;

@@ -1,4 +1,4 @@
-import type { ConversationStatus, HandoffReason, Message } from '@contract/conversations';
+import type { ConversationStatus, Message } from '@contract/conversations';
 
 export const STATUS_LABEL: Record<ConversationStatus, string> = {
   needs_human: 'Needs a person',
@@ -7,21 +7,7 @@ export const STATUS_LABEL: Record<ConversationStatus, string> = {
   resolved: 'Resolved',
 };
 
-export const HANDOFF_LABEL: Record<HandoffReason, string> = {
-  low_confidence: 'AI was not sure',
-  no_knowledge: 'Not in the knowledge base',
-  asked_for_person: 'Asked for a person',
-  complaint: 'Complaint',
-  refund: 'Refund',
-  dispute: 'Dispute',
-  payment: 'Payment',
-  ai_paused: 'AI paused',
-  no_model: 'No AI model reachable',
-  rate_limited: 'Too many messages',
-  staff: 'Flagged by staff',
-  injection: 'Suspicious message',
-  backlog: 'Arrived while offline',
-};
+export { HANDOFF_LABEL } from '@contract/conversations';
 
 export const PROVIDER_LABEL: Record<NonNullable<Message['provider']>, string> = {
   ollama: 'Local AI model',

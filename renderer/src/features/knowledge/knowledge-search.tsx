@@ -3,16 +3,17 @@ import { asApiError, type ApiError } from '../../api/client';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { formatPercent } from '../../shared/format';
+import { HANDOFF_LABEL } from '../conversations/labels';
+import { useAssistantApi, type TrialResult } from './assistant.api';
 import { CATEGORY_LABEL, useKnowledgeApi, type KnowledgeSearchResult as SearchResult } from './knowledge.api';
 
-/** Relevance at which the assistant treats a passage as a real match (matching the server's thresholds loosely). */
-const GOOD_MATCH = 0.5;
-
-/** "What would the assistant find?": one question, or a list of them, searched as the pipeline does. */
+/** "What would the assistant say?": one question, or a list of them, run as a guest's message would be (nothing is stored). */
 export function KnowledgeSearch({ propertyId }: { propertyId: string }) {
   const api = useKnowledgeApi();
+  const assistant = useAssistantApi();
   const [query, setQuery] = useState('');
   const [result, setResult] = useState<SearchResult | null>(null);
+  const [trial, setTrial] = useState<TrialResult | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -22,7 +23,10 @@ export function KnowledgeSearch({ propertyId }: { propertyId: string }) {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.search(propertyId, query.trim(), 5));
+      const question = query.trim();
+      const [found, reply] = await Promise.all([api.search(propertyId, question, 5), assistant.tryQuestion(propertyId, question)]);
+      setResult(found);
+      setTrial(reply);
     } catch (err) {
       setError(asApiError(err));
     } finally {
@@ -36,9 +40,10 @@ export function KnowledgeSearch({ propertyId }: { propertyId: string }) {
         <FormProblem error={error} lead="Search failed" />
         <TextField label="A guest’s question" value={query} onChange={setQuery} maxLength={2000} placeholder="Is there parking at the hotel?" autoComplete="off" />
         <button type="submit" className="button button--primary" disabled={busy || !query.trim()}>
-          {busy ? 'Searching…' : 'Search'}
+          {busy ? 'Trying…' : 'Try it'}
         </button>
       </form>
+      {trial ? <TrialReply trial={trial} /> : null}
       {result ? (
         result.results.length === 0 ? (
           <p className="kb-verdict kb-verdict--none">Nothing found: the assistant would hand this question to staff. Add an item that answers it.</p>
@@ -63,15 +68,37 @@ export function KnowledgeSearch({ propertyId }: { propertyId: string }) {
   );
 }
 
+/** The reply the guest would get, and whether staff would be asked to take over. */
+function TrialReply({ trial }: { trial: TrialResult }) {
+  const best = trial.retrieved[0];
+  return (
+    <section className="kb-trial" aria-label="The assistant's reply">
+      <p>
+        {trial.decision === 'answer' ? (
+          <span className="badge badge--on">Answered</span>
+        ) : (
+          <span className="badge badge--warn">To staff{trial.handoffReason ? `: ${HANDOFF_LABEL[trial.handoffReason]}` : ''}</span>
+        )}{' '}
+        {best ? (
+          <span className="muted">
+            Best match {best.title}, relevance {formatPercent(best.score)}
+          </span>
+        ) : null}
+      </p>
+      {trial.reply ? <blockquote className="kb-trial-reply">{trial.reply}</blockquote> : <p className="muted">No reply would be sent.</p>}
+    </section>
+  );
+}
+
 interface Row {
   question: string;
-  best: SearchResult['results'][number] | null;
+  trial: TrialResult | null;
   error?: string;
 }
 
 /** Many questions at once (one per line): which would find an answer and which would go to staff. */
 function QuestionList({ propertyId }: { propertyId: string }) {
-  const api = useKnowledgeApi();
+  const assistant = useAssistantApi();
   const [text, setText] = useState('');
   const [rows, setRows] = useState<Row[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -91,17 +118,16 @@ function QuestionList({ propertyId }: { propertyId: string }) {
     const out: Row[] = [];
     for (const question of questions) {
       try {
-        const r = await api.search(propertyId, question.slice(0, 2000), 1);
-        out.push({ question, best: r.results[0] ?? null });
+        out.push({ question, trial: await assistant.tryQuestion(propertyId, question.slice(0, 2000)) });
       } catch (err) {
-        out.push({ question, best: null, error: asApiError(err).detail ?? 'failed' });
+        out.push({ question, trial: null, error: asApiError(err).detail ?? 'failed' });
       }
       setRows([...out]);
     }
     setBusy(false);
   }
 
-  const answered = rows?.filter((r) => r.best && r.best.score >= GOOD_MATCH).length ?? 0;
+  const answered = rows?.filter((r) => r.trial?.decision === 'answer').length ?? 0;
   return (
     <form className="kb-batch" noValidate onSubmit={(e) => void run(e)}>
       <h3>Test a list of questions</h3>
@@ -115,7 +141,7 @@ function QuestionList({ propertyId }: { propertyId: string }) {
         </button>
         {rows && !busy ? (
           <span role="status">
-            {answered} of {rows.length} found a good match.
+            {answered} of {rows.length} answered by the assistant; the rest would go to staff.
           </span>
         ) : null}
       </div>
@@ -128,18 +154,25 @@ function QuestionList({ propertyId }: { propertyId: string }) {
                 <th scope="col">Question</th>
                 <th scope="col">Best match</th>
                 <th scope="col">Relevance</th>
-                <th scope="col">Likely outcome</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Reply</th>
               </tr>
             </thead>
             <tbody>
-              {rows.map((r) => (
-                <tr key={r.question}>
-                  <td>{r.question}</td>
-                  <td>{r.best?.title ?? (r.error ? `Error: ${r.error}` : '—')}</td>
-                  <td>{r.best ? formatPercent(r.best.score) : ''}</td>
-                  <td>{r.best && r.best.score >= GOOD_MATCH ? <span className="badge badge--on">Answered</span> : <span className="badge badge--warn">To staff</span>}</td>
-                </tr>
-              ))}
+              {rows.map((r) => {
+                const best = r.trial?.retrieved[0];
+                return (
+                  <tr key={r.question}>
+                    <td>{r.question}</td>
+                    <td>{best?.title ?? (r.error ? `Error: ${r.error}` : '—')}</td>
+                    <td>{best ? formatPercent(best.score) : ''}</td>
+                    <td>{r.trial?.decision === 'answer' ? <span className="badge badge--on">Answered</span> : <span className="badge badge--warn">To staff</span>}</td>
+                    <td className="kb-batch-reply" title={r.trial?.reply ?? ''}>
+                      {r.trial?.reply ?? ''}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

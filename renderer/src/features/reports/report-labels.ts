@@ -1,20 +1,8 @@
+import { HANDOFF_LABEL } from '@contract/conversations';
 /** Words and number formats of the reports screen. */
 
-export const REASON_NAME: Record<string, string> = {
-  low_confidence: 'AI unsure',
-  no_knowledge: 'Not in the knowledge base',
-  asked_for_person: 'Guest asked for a person',
-  complaint: 'Complaint',
-  refund: 'Refund',
-  dispute: 'Dispute',
-  payment: 'Payment',
-  ai_paused: 'AI paused',
-  no_model: 'No model reachable',
-  rate_limited: 'Too many messages',
-  staff: 'Staff took over',
-  injection: 'Suspicious message',
-  backlog: 'Arrived while offline',
-};
+/** Hand-off reasons by their one name (server/contract), for reasons the report returns as text. */
+export const REASON_NAME: Record<string, string> = HANDOFF_LABEL;
 
 export function count(n: number): string {
   return n.toLocaleString('en-GB');

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { answerSentences, askedValue, sentencesOf } from './extractive.js';
+
+const CHECK_IN =
+  'Check-in starts at 3:00 pm and check-out is by 12:00 noon. Early check-in from 11:00 am is free when your room is ready; a guaranteed early check-in costs RM 60. Late check-out until 4:00 pm costs RM 80, subject to availability. Please show your passport or MyKad at arrival.';
+const PARKING =
+  'Hotel guests park free of charge in our covered car park on basement levels B1 and B2, one car per room. Valet parking runs from 7 am to 11 pm for RM 20 per day. The height limit is 2.1 m. Two electric-vehicle charging bays are available at RM 1.20 per kWh.';
+
+describe('answerSentences', () => {
+  it('answers with the sentences that hold what was asked, not the whole item', () => {
+    const late = answerSentences(['how much is late check out'], CHECK_IN);
+    expect(late).toContain('RM 80');
+    expect(late).not.toContain('passport');
+    const valet = answerSentences(['what time does valet parking run'], PARKING);
+    expect(valet).toContain('7 am to 11 pm');
+    expect(valet.length).toBeLessThan(PARKING.length);
+  });
+
+  it('prefers the sentence with the kind of value asked for (a time, a price)', () => {
+    expect(answerSentences(['check in time?'], CHECK_IN)).toContain('3:00 pm');
+    expect(answerSentences(['charging price for my EV'], PARKING)).toContain('RM 1.20 per kWh');
+  });
+
+  it('falls back to the item’s first sentence when the question shares no words with it (another language)', () => {
+    expect(answerSentences(['几点可以入住'], CHECK_IN)).toContain('Check-in starts at 3:00 pm');
+  });
+
+  it('keeps the item’s own order and a short item whole', () => {
+    expect(answerSentences(['pets?'], 'Pets are not allowed.')).toBe('Pets are not allowed.');
+    const both = answerSentences(['early check in and late check out prices'], CHECK_IN);
+    expect(both.indexOf('RM 60')).toBeLessThan(both.indexOf('RM 80'));
+  });
+});
+
+describe('askedValue', () => {
+  it('reads what kind of value a question wants', () => {
+    expect(askedValue('How much is breakfast?')).toBe('price');
+    expect(askedValue('berapa harga parking')).toBe('price');
+    expect(askedValue('what time does the pool open')).toBe('time');
+    expect(askedValue('早餐几点')).toBe('time');
+    expect(askedValue('how far is the airport')).toBe('distance');
+    expect(askedValue('can I bring my dog')).toBeNull();
+  });
+});
+
+describe('sentencesOf', () => {
+  it('splits paragraphs and bullet lists into sentences', () => {
+    expect(sentencesOf('- Pool: 7am to 9pm.\n- Gym: 24 hours. Bring your key card.')).toEqual(['Pool: 7am to 9pm.', 'Gym: 24 hours.', 'Bring your key card.']);
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { questionCue, segments } from './questions.js';
+
+describe('segments', () => {
+  it('splits a message into its sentences, lines and clauses, keeping each whole', () => {
+    expect(segments('hi there, what time is check in? and is parking free. thanks!\nSarah')).toEqual(['hi there, what time is check in?', 'and is parking free. thanks!', 'Sarah']);
+    expect(segments('请问几点入住？停车免费吗？')).toEqual(['请问几点入住？', '停车免费吗？']);
+    expect(segments('pool hours; gym hours')).toEqual(['pool hours', 'gym hours']);
+  });
+
+  it('joins a fragment too short to ask anything to the sentence before it', () => {
+    expect(segments('Is breakfast included? ok')).toEqual(['Is breakfast included? ok']);
+  });
+
+  it('returns nothing for punctuation and blank lines', () => {
+    expect(segments('?!\n\n  ...')).toEqual([]);
+  });
+
+  it('handles a 1 MB message without blowing up', () => {
+    const big = 'where is the pool? '.repeat(55_000);
+    const started = performance.now();
+    expect(segments(big.slice(0, 2000)).length).toBeGreaterThan(50);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
+describe('questionCue', () => {
+  it('knows a question by its mark, its first word (after a greeting) or a Chinese particle', () => {
+    for (const q of ['Is there parking?', 'hi what time is breakfast', 'and btw can I bring my dog', 'berapa harga bilik', 'ada parking tak', 'bolehkah saya daftar masuk awal', '停车免费吗', '早餐几点', "I'd like to know if the pool is heated", 'pls advise on the shuttle'])
+      expect(questionCue(q), q).toBe(true);
+  });
+
+  it('does not take a remark for a question', () => {
+    for (const s of ['We are coming on Friday.', 'Thanks so much', 'Regards, Ahmad', 'Driving up from Penang tomorrow', '我们下周到']) expect(questionCue(s), s).toBe(false);
+  });
+});
