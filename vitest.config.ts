@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'test/**/*.test.ts', 'eval/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
