@@ -56,6 +56,8 @@ export interface MessageResult {
   decision: 'answer' | 'handoff' | 'missing';
   handoffReason: string | null;
   retrieved: string[];
+  /** The calibrated relevance of each retrieved item, in the same order (empty when the CLI gives none). */
+  scores: number[];
   rank: number | null;
   foreignItems: string[];
   missingFacts: string[];
@@ -144,6 +146,7 @@ export function scoreMessage(m: EvalMessage, split: Split, o: AskOutcome | undef
     decision,
     handoffReason: o?.handoffReason ?? null,
     retrieved,
+    scores: (o?.retrieved ?? []).map((r) => r.score),
     rank: firstHit === -1 ? null : firstHit + 1,
     foreignItems: foreign,
     missingFacts,

@@ -71,7 +71,7 @@ export function answerSentences(questions: string[], text: string): string {
   for (const c of ranked.slice(1)) {
     if (chosen.length >= MAX_SENTENCES) break;
     // A further sentence only when it holds something asked for, and only while the answer stays short.
-    if (c.score < 1 || c.score < best.score * 0.5 || chars + c.s.length > MAX_CHARS) continue;
+    if (c.score < 1 || chars + c.s.length > MAX_CHARS) continue;
     chosen.push(c);
     chars += c.s.length;
   }

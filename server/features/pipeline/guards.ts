@@ -19,17 +19,33 @@ export function injectionFlags(text: string): string[] {
 }
 
 const ASK_FOR_PERSON = [
-  /\b(speak|talk|chat) (to|with) (a |an |some )?(person|human|real person|someone|staff|agent|manager|receptionist|front desk)\b/i,
+  /\b(speak|talk|chat) (to|with) (?:[\p{L}'-]+ ){0,3}?(person|human|someone|somebody|staff|agent|manager|receptionist|reception|front desk|front office|operator|concierge)\b/iu,
+  /\b(call me back|can someone call me|please call me|get me (a |the )?(manager|person|human)|connect me (to|with))\b|^\W*(operator|reception|front desk|agent|human)\W*$/i,
   /\b(real|live) (person|human|agent)\b/i,
   /\bhuman please\b|\bnot a (bot|robot)\b|\bare you a (bot|robot)\b/i,
   /\b(cakap|bercakap) dengan (orang|staf|pekerja)\b|\bnak (orang|manusia)\b/i,
   /人工(客服|服务)?|真人|转人工/,
 ];
 
+/**
+ * How guests say something went wrong, in English, Malay and Chinese: a complaint goes to a
+ * person, whatever else the message asks.
+ */
+const COMPLAINT = new RegExp(
+  [
+    String.raw`\b(complain(?:ed|ing|t|ts)?|terrible|horrible|awful|disgusting|disgusted|unacceptable|ridiculous|outrageous|appalling|rude|dirty|filthy|smelly|stinks?|cockroach(?:es)?|bed ?bugs?|mou?ldy?|worst|disappoint(?:ed|ing)|upset|angry|furious|unhappy|not happy|fed up|poor service|bad service|never again|waste of money|not worth)\b`,
+    String.raw`\b(?:is|was|were|are|still|keeps?|has been)\s+(?:not working|broken|leaking|blocked|noisy|too loud|cold)\b`,
+    String.raw`\b(?:doesn'?t|didn'?t|does not|did not|won'?t|isn'?t|not)\s+work(?:ing)?\b|\b(?:still waiting|nobody came|no one came|no one answered|nobody answered|waited (?:for )?(?:over |more than )?\d+)\b`,
+    String.raw`\b(aduan|kotor|teruk|kecewa|tak puas hati|tidak puas hati|bising|rosak|busuk|biadap|lambat sangat)\b`,
+    '投诉|很差|太差|脏|失望|糟糕|不满|坏了|太吵',
+  ].join('|'),
+  'iu',
+);
+
 const POLICY: [HandoffReason, RegExp][] = [
   ['refund', /\b(refund|money back|chargeback|bayaran balik|pulangan wang)\b|退款/i],
   ['dispute', /\b(dispute|overcharged|charged twice|double charged|wrong charge|lawyer|legal action)\b|投诉.*收费|多收/i],
-  ['complaint', /\b(complain|complaint|terrible|disgusting|unacceptable|rude|dirty|cockroach|bed ?bugs?|worst|aduan|kotor)\b|投诉|很差|脏/i],
+  ['complaint', COMPLAINT],
   ['payment', /\b(credit card|card number|cvv|cvc|bank transfer details|pay(ment)? (link|details)|nombor kad)\b|信用卡|付款/i],
 ];
 

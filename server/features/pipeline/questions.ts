@@ -60,3 +60,25 @@ export function segments(text: string): string[] {
   }
   return out;
 }
+
+/**
+ * Where one sentence may hold two questions: a coordinator ("and", "also", "dan", "还有") or a
+ * list marker ("1)", "2."). Splitting there is safe because a piece that asks nothing of its own
+ * and finds nothing is read as context, and pieces answered by the same item merge again.
+ */
+const CLAUSE_BREAK = /\s+(?:and also|and|also|plus|as well as|&|n|dan juga|dan|serta|juga)\s+|[,，、]\s*(?:and|also|dan|juga)?\s*|\s*(?:还有|以及|另外|并且|而且)\s*|(?:^|\s)\(?\d{1,2}[).]\s+/giu;
+/** At most this many clauses are read from one message. */
+const MAX_CLAUSES = 12;
+
+/** A sentence's clauses, in order; a clause too short to ask anything joins the one before it. */
+export function clauses(sentence: string): string[] {
+  const out: string[] = [];
+  for (const raw of sentence.split(CLAUSE_BREAK)) {
+    const c = (raw ?? '').trim();
+    if (!c) continue;
+    if (contentLength(c) < MIN_SEGMENT_CHARS && out.length > 0) out[out.length - 1] = `${out[out.length - 1]} ${c}`;
+    else if (contentLength(c) > 0) out.push(c);
+    if (out.length >= MAX_CLAUSES) break;
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { answerSentences } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
 import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt, type PromptQuestion } from './prompt.js';
-import { MAX_QUESTIONS, questionCue, segments } from './questions.js';
+import { clauses, MAX_QUESTIONS, questionCue, segments } from './questions.js';
 import type { Passage, Retriever } from './retriever.port.js';
 import { formatOpening, texts } from './templates.js';
 
@@ -201,14 +201,14 @@ export class ReplyComposer {
     }
     const wholeQuestion: Question = { text: cleanWhole, passages: wholePassages, asked: true };
 
-    const sentences = segments(input.text);
-    if (sentences.length < 2) return [wholeQuestion];
+    const pieces = segments(input.text).flatMap((sentence) => clauses(sentence));
+    if (pieces.length < 2) return [wholeQuestion];
     const found: Question[] = [];
     let context = '';
-    for (const sentence of sentences) {
-      const clean = searchableText(sentence, input.names);
+    for (const piece of pieces) {
+      const clean = searchableText(piece, input.names);
       if (!clean) continue;
-      const asked = questionCue(sentence);
+      const asked = questionCue(piece);
       let passages = await retrieve(clean);
       if (top(passages) < threshold && context) {
         const withContext = await retrieve(`${context} ${clean}`);

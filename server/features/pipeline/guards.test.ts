@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { asksForPerson, policyHandoff } from './guards.js';
+
+describe('asksForPerson', () => {
+  it('hears a request for a person however it is phrased', () => {
+    for (const t of ['Can I speak to the duty manager please', 'talk with someone at reception', 'Operator', 'real person please', 'Boleh saya cakap dengan staf?', '转人工', 'can someone call me']) expect(asksForPerson(t), t).toBe(true);
+  });
+  it('does not hear one in an ordinary question', () => {
+    for (const t of ['Is the front desk open 24 hours?', 'How do I talk to my kids from the pool?', 'What time is check-in?']) expect(asksForPerson(t), t).toBe(false);
+  });
+});
+
+describe('policyHandoff', () => {
+  it('sends complaints to a person in English, Malay and Chinese', () => {
+    for (const t of ['The aircon is not working and nobody came', 'Really disappointed with the room', 'Saya kecewa dengan bilik ini', '房间太吵了', 'the shower is still leaking']) expect(policyHandoff(t), t).toBe('complaint');
+  });
+  it('leaves questions that merely mention a fault word alone', () => {
+    for (const t of ['Is breakfast a cold or hot buffet?', 'Does the wifi work in the rooms?', 'Is it too loud near the bar at night?', 'What time is check-in?']) expect(policyHandoff(t), t).toBeNull();
+  });
+  it('sends card numbers and refunds to a person', () => {
+    expect(policyHandoff('my card is 4111 1111 1111 1111 exp 12/28')).toBe('payment');
+    expect(policyHandoff('I want my money back')).toBe('refund');
+  });
+});
