@@ -189,7 +189,15 @@ export class ReplyComposer {
     const { property } = input;
     const k = this.deps.settings.retrievalK;
     const threshold = property.confidenceThreshold;
-    const retrieve = async (q: string) => (q ? (await this.deps.retriever.retrieve(property.id, q.slice(0, 1000), k)).passages : []);
+    // One search per distinct text: a clause, its context retry and the whole message often coincide.
+    const searched = new Map<string, Promise<Passage[]>>();
+    const retrieve = (q: string): Promise<Passage[]> => {
+      const key = q.slice(0, 1000);
+      if (!key) return Promise.resolve([]);
+      let found = searched.get(key);
+      if (!found) searched.set(key, (found = this.deps.retriever.retrieve(property.id, key, k).then((r) => r.passages)));
+      return found;
+    };
     const top = (ps: Passage[]) => ps[0]?.score ?? 0;
 
     const cleanWhole = searchableText(input.text, input.names);
