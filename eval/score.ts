@@ -63,6 +63,8 @@ export interface MessageResult {
   missingFacts: string[];
   forbiddenFound: string[];
   lead: Partial<Record<LeadField, boolean>> | null;
+  /** The lead the command returned, to compare by eye with the expected one. */
+  leadGot: AskOutcome['lead'] | null;
   invented: string[];
   pass: boolean;
   failed: string[];
@@ -152,6 +154,7 @@ export function scoreMessage(m: EvalMessage, split: Split, o: AskOutcome | undef
     missingFacts,
     forbiddenFound,
     lead,
+    leadGot: o?.lead ?? null,
     invented,
     // The message is handled right: the expected decision, every required fact, no forbidden one.
     pass: decision === m.expect.decision && missingFacts.length === 0 && forbiddenFound.length === 0,
