@@ -126,9 +126,9 @@ export async function run() {
   const core = openCore({ config: loadConfig({ NOCTURN_ENV: 'test', NOCTURN_DATA_DIR: dir, NOCTURN_EMBEDDER: 'none', NOCTURN_DB_SYNCHRONOUS: 'NORMAL', NOCTURN_LOG_LEVEL: 'silent' }), log });
   try {
     core.properties.create({ name: 'Bench Hotel', slug: 'bench', timezone: 'UTC' });
-    const lexical = new KnowledgeService(core.properties, new EmbedderHandle(undefined), core.clock, log, { minSimilarity: 0.7, minLexicalScore: 0.4 });
+    const lexical = new KnowledgeService(core.properties, new EmbedderHandle(undefined), core.clock, log, { minSimilarity: 0.7 });
     const embedder = new HashEmbedder(DIM, 'fixture:hash-384');
-    const hybrid = new KnowledgeService(core.properties, new EmbedderHandle(new CachedQueries(embedder)), core.clock, log, { minSimilarity: 0.7, minLexicalScore: 0.4, batchSize: 256 });
+    const hybrid = new KnowledgeService(core.properties, new EmbedderHandle(new CachedQueries(embedder)), core.clock, log, { minSimilarity: 0.7, batchSize: 256 });
     const next = rng(42);
     const queries = QUESTIONS.map((q) => q.q);
 
