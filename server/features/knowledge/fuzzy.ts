@@ -67,6 +67,18 @@ export class Vocabulary {
   near(word: string, limit = 2): string[] {
     const max = maxEdits(word.length);
     if (max === 0 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
+    const close = this.withinEdits(word, max, limit);
+    if (close.length > 0) return close;
+    // A clipped or misspelt ending ("parkng", "reservaton"): the longest hotel term of 4+ letters
+    // the word starts with, when at most 3 letters are left over.
+    for (let n = word.length - 1; n >= Math.max(4, word.length - 3); n--) {
+      const prefix = word.slice(0, n);
+      if (this.docs.has(prefix)) return [prefix];
+    }
+    return [];
+  }
+
+  private withinEdits(word: string, max: number, limit: number): string[] {
     const candidates = new Set<string>();
     const probe = (key: string) => {
       if (this.docs.has(key)) candidates.add(key);

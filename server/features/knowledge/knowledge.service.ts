@@ -8,7 +8,7 @@ import { chunkContent, DEFAULT_CHUNKING, type ChunkOptions } from './chunker.js'
 import { detectFormat, guessCategory, readDocument } from './document-import.js';
 import type { EmbedderHandle } from './embedder.port.js';
 import { KnowledgeIndexer, type IndexProgress } from './knowledge.indexer.js';
-import { KnowledgeRepository, type ChunkHit } from './knowledge.repository.js';
+import { BM25_WEIGHTS, KnowledgeRepository, type ChunkHit } from './knowledge.repository.js';
 import {
   CreateKnowledgeItem,
   ImportQuery,
@@ -291,7 +291,6 @@ export class KnowledgeService {
     const model = RELEVANCE_MODEL[mode];
 
     const candidates = new Map<number, Candidate>();
-    const bestBm25 = lexical.reduce((best, h) => Math.min(best, h.bm25), 0);
     lexical.forEach((hit, rank) => candidates.set(hit.chunkId, { hit, bm25: hit.bm25, lexRank: rank, similarity: undefined, vecRank: undefined }));
     (vector ?? []).forEach(({ hit, similarity }, rank) => {
       const c = candidates.get(hit.chunkId);
@@ -300,6 +299,7 @@ export class KnowledgeService {
     });
 
     // Best chunk per item by relevance; reciprocal rank fusion of the two lists breaks ties.
+    const bestBm25 = Math.max(0, ...[...candidates.values()].map((c) => conceptBm25(this.fieldsOf(c), prepared).bm25));
     const byItem = new Map<string, Scored>();
     for (const c of candidates.values()) {
       const features = this.features(c, prepared, bestBm25);
@@ -310,29 +310,33 @@ export class KnowledgeService {
     return { mode, ranked: [...byItem.values()].sort((a, b) => b.relevance - a.relevance || b.rrf - a.rrf), groups };
   }
 
-  /** The features the relevance model reads for one candidate chunk (see RelevanceFeatures). */
-  private features(c: Candidate, q: PreparedQuery, bestBm25: number): RelevanceFeatures {
-    const title = [...indexTokens(c.hit.title), ...indexTokens(c.hit.heading), ...indexTokens(c.hit.questions)];
-    const body = indexTokens(c.hit.text);
-    let found = 0;
-    let inTitle = 0;
-    for (const g of q.groups) {
-      if (g.present.some((tokens) => containsSequence(title, tokens))) {
-        found += g.weight;
-        inTitle += g.weight;
-      } else if (g.present.some((tokens) => containsSequence(body, tokens))) {
-        found += g.weight;
-      }
-    }
+  /**
+   * The features the relevance model reads for one candidate chunk (see RelevanceFeatures). The
+   * BM25 features are computed here per concept, not taken from FTS5: FTS5 sums every alternative
+   * of a concept ("pm", "am", "noon", "until" for a time question), which lets one concept with many
+   * synonyms outweigh the topic; here each concept counts once, by its best alternative.
+   */
+  private features(c: Candidate, q: PreparedQuery, best: number): RelevanceFeatures {
+    const fields = this.fieldsOf(c);
+    const score = conceptBm25(fields, q);
     const sim = c.similarity ?? 0;
     const minSim = this.opts.minSimilarity;
     return {
-      coverage: q.totalWeight > 0 ? found / q.totalWeight : 0,
-      titleCoverage: q.totalWeight > 0 ? inTitle / q.totalWeight : 0,
-      bm25: bestBm25 < 0 ? c.bm25 / bestBm25 : 0,
-      bm25Absolute: q.maxBm25 > 0 ? Math.min(1, -c.bm25 / q.maxBm25) : 0,
+      coverage: q.totalWeight > 0 ? score.found / q.totalWeight : 0,
+      titleCoverage: q.totalWeight > 0 ? score.inTitle / q.totalWeight : 0,
+      bm25: best > 0 ? score.bm25 / best : 0,
+      bm25Absolute: q.totalWeight > 0 ? Math.min(1, score.bm25 / (q.totalWeight * (BM25_K1 + 1))) : 0,
       vector: sim > minSim ? Math.min(1, (sim - minSim) / (1 - minSim)) : 0,
     };
+  }
+
+  private fieldsOf(c: Candidate): ChunkFields {
+    return (c.fields ??= {
+      title: indexTokens(c.hit.title),
+      heading: indexTokens(c.hit.heading),
+      body: indexTokens(c.hit.text),
+      questions: indexTokens(c.hit.questions),
+    });
   }
 
   /** Re-writes the lexical index once when it was built in an older token form (see LEXICAL_FORMAT). */
@@ -522,8 +526,16 @@ interface Stats {
   synonyms: SynonymSet[];
 }
 
+interface ChunkFields {
+  title: string[];
+  heading: string[];
+  body: string[];
+  questions: string[];
+}
+
 interface Candidate {
   hit: ChunkHit;
+  fields?: ChunkFields;
   bm25: number;
   lexRank: number | undefined;
   similarity: number | undefined;
@@ -547,10 +559,41 @@ interface PreparedGroup {
 interface PreparedQuery {
   groups: PreparedGroup[];
   totalWeight: number;
-  /** The BM25 a chunk would reach by holding every group once in its body (FTS5's own IDF). */
-  maxBm25: number;
   /** The FTS5 query: every present alternative of every group, ORed. */
   expr: string;
+}
+
+/** BM25's term-frequency saturation (FTS5's k1). */
+const BM25_K1 = 1.2;
+const FIELD_WEIGHTS: Record<keyof ChunkFields, number> = { title: BM25_WEIGHTS[0], heading: BM25_WEIGHTS[1], body: BM25_WEIGHTS[2], questions: BM25_WEIGHTS[3] };
+
+/**
+ * A chunk's BM25 over the question's concepts (each by its best alternative, occurrences weighted
+ * by field, without length normalisation: chunks are short and of similar size), and the IDF
+ * weight of the concepts it holds anywhere and in its title, heading or learned questions.
+ */
+function conceptBm25(fields: ChunkFields, q: PreparedQuery): { bm25: number; found: number; inTitle: number } {
+  let bm25 = 0;
+  let found = 0;
+  let inTitle = 0;
+  for (const g of q.groups) {
+    let tf = 0;
+    let titled = false;
+    for (const tokens of g.present) {
+      let t = 0;
+      for (const f of Object.keys(FIELD_WEIGHTS) as (keyof ChunkFields)[]) {
+        const n = countSequence(fields[f], tokens);
+        if (n > 0 && f !== 'body') titled = true;
+        t += FIELD_WEIGHTS[f] * n;
+      }
+      tf = Math.max(tf, t);
+    }
+    if (tf === 0) continue;
+    found += g.weight;
+    if (titled) inTitle += g.weight;
+    bm25 += (g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
+  }
+  return { bm25, found, inTitle };
 }
 
 function rrf(rank: number | undefined): number {
@@ -567,9 +610,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
   const total = stats.total;
   const df = (t: string) => stats.vocabulary.docs.get(t) ?? 0;
   const idf = (n: number) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
-  const fts5Idf = (n: number) => Math.max(1e-6, Math.log((total - n + 0.5) / (n + 0.5)));
   const phrases: string[] = [];
-  let maxBm25 = 0;
   const prepared = groups.map((g) => {
     const present = (terms: string[]) =>
       terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0 && a.tokens.every((t) => df(t) > 0));
@@ -587,24 +628,22 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     // together, so the commonest alternative stands for the group. Absent groups weigh as the rarest.
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     for (const a of alts) phrases.push(ftsPhrase(a.term));
-    if (alts.length > 0) maxBm25 += fts5Idf(groupDf) * 2.2;
     return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) };
   });
   return {
     groups: prepared,
     totalWeight: prepared.reduce((sum, g) => sum + g.weight, 0),
-    maxBm25,
     expr: [...new Set(phrases)].join(' OR '),
   };
 }
 
-function containsSequence(tokens: string[], seq: string[]): boolean {
-  if (seq.length === 1) return tokens.includes(seq[0]!);
+function countSequence(tokens: string[], seq: string[]): number {
+  let n = 0;
   outer: for (let i = 0; i + seq.length <= tokens.length; i++) {
     for (let j = 0; j < seq.length; j++) if (tokens[i + j] !== seq[j]) continue outer;
-    return true;
+    n++;
   }
-  return false;
+  return n;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
