@@ -27,7 +27,7 @@ import {
   type WriteSummary,
 } from './knowledge.schemas.js';
 import { Vocabulary } from './fuzzy.js';
-import { analyzeQuery, type QueryGroup, type SynonymSet } from './query-expansion.js';
+import { analyzeQuery, contentWords, type QueryGroup, type SynonymSet } from './query-expansion.js';
 import { relevance, RELEVANCE_MODEL, type RelevanceFeatures } from './relevance.js';
 import { ftsPhrase, indexTokens } from './search-text.js';
 import { maskPii } from '../../shared/redact.js';
@@ -427,13 +427,7 @@ export class KnowledgeService {
     const { propertyId, repo } = this.open(property);
     const item = repo.get(itemId);
     if (!item) throw new NotFoundError('No such knowledge item');
-    const words = analyzeQuery(maskPii(question.slice(0, 2_000)))
-      .filter((g) => !g.expanded)
-      .map((g) => g.label)
-      .concat(analyzeQuery(maskPii(question.slice(0, 2_000))).filter((g) => g.expanded).map((g) => g.terms[0]!))
-      .join(' ')
-      .slice(0, 500)
-      .trim();
+    const words = [...new Set(contentWords(maskPii(question.slice(0, 2_000))))].join(' ').slice(0, 500).trim();
     if (!words) return;
     repo.addQuestion(itemId, words, this.now());
     this.stats.delete(propertyId);

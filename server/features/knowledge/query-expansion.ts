@@ -105,6 +105,8 @@ const CJK_STOP_WORDS = new Set([
 /** Contact details, links and booking references say nothing about the topic; cut before reading. */
 const CONTACT = /\S+@\S+|https?:\/\/\S+|\+?\d[\d\s-]{6,}\d/g;
 
+const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
+
 interface GlossaryPhrase {
   concept: string;
   /** Normalised words (Latin) or characters (CJK). */
@@ -141,7 +143,7 @@ export function malayRoot(word: string): string {
     return false;
   };
   strip(/(nya|lah|kah)$/, 4);
-  strip(/(kan|an)$/, 4) || strip(/i$/, 5);
+  if (!strip(/(kan|an)$/, 4)) strip(/i$/, 5);
   if (!strip(/^(meng|meny|peng|peny)/, 3)) {
     if (strip(/^(mem|pem)/, 3)) w = /^[aeiou]/.test(w) ? `p${w}` : w;
     else if (strip(/^(men|pen)/, 3)) w = /^[aeiou]/.test(w) ? `t${w}` : w;
@@ -160,8 +162,7 @@ export interface SynonymSet {
 
 /** The concept groups of a question, in the order they appear; empty when nothing is searchable. */
 export function analyzeQuery(query: string, synonyms: SynonymSet[] = []): QueryGroup[] {
-  let text = ` ${normalizeForMatch(query.normalize('NFKC').replace(CONTACT, ' '))} `;
-  for (const p of PLEASANTRIES) text = text.split(` ${p} `).join(' ');
+  let text = cleaned(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
   const add = (at: number, group: QueryGroup) => {
@@ -195,8 +196,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = []): QueryG
 
   // 2. What is left: Latin words (stop words dropped, glossary looked up by stem, Malay by root)
   //    and Chinese words from the segmenter.
-  const re = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
-  for (const m of text.matchAll(re)) {
+  for (const m of text.matchAll(WORD)) {
     const token = m[0];
     const at = m.index;
     if (hasCjk(token)) {
@@ -219,6 +219,23 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = []): QueryG
     else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}) });
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
+}
+
+/** Lower case, contact details and pleasantries out, padded with spaces for phrase matching. */
+function cleaned(query: string): string {
+  let text = ` ${normalizeForMatch(query.normalize('NFKC').replace(CONTACT, ' '))} `;
+  for (const p of PLEASANTRIES) text = text.split(` ${p} `).join(' ');
+  return text;
+}
+
+/** The words of a message that carry its topic, in order: what a learned question stores. */
+export function contentWords(query: string): string[] {
+  const out: string[] = [];
+  for (const [token] of cleaned(query).matchAll(WORD)) {
+    if (hasCjk(token)) out.push(...cjkWords(token).filter((w) => !CJK_STOP_WORDS.has(w) && ![...w].every((c) => CJK_STOP.has(c))));
+    else if (!STOPWORDS.has(token) && token.length > 1 && !/\d/.test(token)) out.push(token);
+  }
+  return out;
 }
 
 function findConcept(text: string, phrases: GlossaryPhrase[]): string | undefined {
