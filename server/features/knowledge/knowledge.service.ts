@@ -29,12 +29,12 @@ import {
 import { Vocabulary } from './fuzzy.js';
 import { analyzeQuery, contentWords, type QueryGroup, type SynonymSet } from './query-expansion.js';
 import { relevance, RELEVANCE_MODEL, type RelevanceFeatures } from './relevance.js';
-import { ftsPhrase, indexTokens } from './search-text.js';
+import { ftsPhrase, indexTokens, normalizeForMatch } from './search-text.js';
 import { maskPii } from '../../shared/redact.js';
 
 /** What the service needs of the properties feature: one hotel's own database, found by id or slug. */
 export interface KnowledgeScopes {
-  scope(idOrSlug: string): { property: { id: string }; db: Db };
+  scope(idOrSlug: string): { property: { id: string; name?: string }; db: Db };
   list(): { id: string }[];
 }
 
@@ -281,7 +281,7 @@ export class KnowledgeService {
     const { propertyId, repo } = this.open(property);
     this.ensureLexicalFormat(propertyId, repo);
     const stats = this.statsOf(propertyId, repo);
-    const groups = analyzeQuery(query, stats.synonyms);
+    const groups = analyzeQuery(query, stats.synonyms, this.nameWords(property));
     if (groups.length === 0 || stats.total === 0) return { mode: this.embedder.status().state === 'ready' ? 'hybrid' : 'lexical', ranked: [], groups };
     const prepared = prepareGroups(groups, stats);
     // BM25 over ORed alternatives ranks a wide pool; the relevance model re-ranks it.
@@ -337,6 +337,12 @@ export class KnowledgeService {
       body: indexTokens(c.hit.text),
       questions: indexTokens(c.hit.questions),
     });
+  }
+
+  /** The words of the hotel's name: every item is about the hotel, so they say nothing about a topic. */
+  private nameWords(property: string): Set<string> {
+    const name = this.properties.scope(property).property.name ?? '';
+    return new Set(normalizeForMatch(name).split(' ').filter((w) => w.length > 2));
   }
 
   /** Re-writes the lexical index once when it was built in an older token form (see LEXICAL_FORMAT). */
@@ -548,6 +554,8 @@ interface PreparedGroup {
   label: string;
   present: string[][];
   weight: number;
+  /** How much a match counts: less when it is the hotel's near spelling of an unknown word. */
+  trust: number;
 }
 
 interface PreparedQuery {
@@ -556,6 +564,12 @@ interface PreparedQuery {
   /** The FTS5 query: every present alternative of every group, ORed. */
   expr: string;
 }
+
+/**
+ * What a match through the hotel's near spelling of an unknown word counts for: half, since an
+ * unknown word may be a real word the hotel never uses ("prime" is not a typo for "price").
+ */
+const FUZZY_TRUST = 0.5;
 
 /** BM25's term-frequency saturation (FTS5's k1). */
 const BM25_K1 = 1.2;
@@ -583,9 +597,9 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): { bm25: number; fou
       tf = Math.max(tf, t);
     }
     if (tf === 0) continue;
-    found += g.weight;
-    if (titled) inTitle += g.weight;
-    bm25 += (g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
+    found += g.weight * g.trust;
+    if (titled) inTitle += g.weight * g.trust;
+    bm25 += (g.trust * g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
   }
   return { bm25, found, inTitle };
 }
@@ -609,8 +623,10 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const present = (terms: string[]) =>
       terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0 && a.tokens.every((t) => df(t) > 0));
     let alts = present(g.terms);
+    let trust = 1;
     if (alts.length === 0 && g.fallbacks) alts = present(g.fallbacks);
     if (alts.length === 0 && !g.expanded) {
+      trust = FUZZY_TRUST;
       const tokens = indexTokens(g.label);
       if (tokens.length === 1) alts = stats.vocabulary.near(tokens[0]!).map((t) => ({ term: t, tokens: [t] }));
       if (alts.length === 0 && tokens.length === 1) {
@@ -622,7 +638,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     // together, so the commonest alternative stands for the group. Absent groups weigh as the rarest.
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     for (const a of alts) phrases.push(ftsPhrase(a.term));
-    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) };
+    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf), trust };
   });
   return {
     groups: prepared,

@@ -160,8 +160,11 @@ export interface SynonymSet {
   words: string[];
 }
 
-/** The concept groups of a question, in the order they appear; empty when nothing is searchable. */
-export function analyzeQuery(query: string, synonyms: SynonymSet[] = []): QueryGroup[] {
+/**
+ * The concept groups of a question, in the order they appear; empty when nothing is searchable.
+ * `ignore` holds words that say nothing about the topic at this hotel (the words of its name).
+ */
+export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], ignore: ReadonlySet<string> = new Set()): QueryGroup[] {
   let text = cleaned(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
@@ -208,7 +211,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = []): QueryG
       continue;
     }
     // Bare numbers say little on their own ("3 days", "2 adults") and match every price.
-    if (STOPWORDS.has(token) || token.length < 2 || /^\d+$/.test(token) || /\d/.test(token) && token.length > 6) continue;
+    if (STOPWORDS.has(token) || ignore.has(token) || token.length < 2 || /^\d+$/.test(token) || /\d/.test(token) && token.length > 6) continue;
     if (/^\d{1,2}(am|pm)$/.test(token)) {
       add(at, groupOf('time'));
       continue;
