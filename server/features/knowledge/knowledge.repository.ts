@@ -433,13 +433,13 @@ export class KnowledgeRepository {
     ).all(binaryCode(vector), n * BINARY_OVERSAMPLE, float32Blob(vector), n) as { chunkId: number; similarity: number }[];
   }
 
-  /** The chunks with these ids that belong to active items. */
+  /** The chunks with these ids that belong to active items (looked up by id: `cross join` keeps SQLite from scanning items first). */
   hits(chunkIds: number[]): ChunkHit[] {
     if (chunkIds.length === 0) return [];
     return this.stmt(
       `select c.id as chunkId, c.item_id as itemId, i.title, i.category, c.heading, c.text, ${ITEM_QUESTIONS} as questions
-       from knowledge_chunks c join knowledge_items i on i.id = c.item_id
-       where c.id in (select value from json_each(?)) and i.active = 1`,
+       from json_each(?) j cross join knowledge_chunks c on c.id = j.value join knowledge_items i on i.id = c.item_id
+       where i.active = 1`,
     ).all(JSON.stringify(chunkIds)) as ChunkHit[];
   }
 

@@ -299,10 +299,10 @@ export class KnowledgeService {
     });
 
     // Best chunk per item by relevance; reciprocal rank fusion of the two lists breaks ties.
-    const bestBm25 = Math.max(0, ...[...candidates.values()].map((c) => conceptBm25(this.fieldsOf(c), prepared).bm25));
+    const bestBm25 = Math.max(0, ...[...candidates.values()].map((c) => conceptBm25(this.fieldsOf(c, stats), prepared).bm25));
     const byItem = new Map<string, Scored>();
     for (const c of candidates.values()) {
-      const features = this.features(c, prepared, bestBm25);
+      const features = this.features(c, prepared, bestBm25, stats);
       const scored: Scored = { hit: c.hit, features, relevance: relevance(features, model), rrf: rrf(c.lexRank) + rrf(c.vecRank) };
       const other = byItem.get(c.hit.itemId);
       if (!other || scored.relevance > other.relevance || (scored.relevance === other.relevance && scored.rrf > other.rrf)) byItem.set(c.hit.itemId, scored);
@@ -316,8 +316,8 @@ export class KnowledgeService {
    * of a concept ("pm", "am", "noon", "until" for a time question), which lets one concept with many
    * synonyms outweigh the topic; here each concept counts once, by its best alternative.
    */
-  private features(c: Candidate, q: PreparedQuery, best: number): RelevanceFeatures {
-    const fields = this.fieldsOf(c);
+  private features(c: Candidate, q: PreparedQuery, best: number, stats: Stats): RelevanceFeatures {
+    const fields = this.fieldsOf(c, stats);
     const score = conceptBm25(fields, q);
     const sim = c.similarity ?? 0;
     const minSim = this.opts.minSimilarity;
@@ -330,13 +330,23 @@ export class KnowledgeService {
     };
   }
 
-  private fieldsOf(c: Candidate): ChunkFields {
-    return (c.fields ??= {
-      title: indexTokens(c.hit.title),
-      heading: indexTokens(c.hit.heading),
-      body: indexTokens(c.hit.text),
-      questions: indexTokens(c.hit.questions),
-    });
+  /** A chunk's tokens per field, cached with the hotel's statistics (which any write clears). */
+  private fieldsOf(c: Candidate, stats: Stats): ChunkFields {
+    if (c.fields) return c.fields;
+    let fields = stats.fields.get(c.hit.chunkId);
+    if (!fields || fields.source !== c.hit.text || fields.questionsSource !== c.hit.questions) {
+      fields = {
+        title: indexTokens(c.hit.title),
+        heading: indexTokens(c.hit.heading),
+        body: indexTokens(c.hit.text),
+        questions: indexTokens(c.hit.questions),
+        source: c.hit.text,
+        questionsSource: c.hit.questions,
+      };
+      if (stats.fields.size >= FIELD_CACHE_CHUNKS) stats.fields.clear();
+      stats.fields.set(c.hit.chunkId, fields);
+    }
+    return (c.fields = fields);
   }
 
   /** The words of the hotel's name: every item is about the hotel, so they say nothing about a topic. */
@@ -376,6 +386,7 @@ export class KnowledgeService {
         total: repo.chunkTotal(),
         vocabulary: new Vocabulary(docs),
         synonyms: repo.synonyms().map((s) => ({ id: s.id, words: s.words })),
+        fields: new Map(),
       };
       this.stats.set(propertyId, stats);
     }
@@ -524,6 +535,7 @@ interface Stats {
   total: number;
   vocabulary: Vocabulary;
   synonyms: SynonymSet[];
+  fields: Map<number, CachedFields>;
 }
 
 interface ChunkFields {
@@ -532,6 +544,14 @@ interface ChunkFields {
   body: string[];
   questions: string[];
 }
+
+interface CachedFields extends ChunkFields {
+  source: string;
+  questionsSource: string;
+}
+
+/** Chunks whose tokens are kept per hotel between searches. */
+const FIELD_CACHE_CHUNKS = 20_000;
 
 interface Candidate {
   hit: ChunkHit;
@@ -573,7 +593,7 @@ const FUZZY_TRUST = 0.5;
 
 /** BM25's term-frequency saturation (FTS5's k1). */
 const BM25_K1 = 1.2;
-const FIELD_WEIGHTS: Record<keyof ChunkFields, number> = { title: BM25_WEIGHTS[0], heading: BM25_WEIGHTS[1], body: BM25_WEIGHTS[2], questions: BM25_WEIGHTS[3] };
+const FIELD_WEIGHTS: Record<'title' | 'heading' | 'body' | 'questions', number> = { title: BM25_WEIGHTS[0], heading: BM25_WEIGHTS[1], body: BM25_WEIGHTS[2], questions: BM25_WEIGHTS[3] };
 
 /**
  * A chunk's BM25 over the question's concepts (each by its best alternative, occurrences weighted
@@ -589,7 +609,7 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): { bm25: number; fou
     let titled = false;
     for (const tokens of g.present) {
       let t = 0;
-      for (const f of Object.keys(FIELD_WEIGHTS) as (keyof ChunkFields)[]) {
+      for (const f of Object.keys(FIELD_WEIGHTS) as (keyof typeof FIELD_WEIGHTS)[]) {
         const n = countSequence(fields[f], tokens);
         if (n > 0 && f !== 'body') titled = true;
         t += FIELD_WEIGHTS[f] * n;
@@ -602,6 +622,14 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): { bm25: number; fou
     bm25 += (g.trust * g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
   }
   return { bm25, found, inTitle };
+}
+
+/** Postings (summed chunk counts) the optional phrases of one FTS5 query may add. */
+const POSTINGS_BUDGET = 2_000;
+
+function indexOfRarest(alts: { tokens: string[] }[], df: (t: string) => number): number {
+  const docs = alts.map((a) => Math.min(...a.tokens.map(df)));
+  return docs.indexOf(Math.min(...docs));
 }
 
 function rrf(rank: number | undefined): number {
@@ -618,7 +646,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
   const total = stats.total;
   const df = (t: string) => stats.vocabulary.docs.get(t) ?? 0;
   const idf = (n: number) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
-  const phrases: string[] = [];
+  const terms: { phrase: string; docs: number; first: boolean }[] = [];
   const prepared = groups.map((g) => {
     const present = (terms: string[]) =>
       terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0 && a.tokens.every((t) => df(t) > 0));
@@ -637,9 +665,18 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     // A phrase occurs in at most as many chunks as its rarest word; synonyms mostly occur
     // together, so the commonest alternative stands for the group. Absent groups weigh as the rarest.
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
-    for (const a of alts) phrases.push(ftsPhrase(a.term));
+    const rarest = indexOfRarest(alts, df);
+    alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
     return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf), trust };
   });
+  // FTS5 scores every chunk that matches any phrase, so the query takes each concept's rarest
+  // phrase, then the others from rarest up while their postings fit a budget: a small hotel's
+  // query holds every phrase, a large index is not scored whole for "what time ...".
+  let budget = POSTINGS_BUDGET;
+  const phrases = terms
+    .sort((a, b) => Number(b.first) - Number(a.first) || a.docs - b.docs)
+    .filter((t) => t.first || (budget -= t.docs) >= 0)
+    .map((t) => t.phrase);
   return {
     groups: prepared,
     totalWeight: prepared.reduce((sum, g) => sum + g.weight, 0),
