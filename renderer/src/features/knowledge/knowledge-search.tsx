@@ -5,7 +5,7 @@ import { FormProblem } from '../../shared/form-problem';
 import { formatPercent } from '../../shared/format';
 import { CATEGORY_LABEL, useKnowledgeApi, type KnowledgeSearchResult as SearchResult } from './knowledge.api';
 
-/** Relevance at which the assistant treats a passage as a real match (matching the server's thresholds loosely). */
+/** Calibrated relevance from which an item more likely than not answers the question (server/features/knowledge/relevance.ts). */
 const GOOD_MATCH = 0.5;
 
 /** "What would the assistant find?": one question, or a list of them, searched as the pipeline does. */
