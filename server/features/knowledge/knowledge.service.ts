@@ -285,7 +285,7 @@ export class KnowledgeService {
     if (groups.length === 0 || stats.total === 0) return { mode: this.embedder.status().state === 'ready' ? 'hybrid' : 'lexical', ranked: [], groups };
     const prepared = prepareGroups(groups, stats);
     // BM25 over ORed alternatives ranks a wide pool; the relevance model re-ranks it.
-    const lexical = prepared.expr ? repo.lexical(prepared.expr, Math.max(40, k * 8)) : [];
+    const lexical = prepared.expr ? repo.lexical(prepared.expr, Math.max(LEXICAL_POOL, k * 4)) : [];
     const vector = await this.vector(propertyId, repo, query, Math.max(10, k * 2));
     const mode: SearchMode = vector ? 'hybrid' : 'lexical';
     const model = RELEVANCE_MODEL[mode];
@@ -624,8 +624,10 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): { bm25: number; fou
   return { bm25, found, inTitle };
 }
 
-/** Postings (summed chunk counts) the optional phrases of one FTS5 query may add. */
-const POSTINGS_BUDGET = 2_000;
+/** Chunks BM25 hands the relevance model per search (at least; 4 per result asked for). */
+const LEXICAL_POOL = 24;
+/** Postings (summed chunk counts) one FTS5 query may hold. */
+const POSTINGS_BUDGET = 1_500;
 
 function indexOfRarest(alts: { tokens: string[] }[], df: (t: string) => number): number {
   const docs = alts.map((a) => Math.min(...a.tokens.map(df)));
@@ -669,13 +671,14 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
     return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf), trust };
   });
-  // FTS5 scores every chunk that matches any phrase, so the query takes each concept's rarest
-  // phrase, then the others from rarest up while their postings fit a budget: a small hotel's
-  // query holds every phrase, a large index is not scored whole for "what time ...".
+  // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
+  // phrases, then the other alternatives, each from rarest up, while their postings fit a budget
+  // (always at least one): a small hotel's query holds every phrase; a large index is not scored
+  // whole for "what time ...", and the phrases left out still count in the candidates' features.
   let budget = POSTINGS_BUDGET;
   const phrases = terms
     .sort((a, b) => Number(b.first) - Number(a.first) || a.docs - b.docs)
-    .filter((t) => t.first || (budget -= t.docs) >= 0)
+    .filter((t, i) => (budget -= t.docs) >= 0 || i === 0)
     .map((t) => t.phrase);
   return {
     groups: prepared,
