@@ -4,7 +4,8 @@
  * as JSON. ASIDE is never fitted on.
  *
  *   npx tsx scripts/fit-relevance.ts            # fit, print coefficients and figures
- *   npx tsx scripts/fit-relevance.ts --jsonl F  # also measure on a JSONL file of {hotel, q, expect[]} questions
+ *   npx tsx scripts/fit-relevance.ts --eval DIR # also measure (never fit) on an evaluation set:
+ *                                               # DIR/hotels.json and DIR/tune.jsonl, figures only
  *
  * Paste the printed `model` into RELEVANCE_MODEL; the figures printed under `current` are those
  * of the coefficients already there.
@@ -33,7 +34,7 @@ const K = 10;
 async function collect(svc: KnowledgeService, questions: DevQuestion[]): Promise<Example[]> {
   const out: Example[] = [];
   for (const q of questions) {
-    const slug = q.hotel === 'harbour' ? HARBOUR.slug : HILL.slug;
+    const slug = q.hotel === 'harbour' ? HARBOUR.slug : q.hotel === 'hill' ? HILL.slug : q.hotel;
     const { items } = await svc.explain(slug, { query: q.q, k: K });
     out.push({ question: q, items: items.map((i) => ({ title: i.title, features: i.features })) });
   }
@@ -97,32 +98,48 @@ function figures(examples: Example[], model: RelevanceModel) {
   return { recall, calibration, offTopicTopScoreMax: round3(Math.max(0, ...off)), misses };
 }
 
+function withoutMisses<T extends { misses: string[] }>(f: T): Omit<T, 'misses'> & { misses: number } {
+  return { ...f, misses: f.misses.length };
+}
+
 function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-function readJsonl(file: string): DevQuestion[] {
-  return readFileSync(file, 'utf8')
+interface EvalSet {
+  hotels: { slug: string; name: string; timezone: string; items: { category: string; title: string; content: string }[] }[];
+  questions: DevQuestion[];
+}
+
+/** An evaluation set in the wt-eval format: messages whose expected items are known, by kind. */
+function readEval(dir: string): EvalSet {
+  const hotels = (JSON.parse(readFileSync(path.join(dir, 'hotels.json'), 'utf8')) as { hotels: EvalSet['hotels'] }).hotels;
+  const questions = readFileSync(path.join(dir, 'tune.jsonl'), 'utf8')
     .split('\n')
     .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as DevQuestion);
+    .map((l) => JSON.parse(l) as { hotel: string; kind: string; text: string; expect: { items?: string[]; decision?: string } })
+    .filter((r) => (r.expect.items?.length ?? 0) > 0 || r.kind === 'out_of_kb' || r.kind === 'other_hotel')
+    .map((r) => ({ hotel: r.hotel, kind: r.kind, q: r.text, expect: r.expect.items ?? [] }) as unknown as DevQuestion);
+  return { hotels, questions };
 }
 
 async function main() {
   const args = process.argv.slice(2);
-  const jsonl = args.includes('--jsonl') ? args[args.indexOf('--jsonl') + 1] : undefined;
+  const evalDir = args.includes('--eval') ? args[args.indexOf('--eval') + 1] : undefined;
+  const evalSet = evalDir ? readEval(evalDir) : undefined;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-fit-'));
   const log = createLogger({ level: 'silent' });
   const core = openCore({ config: loadConfig({ NOCTURN_ENV: 'test', NOCTURN_DATA_DIR: dir, NOCTURN_EMBEDDER: 'none', NOCTURN_LOG_LEVEL: 'silent' }), log });
   try {
-    for (const h of [HARBOUR, HILL]) core.properties.create({ name: h.name, slug: h.slug, timezone: h.timezone });
+    const all = [HARBOUR, HILL, ...(evalSet?.hotels ?? [])];
+    for (const h of all) core.properties.create({ name: h.name, slug: h.slug, timezone: h.timezone });
     const services: Record<Mode, KnowledgeService> = {
       lexical: new KnowledgeService(core.properties, new EmbedderHandle(undefined), core.clock, log, { minSimilarity: 0.7 }),
       hybrid: new KnowledgeService(core.properties, new EmbedderHandle(new HashEmbedder(256)), core.clock, log, { minSimilarity: 0.7 }),
     };
-    for (const h of [HARBOUR, HILL]) services.lexical.replaceAll(h.slug, { items: h.items });
-    for (const h of [HARBOUR, HILL]) await services.hybrid.reindex(h.slug);
-    for (const h of [HARBOUR, HILL]) await services.hybrid.whenIdle(h.slug);
+    for (const h of all) services.lexical.replaceAll(h.slug, { items: h.items });
+    for (const h of all) await services.hybrid.reindex(h.slug);
+    for (const h of all) await services.hybrid.whenIdle(h.slug);
     const report: Record<string, unknown> = {};
     for (const mode of ['lexical', 'hybrid'] as Mode[]) {
       const dev = await collect(services[mode], DEV);
@@ -133,7 +150,8 @@ async function main() {
         model,
         fitted: { dev: figures(dev, model), aside: figures(aside, model) },
         current: { dev: figures(dev, RELEVANCE_MODEL[mode]), aside: figures(aside, RELEVANCE_MODEL[mode]) },
-        ...(jsonl ? { jsonl: figures(await collect(services[mode], readJsonl(jsonl)), RELEVANCE_MODEL[mode]) } : {}),
+        // Measured only; its messages are never printed, fitted on or copied.
+        ...(evalSet ? { eval: withoutMisses(figures(await collect(services[mode], evalSet.questions), RELEVANCE_MODEL[mode])) } : {}),
       };
     }
     console.log(JSON.stringify(report, null, 2));
