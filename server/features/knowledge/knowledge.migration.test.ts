@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../db/migrate.js';
 import { openDatabase, type Db } from '../../db/sqlite.js';
+import { systemClock } from '../../shared/clock.js';
+import { NotFoundError, ValidationError } from '../../shared/errors.js';
+import { createLogger } from '../../shared/logger.js';
+import { EmbedderHandle } from './embedder.port.js';
 import { KnowledgeRepository } from './knowledge.repository.js';
+import { KnowledgeService } from './knowledge.service.js';
 
 let dir: string | undefined;
 let db: Db | undefined;
@@ -72,5 +77,44 @@ describe('migration 0012 (synonyms, learned questions, lexical index with a ques
     const repo = new KnowledgeRepository(db);
     repo.replaceSynonyms([{ id: 'syn_b', words: ['jetty', 'ferry terminal'] }, { id: 'syn_a', words: ['lift', 'elevator'] }], now);
     expect(repo.synonyms().map((s) => s.words)).toEqual([['jetty', 'ferry terminal'], ['lift', 'elevator']]);
+  });
+});
+
+describe('the knowledge service on a database migrated from before 0012', () => {
+  function service(d: Db): KnowledgeService {
+    const scope = { property: { id: 'prop_1', name: 'Lantern House' }, db: d };
+    return new KnowledgeService({ scope: () => scope, list: () => [scope.property] }, new EmbedderHandle(undefined), systemClock, createLogger({ level: 'silent' }), { minSimilarity: 0.7 });
+  }
+
+  it('re-writes the old index on its first search, so Chinese questions find Chinese items', async () => {
+    db = before0012();
+    migrate(db, loadMigrations('property'), 'p.db');
+    const svc = service(db);
+    const found = await svc.search('prop_1', { query: '游泳池几点开放？', k: 3 });
+    expect(found.results[0]!.itemId).toBe('kn_2');
+    expect(new KnowledgeRepository(db).lexicalCurrent()).toBe(true);
+    // The explanation the fit script reads ranks the same items, with features in [0, 1].
+    const { mode, items } = await svc.explain('prop_1', { query: '游泳池几点开放？', k: 3 });
+    expect(mode).toBe('lexical');
+    expect(items[0]!.itemId).toBe('kn_2');
+    for (const v of Object.values(items[0]!.features)) expect(v >= 0 && v <= 1).toBe(true);
+    // The hotel's name says nothing about a topic.
+    expect((await svc.search('prop_1', { query: 'Lantern House?', k: 3 })).results).toEqual([]);
+    await svc.close();
+  });
+
+  it('keeps only synonym sets of two or more different words, and refuses unknown items for learned questions', async () => {
+    db = before0012();
+    migrate(db, loadMigrations('property'), 'p.db');
+    const svc = service(db);
+    const saved = svc.replaceSynonyms('prop_1', { synonyms: [{ words: ['lot', ' lot '] }, { words: ['lot', 'car park'] }] });
+    expect(saved.synonyms.map((x) => x.words)).toEqual([['lot', 'car park']]);
+    expect(() => svc.replaceSynonyms('prop_1', { synonyms: [{ words: ['x'] }] })).toThrow(ValidationError);
+    expect((await svc.search('prop_1', { query: 'is the lot free?', k: 1 })).results[0]!.itemId).toBe('kn_1');
+    expect(() => svc.learnQuestion('prop_1', 'kn_missing', 'where do I park')).toThrow(NotFoundError);
+    // Nothing but greetings and contact details: nothing to learn.
+    svc.learnQuestion('prop_1', 'kn_1', 'Hello! thanks, jo@example.com');
+    expect(new KnowledgeRepository(db).questions('kn_1')).toEqual([]);
+    await svc.close();
   });
 });
