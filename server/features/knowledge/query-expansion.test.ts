@@ -34,6 +34,7 @@ describe('hotel query expansion', () => {
   it('leaves greetings, sign-offs and contact details out of a chatty message', () => {
     expect(labels('Good evening! Is there a helipad? Thanks in advance, best regards, Tom +60 12-345 6789 tom@mail.com')).toEqual(['helipad', 'tom']);
     expect(contentWords('Hi, any hiking trails?? email me: jo@example.com')).toEqual(['hiking', 'trails']);
+    expect(labels('helipad? see https://example.com/heli-photos')).toEqual(['helipad']);
   });
 
   it("reads Malay words by their root, and a hotel's own synonyms as one concept", () => {

@@ -1,3 +1,4 @@
+import { EMAIL, PHONE } from '../../shared/redact.js';
 import { cjkWords, hasCjk, lightStem, normalizeForMatch } from './search-text.js';
 
 /**
@@ -102,8 +103,8 @@ const CJK_STOP_WORDS = new Set([
   '你好', '您好', '谢谢', '多谢', '感谢', '麻烦', '一下', '我想', '想问', '问问', '知道', '请', '吗', '呢', '的', '了',
 ]);
 
-/** Contact details, links and booking references say nothing about the topic; cut before reading. */
-const CONTACT = /\S+@\S+|https?:\/\/\S+|\+?\d[\d\s-]{6,}\d/g;
+/** Links say nothing about the topic; a match starts only where a word starts, so this runs in linear time. */
+const LINK = /(?<!\S)https?:\/\/\S*/g;
 
 const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
 
@@ -226,7 +227,9 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], ignore:
 
 /** Lower case, contact details and pleasantries out, padded with spaces for phrase matching. */
 function cleaned(query: string): string {
-  let text = ` ${normalizeForMatch(query.normalize('NFKC').replace(CONTACT, ' '))} `;
+  // Contact details, as the rest of the server recognises them (shared/redact.ts), and links.
+  const stripped = query.normalize('NFKC').replace(EMAIL, ' ').replace(PHONE, ' ').replace(LINK, ' ');
+  let text = ` ${normalizeForMatch(stripped)} `;
   for (const p of PLEASANTRIES) text = text.split(` ${p} `).join(' ');
   return text;
 }
