@@ -73,7 +73,7 @@ const STOPWORDS = new Set(
     'somewhere anywhere around before after during near happen happens day days today tonight tomorrow late early last next first long big small fine good great ' +
     'two three four five six seven eight nine ten couple u ur r y cn cud wud shud abt bcoz coz cuz btw pls lol haha hehe hmm um uh oh ah eh la lah leh lor meh ya yah yep yeah ' +
     'up wat wht whats wheres hows whr hw gonna gotta kinda sorta bit abit quick quickly actually maybe probably sure also still again already just wanted wants gt gd morning afternoon evening ' +
-    'email mail sir madam maam team guys folks everyone there hope doing well cheers best wishes bye goodbye soon reply asap thing things stuff way ' +
+    'email mail see sir madam maam team guys folks everyone there hope doing well cheers best wishes bye goodbye soon reply asap thing things stuff way ' +
     'wife husband friend friends mum mom dad parents partner ' +
     // Malay, with the chat forms
     'apa ada adakah boleh bolehkah saya sy kami kita anda awak di ke dari daripada untuk dengan yang ini itu dan atau tak tidak x bila mana bagaimana macam mahu nak nk ' +
