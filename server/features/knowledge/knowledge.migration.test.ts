@@ -98,8 +98,11 @@ describe('the knowledge service on a database migrated from before 0012', () => 
     expect(mode).toBe('lexical');
     expect(items[0]!.itemId).toBe('kn_2');
     for (const v of Object.values(items[0]!.features)) expect(v >= 0 && v <= 1).toBe(true);
-    // The hotel's name says nothing about a topic.
-    expect((await svc.search('prop_1', { query: 'Lantern House?', k: 3 })).results).toEqual([]);
+    // The hotel's name says little about a topic: an item that happens to hold it is not answerable alone.
+    svc.update('prop_1', 'kn_1', { content: 'Guests park free in the basement car park. Lantern House guests only.' });
+    const named = (await svc.search('prop_1', { query: 'Lantern House?', k: 3 })).results;
+    expect(named.map((r) => r.itemId)).toEqual(['kn_1']);
+    expect(named[0]!.score).toBeLessThan(0.5);
     await svc.close();
   });
 

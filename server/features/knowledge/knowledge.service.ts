@@ -349,7 +349,7 @@ export class KnowledgeService {
     return (c.fields = fields);
   }
 
-  /** The words of the hotel's name: every item is about the hotel, so they say nothing about a topic. */
+  /** The words of the hotel's name: every item is about the hotel, so they say little about a topic. */
   private nameWords(property: string): Set<string> {
     const name = this.properties.scope(property).property.name ?? '';
     return new Set(normalizeForMatch(name).split(' ').filter((w) => w.length > 2));
@@ -591,6 +591,9 @@ interface PreparedQuery {
  */
 const FUZZY_TRUST = 0.5;
 
+/** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
+const WEAK_TRUST = 0.5;
+
 /** BM25's term-frequency saturation (FTS5's k1). */
 const BM25_K1 = 1.2;
 const FIELD_WEIGHTS: Record<'title' | 'heading' | 'body' | 'questions', number> = { title: BM25_WEIGHTS[0], heading: BM25_WEIGHTS[1], body: BM25_WEIGHTS[2], questions: BM25_WEIGHTS[3] };
@@ -653,7 +656,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const present = (terms: string[]) =>
       terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0 && a.tokens.every((t) => df(t) > 0));
     let alts = present(g.terms);
-    let trust = 1;
+    let trust = g.weak ? WEAK_TRUST : 1;
     if (alts.length === 0 && g.fallbacks) alts = present(g.fallbacks);
     if (alts.length === 0 && !g.expanded) {
       trust = FUZZY_TRUST;

@@ -44,6 +44,10 @@ describe('hotel query expansion', () => {
     expect(own[0]!.terms).toEqual(['jetty', 'ferry terminal']);
     // A hotel synonym of a glossary word brings the glossary's words along.
     expect(analyzeQuery('carpark?', [{ id: 's2', words: ['parking lot', 'carpark'] }])[0]!.terms).toEqual(expect.arrayContaining(['parking lot', 'parking', 'garage']));
-    expect(analyzeQuery('is harbour view open', [], new Set(['harbour', 'view'])).map((g) => g.label)).toEqual(['time']);
+    expect(analyzeQuery('is harbour view open', [], new Set(['harbour', 'view'])).map((g) => [g.label, g.weak ?? false])).toEqual([
+      ['harbour', true],
+      ['view', true],
+      ['time', false],
+    ]);
   });
 });

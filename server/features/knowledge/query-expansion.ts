@@ -18,6 +18,8 @@ export interface QueryGroup {
   expanded: boolean;
   /** Forms to try when no term is in the hotel's vocabulary (a Malay word's root). */
   fallbacks?: string[];
+  /** A word of the hotel's own name: weak evidence of a topic, since every item is about the hotel. */
+  weak?: boolean;
 }
 
 /** Hotel vocabulary: concept -> words and phrases guests and hotels use for it. */
@@ -163,9 +165,9 @@ export interface SynonymSet {
 
 /**
  * The concept groups of a question, in the order they appear; empty when nothing is searchable.
- * `ignore` holds words that say nothing about the topic at this hotel (the words of its name).
+ * `weak` holds words that say little about the topic at this hotel (the words of its name).
  */
-export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], ignore: ReadonlySet<string> = new Set()): QueryGroup[] {
+export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: ReadonlySet<string> = new Set()): QueryGroup[] {
   let text = cleaned(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
@@ -212,7 +214,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], ignore:
       continue;
     }
     // Bare numbers say little on their own ("3 days", "2 adults") and match every price.
-    if (STOPWORDS.has(token) || ignore.has(token) || token.length < 2 || /^\d+$/.test(token) || /\d/.test(token) && token.length > 6) continue;
+    if (STOPWORDS.has(token) || token.length < 2 || /^\d+$/.test(token) || /\d/.test(token) && token.length > 6) continue;
     if (/^\d{1,2}(am|pm)$/.test(token)) {
       add(at, groupOf('time'));
       continue;
@@ -220,7 +222,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], ignore:
     const root = /^[a-z]+$/.test(token) ? malayRoot(token) : token;
     const concept = BY_STEM.get(lightStem(token)) ?? (root !== token ? BY_STEM.get(lightStem(root)) : undefined);
     if (concept) add(at, groupOf(concept));
-    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}) });
+    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) ? { weak: true } : {}) });
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
 }
