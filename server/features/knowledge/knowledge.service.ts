@@ -255,7 +255,8 @@ export class KnowledgeService {
    * probability it answers the question; see relevance.ts). Every lexical candidate (BM25 over
    * title, heading, body and learned questions) and, with an embedder, every vector neighbour is
    * scored; the top k come back whatever their relevance, so a model always sees the best the
-   * hotel has. Empty only when the question has no content word or nothing in the hotel matches it.
+   * hotel has. Empty only when the question has no content word, or when there is no embedder and
+   * nothing in the hotel shares a word with it (after typo, Malay-root and synonym matching).
    */
   async search(property: string, input: unknown): Promise<KnowledgeSearchResult> {
     const { query, k } = parseInput(KnowledgeSearch, input, 'The search');
@@ -299,10 +300,11 @@ export class KnowledgeService {
     });
 
     // Best chunk per item by relevance; reciprocal rank fusion of the two lists breaks ties.
-    const bestBm25 = Math.max(0, ...[...candidates.values()].map((c) => conceptBm25(this.fieldsOf(c, stats), prepared).bm25));
+    const matched = [...candidates.values()].map((c) => ({ c, match: conceptBm25(this.fieldsOf(c, stats), prepared) }));
+    const bestBm25 = Math.max(0, ...matched.map((m) => m.match.bm25));
     const byItem = new Map<string, Scored>();
-    for (const c of candidates.values()) {
-      const features = this.features(c, prepared, bestBm25, stats);
+    for (const { c, match } of matched) {
+      const features = this.features(c, match, prepared, bestBm25);
       const scored: Scored = { hit: c.hit, features, relevance: relevance(features, model), rrf: rrf(c.lexRank) + rrf(c.vecRank) };
       const other = byItem.get(c.hit.itemId);
       if (!other || scored.relevance > other.relevance || (scored.relevance === other.relevance && scored.rrf > other.rrf)) byItem.set(c.hit.itemId, scored);
@@ -312,13 +314,11 @@ export class KnowledgeService {
 
   /**
    * The features the relevance model reads for one candidate chunk (see RelevanceFeatures). The
-   * BM25 features are computed here per concept, not taken from FTS5: FTS5 sums every alternative
-   * of a concept ("pm", "am", "noon", "until" for a time question), which lets one concept with many
-   * synonyms outweigh the topic; here each concept counts once, by its best alternative.
+   * BM25 features come from conceptBm25, not from FTS5: FTS5 sums every alternative of a concept
+   * ("pm", "am", "noon", "until" for a time question), which lets one concept with many synonyms
+   * outweigh the topic; there each concept counts once, by its best alternative.
    */
-  private features(c: Candidate, q: PreparedQuery, best: number, stats: Stats): RelevanceFeatures {
-    const fields = this.fieldsOf(c, stats);
-    const score = conceptBm25(fields, q);
+  private features(c: Candidate, score: ConceptMatch, q: PreparedQuery, best: number): RelevanceFeatures {
     const sim = c.similarity ?? 0;
     const minSim = this.opts.minSimilarity;
     return {
@@ -603,7 +603,13 @@ const FIELD_WEIGHTS: Record<'title' | 'heading' | 'body' | 'questions', number> 
  * by field, without length normalisation: chunks are short and of similar size), and the IDF
  * weight of the concepts it holds anywhere and in its title, heading or learned questions.
  */
-function conceptBm25(fields: ChunkFields, q: PreparedQuery): { bm25: number; found: number; inTitle: number } {
+interface ConceptMatch {
+  bm25: number;
+  found: number;
+  inTitle: number;
+}
+
+function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
   let bm25 = 0;
   let found = 0;
   let inTitle = 0;
