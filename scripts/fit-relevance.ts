@@ -71,7 +71,9 @@ function figures(examples: Example[], model: RelevanceModel) {
   const off: number[] = [];
   const scored: { p: number; y: number }[] = [];
   const misses: string[] = [];
+  let empty = 0;
   for (const e of examples) {
+    if (e.question.expect.length > 0 && e.items.length === 0) empty++;
     const ranked = e.items.map((i) => ({ title: i.title, p: relevance(i.features, model) })).sort((a, b) => b.p - a.p);
     for (const r of ranked.slice(0, 3)) scored.push({ p: r.p, y: e.question.expect.includes(r.title) ? 1 : 0 });
     if (e.question.expect.length === 0) {
@@ -95,7 +97,7 @@ function figures(examples: Example[], model: RelevanceModel) {
     const inBand = scored.filter((s) => s.p >= lo && s.p < bands[i + 1]!);
     return { band: `${lo}-${Math.min(1, bands[i + 1]!)}`, items: inBand.length, answering: inBand.length ? round3(inBand.reduce((s, x) => s + x.y, 0) / inBand.length) : null };
   });
-  return { recall, calibration, offTopicTopScoreMax: round3(Math.max(0, ...off)), misses };
+  return { recall, answerableWithNoResult: empty, calibration, offTopicTopScoreMax: round3(Math.max(0, ...off)), misses };
 }
 
 function withoutMisses<T extends { misses: string[] }>(f: T): Omit<T, 'misses'> & { misses: number } {
