@@ -9,6 +9,7 @@ import { KnowledgeService } from '../server/features/knowledge/knowledge.service
 import type { Db } from '../server/db/sqlite.js';
 import { createLogger } from '../server/shared/logger.js';
 import { HashEmbedder } from '../test/fixtures/knowledge/hash-embedder.js';
+import { DEV } from '../test/fixtures/knowledge/dev-questions.js';
 import { QUESTIONS } from '../test/fixtures/knowledge/hotels.js';
 
 /**
@@ -126,11 +127,12 @@ export async function run() {
   const core = openCore({ config: loadConfig({ NOCTURN_ENV: 'test', NOCTURN_DATA_DIR: dir, NOCTURN_EMBEDDER: 'none', NOCTURN_DB_SYNCHRONOUS: 'NORMAL', NOCTURN_LOG_LEVEL: 'silent' }), log });
   try {
     core.properties.create({ name: 'Bench Hotel', slug: 'bench', timezone: 'UTC' });
-    const lexical = new KnowledgeService(core.properties, new EmbedderHandle(undefined), core.clock, log, { minSimilarity: 0.7, minLexicalScore: 0.4 });
+    const lexical = new KnowledgeService(core.properties, new EmbedderHandle(undefined), core.clock, log, { minSimilarity: 0.7 });
     const embedder = new HashEmbedder(DIM, 'fixture:hash-384');
-    const hybrid = new KnowledgeService(core.properties, new EmbedderHandle(new CachedQueries(embedder)), core.clock, log, { minSimilarity: 0.7, minLexicalScore: 0.4, batchSize: 256 });
+    const hybrid = new KnowledgeService(core.properties, new EmbedderHandle(new CachedQueries(embedder)), core.clock, log, { minSimilarity: 0.7, batchSize: 256 });
     const next = rng(42);
-    const queries = QUESTIONS.map((q) => q.q);
+    // Short questions and the chatty, misspelt, Malay and Chinese messages of the dev set, interleaved.
+    const queries = QUESTIONS.flatMap((q, i) => [q.q, DEV[i % DEV.length]!.q]);
 
     let chunks = 0;
     let importSeconds = 0;

@@ -73,7 +73,6 @@ export const envSchema = z.object({
   NOCTURN_EMBED_MODEL: z.string().min(1).max(200).optional(),
   NOCTURN_MODELS_DIR: z.string().min(1).optional(),
   NOCTURN_KB_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.7),
-  NOCTURN_KB_MIN_LEXICAL_SCORE: z.coerce.number().min(0).max(1).default(0.4),
   NOCTURN_KB_IMPORT_LIMIT_BYTES: z.coerce.number().int().min(1024).max(100 * 1024 * 1024).default(20 * 1024 * 1024),
   NOCTURN_REPORT_DAILY_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour').default('07:00'),
   NOCTURN_REPORT_WEEKLY_DAY: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']).default('mon'),
@@ -130,7 +129,6 @@ export interface KnowledgeConfig {
   embedModel: string | undefined;
   modelsDir: string;
   minSimilarity: number;
-  minLexicalScore: number;
   importLimitBytes: number;
 }
 
@@ -249,7 +247,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       embedModel: e.NOCTURN_EMBED_MODEL,
       modelsDir: e.NOCTURN_MODELS_DIR ? path.resolve(e.NOCTURN_MODELS_DIR) : path.join(projectRoot(), 'models'),
       minSimilarity: e.NOCTURN_KB_MIN_SIMILARITY,
-      minLexicalScore: e.NOCTURN_KB_MIN_LEXICAL_SCORE,
       importLimitBytes: e.NOCTURN_KB_IMPORT_LIMIT_BYTES,
     },
     reports: { dailyTime: e.NOCTURN_REPORT_DAILY_TIME, weeklyDay: e.NOCTURN_REPORT_WEEKLY_DAY },

@@ -127,7 +127,10 @@ export const KnowledgeSearchResult = z.object({
       itemId: z.string(),
       title: z.string(),
       category: KnowledgeCategory,
-      /** Relevance in [0, 1]: cosine similarity for vector hits, weighted term coverage for lexical ones (the higher when both). */
+      /**
+       * Calibrated relevance in [0, 1]: the probability that this item answers the question.
+       * >= 0.8 about 4 in 5 do; >= 0.5 more likely than not; < 0.3 probably unrelated.
+       */
       score: z.number(),
       snippet: z.string(),
     }),
@@ -135,6 +138,27 @@ export const KnowledgeSearchResult = z.object({
   mode: SearchMode,
 });
 export type KnowledgeSearchResult = z.infer<typeof KnowledgeSearchResult>;
+
+/** A hotel's own synonym set: words or phrases its guests use for one thing ("car park", "parking lot", "parkir"). */
+export const SynonymSet = z.object({
+  id: z.string(),
+  words: z.array(z.string()),
+  updatedAt: z.string(),
+});
+export type SynonymSet = z.infer<typeof SynonymSet>;
+
+export const SynonymList = z.object({ synonyms: z.array(SynonymSet) });
+export type SynonymList = z.infer<typeof SynonymList>;
+
+/** The whole list of synonym sets; a set needs at least two different words. */
+export const ReplaceSynonyms = z
+  .object({
+    synonyms: z
+      .array(z.object({ words: z.array(z.string().trim().min(1).max(60)).min(2).max(20) }).strict())
+      .max(200),
+  })
+  .strict();
+export type ReplaceSynonyms = z.input<typeof ReplaceSynonyms>;
 
 export const EmbedderState = z.enum(['disabled', 'missing', 'loading', 'ready', 'failed']);
 export type EmbedderState = z.infer<typeof EmbedderState>;

@@ -176,6 +176,20 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await items.getByLabel('Show deactivated').check();
       await items.getByRole('article', { name: 'Swimming pool' }).getByText('Deactivated').waitFor();
       expect(server.core.knowledge.list(hotelId).map((i) => i.title)).not.toContain('Swimming pool');
+
+      // The hotel's own words: a word alone is refused, a set is saved and used by the next search.
+      const words = page.getByRole('region', { name: 'The hotel’s own words' });
+      const sets = words.getByLabel(/One set per line/);
+      await sets.fill('motor lot');
+      await words.getByText('“motor lot” needs at least one other word on its line.').waitFor();
+      expect(await words.getByRole('button', { name: 'Save words' }).isDisabled()).toBe(true);
+      await sets.fill('motor lot, parking');
+      await words.getByRole('button', { name: 'Save words' }).click();
+      await words.getByText(/Saved 1 set of words/).waitFor();
+      expect(server.core.knowledge.synonyms(hotelId).synonyms.map((x) => x.words)).toEqual([['motor lot', 'parking']]);
+      await tester.getByLabel('A guest’s question').fill('where is your motor lot?');
+      await tester.getByRole('button', { name: 'Search', exact: true }).click();
+      await tester.locator('.kb-result-title').first().getByText('Parking').waitFor();
       await screenshot(page, 'knowledge');
       await expectNoSeriousA11yViolations(page);
       expect(browserErrors).toEqual([]);

@@ -71,10 +71,11 @@ describe('transformers.js embeddings, offline', () => {
     // No item shares a word with "clothes": only the vector half of hybrid search can find it.
     const found = await json<{ mode: string; results: { title: string; score: number }[] }>(await s.admin.post(`${kb}/search`, { query: 'clothes', k: 3 }));
     expect(found.mode).toBe('hybrid');
-    expect(found.results.map((r) => r.title)).toEqual(['Laundry']);
-    expect(found.results[0]!.score).toBeGreaterThanOrEqual(0.7);
-    // Below the 0.7 similarity threshold nothing is returned.
-    expect((await json<{ results: unknown[] }>(await s.admin.post(`${kb}/search`, { query: 'qwerty zxcv', k: 3 }))).results).toEqual([]);
+    expect(found.results[0]!.title).toBe('Laundry');
+    for (const other of found.results.slice(1)) expect(other.score).toBeLessThan(found.results[0]!.score);
+    // Search returns its top k so a model can judge, but nothing near the 0.7 similarity floor scores high.
+    const noise = await json<{ results: { score: number }[] }>(await s.admin.post(`${kb}/search`, { query: 'qwerty zxcv', k: 3 }));
+    for (const r of noise.results) expect(r.score).toBeLessThan(0.3);
 
     const ready = await json<{ checks: Record<string, { ok: boolean; detail: Record<string, unknown> }> }>(await fetch(`${s.staffUrl}/ready`));
     expect(ready.checks.embedder).toMatchObject({ ok: true, detail: { search: 'hybrid', embedder: `transformers:${A.modelId}`, dimension: A.dimension } });
@@ -83,7 +84,8 @@ describe('transformers.js embeddings, offline', () => {
   it('never returns a deactivated item from the vector index either', async () => {
     const laundry = (await json<{ items: { id: string; title: string }[] }>(await s.admin.get(`${kb}/items`))).items.find((i) => i.title === 'Laundry')!;
     await s.admin.post(`${kb}/items/${laundry.id}/deactivate`);
-    expect((await json<{ results: unknown[] }>(await s.admin.post(`${kb}/search`, { query: 'clothes', k: 3 }))).results).toEqual([]);
+    const without = await json<{ results: { title: string }[] }>(await s.admin.post(`${kb}/search`, { query: 'clothes', k: 5 }));
+    expect(without.results.map((r) => r.title)).not.toContain('Laundry');
     await s.admin.patch(`${kb}/items/${laundry.id}`, { active: true });
     await s.core.knowledge.whenIdle('harbour');
     expect((await json<{ results: { title: string }[] }>(await s.admin.post(`${kb}/search`, { query: 'clothes', k: 3 }))).results[0]!.title).toBe('Laundry');

@@ -15,7 +15,7 @@ import { until } from '../support/wait.js';
  */
 let tmp: ReturnType<typeof tempDir>;
 const log = createLogger({ level: 'silent' });
-const opts = { minSimilarity: 0.7, minLexicalScore: 0.4, batchSize: 4 };
+const opts = { minSimilarity: 0.7, batchSize: 4 };
 
 function openAt(dir: string): Core {
   return openCore({ config: testConfig(dir, { NOCTURN_EMBEDDER: 'none', NOCTURN_LOG_LEVEL: 'silent' }), log });

@@ -42,7 +42,25 @@ export interface ChunkHit {
   category: KnowledgeCategory;
   heading: string;
   text: string;
+  /** The item's learned questions (masked guest wording), space-separated; '' when none. */
+  questions: string;
 }
+
+/** A hotel's synonym set as stored. */
+export interface SynonymRow {
+  id: string;
+  words: string[];
+  updatedAt: string;
+}
+
+/**
+ * The token form the lexical index is written in. Bumped when indexing text changes (2: Chinese
+ * words from Intl.Segmenter plus bigrams); an older index is re-written from knowledge_chunks.
+ */
+export const LEXICAL_FORMAT = 2;
+/** Learned questions kept per item (the newest). */
+const QUESTIONS_PER_ITEM = 20;
+const ITEM_QUESTIONS = `coalesce((select group_concat(q.text, ' ') from knowledge_questions q where q.item_id = c.item_id), '')`;
 
 export interface PendingChunk {
   id: number;
@@ -63,6 +81,9 @@ export interface IndexRow {
 export type ActiveFilter = 'true' | 'false' | 'all';
 
 const VEC_TABLE = 'knowledge_vec';
+
+/** FTS5 column weights for BM25: title, heading, body, learned questions. */
+export const BM25_WEIGHTS = [4, 2, 1, 3] as const;
 
 /** The list and queue queries, named so a test can check each one's query plan uses its index. */
 export const KNOWLEDGE_SQL = {
@@ -196,11 +217,69 @@ export class KnowledgeRepository {
   replaceChunks(item: Pick<KnowledgeItem, 'id' | 'title'>, chunks: Chunk[]): void {
     this.deleteChunks(item.id);
     const insert = this.stmt('insert into knowledge_chunks (item_id, seq, heading, text) values (?, ?, ?, ?)');
-    const fts = this.stmt('insert into knowledge_fts (rowid, title, heading, body) values (?, ?, ?, ?)');
+    const fts = this.stmt('insert into knowledge_fts (rowid, title, heading, body, questions) values (?, ?, ?, ?, ?)');
+    const questions = toIndexText(this.questionsText(item.id));
     for (const c of chunks) {
       const id = insert.run(item.id, c.seq, c.heading, c.text).lastInsertRowid;
-      fts.run(id, toIndexText(item.title), toIndexText(c.heading), toIndexText(c.text));
+      fts.run(id, toIndexText(item.title), toIndexText(c.heading), toIndexText(c.text), questions);
     }
+  }
+
+  private questionsText(itemId: string): string {
+    return (this.stmt('select text from knowledge_questions where item_id = ? order by id').pluck().all(itemId) as string[]).join(' ');
+  }
+
+  /** Stores a learned question with its item (the newest QUESTIONS_PER_ITEM kept) and re-indexes the item's chunks. */
+  addQuestion(itemId: string, text: string, now: string): void {
+    this.transaction(() => {
+      this.stmt('insert into knowledge_questions (item_id, text, created_at) values (?, ?, ?)').run(itemId, text, now);
+      this
+        .stmt('delete from knowledge_questions where item_id = ? and id not in (select id from knowledge_questions where item_id = ? order by id desc limit ?)')
+        .run(itemId, itemId, QUESTIONS_PER_ITEM);
+      const indexed = toIndexText(this.questionsText(itemId));
+      this.stmt('update knowledge_fts set questions = ? where rowid in (select id from knowledge_chunks where item_id = ?)').run(indexed, itemId);
+    });
+  }
+
+  questions(itemId: string): string[] {
+    return this.stmt('select text from knowledge_questions where item_id = ? order by id').pluck().all(itemId) as string[];
+  }
+
+  /** Whether the lexical index is in the current token form. */
+  lexicalCurrent(): boolean {
+    return (this.stmt('select lexical_format from knowledge_index where id = 1').pluck().get() as number) >= LEXICAL_FORMAT;
+  }
+
+  /** Re-writes every row of the lexical index from knowledge_chunks in the current token form. */
+  rebuildLexical(): void {
+    this.transaction(() => {
+      this.stmt('delete from knowledge_fts').run();
+      const fts = this.stmt('insert into knowledge_fts (rowid, title, heading, body, questions) values (?, ?, ?, ?, ?)');
+      const rows = this
+        .stmt(`select c.id, i.title, c.heading, c.text, ${ITEM_QUESTIONS} as questions from knowledge_chunks c join knowledge_items i on i.id = c.item_id`)
+        .all() as { id: number; title: string; heading: string; text: string; questions: string }[];
+      for (const r of rows) fts.run(r.id, toIndexText(r.title), toIndexText(r.heading), toIndexText(r.text), toIndexText(r.questions));
+      this.stmt('update knowledge_index set lexical_format = ? where id = 1').run(LEXICAL_FORMAT);
+    });
+  }
+
+  // --- synonyms --------------------------------------------------------------------------------
+
+  synonyms(): SynonymRow[] {
+    return (this.stmt('select id, words, updated_at from knowledge_synonyms order by position, id').all() as { id: string; words: string; updated_at: string }[]).map((r) => ({
+      id: r.id,
+      words: JSON.parse(r.words) as string[],
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  /** Replaces the whole list of synonym sets, keeping each set's id when its position holds the same id. */
+  replaceSynonyms(sets: { id: string; words: string[] }[], now: string): void {
+    this.transaction(() => {
+      this.stmt('delete from knowledge_synonyms').run();
+      const ins = this.stmt('insert into knowledge_synonyms (id, words, position, created_at, updated_at) values (?, ?, ?, ?, ?)');
+      sets.forEach((s, i) => ins.run(s.id, JSON.stringify(s.words), i, now, now));
+    });
   }
 
   deleteChunks(itemId: string): void {
@@ -265,8 +344,8 @@ export class KnowledgeRepository {
   lexical(match: string, limit: number): (ChunkHit & { bm25: number })[] {
     return this
       .stmt(
-        `with top as (select rowid, bm25(knowledge_fts, 4.0, 2.0, 1.0) as bm25 from knowledge_fts where knowledge_fts match ? order by bm25 limit ?)
-         select top.rowid as chunkId, top.bm25, c.item_id as itemId, i.title, i.category, c.heading, c.text
+        `with top as (select rowid, bm25(knowledge_fts, ${BM25_WEIGHTS.join(', ')}) as bm25 from knowledge_fts where knowledge_fts match ? order by bm25 limit ?)
+         select top.rowid as chunkId, top.bm25, c.item_id as itemId, i.title, i.category, c.heading, c.text, ${ITEM_QUESTIONS} as questions
          from top
          join knowledge_chunks c on c.id = top.rowid
          join knowledge_items i on i.id = c.item_id
@@ -274,6 +353,18 @@ export class KnowledgeRepository {
          order by top.bm25`,
       )
       .all(match, limit) as (ChunkHit & { bm25: number })[];
+  }
+
+  /** Every term of the index with the number of chunks holding it (the hotel's own vocabulary). */
+  vocabulary(): Map<string, number> {
+    const rows = this.stmt('select term, doc from knowledge_fts_vocab').raw().all() as [string, number][];
+    return new Map(rows);
+  }
+
+  /** A value that changes whenever chunks are added or removed, to know when cached statistics are stale. */
+  chunkVersion(): string {
+    const r = this.stmt('select count(*) as n, coalesce(max(id), 0) as last from knowledge_chunks').get() as { n: number; last: number };
+    return `${r.n}:${r.last}`;
   }
 
   /** How many chunks hold each (stemmed) term, from the index's own statistics. */
@@ -342,13 +433,13 @@ export class KnowledgeRepository {
     ).all(binaryCode(vector), n * BINARY_OVERSAMPLE, float32Blob(vector), n) as { chunkId: number; similarity: number }[];
   }
 
-  /** The chunks with these ids that belong to active items. */
+  /** The chunks with these ids that belong to active items (looked up by id: `cross join` keeps SQLite from scanning items first). */
   hits(chunkIds: number[]): ChunkHit[] {
     if (chunkIds.length === 0) return [];
     return this.stmt(
-      `select c.id as chunkId, c.item_id as itemId, i.title, i.category, c.heading, c.text
-       from knowledge_chunks c join knowledge_items i on i.id = c.item_id
-       where c.id in (select value from json_each(?)) and i.active = 1`,
+      `select c.id as chunkId, c.item_id as itemId, i.title, i.category, c.heading, c.text, ${ITEM_QUESTIONS} as questions
+       from json_each(?) j cross join knowledge_chunks c on c.id = j.value join knowledge_items i on i.id = c.item_id
+       where i.active = 1`,
     ).all(JSON.stringify(chunkIds)) as ChunkHit[];
   }
 

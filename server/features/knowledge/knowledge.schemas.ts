@@ -19,7 +19,10 @@ export {
   MAX_TITLE_CHARS,
   Metadata,
   ReplaceKnowledgeBase,
+  ReplaceSynonyms,
   SearchMode,
+  SynonymList,
+  SynonymSet,
   UpdateKnowledgeItem,
   WriteSummary,
 } from '../../contract/knowledge.js';

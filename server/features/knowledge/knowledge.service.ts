@@ -8,7 +8,7 @@ import { chunkContent, DEFAULT_CHUNKING, type ChunkOptions } from './chunker.js'
 import { detectFormat, guessCategory, readDocument } from './document-import.js';
 import type { EmbedderHandle } from './embedder.port.js';
 import { KnowledgeIndexer, type IndexProgress } from './knowledge.indexer.js';
-import { KnowledgeRepository, type ChunkHit } from './knowledge.repository.js';
+import { BM25_WEIGHTS, KnowledgeRepository, type ChunkHit } from './knowledge.repository.js';
 import {
   CreateKnowledgeItem,
   ImportQuery,
@@ -21,23 +21,26 @@ import {
   type KnowledgeCategory,
   type KnowledgeItem,
   type KnowledgeSearchResult,
+  ReplaceSynonyms,
   type SearchMode,
+  type SynonymList,
   type WriteSummary,
 } from './knowledge.schemas.js';
-import { analyzeQuery, type QueryGroup } from './query-expansion.js';
-import { ftsPhrase, indexTokens } from './search-text.js';
+import { Vocabulary } from './fuzzy.js';
+import { analyzeQuery, contentWords, type QueryGroup, type SynonymSet } from './query-expansion.js';
+import { relevance, RELEVANCE_MODEL, type RelevanceFeatures } from './relevance.js';
+import { ftsPhrase, indexTokens, normalizeForMatch } from './search-text.js';
+import { maskPii } from '../../shared/redact.js';
 
 /** What the service needs of the properties feature: one hotel's own database, found by id or slug. */
 export interface KnowledgeScopes {
-  scope(idOrSlug: string): { property: { id: string }; db: Db };
+  scope(idOrSlug: string): { property: { id: string; name?: string }; db: Db };
   list(): { id: string }[];
 }
 
 export interface KnowledgeOptions {
-  /** Vector hits below this cosine similarity are dropped (C2: default 0.7). */
+  /** Cosine similarity from which a vector neighbour counts as evidence of relevance (C2: default 0.7). */
   minSimilarity: number;
-  /** Lexical hits below this IDF-weighted share of the question's concepts are dropped. */
-  minLexicalScore: number;
   chunking?: ChunkOptions;
   /** Chunks embedded per transaction by the background job. */
   batchSize?: number;
@@ -49,12 +52,6 @@ export interface KnowledgeOptions {
 const RRF_K = 60;
 const SNIPPET_CHARS = 240;
 const STATS_TTL_MS = 10_000;
-
-interface Scored {
-  hit: ChunkHit;
-  rrf: number;
-  relevance: number;
-}
 
 export interface UploadedFile {
   bytes: Buffer;
@@ -69,7 +66,8 @@ export interface UploadedFile {
  */
 export class KnowledgeService {
   private readonly indexer: KnowledgeIndexer;
-  private readonly stats = new Map<string, { total: number | undefined; df: Map<string, number>; at: number }>();
+  private readonly stats = new Map<string, Stats>();
+  private readonly lexicalChecked = new Set<string>();
 
   constructor(
     private readonly properties: KnowledgeScopes,
@@ -252,34 +250,18 @@ export class KnowledgeService {
 
   // --- search ----------------------------------------------------------------------------------
 
+  /**
+   * The hotel's items ranked for a question, best first, each with a calibrated relevance (the
+   * probability it answers the question; see relevance.ts). Every lexical candidate (BM25 over
+   * title, heading, body and learned questions) and, with an embedder, every vector neighbour is
+   * scored; the top k come back whatever their relevance, so a model always sees the best the
+   * hotel has. Empty only when the question has no content word, or when there is no embedder and
+   * nothing in the hotel shares a word with it (after typo, Malay-root and synonym matching).
+   */
   async search(property: string, input: unknown): Promise<KnowledgeSearchResult> {
     const { query, k } = parseInput(KnowledgeSearch, input, 'The search');
-    const { propertyId, repo } = this.open(property);
-    const groups = analyzeQuery(query);
-    // Lexical candidates are re-ranked by concept coverage, so BM25 is asked for a wide pool; the
-    // vector list is already in exact-similarity order and needs only a few per result (several
-    // chunks of one item collapse into one result).
-    const lexical = this.lexical(propertyId, repo, groups, Math.max(50, k * 10));
-    const vector = await this.vector(propertyId, repo, query, Math.max(10, k * 2));
-    const mode: SearchMode = vector ? 'hybrid' : 'lexical';
-
-    // Reciprocal rank fusion over the two thresholded lists; relevance is the better raw score.
-    const fused = new Map<number, Scored>();
-    const addList = (list: { hit: ChunkHit; relevance: number }[]) =>
-      list.forEach(({ hit, relevance }, rank) => {
-        const s = fused.get(hit.chunkId) ?? { hit, rrf: 0, relevance: 0 };
-        s.rrf += 1 / (RRF_K + rank + 1);
-        s.relevance = Math.max(s.relevance, relevance);
-        fused.set(hit.chunkId, s);
-      });
-    addList(lexical);
-    addList(vector ?? []);
-
-    const byItem = new Map<string, Scored>();
-    for (const s of [...fused.values()].sort((a, b) => b.rrf - a.rrf || b.relevance - a.relevance)) {
-      if (!byItem.has(s.hit.itemId)) byItem.set(s.hit.itemId, s);
-    }
-    const results = [...byItem.values()].slice(0, k).map((s) => ({
+    const { mode, ranked, groups } = await this.rank(property, query, k);
+    const results = ranked.slice(0, k).map((s) => ({
       itemId: s.hit.itemId,
       title: s.hit.title,
       category: s.hit.category,
@@ -289,77 +271,130 @@ export class KnowledgeService {
     return { results, mode };
   }
 
-  /**
-   * Lexical hits with their relevance: the IDF-weighted share of the question's concept groups
-   * found in the chunk (1 = every concept, 0 = none), kept at or above the lexical cut-off and
-   * ranked by it, then by BM25. Document frequencies come from the index's vocabulary; a group
-   * that no chunk contains still counts in the total, so "helipad" questions score low.
-   *
-   * Candidates are fetched only through the groups a passing chunk must contain: the commonest
-   * groups whose weights together stay under the cut-off cannot make a chunk pass alone, so they
-   * are left out of the FTS5 query (which keeps "what time ..." from scoring every chunk).
-   */
-  private lexical(propertyId: string, repo: KnowledgeRepository, groups: QueryGroup[], pool: number): { hit: ChunkHit; relevance: number }[] {
-    if (groups.length === 0) return [];
-    const total = this.chunkTotal(propertyId, repo);
-    if (total === 0) return [];
-    const parsed = groups.map((g) => g.terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0));
-    const df = this.termDocs(propertyId, repo, [...new Set(parsed.flat().flatMap((a) => a.tokens))]);
-    const idf = (n: number) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
-    const weighted = parsed.map((alts) => {
-      const present = alts.filter((a) => a.tokens.every((t) => (df.get(t) ?? 0) > 0));
-      // A phrase occurs in at most as many chunks as its rarest word. Synonyms mostly occur
-      // together (an item about Wi-Fi also says "internet"), so the commonest one stands for the group.
-      const groupDf = present.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map((t) => df.get(t)!))), 0);
-      return { alts, present, weight: idf(groupDf) };
+  /** Every candidate item of a question with its features, best first: what fitting the relevance model reads (scripts/fit-relevance.ts). */
+  async explain(property: string, input: unknown): Promise<{ mode: SearchMode; items: { itemId: string; title: string; features: RelevanceFeatures; relevance: number }[] }> {
+    const { query, k } = parseInput(KnowledgeSearch, input, 'The search');
+    const { mode, ranked } = await this.rank(property, query, k);
+    return { mode, items: ranked.map((s) => ({ itemId: s.hit.itemId, title: s.hit.title, features: s.features, relevance: s.relevance })) };
+  }
+
+  private async rank(property: string, query: string, k: number): Promise<{ mode: SearchMode; ranked: Scored[]; groups: QueryGroup[] }> {
+    const { propertyId, repo } = this.open(property);
+    this.ensureLexicalFormat(propertyId, repo);
+    const stats = this.statsOf(propertyId, repo);
+    const groups = analyzeQuery(query, stats.synonyms, this.nameWords(property));
+    if (groups.length === 0 || stats.total === 0) return { mode: this.embedder.status().state === 'ready' ? 'hybrid' : 'lexical', ranked: [], groups };
+    const prepared = prepareGroups(groups, stats);
+    // BM25 over ORed alternatives ranks a wide pool; the relevance model re-ranks it.
+    const lexical = prepared.expr ? repo.lexical(prepared.expr, Math.max(LEXICAL_POOL, k * 4)) : [];
+    const vector = await this.vector(propertyId, repo, query, Math.max(10, k * 2));
+    const mode: SearchMode = vector ? 'hybrid' : 'lexical';
+    const model = RELEVANCE_MODEL[mode];
+
+    const candidates = new Map<number, Candidate>();
+    lexical.forEach((hit, rank) => candidates.set(hit.chunkId, { hit, bm25: hit.bm25, lexRank: rank, similarity: undefined, vecRank: undefined }));
+    (vector ?? []).forEach(({ hit, similarity }, rank) => {
+      const c = candidates.get(hit.chunkId);
+      if (c) Object.assign(c, { similarity, vecRank: rank });
+      else candidates.set(hit.chunkId, { hit, bm25: 0, lexRank: undefined, similarity, vecRank: rank });
     });
-    const totalWeight = weighted.reduce((sum, g) => sum + g.weight, 0);
-    const floor = this.opts.minLexicalScore * totalWeight;
-    let weak = 0;
-    const required = [...weighted].sort((a, b) => a.weight - b.weight).filter((g) => (weak += g.weight) >= floor || floor === 0);
-    const expr = required
-      .filter((g) => g.present.length > 0)
-      .map((g) => `(${g.present.map((a) => ftsPhrase(a.term)).join(' OR ')})`)
-      .join(' OR ');
-    if (!expr) return [];
-    const candidates = repo.lexical(expr, pool);
-    return candidates
-      .map((hit, order) => {
-        const columns = [indexTokens(hit.title), indexTokens(hit.heading), indexTokens(hit.text)];
-        const found = weighted.reduce((sum, g) => sum + (g.present.some((a) => columns.some((c) => containsSequence(c, a.tokens))) ? g.weight : 0), 0);
-        return { hit, order, relevance: totalWeight > 0 ? found / totalWeight : 0 };
-      })
-      .filter((c) => c.relevance >= this.opts.minLexicalScore)
-      .sort((a, b) => b.relevance - a.relevance || a.order - b.order)
-      .map(({ hit, relevance }) => ({ hit, relevance }));
+
+    // Best chunk per item by relevance; reciprocal rank fusion of the two lists breaks ties.
+    const matched = [...candidates.values()].map((c) => ({ c, match: conceptBm25(this.fieldsOf(c, stats), prepared) }));
+    const bestBm25 = Math.max(0, ...matched.map((m) => m.match.bm25));
+    const byItem = new Map<string, Scored>();
+    for (const { c, match } of matched) {
+      const features = this.features(c, match, prepared, bestBm25);
+      const scored: Scored = { hit: c.hit, features, relevance: relevance(features, model), rrf: rrf(c.lexRank) + rrf(c.vecRank) };
+      const other = byItem.get(c.hit.itemId);
+      if (!other || scored.relevance > other.relevance || (scored.relevance === other.relevance && scored.rrf > other.rrf)) byItem.set(c.hit.itemId, scored);
+    }
+    return { mode, ranked: [...byItem.values()].sort((a, b) => b.relevance - a.relevance || b.rrf - a.rrf), groups };
   }
 
   /**
-   * Index statistics, cached per hotel: counting a common word's chunks walks its whole posting
-   * list. Writes through this service clear the cache; writes by another process (the CLI) are
-   * seen within STATS_TTL_MS.
+   * The features the relevance model reads for one candidate chunk (see RelevanceFeatures). The
+   * BM25 features come from conceptBm25, not from FTS5: FTS5 sums every alternative of a concept
+   * ("pm", "am", "noon", "until" for a time question), which lets one concept with many synonyms
+   * outweigh the topic; there each concept counts once, by its best alternative.
    */
-  private statsOf(propertyId: string): { total: number | undefined; df: Map<string, number>; at: number } {
+  private features(c: Candidate, score: ConceptMatch, q: PreparedQuery, best: number): RelevanceFeatures {
+    const sim = c.similarity ?? 0;
+    const minSim = this.opts.minSimilarity;
+    return {
+      coverage: q.totalWeight > 0 ? score.found / q.totalWeight : 0,
+      titleCoverage: q.totalWeight > 0 ? score.inTitle / q.totalWeight : 0,
+      bm25: best > 0 ? score.bm25 / best : 0,
+      bm25Absolute: q.totalWeight > 0 ? Math.min(1, score.bm25 / (q.totalWeight * (BM25_K1 + 1))) : 0,
+      vector: sim > minSim ? Math.min(1, (sim - minSim) / (1 - minSim)) : 0,
+    };
+  }
+
+  /** A chunk's tokens per field, cached with the hotel's statistics (which any write clears). */
+  private fieldsOf(c: Candidate, stats: Stats): ChunkFields {
+    if (c.fields) return c.fields;
+    let fields = stats.fields.get(c.hit.chunkId);
+    if (!fields || fields.source !== c.hit.text || fields.questionsSource !== c.hit.questions) {
+      fields = {
+        title: indexTokens(c.hit.title),
+        heading: indexTokens(c.hit.heading),
+        body: indexTokens(c.hit.text),
+        questions: indexTokens(c.hit.questions),
+        source: c.hit.text,
+        questionsSource: c.hit.questions,
+      };
+      if (stats.fields.size >= FIELD_CACHE_CHUNKS) stats.fields.clear();
+      stats.fields.set(c.hit.chunkId, fields);
+    }
+    return (c.fields = fields);
+  }
+
+  /** The words of the hotel's name: every item is about the hotel, so they say little about a topic. */
+  private nameWords(property: string): Set<string> {
+    const name = this.properties.scope(property).property.name ?? '';
+    return new Set(normalizeForMatch(name).split(' ').filter((w) => w.length > 2));
+  }
+
+  /** Re-writes the lexical index once when it was built in an older token form (see LEXICAL_FORMAT). */
+  private ensureLexicalFormat(propertyId: string, repo: KnowledgeRepository): void {
+    if (this.lexicalChecked.has(propertyId)) return;
+    if (!repo.lexicalCurrent()) {
+      repo.rebuildLexical();
+      this.stats.delete(propertyId);
+      this.log.info({ propertyId }, 'knowledge lexical index re-written in the current token form');
+    }
+    this.lexicalChecked.add(propertyId);
+  }
+
+  /**
+   * Index statistics, cached per hotel: the vocabulary with document frequencies (for IDF weights
+   * and typo correction) and the hotel's synonyms. Writes through this service clear the cache;
+   * writes by another process (the CLI) are noticed within STATS_TTL_MS by the chunk version.
+   */
+  private statsOf(propertyId: string, repo: KnowledgeRepository): Stats {
     let stats = this.stats.get(propertyId);
-    if (!stats || Date.now() - stats.at > STATS_TTL_MS) this.stats.set(propertyId, (stats = { total: undefined, df: new Map(), at: Date.now() }));
+    const now = Date.now();
+    if (stats && now - stats.at > STATS_TTL_MS) {
+      if (stats.version === repo.chunkVersion()) stats.at = now;
+      else stats = undefined;
+    }
+    if (!stats) {
+      const docs = repo.vocabulary();
+      stats = {
+        at: now,
+        version: repo.chunkVersion(),
+        total: repo.chunkTotal(),
+        vocabulary: new Vocabulary(docs),
+        synonyms: repo.synonyms().map((s) => ({ id: s.id, words: s.words })),
+        fields: new Map(),
+      };
+      this.stats.set(propertyId, stats);
+    }
     return stats;
   }
 
-  private chunkTotal(propertyId: string, repo: KnowledgeRepository): number {
-    const stats = this.statsOf(propertyId);
-    return (stats.total ??= repo.chunkTotal());
-  }
-
-  private termDocs(propertyId: string, repo: KnowledgeRepository, terms: string[]): Map<string, number> {
-    const { df } = this.statsOf(propertyId);
-    const missing = terms.filter((t) => !df.has(t));
-    for (const [t, n] of repo.termDocs(missing)) df.set(t, n);
-    if (df.size > 50_000) df.clear();
-    return new Map(terms.map((t) => [t, df.get(t) ?? 0]));
-  }
-
-  /** Vector hits at or above the similarity threshold; undefined when vectors cannot be used now. */
-  private async vector(propertyId: string, repo: KnowledgeRepository, query: string, pool: number): Promise<{ hit: ChunkHit; relevance: number }[] | undefined> {
+  /** Vector neighbours with their exact cosine similarity; undefined when vectors cannot be used now. */
+  private async vector(propertyId: string, repo: KnowledgeRepository, query: string, pool: number): Promise<{ hit: ChunkHit; similarity: number }[] | undefined> {
     const ready = await this.embedder.ready();
     if (!ready) return undefined;
     const idx = repo.indexState();
@@ -374,13 +409,45 @@ export class KnowledgeService {
       this.log.warn({ err, propertyId }, 'query embedding failed; answering from the lexical index');
       return undefined;
     }
-    // The threshold applies to the exact cosine similarity the repository re-scores candidates with.
-    const scored = repo.nearest(qv, pool).filter((c) => c.similarity >= this.opts.minSimilarity);
+    const scored = repo.nearest(qv, pool);
     const hits = new Map(repo.hits(scored.map((c) => c.chunkId)).map((h) => [h.chunkId, h]));
     return scored.flatMap((c) => {
       const hit = hits.get(c.chunkId);
-      return hit ? [{ hit, relevance: c.similarity }] : [];
+      return hit ? [{ hit, similarity: c.similarity }] : [];
     });
+  }
+
+  // --- synonyms and learned questions -----------------------------------------------------------
+
+  /** The hotel's own synonym sets, applied to every search. */
+  synonyms(property: string): SynonymList {
+    return { synonyms: this.open(property).repo.synonyms() };
+  }
+
+  /** Replaces the hotel's synonym sets (each a list of words or phrases that mean the same thing). */
+  replaceSynonyms(property: string, input: unknown): SynonymList {
+    const body = parseInput(ReplaceSynonyms, input, 'The synonyms');
+    const { propertyId, repo } = this.open(property);
+    const current = repo.synonyms();
+    const sets = body.synonyms.map((s, i) => ({ id: current[i]?.id ?? newId('syn'), words: [...new Set(s.words.map((w) => w.trim()).filter(Boolean))] })).filter((s) => s.words.length >= 2);
+    repo.replaceSynonyms(sets, this.now());
+    this.stats.delete(propertyId);
+    return { synonyms: repo.synonyms() };
+  }
+
+  /**
+   * Remembers the wording of a guest question that staff answered with this item, so similar
+   * wording finds it next time. Personal data is masked and only the question's content words are
+   * kept (no greetings, contact details or numbers).
+   */
+  learnQuestion(property: string, itemId: string, question: string): void {
+    const { propertyId, repo } = this.open(property);
+    const item = repo.get(itemId);
+    if (!item) throw new NotFoundError('No such knowledge item');
+    const words = [...new Set(contentWords(maskPii(question.slice(0, 2_000))))].join(' ').slice(0, 500).trim();
+    if (!words) return;
+    repo.addQuestion(itemId, words, this.now());
+    this.stats.delete(propertyId);
   }
 
   // --- index -----------------------------------------------------------------------------------
@@ -462,13 +529,180 @@ export class KnowledgeService {
   }
 }
 
-function containsSequence(tokens: string[], seq: string[]): boolean {
-  if (seq.length === 1) return tokens.includes(seq[0]!);
+interface Stats {
+  at: number;
+  version: string;
+  total: number;
+  vocabulary: Vocabulary;
+  synonyms: SynonymSet[];
+  fields: Map<number, CachedFields>;
+}
+
+interface ChunkFields {
+  title: string[];
+  heading: string[];
+  body: string[];
+  questions: string[];
+}
+
+interface CachedFields extends ChunkFields {
+  source: string;
+  questionsSource: string;
+}
+
+/** Chunks whose tokens are kept per hotel between searches. */
+const FIELD_CACHE_CHUNKS = 20_000;
+
+interface Candidate {
+  hit: ChunkHit;
+  fields?: ChunkFields;
+  bm25: number;
+  lexRank: number | undefined;
+  similarity: number | undefined;
+  vecRank: number | undefined;
+}
+
+interface Scored {
+  hit: ChunkHit;
+  features: RelevanceFeatures;
+  relevance: number;
+  rrf: number;
+}
+
+/** One concept of the question as the hotel's index knows it: the token sequences present, and its IDF weight. */
+interface PreparedGroup {
+  label: string;
+  present: string[][];
+  weight: number;
+  /** How much a match counts: less when it is the hotel's near spelling of an unknown word. */
+  trust: number;
+}
+
+interface PreparedQuery {
+  groups: PreparedGroup[];
+  totalWeight: number;
+  /** The FTS5 query: every present alternative of every group, ORed. */
+  expr: string;
+}
+
+/**
+ * What a match through the hotel's near spelling of an unknown word counts for: half, since an
+ * unknown word may be a real word the hotel never uses ("prime" is not a typo for "price").
+ */
+const FUZZY_TRUST = 0.5;
+
+/** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
+const WEAK_TRUST = 0.5;
+
+/** BM25's term-frequency saturation (FTS5's k1). */
+const BM25_K1 = 1.2;
+const FIELD_WEIGHTS: Record<'title' | 'heading' | 'body' | 'questions', number> = { title: BM25_WEIGHTS[0], heading: BM25_WEIGHTS[1], body: BM25_WEIGHTS[2], questions: BM25_WEIGHTS[3] };
+
+/**
+ * A chunk's BM25 over the question's concepts (each by its best alternative, occurrences weighted
+ * by field, without length normalisation: chunks are short and of similar size), and the IDF
+ * weight of the concepts it holds anywhere and in its title, heading or learned questions.
+ */
+interface ConceptMatch {
+  bm25: number;
+  found: number;
+  inTitle: number;
+}
+
+function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
+  let bm25 = 0;
+  let found = 0;
+  let inTitle = 0;
+  for (const g of q.groups) {
+    let tf = 0;
+    let titled = false;
+    for (const tokens of g.present) {
+      let t = 0;
+      for (const f of Object.keys(FIELD_WEIGHTS) as (keyof typeof FIELD_WEIGHTS)[]) {
+        const n = countSequence(fields[f], tokens);
+        if (n > 0 && f !== 'body') titled = true;
+        t += FIELD_WEIGHTS[f] * n;
+      }
+      tf = Math.max(tf, t);
+    }
+    if (tf === 0) continue;
+    found += g.weight * g.trust;
+    if (titled) inTitle += g.weight * g.trust;
+    bm25 += (g.trust * g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
+  }
+  return { bm25, found, inTitle };
+}
+
+/** Chunks BM25 hands the relevance model per search (at least; 4 per result asked for). */
+const LEXICAL_POOL = 24;
+/** Postings (summed chunk counts) one FTS5 query may hold. */
+const POSTINGS_BUDGET = 1_500;
+
+function indexOfRarest(alts: { tokens: string[] }[], df: (t: string) => number): number {
+  const docs = alts.map((a) => Math.min(...a.tokens.map(df)));
+  return docs.indexOf(Math.min(...docs));
+}
+
+function rrf(rank: number | undefined): number {
+  return rank === undefined ? 0 : 1 / (RRF_K + rank + 1);
+}
+
+/**
+ * Resolves the question's groups against the hotel's vocabulary: which alternatives the index
+ * holds, a Malay root when the word itself is not there, the hotel's own near spelling for a typo,
+ * and each group's IDF weight. A group the hotel never mentions keeps its weight, so a question
+ * about something the hotel does not have scores low everywhere.
+ */
+function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
+  const total = stats.total;
+  const df = (t: string) => stats.vocabulary.docs.get(t) ?? 0;
+  const idf = (n: number) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
+  const terms: { phrase: string; docs: number; first: boolean }[] = [];
+  const prepared = groups.map((g) => {
+    const present = (terms: string[]) =>
+      terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0 && a.tokens.every((t) => df(t) > 0));
+    let alts = present(g.terms);
+    let trust = g.weak ? WEAK_TRUST : 1;
+    if (alts.length === 0 && g.fallbacks) alts = present(g.fallbacks);
+    if (alts.length === 0 && !g.expanded) {
+      trust = FUZZY_TRUST;
+      const tokens = indexTokens(g.label);
+      if (tokens.length === 1) alts = stats.vocabulary.near(tokens[0]!).map((t) => ({ term: t, tokens: [t] }));
+      if (alts.length === 0 && tokens.length === 1) {
+        const raw = stats.vocabulary.near(g.label);
+        alts = raw.map((t) => ({ term: t, tokens: [t] }));
+      }
+    }
+    // A phrase occurs in at most as many chunks as its rarest word; synonyms mostly occur
+    // together, so the commonest alternative stands for the group. Absent groups weigh as the rarest.
+    const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
+    const rarest = indexOfRarest(alts, df);
+    alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
+    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf), trust };
+  });
+  // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
+  // phrases, then the other alternatives, each from rarest up, while their postings fit a budget
+  // (always at least one): a small hotel's query holds every phrase; a large index is not scored
+  // whole for "what time ...", and the phrases left out still count in the candidates' features.
+  let budget = POSTINGS_BUDGET;
+  const phrases = terms
+    .sort((a, b) => Number(b.first) - Number(a.first) || a.docs - b.docs)
+    .filter((t, i) => (budget -= t.docs) >= 0 || i === 0)
+    .map((t) => t.phrase);
+  return {
+    groups: prepared,
+    totalWeight: prepared.reduce((sum, g) => sum + g.weight, 0),
+    expr: [...new Set(phrases)].join(' OR '),
+  };
+}
+
+function countSequence(tokens: string[], seq: string[]): number {
+  let n = 0;
   outer: for (let i = 0; i + seq.length <= tokens.length; i++) {
     for (let j = 0; j < seq.length; j++) if (tokens[i + j] !== seq[j]) continue outer;
-    return true;
+    n++;
   }
-  return false;
+  return n;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {

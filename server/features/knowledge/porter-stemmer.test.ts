@@ -31,7 +31,8 @@ describe('porterStem', () => {
     db.close();
   });
 
-  it('tokenizes like the index: accents folded, CJK as bigrams', () => {
-    expect(indexTokens('Café Breakfasts, 早餐时间')).toEqual(['cafe', 'breakfast', '早餐', '餐时', '时间']);
+  it('tokenizes like the index: accents folded, Chinese as dictionary words, long words with their bigrams', () => {
+    expect(indexTokens('Café Breakfasts, 早餐时间')).toEqual(['cafe', 'breakfast', '早餐', '时间']);
+    expect(indexTokens('游泳池')).toEqual(['游泳池', '游泳', '泳池']);
   });
 });

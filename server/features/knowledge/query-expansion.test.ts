@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery } from './query-expansion.js';
+import { analyzeQuery, contentWords, malayRoot } from './query-expansion.js';
 import { toIndexText } from './search-text.js';
 
 const labels = (q: string) => analyzeQuery(q).map((g) => g.label);
@@ -25,8 +25,29 @@ describe('hotel query expansion', () => {
     expect(labels('hello, thanks!')).toEqual([]);
   });
 
-  it('writes unknown Chinese words as bigrams, the way the index stores them', () => {
+  it('cuts Chinese into dictionary words, the way the index stores them', () => {
     expect(labels('请问有按摩浴缸吗')).toContain('浴缸');
-    expect(toIndexText('按摩浴缸 spa')).toBe(' 按摩 摩浴 浴缸  spa');
+    expect(toIndexText('按摩浴缸 spa')).toBe(' 按摩 浴缸  spa');
+    expect(labels('你好，我想问一下游泳池几点开门，谢谢')).toEqual(['pool', 'time', '开门']);
+  });
+
+  it('leaves greetings, sign-offs and contact details out of a chatty message', () => {
+    expect(labels('Good evening! Is there a helipad? Thanks in advance, best regards, Tom +60 12-345 6789 tom@mail.com')).toEqual(['helipad', 'tom']);
+    expect(contentWords('Hi, any hiking trails?? email me: jo@example.com')).toEqual(['hiking', 'trails']);
+    expect(labels('helipad? see https://example.com/heli-photos')).toEqual(['helipad']);
+  });
+
+  it("reads Malay words by their root, and a hotel's own synonyms as one concept", () => {
+    expect(['dihidangkan', 'merokok', 'pembatalan', 'bayarnya', 'menginap'].map(malayRoot)).toEqual(['hidang', 'rokok', 'batal', 'bayar', 'inap']);
+    expect(labels('Boleh saya merokok di dalam bilik?')).toEqual(['smoking', 'room']);
+    const own = analyzeQuery('is the jetty far', [{ id: 's1', words: ['jetty', 'ferry terminal'] }]);
+    expect(own[0]!.terms).toEqual(['jetty', 'ferry terminal']);
+    // A hotel synonym of a glossary word brings the glossary's words along.
+    expect(analyzeQuery('carpark?', [{ id: 's2', words: ['parking lot', 'carpark'] }])[0]!.terms).toEqual(expect.arrayContaining(['parking lot', 'parking', 'garage']));
+    expect(analyzeQuery('is harbour view open', [], new Set(['harbour', 'view'])).map((g) => [g.label, g.weak ?? false])).toEqual([
+      ['harbour', true],
+      ['view', true],
+      ['time', false],
+    ]);
   });
 });

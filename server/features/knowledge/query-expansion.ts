@@ -1,18 +1,25 @@
-import { cjkBigrams, hasCjk, lightStem, normalizeForMatch } from './search-text.js';
+import { EMAIL, PHONE } from '../../shared/redact.js';
+import { cjkWords, hasCjk, lightStem, normalizeForMatch } from './search-text.js';
 
 /**
  * Turns a guest's question into concept groups for lexical search. Each group is one thing the
  * guest asked about, with the words a hotel's knowledge base may use for it, in English, Malay
- * and Chinese ("car park" finds "parking", "sarapan" and "早餐" find "breakfast"). Words outside
- * the glossary become single-word groups; filler words are dropped.
+ * and Chinese ("car park" finds "parking", "sarapan" and "早餐" find "breakfast"), and the
+ * hotel's own synonyms. Words outside both become single-word groups; greetings, sign-offs,
+ * contact details and filler words are dropped. The glossary is generic hotel vocabulary across
+ * languages, not a list fitted to test questions: ranking must work without it.
  */
 export interface QueryGroup {
   /** The concept (glossary key) or the word itself. */
   label: string;
   /** Alternatives, each one FTS5 phrase. */
   terms: string[];
-  /** True when the group came from the hotel glossary. */
+  /** True when the group came from the hotel glossary or the hotel's synonyms. */
   expanded: boolean;
+  /** Forms to try when no term is in the hotel's vocabulary (a Malay word's root). */
+  fallbacks?: string[];
+  /** A word of the hotel's own name: weak evidence of a topic, since every item is about the hotel. */
+  weak?: boolean;
 }
 
 /** Hotel vocabulary: concept -> words and phrases guests and hotels use for it. */
@@ -59,26 +66,49 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
 
 const STOPWORDS = new Set(
   (
-    // English
+    // English, with the chat forms guests type
     'a an the is are was were be been being do does did doing can could would will shall should may might must i me my mine we our ours us you your yours ' +
     'he she they them their it its this that these those there here what which who whom whose where how why any some of to for in on at by with about from as into ' +
-    'onto over and or if so than then also too very just really please pls plz hi hello hey thanks thank thx dear regards kindly know tell let like want wanna need ' +
-    'get got have has had am im ive id s t not no yes ok okay much many more most per one someone anyone anything something guest guests stay staying hotel ' +
-    'possible able available allowed ask asking question wondering would wonder check leave go going come coming use using make take give find put keep bring ' +
-    'somewhere anywhere around before after during near happen happens day days today tonight tomorrow late early last next first long big small okay fine good great ' +
-    'two three four five six seven eight nine ten couple ' +
-    // Malay
-    'apa ada adakah boleh bolehkah saya kami kita anda awak di ke dari daripada untuk dengan yang ini itu dan atau tak tidak bila mana bagaimana macam mahu nak ' +
-    'hendak tolong sila encik puan ialah adalah pada dalam kah pun lah juga tu ni ye ya hai terima kasih berapa perlu sudah dah masih akan hotel tetamu ' +
-    'bawa dapat mana2 sahaja satu dua tiga hari esok'
-  ).split(/\s+/),
+    'onto over and or if so than then also too very just really please pls plz plss hi hello hey hiya thanks thank thx tq ty tqvm dear regards kindly know tell let like want wanna need ' +
+    'get got have has had am im ive id ill s t not no yes ok okay much many more most per one someone anyone anything something guest guests stay staying hotel ' +
+    'possible able available allowed ask asking question questions wondering would wonder check leave go going come coming use using make take give find put keep bring ' +
+    'somewhere anywhere around before after during near happen happens day days today tonight tomorrow late early last next first long big small fine good great ' +
+    'two three four five six seven eight nine ten couple u ur r y cn cud wud shud abt bcoz coz cuz btw pls lol haha hehe hmm um uh oh ah eh la lah leh lor meh ya yah yep yeah ' +
+    'up wat wht whats wheres hows whr hw gonna gotta kinda sorta bit abit quick quickly actually maybe probably sure also still again already just wanted wants gt gd morning afternoon evening ' +
+    'email mail see sir madam maam team guys folks everyone there hope doing well cheers best wishes bye goodbye soon reply asap thing things stuff way ' +
+    'wife husband friend friends mum mom dad parents partner ' +
+    // Malay, with the chat forms
+    'apa ada adakah boleh bolehkah saya sy kami kita anda awak di ke dari daripada untuk dengan yang ini itu dan atau tak tidak x bila mana bagaimana macam mahu nak nk ' +
+    'hendak tolong sila encik puan cik ialah adalah pada dalam kah pun lah juga tu ni ye ya yer je jer jugak hai helo terima kasih berapa perlu sudah dah masih akan hotel tetamu ' +
+    'bawa dapat mana2 sahaja saja satu dua tiga hari esok kat dekat camne cmne mcm kot ke bro sis boss bos kak abang korang kitorang dia diorang mereka selamat pagi petang ' +
+    // Chinese in pinyin chat
+    'ni hao xie xie'
+  )
+    .split(/\s+/),
 );
 // "check" alone is too vague to search for; "check in" and "check out" are glossary phrases.
 
+/** Multi-word greetings, pleasantries and sign-offs, removed before anything is read. */
+const PLEASANTRIES = [
+  'good morning', 'good afternoon', 'good evening', 'good day', 'good night', 'thank you', 'thank you so much', 'thanks a lot', 'many thanks',
+  'thanks in advance', 'best regards', 'kind regards', 'warm regards', 'have a nice day', 'have a good day', 'look forward', 'looking forward',
+  'hope you are well', 'how are you', 'just wanted to ask', 'i would like to know', 'i want to ask', 'may i know', 'can i know', 'can you tell me',
+  'let me know', 'selamat pagi', 'selamat petang', 'selamat malam', 'selamat tengah hari', 'assalamualaikum', 'terima kasih', 'nak tanya', 'saya nak tanya',
+  'mohon maklumat', 'ni hao',
+].map((p) => normalizeForMatch(p));
+
 /** Characters that carry no topic in a Chinese question. */
-const CJK_STOP = new Set([...'请问我你您们的了吗呢吧是有在和要可以能啊呀么什么怎么哪里几个这那就都也还与及或者会想需不没好吗嗎麼']);
-/** Two-character words that carry no topic either ("hotel" is every item's topic). */
-const CJK_STOP_WORDS = ['酒店', '宾馆', '饭店', '请问', '可以', '什么', '怎么', '哪里', '是否', '有没', '没有', '需要', '我们', '你们', '现在', '今天', '明天'];
+const CJK_STOP = new Set([...'请问我你您们的了吗呢吧是有在和要可以能啊呀么什么怎么哪里几个这那就都也还与及或者会想需不没好吗嗎麼哦嗯呀啦喔']);
+/** Words that carry no topic either ("hotel" is every item's topic; greetings and thanks). */
+const CJK_STOP_WORDS = new Set([
+  '酒店', '宾馆', '饭店', '请问', '可以', '什么', '怎么', '哪里', '是否', '有没有', '有没', '没有', '需要', '我们', '你们', '现在', '今天', '明天',
+  '你好', '您好', '谢谢', '多谢', '感谢', '麻烦', '一下', '我想', '想问', '问问', '知道', '请', '吗', '呢', '的', '了',
+]);
+
+/** Links say nothing about the topic; a match starts only where a word starts, so this runs in linear time. */
+const LINK = /(?<!\S)https?:\/\/\S*/g;
+
+const WORD = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
 
 interface GlossaryPhrase {
   concept: string;
@@ -87,21 +117,58 @@ interface GlossaryPhrase {
   cjk: boolean;
 }
 
-const PHRASES: GlossaryPhrase[] = Object.entries(HOTEL_GLOSSARY)
-  .flatMap(([concept, words]) => words.map((w) => ({ concept, text: normalizeForMatch(w), cjk: hasCjk(w) })))
-  .sort((a, b) => [...b.text].length - [...a.text].length);
+function phrasesOf(glossary: Record<string, string[]>): GlossaryPhrase[] {
+  return Object.entries(glossary)
+    .flatMap(([concept, words]) => words.map((w) => ({ concept, text: normalizeForMatch(w), cjk: hasCjk(w) })))
+    .filter((p) => p.text.length > 0)
+    .sort((a, b) => [...b.text].length - [...a.text].length);
+}
+
+const PHRASES = phrasesOf(HOTEL_GLOSSARY);
 
 /** Single glossary words by light stem, so "parked" or "arrival" still find their concept. */
 const BY_STEM = new Map<string, string>();
 for (const p of PHRASES) if (!p.cjk && !p.text.includes(' ') && p.text.length > 2) BY_STEM.set(lightStem(p.text), p.concept);
 
-function conceptGroup(concept: string): QueryGroup {
-  return { label: concept, terms: [...new Set(HOTEL_GLOSSARY[concept]!.map((w) => normalizeForMatch(w)))], expanded: true };
+/**
+ * The root of a Malay word under generic affix rules (meN-, ber-, di-, ter-, peN- prefixes;
+ * -kan, -an, -nya, -lah, -kah, -i suffixes), or the word itself when too little would be left:
+ * "dihidangkan" -> "hidang", "merokok" -> "rokok", "pembatalan" -> "batal".
+ */
+export function malayRoot(word: string): string {
+  let w = word;
+  const strip = (re: RegExp, min: number) => {
+    const m = re.exec(w);
+    if (m && w.length - m[0].length >= min) {
+      w = w.slice(0, m.index) + w.slice(m.index + m[0].length);
+      return true;
+    }
+    return false;
+  };
+  strip(/(nya|lah|kah)$/, 4);
+  if (!strip(/(kan|an)$/, 4)) strip(/i$/, 5);
+  if (!strip(/^(meng|meny|peng|peny)/, 3)) {
+    if (strip(/^(mem|pem)/, 3)) w = /^[aeiou]/.test(w) ? `p${w}` : w;
+    else if (strip(/^(men|pen)/, 3)) w = /^[aeiou]/.test(w) ? `t${w}` : w;
+    else strip(/^(ber|ter|di|me|be|se)/, 4);
+  } else if (/^[aeiou]/.test(w) && word.startsWith('meny')) {
+    w = `s${w}`;
+  }
+  return w;
 }
 
-/** The concept groups of a question, in the order they appear; empty when nothing is searchable. */
-export function analyzeQuery(query: string): QueryGroup[] {
-  let text = ` ${normalizeForMatch(query)} `;
+/** A hotel's own synonym set: words and phrases its guests use for one thing. */
+export interface SynonymSet {
+  id: string;
+  words: string[];
+}
+
+/**
+ * The concept groups of a question, in the order they appear; empty when nothing is searchable.
+ * `weak` holds words that say little about the topic at this hotel (the words of its name).
+ */
+export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: ReadonlySet<string> = new Set()): QueryGroup[] {
+  let text = cleaned(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
   const add = (at: number, group: QueryGroup) => {
@@ -110,39 +177,75 @@ export function analyzeQuery(query: string): QueryGroup[] {
     found.push({ at, group });
   };
 
-  // 1. Glossary phrases, longest first; a matched span is blanked so it is not read twice.
-  for (const p of PHRASES) {
+  // 1. The hotel's own synonyms, then glossary phrases, longest first; a matched span is blanked
+  //    so it is not read twice. A hotel synonym that is also a glossary word joins both sets.
+  const own = Object.fromEntries(synonyms.map((s) => [`synonyms:${s.id}`, s.words]));
+  const ownPhrases = phrasesOf(own);
+  const groupOf = (concept: string): QueryGroup => {
+    const words = own[concept] ?? HOTEL_GLOSSARY[concept]!;
+    const joined = new Set(words.map((w) => normalizeForMatch(w)));
+    for (const w of words) {
+      const other = findConcept(normalizeForMatch(w), concept.startsWith('synonyms:') ? PHRASES : ownPhrases);
+      if (other) for (const x of (own[other] ?? HOTEL_GLOSSARY[other] ?? [])) joined.add(normalizeForMatch(x));
+    }
+    return { label: concept, terms: [...joined].filter(Boolean), expanded: true };
+  };
+  for (const p of [...ownPhrases, ...PHRASES]) {
     const needle = p.cjk ? p.text : ` ${p.text} `;
     let at = text.indexOf(needle);
     while (at >= 0) {
-      add(at, conceptGroup(p.concept));
+      add(at, groupOf(p.concept));
       text = text.slice(0, at) + ' '.repeat(needle.length) + text.slice(at + needle.length);
       at = text.indexOf(needle);
     }
   }
 
-  // 2. What is left: Latin words (stop words dropped, glossary looked up by stem) and CJK bigrams.
-  const re = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+|[\p{L}\p{N}]+/gu;
-  for (const m of text.matchAll(re)) {
+  // 2. What is left: Latin words (stop words dropped, glossary looked up by stem, Malay by root)
+  //    and Chinese words from the segmenter.
+  for (const m of text.matchAll(WORD)) {
     const token = m[0];
     const at = m.index;
     if (hasCjk(token)) {
-      const rest = CJK_STOP_WORDS.reduce((t, w) => t.split(w).join(' '), token);
-      for (const run of rest.split(new RegExp(`[\\s${[...CJK_STOP].join('')}]+`, 'u'))) {
-        if ([...run].length < 2) continue;
-        for (const bigram of cjkBigrams(run)) add(at, { label: bigram, terms: [bigram], expanded: false });
+      for (const word of cjkWords(token)) {
+        if (CJK_STOP_WORDS.has(word) || [...word].every((c) => CJK_STOP.has(c))) continue;
+        if ([...word].length < 2) continue;
+        add(at, { label: word, terms: [word], expanded: false });
       }
       continue;
     }
     // Bare numbers say little on their own ("3 days", "2 adults") and match every price.
-    if (STOPWORDS.has(token) || token.length < 2 || /^\d+$/.test(token)) continue;
+    if (STOPWORDS.has(token) || token.length < 2 || /^\d+$/.test(token) || /\d/.test(token) && token.length > 6) continue;
     if (/^\d{1,2}(am|pm)$/.test(token)) {
-      add(at, conceptGroup('time'));
+      add(at, groupOf('time'));
       continue;
     }
-    const concept = BY_STEM.get(lightStem(token));
-    if (concept) add(at, conceptGroup(concept));
-    else add(at, { label: token, terms: [token], expanded: false });
+    const root = /^[a-z]+$/.test(token) ? malayRoot(token) : token;
+    const concept = BY_STEM.get(lightStem(token)) ?? (root !== token ? BY_STEM.get(lightStem(root)) : undefined);
+    if (concept) add(at, groupOf(concept));
+    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) ? { weak: true } : {}) });
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
+}
+
+/** Lower case, contact details and pleasantries out, padded with spaces for phrase matching. */
+function cleaned(query: string): string {
+  // Contact details, as the rest of the server recognises them (shared/redact.ts), and links.
+  const stripped = query.normalize('NFKC').replace(EMAIL, ' ').replace(PHONE, ' ').replace(LINK, ' ');
+  let text = ` ${normalizeForMatch(stripped)} `;
+  for (const p of PLEASANTRIES) text = text.split(` ${p} `).join(' ');
+  return text;
+}
+
+/** The words of a message that carry its topic, in order: what a learned question stores. */
+export function contentWords(query: string): string[] {
+  const out: string[] = [];
+  for (const [token] of cleaned(query).matchAll(WORD)) {
+    if (hasCjk(token)) out.push(...cjkWords(token).filter((w) => !CJK_STOP_WORDS.has(w) && ![...w].every((c) => CJK_STOP.has(c))));
+    else if (!STOPWORDS.has(token) && token.length > 1 && !/\d/.test(token)) out.push(token);
+  }
+  return out;
+}
+
+function findConcept(text: string, phrases: GlossaryPhrase[]): string | undefined {
+  return phrases.find((p) => p.text === text)?.concept;
 }

@@ -1,13 +1,15 @@
 /**
  * Text normalisation shared by indexing and querying, so both sides of the lexical index agree.
  * FTS5's unicode61 tokenizer treats a run of Chinese (or Japanese, Korean) characters as one
- * token, which would make a sentence one unsearchable word; such runs are written as overlapping
- * character bigrams instead, the usual way to search unspaced scripts without a dictionary.
+ * token, which would make a sentence one unsearchable word; such runs are cut into words with the
+ * platform's dictionary segmenter (`Intl.Segmenter`, ICU), and words longer than two characters
+ * also get their character bigrams, so "停车" still finds "停车场" however ICU cut either side.
  */
 import { porterStem } from './porter-stemmer.js';
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
 const CJK_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/gu;
+const SEGMENTER = new Intl.Segmenter('zh', { granularity: 'word' });
 
 export function hasCjk(s: string): boolean {
   return CJK.test(s);
@@ -22,9 +24,20 @@ export function cjkBigrams(run: string): string[] {
   return out;
 }
 
-/** The text handed to FTS5 for a column: unchanged except for CJK runs, which become bigrams. */
+/** The dictionary words of a CJK run, in order ("酒店有停车场吗" -> 酒店, 有, 停车, 场, 吗). */
+export function cjkWords(run: string): string[] {
+  return [...SEGMENTER.segment(run)].filter((s) => s.isWordLike).map((s) => s.segment);
+}
+
+/** A CJK word as indexed: itself, plus its bigrams when it is longer than two characters. */
+export function cjkForms(word: string): string[] {
+  const n = [...word].length;
+  return n > 2 ? [word, ...cjkBigrams(word)] : [word];
+}
+
+/** The text handed to FTS5 for a column: unchanged except for CJK runs, which become words (and bigrams). */
 export function toIndexText(s: string): string {
-  return s.normalize('NFKC').replace(CJK_RUN, (run) => ` ${cjkBigrams(run).join(' ')} `);
+  return s.normalize('NFKC').replace(CJK_RUN, (run) => ` ${cjkWords(run).flatMap(cjkForms).join(' ')} `);
 }
 
 /** Lower case, NFKC, apostrophes dropped ("what's" -> "whats"), punctuation to spaces. */

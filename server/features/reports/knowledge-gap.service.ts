@@ -23,6 +23,8 @@ export function isGapReason(reason: string | null | undefined): reason is GapRea
 /** What adding an answer needs of the knowledge feature (its service's `create`). */
 export interface KnowledgeWriter {
   create(property: string, input: unknown, author?: string | null): { id: string };
+  /** Indexes the (masked) question with the item that answers it, so similar wording finds it. */
+  learnQuestion(property: string, itemId: string, question: string): void;
 }
 
 const QUESTION_CHARS = 500;
@@ -140,6 +142,7 @@ export class KnowledgeGapService {
       { category: data.category, title: data.title, content: data.content, metadata: { source: 'knowledge-gap', gapId } },
       actor.label || null,
     );
+    this.deps.knowledge.learnQuestion(scope.property.id, item.id, this.one(scope, gapId).question);
     repo.close(gapId, 'added', item.id, actor.userId, this.deps.clock.now().toISOString());
     this.deps.audit.record(actor, { action: 'knowledge_gap.add', target: `knowledge_gap:${gapId}`, propertyId: scope.property.id, after: { knowledgeItemId: item.id, title: data.title } });
     return { gap: this.one(scope, gapId), knowledgeItemId: item.id };

@@ -4,6 +4,7 @@ import {
   KnowledgeItem,
   KnowledgeItemList,
   KnowledgeSearchResult,
+  SynonymList,
   type CreateKnowledgeItem,
   type KnowledgeCategory,
   type UpdateKnowledgeItem,
@@ -19,7 +20,7 @@ import { contentTypeFor } from './upload';
  * "unexpected", never misread.
  */
 export { KNOWLEDGE_CATEGORIES, MAX_CONTENT_CHARS, MAX_TITLE_CHARS } from '@contract/knowledge';
-export type { ImportResult, IndexStatus, KnowledgeCategory, KnowledgeItem, KnowledgeSearchResult } from '@contract/knowledge';
+export type { ImportResult, IndexStatus, KnowledgeCategory, KnowledgeItem, KnowledgeSearchResult, SynonymSet } from '@contract/knowledge';
 
 export const CATEGORY_LABEL: Record<KnowledgeCategory, string> = {
   rates: 'Rates',
@@ -53,6 +54,9 @@ export interface KnowledgeApi {
   progressUrl(propertyId: string): string;
   /** Uploads a document as the raw request body; items whose titles exist are updated. */
   importFile(propertyId: string, file: File, opts?: ImportOptions): Promise<ImportResult>;
+  /** The hotel's own synonym sets, and replacing them all (manager and up). */
+  synonyms(propertyId: string, signal?: AbortSignal): Promise<SynonymList>;
+  saveSynonyms(propertyId: string, sets: string[][]): Promise<SynonymList>;
 }
 
 export function knowledgeApi(api: ApiClient, base = '/api/v1'): KnowledgeApi {
@@ -66,6 +70,8 @@ export function knowledgeApi(api: ApiClient, base = '/api/v1'): KnowledgeApi {
     status: (propertyId, signal) => api.get(`${kb(propertyId)}/index`, IndexStatus, { signal }),
     reindex: (propertyId) => api.post(`${kb(propertyId)}/reindex`, undefined, IndexStatus),
     progressUrl: (propertyId) => `${base}${kb(propertyId)}/index/events`,
+    synonyms: (propertyId, signal) => api.get(`${kb(propertyId)}/synonyms`, SynonymList, { signal }),
+    saveSynonyms: (propertyId, sets) => api.put(`${kb(propertyId)}/synonyms`, { synonyms: sets.map((words) => ({ words })) }, SynonymList),
     importFile: (propertyId, file, opts = {}) => {
       const params = new URLSearchParams({ filename: file.name });
       if (opts.category) params.set('category', opts.category);

@@ -13,6 +13,7 @@ import { IndexStatusPanel } from './index-status';
 import { CATEGORY_LABEL, KNOWLEDGE_CATEGORIES, MAX_CONTENT_CHARS, MAX_TITLE_CHARS, useKnowledgeApi, type KnowledgeCategory, type KnowledgeItem } from './knowledge.api';
 import { KnowledgeImport } from './knowledge-import';
 import { KnowledgeSearch } from './knowledge-search';
+import { KnowledgeSynonyms } from './knowledge-synonyms';
 
 const CATEGORY_OPTIONS = KNOWLEDGE_CATEGORIES.map((c) => ({ value: c, label: CATEGORY_LABEL[c] }));
 
@@ -107,6 +108,9 @@ function HotelKnowledge({ propertyId, hotelName }: { propertyId: string; hotelNa
         <a href="#kb-test" onClick={(e) => jump(e, 'kb-test')}>
           Try a question
         </a>
+        <a href="#kb-words" onClick={(e) => jump(e, 'kb-words')}>
+          The hotel’s words
+        </a>
       </nav>
       <section className="panel" aria-labelledby="kb-index">
         <h2 id="kb-index">Search index</h2>
@@ -117,6 +121,12 @@ function HotelKnowledge({ propertyId, hotelName }: { propertyId: string; hotelNa
         <h2 id="kb-test">Try a question</h2>
         <p className="section-help">See what the assistant would find for a guest’s question at {hotelName}, before a guest asks it.</p>
         <KnowledgeSearch propertyId={propertyId} />
+      </section>
+
+      <section className="panel" aria-labelledby="kb-words">
+        <h2 id="kb-words">The hotel’s own words</h2>
+        <p className="section-help">Words guests use for things at {hotelName} that the items say differently. Every search reads them.</p>
+        <KnowledgeSynonyms propertyId={propertyId} canWrite={canWrite} />
       </section>
 
       {canWrite ? (

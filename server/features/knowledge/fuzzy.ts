@@ -1,0 +1,98 @@
+/**
+ * Typo-tolerant lookup of a guest's word in one hotel's own vocabulary (the stemmed terms of its
+ * FTS5 index), so "brekfast" finds "breakfast" and "pasword" finds "password" without a word list.
+ * Candidates come from a deletion index (every term with one character removed, as in SymSpell),
+ * then are confirmed with a bounded Damerau-Levenshtein (optimal string alignment) distance:
+ * at most 1 edit for words of 4-7 characters, 2 from 8 characters; shorter words are not corrected.
+ */
+
+/** Edits allowed for a word of this many characters. */
+export function maxEdits(length: number): number {
+  return length < 4 ? 0 : length < 8 ? 1 : 2;
+}
+
+/** Optimal string alignment distance, or max + 1 as soon as it must exceed max. O(|a| x |b|). */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = b.length;
+  let prev2 = new Array<number>(n + 1).fill(0);
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = new Array<number>(n + 1);
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      cur[j] = d;
+      if (d < rowMin) rowMin = d;
+    }
+    if (rowMin > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[n]!;
+}
+
+function deletes(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+/** A hotel's vocabulary with its document frequencies and a deletion index for near matches. */
+export class Vocabulary {
+  private readonly byDelete = new Map<string, string[]>();
+
+  constructor(readonly docs: ReadonlyMap<string, number>) {
+    for (const term of docs.keys()) {
+      if (term.length < 3 || !/^\p{L}+$/u.test(term)) continue;
+      for (const d of deletes(term)) {
+        const list = this.byDelete.get(d);
+        if (list) list.push(term);
+        else this.byDelete.set(d, [term]);
+      }
+    }
+  }
+
+  has(term: string): boolean {
+    return this.docs.has(term);
+  }
+
+  /**
+   * The hotel's terms within the allowed edits of a word (closest first, then commonest), at most
+   * `limit`; empty for words already in the vocabulary or too short to correct.
+   */
+  near(word: string, limit = 2): string[] {
+    const max = maxEdits(word.length);
+    if (max === 0 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
+    const close = this.withinEdits(word, max, limit);
+    if (close.length > 0) return close;
+    // A clipped or misspelt ending ("parkng", "reservaton"): the longest hotel term of 4+ letters
+    // the word starts with, when at most 3 letters are left over.
+    for (let n = word.length - 1; n >= Math.max(4, word.length - 3); n--) {
+      const prefix = word.slice(0, n);
+      if (this.docs.has(prefix)) return [prefix];
+    }
+    return [];
+  }
+
+  private withinEdits(word: string, max: number, limit: number): string[] {
+    const candidates = new Set<string>();
+    const probe = (key: string) => {
+      if (this.docs.has(key)) candidates.add(key);
+      for (const t of this.byDelete.get(key) ?? []) candidates.add(t);
+    };
+    probe(word);
+    const first = deletes(word);
+    for (const d of first) probe(d);
+    if (max > 1) for (const d of first) for (const dd of deletes(d)) if (this.docs.has(dd)) candidates.add(dd);
+    return [...candidates]
+      .map((t) => ({ t, d: editDistance(word, t, max) }))
+      .filter((c) => c.d <= max)
+      .sort((a, b) => a.d - b.d || (this.docs.get(b.t) ?? 0) - (this.docs.get(a.t) ?? 0))
+      .slice(0, limit)
+      .map((c) => c.t);
+  }
+}
