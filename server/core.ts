@@ -187,7 +187,7 @@ export function openCore(opts: CoreOptions): Core {
     const leads = new LeadService(audit, events, clock);
     // Reports keep their rollups current from the event bus, and make the scheduled reports.
     const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
-    const reports = new ReportService({ properties, gaps: knowledgeGaps, clock, log });
+    const reports = new ReportService({ properties, gaps: knowledgeGaps, leads, clock, log });
     const offReports = events.subscribe((e) => reports.onEvent(e));
     disposables.add('report rollups', () => {
       offReports();

@@ -95,6 +95,13 @@ export class KnowledgeGapService {
     return added;
   }
 
+  /** Forgets the questions of these conversations (test traffic, erased guests). */
+  removeConversations(scope: PropertyScope, conversationIds: readonly string[]): number {
+    if (conversationIds.length === 0) return 0;
+    const repo = new KnowledgeGapRepository(scope.db);
+    return repo.transaction(() => repo.removeConversations(conversationIds));
+  }
+
   list(scope: PropertyScope, query: unknown): KnowledgeGap[] {
     const q = parseInput(KnowledgeGapQuery, query, 'The query string');
     const cal = new LocalCalendar(scope.property.timezone);

@@ -40,6 +40,21 @@ export interface ReportScopes {
   list(actor?: Actor): Property[];
 }
 
+/** What the reports feature needs of the leads feature: which captured inquiries are leads, re-read. */
+export interface LeadQualifier {
+  requalify(scope: PropertyScope): number;
+}
+
+export interface RebuildResult {
+  conversations: number;
+  leads: number;
+  days: number;
+  gapsAdded: number;
+  /** Rows of test conversations earlier versions left behind, removed (with `removeTestTraffic`). */
+  testTraffic: { conversations: number; facts: number; leads: number; gapQuestions: number };
+  ms: number;
+}
+
 export const MAX_PERIOD_DAYS = 731;
 const REBUILD_BATCH = 2000;
 /** Noted conversations refreshed per transaction, and how long after an event the refresh runs. */
@@ -125,7 +140,7 @@ export class ReportService {
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { properties: ReportScopes; gaps: KnowledgeGapService; clock: Clock; log: Logger },
+    private readonly deps: { properties: ReportScopes; gaps: KnowledgeGapService; leads: LeadQualifier; clock: Clock; log: Logger },
   ) {}
 
   private calendar(property: Property): LocalCalendar {
@@ -243,13 +258,23 @@ export class ReportService {
 
   /**
    * Recomputes every fact from the raw rows still present and every daily rollup from the facts.
-   * Facts of conversations whose rows retention or erasure removed are kept as they are.
+   * Facts of conversations whose rows retention or erasure removed are kept as they are. With
+   * `removeTestTraffic` (`nocturn report rebuild`), first removes what test conversations of
+   * earlier versions left: their conversations, facts, leads and knowledge-gap questions.
    */
-  rebuild(scope: PropertyScope, opts: { gaps?: boolean } = {}): { conversations: number; leads: number; days: number; gapsAdded: number; ms: number } {
+  rebuild(scope: PropertyScope, opts: { gaps?: boolean; removeTestTraffic?: boolean } = {}): RebuildResult {
     const started = performance.now();
     const repo = new ReportRepository(scope.db);
     const cal = this.calendar(scope.property);
     const now = this.now();
+    let testTraffic = { conversations: 0, facts: 0, leads: 0, gapQuestions: 0 };
+    if (opts.removeTestTraffic) {
+      const ids = repo.testConversationIds();
+      const gapQuestions = this.deps.gaps.removeConversations(scope, ids);
+      const removed = repo.transaction(() => repo.deleteTestConversations(ids));
+      testTraffic = { conversations: removed.conversations, facts: removed.facts, leads: removed.leadFacts, gapQuestions };
+    }
+    this.deps.leads.requalify(scope);
     const counts = repo.transaction(() => {
       let conversations = 0;
       for (let after = ''; ; ) {
@@ -276,7 +301,7 @@ export class ReportService {
       return { conversations, leads, days: new Set([...days, ...leadDays]).size };
     });
     const gapsAdded = opts.gaps === false ? 0 : this.deps.gaps.rebuild(scope);
-    return { ...counts, gapsAdded, ms: Math.round(performance.now() - started) };
+    return { ...counts, gapsAdded, testTraffic, ms: Math.round(performance.now() - started) };
   }
 
   // --- figures ----------------------------------------------------------------------------------
