@@ -16,6 +16,7 @@ import {
   type ReportDetail,
   type ReportInfo,
   type ReportKind,
+  type RelativePeriod,
   type ReportSnapshot,
 } from '../../contract/reports.js';
 import { LeadIntent } from '../../contract/conversations.js';
@@ -306,11 +307,13 @@ export class ReportService {
 
   // --- figures ----------------------------------------------------------------------------------
 
-  /** The period asked for (whole hotel days), by default the seven days up to today. */
-  period(scope: PropertyScope, query: unknown): Period {
-    const q = parseInput(ReportPeriodQuery, query ?? {}, 'The period');
-    const today = this.calendar(scope.property).today(this.deps.clock.now());
-    return makePeriod(q.from, q.to, today);
+  /**
+   * The one definition of a period, for every view (hotel, group, drill-down, stored reports and
+   * their CSV and PDF): whole days in the hotel's own time zone, relative periods ending on the
+   * hotel's local today, by default the last seven days.
+   */
+  period(scope: Pick<PropertyScope, 'property'>, query: unknown): Period {
+    return hotelPeriod(parseInput(ReportPeriodQuery, query ?? {}, 'The period'), this.calendar(scope.property).today(this.deps.clock.now()));
   }
 
   figures(scope: PropertyScope, p: Pick<Period, 'from' | 'to'>): Figures {
@@ -402,9 +405,14 @@ export class ReportService {
    */
   groupSummary(actor: Actor, query: unknown = {}): GroupSummary {
     const q = parseInput(ReportPeriodQuery, query ?? {}, 'The period');
-    const today = this.deps.clock.now().toISOString().slice(0, 10);
-    const period = makePeriod(q.from, q.to, today);
-    const hotels = this.deps.properties.list(actor).map((p) => this.summaryFor(this.fresh(this.deps.properties.scope(p.id)), period));
+    const hotels = this.deps.properties.list(actor).map((p) => {
+      const scope = this.deps.properties.scope(p.id);
+      return this.summaryFor(this.fresh(scope), this.period(scope, q));
+    });
+    const fallback = hotelPeriod(q, this.deps.clock.now().toISOString().slice(0, 10));
+    const period = hotels.length === 0 ? fallback : span(hotels.map((h) => h.period));
+    const previousPeriod = hotels.length === 0 ? previous(fallback) : span(hotels.map((h) => h.previousPeriod));
+    const sameDays = hotels.every((h) => h.period.from === period.from && h.period.to === period.to);
     const sum = (f: (h: AnalyticsSummary) => number) => hotels.reduce((s, h) => s + f(h), 0);
     const inquiries = sum((h) => h.current.inquiries);
     const afterHours = sum((h) => h.current.afterHours);
@@ -419,7 +427,8 @@ export class ReportService {
     }
     return {
       period,
-      previousPeriod: previous(period),
+      previousPeriod,
+      sameDays,
       hotels,
       totals: {
         inquiries,
@@ -574,6 +583,21 @@ export class ReportService {
     this.deps.log.info({ propertyId: scope.property.id, reportId: info.id, kind, from, to }, 'scheduled report stored');
     return info;
   }
+}
+
+/** The period a query asks for, given the hotel's local today. */
+export function hotelPeriod(q: { from?: string | undefined; to?: string | undefined; last?: RelativePeriod | undefined }, today: string): Period {
+  if (q.last === 'today') return makePeriod(today, today, today);
+  if (q.last === 'yesterday') return makePeriod(addDays(today, -1), addDays(today, -1), today);
+  if (q.last) return makePeriod(addDays(today, 1 - Number(q.last)), today, today);
+  return makePeriod(q.from, q.to, today);
+}
+
+/** The days several hotels' periods cover together. */
+function span(periods: readonly Period[]): Period {
+  const from = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0]!.from);
+  const to = periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0]!.to);
+  return { from, to, days: daysBetween(from, to) };
 }
 
 function makePeriod(from: string | undefined, to: string | undefined, today: string): Period {

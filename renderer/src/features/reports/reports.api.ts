@@ -9,6 +9,7 @@ import {
   ReportInfo,
   ReportList,
   type DrillMetric,
+  type RelativePeriod,
 } from '@contract/reports';
 import { useMemo } from 'react';
 import type { z } from 'zod';
@@ -22,6 +23,9 @@ export interface PeriodQuery {
   from: string;
   to: string;
 }
+
+/** The group asks for "the last N days" (or today, yesterday): each hotel counts its own, ending on its local today. */
+export type GroupPeriodQuery = PeriodQuery | { last: RelativePeriod };
 
 export interface DrillFilter {
   metric: DrillMetric;
@@ -40,7 +44,7 @@ export interface GapAnswer {
 export interface ReportsApi {
   summary(propertyId: string, p: PeriodQuery, signal?: AbortSignal): Promise<AnalyticsSummary>;
   analytics(propertyId: string, p: PeriodQuery, signal?: AbortSignal): Promise<Analytics>;
-  group(p: PeriodQuery, signal?: AbortSignal): Promise<GroupSummary>;
+  group(p: GroupPeriodQuery, signal?: AbortSignal): Promise<GroupSummary>;
   drill(propertyId: string, p: PeriodQuery, f: DrillFilter, cursor?: string | null, signal?: AbortSignal): Promise<DrillPage>;
   history(propertyId: string, signal?: AbortSignal): Promise<z.infer<typeof ReportList>>;
   makeReport(propertyId: string, p: PeriodQuery): Promise<ReportInfo>;
@@ -57,7 +61,8 @@ export function reportsApi(api: ApiClient, baseUrl = '/api/v1'): ReportsApi {
   return {
     summary: (id, p, signal) => api.get(`${hotel(id)}/analytics/summary?${period(p)}`, AnalyticsSummary, { signal }),
     analytics: (id, p, signal) => api.get(`${hotel(id)}/analytics?${period(p)}`, Analytics, { signal }),
-    group: (p, signal) => api.get(`/group/analytics/summary?${period(p)}`, GroupSummary, { signal, timeoutMs: 30_000 }),
+    group: (p, signal) =>
+      api.get(`/group/analytics/summary?${'last' in p ? `last=${encodeURIComponent(p.last)}` : period(p)}`, GroupSummary, { signal, timeoutMs: 30_000 }),
     drill: (id, p, f, cursor, signal) => {
       const params = new URLSearchParams({ from: p.from, to: p.to, metric: f.metric, limit: '50' });
       if (f.channel) params.set('channel', f.channel);
