@@ -4,10 +4,12 @@ import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { maskPii } from '../../shared/redact.js';
+import { maskNames, maskPii } from '../../shared/redact.js';
 import { parseInput } from '../../shared/validation.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConversationRepository } from '../conversations/conversation.repository.js';
+import { GuestRepository } from '../guests/guest.repository.js';
+import { LeadRepository } from '../leads/lead.repository.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { KnowledgeGapRepository, type GapListRow } from './knowledge-gap.repository.js';
 import { LocalCalendar, addDays } from './local-calendar.js';
@@ -50,7 +52,7 @@ export class KnowledgeGapService {
     const repo = new KnowledgeGapRepository(scope.db);
     return repo.transaction(() => {
       if (repo.questionRecorded(question.id)) return false;
-      const text = maskPii(question.body).slice(0, QUESTION_CHARS);
+      const text = this.masked(scope, conversationId, question.body);
       const words = questionWords(text);
       const hashed = [...new Set(words.map((w) => scope.blindIndex.token('gap-word', w)))].sort();
       let best: { id: string; score: number } | undefined;
@@ -72,6 +74,13 @@ export class KnowledgeGapService {
       repo.addQuestion({ message_id: question.id, gap_id: gapId, conversation_id: conversationId, reason, asked_at: question.createdAt });
       return true;
     });
+  }
+
+  /** The question without the guest's contact details or names (hers, and any her lead was given). */
+  private masked(scope: PropertyScope, conversationId: string, body: string): string {
+    const guestId = new ConversationRepository(scope).get(conversationId)?.guest_id;
+    const names = [guestId ? new GuestRepository(scope).get(guestId)?.name : null, new LeadRepository(scope).byConversation(conversationId)?.details.name];
+    return maskNames(maskPii(body.slice(0, QUESTION_CHARS * 4)), names).slice(0, QUESTION_CHARS);
   }
 
   /** Records the hand-offs not recorded yet (after a restore, or for data from before this feature). */

@@ -8,8 +8,8 @@
 create table guest_identifiers (
   bidx                    text not null,
   guest_id                text not null references guests (id) on delete cascade,
-  source                  text not null check (source in ('message', 'lead')),
-  -- The message or lead the identifier was read from.
+  source                  text not null check (source in ('message', 'lead', 'conversation')),
+  -- The message, lead or conversation (its reply-to address) the identifier was read from.
   ref_id                  text not null,
   primary key (bidx, ref_id)
 ) strict, without rowid;
