@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Staff-screen modules that tests import name the shared contract as the renderer does.
+  resolve: { alias: { '@contract': `${import.meta.dirname}/server/contract` } },
   test: {
     include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',

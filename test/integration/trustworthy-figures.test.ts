@@ -18,7 +18,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
  */
 
 // 12:00 UTC on Monday 7 December 2026: already Tuesday 8 December (02:00) at Kiritimati (UTC+14).
-let now = new Date('2026-12-07T12:00:00.000Z');
+const now = new Date('2026-12-07T12:00:00.000Z');
 let s: TestServer;
 const ids: Record<string, string> = {};
 let n = 0;
