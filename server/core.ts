@@ -131,7 +131,7 @@ export function openCore(opts: CoreOptions): Core {
     const kb = config.knowledge;
     const embedder = createEmbedder({ embedder: kb.embedder, embedModel: kb.embedModel, modelsDir: kb.modelsDir, ollamaHost: config.llm.ollama.host }, log);
     disposables.add('embedder', () => embedder.close());
-    const knowledge = new KnowledgeService(properties, embedder, clock, log, { minSimilarity: kb.minSimilarity, minLexicalScore: kb.minLexicalScore });
+    const knowledge = new KnowledgeService(properties, embedder, clock, log, { minSimilarity: kb.minSimilarity, minLexicalScore: kb.minLexicalScore }, audit);
     disposables.add('knowledge indexing', () => knowledge.close());
 
     const events = new EventBus();

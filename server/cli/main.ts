@@ -211,6 +211,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
               values.property!,
               { bytes, contentType: undefined, query: { filename: path.basename(file), ...(values.category ? { category: values.category } : {}) } },
               'nocturn kb import',
+              cliActor('nocturn kb import'),
             );
             // With an embedder, wait for the new chunks' vectors so the import is complete when this returns.
             const off = core.knowledge.onProgress((p) => io.err(`indexing: ${p.embedded}/${p.chunks} chunks embedded (${p.state})`));

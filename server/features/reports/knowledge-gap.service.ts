@@ -24,7 +24,7 @@ export function isGapReason(reason: string | null | undefined): reason is GapRea
 
 /** What adding an answer needs of the knowledge feature (its service's `create`). */
 export interface KnowledgeWriter {
-  create(property: string, input: unknown, author?: string | null): { id: string };
+  create(property: string, input: unknown, author?: string | null, actor?: Actor): { id: string };
 }
 
 const QUESTION_CHARS = 500;
@@ -155,6 +155,7 @@ export class KnowledgeGapService {
       scope.property.id,
       { category: data.category, title: data.title, content: data.content, metadata: { source: 'knowledge-gap', gapId } },
       actor.label || null,
+      actor,
     );
     repo.close(gapId, 'added', item.id, actor.userId, this.deps.clock.now().toISOString());
     this.deps.audit.record(actor, { action: 'knowledge_gap.add', target: `knowledge_gap:${gapId}`, propertyId: scope.property.id, after: { knowledgeItemId: item.id, title: data.title } });

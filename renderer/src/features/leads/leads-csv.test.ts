@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Lead } from '../../server/contract/conversations.js';
-import type { Property } from '../../server/contract/properties.js';
-import { leadsCsv } from '../../renderer/src/features/leads/leads-csv.js';
+import type { Lead } from '@contract/conversations';
+import type { Property } from '@contract/properties';
+import { leadsCsv } from './leads-csv';
 
 const hotel = { id: 'prop_1', name: 'Atoll Lodge', timezone: 'Pacific/Kiritimati', currency: 'AUD' } as Property;
 const lead: Lead = {
