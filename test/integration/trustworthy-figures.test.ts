@@ -217,3 +217,29 @@ describe('test traffic', () => {
     expect(await figures('figures')).toEqual(before);
   });
 });
+
+describe('audit log people can read (E4)', () => {
+  it('says who (by name), what (a sentence), where (the hotel) and what changed; knowledge writes are audited; the chain holds', async () => {
+    const base = `/api/v1/properties/${ids.figures}/knowledge-base`;
+    const created = await s.admin.post(`${base}/items`, { category: 'facilities', title: 'Pool hours', content: 'The pool is open from 7am to 9pm.' });
+    expect(created.status).toBe(201);
+    const item = (await created.json()) as { id: string };
+    expect((await s.admin.patch(`${base}/items/${item.id}`, { content: 'The pool is open from 6am to 10pm.' })).status).toBe(200);
+    expect((await s.admin.post(`${base}/items/${item.id}/deactivate`)).status).toBe(200);
+    const imported = await s.admin.fetch(`${base}/import?filename=spa.md`, { method: 'POST', body: '# Spa\nThe spa opens at 10am.\n\n# Gym\nThe gym never closes.', headers: { 'content-type': 'text/markdown' } });
+    expect(imported.status).toBe(201);
+
+    type Entry = { action: string; actorName: string; hotel: string | null; summary: string; changes: { field: string; before: unknown; after: unknown }[] };
+    const entries = (await get<{ items: Entry[] }>('/api/v1/audit?limit=20')).items;
+    const of = (action: string) => entries.find((e) => e.action === action)!;
+    expect(of('knowledge.create')).toMatchObject({ actorName: 'Test Admin', hotel: 'Hotel figures', summary: 'Added the knowledge item “Pool hours”' });
+    expect(of('knowledge.update').summary).toBe('Edited the knowledge item “Pool hours”');
+    expect(of('knowledge.update').changes).toEqual([{ field: 'Content', before: 'The pool is open from 7am to 9pm.', after: 'The pool is open from 6am to 10pm.' }]);
+    expect(of('knowledge.deactivate')).toMatchObject({ summary: 'Deactivated the knowledge item “Pool hours”', changes: [{ field: 'Active', before: true, after: false }] });
+    expect(of('knowledge.import').summary).toBe('Imported 2 knowledge items from spa.md');
+    expect(of('property.create')).toMatchObject({ summary: 'Created the hotel Hotel figures', hotel: 'Hotel figures', actorName: 'Test Admin' });
+    const erased = (await get<{ items: Entry[] }>('/api/v1/audit?action=privacy.erase')).items[0]!;
+    expect(erased.summary).toBe('Erased a guest: 3 guest records, 3 conversations and 3 inquiries in 1 hotel');
+    expect(await get('/api/v1/audit/verify')).toMatchObject({ ok: true, firstBrokenSeq: null });
+  });
+});
