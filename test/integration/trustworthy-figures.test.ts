@@ -104,6 +104,16 @@ describe('finding and erasing a guest (B6)', () => {
     const audit = await get<{ items: unknown[] }>('/api/v1/audit?action=privacy.erase');
     expect(JSON.stringify(audit.items)).not.toMatch(/nur|aziz|888/i);
   });
+
+  it('forgets an identifier once retention has deleted where it was written', async () => {
+    const out = await send('bay', msg('widget', 'Please write to me at kept.briefly@example.com about the spa', {}));
+    const found = async () => ((await (await s.admin.post('/api/v1/privacy/export', { email: 'kept.briefly@example.com' })).json()) as { hotels: unknown[] }).hotels;
+    expect(await found()).toHaveLength(1);
+    s.core.properties.scope('bay').db.prepare('delete from conversations where id = ?').run(out.conversationId); // as retention does
+    expect(await found()).toEqual([]);
+    const key = s.core.properties.scope('bay').blindIndex.email('kept.briefly@example.com')!;
+    expect(s.core.properties.scope('bay').db.prepare('select count(*) from guest_identifiers where bidx = ?').pluck().get(key)).toBe(0);
+  });
 });
 
 describe('leads: only real leads are counted (F2)', () => {

@@ -131,6 +131,11 @@ export class GuestIdentifierRepository {
         after = rows.at(-1)!.seq;
         this.setMark(MARK.conversations, String(after));
       }
+      // What retention deleted is forgotten here too: an identifier is kept only while its source is.
+      db.exec(`delete from guest_identifiers where
+        (source = 'message' and not exists (select 1 from messages m where m.id = guest_identifiers.ref_id)) or
+        (source = 'lead' and not exists (select 1 from leads l where l.id = guest_identifiers.ref_id)) or
+        (source = 'conversation' and not exists (select 1 from conversations c where c.id = guest_identifiers.ref_id))`);
       return added;
     })();
   }
