@@ -143,6 +143,18 @@ describe('knowledge gaps (F5)', () => {
     expect(text).toContain('helipad');
     for (const pii of ['Farah', 'Lim', 'farah.lim', '555 2468', '5552468', 'Chandra', 'Devi']) expect(text, pii).not.toContain(pii);
   });
+
+  it('report rebuild masks the questions earlier versions stored with the guest’s name', async () => {
+    const scope = s.core.properties.scope('figures');
+    const gap = (await get<{ items: KnowledgeGap[] }>(`/api/v1/properties/${ids.figures}/knowledge-gaps`)).items.find((g) => g.question.includes('parrot'))!;
+    const old = 'Hi, my name is Farah Lim (farah.lim@example.com). Can I bring my parrot to the sauna?';
+    scope.db.prepare('update knowledge_gaps set question_enc = ? where id = ?').run(scope.cipher.encrypt(old, { table: 'knowledge_gaps', column: 'question', rowId: gap.id }), gap.id);
+    expect(JSON.stringify(await get(`/api/v1/properties/${ids.figures}/knowledge-gaps`))).toContain('Farah');
+    s.core.reports.rebuild(scope);
+    const text = JSON.stringify(await get(`/api/v1/properties/${ids.figures}/knowledge-gaps`));
+    expect(text).toContain('parrot');
+    for (const pii of ['Farah', 'Lim', 'farah.lim']) expect(text, pii).not.toContain(pii);
+  });
 });
 
 describe('one definition of a period', () => {

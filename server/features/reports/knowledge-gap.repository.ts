@@ -89,6 +89,21 @@ export class KnowledgeGapRepository {
     return removed;
   }
 
+  /** Every gap's example question with the conversation of its earliest question (for re-masking). */
+  examples(afterId: string, limit: number): { id: string; question_enc: Buffer; conversation_id: string | null }[] {
+    return this.db
+      .prepare(
+        `select g.id, g.question_enc,
+           (select q.conversation_id from knowledge_gap_questions q where q.gap_id = g.id order by q.asked_at limit 1) as conversation_id
+         from knowledge_gaps g where g.id > ? order by g.id limit ?`,
+      )
+      .all(afterId, limit) as { id: string; question_enc: Buffer; conversation_id: string | null }[];
+  }
+
+  setQuestion(id: string, questionEnc: Buffer): void {
+    this.db.prepare('update knowledge_gaps set question_enc = ? where id = ?').run(questionEnc, id);
+  }
+
   get(id: string): GapRow | undefined {
     return this.db.prepare('select * from knowledge_gaps where id = ?').get(id) as GapRow | undefined;
   }

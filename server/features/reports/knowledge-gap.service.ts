@@ -83,8 +83,33 @@ export class KnowledgeGapService {
     return maskNames(maskPii(body.slice(0, QUESTION_CHARS * 4)), names).slice(0, QUESTION_CHARS);
   }
 
+  /**
+   * Masks again the example questions stored before names were masked too. Returns how many
+   * changed. (The guest's name is known while her conversation is; contact details always.)
+   */
+  remask(scope: PropertyScope): number {
+    const repo = new KnowledgeGapRepository(scope.db);
+    let changed = 0;
+    for (let after = ''; ; ) {
+      const batch = repo.examples(after, 500);
+      if (batch.length === 0) return changed;
+      repo.transaction(() => {
+        for (const g of batch) {
+          const aad = { table: 'knowledge_gaps', column: 'question', rowId: g.id };
+          const question = scope.cipher.decrypt(g.question_enc, aad);
+          const masked = g.conversation_id ? this.masked(scope, g.conversation_id, question) : maskPii(question).slice(0, QUESTION_CHARS);
+          if (masked === question) continue;
+          repo.setQuestion(g.id, scope.cipher.encrypt(masked, aad));
+          changed++;
+        }
+      });
+      after = batch.at(-1)!.id;
+    }
+  }
+
   /** Records the hand-offs not recorded yet (after a restore, or for data from before this feature). */
   rebuild(scope: PropertyScope): number {
+    this.remask(scope);
     const repo = new KnowledgeGapRepository(scope.db);
     let added = 0;
     let after = '';
