@@ -180,6 +180,9 @@ describe('one definition of a period', () => {
     expect(group.sameDays).toBe(false);
     expect(group.period).toEqual({ from: '2026-12-01', to: '2026-12-08', days: 8 });
     // Asked as "the last 7 days", the same; with explicit dates every hotel counts those days.
+    expect((await get<AnalyticsSummary>(`/api/v1/properties/${ids.atoll}/analytics/summary?last=7`)).current).toEqual(atoll.current);
+    expect((await get<AnalyticsSummary>(`/api/v1/properties/${ids.atoll}/analytics/summary?last=yesterday`)).period).toEqual({ from: '2026-12-07', to: '2026-12-07', days: 1 });
+    expect((await get<AnalyticsSummary>(`/api/v1/properties/${ids.samoa}/analytics/summary?last=today`)).period).toEqual({ from: '2026-12-07', to: '2026-12-07', days: 1 });
     const last7 = await get<GroupSummary>('/api/v1/group/analytics/summary?last=7');
     expect(last7.hotels.find((h) => h.propertyId === ids.atoll)!.current).toEqual(atoll.current);
     const fixed = await get<GroupSummary>('/api/v1/group/analytics/summary?from=2026-12-01&to=2026-12-07');

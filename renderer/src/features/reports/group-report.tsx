@@ -5,10 +5,10 @@ import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
 import { ReportChart, type ChartSeries } from './report-chart';
 import { change, count, seconds, share } from './report-labels';
-import { useReportsApi, type GroupPeriodQuery } from './reports.api';
+import { useReportsApi, type PeriodChoice } from './reports.api';
 
 /** The group: every visible hotel side by side; counts summed, money per currency only. */
-export function GroupReport({ period }: { period: GroupPeriodQuery }) {
+export function GroupReport({ period }: { period: PeriodChoice }) {
   const api = useReportsApi();
   const [data, { reload }] = useResource((signal) => api.group(period, signal), [api, JSON.stringify(period)]);
   const chart = useMemo(() => {

@@ -24,8 +24,11 @@ export interface PeriodQuery {
   to: string;
 }
 
-/** The group asks for "the last N days" (or today, yesterday): each hotel counts its own, ending on its local today. */
-export type GroupPeriodQuery = PeriodQuery | { last: RelativePeriod };
+/**
+ * A period as the manager chose it: fixed dates, or "the last N days" (today, yesterday), which the
+ * server resolves in each hotel's own time zone, ending on its local today.
+ */
+export type PeriodChoice = PeriodQuery | { last: RelativePeriod };
 
 export interface DrillFilter {
   metric: DrillMetric;
@@ -42,9 +45,9 @@ export interface GapAnswer {
 }
 
 export interface ReportsApi {
-  summary(propertyId: string, p: PeriodQuery, signal?: AbortSignal): Promise<AnalyticsSummary>;
-  analytics(propertyId: string, p: PeriodQuery, signal?: AbortSignal): Promise<Analytics>;
-  group(p: GroupPeriodQuery, signal?: AbortSignal): Promise<GroupSummary>;
+  summary(propertyId: string, p: PeriodChoice, signal?: AbortSignal): Promise<AnalyticsSummary>;
+  analytics(propertyId: string, p: PeriodChoice, signal?: AbortSignal): Promise<Analytics>;
+  group(p: PeriodChoice, signal?: AbortSignal): Promise<GroupSummary>;
   drill(propertyId: string, p: PeriodQuery, f: DrillFilter, cursor?: string | null, signal?: AbortSignal): Promise<DrillPage>;
   history(propertyId: string, signal?: AbortSignal): Promise<z.infer<typeof ReportList>>;
   makeReport(propertyId: string, p: PeriodQuery): Promise<ReportInfo>;
@@ -57,12 +60,11 @@ export interface ReportsApi {
 
 export function reportsApi(api: ApiClient, baseUrl = '/api/v1'): ReportsApi {
   const hotel = (id: string) => `/properties/${encodeURIComponent(id)}`;
-  const period = (p: PeriodQuery) => `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;
+  const period = (p: PeriodChoice) => ('last' in p ? `last=${encodeURIComponent(p.last)}` : `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`);
   return {
     summary: (id, p, signal) => api.get(`${hotel(id)}/analytics/summary?${period(p)}`, AnalyticsSummary, { signal }),
     analytics: (id, p, signal) => api.get(`${hotel(id)}/analytics?${period(p)}`, Analytics, { signal }),
-    group: (p, signal) =>
-      api.get(`/group/analytics/summary?${'last' in p ? `last=${encodeURIComponent(p.last)}` : period(p)}`, GroupSummary, { signal, timeoutMs: 30_000 }),
+    group: (p, signal) => api.get(`/group/analytics/summary?${period(p)}`, GroupSummary, { signal, timeoutMs: 30_000 }),
     drill: (id, p, f, cursor, signal) => {
       const params = new URLSearchParams({ from: p.from, to: p.to, metric: f.metric, limit: '50' });
       if (f.channel) params.set('channel', f.channel);
