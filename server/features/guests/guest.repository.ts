@@ -120,6 +120,19 @@ export class GuestRepository {
     return { optedOutAt: row?.opted_out_at ?? null, channel: row?.opted_out_channel ?? null };
   }
 
+  /** The conversations of these guests, oldest first. */
+  conversationIds(guestIds: readonly string[]): string[] {
+    return prepared(this.scope.db, 'select id from conversations where guest_id in (select value from json_each(?)) order by created_at, id').pluck().all(JSON.stringify(guestIds)) as string[];
+  }
+
+  /** How many messages and leads these guests have (what their erasure removes with them). */
+  holdings(guestIds: readonly string[]): { messages: number; leads: number } {
+    const list = JSON.stringify(guestIds);
+    const messages = prepared(this.scope.db, 'select count(*) from messages where conversation_id in (select id from conversations where guest_id in (select value from json_each(?)))').pluck().get(list) as number;
+    const leads = prepared(this.scope.db, 'select count(*) from leads where guest_id in (select value from json_each(?))').pluck().get(list) as number;
+    return { messages, leads };
+  }
+
   delete(id: string): void {
     prepared(this.scope.db, 'delete from guests where id = ?').run(id);
   }

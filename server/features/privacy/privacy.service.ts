@@ -86,7 +86,7 @@ export class PrivacyService {
           propertyId: scope.property.id,
           hotel: scope.property.name,
           guests: guests.map((g) => {
-            const convIds = (scope.db.prepare('select id from conversations where guest_id = ? order by created_at').all(g.id) as { id: string }[]).map((r) => r.id);
+            const convIds = new GuestRepository(scope).conversationIds([g.id]);
             return {
               guest: g,
               consent: new GuestRepository(scope).optOutRecord(g.id),
@@ -124,7 +124,8 @@ export class PrivacyService {
       const guests = this.find(scope, q);
       if (guests.length === 0) continue;
       const ids = guests.map((g) => g.id);
-      const conversationIds = (scope.db.prepare('select id from conversations where guest_id in (select value from json_each(?))').pluck().all(JSON.stringify(ids)) as string[]);
+      const repo = new GuestRepository(scope);
+      const conversationIds = repo.conversationIds(ids);
       // What else identifies her, in plain text, to find her in queued raw events.
       for (const g of guests) {
         if (g.phone) plaintext.phones.add(g.phone);
@@ -146,18 +147,14 @@ export class PrivacyService {
       const identifiers = new GuestIdentifierRepository(scope).keysOf(ids).length;
       const gapQuestions = this.gaps?.removeConversations(scope, conversationIds) ?? 0;
       const counts = scope.db.transaction(() => {
-        const list = JSON.stringify(ids);
-        const count = (sql: string) => scope.db.prepare(sql).pluck().get(list) as number;
         const c = {
           guests: guests.length,
           conversations: conversationIds.length,
-          messages: count('select count(*) from messages where conversation_id in (select id from conversations where guest_id in (select value from json_each(?)))'),
-          leads: count('select count(*) from leads where guest_id in (select value from json_each(?))'),
+          ...repo.holdings(ids),
           emailThreads: new EmailThreadRepository(scope).forgetConversations(conversationIds, (key) => scope.blindIndex.token('thread:email', key)),
           identifiers,
           gapQuestions,
         };
-        const repo = new GuestRepository(scope);
         for (const id of ids) repo.delete(id); // conversations, messages, files, leads, outbox rows and identifiers go with it (foreign keys)
         return c;
       })();
