@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Staff-screen modules that tests import name the shared contract as the renderer does.
+  resolve: { alias: { '@contract': `${import.meta.dirname}/server/contract` } },
   test: {
-    include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'test/**/*.test.ts', 'eval/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'test/**/*.test.ts', 'eval/**/*.test.ts', 'renderer/src/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -131,7 +131,7 @@ export function openCore(opts: CoreOptions): Core {
     const kb = config.knowledge;
     const embedder = createEmbedder({ embedder: kb.embedder, embedModel: kb.embedModel, modelsDir: kb.modelsDir, ollamaHost: config.llm.ollama.host }, log);
     disposables.add('embedder', () => embedder.close());
-    const knowledge = new KnowledgeService(properties, embedder, clock, log, { minSimilarity: kb.minSimilarity });
+    const knowledge = new KnowledgeService(properties, embedder, clock, log, { minSimilarity: kb.minSimilarity }, audit);
     disposables.add('knowledge indexing', () => knowledge.close());
 
     const events = new EventBus();
@@ -149,7 +149,8 @@ export function openCore(opts: CoreOptions): Core {
     outbox.register(new TestChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
     const inboxRepo = new InboxRepository(databases.group);
-    const privacy = new PrivacyService(properties, inboxRepo, audit, clock, log);
+    const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
+    const privacy = new PrivacyService(properties, inboxRepo, audit, clock, log, knowledgeGaps);
     const backups = new BackupService(databases, properties, () => vault.masterKey(), config.backup, audit, clock, log, appVersion());
     disposables.add('backups', () => backups.stop());
     const retention = new RetentionService(properties, audit, clock, log, { ...config.retention, batchSize: 500 });
@@ -186,8 +187,7 @@ export function openCore(opts: CoreOptions): Core {
     const conversations = new ConversationService(audit, events, clock, outbox);
     const leads = new LeadService(audit, events, clock);
     // Reports keep their rollups current from the event bus, and make the scheduled reports.
-    const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
-    const reports = new ReportService({ properties, gaps: knowledgeGaps, clock, log });
+    const reports = new ReportService({ properties, gaps: knowledgeGaps, leads, clock, log });
     const offReports = events.subscribe((e) => reports.onEvent(e));
     disposables.add('report rollups', () => {
       offReports();

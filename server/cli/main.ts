@@ -43,7 +43,8 @@ Commands:
                                           import Markdown, text, HTML, PDF, DOCX, or a CSV/JSON of Q&A
   kb search --property P [--k N] "<question>"
                                           what the assistant would retrieve, as JSON
-  report rebuild --property S             recompute a hotel's report figures from its conversations and leads
+  report rebuild --property S             recompute a hotel's report figures from its conversations and leads,
+                                          removing what test questions of earlier versions left
   demo                                    two demo hotels with sample knowledge and conversations
                                           (and a demo admin when there is no account yet)
 
@@ -187,7 +188,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
           io.err(USAGE);
           return 2;
         }
-        const result = await withCore((core) => core.reports.rebuild(core.properties.scope(values.property!)));
+        const result = await withCore((core) => core.reports.rebuild(core.properties.scope(values.property!), { removeTestTraffic: true }));
         io.out(JSON.stringify(result, null, 2));
         return 0;
       }
@@ -210,6 +211,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
               values.property!,
               { bytes, contentType: undefined, query: { filename: path.basename(file), ...(values.category ? { category: values.category } : {}) } },
               'nocturn kb import',
+              cliActor('nocturn kb import'),
             );
             // With an embedder, wait for the new chunks' vectors so the import is complete when this returns.
             const off = core.knowledge.onProgress((p) => io.err(`indexing: ${p.embedded}/${p.chunks} chunks embedded (${p.state})`));

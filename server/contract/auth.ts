@@ -71,6 +71,14 @@ export const AuditEntry = z.object({
   address: z.string().nullable(),
   before: z.unknown().nullable(),
   after: z.unknown().nullable(),
+  /** Who, by name: the user's display name (or the tool, for command-line and system entries). */
+  actorName: z.string().nullable(),
+  /** Where: the hotel's name (null for group-wide entries, or a hotel since removed). */
+  hotel: z.string().nullable(),
+  /** What happened, as a sentence (server/contract/audit-log.ts). */
+  summary: z.string(),
+  /** The fields that changed, before and after. */
+  changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 export const AuditPage = z.object({ items: z.array(AuditEntry), nextBefore: z.number().int().nullable() });

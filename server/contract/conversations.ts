@@ -99,10 +99,18 @@ export const Lead = z.object({
   bookingValue: z.number().nullable(),
   lostReason: z.string().nullable(),
   convertedAt: z.string().nullable(),
+  /**
+   * A real lead (booking, event or dining intent, contact details left for a follow-up, or
+   * converted); otherwise an inquiry. Reports count only these.
+   */
+  isLead: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type Lead = z.infer<typeof Lead>;
+/** Which captured inquiries a list shows: real leads (the default), the other inquiries, or all. */
+export const LeadKind = z.enum(['leads', 'inquiries', 'all']);
+export type LeadKind = z.infer<typeof LeadKind>;
 export const LeadPage = z.object({ items: z.array(Lead), nextCursor: z.string().nullable() });
 
 export const UpdateLead = z

@@ -22,12 +22,21 @@ import { Channel, HandoffReason, LeadIntent } from './conversations.js';
  */
 export const IsoDay = z.iso.date();
 
+/**
+ * A period relative to each hotel's local today: today so far, yesterday, or the last 7, 30 or 90
+ * days ending today. The group view asks this way, so every hotel counts its own days.
+ */
+export const RelativePeriod = z.enum(['today', 'yesterday', '7', '30', '90']);
+export type RelativePeriod = z.infer<typeof RelativePeriod>;
+
 export const ReportPeriodQuery = z
   .object({
     from: IsoDay.optional(),
     to: IsoDay.optional(),
+    last: RelativePeriod.optional(),
   })
-  .strict();
+  .strict()
+  .refine((q) => !q.last || (!q.from && !q.to), { message: 'give either "last" or "from"/"to"', path: ['last'] });
 
 export const Period = z.object({ from: IsoDay, to: IsoDay, days: z.number().int() });
 export type Period = z.infer<typeof Period>;
@@ -133,8 +142,14 @@ export type Analytics = z.infer<typeof Analytics>;
 export const MoneyTotal = z.object({ currency: z.string(), bookingValue: z.number(), revenueRecovered: z.number(), hotels: z.number().int() });
 
 export const GroupSummary = z.object({
+  /** The days the hotels counted: from the earliest hotel's first day to the latest hotel's last. */
   period: Period,
   previousPeriod: Period,
+  /**
+   * False when the hotels' local todays differ (time zones a date apart), so their days differ
+   * too: each hotel's own period is in `hotels[].period`.
+   */
+  sameDays: z.boolean(),
   hotels: z.array(AnalyticsSummary),
   /** Counts summed over the hotels; each hotel's period is in its own time zone. */
   totals: z.object({

@@ -39,6 +39,26 @@ export function maskPii(text: string): string {
     });
 }
 
+const NAME_PART_CHARS = 40;
+
+/**
+ * Masks a guest's known names inside free text: each word of each name (two letters or more) is
+ * replaced, whole words only, any case. The patterns are built from escaped literal words, so
+ * they run in linear time.
+ */
+export function maskNames(text: string, names: readonly (string | null | undefined)[]): string {
+  const words = new Set<string>();
+  for (const name of names) {
+    for (const w of (name ?? '').split(/[\s,.]+/)) if (w.length >= 2 && w.length <= NAME_PART_CHARS) words.add(w.toLowerCase());
+  }
+  let out = text;
+  for (const w of [...words].sort((a, b) => b.length - a.length).slice(0, 12)) {
+    const literal = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${literal}(?![\\p{L}\\p{N}])`, 'giu'), '[name]');
+  }
+  return out;
+}
+
 /** Deep copy of a log object with every string masked. Cycles and depth are bounded. */
 export function maskDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPii(value);

@@ -280,9 +280,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: accounts, audit log and
       expect(await actions.allTextContents()).toEqual(['ai.pause']);
       const row = page.locator('.audit-row').first();
       const rowText = (await row.textContent()) ?? '';
-      for (const shown of ['AI paused', ADMIN.name, HARBOUR.name]) expect(rowText).toContain(shown);
+      // Who (by name), what (a sentence) and where (the hotel).
+      for (const shown of [`Paused the AI assistant at ${HARBOUR.name}: Menu prices are out of date`, ADMIN.name, HARBOUR.name]) expect(rowText).toContain(shown);
       await row.getByRole('button', { name: /^Details/ }).click();
       expect(await row.getByRole('button', { name: /^Hide/ }).getAttribute('aria-expanded')).toBe('true');
+      const changed = page.getByRole('table', { name: 'What changed' });
+      expect(await changed.getByRole('row', { name: /Paused/ }).textContent()).toMatch(/Paused\s*no\s*yes/);
       const after = page.getByRole('figure', { name: 'After' });
       expect(JSON.parse((await after.locator('pre').textContent()) ?? 'null')).toEqual({ paused: true, reason: 'Menu prices are out of date' });
       expect(JSON.parse((await page.getByRole('figure', { name: 'Before' }).locator('pre').textContent()) ?? 'null')).toEqual({ paused: false });

@@ -682,7 +682,7 @@ describe('scheduled reports', () => {
   it('makes the daily report at the hotel’s local time, and the weekly one on its day, once', () => {
     let now = new Date('2026-03-30T05:59:00.000Z'); // 06:59 BST on Monday 30 March in London
     const clock = { now: () => now };
-    const reports = new ReportService({ properties: s.core.properties, gaps: s.core.knowledgeGaps, clock, log: s.core.log });
+    const reports = new ReportService({ properties: s.core.properties, gaps: s.core.knowledgeGaps, leads: s.core.leads, clock, log: s.core.log });
     const london = { list: () => [s.core.properties.get(hotels.london.slug)], scope: (id: string) => s.core.properties.scope(id) };
     const scheduler = new ReportScheduler(reports, london, { dailyTime: '07:00', weeklyDay: 'mon' }, s.core.log);
     const before = scheduler.tick().map((r) => `${r.kind} ${r.period.from}..${r.period.to}`);

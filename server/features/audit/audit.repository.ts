@@ -17,6 +17,13 @@ export interface AuditRow {
   hash: string;
 }
 
+/** A row with the names the log shows: who (the user's display name), where (the hotel), and the user it is about. */
+export interface AuditListRow extends AuditRow {
+  actor_name: string | null;
+  hotel_name: string | null;
+  target_name: string | null;
+}
+
 export interface AuditFilter {
   propertyIds: readonly string[] | null;
   /** Include group-wide entries (no property) — admins only. */
@@ -56,30 +63,35 @@ export class AuditRepository {
     yield* this.db.prepare('select * from audit_log order by seq').iterate() as IterableIterator<AuditRow>;
   }
 
-  page(f: AuditFilter): AuditRow[] {
+  page(f: AuditFilter): AuditListRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
     if (f.propertyIds !== null) {
-      const scope = `property_id in (select value from json_each(?))`;
-      where.push(f.includeGroupWide ? `(${scope} or property_id is null)` : scope);
+      const scope = `a.property_id in (select value from json_each(?))`;
+      where.push(f.includeGroupWide ? `(${scope} or a.property_id is null)` : scope);
       params.push(JSON.stringify(f.propertyIds));
     } else if (!f.includeGroupWide) {
-      where.push('property_id is not null');
+      where.push('a.property_id is not null');
     }
     const filters: [string, unknown][] = [
-      ['property_id = ?', f.propertyId],
-      ['action = ?', f.action],
-      ['actor_id = ?', f.actorId],
-      ['at >= ?', f.from],
-      ['at < ?', f.to],
-      ['seq < ?', f.before],
+      ['a.property_id = ?', f.propertyId],
+      ['a.action = ?', f.action],
+      ['a.actor_id = ?', f.actorId],
+      ['a.at >= ?', f.from],
+      ['a.at < ?', f.to],
+      ['a.seq < ?', f.before],
     ];
     for (const [clause, value] of filters) {
       if (value === undefined) continue;
       where.push(clause);
       params.push(value);
     }
-    const sql = `select * from audit_log ${where.length ? 'where ' + where.join(' and ') : ''} order by seq desc limit ?`;
-    return this.db.prepare(sql).all(...params, f.limit) as AuditRow[];
+    const sql = `select a.*, u.display_name as actor_name, p.name as hotel_name, t.display_name as target_name
+      from audit_log a
+      left join users u on u.id = a.actor_id
+      left join properties p on p.id = a.property_id
+      left join users t on t.id = a.target
+      ${where.length ? 'where ' + where.join(' and ') : ''} order by a.seq desc limit ?`;
+    return this.db.prepare(sql).all(...params, f.limit) as AuditListRow[];
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { auditChanges, auditSentence } from '../../contract/audit-log.js';
 import type { AuditEntry } from '../../contract/auth.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
@@ -86,20 +87,28 @@ export class AuditService {
   page(f: AuditFilter): { items: AuditEntry[]; nextBefore: number | null } {
     const rows = this.repo.page(f);
     return {
-      items: rows.map((r) => ({
-        seq: r.seq,
-        at: r.at,
-        actorId: r.actor_id,
-        actorRole: r.actor_role,
-        actorLabel: r.actor_label,
-        action: r.action,
-        target: r.target,
-        propertyId: r.property_id,
-        requestId: r.request_id,
-        address: r.address,
-        before: r.before_json ? (JSON.parse(r.before_json) as unknown) : null,
-        after: r.after_json ? (JSON.parse(r.after_json) as unknown) : null,
-      })),
+      items: rows.map((r) => {
+        const before = r.before_json ? (JSON.parse(r.before_json) as unknown) : null;
+        const after = r.after_json ? (JSON.parse(r.after_json) as unknown) : null;
+        return {
+          seq: r.seq,
+          at: r.at,
+          actorId: r.actor_id,
+          actorRole: r.actor_role,
+          actorLabel: r.actor_label,
+          action: r.action,
+          target: r.target,
+          propertyId: r.property_id,
+          requestId: r.request_id,
+          address: r.address,
+          before,
+          after,
+          actorName: r.actor_name ?? r.actor_label,
+          hotel: r.hotel_name,
+          summary: auditSentence({ action: r.action, target: r.target, hotel: r.hotel_name, targetName: r.target_name, before, after }),
+          changes: auditChanges(before, after),
+        };
+      }),
       nextBefore: rows.length === f.limit ? rows[rows.length - 1]!.seq : null,
     };
   }

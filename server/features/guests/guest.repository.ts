@@ -115,27 +115,22 @@ export class GuestRepository {
     prepared(this.scope.db, 'update guests set opted_out_at = ?, opted_out_channel = ?, updated_at = coalesce(?, updated_at) where id = ?').run(at, channel, at, id);
   }
 
-  /** Every guest record with this phone or email (a guest may have written from several channels). */
-  findAll(q: { phone?: string | undefined; email?: string | undefined }): Guest[] {
-    const ids = new Set<string>();
-    const out: Guest[] = [];
-    const add = (rows: GuestRow[]) => {
-      for (const r of rows) {
-        if (ids.has(r.id)) continue;
-        ids.add(r.id);
-        out.push(this.decode(r));
-      }
-    };
-    const p = q.phone ? this.scope.blindIndex.phone(q.phone) : null;
-    const e = q.email ? this.scope.blindIndex.email(q.email) : null;
-    if (p) add(prepared(this.scope.db, `select ${COLUMNS} from guests where phone_bidx = ?`).all(p) as GuestRow[]);
-    if (e) add(prepared(this.scope.db, `select ${COLUMNS} from guests where email_bidx = ?`).all(e) as GuestRow[]);
-    return out;
-  }
-
   optOutRecord(id: string): { optedOutAt: string | null; channel: string | null } {
     const row = prepared(this.scope.db, 'select opted_out_at, opted_out_channel from guests where id = ?').get(id) as { opted_out_at: string | null; opted_out_channel: string | null } | undefined;
     return { optedOutAt: row?.opted_out_at ?? null, channel: row?.opted_out_channel ?? null };
+  }
+
+  /** The conversations of these guests, oldest first. */
+  conversationIds(guestIds: readonly string[]): string[] {
+    return prepared(this.scope.db, 'select id from conversations where guest_id in (select value from json_each(?)) order by created_at, id').pluck().all(JSON.stringify(guestIds)) as string[];
+  }
+
+  /** How many messages and leads these guests have (what their erasure removes with them). */
+  holdings(guestIds: readonly string[]): { messages: number; leads: number } {
+    const list = JSON.stringify(guestIds);
+    const messages = prepared(this.scope.db, 'select count(*) from messages where conversation_id in (select id from conversations where guest_id in (select value from json_each(?)))').pluck().get(list) as number;
+    const leads = prepared(this.scope.db, 'select count(*) from leads where guest_id in (select value from json_each(?))').pluck().get(list) as number;
+    return { messages, leads };
   }
 
   delete(id: string): void {

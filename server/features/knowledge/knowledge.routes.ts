@@ -67,7 +67,7 @@ export function knowledgeRoutes(
       response: KnowledgeItem,
       status: 201,
       handler: ({ params, body, res, actor }) => {
-        const item = knowledge.create(params.id!, body, authorOf(actor));
+        const item = knowledge.create(params.id!, body, authorOf(actor), actor);
         res.setHeader('Location', `/api/v1/properties/${params.id}/knowledge-base/items/${item.id}`);
         return item;
       },
@@ -89,7 +89,7 @@ export function knowledgeRoutes(
       permission: 'knowledge.write',
       body: UpdateKnowledgeItem,
       response: KnowledgeItem,
-      handler: ({ params, body, actor }) => knowledge.update(params.id!, params.itemId!, body, authorOf(actor)),
+      handler: ({ params, body, actor }) => knowledge.update(params.id!, params.itemId!, body, authorOf(actor), actor),
     }),
     route({
       method: 'post',
@@ -98,7 +98,7 @@ export function knowledgeRoutes(
       tag: 'knowledge',
       permission: 'knowledge.write',
       response: KnowledgeItem,
-      handler: ({ params, actor }) => knowledge.deactivate(params.id!, params.itemId!, authorOf(actor)),
+      handler: ({ params, actor }) => knowledge.deactivate(params.id!, params.itemId!, authorOf(actor), actor),
     }),
     route({
       method: 'put',
@@ -108,7 +108,7 @@ export function knowledgeRoutes(
       permission: 'knowledge.write',
       body: ReplaceKnowledgeBase,
       response: WriteSummary,
-      handler: ({ params, body, actor }) => knowledge.replaceAll(params.id!, body, authorOf(actor)),
+      handler: ({ params, body, actor }) => knowledge.replaceAll(params.id!, body, authorOf(actor), actor),
     }),
     route({
       method: 'post',
@@ -123,7 +123,7 @@ export function knowledgeRoutes(
       handler: async ({ req, params, query, actor }) => {
         const bytes = await uploadBody(req, opts.importLimitBytes);
         if (bytes.length === 0) throw new ValidationError('Send the file as the request body');
-        return knowledge.import(params.id!, { bytes, contentType: req.headers['content-type'], query }, authorOf(actor));
+        return knowledge.import(params.id!, { bytes, contentType: req.headers['content-type'], query }, authorOf(actor), actor);
       },
     }),
     route({

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/sqlite.js';
+import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
@@ -59,6 +60,16 @@ export interface UploadedFile {
   query: unknown;
 }
 
+/** What the knowledge feature needs of the audit log. */
+export interface KnowledgeAudit {
+  record(actor: Actor, e: { action: string; target?: string | null; propertyId?: string | null; before?: unknown; after?: unknown }): void;
+}
+
+/** The parts of an item the audit log shows (content shortened: the log says what changed, not the whole text). */
+function auditView(item: KnowledgeItem): { title: string; category: string; active: boolean; content: string } {
+  return { title: item.title, category: item.category, active: item.active, content: item.content.length > 300 ? `${item.content.slice(0, 300)}…` : item.content };
+}
+
 /**
  * The knowledge base of each hotel: items (C3), their chunks and indexes, import, and hybrid
  * retrieval with relevance thresholds (C2). Every call names the hotel and works only on that
@@ -75,6 +86,8 @@ export class KnowledgeService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: KnowledgeOptions,
+    /** Who added, changed, imported or deactivated what (the audit log); absent in tools that only search. */
+    private readonly audit?: KnowledgeAudit,
   ) {
     this.indexer = new KnowledgeIndexer({
       repoFor: (id) => this.open(id).repo,
@@ -107,7 +120,7 @@ export class KnowledgeService {
     return item;
   }
 
-  create(property: string, input: unknown, author: string | null = null): KnowledgeItem {
+  create(property: string, input: unknown, author: string | null = null, actor?: Actor): KnowledgeItem {
     const data = parseInput(CreateKnowledgeItem, input, 'The knowledge item');
     const { propertyId, repo } = this.open(property);
     const now = this.now();
@@ -117,35 +130,39 @@ export class KnowledgeService {
       repo.insert(item);
       if (item.active) repo.replaceChunks(item, this.chunk(item));
     });
+    if (actor) this.audit?.record(actor, { action: 'knowledge.create', target: `knowledge:${item.id}`, propertyId, after: auditView(item) });
     this.changed(propertyId);
     return item;
   }
 
-  update(property: string, itemId: string, input: unknown, author: string | null = null): KnowledgeItem {
+  update(property: string, itemId: string, input: unknown, author: string | null = null, actor?: Actor, action = 'knowledge.update'): KnowledgeItem {
     const patch = parseInput(UpdateKnowledgeItem, input, 'The knowledge item update');
     const { propertyId, repo } = this.open(property);
     let next: KnowledgeItem | undefined;
+    let before: KnowledgeItem | undefined;
     repo.transaction(() => {
       const current = repo.get(itemId);
       if (!current) throw new NotFoundError('No such knowledge item');
       if (patch.title !== undefined) this.assertTitleFree(repo, patch.title, current.id);
+      before = current;
       next = { ...current, ...patch, author: author ?? current.author, updatedAt: this.now() };
       this.write(repo, current, next);
     });
+    if (actor) this.audit?.record(actor, { action, target: `knowledge:${itemId}`, propertyId, before: auditView(before!), after: auditView(next!) });
     this.changed(propertyId);
     return next!;
   }
 
   /** Soft delete (C3): the item stays listed as inactive and is never retrieved. */
-  deactivate(property: string, itemId: string, author: string | null = null): KnowledgeItem {
-    return this.update(property, itemId, { active: false }, author);
+  deactivate(property: string, itemId: string, author: string | null = null, actor?: Actor): KnowledgeItem {
+    return this.update(property, itemId, { active: false }, author, actor, 'knowledge.deactivate');
   }
 
   /**
    * Replaces the whole set: items are matched to existing ones by title (so ids, and citations of
    * them, survive), new titles are created, and active items missing from the set are deactivated.
    */
-  replaceAll(property: string, input: unknown, author: string | null = null): WriteSummary {
+  replaceAll(property: string, input: unknown, author: string | null = null, actor?: Actor): WriteSummary {
     const body = parseInput(ReplaceKnowledgeBase, input, 'The knowledge base');
     const { propertyId, repo } = this.open(property);
     const summary = repo.transaction(() => {
@@ -158,12 +175,13 @@ export class KnowledgeService {
       }
       return s;
     });
+    if (actor) this.audit?.record(actor, { action: 'knowledge.replace', propertyId, after: { created: summary.created, updated: summary.updated, deactivated: summary.deactivated } });
     this.changed(propertyId);
     return summary;
   }
 
   /** Reads an uploaded document or Q&A file and adds its items (updating items with the same titles). */
-  async import(property: string, file: UploadedFile, author: string | null = null): Promise<ImportResult> {
+  async import(property: string, file: UploadedFile, author: string | null = null, actor?: Actor): Promise<ImportResult> {
     const q = parseInput(ImportQuery, file.query ?? {}, 'The query string');
     const { propertyId } = this.open(property);
     const format = detectFormat(file.contentType, q.filename, file.bytes);
@@ -179,6 +197,7 @@ export class KnowledgeService {
     // The scope is opened again after the await: the file was parsed before anything is written.
     const { repo } = this.open(propertyId);
     const summary = repo.transaction(() => this.upsert(repo, items, author));
+    if (actor) this.audit?.record(actor, { action: 'knowledge.import', propertyId, after: { file: source, format, created: summary.created, updated: summary.updated, unchanged: summary.unchanged } });
     this.changed(propertyId);
     this.log.info({ propertyId, format, created: summary.created, updated: summary.updated }, 'knowledge imported');
     return { ...summary, format, source };

@@ -1,4 +1,4 @@
-import type { Channel, Lead, LeadDetails, LeadStatus } from '../../contract/conversations.js';
+import type { Channel, Lead, LeadDetails, LeadKind, LeadStatus } from '../../contract/conversations.js';
 import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
@@ -16,14 +16,25 @@ interface LeadRow {
   booking_value: number | null;
   lost_reason: string | null;
   converted_at: string | null;
+  is_lead: number;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * Whether the details give a way to reach the guest other than the channel they wrote on (an
+ * email from a WhatsApp guest, a phone from an email guest, either from the website chat).
+ */
+export function contactGiven(details: Pick<LeadDetails, 'phone' | 'email'>, channel: Channel): boolean {
+  return Boolean((details.email && channel !== 'email') || (details.phone && channel !== 'whatsapp'));
 }
 
 export interface LeadFilter {
   status?: LeadStatus | undefined;
   intent?: Intent | undefined;
   afterHours?: boolean | undefined;
+  /** Real leads, the other inquiries, or all (the default). */
+  kind?: LeadKind | undefined;
   from?: string | undefined;
   to?: string | undefined;
   cursor?: { createdAt: string; id: string } | undefined;
@@ -48,6 +59,7 @@ export class LeadRepository {
       bookingValue: r.booking_value,
       lostReason: r.lost_reason,
       convertedAt: r.converted_at,
+      isLead: r.is_lead === 1,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };
@@ -67,11 +79,11 @@ export class LeadRepository {
     const id = newId('lead');
     prepared(
       this.scope.db,
-      `insert into leads (id, conversation_id, guest_id, intent, status, details_enc, check_in, check_out, party_size, source_channel, after_hours, created_at, updated_at)
-       values (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `insert into leads (id, conversation_id, guest_id, intent, status, details_enc, check_in, check_out, party_size, source_channel, after_hours, contact_given, created_at, updated_at)
+       values (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       id, l.conversationId, l.guestId, l.intent, this.scope.cipher.encrypt(JSON.stringify(l.details), { table: 'leads', column: 'details', rowId: id }),
-      l.details.checkIn, l.details.checkOut, l.details.guests, l.sourceChannel, l.afterHours ? 1 : 0, l.at, l.at,
+      l.details.checkIn, l.details.checkOut, l.details.guests, l.sourceChannel, l.afterHours ? 1 : 0, contactGiven(l.details, l.sourceChannel) ? 1 : 0, l.at, l.at,
     );
     return this.get(id)!;
   }
@@ -80,12 +92,30 @@ export class LeadRepository {
     prepared(
       this.scope.db,
       `update leads set intent = ?, status = ?, details_enc = ?, check_in = ?, check_out = ?, party_size = ?, booking_value = ?, lost_reason = ?,
-       converted_at = ?, updated_at = ? where id = ?`,
+       converted_at = ?, contact_given = ?, updated_at = ? where id = ?`,
     ).run(
       l.intent, l.status, this.scope.cipher.encrypt(JSON.stringify(l.details), { table: 'leads', column: 'details', rowId: l.id }), l.details.checkIn,
-      l.details.checkOut, l.details.guests, l.bookingValue, l.lostReason, l.convertedAt, at, l.id,
+      l.details.checkOut, l.details.guests, l.bookingValue, l.lostReason, l.convertedAt, contactGiven(l.details, l.sourceChannel) ? 1 : 0, at, l.id,
     );
     return this.get(l.id)!;
+  }
+
+  /**
+   * Sets whether each lead's details give contact for a follow-up (leads written before this was
+   * kept, or details edited outside `save`). Returns how many changed.
+   */
+  requalify(): number {
+    let changed = 0;
+    const update = prepared(this.scope.db, 'update leads set contact_given = ? where id = ? and contact_given <> ?');
+    for (let after = ''; ; ) {
+      const rows = prepared(this.scope.db, 'select * from leads where id > ? order by id limit 500').all(after) as LeadRow[];
+      if (rows.length === 0) return changed;
+      for (const r of rows) {
+        const given = contactGiven(this.decode(r).details, r.source_channel) ? 1 : 0;
+        changed += update.run(given, r.id, given).changes;
+      }
+      after = rows.at(-1)!.id;
+    }
   }
 
   list(f: LeadFilter): Lead[] {
@@ -99,6 +129,7 @@ export class LeadRepository {
     add('status = @status', 'status', f.status);
     add('intent = @intent', 'intent', f.intent);
     add('after_hours = @afterHours', 'afterHours', f.afterHours === undefined ? undefined : f.afterHours ? 1 : 0);
+    add('is_lead = @isLead', 'isLead', f.kind === 'leads' ? 1 : f.kind === 'inquiries' ? 0 : undefined);
     add('created_at >= @from', 'from', f.from);
     add('created_at < @to', 'to', f.to);
     if (f.cursor) {

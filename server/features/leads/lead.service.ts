@@ -37,6 +37,11 @@ export class LeadService {
     return { items, nextCursor: items.length === q.limit && last ? cursorOf(last) : null };
   }
 
+  /** Re-reads every lead's contact details to decide which are leads (`nocturn report rebuild`). */
+  requalify(scope: PropertyScope): number {
+    return new LeadRepository(scope).requalify();
+  }
+
   get(scope: PropertyScope, id: string): Lead {
     const lead = new LeadRepository(scope).get(id);
     if (!lead) throw new NotFoundError('No such lead');

@@ -6,7 +6,9 @@ import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConversationRepository } from '../conversations/conversation.repository.js';
-import { GuestRepository } from '../guests/guest.repository.js';
+import { EmailThreadRepository } from '../channels/email/email-thread.repository.js';
+import { contactsIn, GuestIdentifierRepository } from '../guests/guest-identifier.repository.js';
+import { GuestRepository, type Guest } from '../guests/guest.repository.js';
 import type { InboxRepository } from '../inbox/inbox.repository.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
@@ -24,6 +26,22 @@ function parseQuery(q: unknown): GuestQuery {
   return r.data;
 }
 
+/** What an erasure removed, per hotel (counts only: the audit entry holds the same). */
+export interface ErasureResult {
+  hotels: {
+    propertyId: string;
+    guests: number;
+    conversations: number;
+    messages: number;
+    leads: number;
+    emailThreads: number;
+    /** Phone numbers and email addresses held for the guest (in her records, messages and leads), all gone. */
+    identifiers: number;
+    gapQuestions: number;
+  }[];
+  inboxEvents: number;
+}
+
 /**
  * Right of access and erasure for one guest (B6), found through blind indexes in every hotel the
  * requester may act for. The audit entry records counts and hotels, never the guest's details.
@@ -35,6 +53,8 @@ export class PrivacyService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Knowledge gaps forget the questions of erased conversations. */
+    private readonly gaps?: { removeConversations(scope: PropertyScope, conversationIds: readonly string[]): number },
   ) {}
 
   private scopes(actor: Actor): PropertyScope[] {
@@ -44,10 +64,20 @@ export class PrivacyService {
       .map((p) => this.properties.scope(p.id));
   }
 
+  /** Everyone the identifier leads to in one hotel: the guest, whole (see GuestIdentifierRepository.findGuest). */
+  private find(scope: PropertyScope, q: GuestQuery): Guest[] {
+    const guests = new GuestRepository(scope);
+    return new GuestIdentifierRepository(scope)
+      .findGuest(q)
+      .map((id) => guests.get(id))
+      .filter((g) => g !== undefined)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  }
+
   export(actor: Actor, query: unknown) {
     const q = parseQuery(query);
     const hotels = this.scopes(actor).flatMap((scope) => {
-      const guests = new GuestRepository(scope).findAll(q);
+      const guests = this.find(scope, q);
       if (guests.length === 0) return [];
       const conversations = new ConversationRepository(scope);
       const leads = new LeadRepository(scope);
@@ -56,7 +86,7 @@ export class PrivacyService {
           propertyId: scope.property.id,
           hotel: scope.property.name,
           guests: guests.map((g) => {
-            const convIds = (scope.db.prepare('select id from conversations where guest_id = ? order by created_at').all(g.id) as { id: string }[]).map((r) => r.id);
+            const convIds = new GuestRepository(scope).conversationIds([g.id]);
             return {
               guest: g,
               consent: new GuestRepository(scope).optOutRecord(g.id),
@@ -80,50 +110,76 @@ export class PrivacyService {
     return { generatedAt: this.clock.now().toISOString(), hotels };
   }
 
-  /** Deletes the guest's records, conversations, messages, leads and queued raw events. Aggregates stay. */
-  erase(actor: Actor, query: unknown): { hotels: { propertyId: string; guests: number; conversations: number; messages: number; leads: number }[]; inboxEvents: number } {
+  /**
+   * Erases one guest, whole, found by one identifier: every guest record it leads to (with the
+   * other identifiers found with it), their conversations, messages, files, leads, email threads,
+   * knowledge-gap questions and queued raw events. Report figures (no personal data) stay. Deleted
+   * pages are overwritten (secure_delete) and the WAL emptied. Audited with counts only.
+   */
+  erase(actor: Actor, query: unknown): ErasureResult {
     const q = parseQuery(query);
-    const result: { propertyId: string; guests: number; conversations: number; messages: number; leads: number }[] = [];
+    const result: ErasureResult['hotels'] = [];
+    const plaintext = { phones: new Set<string>(q.phone ? [q.phone] : []), emails: new Set<string>(q.email ? [q.email] : []) };
     for (const scope of this.scopes(actor)) {
-      const repo = new GuestRepository(scope);
-      const guests = repo.findAll(q);
+      const guests = this.find(scope, q);
       if (guests.length === 0) continue;
-      const counts = scope.db.transaction(() => {
-        let conversations = 0;
-        let messages = 0;
-        let leads = 0;
-        for (const g of guests) {
-          const c = scope.db.prepare('select count(*) as n from conversations where guest_id = ?').get(g.id) as { n: number };
-          const m = scope.db.prepare('select count(*) as n from messages where conversation_id in (select id from conversations where guest_id = ?)').get(g.id) as { n: number };
-          const l = scope.db.prepare('select count(*) as n from leads where guest_id = ?').get(g.id) as { n: number };
-          conversations += c.n;
-          messages += m.n;
-          leads += l.n;
-          repo.delete(g.id); // conversations, messages, leads and outbox rows go with it (foreign keys)
+      const ids = guests.map((g) => g.id);
+      const repo = new GuestRepository(scope);
+      const conversationIds = repo.conversationIds(ids);
+      // What else identifies her, in plain text, to find her in queued raw events.
+      for (const g of guests) {
+        if (g.phone) plaintext.phones.add(g.phone);
+        if (g.email) plaintext.emails.add(g.email);
+      }
+      const conversations = new ConversationRepository(scope);
+      const leads = new LeadRepository(scope);
+      for (const id of conversationIds) {
+        const lead = leads.byConversation(id);
+        if (lead?.details.phone) plaintext.phones.add(lead.details.phone);
+        if (lead?.details.email) plaintext.emails.add(lead.details.email);
+        for (const m of conversations.messages(id)) {
+          if (m.role !== 'guest') continue;
+          const found = contactsIn(m.body);
+          found.phones.forEach((p) => plaintext.phones.add(p));
+          found.emails.forEach((e) => plaintext.emails.add(e));
         }
-        return { guests: guests.length, conversations, messages, leads };
+      }
+      const identifiers = new GuestIdentifierRepository(scope).keysOf(ids).length;
+      const gapQuestions = this.gaps?.removeConversations(scope, conversationIds) ?? 0;
+      const counts = scope.db.transaction(() => {
+        const c = {
+          guests: guests.length,
+          conversations: conversationIds.length,
+          ...repo.holdings(ids),
+          emailThreads: new EmailThreadRepository(scope).forgetConversations(conversationIds, (key) => scope.blindIndex.token('thread:email', key)),
+          identifiers,
+          gapQuestions,
+        };
+        for (const id of ids) repo.delete(id); // conversations, messages, files, leads, outbox rows and identifiers go with it (foreign keys)
+        return c;
       })();
       scope.db.pragma('wal_checkpoint(TRUNCATE)');
       result.push({ propertyId: scope.property.id, ...counts });
     }
-    const inboxEvents = this.eraseQueuedEvents(actor, q);
+    const inboxEvents = this.eraseQueuedEvents(actor, plaintext);
     if (result.length === 0 && inboxEvents === 0) throw new NotFoundError('No guest with these details in the hotels you can act for');
     this.audit.record(actor, { action: 'privacy.erase', target: 'guest', after: { hotels: result, inboxEvents } });
     this.log.info({ hotels: result.length }, 'guest erased');
     return { hotels: result, inboxEvents };
   }
 
-  /** Raw webhook payloads still queued (not yet processed) that mention the guest. */
-  private eraseQueuedEvents(actor: Actor, q: GuestQuery): number {
-    const phone = q.phone ? normalizePhone(q.phone) : null;
-    const email = q.email ? normalizeEmail(q.email) : null;
+  /** Raw webhook payloads still queued (not yet processed) that mention any of the guest's identifiers. */
+  private eraseQueuedEvents(actor: Actor, ids: { phones: Set<string>; emails: Set<string> }): number {
+    const phones = [...ids.phones].map(normalizePhone).filter((p) => p.length >= 6);
+    const emails = [...ids.emails].map(normalizeEmail);
     let erased = 0;
     for (const scope of this.scopes(actor)) {
       for (const id of this.inbox.withPayload(scope.property.id)) {
         const payload = this.inbox.payload(id, scope.cipher);
         if (!payload) continue;
         const digits = payload.replace(/\D/g, '');
-        if ((phone && digits.includes(phone)) || (email && payload.toLowerCase().includes(email))) {
+        const lower = payload.toLowerCase();
+        if (phones.some((p) => digits.includes(p)) || emails.some((e) => lower.includes(e))) {
           this.inbox.erasePayload(id);
           erased++;
         }

@@ -68,6 +68,42 @@ export class KnowledgeGapRepository {
       .run({ gap_id: q.gap_id, asked_at: q.asked_at });
   }
 
+  /**
+   * Forgets the questions of these conversations; a gap left with none goes too, and the others
+   * are recounted. Returns how many questions were removed.
+   */
+  removeConversations(conversationIds: readonly string[]): number {
+    const list = JSON.stringify(conversationIds);
+    const gaps = this.db.prepare('select distinct gap_id from knowledge_gap_questions where conversation_id in (select value from json_each(?))').pluck().all(list) as string[];
+    const removed = this.db.prepare('delete from knowledge_gap_questions where conversation_id in (select value from json_each(?))').run(list).changes;
+    const recount = this.db.prepare(
+      `update knowledge_gaps set question_count = (select count(*) from knowledge_gap_questions q where q.gap_id = knowledge_gaps.id),
+         first_asked_at = coalesce((select min(asked_at) from knowledge_gap_questions q where q.gap_id = knowledge_gaps.id), first_asked_at),
+         last_asked_at = coalesce((select max(asked_at) from knowledge_gap_questions q where q.gap_id = knowledge_gaps.id), last_asked_at)
+       where id = ?`,
+    );
+    const dropEmpty = this.db.prepare("delete from knowledge_gaps where id = ? and status = 'open' and not exists (select 1 from knowledge_gap_questions q where q.gap_id = knowledge_gaps.id)");
+    for (const id of gaps) {
+      if (dropEmpty.run(id).changes === 0) recount.run(id);
+    }
+    return removed;
+  }
+
+  /** Every gap's example question with the conversation of its earliest question (for re-masking). */
+  examples(afterId: string, limit: number): { id: string; question_enc: Buffer; conversation_id: string | null }[] {
+    return this.db
+      .prepare(
+        `select g.id, g.question_enc,
+           (select q.conversation_id from knowledge_gap_questions q where q.gap_id = g.id order by q.asked_at limit 1) as conversation_id
+         from knowledge_gaps g where g.id > ? order by g.id limit ?`,
+      )
+      .all(afterId, limit) as { id: string; question_enc: Buffer; conversation_id: string | null }[];
+  }
+
+  setQuestion(id: string, questionEnc: Buffer): void {
+    this.db.prepare('update knowledge_gaps set question_enc = ? where id = ?').run(questionEnc, id);
+  }
+
   get(id: string): GapRow | undefined {
     return this.db.prepare('select * from knowledge_gaps where id = ?').get(id) as GapRow | undefined;
   }

@@ -4,10 +4,12 @@ import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
-import { maskPii } from '../../shared/redact.js';
+import { maskNames, maskPii } from '../../shared/redact.js';
 import { parseInput } from '../../shared/validation.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConversationRepository } from '../conversations/conversation.repository.js';
+import { GuestRepository } from '../guests/guest.repository.js';
+import { LeadRepository } from '../leads/lead.repository.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { KnowledgeGapRepository, type GapListRow } from './knowledge-gap.repository.js';
 import { LocalCalendar, addDays } from './local-calendar.js';
@@ -22,7 +24,7 @@ export function isGapReason(reason: string | null | undefined): reason is GapRea
 
 /** What adding an answer needs of the knowledge feature (its service's `create`). */
 export interface KnowledgeWriter {
-  create(property: string, input: unknown, author?: string | null): { id: string };
+  create(property: string, input: unknown, author?: string | null, actor?: Actor): { id: string };
   /** Indexes the (masked) question with the item that answers it, so similar wording finds it. */
   learnQuestion(property: string, itemId: string, question: string): void;
 }
@@ -52,7 +54,7 @@ export class KnowledgeGapService {
     const repo = new KnowledgeGapRepository(scope.db);
     return repo.transaction(() => {
       if (repo.questionRecorded(question.id)) return false;
-      const text = maskPii(question.body).slice(0, QUESTION_CHARS);
+      const text = this.masked(scope, conversationId, question.body);
       const words = questionWords(text);
       const hashed = [...new Set(words.map((w) => scope.blindIndex.token('gap-word', w)))].sort();
       let best: { id: string; score: number } | undefined;
@@ -76,8 +78,40 @@ export class KnowledgeGapService {
     });
   }
 
+  /** The question without the guest's contact details or names (hers, and any her lead was given). */
+  private masked(scope: PropertyScope, conversationId: string, body: string): string {
+    const guestId = new ConversationRepository(scope).get(conversationId)?.guest_id;
+    const names = [guestId ? new GuestRepository(scope).get(guestId)?.name : null, new LeadRepository(scope).byConversation(conversationId)?.details.name];
+    return maskNames(maskPii(body.slice(0, QUESTION_CHARS * 4)), names).slice(0, QUESTION_CHARS);
+  }
+
+  /**
+   * Masks again the example questions stored before names were masked too. Returns how many
+   * changed. (The guest's name is known while her conversation is; contact details always.)
+   */
+  remask(scope: PropertyScope): number {
+    const repo = new KnowledgeGapRepository(scope.db);
+    let changed = 0;
+    for (let after = ''; ; ) {
+      const batch = repo.examples(after, 500);
+      if (batch.length === 0) return changed;
+      repo.transaction(() => {
+        for (const g of batch) {
+          const aad = { table: 'knowledge_gaps', column: 'question', rowId: g.id };
+          const question = scope.cipher.decrypt(g.question_enc, aad);
+          const masked = g.conversation_id ? this.masked(scope, g.conversation_id, question) : maskPii(question).slice(0, QUESTION_CHARS);
+          if (masked === question) continue;
+          repo.setQuestion(g.id, scope.cipher.encrypt(masked, aad));
+          changed++;
+        }
+      });
+      after = batch.at(-1)!.id;
+    }
+  }
+
   /** Records the hand-offs not recorded yet (after a restore, or for data from before this feature). */
   rebuild(scope: PropertyScope): number {
+    this.remask(scope);
     const repo = new KnowledgeGapRepository(scope.db);
     let added = 0;
     let after = '';
@@ -95,6 +129,13 @@ export class KnowledgeGapService {
       after = batch.at(-1)!.id;
     }
     return added;
+  }
+
+  /** Forgets the questions of these conversations (test traffic, erased guests). */
+  removeConversations(scope: PropertyScope, conversationIds: readonly string[]): number {
+    if (conversationIds.length === 0) return 0;
+    const repo = new KnowledgeGapRepository(scope.db);
+    return repo.transaction(() => repo.removeConversations(conversationIds));
   }
 
   list(scope: PropertyScope, query: unknown): KnowledgeGap[] {
@@ -141,6 +182,7 @@ export class KnowledgeGapService {
       scope.property.id,
       { category: data.category, title: data.title, content: data.content, metadata: { source: 'knowledge-gap', gapId } },
       actor.label || null,
+      actor,
     );
     this.deps.knowledge.learnQuestion(scope.property.id, item.id, this.one(scope, gapId).question);
     repo.close(gapId, 'added', item.id, actor.userId, this.deps.clock.now().toISOString());

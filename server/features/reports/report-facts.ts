@@ -45,6 +45,7 @@ export function leadFact(src: LeadSource, cal: LocalCalendar, now: string): Lead
     after_hours: src.after_hours ? 1 : 0,
     status: src.status,
     booking_value: src.booking_value,
+    is_lead: src.is_lead ? 1 : 0,
     updated_at: now,
   };
 }

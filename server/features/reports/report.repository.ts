@@ -28,6 +28,7 @@ export interface LeadSource {
   after_hours: number;
   booking_value: number | null;
   converted_at: string | null;
+  is_lead: number;
   created_at: string;
 }
 
@@ -63,6 +64,8 @@ export interface LeadFact {
   after_hours: number;
   status: string;
   booking_value: number | null;
+  /** Counted as a lead (leads.is_lead); other captured inquiries are kept but not summed. */
+  is_lead: number;
   updated_at: string;
 }
 
@@ -118,7 +121,8 @@ const FACT_COLUMNS = [
   'conversation_id', 'day', 'hour', 'started_at', 'channel', 'after_hours', 'status', 'handoff_reason', 'handed_off', 'ai_resolved', 'guest_messages',
   'ai_replies', 'staff_replies', 'ai_first_response_s', 'staff_first_response_s', 'cost_usd', 'feedback_up', 'feedback_down', 'updated_at',
 ] as const;
-const LEAD_FACT_COLUMNS = ['lead_id', 'conversation_id', 'day', 'converted_day', 'channel', 'intent', 'after_hours', 'status', 'booking_value', 'updated_at'] as const;
+const LEAD_FACT_COLUMNS = ['lead_id', 'conversation_id', 'day', 'converted_day', 'channel', 'intent', 'after_hours', 'status', 'booking_value', 'is_lead', 'updated_at'] as const;
+const LEAD_SOURCE_COLUMNS = 'id, conversation_id, intent, status, source_channel, after_hours, booking_value, converted_at, is_lead, created_at';
 
 /**
  * The queries behind summaries and trends, each bound to (from day, to day). They read the daily
@@ -154,7 +158,7 @@ const DRILL_SELECT = `
   select c.*, l.lead_id, l.intent as lead_intent, l.status as lead_status, l.booking_value as lead_booking_value, l.converted_day as lead_converted_day,
          exists (select 1 from conversations raw where raw.id = c.conversation_id) as transcript
   from report_conversations c
-  left join report_leads l on l.lead_id = (select lead_id from report_leads where conversation_id = c.conversation_id limit 1)`;
+  left join report_leads l on l.lead_id = (select lead_id from report_leads where conversation_id = c.conversation_id and is_lead = 1 limit 1)`;
 const CONVERSATIONS_OF = `${DRILL_SELECT} where c.day between ? and ? order by c.started_at, c.conversation_id`;
 
 /** Every query of the reports feature against one hotel's database. */
@@ -207,7 +211,7 @@ export class ReportRepository {
   }
 
   leadSource(where: { leadId: string } | { conversationId: string }): LeadSource | undefined {
-    const sql = 'select id, conversation_id, intent, status, source_channel, after_hours, booking_value, converted_at, created_at from leads where';
+    const sql = `select ${LEAD_SOURCE_COLUMNS} from leads where`;
     return ('leadId' in where
       ? this.stmt(`${sql} id = ?`).get(where.leadId)
       : this.stmt(`${sql} conversation_id = ?`).get(where.conversationId)) as LeadSource | undefined;
@@ -215,7 +219,7 @@ export class ReportRepository {
 
   leadSources(afterId: string, limit: number): LeadSource[] {
     return this
-      .stmt('select id, conversation_id, intent, status, source_channel, after_hours, booking_value, converted_at, created_at from leads where id > ? order by id limit ?')
+      .stmt(`select ${LEAD_SOURCE_COLUMNS} from leads where id > ? order by id limit ?`)
       .all(afterId, limit) as LeadSource[];
   }
 
@@ -293,14 +297,41 @@ export class ReportRepository {
              sum(converted * after_hours), total(converted * after_hours * coalesce(booking_value, 0))
       from (
         select channel, intent, after_hours, booking_value, 1 as captured, case when converted_day = @day then 1 else 0 end as converted
-          from report_leads where day = @day
+          from report_leads where day = @day and is_lead = 1
         union all
-        select channel, intent, after_hours, booking_value, 0, 1 from report_leads where converted_day = @day and day <> @day
+        select channel, intent, after_hours, booking_value, 0, 1 from report_leads where converted_day = @day and day <> @day and is_lead = 1
       ) group by channel, intent`);
     for (const day of new Set(days)) {
       del.run(day);
       ins.run({ day });
     }
+  }
+
+  // --- test traffic left by earlier versions ---------------------------------------------------
+
+  /**
+   * Conversations on the test channel: raw ones still present, and the facts earlier versions of
+   * `nocturn ask` and "Test all" left behind after deleting their raw rows.
+   */
+  testConversationIds(): string[] {
+    return this.stmt(
+      `select id from conversations where channel = 'test'
+       union select conversation_id from report_conversations where channel = 'test'
+       union select conversation_id from report_leads where channel = 'test'`,
+    ).pluck().all() as string[];
+  }
+
+  /** Deletes those conversations (messages and leads go with them), their guests left with none, and their facts. */
+  deleteTestConversations(ids: readonly string[]): { conversations: number; guests: number; facts: number; leadFacts: number } {
+    const list = JSON.stringify(ids);
+    const guestIds = this.stmt("select distinct guest_id from conversations where channel = 'test' and id in (select value from json_each(?))").pluck().all(list) as string[];
+    const conversations = this.stmt("delete from conversations where channel = 'test' and id in (select value from json_each(?))").run(list).changes;
+    const guests = this.stmt('delete from guests where id in (select value from json_each(?)) and not exists (select 1 from conversations c where c.guest_id = guests.id)')
+      .run(JSON.stringify(guestIds)).changes;
+    const facts = this.stmt('delete from report_conversations where conversation_id in (select value from json_each(?))').run(list).changes;
+    const leadFacts = this.stmt('delete from report_leads where conversation_id in (select value from json_each(?))').run(list).changes;
+    this.stmt('delete from report_dirty where conversation_id in (select value from json_each(?))').run(list);
+    return { conversations, guests, facts, leadFacts };
   }
 
   clearDailyRollups(): void {
@@ -374,9 +405,9 @@ export class ReportRepository {
     const params: Record<string, unknown> = { from: f.from, to: f.to, limit: f.limit };
     if (f.metric === 'conversions' || f.metric === 'revenue_recovered') {
       const afterHours = f.metric === 'revenue_recovered' ? ' and after_hours = 1' : '';
-      where.push(`c.conversation_id in (select conversation_id from report_leads where converted_day between @from and @to${afterHours}${f.intent ? ' and intent = @intent' : ''})`);
+      where.push(`c.conversation_id in (select conversation_id from report_leads where converted_day between @from and @to and is_lead = 1${afterHours}${f.intent ? ' and intent = @intent' : ''})`);
     } else if (f.metric === 'leads') {
-      where.push(`c.conversation_id in (select conversation_id from report_leads where day between @from and @to${f.intent ? ' and intent = @intent' : ''})`);
+      where.push(`c.conversation_id in (select conversation_id from report_leads where day between @from and @to and is_lead = 1${f.intent ? ' and intent = @intent' : ''})`);
     } else {
       where.push('c.day between @from and @to');
     }

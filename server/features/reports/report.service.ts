@@ -16,6 +16,7 @@ import {
   type ReportDetail,
   type ReportInfo,
   type ReportKind,
+  type RelativePeriod,
   type ReportSnapshot,
 } from '../../contract/reports.js';
 import { LeadIntent } from '../../contract/conversations.js';
@@ -38,6 +39,21 @@ import { ReportRepository, type DrillRow, type ReportRow } from './report.reposi
 export interface ReportScopes {
   scope(idOrSlug: string): PropertyScope;
   list(actor?: Actor): Property[];
+}
+
+/** What the reports feature needs of the leads feature: which captured inquiries are leads, re-read. */
+export interface LeadQualifier {
+  requalify(scope: PropertyScope): number;
+}
+
+export interface RebuildResult {
+  conversations: number;
+  leads: number;
+  days: number;
+  gapsAdded: number;
+  /** Rows of test conversations earlier versions left behind, removed (with `removeTestTraffic`). */
+  testTraffic: { conversations: number; facts: number; leads: number; gapQuestions: number };
+  ms: number;
 }
 
 export const MAX_PERIOD_DAYS = 731;
@@ -125,7 +141,7 @@ export class ReportService {
   private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { properties: ReportScopes; gaps: KnowledgeGapService; clock: Clock; log: Logger },
+    private readonly deps: { properties: ReportScopes; gaps: KnowledgeGapService; leads: LeadQualifier; clock: Clock; log: Logger },
   ) {}
 
   private calendar(property: Property): LocalCalendar {
@@ -243,13 +259,23 @@ export class ReportService {
 
   /**
    * Recomputes every fact from the raw rows still present and every daily rollup from the facts.
-   * Facts of conversations whose rows retention or erasure removed are kept as they are.
+   * Facts of conversations whose rows retention or erasure removed are kept as they are. With
+   * `removeTestTraffic` (`nocturn report rebuild`), first removes what test conversations of
+   * earlier versions left: their conversations, facts, leads and knowledge-gap questions.
    */
-  rebuild(scope: PropertyScope, opts: { gaps?: boolean } = {}): { conversations: number; leads: number; days: number; gapsAdded: number; ms: number } {
+  rebuild(scope: PropertyScope, opts: { gaps?: boolean; removeTestTraffic?: boolean } = {}): RebuildResult {
     const started = performance.now();
     const repo = new ReportRepository(scope.db);
     const cal = this.calendar(scope.property);
     const now = this.now();
+    let testTraffic = { conversations: 0, facts: 0, leads: 0, gapQuestions: 0 };
+    if (opts.removeTestTraffic) {
+      const ids = repo.testConversationIds();
+      const gapQuestions = this.deps.gaps.removeConversations(scope, ids);
+      const removed = repo.transaction(() => repo.deleteTestConversations(ids));
+      testTraffic = { conversations: removed.conversations, facts: removed.facts, leads: removed.leadFacts, gapQuestions };
+    }
+    this.deps.leads.requalify(scope);
     const counts = repo.transaction(() => {
       let conversations = 0;
       for (let after = ''; ; ) {
@@ -276,16 +302,18 @@ export class ReportService {
       return { conversations, leads, days: new Set([...days, ...leadDays]).size };
     });
     const gapsAdded = opts.gaps === false ? 0 : this.deps.gaps.rebuild(scope);
-    return { ...counts, gapsAdded, ms: Math.round(performance.now() - started) };
+    return { ...counts, gapsAdded, testTraffic, ms: Math.round(performance.now() - started) };
   }
 
   // --- figures ----------------------------------------------------------------------------------
 
-  /** The period asked for (whole hotel days), by default the seven days up to today. */
-  period(scope: PropertyScope, query: unknown): Period {
-    const q = parseInput(ReportPeriodQuery, query ?? {}, 'The period');
-    const today = this.calendar(scope.property).today(this.deps.clock.now());
-    return makePeriod(q.from, q.to, today);
+  /**
+   * The one definition of a period, for every view (hotel, group, drill-down, stored reports and
+   * their CSV and PDF): whole days in the hotel's own time zone, relative periods ending on the
+   * hotel's local today, by default the last seven days.
+   */
+  period(scope: Pick<PropertyScope, 'property'>, query: unknown): Period {
+    return hotelPeriod(parseInput(ReportPeriodQuery, query ?? {}, 'The period'), this.calendar(scope.property).today(this.deps.clock.now()));
   }
 
   figures(scope: PropertyScope, p: Pick<Period, 'from' | 'to'>): Figures {
@@ -377,9 +405,14 @@ export class ReportService {
    */
   groupSummary(actor: Actor, query: unknown = {}): GroupSummary {
     const q = parseInput(ReportPeriodQuery, query ?? {}, 'The period');
-    const today = this.deps.clock.now().toISOString().slice(0, 10);
-    const period = makePeriod(q.from, q.to, today);
-    const hotels = this.deps.properties.list(actor).map((p) => this.summaryFor(this.fresh(this.deps.properties.scope(p.id)), period));
+    const hotels = this.deps.properties.list(actor).map((p) => {
+      const scope = this.deps.properties.scope(p.id);
+      return this.summaryFor(this.fresh(scope), this.period(scope, q));
+    });
+    const fallback = hotelPeriod(q, this.deps.clock.now().toISOString().slice(0, 10));
+    const period = hotels.length === 0 ? fallback : span(hotels.map((h) => h.period));
+    const previousPeriod = hotels.length === 0 ? previous(fallback) : span(hotels.map((h) => h.previousPeriod));
+    const sameDays = hotels.every((h) => h.period.from === period.from && h.period.to === period.to);
     const sum = (f: (h: AnalyticsSummary) => number) => hotels.reduce((s, h) => s + f(h), 0);
     const inquiries = sum((h) => h.current.inquiries);
     const afterHours = sum((h) => h.current.afterHours);
@@ -394,7 +427,8 @@ export class ReportService {
     }
     return {
       period,
-      previousPeriod: previous(period),
+      previousPeriod,
+      sameDays,
       hotels,
       totals: {
         inquiries,
@@ -549,6 +583,21 @@ export class ReportService {
     this.deps.log.info({ propertyId: scope.property.id, reportId: info.id, kind, from, to }, 'scheduled report stored');
     return info;
   }
+}
+
+/** The period a query asks for, given the hotel's local today. */
+export function hotelPeriod(q: { from?: string | undefined; to?: string | undefined; last?: RelativePeriod | undefined }, today: string): Period {
+  if (q.last === 'today') return makePeriod(today, today, today);
+  if (q.last === 'yesterday') return makePeriod(addDays(today, -1), addDays(today, -1), today);
+  if (q.last) return makePeriod(addDays(today, 1 - Number(q.last)), today, today);
+  return makePeriod(q.from, q.to, today);
+}
+
+/** The days several hotels' periods cover together. */
+function span(periods: readonly Period[]): Period {
+  const from = periods.reduce((m, p) => (p.from < m ? p.from : m), periods[0]!.from);
+  const to = periods.reduce((m, p) => (p.to > m ? p.to : m), periods[0]!.to);
+  return { from, to, days: daysBetween(from, to) };
 }
 
 function makePeriod(from: string | undefined, to: string | undefined, today: string): Period {

@@ -68,8 +68,8 @@ export function AuditScreen() {
       title="Audit log"
       subtitle={
         can('audit.verify')
-          ? 'Every sign-in, account change, hotel change and AI switch in the group, newest first.'
-          : 'Changes in your hotels, newest first.'
+          ? 'Who did what, where, and what changed: every sign-in, account, hotel, knowledge, lead and privacy action in the group, newest first.'
+          : 'Who did what in your hotels and what changed, newest first.'
       }
     >
       {can('audit.verify') && !denied ? <VerifyPanel /> : null}
@@ -226,10 +226,9 @@ function AuditResults({ filters, filtered, names, onLoaded, onDenied }: AuditRes
           <thead>
             <tr>
               <th scope="col">When</th>
-              <th scope="col">Action</th>
-              <th scope="col">By</th>
-              <th scope="col">Target</th>
-              <th scope="col">Hotel</th>
+              <th scope="col">What</th>
+              <th scope="col">Who</th>
+              <th scope="col">Where</th>
               <th scope="col">
                 <span className="visually-hidden">Details</span>
               </th>
@@ -245,16 +244,16 @@ function AuditResults({ filters, filtered, names, onLoaded, onDenied }: AuditRes
                     <td className="nowrap">
                       <time dateTime={entry.at}>{formatDateTime(entry.at)}</time>
                     </td>
-                    <td>
-                      {actionLabel(entry.action)}
+                    <td className="cell-wrap">
+                      {entry.summary}
+                      {entry.changes.length > 0 ? <span className="muted"> ({entry.changes.map((c) => c.field.toLowerCase()).join(', ')})</span> : null}
                       <code className="audit-code">{entry.action}</code>
                     </td>
                     <td className="cell-wrap">
-                      {entry.actorLabel ?? '—'}
+                      {entry.actorName ?? 'Someone not signed in'}
                       {entry.actorRole ? <span className="audit-role">{entry.actorRole}</span> : null}
                     </td>
-                    <td className="cell-wrap">{entry.target ? (names.get(entry.target) ?? <code>{entry.target}</code>) : '—'}</td>
-                    <td>{entry.propertyId ? (names.get(entry.propertyId) ?? 'Unknown hotel') : 'Group'}</td>
+                    <td>{entry.hotel ?? (entry.propertyId ? (names.get(entry.propertyId) ?? 'A removed hotel') : 'All hotels')}</td>
                     <td>
                       <button type="button" className="button button--small" aria-expanded={expanded} aria-controls={detailId} onClick={() => toggle(entry.seq)}>
                         {expanded ? 'Hide' : 'Details'}
@@ -263,7 +262,7 @@ function AuditResults({ filters, filtered, names, onLoaded, onDenied }: AuditRes
                     </td>
                   </tr>
                   <tr id={detailId} className="audit-detail-row" hidden={!expanded}>
-                    <td colSpan={6}>{expanded ? <EntryDetail entry={entry} /> : null}</td>
+                    <td colSpan={5}>{expanded ? <EntryDetail entry={entry} /> : null}</td>
                   </tr>
                 </Fragment>
               );
@@ -308,16 +307,48 @@ function EntryDetail({ entry }: { entry: AuditEntry }) {
           <dd>{entry.address ?? '—'}</dd>
         </div>
         <div>
+          <dt>Action</dt>
+          <dd>{actionLabel(entry.action)}</dd>
+        </div>
+        <div>
           <dt>Target</dt>
           <dd>{entry.target ? <code>{entry.target}</code> : '—'}</dd>
         </div>
       </dl>
+      {entry.changes.length > 0 ? (
+        <table className="table audit-changes">
+          <caption>What changed</caption>
+          <thead>
+            <tr>
+              <th scope="col">Field</th>
+              <th scope="col">Before</th>
+              <th scope="col">After</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entry.changes.map((c) => (
+              <tr key={c.field}>
+                <th scope="row">{c.field}</th>
+                <td className="cell-wrap">{shown(c.before)}</td>
+                <td className="cell-wrap">{shown(c.after)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
       <div className="json-pair">
         <Snapshot title="Before" value={entry.before} />
         <Snapshot title="After" value={entry.after} />
       </div>
     </div>
   );
+}
+
+/** A changed value as text: plain values as they are, anything else as compact JSON. */
+function shown(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '—';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
 function Snapshot({ title, value }: { title: string; value: unknown }) {

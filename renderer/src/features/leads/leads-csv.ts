@@ -1,6 +1,14 @@
-import { INTENT_LABEL, type Lead } from '@contract/conversations';
+import { CHANNEL_LABEL, INTENT_LABEL, type Lead } from '@contract/conversations';
 import type { Property } from '@contract/properties';
 import { LEAD_STATUS_LABEL } from './lead-labels';
+
+/** "2026-12-08 02:15" on the hotel's clock (a spreadsheet sorts it; the hotel's zone is in its own column). */
+export function hotelLocalTime(iso: string, timeZone: string | undefined): string {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: timeZone ?? 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}
 
 /**
  * The leads on screen as CSV, without guest contact details (name, phone, email, notes): a file
@@ -8,15 +16,18 @@ import { LEAD_STATUS_LABEL } from './lead-labels';
  * prefixed with an apostrophe.
  */
 export function leadsCsv(leads: readonly Lead[], hotels: ReadonlyMap<string, Property>): string {
-  const header = ['Received (UTC)', 'Hotel', 'Intent', 'Status', 'Channel', 'After hours', 'Check-in', 'Check-out', 'Guests', 'Room type', 'Booking value', 'Currency', 'Lost reason', 'Converted (UTC)', 'Lead id'];
+  const header = ['Received (hotel time)', 'Time zone', 'Hotel', 'Lead or inquiry', 'Intent', 'Status', 'Channel', 'After hours', 'Check-in', 'Check-out', 'Guests', 'Room type', 'Booking value', 'Currency', 'Lost reason', 'Converted (hotel time)', 'Lead id'];
   const rows = leads.map((l) => {
     const hotel = hotels.get(l.propertyId);
+    const zone = hotel?.timezone ?? 'UTC';
     return [
-      l.createdAt,
+      hotelLocalTime(l.createdAt, zone),
+      zone,
       hotel?.name ?? l.propertyId,
+      l.isLead ? 'Lead' : 'Inquiry',
       INTENT_LABEL[l.intent],
       LEAD_STATUS_LABEL[l.status],
-      l.sourceChannel,
+      CHANNEL_LABEL[l.sourceChannel],
       l.afterHours ? 'yes' : 'no',
       l.details.checkIn ?? '',
       l.details.checkOut ?? '',
@@ -25,7 +36,7 @@ export function leadsCsv(leads: readonly Lead[], hotels: ReadonlyMap<string, Pro
       l.bookingValue === null ? '' : l.bookingValue.toFixed(2),
       l.bookingValue === null ? '' : (hotel?.currency ?? ''),
       l.lostReason ?? '',
-      l.convertedAt ?? '',
+      l.convertedAt ? hotelLocalTime(l.convertedAt, zone) : '',
       l.id,
     ];
   });

@@ -1,4 +1,4 @@
-import { Lead, LeadPage, type LeadStatus } from '@contract/conversations';
+import { Lead, LeadPage, type LeadKind, type LeadStatus } from '@contract/conversations';
 import { useMemo } from 'react';
 import type { z } from 'zod';
 import { useApi } from '../../api/api-context';
@@ -10,6 +10,8 @@ export interface LeadQuery {
   status?: LeadStatus | undefined;
   intent?: LeadIntent | undefined;
   afterHours?: boolean | undefined;
+  /** Real leads, the other inquiries, or all. */
+  kind?: LeadKind | undefined;
   /** ISO date-times; `to` exclusive. */
   from?: string | undefined;
   to?: string | undefined;
@@ -38,6 +40,7 @@ export function leadsApi(api: ApiClient): LeadsApi {
       if (q.status) params.set('status', q.status);
       if (q.intent) params.set('intent', q.intent);
       if (q.afterHours !== undefined) params.set('afterHours', String(q.afterHours));
+      if (q.kind) params.set('kind', q.kind);
       if (q.from) params.set('from', q.from);
       if (q.to) params.set('to', q.to);
       return api.get(`${base(propertyId)}?${params.toString()}`, LeadPage, { signal });

@@ -1,4 +1,4 @@
-import { CHANNEL_LABEL, INTENT_LABEL, type Lead, type LeadStatus } from '@contract/conversations';
+import { CHANNEL_LABEL, INTENT_LABEL, type Lead, type LeadKind, type LeadStatus } from '@contract/conversations';
 import type { Property } from '@contract/properties';
 import { useState, type FormEvent } from 'react';
 import { hotelOptions, useHotels } from '../../app/hotels';
@@ -16,6 +16,7 @@ import { useLeadsApi, type LeadIntent, type LeadQuery } from './leads.api';
 
 interface Filters {
   propertyId: string;
+  kind: LeadKind;
   status: LeadStatus | '';
   intent: LeadIntent | '';
   afterHours: '' | 'true' | 'false';
@@ -24,11 +25,16 @@ interface Filters {
   to: string;
 }
 
-const NO_FILTERS: Filters = { propertyId: '', status: '', intent: '', afterHours: '', from: '', to: '' };
+const NO_FILTERS: Filters = { propertyId: '', kind: 'leads', status: '', intent: '', afterHours: '', from: '', to: '' };
 const LIMIT = 200;
 
 const STATUS_OPTIONS = [{ value: '' as const, label: 'Any status' }, ...(Object.keys(LEAD_STATUS_LABEL) as LeadStatus[]).map((s) => ({ value: s, label: LEAD_STATUS_LABEL[s] }))];
 const INTENT_OPTIONS = [{ value: '' as const, label: 'Any intent' }, ...(Object.keys(INTENT_LABEL) as LeadIntent[]).map((s) => ({ value: s, label: INTENT_LABEL[s] }))];
+const KIND_OPTIONS: { value: LeadKind; label: string }[] = [
+  { value: 'leads', label: 'Leads' },
+  { value: 'inquiries', label: 'Other inquiries' },
+  { value: 'all', label: 'Leads and inquiries' },
+];
 const AFTER_OPTIONS = [
   { value: '' as const, label: 'Any time' },
   { value: 'true' as const, label: 'After hours' },
@@ -45,13 +51,14 @@ function queryFor(f: Filters): LeadQuery {
     status: f.status || undefined,
     intent: f.intent || undefined,
     afterHours: f.afterHours === '' ? undefined : f.afterHours === 'true',
+    kind: f.kind === 'all' ? undefined : f.kind,
     from: f.from ? midnight(f.from) : undefined,
     to: f.to ? midnight(f.to, 1) : undefined,
     limit: LIMIT,
   };
 }
 
-/** Every inquiry captured as a lead, newest first, across the hotels the user may see. */
+/** Leads (and, on request, the other inquiries), newest first, across the hotels the user may see. */
 export function LeadsScreen({ propertyId, leadId }: { propertyId?: string | undefined; leadId?: string | undefined }) {
   const api = useLeadsApi();
   const hotels = useHotels();
@@ -83,7 +90,7 @@ export function LeadsScreen({ propertyId, leadId }: { propertyId?: string | unde
   return (
     <Screen
       title="Leads"
-      subtitle="Every inquiry the assistant captured, newest first. Mark them contacted, converted (with the booking value) or lost."
+      subtitle="Guests who asked to book a room, an event or a table, or left contact details for a follow-up, newest first. Mark them contacted, converted (with the booking value) or lost. Other questions are under “Other inquiries”."
       actions={
         <button
           type="button"
@@ -101,6 +108,7 @@ export function LeadsScreen({ propertyId, leadId }: { propertyId?: string | unde
         </h2>
         <div className="filter-grid filter-grid--leads">
           {multi ? <SelectField label="Hotel" value={draft.propertyId} options={hotelOptions(hotels.list)} onChange={(propertyId) => setDraft((d) => ({ ...d, propertyId }))} /> : null}
+          <SelectField label="Show" value={draft.kind} options={KIND_OPTIONS} onChange={(kind) => setDraft((d) => ({ ...d, kind }))} />
           <SelectField label="Status" value={draft.status} options={STATUS_OPTIONS} onChange={(status) => setDraft((d) => ({ ...d, status }))} />
           <SelectField label="Intent" value={draft.intent} options={INTENT_OPTIONS} onChange={(intent) => setDraft((d) => ({ ...d, intent }))} />
           <SelectField label="When" value={draft.afterHours} options={AFTER_OPTIONS} onChange={(afterHours) => setDraft((d) => ({ ...d, afterHours }))} />
@@ -149,7 +157,9 @@ function LeadTable({ leads, hotels, multi, filtered }: { leads: Lead[]; hotels: 
     return (
       <div className="empty-state">
         <p className="empty-title">{filtered ? 'No leads match these filters' : 'No leads yet'}</p>
-        <p className="muted">{filtered ? 'Clear the filters to see every lead.' : 'Every guest inquiry becomes a lead here, with the dates and party size the guest gave.'}</p>
+        <p className="muted">
+          {filtered ? 'Clear the filters to see every lead.' : 'A guest who asks to book or leaves contact details for a follow-up becomes a lead here, with the dates and party size they gave.'}
+        </p>
       </div>
     );
   }
@@ -188,7 +198,10 @@ function LeadTable({ leads, hotels, multi, filtered }: { leads: Lead[]; hotels: 
                   {l.afterHours ? <span className="tag tag--small">after hours</span> : null}
                 </td>
                 {multi ? <td>{hotel?.name ?? '—'}</td> : null}
-                <td>{INTENT_LABEL[l.intent]}</td>
+                <td>
+                  {INTENT_LABEL[l.intent]}
+                  {l.isLead ? null : <span className="tag tag--small">inquiry</span>}
+                </td>
                 <td className="nowrap">
                   {l.details.checkIn ? `${formatDay(l.details.checkIn)}${l.details.checkOut ? ` – ${formatDay(l.details.checkOut)}` : ''}` : '—'}
                   {l.details.guests ? <span className="muted"> · {l.details.guests} guests</span> : null}

@@ -22,12 +22,36 @@ const ExportResult = z.object({
 type ExportResult = z.infer<typeof ExportResult>;
 
 const EraseResult = z.object({
-  hotels: z.array(z.object({ propertyId: z.string(), guests: z.number(), conversations: z.number(), messages: z.number(), leads: z.number() })),
+  hotels: z.array(
+    z.object({
+      propertyId: z.string(),
+      guests: z.number(),
+      conversations: z.number(),
+      messages: z.number(),
+      leads: z.number(),
+      emailThreads: z.number(),
+      identifiers: z.number(),
+      gapQuestions: z.number(),
+    }),
+  ),
   inboxEvents: z.number(),
 });
 type EraseResult = z.infer<typeof EraseResult>;
 
 const Backups = z.object({ items: z.array(z.object({ file: z.string(), bytes: z.number(), createdAt: z.string() })) });
+
+function erasedSentence(r: EraseResult): string {
+  const sum = (f: (h: EraseResult['hotels'][number]) => number) => r.hotels.reduce((n, h) => n + f(h), 0);
+  const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  return (
+    `Erased ${n(sum((h) => h.guests), 'guest record', 'guest records')} in ${n(r.hotels.length, 'hotel', 'hotels')}, with ` +
+    `${n(sum((h) => h.identifiers), 'phone number or email address', 'phone numbers and email addresses')} found with them, ` +
+    `${n(sum((h) => h.conversations), 'conversation', 'conversations')}, ${n(sum((h) => h.messages), 'message', 'messages')}, ` +
+    `${n(sum((h) => h.leads), 'inquiry', 'inquiries')}, ${n(sum((h) => h.emailThreads), 'email thread reference', 'email thread references')}, ` +
+    `${n(sum((h) => h.gapQuestions), 'knowledge-gap question', 'knowledge-gap questions')} and ${n(r.inboxEvents, 'queued message', 'queued messages')}. ` +
+    'Report figures are unchanged.'
+  );
+}
 
 /** The data-protection officer's screen: a guest's data (export or erase) and the backups. */
 export function PrivacyScreen() {
@@ -98,6 +122,7 @@ export function PrivacyScreen() {
 
   const counts = found?.hotels.map((h) => ({
     hotel: h.hotel,
+    records: h.guests.length,
     conversations: h.guests.reduce((n, g) => n + g.conversations.length, 0),
     messages: h.guests.reduce((n, g) => n + g.conversations.reduce((m, c) => m + c.messages.length, 0), 0),
     leads: h.guests.reduce((n, g) => n + g.leads.length, 0),
@@ -137,6 +162,7 @@ export function PrivacyScreen() {
                 <thead>
                   <tr>
                     <th scope="col">Hotel</th>
+                    <th scope="col">Guest records</th>
                     <th scope="col">Conversations</th>
                     <th scope="col">Messages</th>
                     <th scope="col">Inquiries</th>
@@ -146,6 +172,7 @@ export function PrivacyScreen() {
                   {counts!.map((c) => (
                     <tr key={c.hotel}>
                       <td>{c.hotel}</td>
+                      <td>{c.records}</td>
                       <td>{c.conversations}</td>
                       <td>{c.messages}</td>
                       <td>{c.leads}</td>
@@ -165,10 +192,7 @@ export function PrivacyScreen() {
           )
         ) : null}
         {erased ? (
-          <p role="status">
-            Erased {erased.hotels.reduce((n, h) => n + h.conversations, 0)} conversations, {erased.hotels.reduce((n, h) => n + h.messages, 0)} messages and{' '}
-            {erased.hotels.reduce((n, h) => n + h.leads, 0)} inquiries. Report figures are unchanged.
-          </p>
+          <p role="status">{erasedSentence(erased)}</p>
         ) : null}
       </section>
 

@@ -5,12 +5,12 @@ import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
 import { ReportChart, type ChartSeries } from './report-chart';
 import { change, count, seconds, share } from './report-labels';
-import { useReportsApi, type PeriodQuery } from './reports.api';
+import { useReportsApi, type PeriodChoice } from './reports.api';
 
 /** The group: every visible hotel side by side; counts summed, money per currency only. */
-export function GroupReport({ period }: { period: PeriodQuery }) {
+export function GroupReport({ period }: { period: PeriodChoice }) {
   const api = useReportsApi();
-  const [data, { reload }] = useResource((signal) => api.group(period, signal), [api, period.from, period.to]);
+  const [data, { reload }] = useResource((signal) => api.group(period, signal), [api, JSON.stringify(period)]);
   const chart = useMemo(() => {
     if (data.status !== 'ready') return null;
     const hotels = data.data.hotels;
@@ -33,7 +33,11 @@ export function GroupReport({ period }: { period: PeriodQuery }) {
           All hotels: {formatDay(g.period.from)}
           {g.period.to !== g.period.from ? ` – ${formatDay(g.period.to)}` : ''}
         </h2>
-        <p className="section-help">Each hotel’s days are in its own time zone. Amounts in different currencies are shown separately, never added together.</p>
+        <p className="section-help">
+          Each hotel counts whole days in its own time zone{'last' in period ? ', ending on its own local today' : ''}, the same days as its own report.
+          {g.sameDays ? '' : ' Some hotels’ dates differ (their local today is another date): each hotel’s days are shown beside it.'} Amounts in different
+          currencies are shown separately, never added together.
+        </p>
         <ul className="hero-grid">
           <li className="hero-card">
             <p className="hero-label">Inquiries</p>
@@ -104,6 +108,13 @@ export function GroupReport({ period }: { period: PeriodQuery }) {
                 <tr key={h.propertyId}>
                   <th scope="row">
                     <a href={hrefFor({ screen: 'reports', propertyId: h.propertyId })}>{h.name}</a>
+                    {g.sameDays ? null : (
+                      <span className="muted hotel-days">
+                        {' '}
+                        {formatDay(h.period.from)}
+                        {h.period.to !== h.period.from ? ` – ${formatDay(h.period.to)}` : ''}
+                      </span>
+                    )}
                   </th>
                   <td>{count(h.current.inquiries)}</td>
                   <td>{change(h.change.inquiries, 'relative')?.text ?? '–'}</td>

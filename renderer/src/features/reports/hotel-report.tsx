@@ -9,7 +9,7 @@ import { KnowledgeGapsPanel } from './knowledge-gaps.panel';
 import { ReportChart, type ChartSeries } from './report-chart';
 import { ReportHistoryPanel } from './report-history.panel';
 import { change, count, REASON_NAME, seconds, share, usd } from './report-labels';
-import { useReportsApi, type Analytics, type AnalyticsSummary, type DrillFilter, type PeriodQuery } from './reports.api';
+import { useReportsApi, type Analytics, type AnalyticsSummary, type DrillFilter, type PeriodChoice, type PeriodQuery } from './reports.api';
 
 const DENIED = 'Reports are for managers and admins.';
 const DAY_COLOR = '#1f4f8f';
@@ -259,20 +259,23 @@ function Breakdowns({ a, s, onDrill }: { a: Analytics; s: AnalyticsSummary; onDr
 }
 
 /** One hotel's report: hero numbers, trends, breakdowns, drill-down, knowledge gaps and history. */
-export function HotelReport({ propertyId, period }: { propertyId: string; period: PeriodQuery }) {
+export function HotelReport({ propertyId, period: choice }: { propertyId: string; period: PeriodChoice }) {
   const api = useReportsApi();
   const [data, { reload }] = useResource(
     async (signal) => {
-      const [summary, analytics] = await Promise.all([api.summary(propertyId, period, signal), api.analytics(propertyId, period, signal)]);
+      const summary = await api.summary(propertyId, choice, signal);
+      // The days the server counted: drill-down, history and the trend use exactly these.
+      const analytics = await api.analytics(propertyId, { from: summary.period.from, to: summary.period.to }, signal);
       return { summary, analytics };
     },
-    [api, propertyId, period.from, period.to],
+    [api, propertyId, JSON.stringify(choice)],
   );
   const [drill, setDrill] = useState<{ filter: DrillFilter; label: string } | null>(null);
 
   if (data.status === 'loading') return <p role="status">Loading the figures…</p>;
   if (data.status === 'error') return <LoadProblem error={data.error} what="the report" denied={DENIED} onRetry={reload} />;
   const { summary, analytics } = data.data;
+  const period: PeriodQuery = { from: summary.period.from, to: summary.period.to };
   const open = (filter: DrillFilter, label: string) => setDrill({ filter, label });
   return (
     <>

@@ -9,6 +9,7 @@ import {
   ReportInfo,
   ReportList,
   type DrillMetric,
+  type RelativePeriod,
 } from '@contract/reports';
 import { useMemo } from 'react';
 import type { z } from 'zod';
@@ -22,6 +23,12 @@ export interface PeriodQuery {
   from: string;
   to: string;
 }
+
+/**
+ * A period as the manager chose it: fixed dates, or "the last N days" (today, yesterday), which the
+ * server resolves in each hotel's own time zone, ending on its local today.
+ */
+export type PeriodChoice = PeriodQuery | { last: RelativePeriod };
 
 export interface DrillFilter {
   metric: DrillMetric;
@@ -38,9 +45,9 @@ export interface GapAnswer {
 }
 
 export interface ReportsApi {
-  summary(propertyId: string, p: PeriodQuery, signal?: AbortSignal): Promise<AnalyticsSummary>;
-  analytics(propertyId: string, p: PeriodQuery, signal?: AbortSignal): Promise<Analytics>;
-  group(p: PeriodQuery, signal?: AbortSignal): Promise<GroupSummary>;
+  summary(propertyId: string, p: PeriodChoice, signal?: AbortSignal): Promise<AnalyticsSummary>;
+  analytics(propertyId: string, p: PeriodChoice, signal?: AbortSignal): Promise<Analytics>;
+  group(p: PeriodChoice, signal?: AbortSignal): Promise<GroupSummary>;
   drill(propertyId: string, p: PeriodQuery, f: DrillFilter, cursor?: string | null, signal?: AbortSignal): Promise<DrillPage>;
   history(propertyId: string, signal?: AbortSignal): Promise<z.infer<typeof ReportList>>;
   makeReport(propertyId: string, p: PeriodQuery): Promise<ReportInfo>;
@@ -53,7 +60,7 @@ export interface ReportsApi {
 
 export function reportsApi(api: ApiClient, baseUrl = '/api/v1'): ReportsApi {
   const hotel = (id: string) => `/properties/${encodeURIComponent(id)}`;
-  const period = (p: PeriodQuery) => `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`;
+  const period = (p: PeriodChoice) => ('last' in p ? `last=${encodeURIComponent(p.last)}` : `from=${encodeURIComponent(p.from)}&to=${encodeURIComponent(p.to)}`);
   return {
     summary: (id, p, signal) => api.get(`${hotel(id)}/analytics/summary?${period(p)}`, AnalyticsSummary, { signal }),
     analytics: (id, p, signal) => api.get(`${hotel(id)}/analytics?${period(p)}`, Analytics, { signal }),

@@ -7,7 +7,7 @@ import { Screen } from '../../shared/screen';
 import { GroupReport } from './group-report';
 import { HotelReport } from './hotel-report';
 import { PERIOD_OPTIONS, presetPeriod, todayIn, type PresetPeriod } from './report-labels';
-import type { PeriodQuery } from './reports.api';
+import type { PeriodChoice, PeriodQuery } from './reports.api';
 import './reports.css';
 
 /**
@@ -26,6 +26,8 @@ export function ReportsScreen({ propertyId }: { propertyId?: string | undefined 
   const [custom, setCustom] = useState<PeriodQuery>(() => presetPeriod('7', today));
   const [chosen, setChosen] = useState<PeriodQuery | null>(null);
   const period = useMemo(() => (preset === 'custom' && chosen ? chosen : presetPeriod(preset === 'custom' ? '7' : preset, today)), [preset, chosen, today]);
+  // A preset is asked for as such: the server counts each hotel's days ending on its own local today.
+  const choice = useMemo<PeriodChoice>(() => (preset === 'custom' ? period : { last: preset }), [preset, period]);
   const options = useMemo(() => (list.length > 1 ? hotelOptions(hotels.list, 'All hotels (compare)') : hotelOptions(hotels.list).slice(1)), [hotels.list, list.length]);
 
   function choosePreset(p: PresetPeriod) {
@@ -71,7 +73,7 @@ export function ReportsScreen({ propertyId }: { propertyId?: string | undefined 
       {hotels.list.status === 'loading' ? <p role="status">Loading…</p> : null}
       {hotels.list.status === 'ready' && list.length === 0 ? <p className="empty-state">No hotels yet.</p> : null}
       {hotels.list.status === 'ready' && list.length > 0 ? (
-        selected ? <HotelReport key={selected} propertyId={selected} period={period} /> : <GroupReport period={period} />
+        selected ? <HotelReport key={selected} propertyId={selected} period={choice} /> : <GroupReport period={choice} />
       ) : null}
     </Screen>
   );

@@ -23,6 +23,20 @@ export class EmailThreadRepository {
       .run(messageId, threadKey, direction, at);
   }
 
+  /**
+   * Forgets the Message-IDs of these conversations' email threads (a guest's erasure). A
+   * conversation knows its thread only by keyed token, so each thread key is tokenised to match.
+   */
+  forgetConversations(conversationIds: readonly string[], tokenOf: (threadKey: string) => string): number {
+    if (conversationIds.length === 0) return 0;
+    const wanted = new Set(
+      this.scope.db.prepare("select thread_bidx from conversations where channel = 'email' and id in (select value from json_each(?))").pluck().all(JSON.stringify(conversationIds)) as string[],
+    );
+    if (wanted.size === 0) return 0;
+    const keys = (this.scope.db.prepare('select distinct thread_key from email_threads').pluck().all() as string[]).filter((k) => wanted.has(tokenOf(k)));
+    return this.scope.db.prepare('delete from email_threads where thread_key in (select value from json_each(?))').run(JSON.stringify(keys)).changes;
+  }
+
   /** Marks a webhook token as used; false when it was used before (a replay). Prunes expired tokens. */
   consumeToken(token: string, nowMs: number, keepMs: number): boolean {
     return this.scope.db.transaction(() => {
