@@ -20,7 +20,8 @@ import { checkSet, scoreMessage, summarise, type AskOutcome, type EvalMessage, t
 const TODAY = '2026-12-07';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(here);
-const CLI = path.join(root, 'bin', 'nocturn.mjs');
+// The CLI from the sources through tsx, never a dist/ build that may be older than the tree being measured.
+const CLI = ['--import', 'tsx', path.join(root, 'server', 'cli', 'bin.ts')];
 const ASK_TIMEOUT_MS = 10 * 60_000;
 
 interface Hotel {
@@ -58,7 +59,7 @@ function childEnv(dataDir: string, withModel: boolean): NodeJS.ProcessEnv {
 
 function nocturn(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI, ...args], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const timer = setTimeout(() => child.kill('SIGTERM'), ASK_TIMEOUT_MS);

@@ -212,18 +212,29 @@ export class ReplyComposer {
     const pieces = segments(input.text).flatMap((sentence) => clauses(sentence));
     if (pieces.length < 2) return [wholeQuestion];
     const found: Question[] = [];
-    let context = '';
+    // What came just before: a remark ("we're driving up tomorrow") or the previous question.
+    let context: string[] = [];
     for (const piece of pieces) {
       const clean = searchableText(piece, input.names);
       if (!clean) continue;
-      const asked = questionCue(piece);
-      let passages = await retrieve(clean);
-      if (top(passages) < threshold && context) {
-        const withContext = await retrieve(`${context} ${clean}`);
-        if (top(withContext) > top(passages)) passages = withContext;
+      if (!questionCue(piece)) {
+        context = [...context, clean].slice(-2);
+        continue;
       }
-      if (asked || top(passages) >= threshold) found.push({ text: clean, passages, asked });
-      context = clean;
+      let passages = await retrieve(clean);
+      const previous = found.at(-1);
+      if (context.length && (dependsOnContext(clean) || top(passages) < threshold)) {
+        const withContext = await retrieve(`${context.join(' ')} ${clean}`);
+        // "Do we pay for it?" is about what came before: read it with that, whatever it finds alone.
+        if (dependsOnContext(clean) || top(withContext) > top(passages)) passages = withContext;
+        if (previous && dependsOnContext(clean) && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
+          previous.text = `${previous.text} ${clean}`;
+          context = [clean];
+          continue;
+        }
+      }
+      found.push({ text: clean, passages, asked: true });
+      context = [clean];
     }
     // Questions answered by the same item are one answer; asked questions that found nothing stay apart.
     const merged: Question[] = [];
@@ -234,8 +245,9 @@ export class ReplyComposer {
     }
     if (merged.length === 0) return [wholeQuestion];
     if (merged.length === 1) {
+      // One question among remarks: its own search, unless it finds too little and the whole message more.
       const only = merged[0]!;
-      return [top(wholePassages) > top(only.passages) ? wholeQuestion : only];
+      return [top(only.passages) < threshold && top(wholePassages) > top(only.passages) ? wholeQuestion : only];
     }
     return merged.slice(0, MAX_QUESTIONS);
   }
@@ -384,6 +396,16 @@ function trimPassage(p: Passage): Passage {
 function uniquePassages(passages: Passage[]): Passage[] {
   const seen = new Set<string>();
   return passages.filter((p) => !seen.has(p.itemId) && seen.add(p.itemId));
+}
+
+/** Words that point back at what was said before ("it", "that one", "itu", "它"). */
+const ANAPHORA = /\b(it|its|it's|that|this|those|these|they|them|itu|ini|tu|ni|nya)\b|它|这个|那个|这|那/iu;
+
+/** A question that cannot be read alone: it points back, or has at most three words ("Pork-free?", "How much?"). */
+function dependsOnContext(question: string): boolean {
+  const words = question.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const cjk = (question.match(/\p{Script=Han}/gu) ?? []).length;
+  return ANAPHORA.test(question) || (cjk === 0 ? words.length <= 3 : cjk <= 3);
 }
 
 /** Every question's passages merged, best relevance first: what the message found. */
