@@ -2,6 +2,7 @@ import type { Channel, HandoffReason, LeadDetails, Message } from '../../contrac
 import type { Property } from '../../contract/properties.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
+import { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import type { Logger } from '../../shared/logger.js';
 import { maskPii } from '../../shared/redact.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
@@ -22,7 +23,7 @@ import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt } from './prompt.js'
 import type { Passage, Retriever } from './retriever.port.js';
 import { formatOpening, texts } from './templates.js';
 
-export const MAX_GUEST_CHARS = 2000;
+export { MAX_GUEST_CHARS };
 
 /** One guest message, normalised by its channel adapter (C1). */
 export interface InboundMessage {

@@ -1,0 +1,469 @@
+import * as chrono from 'chrono-node';
+import { adjacent, hanNumberAt, numberAt, phraseAt, type Token } from './lead-tokens.js';
+
+/** One date or date range a guest wrote, resolved against the hotel's today. ISO dates. */
+export interface DateMention {
+  from: string;
+  to: string | null;
+  /** Token span [first, next). */
+  i: number;
+  j: number;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1, january: 1, januari: 1, feb: 2, february: 2, februari: 2, mar: 3, march: 3, mac: 3, apr: 4, april: 4, may: 5, mei: 5,
+  jun: 6, june: 6, jul: 7, july: 7, julai: 7, aug: 8, august: 8, ogos: 8, sep: 9, sept: 9, september: 9,
+  oct: 10, october: 10, oktober: 10, nov: 11, november: 11, dec: 12, december: 12, disember: 12,
+};
+const WEEKDAYS: Record<string, number> = {
+  sun: 0, sunday: 0, ahad: 0, mon: 1, monday: 1, isnin: 1, tue: 2, tues: 2, tuesday: 2, selasa: 2, wed: 3, wednesday: 3, rabu: 3,
+  thu: 4, thur: 4, thurs: 4, thursday: 4, khamis: 4, fri: 5, friday: 5, jumaat: 5, sat: 6, saturday: 6, sabtu: 6,
+};
+const HAN_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0 };
+const RANGE_WORDS = new Set(['-', 'to', 'until', 'till', 'til', 'through', 'thru', 'hingga', 'sampai', 'sehingga', '到', '至']);
+const ORDINALS = new Set(['st', 'nd', 'rd', 'th']);
+const NEXT_WORDS = new Set(['next', 'depan', 'hadapan']);
+const THIS_WORDS = new Set(['this', 'coming', 'ini', 'ni']);
+
+export class HotelCalendar {
+  readonly today: string;
+  private readonly y: number;
+  private readonly m: number;
+  private readonly d: number;
+  constructor(today: string) {
+    this.today = today;
+    [this.y, this.m, this.d] = today.split('-').map(Number) as [number, number, number];
+  }
+
+  static iso(y: number, m: number, d: number): string | null {
+    const dt = new Date(Date.UTC(y, m - 1, d));
+    if (m < 1 || m > 12 || d < 1 || dt.getUTCDate() !== d || dt.getUTCMonth() !== m - 1) return null;
+    return dt.toISOString().slice(0, 10);
+  }
+
+  static addDays(date: string, n: number): string {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+  }
+
+  /** A day and month with no year: this year's, or next year's once it has passed. */
+  dayMonth(d: number, m: number, y?: number): string | null {
+    if (y !== undefined) return HotelCalendar.iso(y < 100 ? 2000 + y : y, m, d);
+    const thisYear = HotelCalendar.iso(this.y, m, d);
+    if (thisYear && thisYear >= this.today) return thisYear;
+    return HotelCalendar.iso(this.y + 1, m, d);
+  }
+
+  /** A day of the month alone ("the 18th"): this month's, or next month's once it has passed. */
+  dayOnly(d: number): string | null {
+    for (let k = 0; k < 3; k++) {
+      const m = ((this.m - 1 + k) % 12) + 1;
+      const y = this.y + Math.floor((this.m - 1 + k) / 12);
+      const iso = HotelCalendar.iso(y, m, d);
+      if (iso && iso >= this.today) return iso;
+    }
+    return null;
+  }
+
+  get weekday(): number {
+    return new Date(Date.UTC(this.y, this.m - 1, this.d)).getUTCDay();
+  }
+
+  /** The next `wd` from today (today included); with `nextWeek`, the one in the following Monday-started week. */
+  weekdayDate(wd: number, nextWeek: boolean): string {
+    if (!nextWeek) return HotelCalendar.addDays(this.today, (wd - this.weekday + 7) % 7);
+    const mondayNext = HotelCalendar.addDays(this.today, ((8 - this.weekday) % 7) || 7);
+    return HotelCalendar.addDays(mondayNext, (wd + 6) % 7);
+  }
+}
+
+interface Piece {
+  iso: string;
+  next: number;
+}
+
+/** A day number 1..31 at token i, with an optional ordinal suffix ("18th"). */
+function dayAt(tokens: Token[], i: number): { d: number; next: number; ordinal: boolean } | null {
+  const t = tokens[i];
+  if (!t || t.kind !== 'num' || t.raw.length > 2 || t.n! < 1 || t.n! > 31) return null;
+  if (tokens[i + 1] && ORDINALS.has(tokens[i + 1]!.w) && adjacent(tokens, i)) return { d: t.n!, next: i + 2, ordinal: true };
+  return { d: t.n!, next: i + 1, ordinal: false };
+}
+
+function monthAt(tokens: Token[], i: number): { m: number; next: number } | null {
+  let k = i;
+  if (tokens[k]?.w === 'of') k++;
+  const t = tokens[k];
+  if (!t || t.kind !== 'word' || !(t.w in MONTHS)) return null;
+  let next = k + 1;
+  if (tokens[next]?.w === '.' && adjacent(tokens, k)) next++;
+  return { m: MONTHS[t.w]!, next };
+}
+
+function yearAt(tokens: Token[], i: number): { y: number; next: number } | null {
+  let k = i;
+  if (tokens[k]?.w === ',') k++;
+  const t = tokens[k];
+  if (t?.kind === 'num' && t.raw.length === 4 && t.n! >= 2000 && t.n! < 2100) return { y: t.n!, next: k + 1 };
+  return null;
+}
+
+function rangeAt(tokens: Token[], i: number): number {
+  let k = i;
+  if (tokens[k]?.w === 'and' || tokens[k]?.w === 'from') return -1;
+  if (tokens[k] && RANGE_WORDS.has(tokens[k]!.w)) {
+    k++;
+    if (tokens[k]?.w === 'the') k++;
+    return k;
+  }
+  return -1;
+}
+
+/** "26-28 Dec", "24 to 28 Dec", "31 Dec - 2 Jan", "18 Dec", "24th of December 2026". */
+function dayFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const a = dayAt(tokens, i);
+  if (!a) return null;
+  const ma = monthAt(tokens, a.next);
+  if (ma) {
+    const ya = yearAt(tokens, ma.next);
+    const from = cal.dayMonth(a.d, ma.m, ya?.y);
+    if (!from) return null;
+    let next = ya?.next ?? ma.next;
+    const r = rangeAt(tokens, next);
+    if (r !== -1) {
+      const b = dayAt(tokens, r);
+      const mb = b && monthAt(tokens, b.next);
+      if (b && mb) {
+        const yb = yearAt(tokens, mb.next);
+        const to = endAfter(cal, from, b.d, mb.m, yb?.y);
+        if (to) return { from, to, i, j: yb?.next ?? mb.next };
+      }
+    }
+    next = ya?.next ?? ma.next;
+    return { from, to: null, i, j: next };
+  }
+  // "26-28 Dec": the month comes after the second day.
+  const r = rangeAt(tokens, a.next);
+  if (r === -1) return null;
+  const b = dayAt(tokens, r);
+  const mb = b && monthAt(tokens, b.next);
+  if (!b || !mb) return null;
+  const yb = yearAt(tokens, mb.next);
+  const startMonth = a.d > b.d ? ((mb.m + 10) % 12) + 1 : mb.m;
+  let to = cal.dayMonth(b.d, mb.m, yb?.y);
+  let from = to && (a.d > b.d ? startOfRangeBefore(to, a.d, startMonth) : HotelCalendar.iso(Number(to.slice(0, 4)), mb.m, a.d));
+  if (!from || !to) return null;
+  if (from < cal.today && yb === null) {
+    to = HotelCalendar.iso(Number(to.slice(0, 4)) + 1, mb.m, b.d);
+    from = to && (a.d > b.d ? startOfRangeBefore(to, a.d, startMonth) : HotelCalendar.iso(Number(to.slice(0, 4)), mb.m, a.d));
+    if (!from || !to) return null;
+  }
+  return { from, to, i, j: yb?.next ?? mb.next };
+}
+
+function startOfRangeBefore(to: string, d: number, m: number): string | null {
+  const y = Number(to.slice(0, 4));
+  return HotelCalendar.iso(m === 12 && to.slice(5, 7) === '01' ? y - 1 : y, m, d);
+}
+
+/** The end of a range: the first such date on or after its start. */
+function endAfter(cal: HotelCalendar, from: string, d: number, m: number, y?: number): string | null {
+  if (y !== undefined) return HotelCalendar.iso(y, m, d);
+  const fy = Number(from.slice(0, 4));
+  const same = HotelCalendar.iso(fy, m, d);
+  if (same && same >= from) return same;
+  void cal;
+  return HotelCalendar.iso(fy + 1, m, d);
+}
+
+/** "Dec 24-26", "Dec 31 to Jan 2", "December 24th". */
+function monthFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const ma = monthAt(tokens, i);
+  if (!ma || tokens[i]!.w === 'of') return null;
+  const a = dayAt(tokens, ma.next);
+  if (!a) return null;
+  // "may" is a month only right before a day number ("May 5"), not in "may 2 of us come".
+  if (tokens[i]!.w === 'may' && ['of', 'adults', 'people', 'pax', 'guests', 'persons', 'kids', 'children', 'orang'].includes(tokens[a.next]?.w ?? '')) return null;
+  const ya = yearAt(tokens, a.next);
+  const from = cal.dayMonth(a.d, ma.m, ya?.y);
+  if (!from) return null;
+  const r = rangeAt(tokens, ya?.next ?? a.next);
+  if (r !== -1) {
+    const mb = monthAt(tokens, r);
+    const b = dayAt(tokens, mb ? mb.next : r);
+    if (b) {
+      const yb = yearAt(tokens, b.next);
+      const to = endAfter(cal, from, b.d, mb ? mb.m : ma.m, yb?.y);
+      if (to) return { from, to, i, j: yb?.next ?? b.next };
+    }
+  }
+  return { from, to: null, i, j: ya?.next ?? a.next };
+}
+
+/** "24/12", "24/12/2026", "24/12 - 27/12", "24-27/12", "2026-12-24" (day before month, as written in Malaysia). */
+function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const t = tokens[i];
+  if (t?.kind !== 'num') return null;
+  // ISO 2026-12-24
+  if (t.raw.length === 4 && tokens[i + 1]?.w === '-' && adjacent(tokens, i) && tokens[i + 2]?.kind === 'num' && adjacent(tokens, i + 1) && tokens[i + 3]?.w === '-' && adjacent(tokens, i + 2) && tokens[i + 4]?.kind === 'num' && adjacent(tokens, i + 3)) {
+    const from = HotelCalendar.iso(t.n!, tokens[i + 2]!.n!, tokens[i + 4]!.n!);
+    return from ? { from, to: null, i, j: i + 5 } : null;
+  }
+  const one = (k: number): { d: number; m: number; y?: number; next: number } | null => {
+    const dd = tokens[k];
+    const sep = tokens[k + 1]?.w;
+    if (dd?.kind !== 'num' || dd.raw.length > 2 || (sep !== '/' && sep !== '.') || !adjacent(tokens, k) || tokens[k + 2]?.kind !== 'num' || !adjacent(tokens, k + 1) || tokens[k + 2]!.raw.length > 2) return null;
+    const out: { d: number; m: number; y?: number; next: number } = { d: dd.n!, m: tokens[k + 2]!.n!, next: k + 3 };
+    if (tokens[k + 3]?.w === sep && adjacent(tokens, k + 2) && tokens[k + 4]?.kind === 'num' && adjacent(tokens, k + 3) && (tokens[k + 4]!.raw.length === 4 || tokens[k + 4]!.raw.length === 2)) {
+      out.y = tokens[k + 4]!.n!;
+      out.next = k + 5;
+    } else if (sep === '.') return null; // "3.5" is a number, not a date
+    return out.m >= 1 && out.m <= 12 ? out : null;
+  };
+  const a = one(i);
+  if (a) {
+    const from = cal.dayMonth(a.d, a.m, a.y);
+    if (!from) return null;
+    const r = rangeAt(tokens, a.next);
+    const b = r === -1 ? null : one(r);
+    if (b) {
+      const to = endAfter(cal, from, b.d, b.m, b.y);
+      if (to) return { from, to, i, j: b.next };
+    }
+    const bd = r === -1 ? null : dayAt(tokens, r);
+    if (bd && !bd.ordinal && !(tokens[bd.next]?.w === '/' || tokens[bd.next]?.w === '.')) {
+      const to = endAfter(cal, from, bd.d, a.m);
+      if (to) return { from, to, i, j: bd.next };
+    }
+    return { from, to: null, i, j: a.next };
+  }
+  // "24-27/12"
+  const da = dayAt(tokens, i);
+  const r = da && !da.ordinal ? rangeAt(tokens, da.next) : -1;
+  const b = r === -1 ? null : one(r);
+  if (da && b) {
+    const to = cal.dayMonth(b.d, b.m, b.y);
+    const from = to && HotelCalendar.iso(Number(to.slice(0, 4)), b.m, da.d);
+    if (from && to && from < to) return { from, to, i, j: b.next };
+  }
+  return null;
+}
+
+/** "the 18th", "from the 18th to the 20th": a day of the month with no month, written as an ordinal. */
+function ordinalDay(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const a = dayAt(tokens, i);
+  if (!a || !a.ordinal) return null;
+  const from = cal.dayOnly(a.d);
+  if (!from) return null;
+  const r = rangeAt(tokens, a.next);
+  const b = r === -1 ? null : dayAt(tokens, r);
+  if (b?.ordinal) {
+    const to = HotelCalendar.iso(Number(from.slice(0, 4)), Number(from.slice(5, 7)), b.d) ?? null;
+    const fixed = to && to > from ? to : b.d < a.d ? cal.dayOnly(b.d) : null;
+    if (fixed && fixed > from) return { from, to: fixed, i, j: b.next };
+  }
+  return { from, to: null, i, j: a.next };
+}
+
+/** "today", "tonight", "tomorrow", "esok", "lusa", "day after tomorrow". */
+function relative(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const w = tokens[i]?.w;
+  const at = (days: number, j: number): DateMention => ({ from: HotelCalendar.addDays(cal.today, days), to: null, i, j });
+  if (phraseAt(tokens, i, ['day', 'after', 'tomorrow'])) return at(2, i + 3);
+  if (w === 'today' || w === 'tonight' || w === 'tonite') return at(0, i + 1);
+  if (w === 'tomorrow' || w === 'tmr' || w === 'tmrw' || w === 'tomorow' || w === 'tommorow' || w === 'esok' || w === 'besok') return at(1, i + 1);
+  if (w === 'lusa') return at(2, i + 1);
+  if ((w === 'hari' || w === 'malam') && (tokens[i + 1]?.w === 'ini' || tokens[i + 1]?.w === 'ni')) return at(0, i + 2);
+  return null;
+}
+
+/** "this Friday", "next Friday", "Sat to Sun", "Jumaat depan", "next weekend", "hujung minggu ini". */
+function weekday(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const one = (k: number): { iso: string; wd: number; weekend: boolean; next: number } | null => {
+    let j = k;
+    let nextWeek = false;
+    if (tokens[j] && (NEXT_WORDS.has(tokens[j]!.w) || THIS_WORDS.has(tokens[j]!.w))) {
+      nextWeek = NEXT_WORDS.has(tokens[j]!.w);
+      j++;
+    }
+    const t = tokens[j];
+    if (!t) return null;
+    let wd: number;
+    let weekend = false;
+    if (t.w in WEEKDAYS) wd = WEEKDAYS[t.w]!;
+    else if (t.w === 'weekend') {
+      wd = 6;
+      weekend = true;
+    } else if (t.w === 'hujung' && tokens[j + 1]?.w === 'minggu') {
+      wd = 6;
+      weekend = true;
+      j++;
+    } else return null;
+    j++;
+    // Malay puts "this"/"next" after the day: "Sabtu ini", "Jumaat depan".
+    if (tokens[j] && (NEXT_WORDS.has(tokens[j]!.w) || THIS_WORDS.has(tokens[j]!.w))) {
+      nextWeek = NEXT_WORDS.has(tokens[j]!.w);
+      j++;
+    }
+    let iso = cal.weekdayDate(wd, nextWeek);
+    if (weekend && !nextWeek && cal.weekday === 0) iso = cal.today; // on a Sunday, "this weekend" is today
+    return { iso, wd, weekend, next: j };
+  };
+  const a = one(i);
+  if (!a) return null;
+  if (a.weekend) return { from: a.iso, to: HotelCalendar.addDays(a.iso, 1), i, j: a.next };
+  const r = rangeAt(tokens, a.next);
+  const b = r === -1 ? null : one(r);
+  if (b && !b.weekend) {
+    const gap = (b.wd - a.wd + 7) % 7 || 7;
+    return { from: a.iso, to: HotelCalendar.addDays(a.iso, gap), i, j: b.next };
+  }
+  return { from: a.iso, to: null, i, j: a.next };
+}
+
+/** "12月24日到26日", "12月24号至12月26号", "24号到26号", "明天", "下周五", "这个周末". */
+function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const t = tokens[i];
+  if (!t) return null;
+  const w = t.raw;
+  const two = (a: string) => tokens[i + 1]?.raw === a;
+  if (w === '今' && (two('天') || two('晚'))) return { from: cal.today, to: null, i, j: i + 2 };
+  if (w === '明' && (two('天') || two('晚'))) return { from: HotelCalendar.addDays(cal.today, 1), to: null, i, j: i + 2 };
+  if (w === '后' && two('天')) return { from: HotelCalendar.addDays(cal.today, 2), to: null, i, j: i + 2 };
+  // weekdays: (下|这|本)?(个)?(周|星期|礼拜)X, 周末
+  let k = i;
+  let nextWeek = false;
+  if (w === '下' || w === '这' || w === '本') {
+    nextWeek = w === '下';
+    k++;
+    if (tokens[k]?.raw === '个') k++;
+  }
+  const unit = tokens[k]?.raw;
+  if (unit === '周' || unit === '星' || unit === '礼') {
+    let j = k + 1;
+    if (unit !== '周') {
+      if (tokens[j]?.raw !== (unit === '星' ? '期' : '拜')) return null;
+      j++;
+    }
+    const d = tokens[j]?.raw;
+    if (d === '末') {
+      const from = cal.weekdayDate(6, nextWeek);
+      return { from, to: HotelCalendar.addDays(from, 1), i, j: j + 1 };
+    }
+    if (d !== undefined && d in HAN_WEEKDAYS) {
+      const from = cal.weekdayDate(HAN_WEEKDAYS[d]!, nextWeek);
+      return { from, to: null, i, j: j + 1 };
+    }
+    return null;
+  }
+  // month/day
+  const md = (p: number): { m?: number; d: number; next: number } | null => {
+    const n1 = t.kind === 'num' || p !== i ? numberAt(tokens, p) : hanNumberAt(tokens, p);
+    if (!n1) return null;
+    if (tokens[n1.next]?.raw === '月') {
+      const n2 = numberAt(tokens, n1.next + 1);
+      if (!n2) return null;
+      const unitDay = tokens[n2.next]?.raw;
+      return { m: n1.n, d: n2.n, next: unitDay === '日' || unitDay === '号' || unitDay === '號' ? n2.next + 1 : n2.next };
+    }
+    const unitDay = tokens[n1.next]?.raw;
+    if (unitDay === '日' || unitDay === '号' || unitDay === '號') return { d: n1.n, next: n1.next + 1 };
+    return null;
+  };
+  const a = md(i);
+  if (!a) return null;
+  const from = a.m ? cal.dayMonth(a.d, a.m) : cal.dayOnly(a.d);
+  if (!from) return null;
+  const r = rangeAt(tokens, a.next);
+  const b = r === -1 ? null : md(r);
+  if (b) {
+    const to = endAfter(cal, from, b.d, b.m ?? Number(from.slice(5, 7)));
+    if (to) return { from, to, i, j: b.next };
+  }
+  return { from, to: null, i, j: a.next };
+}
+
+const PARSERS = [numeric, dayFirst, monthFirst, ordinalDay, relative, weekday, chinese];
+
+/**
+ * Every date or range in the text, in order. Each parser reads a fixed number of tokens from its
+ * start, and a match skips past what it read, so the scan is linear in the number of tokens.
+ */
+export function findDates(today: string, tokens: Token[], text: string): DateMention[] {
+  const cal = new HotelCalendar(today);
+  const out: DateMention[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    let hit: DateMention | null = null;
+    for (const p of PARSERS) {
+      hit = p(cal, tokens, i);
+      if (hit) break;
+    }
+    if (hit && (!hit.to || hit.to >= hit.from)) {
+      out.push(hit);
+      i = Math.max(hit.j, i + 1);
+    } else i++;
+  }
+  if (out.length === 0) return chronoFallback(cal, tokens, text);
+  return out;
+}
+
+/** chrono reads a few written forms the rules above do not ("December the 24th"); only on bounded text. */
+function chronoFallback(cal: HotelCalendar, tokens: Token[], text: string): DateMention[] {
+  if (!tokens.some((t) => t.w in MONTHS)) return [];
+  const [y, m, d] = cal.today.split('-').map(Number) as [number, number, number];
+  const ref = new Date(y, m - 1, d, 12);
+  const out: DateMention[] = [];
+  for (const r of chrono.en.GB.parse(text, ref, { forwardDate: true })) {
+    if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
+    const from = cal.dayMonth(r.start.get('day')!, r.start.get('month')!, r.start.isCertain('year') ? r.start.get('year')! : undefined);
+    if (!from) continue;
+    const to = r.end && r.end.isCertain('day') ? endAfter(cal, from, r.end.get('day')!, r.end.get('month')!) : null;
+    const i = tokens.findIndex((t) => t.s >= r.index);
+    const j = tokens.findIndex((t) => t.s >= r.index + r.text.length);
+    out.push({ from, to, i: i === -1 ? tokens.length : i, j: j === -1 ? tokens.length : j });
+  }
+  return out;
+}
+
+/** The number of nights (or days, for an event) a guest asked for. */
+export function findNights(tokens: Token[], used: Set<number>): { nights: number | null; days: number | null } {
+  let nights: number | null = null;
+  let days: number | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    // Chinese: 住两晚, 3晚, 两个晚上, 三天
+    if (t.kind === 'han' || t.kind === 'num') {
+      const n = t.kind === 'num' ? { n: t.n!, next: i + 1 } : hanNumberAt(tokens, i);
+      if (n && !used.has(i)) {
+        let k = n.next;
+        if (tokens[k]?.raw === '个') k++;
+        const u = tokens[k]?.raw;
+        if (u === '晚' && nights === null) nights = n.n;
+        else if (u === '天' && days === null && tokens[i - 1]?.raw !== '第') days = n.n;
+        if (u === '晚' || u === '天') continue;
+      }
+    }
+    // 2D1N / 3D2N packages
+    if (t.kind === 'num' && tokens[i + 1]?.w === 'd' && tokens[i + 2]?.kind === 'num' && tokens[i + 3]?.w === 'n' && adjacent(tokens, i) && adjacent(tokens, i + 1) && adjacent(tokens, i + 2)) {
+      nights ??= tokens[i + 2]!.n!;
+      continue;
+    }
+    if (tokens[i + 1]?.w === 'd1n' && t.kind === 'num') {
+      nights ??= 1;
+      continue;
+    }
+    if (used.has(i)) continue;
+    let n = numberAt(tokens, i);
+    if (!n && (t.w === 'a' || t.w === 'one' || t.w === 'satu') && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk')) n = { n: 1, next: i + 1 };
+    if (!n || t.kind === 'han') continue;
+    let k = n.next;
+    if (tokens[k]?.w === '-') k++;
+    if (tokens[k]?.w === 'more' || tokens[k]?.w === 'full') k++;
+    const u = tokens[k]?.w;
+    // "jam 8 malam" is 8 pm, not eight nights.
+    const clock = tokens[i - 1]?.w === 'jam' || tokens[i - 1]?.w === 'pukul';
+    if ((u === 'night' || u === 'nights' || u === 'nite' || u === 'nites' || u === 'nights\'' || (u === 'malam' && !clock)) && nights === null) nights = n.n;
+    if ((u === 'day' || u === 'days' || u === 'hari') && days === null) days = n.n;
+  }
+  return { nights: nights !== null && nights > 0 && nights <= 60 ? nights : null, days: days !== null && days > 0 && days <= 30 ? days : null };
+}
