@@ -77,11 +77,6 @@ export class HotelCalendar {
   }
 }
 
-interface Piece {
-  iso: string;
-  next: number;
-}
-
 /** A day number 1..31 at token i, with an optional ordinal suffix ("18th"). */
 function dayAt(tokens: Token[], i: number): { d: number; next: number; ordinal: boolean } | null {
   const t = tokens[i];
@@ -135,7 +130,7 @@ function dayFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
       const mb = b && monthAt(tokens, b.next);
       if (b && mb) {
         const yb = yearAt(tokens, mb.next);
-        const to = endAfter(cal, from, b.d, mb.m, yb?.y);
+        const to = endAfter(from, b.d, mb.m, yb?.y);
         if (to) return { from, to, i, j: yb?.next ?? mb.next };
       }
     }
@@ -167,12 +162,11 @@ function startOfRangeBefore(to: string, d: number, m: number): string | null {
 }
 
 /** The end of a range: the first such date on or after its start. */
-function endAfter(cal: HotelCalendar, from: string, d: number, m: number, y?: number): string | null {
+function endAfter(from: string, d: number, m: number, y?: number): string | null {
   if (y !== undefined) return HotelCalendar.iso(y, m, d);
   const fy = Number(from.slice(0, 4));
   const same = HotelCalendar.iso(fy, m, d);
   if (same && same >= from) return same;
-  void cal;
   return HotelCalendar.iso(fy + 1, m, d);
 }
 
@@ -193,7 +187,7 @@ function monthFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention
     const b = dayAt(tokens, mb ? mb.next : r);
     if (b) {
       const yb = yearAt(tokens, b.next);
-      const to = endAfter(cal, from, b.d, mb ? mb.m : ma.m, yb?.y);
+      const to = endAfter(from, b.d, mb ? mb.m : ma.m, yb?.y);
       if (to) return { from, to, i, j: yb?.next ?? b.next };
     }
   }
@@ -227,12 +221,12 @@ function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     const r = rangeAt(tokens, a.next);
     const b = r === -1 ? null : one(r);
     if (b) {
-      const to = endAfter(cal, from, b.d, b.m, b.y);
+      const to = endAfter(from, b.d, b.m, b.y);
       if (to) return { from, to, i, j: b.next };
     }
     const bd = r === -1 ? null : dayAt(tokens, r);
     if (bd && !bd.ordinal && !(tokens[bd.next]?.w === '/' || tokens[bd.next]?.w === '.')) {
-      const to = endAfter(cal, from, bd.d, a.m);
+      const to = endAfter(from, bd.d, a.m);
       if (to) return { from, to, i, j: bd.next };
     }
     return { from, to: null, i, j: a.next };
@@ -377,7 +371,7 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   const r = rangeAt(tokens, a.next);
   const b = r === -1 ? null : md(r);
   if (b) {
-    const to = endAfter(cal, from, b.d, b.m ?? Number(from.slice(5, 7)));
+    const to = endAfter(from, b.d, b.m ?? Number(from.slice(5, 7)));
     if (to) return { from, to, i, j: b.next };
   }
   return { from, to: null, i, j: a.next };
@@ -417,7 +411,7 @@ function chronoFallback(cal: HotelCalendar, tokens: Token[], text: string): Date
     if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
     const from = cal.dayMonth(r.start.get('day')!, r.start.get('month')!, r.start.isCertain('year') ? r.start.get('year')! : undefined);
     if (!from) continue;
-    const to = r.end && r.end.isCertain('day') ? endAfter(cal, from, r.end.get('day')!, r.end.get('month')!) : null;
+    const to = r.end && r.end.isCertain('day') ? endAfter(from, r.end.get('day')!, r.end.get('month')!) : null;
     const i = tokens.findIndex((t) => t.s >= r.index);
     const j = tokens.findIndex((t) => t.s >= r.index + r.text.length);
     out.push({ from, to, i: i === -1 ? tokens.length : i, j: j === -1 ? tokens.length : j });

@@ -1,32 +1,232 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, extractLead } from './lead-extraction.js';
+import { contactGiven, contactsIn, detectLanguage, extractLead, MAX_GUEST_CHARS } from './lead-extraction.js';
+import { findEmail, tokenize } from './lead-tokens.js';
 
-const today = '2026-11-21'; // a Saturday
+const today = '2026-11-21'; // a Saturday, in the hotel's own time zone
+const lead = (text: string, more: Partial<Parameters<typeof extractLead>[1]> = {}) => extractLead(text, { today, ...more });
+const NOTHING_INVENTED = { checkIn: null, checkOut: null, guests: null, roomType: null, intent: 'other' };
 
-describe('deterministic lead extraction', () => {
+describe('a plain question is not a booking', () => {
   it.each([
+    'is the pool open at 8pm',
+    'Is the pool open at 8pm?',
+    'can I check in early on Sunday',
+    'what time is breakfast',
+    'how much is parking per night',
+    'What time is check-out?',
+    'Where can I park my car?',
+    'Is breakfast included for 2 adults?',
+    'What time does the restaurant open for dinner on Sunday?',
+    'Do you allow pets? We have 2 dogs',
+    'is the gym open 24 hours',
+    'can i get a taxi tomorrow at 6am',
+    'good evening, me and my wife driving up from Penang tomorrow, got somewhere safe to leave the car overnight? do we pay for it',
+    'How much is the deluxe room per night?',
+    'Is a baby cot available in the room?',
+    'Do you have a conference room?',
+    'Can I book a spa massage for 2 tomorrow?',
+    'My booking HV-2291, can I get a late checkout?',
+    'My booking is for 24 Dec, can I bring a dog?',
+    'We checked in yesterday, room 1203, the aircond is broken since 10.30pm',
+    'is there a shuttle to KLCC every 30 minutes? how much, RM 15?',
+    'Pukul berapa sarapan? Kolam renang buka sampai jam 8 malam?',
+    '请问早餐几点？',
+    '停车场一晚多少钱？',
+    'Thanks, see you soon',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads "booking" and "king" as the words they are', () => {
+    const x = lead('My booking HV-2291: is the king bed room non-smoking?');
+    expect(x.roomType).toBeNull();
+    expect(x.intent).toBe('other');
+    expect(lead('Can I book a King room for 26-28 Dec?').roomType).toBe('king');
+    expect(lead('I want to book a room, looking at 26-28 Dec').roomType).toBeNull();
+  });
+});
+
+describe('booking inquiries become exact leads', () => {
+  it.each<[string, Record<string, unknown>]>([
     [
       'Hi, do you have a family room from 24 to 27 December for 2 adults and 2 kids? My name is Sarah Tan, +60 12-345 6789',
       { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 4, roomType: 'family', intent: 'room_booking', name: 'Sarah Tan', phone: '+60123456789' },
     ],
     ['Looking to stay next Friday for 2 nights, email me at j.lee@example.com', { checkIn: '2026-11-27', checkOut: '2026-11-29', email: 'j.lee@example.com', intent: 'room_booking' }],
-    ['Can I book a table for 6 tomorrow at 7pm?', { checkIn: '2026-11-22', guests: 6, intent: 'dining' }],
-    ['We are planning a wedding banquet for 200 guests in March', { guests: 200, intent: 'event', checkIn: '2027-03-01' }],
-    ['Saya nak tempah bilik deluxe untuk 2 orang dewasa pada 24 Disember hingga 26 Disember', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
-    ['我想预订12月24日到12月27日的房间，我们2个人', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
-    ['What time is check-out?', { checkIn: null, guests: null, intent: 'other' }],
-    ['Where can I park my car?', { intent: 'other', checkIn: null }],
+    ['Hi, 26-28 Dec, 2 adults + 2 kids, deluxe room pls. Thanks,\nSarah Lim', { checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 4, roomType: 'deluxe', name: 'Sarah Lim', intent: 'room_booking' }],
+    ['Any rooms Sat to Sun for 2? Regards, Ahmad', { checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 2, name: 'Ahmad', intent: 'room_booking' }],
+    ['Any rooms this Saturday to Sunday? we are 3', { checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 3, intent: 'room_booking' }],
+    ['3 nights from the 18th for a family of 5, do you have a room?', { checkIn: '2026-12-18', checkOut: '2026-12-21', guests: 5, intent: 'room_booking' }],
+    ['want to book from 18 Dec for 3 nights, 2 pax', { checkIn: '2026-12-18', checkOut: '2026-12-21', guests: 2, intent: 'room_booking' }],
+    ['Need a room Dec 24-26 for me and my wife', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, intent: 'room_booking' }],
+    ['Dec 31 to Jan 2, 2 pax, any room?', { checkIn: '2026-12-31', checkOut: '2027-01-02', guests: 2, intent: 'room_booking' }],
+    ['Book 30 Dec - 2 Jan please, 2 adults and a baby', { checkIn: '2026-12-30', checkOut: '2027-01-02', guests: 3, intent: 'room_booking' }],
+    ['Do you have a room 24/12 - 27/12 for me and my wife? I\'m Jason Wong', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, name: 'Jason Wong' }],
+    ['tomorrow for 2 nights, 5 pax, book', { checkIn: '2026-11-22', checkOut: '2026-11-24', guests: 5, intent: 'room_booking' }],
+    ['this Friday, any room for 2?', { checkIn: '2026-11-27', checkOut: null, guests: 2, intent: 'room_booking' }],
+    ['next weekend room for 2 adults pls', { checkIn: '2026-11-28', checkOut: '2026-11-29', guests: 2, intent: 'room_booking' }],
+    ['Any availability 12.12.2026 - 14.12.2026 for 3 ppl? Call me 012-345 6789', { checkIn: '2026-12-12', checkOut: '2026-12-14', guests: 3, phone: '+60123456789', intent: 'room_booking' }],
+    ['Reserve a twin room 24-27/12 for 2 adults 1 child', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 3, roomType: 'twin' }],
+    // a date already past this year rolls forward to the next one
+    ['Can I book 3-5 Feb for 2 adults?', { checkIn: '2027-02-03', checkOut: '2027-02-05', guests: 2 }],
+    ['Can I book 10 Nov for 2 nights?', { checkIn: '2027-11-10', checkOut: '2027-11-12' }],
+    ['Hi this is Mei Ling from ABC Travel, we need 5 rooms for 10 pax 3-5 Feb', { name: 'Mei Ling', guests: 10, checkIn: '2027-02-03', checkOut: '2027-02-05', intent: 'room_booking' }],
+    ['Is the family suite ok for 2 adults and 2 kids next Friday for 2 nights?', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 4, roomType: 'family suite', intent: 'room_booking' }],
+    ['Name: Mr. Kumar Raj\nRoom: deluxe\nDates: 5 Jan to 8 Jan\nGuests: 2 adults', { name: 'Kumar Raj', checkIn: '2027-01-05', checkOut: '2027-01-08', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
   ])('%s', (text, expected) => {
-    expect(extractLead(text, { today })).toMatchObject(expected);
+    expect(lead(text)).toMatchObject(expected);
+  });
+
+  it('never gives a check-out before the check-in', () => {
+    const x = lead('Book a room on 24 Dec, check out 20 Dec');
+    expect(x.checkIn).toBe('2026-12-24');
+    expect(x.checkOut).toBeNull();
+  });
+});
+
+describe('Malay and Chinese', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['Saya nak tempah bilik deluxe untuk 2 orang dewasa pada 24 Disember hingga 26 Disember', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
+    ['Nak booking bilik esok 3 malam, 10 orang. Nama saya Encik Ahmad Faizal, 012-345 6789', { name: 'Ahmad Faizal', phone: '+60123456789', checkIn: '2026-11-22', checkOut: '2026-11-25', guests: 10, intent: 'room_booking' }],
+    ['Kami 4 orang, ada bilik untuk 24 hingga 26 Disember? Terima kasih, Aminah', { name: 'Aminah', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 4, intent: 'room_booking' }],
+    ['Salam, saya Puan Rohani. Nak tempah bilik Jumaat depan 2 malam, 2 orang dewasa 1 kanak-kanak', { name: 'Rohani', checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 3 }],
+    ['我想预订12月24日到12月27日的房间，我们2个人', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
+    ['你好，我叫陈伟明，想订12月24日到26日的房间，3位大人2个小孩', { name: '陈伟明', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 5, intent: 'room_booking' }],
+    ['下周五住两晚，两个人，有房吗？', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 2, intent: 'room_booking' }],
+    ['我是林美玲，明天想订一间双床房，住三晚', { name: '林美玲', checkIn: '2026-11-22', checkOut: '2026-11-25', roomType: 'twin', intent: 'room_booking' }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
+  });
+});
+
+describe('events and dining', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['Can I book a table for 6 tomorrow at 7pm?', { checkIn: '2026-11-22', checkOut: null, guests: 6, intent: 'dining' }],
+    ['Reservation for dinner for 4 this Friday 7.30pm please', { checkIn: '2026-11-27', checkOut: null, guests: 4, intent: 'dining' }],
+    ['Table for two at 8pm tonight, name: lim', { checkIn: '2026-11-21', guests: 2, name: 'Lim', intent: 'dining' }],
+    ['nak tempah meja untuk 8 orang malam esok', { intent: 'dining', guests: 8, checkIn: '2026-11-22', checkOut: null }],
+    ['We are planning a wedding banquet for 200 guests in March', { guests: 200, intent: 'event', checkIn: null }],
+    ['Conference for 40 staff on 5-6 Jan, need a quote - Wei Ming', { name: 'Wei Ming', guests: 40, checkIn: '2027-01-05', checkOut: '2027-01-06', intent: 'event' }],
+    ['Can we book the ballroom for a wedding on 12 Dec?', { intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-12' }],
+    ['We want to hold a 2-day seminar from 8 Jan for 30 participants', { intent: 'event', checkIn: '2027-01-08', checkOut: '2027-01-09', guests: 30 }],
+    ['想在12月20日办婚宴，大概200人', { intent: 'event', checkIn: '2026-12-20', guests: 200 }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
+  });
+});
+
+describe('names', () => {
+  it.each<[string, string | null]>([
+    ["I'm Looking for a room next weekend", null],
+    ['I am travelling with family, is there a kids club?', null],
+    ['Hi, I am Dr. Wong Kar Wai, need a room tomorrow', 'Wong Kar Wai'],
+    ['This is Priya, is the pool heated?', 'Priya'],
+    ['my name is nurul aisyah binti ahmad', 'Nurul Aisyah Binti Ahmad'],
+    ['saya Aminah, nak tanya harga bilik', 'Aminah'],
+    ['saya nak tanya harga bilik', null],
+    ['Need a room tonight\n\nBest regards,\nMs. Grace Ho\nSent from my iPhone', 'Grace Ho'],
+    ['Room for 2 adults 5-7 Jan - Wei Ming, 0123456789', 'Wei Ming'],
+    ['book 5-7 Jan, 2 pax - please reply soon', null],
+    ['我叫 Sarah，想订房', 'Sarah'],
+    ['我姓陈，想订房', '陈'],
+  ])('%s', (text, name) => {
+    expect(lead(text).name).toBe(name);
   });
 
   it('falls back to the channel profile name', () => {
-    expect(extractLead('any rooms tonight?', { today, profileName: 'Ahmad Faizal' }).name).toBe('Ahmad Faizal');
+    expect(lead('any rooms tonight?', { profileName: 'Ahmad Faizal' }).name).toBe('Ahmad Faizal');
+    expect(lead('any rooms tonight? Thanks, Siti', { profileName: 'Ahmad Faizal' }).name).toBe('Siti');
+  });
+});
+
+describe('party size', () => {
+  it.each<[string, number | null]>([
+    ['book a room for 2 adults + 2 kids', 4],
+    ['book a room for 2 adults and a baby', 3],
+    ['book 24-26 Dec, 5 pax', 5],
+    ['book rooms for 40 staff on 5 Jan', 40],
+    ['we are 4, any room tomorrow?', 4],
+    ['family of 5, need a room 24 Dec for 2 nights', 5],
+    ['book 2 rooms for 2 nights from 24 Dec for 3 adults', 3],
+    ['any room at 8pm tonight? RM 300 budget', null],
+    ['book 3 rooms for tomorrow 2 nights', null],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});
+
+describe('contacts', () => {
+  it('finds an email and a Malaysian phone anywhere, and not in dates, prices or references', () => {
+    expect(contactsIn('reach me: Lee.Ann+hotel@Mail.example.com.my or 03-2141 8888')).toEqual({ email: 'lee.ann+hotel@mail.example.com.my', phone: '+60321418888' });
+    expect(contactsIn('booking ref HV22913344, 24/12 - 27/12, RM 1200 per night, 2026-12-24')).toEqual({ email: null, phone: null });
+    expect(contactsIn('call +65 9123 4567', 'MY').phone).toBe('+6591234567');
+    expect(contactsIn('x@y, @home, a@b.c, foo@bar.com.').email).toBe('foo@bar.com');
   });
 
+  it('tells the pipeline that a guest who wrote a contact gave one', () => {
+    expect(contactGiven('Any rooms tonight? nurul@example.my')).toBe(true);
+    expect(contactGiven('Any rooms tonight? 012 345 6789')).toBe(true);
+    expect(contactGiven('Any rooms tonight for 2 at RM 300?')).toBe(false);
+  });
+
+  it('does not read the phone digits as a party size or a date', () => {
+    expect(lead('Room for 24 Dec pls, 2 adults, 012-2412 2026')).toMatchObject({ phone: '+601224122026', checkIn: '2026-12-24', guests: 2 });
+  });
+});
+
+describe('language', () => {
   it('guesses the language', () => {
     expect(detectLanguage('Do you have parking?')).toBe('en');
     expect(detectLanguage('Ada tempat letak kereta tak? Berapa harga?')).toBe('ms');
     expect(detectLanguage('请问有停车场吗？')).toBe('zh');
+  });
+});
+
+describe('hostile input', () => {
+  const MB = 1_000_000;
+  const adversarial: [string, string][] = [
+    ['letters', 'Q'.repeat(MB)],
+    ['digits', '1'.repeat(MB)],
+    ['at signs', '@'.repeat(MB)],
+    ['dots', '.'.repeat(MB)],
+    ['mixed', 'a@b.'.repeat(MB / 4)],
+    ['spaced digits', '1 '.repeat(MB / 2)],
+    ['date-like', '12/'.repeat(MB / 3)],
+    ['words', 'book 2 adults 24 Dec '.repeat(MB / 21)],
+    ['han', '我叫'.repeat(MB / 2)],
+  ];
+
+  it.each(adversarial)('returns promptly on 1 MB of %s', (_kind, text) => {
+    const t0 = performance.now();
+    extractLead(text, { today });
+    detectLanguage(text);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('scans for email and tokens in linear time even past the guest limit', () => {
+    // The scans themselves (not only the bound) stay linear: 1 MB is at most a few hundred ms.
+    for (const [, text] of adversarial) {
+      const t0 = performance.now();
+      findEmail(text);
+      tokenize(text.slice(0, 200_000));
+      expect(performance.now() - t0).toBeLessThan(500);
+    }
+  });
+
+  it('reads only the first MAX_GUEST_CHARS characters', () => {
+    const padded = 'x '.repeat(MAX_GUEST_CHARS / 2) + 'book 24-26 Dec for 2 adults, nurul@example.my';
+    expect(lead(padded)).toMatchObject({ intent: 'other', email: null, checkIn: null });
+  });
+});
+
+describe('conversation context', () => {
+  it('reads a follow-up date as part of a booking already asked for', () => {
+    expect(lead('can we make it 25 to 27 Dec instead?')).toMatchObject({ checkIn: null, intent: 'other' });
+    expect(lead('can we make it 25 to 27 Dec instead?', { context: 'room_booking' })).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-27', intent: 'other' });
+  });
+
+  it('keeps the dates of a clearly stated stay without calling it a booking', () => {
+    expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
   });
 });

@@ -54,15 +54,43 @@ function findContacts(text: string, country: CountryCode): Contacts {
   const e = findEmail(text);
   if (e) spans.push([e.s, e.e]);
   let phone: string | null = null;
-  for (const p of findPhoneNumbersInText(text, { defaultCountry: country })) {
-    const before = text.slice(Math.max(0, p.startsAt - 4), p.startsAt).toLowerCase();
-    // A price ("RM 1200") or a booking reference ("HV-22913344") is not a phone number.
-    if (/(?:rm|myr|\$|usd|sgd|no\.?|#|ref)\s?$/.test(before) || /[a-z]/i.test(text.charAt(p.startsAt - 1))) continue;
-    phone = p.number.number;
-    spans.push([p.startsAt, p.endsAt]);
-    break;
+  search: for (const [ws, we] of phoneWindows(text)) {
+    for (const p of findPhoneNumbersInText(text.slice(ws, we), { defaultCountry: country })) {
+      const [s, e] = [ws + p.startsAt, ws + p.endsAt];
+      const before = text.slice(Math.max(0, s - 4), s).toLowerCase();
+      // A price ("RM 1200") or a booking reference ("HV-22913344") is not a phone number.
+      if (/(?:rm|myr|\$|usd|sgd|no\.?|#|ref)\s?$/.test(before) || /[a-z]/i.test(text.charAt(s - 1))) continue;
+      phone = p.number.number;
+      spans.push([s, e]);
+      break search;
+    }
   }
   return { phone, email: e?.email ?? null, spans };
+}
+
+/**
+ * Where a phone number can be: runs of digits and phone punctuation holding at least 7 digits, each at
+ * most 40 characters and at most 5 of them, so a hostile run of digits costs the phone parser little.
+ */
+function phoneWindows(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const phoneChar = (c: number) => (c >= 48 && c <= 57) || c === 32 || c === 43 || c === 45 || c === 40 || c === 41 || c === 46;
+  for (let i = 0; i < text.length && out.length < 5; ) {
+    if (!phoneChar(text.charCodeAt(i)) || text.charCodeAt(i) === 32) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let digits = 0;
+    while (j < text.length && phoneChar(text.charCodeAt(j))) {
+      const c = text.charCodeAt(j);
+      if (c >= 48 && c <= 57) digits++;
+      j++;
+    }
+    if (digits >= 7) out.push([i, Math.min(j, i + 40)]);
+    i = j;
+  }
+  return out;
 }
 
 /** The phone number and email address a guest wrote anywhere in the message (phone in E.164). */
@@ -80,6 +108,9 @@ export function contactGiven(text: string, country: CountryCode = 'MY'): boolean
 // ---- words that carry the guest's intent -------------------------------------------------------
 
 const ROOM_WORDS = new Set(['room', 'rooms', 'bilik', 'suite', 'suites', 'villa', 'villas', 'chalet', 'chalets', 'accommodation', 'accomodation', 'studio']);
+// "conference room", "prayer room": rooms that are not somewhere to stay.
+const NOT_GUEST_ROOM_BEFORE = new Set(['conference', 'meeting', 'function', 'prayer', 'baggage', 'luggage', 'changing', 'smoking', 'game', 'games', 'store', 'storage', 'living', 'dining', 'board', 'seminar', 'ball', 'powder', 'rest', 'karaoke', 'music', 'play', 'massage', 'treatment', 'event', 'banquet', 'breakout', 'training']);
+const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '');
 const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
 const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous']);
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
@@ -95,6 +126,9 @@ const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'org
 const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'makan', 'hi-tea', 'dining']);
 const TABLE_PHRASES = phrases('table for', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
 const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
+
+const CHANGE_WORDS = new Set(['instead', 'change', 'move', 'extend', 'shift', 'postpone', 'amend', 'update', 'tukar', 'ubah', 'tangguh', 'sebaliknya', 'actually']);
+const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'can', 'could', 'does', 'do', 'will', 'any', 'ada', 'boleh', 'berapa', 'bila', 'mana', 'apa']);
 
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
@@ -212,6 +246,10 @@ function tidyName(words: string[]): string | null {
 
 /** Up to four name words from token i; `strong` accepts lower-case names after "my name is". */
 function nameAt(tokens: Token[], i: number, strong: boolean, text: string): string | null {
+  return nameSpanAt(tokens, i, strong, text)?.name ?? null;
+}
+
+function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): { name: string; end: number } | null {
   const words: string[] = [];
   let k = i;
   let lastEnd = tokens[i]?.s ?? 0;
@@ -238,7 +276,8 @@ function nameAt(tokens: Token[], i: number, strong: boolean, text: string): stri
   while (words.length && NAME_CONNECTORS.has(words[words.length - 1]!.toLowerCase())) words.pop();
   const real = words.filter((w) => !HONORIFICS.has(w.toLowerCase()));
   if (!real.length || real.length > 4 || real.some((w) => w.length > 30)) return null;
-  return tidyName(words);
+  const name = tidyName(words);
+  return name ? { name, end: lastEnd } : null;
 }
 
 function nameIn(tokens: Token[], text: string): string | null {
@@ -271,9 +310,12 @@ function signOff(tokens: Token[], text: string): string | null {
   let found: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.w === '-' && (i === 0 || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)))) {
-      const n = nameAt(tokens, i + 1, false, text);
-      if (n && /^\p{Lu}/u.test(tokens[i + 1]?.raw ?? '')) found = n;
+    if (t.w === '-' && /^\p{Lu}/u.test(tokens[i + 1]?.raw ?? '')) {
+      // "- Wei Ming" at the start of a line, after a sentence, or ending the line
+      const n = nameSpanAt(tokens, i + 1, false, text);
+      const lineEnd = text.indexOf('\n', t.e);
+      const after = text.slice(n?.end ?? 0, lineEnd === -1 ? Math.min(text.length, (n?.end ?? 0) + 200) : lineEnd);
+      if (n && (i === 0 || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after))) found = n.name;
       continue;
     }
     for (const p of SIGN_OFFS) {
@@ -320,6 +362,8 @@ function includesAny(text: string, words: string[]): boolean {
 
 interface Signals {
   strongRequest: boolean;
+  /** book / reserve / tempah / quote: words that ask for a booking of anything, not "do you have". */
+  bookWord: boolean;
   weakRequest: boolean;
   roomWord: boolean;
   eventWord: boolean;
@@ -329,14 +373,17 @@ interface Signals {
   stayWord: boolean;
   notRoomThing: boolean;
   time: boolean;
+  /** "instead", "change", "make it": the guest is changing something already asked for. */
+  change: boolean;
+  question: boolean;
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, change: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
-    if (ROOM_WORDS.has(w)) s.roomWord = true;
-    if (STRONG_REQUEST.has(w) && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '')) s.strongRequest = true;
+    if (isGuestRoom(tokens, i)) s.roomWord = true;
+    if (STRONG_REQUEST.has(w) && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '')) s.strongRequest = s.bookWord = true;
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
     if (EVENT_WORDS.has(w)) s.eventWord = true;
@@ -344,7 +391,8 @@ function signals(tokens: Token[], text: string): Signals {
     if (DINING_WORDS.has(w) || phraseAt(tokens, i, ['high', 'tea'])) s.diningWord = true;
     if (STAY_WORDS.has(w) || phraseAt(tokens, i, ['check', 'in']) || phraseAt(tokens, i, ['check', '-', 'in'])) s.stayWord = true;
     if (NOT_ROOM_THINGS.has(w)) s.notRoomThing = true;
-    if (phraseAt(tokens, i, ['do', 'you', 'have']) && tokens.slice(i + 3, i + 7).some((t) => ROOM_WORDS.has(t.w))) s.strongRequest = true;
+    if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
+    if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = true;
     if (tokens[i]!.kind === 'num') {
       const next = tokens[i + 1]?.w;
       if (next === 'am' || next === 'pm' || next === 'hrs' || ((next === ':' || next === '.') && tokens[i + 2]?.kind === 'num' && tokens[i + 2]!.raw.length === 2 && tokens[i + 3]?.w !== '/' )) s.time = true;
@@ -355,12 +403,14 @@ function signals(tokens: Token[], text: string): Signals {
   if (findPhrase(tokens, EVENT_PHRASES) !== -1) s.eventWord = true;
   if (findPhrase(tokens, TABLE_PHRASES) !== -1) s.tableFor = true;
   if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
+  if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
   if (text.includes('房')) s.roomWord = true;
   if (text.includes('住') || text.includes('入住')) s.stayWord = true;
   if (includesAny(text, ZH_EVENT)) s.eventWord = true;
   if (includesAny(text, ZH_DINING)) s.diningWord = true;
   if (includesAny(text, ZH_TABLE)) s.tableFor = true;
   if (text.includes('多少钱') && text.includes('房')) s.weakRequest = true;
+  if (text.includes('改') || text.includes('换')) s.change = true;
   if (/[点點]/u.test(text) && /\d|[一二三四五六七八九十两]/u.test(text)) s.time = s.time || /(?:\d|[一二三四五六七八九十两])[点點]/u.test(text);
   return s;
 }
@@ -391,7 +441,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const date = dates.length > 0;
   const details = date || nights !== null || party !== null || roomType !== null;
   let intent: Intent = 'other';
-  if (sig.eventWord && (sig.strongRequest || sig.planning || date || party !== null)) intent = 'event';
+  if (sig.eventWord && (sig.bookWord || sig.planning || date || party !== null)) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
@@ -402,7 +452,10 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     intent = 'room_booking';
 
   const stayStated = date && (nights !== null || (dates[0]!.to !== null && sig.stayWord));
-  const booking = intent !== 'other' ? intent : opts.context && opts.context !== 'other' ? opts.context : stayStated ? 'room_booking' : null;
+  // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
+  // ("is parking free on Sunday?") rather than a change ("can we make it 25 to 28 Dec instead?").
+  const followUp = opts.context && opts.context !== 'other' && (sig.change || nights !== null || dates[0]?.to || !sig.question) ? opts.context : null;
+  const booking = intent !== 'other' ? intent : followUp ?? (stayStated ? 'room_booking' : null);
 
   let checkIn: string | null = null;
   let checkOut: string | null = null;
