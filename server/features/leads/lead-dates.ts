@@ -8,12 +8,14 @@ export interface DateMention {
   /** Token span [first, next). */
   i: number;
   j: number;
+  /** Read from a weekday or a word such as "tomorrow" rather than a written date. */
+  relative?: boolean;
 }
 
 const MONTHS: Record<string, number> = {
   jan: 1, january: 1, januari: 1, feb: 2, february: 2, februari: 2, mar: 3, march: 3, mac: 3, apr: 4, april: 4, may: 5, mei: 5,
   jun: 6, june: 6, jul: 7, july: 7, julai: 7, aug: 8, august: 8, ogos: 8, sep: 9, sept: 9, september: 9,
-  oct: 10, october: 10, oktober: 10, nov: 11, november: 11, dec: 12, december: 12, disember: 12,
+  oct: 10, october: 10, oktober: 10, nov: 11, november: 11, dec: 12, december: 12, disember: 12, dis: 12, okt: 10, ogo: 8,
 };
 const WEEKDAYS: Record<string, number> = {
   sun: 0, sunday: 0, ahad: 0, mon: 1, monday: 1, isnin: 1, tue: 2, tues: 2, tuesday: 2, selasa: 2, wed: 3, wednesday: 3, rabu: 3,
@@ -21,7 +23,9 @@ const WEEKDAYS: Record<string, number> = {
 };
 const HAN_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0 };
 const RANGE_WORDS = new Set(['-', 'to', 'until', 'till', 'til', 'through', 'thru', 'hingga', 'sampai', 'sehingga', '到', '至']);
-const ORDINALS = new Set(['st', 'nd', 'rd', 'th']);
+const ORDINALS = new Set(['st', 'nd', 'rd', 'th', 'hb']);
+// Words after which "24.12" is a date rather than a number.
+const DATE_LEADS = new Set(['on', 'from', 'date', 'dates', 'tarikh', 'pada', 'dari', 'in', 'out', 'arrive', 'arriving', 'arrival', 'departure', ':']);
 const NEXT_WORDS = new Set(['next', 'depan', 'hadapan']);
 const THIS_WORDS = new Set(['this', 'coming', 'ini', 'ni']);
 
@@ -211,7 +215,7 @@ function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     if (tokens[k + 3]?.w === sep && adjacent(tokens, k + 2) && tokens[k + 4]?.kind === 'num' && adjacent(tokens, k + 3) && (tokens[k + 4]!.raw.length === 4 || tokens[k + 4]!.raw.length === 2)) {
       out.y = tokens[k + 4]!.n!;
       out.next = k + 5;
-    } else if (sep === '.') return null; // "3.5" is a number, not a date
+    } else if (sep === '.' && !DATE_LEADS.has(tokens[k - 1]?.w ?? '') && !RANGE_WORDS.has(tokens[k - 1]?.w ?? '') && !RANGE_WORDS.has(tokens[k + 3]?.w ?? '')) return null; // "3.5" is a number, not a date
     return out.m >= 1 && out.m <= 12 ? out : null;
   };
   const a = one(i);
@@ -267,6 +271,14 @@ function relative(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
   if (w === 'today' || w === 'tonight' || w === 'tonite') return at(0, i + 1);
   if (w === 'tomorrow' || w === 'tmr' || w === 'tmrw' || w === 'tomorow' || w === 'tommorow' || w === 'esok' || w === 'besok') return at(1, i + 1);
   if (w === 'lusa') return at(2, i + 1);
+  const on = (d: number, m: number, j: number): DateMention | null => {
+    const from = cal.dayMonth(d, m);
+    return from ? { from, to: null, i, j } : null;
+  };
+  if ((w === 'christmas' || w === 'xmas') && tokens[i + 1]?.w === 'eve') return on(24, 12, i + 2);
+  if (w === 'christmas' || w === 'xmas') return on(25, 12, tokens[i + 1]?.w === 'day' ? i + 2 : i + 1);
+  if (w === 'nye') return on(31, 12, i + 1);
+  if (w === 'new' && (tokens[i + 1]?.w === 'year' || tokens[i + 1]?.w === "year's" || tokens[i + 1]?.w === 'years')) return tokens[i + 2]?.w === 'eve' ? on(31, 12, i + 3) : on(1, 1, tokens[i + 2]?.w === 'day' ? i + 3 : i + 2);
   if ((w === 'hari' || w === 'malam') && (tokens[i + 1]?.w === 'ini' || tokens[i + 1]?.w === 'ni')) return at(0, i + 2);
   return null;
 }
@@ -294,6 +306,10 @@ function weekday(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
       j++;
     } else return null;
     j++;
+    // "Fri 24 Dec", "Friday, the 24th": the written date says which Friday.
+    const after = tokens[j]?.w === ',' ? j + 1 : j;
+    const the = tokens[after]?.w === 'the' ? after + 1 : after;
+    if (dayFirst(cal, tokens, after) || monthFirst(cal, tokens, after) || numeric(cal, tokens, after) || dayAt(tokens, the)?.ordinal) return null;
     // Malay puts "this"/"next" after the day: "Sabtu ini", "Jumaat depan".
     if (tokens[j] && (NEXT_WORDS.has(tokens[j]!.w) || THIS_WORDS.has(tokens[j]!.w))) {
       nextWeek = NEXT_WORDS.has(tokens[j]!.w);
@@ -390,9 +406,18 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
     let hit: DateMention | null = null;
     for (const p of PARSERS) {
       hit = p(cal, tokens, i);
-      if (hit) break;
+      if (hit) {
+        if (p === weekday || p === relative) hit.relative = true;
+        break;
+      }
     }
     if (hit && (!hit.to || hit.to >= hit.from)) {
+      // "24 Dec (Fri)": a weekday right after a written date only repeats it.
+      const prev = out[out.length - 1];
+      if (hit.relative && prev && !prev.relative && hit.i - prev.j <= 2) {
+        i = Math.max(hit.j, i + 1);
+        continue;
+      }
       out.push(hit);
       i = Math.max(hit.j, i + 1);
     } else i++;

@@ -34,6 +34,13 @@ describe('a plain question is not a booking', () => {
     '请问早餐几点？',
     '停车场一晚多少钱？',
     'Thanks, see you soon',
+    'Can 3 adults stay in a deluxe room?',
+    'Is there parking available on 24 Dec?',
+    'Will the spa be open on Christmas day?',
+    'can i extend my stay by one more night? room 512',
+    'book airport transfer for 2 on 24 Dec',
+    'Is the room service menu available 24 hours?',
+    'what is 1.5 km from the hotel? the 2nd floor gym?',
   ])('%s', (text) => {
     expect(lead(text)).toMatchObject(NOTHING_INVENTED);
   });
@@ -74,6 +81,21 @@ describe('booking inquiries become exact leads', () => {
     ['Hi this is Mei Ling from ABC Travel, we need 5 rooms for 10 pax 3-5 Feb', { name: 'Mei Ling', guests: 10, checkIn: '2027-02-03', checkOut: '2027-02-05', intent: 'room_booking' }],
     ['Is the family suite ok for 2 adults and 2 kids next Friday for 2 nights?', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 4, roomType: 'family suite', intent: 'room_booking' }],
     ['Name: Mr. Kumar Raj\nRoom: deluxe\nDates: 5 Jan to 8 Jan\nGuests: 2 adults', { name: 'Kumar Raj', checkIn: '2027-01-05', checkOut: '2027-01-08', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
+    ['Hi! Looking for a room for 2 on 15th Jan, 2 nights. Thanks, Jenny', { name: 'Jenny', checkIn: '2027-01-15', checkOut: '2027-01-17', guests: 2 }],
+    ["Hello, we'd like to book 2 rooms from Dec 20th till Dec 23rd for 4 adults", { checkIn: '2026-12-20', checkOut: '2026-12-23', guests: 4 }],
+    ['15th to 17th of January, any room for 2?', { checkIn: '2027-01-15', checkOut: '2027-01-17', guests: 2 }],
+    ['checking in 20 Dec, checking out 23 Dec, 2 adults, deluxe', { checkIn: '2026-12-20', checkOut: '2026-12-23', guests: 2, intent: 'room_booking' }],
+    ['Do you have any vacancies for Christmas eve? 2 pax', { checkIn: '2026-12-24', guests: 2, intent: 'room_booking' }],
+    ['book a room 24.12 - 26.12 for 2', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2 }],
+    ['Book Fri 24 Dec - Sun 26 Dec for 2 adults', { checkIn: '2026-12-24', checkOut: '2026-12-26' }],
+    ['Book 24 Dec (Fri) to 26 Dec (Sun), 2 pax', { checkIn: '2026-12-24', checkOut: '2026-12-26' }],
+    ['How much for 2 nights 24-26 Dec?', { checkIn: '2026-12-24', checkOut: '2026-12-26', intent: 'room_booking' }],
+    ['book a room for me, my wife and 2 kids on 24 Dec for 2 nights. Also dinner on the 25th?', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 4 }],
+    ['Jenny here, do you have a room tomorrow for 2?', { name: 'Jenny', checkIn: '2026-11-22', guests: 2 }],
+    ["What's the rate for the deluxe room this weekend?", { checkIn: '2026-11-21', checkOut: '2026-11-22', roomType: 'deluxe', intent: 'room_booking' }],
+    ['Room for a couple, 24-26 Dec', { guests: 2, intent: 'room_booking' }],
+    ['just me, need a room tonight', { guests: 1, checkIn: '2026-11-21' }],
+    ['2D1N package for 2 adults from 24 Dec, available?', { checkIn: '2026-12-24', checkOut: '2026-12-25', guests: 2 }],
   ])('%s', (text, expected) => {
     expect(lead(text)).toMatchObject(expected);
   });
@@ -94,6 +116,11 @@ describe('Malay and Chinese', () => {
     ['我想预订12月24日到12月27日的房间，我们2个人', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
     ['你好，我叫陈伟明，想订12月24日到26日的房间，3位大人2个小孩', { name: '陈伟明', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 5, intent: 'room_booking' }],
     ['下周五住两晚，两个人，有房吗？', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 2, intent: 'room_booking' }],
+    ['hi nak tanya bilik available tak 20-22 dis? 2 dewasa 2 budak', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 4, intent: 'room_booking' }],
+    ['20hb Disember hingga 22hb Disember, nak tempah bilik untuk 3 orang', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 3 }],
+    ['我们一家四口，12月24日想订房', { checkIn: '2026-12-24', guests: 4, intent: 'room_booking' }],
+    ['两大一小，下周六住一晚，有房吗', { checkIn: '2026-11-28', checkOut: '2026-11-29', guests: 3, intent: 'room_booking' }],
+    ['我是张先生，想订明天的房间', { name: '张', checkIn: '2026-11-22' }],
     ['我是林美玲，明天想订一间双床房，住三晚', { name: '林美玲', checkIn: '2026-11-22', checkOut: '2026-11-25', roomType: 'twin', intent: 'room_booking' }],
   ])('%s', (text, expected) => {
     expect(lead(text)).toMatchObject(expected);
@@ -111,6 +138,8 @@ describe('events and dining', () => {
     ['Can we book the ballroom for a wedding on 12 Dec?', { intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-12' }],
     ['We want to hold a 2-day seminar from 8 Jan for 30 participants', { intent: 'event', checkIn: '2027-01-08', checkOut: '2027-01-09', guests: 30 }],
     ['想在12月20日办婚宴，大概200人', { intent: 'event', checkIn: '2026-12-20', guests: 200 }],
+    ["we're a group of 12 coming 3-5 March for a company retreat", { intent: 'event', checkIn: '2027-03-03', checkOut: '2027-03-05', guests: 12 }],
+    ['Can I book a birthday dinner for 10 people on Saturday?', { intent: 'dining', checkIn: '2026-11-21', checkOut: null, guests: 10 }],
   ])('%s', (text, expected) => {
     expect(lead(text)).toMatchObject(expected);
   });

@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText } from '../../shared/guest-text.js';
 import { findDates, findNights, HotelCalendar, type DateMention } from './lead-dates.js';
-import { findEmail, findPhrase, foldTypography, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
+import { findEmail, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
 
 export { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 
@@ -162,6 +162,8 @@ const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', '
 const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'room', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after', 'around', 'about']);
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
 
+const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
+const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
 const ZH_ADULT = ['大人', '成人'];
 const ZH_CHILD = ['小孩', '孩子', '儿童', '小朋友', '婴儿', '宝宝'];
 
@@ -193,6 +195,9 @@ function partySize(tokens: Token[], used: Set<number>): number | null {
       if (unit === '位' || unit === '个' || unit === '個' || unit === '名') k++;
       const two = (tokens[k]?.raw ?? '') + (tokens[k + 1]?.raw ?? '');
       if (ZH_ADULT.includes(two)) adults += n.n;
+      else if (unit === '大' && (tokens[k + 1] === undefined || tokens[k + 1]!.kind !== 'han' || hanNumberAt(tokens, k + 1))) adults += n.n; // 两大一小
+      else if (unit === '小' && tokens[k + 1]?.raw !== '时' && tokens[k + 1]?.raw !== '時' && (tokens[k - 2]?.raw === '大' || tokens[k + 1]?.kind !== 'han')) kids += n.n;
+      else if (unit === '口' && tokens[i - 1]?.raw === '家') total ??= n.n; // 一家四口
       else if (ZH_CHILD.includes(two) || (tokens[k]?.raw === '小' && tokens[k + 1]?.raw === '孩')) kids += n.n;
       else if (tokens[k]?.raw === '人' || (unit === '位' && tokens[k]?.kind !== 'han')) total ??= n.n;
       i = n.next - 1;
@@ -213,7 +218,13 @@ function partySize(tokens: Token[], used: Set<number>): number | null {
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
-  const couple = findPhrase(tokens, COUPLE_PHRASES) !== -1 ? 2 : 0;
+  // "me and my wife", "my husband and I", "with my wife and 2 kids": the writer and the partner
+  let couple = findPhrase(tokens, COUPLE_PHRASES) !== -1 ? 2 : 0;
+  for (let i = 0; i < tokens.length && !couple; i++) {
+    if (SPOUSES.has(tokens[i]!.w) && (tokens[i - 1]?.w === 'my' || tokens[i - 1]?.w === 'with')) couple = 2;
+    if (tokens[i]!.w === 'couple' && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'for') && tokens[i + 1]?.w !== 'of') couple = 2;
+  }
+  if (!couple && !kids && findPhrase(tokens, SOLO_PHRASES) !== -1) return 1;
   return couple + kids || null;
 }
 
@@ -232,8 +243,9 @@ const NOT_NAMES = new Set([
   'out', 'should', 'some', 'than', 'then', 'there', 'they', 'was', 'what', 'when', 'where', 'which', 'who', 'why', 'how', 'yes', 'tomorrow', 'today', 'tonight', 'night',
   'pax', 'adults', 'kids', 'family', 'room', 'rooms', 'bilik', 'wife', 'husband', 'customer', 'member', 'manager', 'owner', 'somebody', 'someone', 'calling', 'done',
 ]);
-const STRONG_NAME_CUES = phrases('my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
+const STRONG_NAME_CUES = phrases('contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
 const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
 
 function tidyName(words: string[]): string | null {
@@ -302,7 +314,13 @@ function nameIn(tokens: Token[], text: string): string | null {
       if (n) return n;
     }
   }
-  // 4. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming".
+  // 4. "Jenny here," at the start of the message
+  for (let i = 0; i < Math.min(tokens.length, 6); i++) {
+    const n = /^\p{Lu}/u.test(tokens[i]!.raw) && !GREETINGS.has(tokens[i]!.w) ? nameSpanAt(tokens, i, false, text) : null;
+    const after = n && tokens.find((t) => t.s >= n.end);
+    if (n && after?.w === 'here') return n.name;
+  }
+  // 5. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming".
   return signOff(tokens, text);
 }
 
@@ -344,7 +362,9 @@ function chineseName(text: string): string | null {
     while (text[k] === ' ') k++;
     let name = '';
     while (k < text.length && name.length < 4 && /\p{Script=Han}/u.test(text[k]!) && !(name.length >= 1 && ZH_NAME_STOP.has(text[k]!))) name += text[k++];
+    for (const title of ['先生', '小姐', '女士', '太太', '老师']) if (name.length > title.length && name.endsWith(title)) name = name.slice(0, -title.length);
     if (cue === '我姓' && name.length >= 1 && ZH_SURNAMES.includes(name[0]!)) return name[0]!;
+    if (cue === '我是' && name.length === 1 && ZH_SURNAMES.includes(name)) return name;
     if (cue === '我是' && (name.length < 2 || !ZH_SURNAMES.includes(name[0]!))) continue;
     if (name.length >= 2) return name.slice(0, cue === '我是' ? 3 : 4);
     // Latin name after a Chinese cue: "我叫 Sarah"
@@ -445,13 +465,13 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
-    (sig.weakRequest && sig.roomWord && (date || nights !== null || party !== null)) ||
+    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || nights !== null) && (date || nights !== null || party !== null)) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
     (date && nights !== null && sig.roomWord)
   )
     intent = 'room_booking';
 
-  const stayStated = date && (nights !== null || (dates[0]!.to !== null && sig.stayWord));
+  const stayStated = date && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
   // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
   // ("is parking free on Sunday?") rather than a change ("can we make it 25 to 28 Dec instead?").
   const followUp = opts.context && opts.context !== 'other' && (sig.change || nights !== null || dates[0]?.to || !sig.question) ? opts.context : null;
@@ -479,11 +499,10 @@ function stayDates(intent: Intent, dates: DateMention[], nights: number | null, 
   const checkIn = first.from;
   if (intent === 'dining') return [checkIn, null];
   let checkOut = first.to;
-  if (!checkOut && dates[1] && !dates[1].to && dates[1].from > checkIn) checkOut = dates[1].from;
-  if (intent === 'event') {
-    if (!checkOut && days) checkOut = HotelCalendar.addDays(checkIn, days - 1);
-    return [checkIn, checkOut && checkOut >= checkIn ? checkOut : checkIn];
-  }
-  if (!checkOut && nights) checkOut = HotelCalendar.addDays(checkIn, nights);
+  if (!checkOut && intent === 'event' && days) checkOut = HotelCalendar.addDays(checkIn, days - 1);
+  if (!checkOut && intent === 'room_booking' && nights) checkOut = HotelCalendar.addDays(checkIn, nights);
+  // "arriving 24 Dec, leaving 27 Dec": the next written date after the check-in
+  checkOut ??= dates.slice(1).find((d) => !d.to && d.from > checkIn)?.from ?? null;
+  if (intent === 'event') return [checkIn, checkOut && checkOut >= checkIn ? checkOut : checkIn];
   return [checkIn, checkOut && checkOut > checkIn ? checkOut : null];
 }
