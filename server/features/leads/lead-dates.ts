@@ -23,6 +23,7 @@ const WEEKDAYS: Record<string, number> = {
 };
 const HAN_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0 };
 const RANGE_WORDS = new Set(['-', 'to', 'until', 'till', 'til', 'through', 'thru', 'hingga', 'sampai', 'sehingga', '到', '至']);
+const NOT_A_DAY_AFTER = new Set(['night', 'nights', 'malam', 'adults', 'adult', 'pax', 'people', 'persons', 'guests', 'rooms', 'room', 'orang', 'kids', 'children', 'days', 'hari']);
 const ORDINALS = new Set(['st', 'nd', 'rd', 'th', 'hb']);
 // Words after which "24.12" is a date rather than a number.
 const DATE_LEADS = new Set(['on', 'from', 'date', 'dates', 'tarikh', 'pada', 'dari', 'in', 'out', 'arrive', 'arriving', 'arrival', 'departure', ':']);
@@ -53,9 +54,12 @@ export class HotelCalendar {
   /** A day and month with no year: this year's, or next year's once it has passed. */
   dayMonth(d: number, m: number, y?: number): string | null {
     if (y !== undefined) return HotelCalendar.iso(y < 100 ? 2000 + y : y, m, d);
-    const thisYear = HotelCalendar.iso(this.y, m, d);
-    if (thisYear && thisYear >= this.today) return thisYear;
-    return HotelCalendar.iso(this.y + 1, m, d);
+    // the next time this day comes round (29 February may be years away)
+    for (let k = 0; k <= 4; k++) {
+      const iso = HotelCalendar.iso(this.y + k, m, d);
+      if (iso && iso >= this.today) return iso;
+    }
+    return null;
   }
 
   /** A day of the month alone ("the 18th"): this month's, or next month's once it has passed. */
@@ -167,7 +171,7 @@ function startOfRangeBefore(to: string, d: number, m: number): string | null {
 
 /** The end of a range: the first such date on or after its start. */
 function endAfter(from: string, d: number, m: number, y?: number): string | null {
-  if (y !== undefined) return HotelCalendar.iso(y, m, d);
+  if (y !== undefined) return HotelCalendar.iso(y < 100 ? 2000 + y : y, m, d);
   const fy = Number(from.slice(0, 4));
   const same = HotelCalendar.iso(fy, m, d);
   if (same && same >= from) return same;
@@ -179,7 +183,8 @@ function monthFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention
   const ma = monthAt(tokens, i);
   if (!ma || tokens[i]!.w === 'of') return null;
   const a = dayAt(tokens, ma.next);
-  if (!a) return null;
+  // "Feb 2 nights" is not the 2nd of February
+  if (!a || NOT_A_DAY_AFTER.has(tokens[a.next]?.w ?? '')) return null;
   // "may" is a month only right before a day number ("May 5"), not in "may 2 of us come".
   if (tokens[i]!.w === 'may' && ['of', 'adults', 'people', 'pax', 'guests', 'persons', 'kids', 'children', 'orang'].includes(tokens[a.next]?.w ?? '')) return null;
   const ya = yearAt(tokens, a.next);
