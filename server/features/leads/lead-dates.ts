@@ -398,6 +398,12 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   return { from, to: null, i, j: a.next };
 }
 
+// Words a date can start with; any other word or sign is skipped without trying the parsers.
+const DATE_STARTS = new Set([
+  ...Object.keys(MONTHS), ...Object.keys(WEEKDAYS), ...NEXT_WORDS, ...THIS_WORDS,
+  'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung',
+]);
+const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼';
 const PARSERS = [numeric, dayFirst, monthFirst, ordinalDay, relative, weekday, chinese];
 
 /**
@@ -408,6 +414,11 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
   const cal = new HotelCalendar(today);
   const out: DateMention[] = [];
   for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i]!;
+    if (t.kind === 'punct' || (t.kind === 'word' && !DATE_STARTS.has(t.w)) || (t.kind === 'han' && !HAN_DATE_STARTS.includes(t.raw))) {
+      i++;
+      continue;
+    }
     let hit: DateMention | null = null;
     for (const p of PARSERS) {
       hit = p(cal, tokens, i);
