@@ -224,6 +224,7 @@ function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     return out.m >= 1 && out.m <= 12 ? out : null;
   };
   const a = one(i);
+  if (a && a.d === 24 && a.m === 7 && a.y === undefined) return null; // "open 24/7"
   if (a) {
     const from = cal.dayMonth(a.d, a.m, a.y);
     if (!from) return null;

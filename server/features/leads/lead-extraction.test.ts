@@ -95,6 +95,8 @@ describe('booking inquiries become exact leads', () => {
     ["What's the rate for the deluxe room this weekend?", { checkIn: '2026-11-21', checkOut: '2026-11-22', roomType: 'deluxe', intent: 'room_booking' }],
     ['Room for a couple, 24-26 Dec', { guests: 2, intent: 'room_booking' }],
     ['just me, need a room tonight', { guests: 1, checkIn: '2026-11-21' }],
+    ['Check-in: 24 Dec\nCheck-out: 27 Dec\nGuests: 2\nName: Lim Ah Kow', { name: 'Lim Ah Kow', checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
+    ['book a room 24 Dec for 2 nights, is reception open 24/7?', { checkIn: '2026-12-24', checkOut: '2026-12-26' }],
     ['2D1N package for 2 adults from 24 Dec, available?', { checkIn: '2026-12-24', checkOut: '2026-12-25', guests: 2 }],
   ])('%s', (text, expected) => {
     expect(lead(text)).toMatchObject(expected);
@@ -202,6 +204,10 @@ describe('names', () => {
     ['Need a room tonight\n\nBest regards,\nMs. Grace Ho\nSent from my iPhone', 'Grace Ho'],
     ['Room for 2 adults 5-7 Jan - Wei Ming, 0123456789', 'Wei Ming'],
     ['book 5-7 Jan, 2 pax - please reply soon', null],
+    ['Can I book 24-26 Dec for 2?\nSarah Lim', 'Sarah Lim'],
+    ['Is the pool open?\nMerry Christmas', null],
+    ['Rooms for our team 3-5 Feb please\nABC Travel Sdn Bhd', null],
+    ['Thanks for the info. Can I book 24-26 Dec for 2? Sarah', null],
     ['我叫 Sarah，想订房', 'Sarah'],
     ['我姓陈，想订房', '陈'],
   ])('%s', (text, name) => {

@@ -127,6 +127,7 @@ const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet'
 const TABLE_PHRASES = phrases('table for', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
 const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
 
+const FORM_LABELS = phrases('check - in :', 'check in :', 'checkin :', 'check - in date :', 'check in date :', 'arrival :', 'arrival date :', 'date of arrival :', 'tarikh masuk :', 'daftar masuk :');
 const CHANGE_WORDS = new Set(['instead', 'change', 'move', 'extend', 'shift', 'postpone', 'amend', 'update', 'tukar', 'ubah', 'tangguh', 'sebaliknya', 'actually']);
 const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'can', 'could', 'does', 'do', 'will', 'any', 'ada', 'boleh', 'berapa', 'bila', 'mana', 'apa']);
 
@@ -156,7 +157,7 @@ const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'grownups', 'grown']);
 const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'anak', 'kanak']);
 const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.']);
 const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'other', 'big']);
-const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for');
+const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
 const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
 const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', 'day', 'days', 'hari', 'room', 'rooms', 'bilik', 'am', 'pm', 'hrs', 'hr', 'hours', 'hour', 'mins', 'minutes', 'km', 'kg', 'weeks', 'week', 'months', 'years', 'year', 'beds', 'bed', 'star', 'stars', 'percent', 'units', 'cars', 'car', 'floors', 'floor', 'tables', 'table']);
 const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'room', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after', 'around', 'about']);
@@ -242,6 +243,7 @@ const NOT_NAMES = new Set([
   'a', 'about', 'after', 'again', 'any', 'are', 'as', 'be', 'been', 'but', 'by', 'do', 'does', 'for', 'get', 'had', 'has', 'if', 'is', 'its', 'me', 'more', 'no', 'of', 'or',
   'out', 'should', 'some', 'than', 'then', 'there', 'they', 'was', 'what', 'when', 'where', 'which', 'who', 'why', 'how', 'yes', 'tomorrow', 'today', 'tonight', 'night',
   'pax', 'adults', 'kids', 'family', 'room', 'rooms', 'bilik', 'wife', 'husband', 'customer', 'member', 'manager', 'owner', 'somebody', 'someone', 'calling', 'done',
+  'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
 const STRONG_NAME_CUES = phrases('contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
@@ -320,8 +322,19 @@ function nameIn(tokens: Token[], text: string): string | null {
     const after = n && tokens.find((t) => t.s >= n.end);
     if (n && after?.w === 'here') return n.name;
   }
-  // 5. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming".
-  return signOff(tokens, text);
+  // 5. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming", or a name alone on the last line.
+  return signOff(tokens, text) ?? lastLineName(tokens, text);
+}
+
+/** "...for 2 adults?\nSarah Lim": a capitalised name alone on the message's last line. */
+function lastLineName(tokens: Token[], text: string): string | null {
+  let k = tokens.length - 1;
+  while (k >= 0 && tokens[k]!.kind === 'punct') k--;
+  let first = k;
+  while (first > 0 && k - first < 3 && tokens[first - 1]!.kind === 'word' && !text.slice(tokens[first - 1]!.e, tokens[first]!.s).includes('\n')) first--;
+  if (first <= 0 || !text.slice(tokens[first - 1]!.e, tokens[first]!.s).includes('\n')) return null;
+  const n = nameSpanAt(tokens, first, false, text);
+  return n && n.end === tokens[k]!.e ? n.name : null;
 }
 
 function signOff(tokens: Token[], text: string): string | null {
@@ -396,10 +409,12 @@ interface Signals {
   /** "instead", "change", "make it": the guest is changing something already asked for. */
   change: boolean;
   question: boolean;
+  /** "Check-in:", "Arrival date:" labels of a booking form. */
+  formLabel: boolean;
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, change: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
@@ -412,6 +427,7 @@ function signals(tokens: Token[], text: string): Signals {
     if (STAY_WORDS.has(w) || phraseAt(tokens, i, ['check', 'in']) || phraseAt(tokens, i, ['check', '-', 'in'])) s.stayWord = true;
     if (NOT_ROOM_THINGS.has(w)) s.notRoomThing = true;
     if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
+    if (FORM_LABELS.some((p) => p[0] === w && phraseAt(tokens, i, p))) s.formLabel = true;
     if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = true;
     if (tokens[i]!.kind === 'num') {
       const next = tokens[i + 1]?.w;
@@ -472,6 +488,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     intent = 'room_booking';
 
   const stayStated = date && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
+  // A filled-in form ("Check-in: 24 Dec / Check-out: 27 Dec / Guests: 2") asks for a room.
+  if (intent === 'other' && date && sig.formLabel && !sig.notRoomThing) intent = 'room_booking';
   // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
   // ("is parking free on Sunday?") rather than a change ("can we make it 25 to 28 Dec instead?").
   const followUp = opts.context && opts.context !== 'other' && (sig.change || nights !== null || dates[0]?.to || !sig.question) ? opts.context : null;
