@@ -10,6 +10,8 @@ export interface DateMention {
   j: number;
   /** Read from a weekday or a word such as "tomorrow" rather than a written date. */
   relative?: boolean;
+  /** Days listed ("12 and 13 Dec") rather than a range: for a stay, the nights. */
+  list?: boolean;
 }
 
 const MONTHS: Record<string, number> = {
@@ -145,6 +147,9 @@ function dayFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
     next = ya?.next ?? ma.next;
     return { from, to: null, i, j: next };
   }
+  // "12 and 13 Dec", "24, 25 & 26 Dec": days listed, the month after the last.
+  const listed = dayList(cal, tokens, i, a.d, a.next);
+  if (listed) return listed;
   // "26-28 Dec": the month comes after the second day.
   const r = rangeAt(tokens, a.next);
   if (r === -1) return null;
@@ -162,6 +167,28 @@ function dayFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
     if (!from || !to) return null;
   }
   return { from, to, i, j: yb?.next ?? mb.next };
+}
+
+function dayList(cal: HotelCalendar, tokens: Token[], i: number, firstDay: number, next: number): DateMention | null {
+  let k = next;
+  let last = firstDay;
+  let and = false; // "2, 3 Jan" is a party of 2 on the 3rd; a list ends with "and"
+  for (let n = 0; n < 6; n++) {
+    const sep = tokens[k]?.w;
+    if (sep !== 'and' && sep !== '&' && sep !== ',' && sep !== 'dan' && sep !== '和') break;
+    and = sep !== ',';
+    const d = dayAt(tokens, k + 1);
+    if (!d || d.d !== last + 1) return null;
+    last = d.d;
+    k = d.next;
+    const m = monthAt(tokens, k);
+    if (m && and) {
+      const from = cal.dayMonth(firstDay, m.m);
+      const to = from && HotelCalendar.iso(Number(from.slice(0, 4)), m.m, last);
+      return from && to ? { from, to, i, j: m.next, list: true } : null;
+    }
+  }
+  return null;
 }
 
 function startOfRangeBefore(to: string, d: number, m: number): string | null {
@@ -482,6 +509,10 @@ export function findNights(tokens: Token[], used: Set<number>): { nights: number
     // 2D1N / 3D2N packages
     if (t.kind === 'num' && tokens[i + 1]?.w === 'd' && tokens[i + 2]?.kind === 'num' && tokens[i + 3]?.w === 'n' && adjacent(tokens, i) && adjacent(tokens, i + 1) && adjacent(tokens, i + 2)) {
       nights ??= tokens[i + 2]!.n!;
+      continue;
+    }
+    if (t.kind === 'num' && tokens[i + 1]?.w === 'n' && adjacent(tokens, i)) {
+      nights ??= t.n!; // "2N"
       continue;
     }
     if (tokens[i + 1]?.w === 'd1n' && t.kind === 'num') {

@@ -41,6 +41,13 @@ describe('a plain question is not a booking', () => {
     'book airport transfer for 2 on 24 Dec',
     'Is the room service menu available 24 hours?',
     'what is 1.5 km from the hotel? the 2nd floor gym?',
+    'how much is the room for 2 adults?',
+    'Is the restaurant open for lunch on Christmas day?',
+    'my flight lands at 11pm on the 24th, is the front desk open?',
+    'I booked 2 rooms under Tan for 24 Dec, can we get adjoining rooms?',
+    'do u have baby cot? arriving next fri',
+    'Boleh check in awal pukul 11 pagi esok?',
+    '明天早上几点有早餐？',
   ])('%s', (text) => {
     expect(lead(text)).toMatchObject(NOTHING_INVENTED);
   });
@@ -106,6 +113,29 @@ describe('booking inquiries become exact leads', () => {
     const x = lead('Book a room on 24 Dec, check out 20 Dec');
     expect(x.checkIn).toBe('2026-12-24');
     expect(x.checkOut).toBeNull();
+  });
+});
+
+describe('booking inquiries written the way guests write them, end to end', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['Hi there! Could I reserve a superior room for the nights of 12 and 13 December? 2 adults. Cheers, Tom Baker', { intent: 'room_booking', checkIn: '2026-12-12', checkOut: '2026-12-14', guests: 2, name: 'Tom Baker' }],
+    ['hello i want book room 2 night start 5/1 for 3 ppl. my no 0167778899', { intent: 'room_booking', checkIn: '2027-01-05', checkOut: '2027-01-07', guests: 3, phone: '+60167778899' }],
+    ['Good morning, requesting a quotation for a seminar on 14 January, about 60 pax, full day. Regards, Nor Azlina (HR Executive)', { intent: 'event', checkIn: '2027-01-14', checkOut: '2027-01-14', guests: 60, name: 'Nor Azlina' }],
+    ['Can I get a table for 3 at the restaurant this Sunday 12pm? under Lee', { intent: 'dining', checkIn: '2026-11-22', guests: 3 }],
+    ['Assalamualaikum, saya nak buat tempahan bilik untuk 2 malam bermula 12 Disember, 2 dewasa 3 kanak-kanak. Terima kasih. Siti Khadijah 019-2345678', { intent: 'room_booking', checkIn: '2026-12-12', checkOut: '2026-12-14', guests: 5, name: 'Siti Khadijah', phone: '+60192345678' }],
+    ['您好，我想预订一间家庭房，12月30日入住，1月2日退房，两个大人两个小孩。我的邮箱是 wang.li@example.cn', { intent: 'room_booking', checkIn: '2026-12-30', checkOut: '2027-01-02', guests: 4, email: 'wang.li@example.cn' }],
+    ['We would like to host our wedding reception at your hotel on 20 June 2027 for approx 300 guests. Please send packages. Thank you, Daniel & Mei', { intent: 'event', checkIn: '2027-06-20', guests: 300 }],
+    ['wedding on 12 and 13 December for 200', { intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-13', guests: 200 }],
+    ['Pls book 1 deluxe king 2N from 28th Dec, 2 adults. Contact: Raj 012 888 7766', { intent: 'room_booking', checkIn: '2026-12-28', checkOut: '2026-12-30', guests: 2, phone: '+60128887766', name: 'Raj' }],
+    ["I'd like to book dinner for 2 on Christmas Eve at 8pm. My name is Olivia.", { intent: 'dining', checkIn: '2026-12-24', checkOut: null, guests: 2, name: 'Olivia' }],
+    ['Is there availability for 3 rooms from Jan 10 to Jan 12? We are 6 adults', { intent: 'room_booking', checkIn: '2027-01-10', checkOut: '2027-01-12', guests: 6 }],
+    ['hi can i book for this sat 1 night? 2 adult 1 baby. thx - aisyah', { intent: 'room_booking', checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 3 }],
+    ['Dear Sir/Madam, we plan to stay 4 nights from 2 February, family of four. Kindly advise rates. Best regards, Mr. & Mrs. Henderson', { intent: 'room_booking', checkIn: '2027-02-02', checkOut: '2027-02-06', guests: 4 }],
+    ['Team dinner for 25 staff on 18 Dec, need a private room. - Kevin, kevin@acme.com.my', { intent: 'event', checkIn: '2026-12-18', guests: 25, name: 'Kevin', email: 'kevin@acme.com.my' }],
+    ['book a room for 2, 3 Jan', { checkIn: '2027-01-03', guests: 2 }],
+    ['book 24, 25 & 26 Dec', { checkIn: '2026-12-24', checkOut: '2026-12-27' }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
   });
 });
 

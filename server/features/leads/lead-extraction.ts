@@ -59,7 +59,7 @@ function findContacts(text: string, country: CountryCode): Contacts {
       const [s, e] = [ws + p.startsAt, ws + p.endsAt];
       const before = text.slice(Math.max(0, s - 4), s).toLowerCase();
       // A price ("RM 1200") or a booking reference ("HV-22913344") is not a phone number.
-      if (/(?:rm|myr|\$|usd|sgd|no\.?|#|ref)\s?$/.test(before) || /[a-z]/i.test(text.charAt(s - 1))) continue;
+      if (/(?:rm|myr|\$|usd|sgd|ref)\s?$/.test(before) || /[a-z]/i.test(text.charAt(s - 1))) continue;
       phone = p.number.number;
       spans.push([s, e]);
       break search;
@@ -109,7 +109,7 @@ export function contactGiven(text: string, country: CountryCode = 'MY'): boolean
 
 const ROOM_WORDS = new Set(['room', 'rooms', 'bilik', 'suite', 'suites', 'villa', 'villas', 'chalet', 'chalets', 'accommodation', 'accomodation', 'studio']);
 // "conference room", "prayer room": rooms that are not somewhere to stay.
-const NOT_GUEST_ROOM_BEFORE = new Set(['conference', 'meeting', 'function', 'prayer', 'baggage', 'luggage', 'changing', 'smoking', 'game', 'games', 'store', 'storage', 'living', 'dining', 'board', 'seminar', 'ball', 'powder', 'rest', 'karaoke', 'music', 'play', 'massage', 'treatment', 'event', 'banquet', 'breakout', 'training']);
+const NOT_GUEST_ROOM_BEFORE = new Set(['private', 'conference', 'meeting', 'function', 'prayer', 'baggage', 'luggage', 'changing', 'smoking', 'game', 'games', 'store', 'storage', 'living', 'dining', 'board', 'seminar', 'ball', 'powder', 'rest', 'karaoke', 'music', 'play', 'massage', 'treatment', 'event', 'banquet', 'breakout', 'training']);
 const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '');
 const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
 const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous']);
@@ -121,7 +121,7 @@ const REQUEST_PHRASES = phrases(
 const WEAK_REQUEST = new Set(['price', 'prices', 'rate', 'rates', 'cost', 'berapa', 'harga', 'enquire', 'enquiry', 'inquire', 'inquiry', 'quote', 'quotation']);
 const NOT_ROOM_THINGS = new Set(['spa', 'massage', 'transfer', 'taxi', 'shuttle', 'tour', 'tours', 'treatment', 'car', 'golf', 'ticket', 'tickets', 'cab', 'grab', 'parking', 'facial', 'laundry', 'appointment']);
 const EVENT_WORDS = new Set(['wedding', 'weddings', 'conference', 'conferences', 'seminar', 'seminars', 'banquet', 'banquets', 'meeting', 'meetings', 'ballroom', 'gala', 'event', 'events', 'retreat', 'workshop', 'convention', 'reunion', 'majlis', 'perkahwinan', 'kahwin', 'kenduri', 'mesyuarat', 'persidangan', 'solemnisation', 'engagement']);
-const EVENT_PHRASES = phrases('team building', 'birthday party', 'annual dinner', 'company dinner', 'function room', 'function hall', 'corporate dinner');
+const EVENT_PHRASES = phrases('team building', 'birthday party', 'annual dinner', 'company dinner', 'team dinner', 'staff dinner', 'office party', 'christmas party', 'year end party', 'year-end party', 'function room', 'function hall', 'corporate dinner');
 const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'organising', 'organizing', 'host', 'hosting', 'hold', 'holding', 'package', 'packages', 'quote', 'quotation', 'interested', 'budget', 'anjur', 'mengadakan', 'buat']);
 const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'makan', 'hi-tea', 'dining']);
 const TABLE_PHRASES = phrases('table for', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
@@ -160,7 +160,7 @@ const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'oth
 const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
 const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
 const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', 'day', 'days', 'hari', 'room', 'rooms', 'bilik', 'am', 'pm', 'hrs', 'hr', 'hours', 'hour', 'mins', 'minutes', 'km', 'kg', 'weeks', 'week', 'months', 'years', 'year', 'beds', 'bed', 'star', 'stars', 'percent', 'units', 'cars', 'car', 'floors', 'floor', 'tables', 'table']);
-const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'room', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after', 'around', 'about']);
+const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'room', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
 
 const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
@@ -175,7 +175,7 @@ function isClock(tokens: Token[], i: number, next: number): boolean {
   return tokens[next]?.raw === '点' || tokens[next]?.raw === '點';
 }
 
-function partySize(tokens: Token[], used: Set<number>): number | null {
+function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): number | null {
   let adults = 0;
   let kids = 0;
   let total: number | null = null;
@@ -215,7 +215,7 @@ function partySize(tokens: Token[], used: Set<number>): number | null {
     else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
     else if (NOT_PERSON_AFTER.has(w)) continue;
     else if (total === null && GROUP_PREFIXES.some((p) => phraseAt(tokens, i - p.length, p)) && n.n <= 500) total = n.n;
-    else if (total === null && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk') && n.n <= 50 && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
+    else if (total === null && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
@@ -245,7 +245,7 @@ const NOT_NAMES = new Set([
   'pax', 'adults', 'kids', 'family', 'room', 'rooms', 'bilik', 'wife', 'husband', 'customer', 'member', 'manager', 'owner', 'somebody', 'someone', 'calling', 'done',
   'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
-const STRONG_NAME_CUES = phrases('contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
+const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
 const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
@@ -470,9 +470,9 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const used = new Set<number>();
   for (const d of dates) for (let k = d.i; k < d.j; k++) used.add(k);
   const { nights, days } = findNights(tokens, used);
-  const party = partySize(tokens, used);
-  const roomType = roomTypeIn(tokens, rest);
   const sig = signals(tokens, lower);
+  const party = partySize(tokens, used, sig.eventWord);
+  const roomType = roomTypeIn(tokens, rest);
 
   const date = dates.length > 0;
   const details = date || nights !== null || party !== null || roomType !== null;
@@ -481,7 +481,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
-    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || nights !== null) && (date || nights !== null || party !== null)) ||
+    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || nights !== null) && (date || nights !== null)) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
     (date && nights !== null && sig.roomWord)
   )
@@ -517,6 +517,8 @@ function stayDates(intent: Intent, dates: DateMention[], nights: number | null, 
   const checkIn = first.from;
   if (intent === 'dining') return [checkIn, null];
   let checkOut = first.to;
+  // "the nights of 12 and 13 December": the stay ends the morning after the last night
+  if (first.list && checkOut && intent === 'room_booking') checkOut = HotelCalendar.addDays(checkOut, 1);
   if (!checkOut && intent === 'event' && days) checkOut = HotelCalendar.addDays(checkIn, days - 1);
   if (!checkOut && intent === 'room_booking' && nights) checkOut = HotelCalendar.addDays(checkIn, nights);
   // "arriving 24 Dec, leaving 27 Dec": the next written date after the check-in
