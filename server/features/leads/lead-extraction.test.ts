@@ -261,6 +261,9 @@ describe('party size', () => {
     ['book 2 rooms for 2 nights from 24 Dec for 3 adults', 3],
     ['any room at 8pm tonight? RM 300 budget', null],
     ['book 3 rooms for tomorrow 2 nights', null],
+    ['need a room 2 adults 24 Dec', 2],
+    ['room 1203 for 2 nights from 24 Dec, book pls', null],
+    ['hi-tea for 4 this Sunday, can I reserve?', 4],
   ])('%s', (text, guests) => {
     expect(lead(text).guests).toBe(guests);
   });
@@ -305,6 +308,9 @@ describe('hostile input', () => {
     ['date-like', '12/'.repeat(MB / 3)],
     ['words', 'book 2 adults 24 Dec '.repeat(MB / 21)],
     ['han', '我叫'.repeat(MB / 2)],
+    ['month words', 'December the '.repeat(MB / 13)],
+    ['dashes and names', '- Ali '.repeat(MB / 6)],
+    ['name cues', "my name is I'm Thanks, ".repeat(MB / 23)],
   ];
 
   it.each(adversarial)('returns promptly on 1 MB of %s', (_kind, text) => {

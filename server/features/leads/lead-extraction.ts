@@ -51,8 +51,8 @@ interface Contacts {
 
 function findContacts(text: string, country: CountryCode): Contacts {
   const spans: [number, number][] = [];
-  const e = findEmail(text);
-  if (e) spans.push([e.s, e.e]);
+  const email = findEmail(text);
+  if (email) spans.push([email.s, email.e]);
   let phone: string | null = null;
   search: for (const [ws, we] of phoneWindows(text)) {
     for (const p of findPhoneNumbersInText(text.slice(ws, we), { defaultCountry: country })) {
@@ -65,7 +65,7 @@ function findContacts(text: string, country: CountryCode): Contacts {
       break search;
     }
   }
-  return { phone, email: e?.email ?? null, spans };
+  return { phone, email: email?.email ?? null, spans };
 }
 
 /**
@@ -123,7 +123,7 @@ const NOT_ROOM_THINGS = new Set(['spa', 'massage', 'transfer', 'taxi', 'shuttle'
 const EVENT_WORDS = new Set(['wedding', 'weddings', 'conference', 'conferences', 'seminar', 'seminars', 'banquet', 'banquets', 'meeting', 'meetings', 'ballroom', 'gala', 'event', 'events', 'retreat', 'workshop', 'convention', 'reunion', 'majlis', 'perkahwinan', 'kahwin', 'kenduri', 'mesyuarat', 'persidangan', 'solemnisation', 'engagement']);
 const EVENT_PHRASES = phrases('team building', 'birthday party', 'annual dinner', 'company dinner', 'team dinner', 'staff dinner', 'office party', 'christmas party', 'year end party', 'year-end party', 'function room', 'function hall', 'corporate dinner');
 const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'organising', 'organizing', 'host', 'hosting', 'hold', 'holding', 'package', 'packages', 'quote', 'quotation', 'interested', 'budget', 'anjur', 'mengadakan', 'buat']);
-const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'makan', 'hi-tea', 'dining']);
+const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'meals', 'makan', 'dining']);
 const TABLE_PHRASES = phrases('table for', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
 const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
 
@@ -160,7 +160,7 @@ const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'oth
 const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
 const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
 const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', 'day', 'days', 'hari', 'room', 'rooms', 'bilik', 'am', 'pm', 'hrs', 'hr', 'hours', 'hour', 'mins', 'minutes', 'km', 'kg', 'weeks', 'week', 'months', 'years', 'year', 'beds', 'bed', 'star', 'stars', 'percent', 'units', 'cars', 'car', 'floors', 'floor', 'tables', 'table']);
-const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'room', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
+const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
 
 const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
@@ -189,7 +189,7 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     }
     const n = numberAt(tokens, i);
     if (!n || n.n < 1 || n.n > 999 || isClock(tokens, i, n.next)) continue;
-    if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '') && !(tokens[i - 1]?.w === 'room' && tokens[i - 2]?.w === 'for')) continue;
+    if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
     if (t.kind === 'han' || tokens[n.next]?.kind === 'han') {
       let k = n.next;
       const unit = tokens[k]?.raw;
@@ -344,8 +344,9 @@ function signOff(tokens: Token[], text: string): string | null {
     if (t.w === '-' && /^\p{Lu}/u.test(tokens[i + 1]?.raw ?? '')) {
       // "- Wei Ming" at the start of a line, after a sentence, or ending the line
       const n = nameSpanAt(tokens, i + 1, false, text);
-      const lineEnd = text.indexOf('\n', t.e);
-      const after = text.slice(n?.end ?? 0, lineEnd === -1 ? Math.min(text.length, (n?.end ?? 0) + 200) : lineEnd);
+      // what follows the name on its line (looked at over a fixed window, so many dashes cost little)
+      const rest = n ? text.slice(n.end, n.end + 120) : '';
+      const after = rest.includes('\n') ? rest.slice(0, rest.indexOf('\n')) : n && n.end + 120 >= text.length ? rest : 'more';
       if (n && (i === 0 || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after))) found = n.name;
       continue;
     }
@@ -423,7 +424,7 @@ function signals(tokens: Token[], text: string): Signals {
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
     if (EVENT_WORDS.has(w)) s.eventWord = true;
     if (PLANNING_WORDS.has(w)) s.planning = true;
-    if (DINING_WORDS.has(w) || phraseAt(tokens, i, ['high', 'tea'])) s.diningWord = true;
+    if (DINING_WORDS.has(w) || phraseAt(tokens, i, ['high', 'tea']) || phraseAt(tokens, i, ['hi', '-', 'tea'])) s.diningWord = true;
     if (STAY_WORDS.has(w) || phraseAt(tokens, i, ['check', 'in']) || phraseAt(tokens, i, ['check', '-', 'in'])) s.stayWord = true;
     if (NOT_ROOM_THINGS.has(w)) s.notRoomThing = true;
     if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
