@@ -470,20 +470,32 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
   return out;
 }
 
-/** chrono reads a few written forms the rules above do not ("December the 24th"); only on bounded text. */
+/**
+ * chrono reads a few written forms the rules above do not ("December twenty-fourth"). It sees only a
+ * short window around each of the first three month names, so its cost does not grow with the text.
+ */
 function chronoFallback(cal: HotelCalendar, tokens: Token[], text: string): DateMention[] {
-  if (!tokens.some((t) => t.w in MONTHS)) return [];
   const [y, m, d] = cal.today.split('-').map(Number) as [number, number, number];
   const ref = new Date(y, m - 1, d, 12);
   const out: DateMention[] = [];
-  for (const r of chrono.en.GB.parse(text, ref, { forwardDate: true })) {
-    if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
-    const from = cal.dayMonth(r.start.get('day')!, r.start.get('month')!, r.start.isCertain('year') ? r.start.get('year')! : undefined);
-    if (!from) continue;
-    const to = r.end && r.end.isCertain('day') ? endAfter(from, r.end.get('day')!, r.end.get('month')!) : null;
-    const i = tokens.findIndex((t) => t.s >= r.index);
-    const j = tokens.findIndex((t) => t.s >= r.index + r.text.length);
-    out.push({ from, to, i: i === -1 ? tokens.length : i, j: j === -1 ? tokens.length : j });
+  let windows = 0;
+  let covered = 0;
+  for (let k = 0; k < tokens.length && windows < 3; k++) {
+    const t = tokens[k]!;
+    if (!(t.w in MONTHS) || t.s < covered) continue;
+    windows++;
+    const ws = Math.max(covered, t.s - 30);
+    covered = Math.min(text.length, t.e + 40);
+    for (const r of chrono.en.GB.parse(text.slice(ws, covered), ref, { forwardDate: true })) {
+      if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
+      const from = cal.dayMonth(r.start.get('day')!, r.start.get('month')!, r.start.isCertain('year') ? r.start.get('year')! : undefined);
+      if (!from) continue;
+      const to = r.end && r.end.isCertain('day') ? endAfter(from, r.end.get('day')!, r.end.get('month')!) : null;
+      const s = ws + r.index;
+      const i = tokens.findIndex((x) => x.s >= s);
+      const j = tokens.findIndex((x) => x.s >= s + r.text.length);
+      out.push({ from, to, i: i === -1 ? tokens.length : i, j: j === -1 ? tokens.length : j });
+    }
   }
   return out;
 }

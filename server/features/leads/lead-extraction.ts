@@ -30,7 +30,7 @@ export interface ExtractOptions {
   context?: Intent;
 }
 
-const MALAY_WORDS = new Set(['saya', 'nak', 'mahu', 'ingin', 'bilik', 'tempahan', 'tempah', 'berapa', 'harga', 'ada', 'tak', 'tidak', 'boleh', 'untuk', 'malam', 'orang', 'dewasa', 'kanak', 'sarapan', 'terima', 'kasih', 'encik', 'puan', 'esok', 'lusa', 'minggu', 'hari', 'bulan', 'kami', 'kereta', 'letak', 'pukul', 'jam', 'dekat', 'mana', 'bila', 'sampai', 'hingga', 'dengan', 'ini', 'itu', 'apa', 'ke', 'di', 'dan', 'tu', 'ni']);
+const MALAY_WORDS = new Set(['saya', 'nak', 'mahu', 'ingin', 'bilik', 'tempahan', 'tempah', 'berapa', 'harga', 'ada', 'tak', 'tidak', 'boleh', 'untuk', 'malam', 'orang', 'dewasa', 'kanak', 'sarapan', 'terima', 'kasih', 'encik', 'puan', 'esok', 'lusa', 'minggu', 'hari', 'bulan', 'kami', 'kereta', 'letak', 'pukul', 'dekat', 'mana', 'bila', 'sampai', 'hingga', 'dengan', 'ini', 'itu', 'apa', 'ke', 'di', 'dan', 'tu', 'ni']);
 
 /** A cheap language guess for the three languages the hotels see most (reads only the bounded text). */
 export function detectLanguage(text: string): Language {
