@@ -143,6 +143,11 @@ function dayFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
         const to = endAfter(from, b.d, mb.m, yb?.y);
         if (to) return { from, to, i, j: yb?.next ?? mb.next };
       }
+      // "24 Dec until 26th": the same month, or the next one when the day is smaller
+      if (b && !mb && !NOT_A_DAY_AFTER.has(tokens[b.next]?.w ?? '') && tokens[b.next]?.w !== '/' && tokens[b.next]?.w !== '.') {
+        const to = endAfter(from, b.d, b.d >= a.d ? ma.m : (ma.m % 12) + 1);
+        if (to) return { from, to, i, j: b.next };
+      }
     }
     next = ya?.next ?? ma.next;
     return { from, to: null, i, j: next };
