@@ -25,7 +25,7 @@ const WEEKDAYS: Record<string, number> = {
 };
 const HAN_WEEKDAYS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 0, 天: 0 };
 const RANGE_WORDS = new Set(['-', 'to', 'until', 'till', 'til', 'through', 'thru', 'hingga', 'sampai', 'sehingga', '到', '至']);
-const NOT_A_DAY_AFTER = new Set(['night', 'nights', 'malam', 'adults', 'adult', 'pax', 'people', 'persons', 'guests', 'rooms', 'room', 'orang', 'kids', 'children', 'days', 'hari']);
+const NOT_A_DAY_AFTER = new Set(['night', 'nights', 'nts', 'mlm', 'org', 'malam', 'adults', 'adult', 'pax', 'people', 'persons', 'guests', 'rooms', 'room', 'orang', 'kids', 'children', 'days', 'hari']);
 const ORDINALS = new Set(['st', 'nd', 'rd', 'th', 'hb']);
 // Words after which "24.12" is a date rather than a number.
 const DATE_LEADS = new Set(['on', 'from', 'date', 'dates', 'tarikh', 'pada', 'dari', 'in', 'out', 'arrive', 'arriving', 'arrival', 'departure', ':']);
@@ -546,7 +546,7 @@ export function findNights(tokens: Token[], used: Set<number>): { nights: number
     const u = tokens[k]?.w;
     // "jam 8 malam" is 8 pm, not eight nights.
     const clock = tokens[i - 1]?.w === 'jam' || tokens[i - 1]?.w === 'pukul';
-    if ((u === 'night' || u === 'nights' || u === 'nite' || u === 'nites' || u === 'nights\'' || (u === 'malam' && !clock)) && nights === null) nights = n.n;
+    if ((u === 'night' || u === 'nights' || u === 'nite' || u === 'nites' || u === 'nts' || u === 'mlm' || (u === 'malam' && !clock)) && nights === null) nights = n.n;
     if ((u === 'day' || u === 'days' || u === 'hari') && days === null) days = n.n;
   }
   return { nights: nights !== null && nights > 0 && nights <= 60 ? nights : null, days: days !== null && days > 0 && days <= 30 ? days : null };

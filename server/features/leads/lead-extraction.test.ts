@@ -198,6 +198,8 @@ describe('Malay and Chinese', () => {
     ['下周五住两晚，两个人，有房吗？', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 2, intent: 'room_booking' }],
     ['hi nak tanya bilik available tak 20-22 dis? 2 dewasa 2 budak', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 4, intent: 'room_booking' }],
     ['20hb Disember hingga 22hb Disember, nak tempah bilik untuk 3 orang', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 3 }],
+    ['salam, nak booking 2 bilik utk 4 org 20-22 dis, 2 mlm', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 4, intent: 'room_booking' }],
+    ['ada bilik kosong malam ni? 2 dws 1 bdk', { checkIn: '2026-11-21', guests: 3, intent: 'room_booking' }],
     ['我们一家四口，12月24日想订房', { checkIn: '2026-12-24', guests: 4, intent: 'room_booking' }],
     ['两大一小，下周六住一晚，有房吗', { checkIn: '2026-11-28', checkOut: '2026-11-29', guests: 3, intent: 'room_booking' }],
     ['我是张先生，想订明天的房间', { name: '张', checkIn: '2026-11-22' }],

@@ -116,11 +116,11 @@ const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
 const REQUEST_PHRASES = phrases(
   'any room', 'any rooms', 'need a room', 'need rooms', 'want to stay', 'like to stay', 'looking to stay', 'plan to stay', 'planning to stay',
-  'looking for a room', 'looking for rooms', 'get a room', 'ada bilik', 'nak stay', 'nak book', 'nak booking', 'nak tempah', 'nak menginap', 'is there a room', 'are there rooms', 'still available',
+  'looking for a room', 'looking for rooms', 'get a room', 'ada bilik', 'nak stay', 'nak book', 'nak booking', 'nak tempah', 'nak menginap', 'bilik kosong', 'mahu tempah', 'boleh book', 'is there a room', 'are there rooms', 'still available',
 );
 const WEAK_REQUEST = new Set(['price', 'prices', 'rate', 'rates', 'cost', 'berapa', 'harga', 'enquire', 'enquiry', 'inquire', 'inquiry', 'quote', 'quotation']);
 const NOT_ROOM_THINGS = new Set(['spa', 'massage', 'transfer', 'taxi', 'shuttle', 'tour', 'tours', 'treatment', 'car', 'golf', 'ticket', 'tickets', 'cab', 'grab', 'parking', 'facial', 'laundry', 'appointment']);
-const EVENT_WORDS = new Set(['wedding', 'weddings', 'conference', 'conferences', 'seminar', 'seminars', 'banquet', 'banquets', 'meeting', 'meetings', 'ballroom', 'gala', 'event', 'events', 'retreat', 'workshop', 'convention', 'reunion', 'majlis', 'perkahwinan', 'kahwin', 'kenduri', 'mesyuarat', 'persidangan', 'solemnisation', 'engagement']);
+const EVENT_WORDS = new Set(['wedding', 'weddings', 'conference', 'conferences', 'seminar', 'seminars', 'banquet', 'banquets', 'meeting', 'meetings', 'ballroom', 'gala', 'event', 'events', 'retreat', 'workshop', 'convention', 'reunion', 'majlis', 'perkahwinan', 'kahwin', 'kenduri', 'mesyuarat', 'persidangan', 'solemnisation', 'engagement', 'nikah', 'akad', 'bertunang']);
 const EVENT_PHRASES = phrases('team building', 'birthday party', 'annual dinner', 'company dinner', 'team dinner', 'staff dinner', 'office party', 'christmas party', 'year end party', 'year-end party', 'function room', 'function hall', 'corporate dinner');
 const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'organising', 'organizing', 'host', 'hosting', 'hold', 'holding', 'package', 'packages', 'quote', 'quotation', 'interested', 'budget', 'anjur', 'mengadakan', 'buat']);
 const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'meals', 'makan', 'dining']);
@@ -153,9 +153,9 @@ function roomTypeIn(tokens: Token[], text: string): string | null {
 
 // ---- party size ------------------------------------------------------------------------------
 
-const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'grownups', 'grown']);
-const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'anak', 'kanak']);
-const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.']);
+const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown']);
+const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak']);
+const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.', 'org', 'tetamu', 'peserta']);
 const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'other', 'big']);
 const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
 const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
@@ -208,14 +208,14 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word') k++;
     if (COUNT_FILLERS.has(tokens[k]?.w ?? '')) k++;
     const w = tokens[k]?.w ?? '';
-    if (w === 'orang' && tokens[k + 1]?.w === 'dewasa') adults += n.n;
-    else if (w === 'orang' && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
+    if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
+    else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
     else if (ADULT_WORDS.has(w)) adults += n.n;
     else if (CHILD_WORDS.has(w)) kids += n.n;
     else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
     else if (NOT_PERSON_AFTER.has(w)) continue;
     else if (total === null && GROUP_PREFIXES.some((p) => phraseAt(tokens, i - p.length, p)) && n.n <= 500) total = n.n;
-    else if (total === null && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
+    else if (total === null && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk' || tokens[i - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
