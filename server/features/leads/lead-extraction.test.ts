@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { contactGiven, contactsIn, detectLanguage, extractLead, MAX_GUEST_CHARS } from './lead-extraction.js';
+import { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
+import { contactGiven, contactsIn, detectLanguage, extractLead } from './lead-extraction.js';
 import { findEmail, tokenize } from './lead-tokens.js';
 
 const today = '2026-11-21'; // a Saturday, in the hotel's own time zone

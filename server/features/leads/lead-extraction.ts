@@ -3,8 +3,6 @@ import { boundGuestText } from '../../shared/guest-text.js';
 import { findDates, findNights, HotelCalendar, type DateMention } from './lead-dates.js';
 import { findEmail, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
 
-export { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
-
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
 
@@ -456,7 +454,7 @@ function signals(tokens: Token[], text: string): Signals {
  * Deterministic lead fields from a guest's message, so capture works with no model at all (C6, C7).
  * A plain question ("is the pool open at 8pm?") is `other` and gets no dates or party size: dates and
  * counts are read only when the guest asks to book (or clearly states a stay). Reads only the first
- * MAX_GUEST_CHARS characters, and every rule is linear in them.
+ * MAX_GUEST_CHARS characters (server/shared/guest-text.ts), and every rule is linear in them.
  */
 export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const folded = foldTypography(boundGuestText(text));

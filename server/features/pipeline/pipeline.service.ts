@@ -23,8 +23,6 @@ import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt } from './prompt.js'
 import type { Passage, Retriever } from './retriever.port.js';
 import { formatOpening, texts } from './templates.js';
 
-export { MAX_GUEST_CHARS };
-
 /** One guest message, normalised by its channel adapter (C1). */
 export interface InboundMessage {
   channel: Channel;
