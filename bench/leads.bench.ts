@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { detectLanguage, extractLead } from '../server/features/leads/lead-extraction.js';
-import { findEmail, tokenize } from '../server/features/leads/lead-tokens.js';
+import { findEmail } from '../server/shared/guest-text.js';
+import { tokenize } from '../server/features/leads/lead-tokens.js';
 
 /**
  * Lead extraction on guest text: latency per message for messages as guests write them, the worst

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
+import { emailsIn, findEmail, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import { contactGiven, contactsIn, detectLanguage, extractLead } from './lead-extraction.js';
-import { findEmail, tokenize } from './lead-tokens.js';
+import { tokenize } from './lead-tokens.js';
 
 const today = '2026-11-21'; // a Saturday, in the hotel's own time zone
 const lead = (text: string, more: Partial<Parameters<typeof extractLead>[1]> = {}) => extractLead(text, { today, ...more });
@@ -281,6 +281,7 @@ describe('contacts', () => {
     expect(contactsIn('booking ref HV22913344, 24/12 - 27/12, RM 1200 per night, 2026-12-24')).toEqual({ email: null, phone: null });
     expect(contactsIn('call +65 9123 4567', 'MY').phone).toBe('+6591234567');
     expect(contactsIn('x@y, @home, a@b.c, foo@bar.com.').email).toBe('foo@bar.com');
+    expect([...emailsIn('a@b.co and .lee@x.org, not me@ or @you.com')].map((h) => h.email)).toEqual(['a@b.co', 'lee@x.org']);
   });
 
   it('tells the pipeline that a guest who wrote a contact gave one', () => {

@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
-import { boundGuestText } from '../../shared/guest-text.js';
+import { boundGuestText, findEmail } from '../../shared/guest-text.js';
 import { findDates, findNights, HotelCalendar, type DateMention } from './lead-dates.js';
-import { findEmail, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
+import { findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';

@@ -99,28 +99,3 @@ export function findPhrase(tokens: Token[], phrases: string[][]): number {
 
 /** Split "family suite|sea view" style lists into word lists. */
 export const phrases = (...list: string[]): string[][] => list.map((p) => p.split(' '));
-
-/**
- * The first email address in the text, by a linear scan: each '@' grows left over local-part
- * characters and right over domain characters, and both stop at the next '@', so every character is
- * visited at most twice. (A regex here took time growing with the square of a long run of letters.)
- */
-export function findEmail(text: string): { email: string; s: number; e: number } | null {
-  const local = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45;
-  const domain = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 46 || c === 45;
-  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
-    let l = at;
-    while (l > 0 && local(text.charCodeAt(l - 1))) l--;
-    while (l < at && text.charCodeAt(l) === 46) l++;
-    let r = at + 1;
-    while (r < text.length && domain(text.charCodeAt(r))) r++;
-    while (r > at + 1 && (text.charCodeAt(r - 1) === 46 || text.charCodeAt(r - 1) === 45)) r--;
-    if (at - l < 1 || at - l > 64 || r - at - 1 > 253) continue;
-    const host = text.slice(at + 1, r);
-    const labels = host.split('.');
-    const tld = labels[labels.length - 1]!;
-    if (labels.length < 2 || labels.some((x) => x.length === 0) || tld.length < 2 || !/^[a-z]+$/i.test(tld)) continue;
-    return { email: text.slice(l, r).toLowerCase(), s: l, e: r };
-  }
-  return null;
-}
