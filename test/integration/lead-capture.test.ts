@@ -46,6 +46,15 @@ describe('leads across a conversation', () => {
     expect(completed.details).toMatchObject({ checkIn: '2026-12-18', checkOut: '2026-12-21' });
   });
 
+  it('makes a booking of a request and a stay written in separate messages', async () => {
+    const stayThenAsk = await conversation('We arrive 26 Dec for 2 nights with 2 kids', 'ok can I book it please?');
+    expect(stayThenAsk.intent).toBe('room_booking');
+    expect(stayThenAsk.details).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 2 });
+    const askThenStay = await conversation('Hi, can I make a booking?', '24-26 Dec, 2 adults.');
+    expect(askThenStay.intent).toBe('room_booking');
+    expect(askThenStay.details).toMatchObject({ checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2 });
+  });
+
   it('keeps the first definite intent and gives a dining lead no check-out', async () => {
     const lead = await conversation('Table for 4 tomorrow at 7pm please', 'also, do you have rooms?');
     expect(lead.intent).toBe('dining');

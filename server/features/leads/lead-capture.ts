@@ -63,7 +63,9 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
     leads.insert({ conversationId: m.conversationId, guestId: m.guest.id, intent: x.intent, details: fresh, sourceChannel: m.channel, afterHours: m.afterHours, at });
     return;
   }
-  const intent = existing.intent === 'other' ? x.intent : existing.intent;
+  // "Can I make a booking?" then "24-26 Dec": a request and a stay in separate messages still make a booking.
+  const asked = x.requested && (x.checkIn !== null || existing.details.checkIn !== null) ? 'room_booking' : 'other';
+  const intent = existing.intent === 'other' ? (x.intent !== 'other' ? x.intent : asked) : existing.intent;
   const merged = mergeDetails(existing.details, fresh, true);
   const stay = laterStay(existing.details, x, intent);
   merged.checkIn = stay.checkIn;

@@ -349,6 +349,13 @@ describe('conversation context', () => {
     expect(lead('can we make it 25 to 27 Dec instead?', { context: 'room_booking' })).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-27', intent: 'other' });
   });
 
+  it('reads booking details written as a statement as a booking, and the same details around another question as not', () => {
+    expect(lead('24-26 Dec, 2 adults.')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2 });
+    expect(lead('we are 2 adults coming on 24 Dec, is the pool heated?')).toMatchObject(NOTHING_INVENTED);
+    expect(lead('Can I make a booking?')).toMatchObject({ ...NOTHING_INVENTED, requested: true });
+    expect(lead('Can I book the airport transfer?').requested).toBe(false);
+  });
+
   it('keeps the dates of a clearly stated stay without calling it a booking', () => {
     expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
   });

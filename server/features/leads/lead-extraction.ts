@@ -15,6 +15,8 @@ export interface ExtractedLead {
   guests: number | null;
   roomType: string | null;
   intent: Intent;
+  /** The guest asked to book or reserve something ("can I make a booking?"), with or without details. */
+  requested: boolean;
   /** Nights the guest asked for, when stated, so a later message's date can still give a check-out. */
   nights: number | null;
 }
@@ -482,7 +484,9 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
     (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || nights !== null) && (date || nights !== null)) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
-    (date && nights !== null && sig.roomWord)
+    (date && nights !== null && sig.roomWord) ||
+    // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
+    (date && party !== null && !sig.question && !sig.notRoomThing)
   )
     intent = 'room_booking';
 
@@ -507,6 +511,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     guests: booking ? party : null,
     roomType: booking === 'room_booking' ? roomType : null,
     intent,
+    requested: sig.strongRequest && !(sig.notRoomThing && !sig.roomWord),
     nights: booking === 'room_booking' ? nights : null,
   };
 }
