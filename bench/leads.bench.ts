@@ -31,6 +31,7 @@ const HOSTILE: Record<string, string> = {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 const at = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 function time(fn: () => unknown): number {
   const t0 = performance.now();
   fn();
@@ -43,10 +44,10 @@ export async function run() {
   const times: number[] = [];
   for (let r = 0; r < runs; r++) for (const m of MESSAGES) times.push(time(() => (extractLead(m, { today: TODAY }), detectLanguage(m))));
   times.sort((a, b) => a - b);
-  const hostile: Record<string, { extractMs: number; scan100kMs: number; scan1MbMs: number }> = {};
+  const hostile: Record<string, { extractMs: number; scan100kMs: number; scan1MbMs: number }> = {}; // extract: median of 5
   for (const [kind, text] of Object.entries(HOSTILE)) {
     hostile[kind] = {
-      extractMs: round(time(() => (extractLead(text, { today: TODAY }), detectLanguage(text)))),
+      extractMs: round(median(Array.from({ length: 5 }, () => time(() => (extractLead(text, { today: TODAY }), detectLanguage(text)))))),
       scan100kMs: round(time(() => (findEmail(text.slice(0, MB / 10)), tokenize(text.slice(0, MB / 10))))),
       scan1MbMs: round(time(() => (findEmail(text), tokenize(text)))),
     };

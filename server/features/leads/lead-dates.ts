@@ -235,6 +235,19 @@ function monthFirst(cal: HotelCalendar, tokens: Token[], i: number): DateMention
   return { from, to: null, i, j: ya?.next ?? a.next };
 }
 
+/** "24/12", "24/12/2026", "24.12.2026" at token k: day, month and maybe year. */
+function dayMonthAt(tokens: Token[], k: number): { d: number; m: number; y?: number; next: number } | null {
+  const dd = tokens[k];
+  const sep = tokens[k + 1]?.w;
+  if (dd?.kind !== 'num' || dd.raw.length > 2 || (sep !== '/' && sep !== '.') || !adjacent(tokens, k) || tokens[k + 2]?.kind !== 'num' || !adjacent(tokens, k + 1) || tokens[k + 2]!.raw.length > 2) return null;
+  const out: { d: number; m: number; y?: number; next: number } = { d: dd.n!, m: tokens[k + 2]!.n!, next: k + 3 };
+  if (tokens[k + 3]?.w === sep && adjacent(tokens, k + 2) && tokens[k + 4]?.kind === 'num' && adjacent(tokens, k + 3) && (tokens[k + 4]!.raw.length === 4 || tokens[k + 4]!.raw.length === 2)) {
+    out.y = tokens[k + 4]!.n!;
+    out.next = k + 5;
+  } else if (sep === '.' && !DATE_LEADS.has(tokens[k - 1]?.w ?? '') && !RANGE_WORDS.has(tokens[k - 1]?.w ?? '') && !RANGE_WORDS.has(tokens[k + 3]?.w ?? '')) return null; // "3.5" is a number, not a date
+  return out.m >= 1 && out.m <= 12 ? out : null;
+}
+
 /** "24/12", "24/12/2026", "24/12 - 27/12", "24-27/12", "2026-12-24" (day before month, as written in Malaysia). */
 function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
   const t = tokens[i];
@@ -244,24 +257,13 @@ function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     const from = HotelCalendar.iso(t.n!, tokens[i + 2]!.n!, tokens[i + 4]!.n!);
     return from ? { from, to: null, i, j: i + 5 } : null;
   }
-  const one = (k: number): { d: number; m: number; y?: number; next: number } | null => {
-    const dd = tokens[k];
-    const sep = tokens[k + 1]?.w;
-    if (dd?.kind !== 'num' || dd.raw.length > 2 || (sep !== '/' && sep !== '.') || !adjacent(tokens, k) || tokens[k + 2]?.kind !== 'num' || !adjacent(tokens, k + 1) || tokens[k + 2]!.raw.length > 2) return null;
-    const out: { d: number; m: number; y?: number; next: number } = { d: dd.n!, m: tokens[k + 2]!.n!, next: k + 3 };
-    if (tokens[k + 3]?.w === sep && adjacent(tokens, k + 2) && tokens[k + 4]?.kind === 'num' && adjacent(tokens, k + 3) && (tokens[k + 4]!.raw.length === 4 || tokens[k + 4]!.raw.length === 2)) {
-      out.y = tokens[k + 4]!.n!;
-      out.next = k + 5;
-    } else if (sep === '.' && !DATE_LEADS.has(tokens[k - 1]?.w ?? '') && !RANGE_WORDS.has(tokens[k - 1]?.w ?? '') && !RANGE_WORDS.has(tokens[k + 3]?.w ?? '')) return null; // "3.5" is a number, not a date
-    return out.m >= 1 && out.m <= 12 ? out : null;
-  };
-  const a = one(i);
+  const a = dayMonthAt(tokens, i);
   if (a && a.d === 24 && a.m === 7 && a.y === undefined) return null; // "open 24/7"
   if (a) {
     const from = cal.dayMonth(a.d, a.m, a.y);
     if (!from) return null;
     const r = rangeAt(tokens, a.next);
-    const b = r === -1 ? null : one(r);
+    const b = r === -1 ? null : dayMonthAt(tokens, r);
     if (b) {
       const to = endAfter(from, b.d, b.m, b.y);
       if (to) return { from, to, i, j: b.next };
@@ -276,7 +278,7 @@ function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   // "24-27/12"
   const da = dayAt(tokens, i);
   const r = da && !da.ordinal ? rangeAt(tokens, da.next) : -1;
-  const b = r === -1 ? null : one(r);
+  const b = r === -1 ? null : dayMonthAt(tokens, r);
   if (da && b) {
     const to = cal.dayMonth(b.d, b.m, b.y);
     const from = to && HotelCalendar.iso(Number(to.slice(0, 4)), b.m, da.d);
@@ -437,7 +439,11 @@ const DATE_STARTS = new Set([
   'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung',
 ]);
 const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼';
-const PARSERS = [numeric, dayFirst, monthFirst, ordinalDay, relative, weekday, chinese];
+// Which parsers can start at a token of each kind.
+const NUM_PARSERS = [numeric, dayFirst, ordinalDay];
+const NUM_HAN_PARSERS = [chinese];
+const HAN_PARSERS = [chinese];
+const WORD_PARSERS = [monthFirst, relative, weekday];
 
 /**
  * Every date or range in the text, in order. Each parser reads a fixed number of tokens from its
@@ -453,7 +459,8 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
       continue;
     }
     let hit: DateMention | null = null;
-    for (const p of PARSERS) {
+    const parsers = t.kind === 'num' ? (tokens[i + 1]?.kind === 'han' ? NUM_HAN_PARSERS : NUM_PARSERS) : t.kind === 'han' ? HAN_PARSERS : WORD_PARSERS;
+    for (const p of parsers) {
       hit = p(cal, tokens, i);
       if (hit) {
         if (p === weekday || p === relative) hit.relative = true;
