@@ -9,10 +9,14 @@ let n = 0;
 const at = new Date('2026-11-21T04:00:00Z'); // Saturday noon in Kuala Lumpur
 
 async function conversation(...texts: string[]) {
+  return conversationFrom({}, ...texts);
+}
+
+async function conversationFrom(from: InboundMessage['from'], ...texts: string[]) {
   const thread = `lead-thread-${++n}`;
   let conversationId = '';
   for (const [k, text] of texts.entries()) {
-    const msg: InboundMessage = { channel: 'test', threadKey: thread, externalId: `${thread}-${k}`, text, from: {}, receivedAt: new Date(at.getTime() + k * 60_000) };
+    const msg: InboundMessage = { channel: 'test', threadKey: thread, externalId: `${thread}-${k}`, text, from, receivedAt: new Date(at.getTime() + k * 60_000) };
     conversationId = (await s.core.pipeline.handle(s.core.properties.scope('harbour'), msg)).conversationId;
   }
   return new LeadRepository(s.core.properties.scope('harbour')).byConversation(conversationId)!;
@@ -53,6 +57,15 @@ describe('leads across a conversation', () => {
     const askThenStay = await conversation('Hi, can I make a booking?', '24-26 Dec, 2 adults.');
     expect(askThenStay.intent).toBe('room_booking');
     expect(askThenStay.details).toMatchObject({ checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2 });
+  });
+
+  it('takes the channel profile name until the guest writes their own', async () => {
+    const lead = await conversationFrom({ name: 'Mummy Bear', phone: '+60121112222' }, 'any room tonight for 2?');
+    expect(lead.details).toMatchObject({ name: 'Mummy Bear', phone: '+60121112222' });
+    const renamed = await conversationFrom({ name: 'Mummy Bear' }, 'any room tonight for 2?', 'my name is Nur Aina, 019-333 4444');
+    expect(renamed.details).toMatchObject({ name: 'Nur Aina', phone: '+60193334444' });
+    const kept = await conversation('Name: Sarah Lim. Any room tonight for 2?', 'Thanks, Ahmad');
+    expect(kept.details.name).toBe('Sarah Lim');
   });
 
   it('keeps the first definite intent and gives a dining lead no check-out', async () => {

@@ -36,7 +36,8 @@ export interface InquiryMessage {
  * Every inquiry becomes a lead (C7): the conversation's first guest message creates its lead, from
  * what the words say (dates, party size, room, contact) and the guest's known contact. Later messages
  * fill its gaps and are read in the light of the booking already asked for ("can we make it 25 to 27
- * Dec?"); a new stay date replaces the old pair; a first definite intent replaces "other". A plain
+ * Dec?"); a new stay date replaces the old pair; a written name replaces the channel profile's; a
+ * first definite intent replaces "other". A plain
  * question adds no dates or party size. Runs inside the caller's transaction, with the message it was
  * read from.
  */
@@ -45,13 +46,13 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
   const x = extractLead(m.text, {
     today: hotelDay(m.now, property.timezone),
     country: property.country as never,
-    profileName: m.profileName ?? m.guest.name,
     ...(existing ? { context: existing.intent } : {}),
   });
+  const profileName = m.profileName?.trim() || m.guest.name;
   const at = m.now.toISOString();
   const fresh: LeadDetails = {
     ...emptyDetails(),
-    name: x.name ?? m.guest.name,
+    name: x.name ?? profileName,
     phone: x.phone ?? m.guest.phone,
     email: x.email ?? m.guest.email,
     checkIn: x.checkIn,
@@ -70,6 +71,8 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
   const stay = laterStay(existing.details, x, intent);
   merged.checkIn = stay.checkIn;
   merged.checkOut = stay.checkOut;
+  // A name the guest writes ("my name is Sarah Lim") replaces one that only came from the channel profile.
+  if (x.name && existing.details.name === profileName) merged.name = x.name;
   if (JSON.stringify(merged) !== JSON.stringify(existing.details) || intent !== existing.intent) leads.save({ ...existing, details: merged, intent }, at);
 }
 

@@ -43,6 +43,7 @@ describe('a plain question is not a booking', () => {
     'Is the room service menu available 24 hours?',
     'what is 1.5 km from the hotel? the 2nd floor gym?',
     'how much is the room for 2 adults?',
+    'How much is breakfast per person for 2 nights?',
     'Is the restaurant open for lunch on Christmas day?',
     'my flight lands at 11pm on the 24th, is the front desk open?',
     'I booked 2 rooms under Tan for 24 Dec, can we get adjoining rooms?',

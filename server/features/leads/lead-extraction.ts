@@ -482,7 +482,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
-    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || nights !== null) && (date || nights !== null)) ||
+    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && (date || nights !== null)) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
     (date && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
