@@ -243,6 +243,9 @@ describe('names', () => {
   it.each<[string, string | null]>([
     ["I'm Looking for a room next weekend", null],
     ['I am travelling with family, is there a kids club?', null],
+    ["I'm Malaysian, do I pay the tourism tax?", null],
+    ['I am Wondering if the pool is heated', null],
+    ["I'm Ming, any room tonight?", 'Ming'],
     ['Hi, I am Dr. Wong Kar Wai, need a room tomorrow', 'Wong Kar Wai'],
     ['This is Priya, is the pool heated?', 'Priya'],
     ['my name is nurul aisyah binti ahmad', 'Nurul Aisyah Binti Ahmad'],

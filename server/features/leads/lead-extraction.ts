@@ -245,6 +245,7 @@ const NOT_NAMES = new Set([
   'pax', 'adults', 'kids', 'family', 'room', 'rooms', 'bilik', 'wife', 'husband', 'customer', 'member', 'manager', 'owner', 'somebody', 'someone', 'calling', 'done',
   'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
+const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning']);
 const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
@@ -312,6 +313,8 @@ function nameIn(tokens: Token[], text: string): string | null {
       if (p[0] !== tokens[i]!.w || !phraseAt(tokens, i, p)) continue;
       const first = tokens[i + p.length];
       if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
+      // "I'm Travelling", "I'm Malaysian": a state or a nationality, not a name ("I'm Ming" is a name)
+      if ((first.w.length >= 6 && first.w.endsWith('ing')) || NOT_NAMES_AFTER_I_AM.has(first.w)) continue;
       const n = nameAt(tokens, i + p.length, false, text);
       if (n) return n;
     }
