@@ -371,6 +371,18 @@ function weekday(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   return { from: a.iso, to: null, i, j: a.next };
 }
 
+/** 周日, 星期天, 礼拜六 at token k. */
+function hanWeekdayAt(tokens: Token[], k: number): { wd: number; next: number } | null {
+  let j = k;
+  const unit = tokens[j]?.raw;
+  if (unit === '星' && tokens[j + 1]?.raw === '期') j += 2;
+  else if (unit === '礼' && tokens[j + 1]?.raw === '拜') j += 2;
+  else if (unit === '周') j += 1;
+  else return null;
+  const d = tokens[j]?.raw;
+  return d !== undefined && d in HAN_WEEKDAYS ? { wd: HAN_WEEKDAYS[d]!, next: j + 1 } : null;
+}
+
 /** "12月24日到26日", "12月24号至12月26号", "24号到26号", "明天", "下周五", "这个周末". */
 function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
   const t = tokens[i];
@@ -388,24 +400,20 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     k++;
     if (tokens[k]?.raw === '个') k++;
   }
-  const unit = tokens[k]?.raw;
-  if (unit === '周' || unit === '星' || unit === '礼') {
-    let j = k + 1;
-    if (unit !== '周') {
-      if (tokens[j]?.raw !== (unit === '星' ? '期' : '拜')) return null;
-      j++;
-    }
-    const d = tokens[j]?.raw;
-    if (d === '末') {
-      const from = cal.weekdayDate(6, nextWeek);
-      return { from, to: HotelCalendar.addDays(from, 1), i, j: j + 1 };
-    }
-    if (d !== undefined && d in HAN_WEEKDAYS) {
-      const from = cal.weekdayDate(HAN_WEEKDAYS[d]!, nextWeek);
-      return { from, to: null, i, j: j + 1 };
-    }
-    return null;
+  if (tokens[k]?.raw === '周' && tokens[k + 1]?.raw === '末') {
+    const from = cal.weekdayDate(6, nextWeek);
+    return { from, to: HotelCalendar.addDays(from, 1), i, j: k + 2 };
   }
+  const day = hanWeekdayAt(tokens, k);
+  if (day) {
+    const from = cal.weekdayDate(day.wd, nextWeek);
+    // 周五到周日: the end is the first such day after the start
+    const r = rangeAt(tokens, day.next);
+    const end = r === -1 ? null : hanWeekdayAt(tokens, r);
+    if (end) return { from, to: HotelCalendar.addDays(from, (end.wd - day.wd + 7) % 7 || 7), i, j: end.next };
+    return { from, to: null, i, j: day.next };
+  }
+  if (k !== i) return null;
   // month/day
   const md = (p: number): { m?: number; d: number; next: number } | null => {
     const n1 = t.kind === 'num' || p !== i ? numberAt(tokens, p) : hanNumberAt(tokens, p);
