@@ -44,6 +44,7 @@ describe('a plain question is not a booking', () => {
     'what is 1.5 km from the hotel? the 2nd floor gym?',
     'how much is the room for 2 adults?',
     'How much is breakfast per person for 2 nights?',
+    'I booked through booking.com for 24 Dec, can I check in early?',
     'Is the restaurant open for lunch on Christmas day?',
     'my flight lands at 11pm on the 24th, is the front desk open?',
     'I booked 2 rooms under Tan for 24 Dec, can we get adjoining rooms?',

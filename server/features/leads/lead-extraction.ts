@@ -112,7 +112,7 @@ const ROOM_WORDS = new Set(['room', 'rooms', 'bilik', 'suite', 'suites', 'villa'
 const NOT_GUEST_ROOM_BEFORE = new Set(['private', 'conference', 'meeting', 'function', 'prayer', 'baggage', 'luggage', 'changing', 'smoking', 'game', 'games', 'store', 'storage', 'living', 'dining', 'board', 'seminar', 'ball', 'powder', 'rest', 'karaoke', 'music', 'play', 'massage', 'treatment', 'event', 'banquet', 'breakout', 'training']);
 const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '');
 const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
-const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous']);
+const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous', 'his', 'her', 'their']);
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
 const REQUEST_PHRASES = phrases(
   'any room', 'any rooms', 'need a room', 'need rooms', 'want to stay', 'like to stay', 'looking to stay', 'plan to stay', 'planning to stay',
@@ -422,7 +422,8 @@ function signals(tokens: Token[], text: string): Signals {
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
-    if (STRONG_REQUEST.has(w) && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '')) s.strongRequest = s.bookWord = true;
+    const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
+    if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '')) s.strongRequest = s.bookWord = true;
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
     if (EVENT_WORDS.has(w)) s.eventWord = true;
