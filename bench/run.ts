@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   ingest: async () => (await import('./ingest.bench.js')).run(),
   reports: async () => (await import('./reports.bench.js')).run(),
   privacy: async () => (await import('./privacy.bench.js')).run(),
+  leads: async () => (await import('./leads.bench.js')).run(),
 };
 
 const name = process.argv[2];

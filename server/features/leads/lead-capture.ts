@@ -1,7 +1,8 @@
 import type { Channel, LeadDetails } from '../../contract/conversations.js';
 import type { Property } from '../../contract/properties.js';
 import { hotelDay } from '../llm/cloud-budget.js';
-import { extractLead } from './lead-extraction.js';
+import { HotelCalendar } from './lead-dates.js';
+import { extractLead, type ExtractedLead, type Intent } from './lead-extraction.js';
 import type { LeadRepository } from './lead.repository.js';
 
 export function emptyDetails(): LeadDetails {
@@ -33,17 +34,25 @@ export interface InquiryMessage {
 
 /**
  * Every inquiry becomes a lead (C7): the conversation's first guest message creates its lead, from
- * what the words say (dates, party size, room, contact) and the guest's known contact; later
- * messages fill its gaps, and a first definite intent replaces "other". Runs inside the caller's
- * transaction, with the message it was read from.
+ * what the words say (dates, party size, room, contact) and the guest's known contact. Later messages
+ * fill its gaps and are read in the light of the booking already asked for ("can we make it 25 to 27
+ * Dec?"); a new stay date replaces the old pair; a written name replaces the channel profile's; a
+ * first definite intent replaces "other". A plain
+ * question adds no dates or party size. Runs inside the caller's transaction, with the message it was
+ * read from.
  */
 export function captureLead(leads: LeadRepository, property: Property, m: InquiryMessage): void {
-  const x = extractLead(m.text, { today: hotelDay(m.now, property.timezone), country: property.country as never, profileName: m.profileName ?? m.guest.name });
-  const at = m.now.toISOString();
   const existing = leads.byConversation(m.conversationId);
+  const x = extractLead(m.text, {
+    today: hotelDay(m.now, property.timezone),
+    country: property.country as never,
+    ...(existing ? { context: existing.intent } : {}),
+  });
+  const profileName = m.profileName?.trim() || m.guest.name;
+  const at = m.now.toISOString();
   const fresh: LeadDetails = {
     ...emptyDetails(),
-    name: x.name ?? m.guest.name,
+    name: x.name ?? profileName,
     phone: x.phone ?? m.guest.phone,
     email: x.email ?? m.guest.email,
     checkIn: x.checkIn,
@@ -55,7 +64,24 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
     leads.insert({ conversationId: m.conversationId, guestId: m.guest.id, intent: x.intent, details: fresh, sourceChannel: m.channel, afterHours: m.afterHours, at });
     return;
   }
-  const merged = mergeDetails(existing.details, fresh);
-  const intent = existing.intent === 'other' ? x.intent : existing.intent;
+  // "Can I make a booking?" then "24-26 Dec": a request and a stay in separate messages still make a booking.
+  const asked = x.requested && (x.checkIn !== null || existing.details.checkIn !== null) ? 'room_booking' : 'other';
+  const intent = existing.intent === 'other' ? (x.intent !== 'other' ? x.intent : asked) : existing.intent;
+  const merged = mergeDetails(existing.details, fresh, true);
+  const stay = laterStay(existing.details, x, intent);
+  merged.checkIn = stay.checkIn;
+  merged.checkOut = stay.checkOut;
+  // A name the guest writes ("my name is Sarah Lim") replaces one that only came from the channel profile.
+  if (x.name && existing.details.name === profileName) merged.name = x.name;
   if (JSON.stringify(merged) !== JSON.stringify(existing.details) || intent !== existing.intent) leads.save({ ...existing, details: merged, intent }, at);
+}
+
+/** The stay after a later message: its new dates replace the old ones; "2 nights" alone completes a check-in. */
+function laterStay(before: LeadDetails, x: ExtractedLead, intent: Intent): Pick<LeadDetails, 'checkIn' | 'checkOut'> {
+  if (x.checkIn && (x.checkIn !== before.checkIn || (x.checkOut && x.checkOut !== before.checkOut))) {
+    const keepOut = before.checkOut && before.checkOut > x.checkIn && intent !== 'dining' ? before.checkOut : null;
+    return { checkIn: x.checkIn, checkOut: x.checkOut ?? keepOut };
+  }
+  if (before.checkIn && !before.checkOut && x.nights && intent === 'room_booking') return { checkIn: before.checkIn, checkOut: HotelCalendar.addDays(before.checkIn, x.nights) };
+  return { checkIn: before.checkIn ?? x.checkIn, checkOut: before.checkOut ?? x.checkOut };
 }

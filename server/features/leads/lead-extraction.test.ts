@@ -1,32 +1,379 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { detectLanguage, extractLead } from './lead-extraction.js';
+import { emailsIn, findEmail, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
+import { contactGiven, contactsIn, detectLanguage, extractLead } from './lead-extraction.js';
+import { tokenize } from './lead-tokens.js';
 
-const today = '2026-11-21'; // a Saturday
+const today = '2026-11-21'; // a Saturday, in the hotel's own time zone
+const lead = (text: string, more: Partial<Parameters<typeof extractLead>[1]> = {}) => extractLead(text, { today, ...more });
+const NOTHING_INVENTED = { checkIn: null, checkOut: null, guests: null, roomType: null, intent: 'other' };
 
-describe('deterministic lead extraction', () => {
+describe('a plain question is not a booking', () => {
   it.each([
+    'is the pool open at 8pm',
+    'Is the pool open at 8pm?',
+    'can I check in early on Sunday',
+    'what time is breakfast',
+    'how much is parking per night',
+    'What time is check-out?',
+    'Where can I park my car?',
+    'Is breakfast included for 2 adults?',
+    'What time does the restaurant open for dinner on Sunday?',
+    'Do you allow pets? We have 2 dogs',
+    'is the gym open 24 hours',
+    'can i get a taxi tomorrow at 6am',
+    'good evening, me and my wife driving up from Penang tomorrow, got somewhere safe to leave the car overnight? do we pay for it',
+    'How much is the deluxe room per night?',
+    'Is a baby cot available in the room?',
+    'Do you have a conference room?',
+    'Can I book a spa massage for 2 tomorrow?',
+    'My booking HV-2291, can I get a late checkout?',
+    'My booking is for 24 Dec, can I bring a dog?',
+    'We checked in yesterday, room 1203, the aircond is broken since 10.30pm',
+    'is there a shuttle to KLCC every 30 minutes? how much, RM 15?',
+    'Pukul berapa sarapan? Kolam renang buka sampai jam 8 malam?',
+    '请问早餐几点？',
+    '停车场一晚多少钱？',
+    'Thanks, see you soon',
+    'Can 3 adults stay in a deluxe room?',
+    'Is there parking available on 24 Dec?',
+    'Will the spa be open on Christmas day?',
+    'can i extend my stay by one more night? room 512',
+    'book airport transfer for 2 on 24 Dec',
+    'Is the room service menu available 24 hours?',
+    'what is 1.5 km from the hotel? the 2nd floor gym?',
+    'how much is the room for 2 adults?',
+    'How much is breakfast per person for 2 nights?',
+    'I booked through booking.com for 24 Dec, can I check in early?',
+    'Is the restaurant open for lunch on Christmas day?',
+    'my flight lands at 11pm on the 24th, is the front desk open?',
+    'I booked 2 rooms under Tan for 24 Dec, can we get adjoining rooms?',
+    'do u have baby cot? arriving next fri',
+    'Boleh check in awal pukul 11 pagi esok?',
+    '明天早上几点有早餐？',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads "booking" and "king" as the words they are', () => {
+    const x = lead('My booking HV-2291: is the king bed room non-smoking?');
+    expect(x.roomType).toBeNull();
+    expect(x.intent).toBe('other');
+    expect(lead('Can I book a King room for 26-28 Dec?').roomType).toBe('king');
+    expect(lead('I want to book a room, looking at 26-28 Dec').roomType).toBeNull();
+  });
+});
+
+describe('booking inquiries become exact leads', () => {
+  it.each<[string, Record<string, unknown>]>([
     [
       'Hi, do you have a family room from 24 to 27 December for 2 adults and 2 kids? My name is Sarah Tan, +60 12-345 6789',
       { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 4, roomType: 'family', intent: 'room_booking', name: 'Sarah Tan', phone: '+60123456789' },
     ],
     ['Looking to stay next Friday for 2 nights, email me at j.lee@example.com', { checkIn: '2026-11-27', checkOut: '2026-11-29', email: 'j.lee@example.com', intent: 'room_booking' }],
-    ['Can I book a table for 6 tomorrow at 7pm?', { checkIn: '2026-11-22', guests: 6, intent: 'dining' }],
-    ['We are planning a wedding banquet for 200 guests in March', { guests: 200, intent: 'event', checkIn: '2027-03-01' }],
-    ['Saya nak tempah bilik deluxe untuk 2 orang dewasa pada 24 Disember hingga 26 Disember', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
-    ['我想预订12月24日到12月27日的房间，我们2个人', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
-    ['What time is check-out?', { checkIn: null, guests: null, intent: 'other' }],
-    ['Where can I park my car?', { intent: 'other', checkIn: null }],
+    ['Hi, 26-28 Dec, 2 adults + 2 kids, deluxe room pls. Thanks,\nSarah Lim', { checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 4, roomType: 'deluxe', name: 'Sarah Lim', intent: 'room_booking' }],
+    ['Any rooms Sat to Sun for 2? Regards, Ahmad', { checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 2, name: 'Ahmad', intent: 'room_booking' }],
+    ['Any rooms this Saturday to Sunday? we are 3', { checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 3, intent: 'room_booking' }],
+    ['3 nights from the 18th for a family of 5, do you have a room?', { checkIn: '2026-12-18', checkOut: '2026-12-21', guests: 5, intent: 'room_booking' }],
+    ['want to book from 18 Dec for 3 nights, 2 pax', { checkIn: '2026-12-18', checkOut: '2026-12-21', guests: 2, intent: 'room_booking' }],
+    ['Need a room Dec 24-26 for me and my wife', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, intent: 'room_booking' }],
+    ['Dec 31 to Jan 2, 2 pax, any room?', { checkIn: '2026-12-31', checkOut: '2027-01-02', guests: 2, intent: 'room_booking' }],
+    ['Book 30 Dec - 2 Jan please, 2 adults and a baby', { checkIn: '2026-12-30', checkOut: '2027-01-02', guests: 3, intent: 'room_booking' }],
+    ['Do you have a room 24/12 - 27/12 for me and my wife? I\'m Jason Wong', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, name: 'Jason Wong' }],
+    ['tomorrow for 2 nights, 5 pax, book', { checkIn: '2026-11-22', checkOut: '2026-11-24', guests: 5, intent: 'room_booking' }],
+    ['this Friday, any room for 2?', { checkIn: '2026-11-27', checkOut: null, guests: 2, intent: 'room_booking' }],
+    ['next weekend room for 2 adults pls', { checkIn: '2026-11-28', checkOut: '2026-11-29', guests: 2, intent: 'room_booking' }],
+    ['Any availability 12.12.2026 - 14.12.2026 for 3 ppl? Call me 012-345 6789', { checkIn: '2026-12-12', checkOut: '2026-12-14', guests: 3, phone: '+60123456789', intent: 'room_booking' }],
+    ['Reserve a twin room 24-27/12 for 2 adults 1 child', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 3, roomType: 'twin' }],
+    // a date already past this year rolls forward to the next one
+    ['Can I book 3-5 Feb for 2 adults?', { checkIn: '2027-02-03', checkOut: '2027-02-05', guests: 2 }],
+    ['Can I book 10 Nov for 2 nights?', { checkIn: '2027-11-10', checkOut: '2027-11-12' }],
+    ['Hi this is Mei Ling from ABC Travel, we need 5 rooms for 10 pax 3-5 Feb', { name: 'Mei Ling', guests: 10, checkIn: '2027-02-03', checkOut: '2027-02-05', intent: 'room_booking' }],
+    ['Is the family suite ok for 2 adults and 2 kids next Friday for 2 nights?', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 4, roomType: 'family suite', intent: 'room_booking' }],
+    ['Name: Mr. Kumar Raj\nRoom: deluxe\nDates: 5 Jan to 8 Jan\nGuests: 2 adults', { name: 'Kumar Raj', checkIn: '2027-01-05', checkOut: '2027-01-08', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
+    ['Hi! Looking for a room for 2 on 15th Jan, 2 nights. Thanks, Jenny', { name: 'Jenny', checkIn: '2027-01-15', checkOut: '2027-01-17', guests: 2 }],
+    ["Hello, we'd like to book 2 rooms from Dec 20th till Dec 23rd for 4 adults", { checkIn: '2026-12-20', checkOut: '2026-12-23', guests: 4 }],
+    ['15th to 17th of January, any room for 2?', { checkIn: '2027-01-15', checkOut: '2027-01-17', guests: 2 }],
+    ['checking in 20 Dec, checking out 23 Dec, 2 adults, deluxe', { checkIn: '2026-12-20', checkOut: '2026-12-23', guests: 2, intent: 'room_booking' }],
+    ['Do you have any vacancies for Christmas eve? 2 pax', { checkIn: '2026-12-24', guests: 2, intent: 'room_booking' }],
+    ['book a room 24.12 - 26.12 for 2', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2 }],
+    ['Book Fri 24 Dec - Sun 26 Dec for 2 adults', { checkIn: '2026-12-24', checkOut: '2026-12-26' }],
+    ['Book 24 Dec (Fri) to 26 Dec (Sun), 2 pax', { checkIn: '2026-12-24', checkOut: '2026-12-26' }],
+    ['How much for 2 nights 24-26 Dec?', { checkIn: '2026-12-24', checkOut: '2026-12-26', intent: 'room_booking' }],
+    ['book a room for me, my wife and 2 kids on 24 Dec for 2 nights. Also dinner on the 25th?', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 4 }],
+    ['Jenny here, do you have a room tomorrow for 2?', { name: 'Jenny', checkIn: '2026-11-22', guests: 2 }],
+    ["What's the rate for the deluxe room this weekend?", { checkIn: '2026-11-21', checkOut: '2026-11-22', roomType: 'deluxe', intent: 'room_booking' }],
+    ['Room for a couple, 24-26 Dec', { guests: 2, intent: 'room_booking' }],
+    ['just me, need a room tonight', { guests: 1, checkIn: '2026-11-21' }],
+    ['Check-in: 24 Dec\nCheck-out: 27 Dec\nGuests: 2\nName: Lim Ah Kow', { name: 'Lim Ah Kow', checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
+    ['book a room 24 Dec for 2 nights, is reception open 24/7?', { checkIn: '2026-12-24', checkOut: '2026-12-26' }],
+    ['2D1N package for 2 adults from 24 Dec, available?', { checkIn: '2026-12-24', checkOut: '2026-12-25', guests: 2 }],
   ])('%s', (text, expected) => {
-    expect(extractLead(text, { today })).toMatchObject(expected);
+    expect(lead(text)).toMatchObject(expected);
+  });
+
+  it('never gives a check-out before the check-in', () => {
+    const x = lead('Book a room on 24 Dec, check out 20 Dec');
+    expect(x.checkIn).toBe('2026-12-24');
+    expect(x.checkOut).toBeNull();
+  });
+});
+
+describe('booking inquiries written the way guests write them, end to end', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['Hi there! Could I reserve a superior room for the nights of 12 and 13 December? 2 adults. Cheers, Tom Baker', { intent: 'room_booking', checkIn: '2026-12-12', checkOut: '2026-12-14', guests: 2, name: 'Tom Baker' }],
+    ['hello i want book room 2 night start 5/1 for 3 ppl. my no 0167778899', { intent: 'room_booking', checkIn: '2027-01-05', checkOut: '2027-01-07', guests: 3, phone: '+60167778899' }],
+    ['Good morning, requesting a quotation for a seminar on 14 January, about 60 pax, full day. Regards, Nor Azlina (HR Executive)', { intent: 'event', checkIn: '2027-01-14', checkOut: '2027-01-14', guests: 60, name: 'Nor Azlina' }],
+    ['Can I get a table for 3 at the restaurant this Sunday 12pm? under Lee', { intent: 'dining', checkIn: '2026-11-22', guests: 3 }],
+    ['Assalamualaikum, saya nak buat tempahan bilik untuk 2 malam bermula 12 Disember, 2 dewasa 3 kanak-kanak. Terima kasih. Siti Khadijah 019-2345678', { intent: 'room_booking', checkIn: '2026-12-12', checkOut: '2026-12-14', guests: 5, name: 'Siti Khadijah', phone: '+60192345678' }],
+    ['您好，我想预订一间家庭房，12月30日入住，1月2日退房，两个大人两个小孩。我的邮箱是 wang.li@example.cn', { intent: 'room_booking', checkIn: '2026-12-30', checkOut: '2027-01-02', guests: 4, email: 'wang.li@example.cn' }],
+    ['We would like to host our wedding reception at your hotel on 20 June 2027 for approx 300 guests. Please send packages. Thank you, Daniel & Mei', { intent: 'event', checkIn: '2027-06-20', guests: 300 }],
+    ['wedding on 12 and 13 December for 200', { intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-13', guests: 200 }],
+    ['Pls book 1 deluxe king 2N from 28th Dec, 2 adults. Contact: Raj 012 888 7766', { intent: 'room_booking', checkIn: '2026-12-28', checkOut: '2026-12-30', guests: 2, phone: '+60128887766', name: 'Raj' }],
+    ["I'd like to book dinner for 2 on Christmas Eve at 8pm. My name is Olivia.", { intent: 'dining', checkIn: '2026-12-24', checkOut: null, guests: 2, name: 'Olivia' }],
+    ['Is there availability for 3 rooms from Jan 10 to Jan 12? We are 6 adults', { intent: 'room_booking', checkIn: '2027-01-10', checkOut: '2027-01-12', guests: 6 }],
+    ['hi can i book for this sat 1 night? 2 adult 1 baby. thx - aisyah', { intent: 'room_booking', checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 3 }],
+    ['Dear Sir/Madam, we plan to stay 4 nights from 2 February, family of four. Kindly advise rates. Best regards, Mr. & Mrs. Henderson', { intent: 'room_booking', checkIn: '2027-02-02', checkOut: '2027-02-06', guests: 4 }],
+    ['Team dinner for 25 staff on 18 Dec, need a private room. - Kevin, kevin@acme.com.my', { intent: 'event', checkIn: '2026-12-18', guests: 25, name: 'Kevin', email: 'kevin@acme.com.my' }],
+    ['Dear Reservations Team,\n\nI would like to enquire about availability for a Deluxe Room from 3rd to 6th January 2027 for two adults.\n\nKind regards,\nJonathan Pereira\n+44 7911 123456', { intent: 'room_booking', checkIn: '2027-01-03', checkOut: '2027-01-06', guests: 2, name: 'Jonathan Pereira', phone: '+447911123456' }],
+    ['hai, bilik utk 2 org dewasa + 1 baby, 31/12 - 1/1, ada?', { intent: 'room_booking', checkIn: '2026-12-31', checkOut: '2027-01-01', guests: 3 }],
+    ['hi i wan to book 1 room this fri til sun, 2 ppl. tq', { intent: 'room_booking', checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 2 }],
+    ['Good day. Kindly reserve 2 twin rooms, arrival 14/02, departure 16/02, 4 persons. Name: Mdm Lee Siew Ling. Tel: 012-9876543', { intent: 'room_booking', checkIn: '2027-02-14', checkOut: '2027-02-16', guests: 4, name: 'Lee Siew Ling', phone: '+60129876543' }],
+    ['Need room for 3 nights starting 8 March. 2 adults 2 children (5 & 8 years old). Email: r.kumar@mail.com', { intent: 'room_booking', checkIn: '2027-03-08', checkOut: '2027-03-11', guests: 4, email: 'r.kumar@mail.com' }],
+    ['我想订房，2027年1月5日入住，住3晚，2个大人。我叫黄丽华，电话 +60 16-222 3344', { intent: 'room_booking', checkIn: '2027-01-05', checkOut: '2027-01-08', guests: 2, name: '黄丽华', phone: '+60162223344' }],
+    ['Hey! Any chance of a room tmrw night? Just me 😊 - Alex', { intent: 'room_booking', checkIn: '2026-11-22', guests: 1, name: 'Alex' }],
+    ['Can you book us a table for 2 at the rooftop restaurant on Sat 28 Nov, 7.30pm? Thanks! Mei', { intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 2, name: 'Mei' }],
+    ['We are organising a company retreat 12-14 Feb for 35 people, need rooms + meeting room. Pls send quote. Thanks, Farid (Acme Sdn Bhd)', { intent: 'event', checkIn: '2027-02-12', checkOut: '2027-02-14', guests: 35, name: 'Farid' }],
+    ['I am Aisha. Looking for a family room next Friday to Sunday, 2 adults 3 kids', { intent: 'room_booking', checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 5, name: 'Aisha' }],
+    ['book a room for 2, 3 Jan', { checkIn: '2027-01-03', guests: 2 }],
+    ['book 24, 25 & 26 Dec', { checkIn: '2026-12-24', checkOut: '2026-12-27' }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
+  });
+});
+
+describe('the date forms guests write, against the hotel\'s today (Saturday 21 November 2026)', () => {
+  it.each<[string, string | null, string | null]>([
+    ['book 30-2 Jan for 2', '2026-12-30', '2027-01-02'],
+    ['book 2026-12-24 for 2 nights', '2026-12-24', '2026-12-26'],
+    ['book 24/12/26 to 27/12/26', '2026-12-24', '2026-12-27'],
+    ['book 24/12/2026, 2 nights', '2026-12-24', '2026-12-26'],
+    ['book 24-27/12 2 pax', '2026-12-24', '2026-12-27'],
+    ['book 24/12 - 27 please', '2026-12-24', '2026-12-27'],
+    ['book 24th-26th, 2 pax', '2026-11-24', '2026-11-26'],
+    ['book from the 30th to the 2nd', '2026-11-30', '2026-12-02'],
+    ['book the 5th for 2 nights', '2026-12-05', '2026-12-07'],
+    ['book day after tomorrow 1 night', '2026-11-23', '2026-11-24'],
+    ['book today for 1 night', '2026-11-21', '2026-11-22'],
+    ['any room tmrw? 1 night', '2026-11-22', '2026-11-23'],
+    ['any room next Sat to Mon?', '2026-11-28', '2026-11-30'],
+    ['book next Fri-Sun', '2026-11-27', '2026-11-29'],
+    ['any room this weekend? 2 pax', '2026-11-21', '2026-11-22'],
+    ['book Friday, 25th December for 2 nights', '2026-12-25', '2026-12-27'],
+    ['book 29 Feb 2 nights', '2028-02-29', '2028-03-02'],
+    ['book May 5 for 2 adults', '2027-05-05', null],
+    ['book 2 nights from Dec. 24', '2026-12-24', '2026-12-26'],
+    ['book December twenty-fourth for 2 nights', '2026-12-24', '2026-12-26'],
+    ['book new year\'s eve, 1 night', '2026-12-31', '2027-01-01'],
+    ['book for Christmas, 2 nights', '2026-12-25', '2026-12-27'],
+    ['book 31 Nov', null, null],
+    ['book from 24th Dec until 26th', '2026-12-24', '2026-12-26'],
+    ['book 30 Dec to 2', '2026-12-30', '2027-01-02'],
+    ['book 24 Dec to 2 adults', '2026-12-24', null],
+    ['nak tempah bilik lusa 2 malam', '2026-11-23', '2026-11-25'],
+    ['nak tempah bilik malam ini', '2026-11-21', null],
+    ['nak tempah bilik Sabtu ini hingga Isnin', '2026-11-21', '2026-11-23'],
+    ['nak tempah bilik hujung minggu depan', '2026-11-28', '2026-11-29'],
+    ['星期六到星期天有房吗？两个人', '2026-11-21', '2026-11-22'],
+    ['下个礼拜三订房，住两个晚上', '2026-11-25', '2026-11-27'],
+    ['这个周末有房吗', '2026-11-21', '2026-11-22'],
+    ['下周五到周日有房吗？', '2026-11-27', '2026-11-29'],
+    ['星期五至星期一订房', '2026-11-27', '2026-11-30'],
+    ['后天订房住一晚', '2026-11-23', '2026-11-24'],
+    ['今晚有房吗', '2026-11-21', null],
+    ['24号到26号订房', '2026-11-24', '2026-11-26'],
+    ['十二月二十四日到二十六日订房', '2026-12-24', '2026-12-26'],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ checkIn, checkOut });
+  });
+
+  it('reads "this weekend" on a Sunday as today', () => {
+    expect(lead('any room this weekend?', { today: '2026-11-22' })).toMatchObject({ checkIn: '2026-11-22', checkOut: '2026-11-23' });
+  });
+});
+
+describe('Malay and Chinese', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['Saya nak tempah bilik deluxe untuk 2 orang dewasa pada 24 Disember hingga 26 Disember', { checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, roomType: 'deluxe', intent: 'room_booking' }],
+    ['Nak booking bilik esok 3 malam, 10 orang. Nama saya Encik Ahmad Faizal, 012-345 6789', { name: 'Ahmad Faizal', phone: '+60123456789', checkIn: '2026-11-22', checkOut: '2026-11-25', guests: 10, intent: 'room_booking' }],
+    ['Kami 4 orang, ada bilik untuk 24 hingga 26 Disember? Terima kasih, Aminah', { name: 'Aminah', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 4, intent: 'room_booking' }],
+    ['Salam, saya Puan Rohani. Nak tempah bilik Jumaat depan 2 malam, 2 orang dewasa 1 kanak-kanak', { name: 'Rohani', checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 3 }],
+    ['我想预订12月24日到12月27日的房间，我们2个人', { checkIn: '2026-12-24', checkOut: '2026-12-27', guests: 2, intent: 'room_booking' }],
+    ['你好，我叫陈伟明，想订12月24日到26日的房间，3位大人2个小孩', { name: '陈伟明', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 5, intent: 'room_booking' }],
+    ['下周五住两晚，两个人，有房吗？', { checkIn: '2026-11-27', checkOut: '2026-11-29', guests: 2, intent: 'room_booking' }],
+    ['hi nak tanya bilik available tak 20-22 dis? 2 dewasa 2 budak', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 4, intent: 'room_booking' }],
+    ['20hb Disember hingga 22hb Disember, nak tempah bilik untuk 3 orang', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 3 }],
+    ['salam, nak booking 2 bilik utk 4 org 20-22 dis, 2 mlm', { checkIn: '2026-12-20', checkOut: '2026-12-22', guests: 4, intent: 'room_booking' }],
+    ['ada bilik kosong malam ni? 2 dws 1 bdk', { checkIn: '2026-11-21', guests: 3, intent: 'room_booking' }],
+    ['我们一家四口，12月24日想订房', { checkIn: '2026-12-24', guests: 4, intent: 'room_booking' }],
+    ['两大一小，下周六住一晚，有房吗', { checkIn: '2026-11-28', checkOut: '2026-11-29', guests: 3, intent: 'room_booking' }],
+    ['我是张先生，想订明天的房间', { name: '张', checkIn: '2026-11-22' }],
+    ['我是林美玲，明天想订一间双床房，住三晚', { name: '林美玲', checkIn: '2026-11-22', checkOut: '2026-11-25', roomType: 'twin', intent: 'room_booking' }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
+  });
+});
+
+describe('events and dining', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['Can I book a table for 6 tomorrow at 7pm?', { checkIn: '2026-11-22', checkOut: null, guests: 6, intent: 'dining' }],
+    ['Reservation for dinner for 4 this Friday 7.30pm please', { checkIn: '2026-11-27', checkOut: null, guests: 4, intent: 'dining' }],
+    ['Table for two at 8pm tonight, name: lim', { checkIn: '2026-11-21', guests: 2, name: 'Lim', intent: 'dining' }],
+    ['nak tempah meja untuk 8 orang malam esok', { intent: 'dining', guests: 8, checkIn: '2026-11-22', checkOut: null }],
+    ['We are planning a wedding banquet for 200 guests in March', { guests: 200, intent: 'event', checkIn: null }],
+    ['Conference for 40 staff on 5-6 Jan, need a quote - Wei Ming', { name: 'Wei Ming', guests: 40, checkIn: '2027-01-05', checkOut: '2027-01-06', intent: 'event' }],
+    ['Can we book the ballroom for a wedding on 12 Dec?', { intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-12' }],
+    ['We want to hold a 2-day seminar from 8 Jan for 30 participants', { intent: 'event', checkIn: '2027-01-08', checkOut: '2027-01-09', guests: 30 }],
+    ['想在12月20日办婚宴，大概200人', { intent: 'event', checkIn: '2026-12-20', guests: 200 }],
+    ["we're a group of 12 coming 3-5 March for a company retreat", { intent: 'event', checkIn: '2027-03-03', checkOut: '2027-03-05', guests: 12 }],
+    ['Can I book a birthday dinner for 10 people on Saturday?', { intent: 'dining', checkIn: '2026-11-21', checkOut: null, guests: 10 }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
+  });
+});
+
+describe('names', () => {
+  it.each<[string, string | null]>([
+    ["I'm Looking for a room next weekend", null],
+    ['I am travelling with family, is there a kids club?', null],
+    ["I'm Malaysian, do I pay the tourism tax?", null],
+    ['I am Wondering if the pool is heated', null],
+    ["I'm Ming, any room tonight?", 'Ming'],
+    ['Hi, I am Dr. Wong Kar Wai, need a room tomorrow', 'Wong Kar Wai'],
+    ['This is Priya, is the pool heated?', 'Priya'],
+    ['my name is nurul aisyah binti ahmad', 'Nurul Aisyah Binti Ahmad'],
+    ['saya Aminah, nak tanya harga bilik', 'Aminah'],
+    ['saya nak tanya harga bilik', null],
+    ['Need a room tonight\n\nBest regards,\nMs. Grace Ho\nSent from my iPhone', 'Grace Ho'],
+    ['Room for 2 adults 5-7 Jan - Wei Ming, 0123456789', 'Wei Ming'],
+    ['book 5-7 Jan, 2 pax - please reply soon', null],
+    ['Can I book 24-26 Dec for 2?\nSarah Lim', 'Sarah Lim'],
+    ['Is the pool open?\nMerry Christmas', null],
+    ['Rooms for our team 3-5 Feb please\nABC Travel Sdn Bhd', null],
+    ['Thanks for the info. Can I book 24-26 Dec for 2? Sarah', null],
+    ['我叫 Sarah，想订房', 'Sarah'],
+    ['我姓陈，想订房', '陈'],
+  ])('%s', (text, name) => {
+    expect(lead(text).name).toBe(name);
   });
 
   it('falls back to the channel profile name', () => {
-    expect(extractLead('any rooms tonight?', { today, profileName: 'Ahmad Faizal' }).name).toBe('Ahmad Faizal');
+    expect(lead('any rooms tonight?', { profileName: 'Ahmad Faizal' }).name).toBe('Ahmad Faizal');
+    expect(lead('any rooms tonight? Thanks, Siti', { profileName: 'Ahmad Faizal' }).name).toBe('Siti');
+  });
+});
+
+describe('party size', () => {
+  it.each<[string, number | null]>([
+    ['book a room for 2 adults + 2 kids', 4],
+    ['book a room for 2 adults and a baby', 3],
+    ['book 24-26 Dec, 5 pax', 5],
+    ['book rooms for 40 staff on 5 Jan', 40],
+    ['we are 4, any room tomorrow?', 4],
+    ['family of 5, need a room 24 Dec for 2 nights', 5],
+    ['book 2 rooms for 2 nights from 24 Dec for 3 adults', 3],
+    ['any room at 8pm tonight? RM 300 budget', null],
+    ['book 3 rooms for tomorrow 2 nights', null],
+    ['need a room 2 adults 24 Dec', 2],
+    ['room 1203 for 2 nights from 24 Dec, book pls', null],
+    ['hi-tea for 4 this Sunday, can I reserve?', 4],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});
+
+describe('contacts', () => {
+  it('finds an email and a Malaysian phone anywhere, and not in dates, prices or references', () => {
+    expect(contactsIn('reach me: Lee.Ann+hotel@Mail.example.com.my or 03-2141 8888')).toEqual({ email: 'lee.ann+hotel@mail.example.com.my', phone: '+60321418888' });
+    expect(contactsIn('booking ref HV22913344, 24/12 - 27/12, RM 1200 per night, 2026-12-24')).toEqual({ email: null, phone: null });
+    expect(contactsIn('call +65 9123 4567', 'MY').phone).toBe('+6591234567');
+    expect(contactsIn('x@y, @home, a@b.c, foo@bar.com.').email).toBe('foo@bar.com');
+    expect([...emailsIn('a@b.co and .lee@x.org, not me@ or @you.com')].map((h) => h.email)).toEqual(['a@b.co', 'lee@x.org']);
   });
 
+  it('tells the pipeline that a guest who wrote a contact gave one', () => {
+    expect(contactGiven('Any rooms tonight? nurul@example.my')).toBe(true);
+    expect(contactGiven('Any rooms tonight? 012 345 6789')).toBe(true);
+    expect(contactGiven('Any rooms tonight for 2 at RM 300?')).toBe(false);
+  });
+
+  it('does not read the phone digits as a party size or a date', () => {
+    expect(lead('Room for 24 Dec pls, 2 adults, 012-2412 2026')).toMatchObject({ phone: '+601224122026', checkIn: '2026-12-24', guests: 2 });
+  });
+});
+
+describe('language', () => {
   it('guesses the language', () => {
     expect(detectLanguage('Do you have parking?')).toBe('en');
     expect(detectLanguage('Ada tempat letak kereta tak? Berapa harga?')).toBe('ms');
     expect(detectLanguage('请问有停车场吗？')).toBe('zh');
+  });
+});
+
+describe('hostile input', () => {
+  const MB = 1_000_000;
+  const adversarial: [string, string][] = [
+    ['letters', 'Q'.repeat(MB)],
+    ['digits', '1'.repeat(MB)],
+    ['at signs', '@'.repeat(MB)],
+    ['dots', '.'.repeat(MB)],
+    ['mixed', 'a@b.'.repeat(MB / 4)],
+    ['spaced digits', '1 '.repeat(MB / 2)],
+    ['date-like', '12/'.repeat(MB / 3)],
+    ['words', 'book 2 adults 24 Dec '.repeat(MB / 21)],
+    ['han', '我叫'.repeat(MB / 2)],
+    ['month words', 'December the '.repeat(MB / 13)],
+    ['dashes and names', '- Ali '.repeat(MB / 6)],
+    ['name cues', "my name is I'm Thanks, ".repeat(MB / 23)],
+  ];
+
+  it.each(adversarial)('returns promptly on 1 MB of %s', (_kind, text) => {
+    const t0 = performance.now();
+    extractLead(text, { today });
+    detectLanguage(text);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it.each(adversarial)('scans 100 KB of %s for email and tokens in linear time, past the guest limit too', (_kind, text) => {
+    // The scans themselves stay linear, not only thanks to the bound: a quadratic scan of 100 KB takes
+    // billions of steps (the old email pattern took 21 s), a linear one a few milliseconds.
+    const big = text.slice(0, 100_000);
+    const t0 = performance.now();
+    findEmail(big);
+    tokenize(big);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('reads only the first MAX_GUEST_CHARS characters', () => {
+    const padded = 'x '.repeat(MAX_GUEST_CHARS / 2) + 'book 24-26 Dec for 2 adults, nurul@example.my';
+    expect(lead(padded)).toMatchObject({ intent: 'other', email: null, checkIn: null });
+  });
+});
+
+describe('conversation context', () => {
+  it('reads a follow-up date as part of a booking already asked for', () => {
+    expect(lead('can we make it 25 to 27 Dec instead?')).toMatchObject({ checkIn: null, intent: 'other' });
+    expect(lead('can we make it 25 to 27 Dec instead?', { context: 'room_booking' })).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-27', intent: 'other' });
+  });
+
+  it('reads booking details written as a statement as a booking, and the same details around another question as not', () => {
+    expect(lead('24-26 Dec, 2 adults.')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2 });
+    expect(lead('we are 2 adults coming on 24 Dec, is the pool heated?')).toMatchObject(NOTHING_INVENTED);
+    expect(lead('Can I make a booking?')).toMatchObject({ ...NOTHING_INVENTED, requested: true });
+    expect(lead('Can I book the airport transfer?').requested).toBe(false);
+  });
+
+  it('keeps the dates of a clearly stated stay without calling it a booking', () => {
+    expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
   });
 });

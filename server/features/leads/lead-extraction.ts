@@ -1,5 +1,7 @@
-import * as chrono from 'chrono-node';
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { boundGuestText, findEmail } from '../../shared/guest-text.js';
+import { findDates, findNights, HotelCalendar, type DateMention } from './lead-dates.js';
+import { findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
@@ -13,121 +15,522 @@ export interface ExtractedLead {
   guests: number | null;
   roomType: string | null;
   intent: Intent;
+  /** The guest asked to book or reserve something ("can I make a booking?"), with or without details. */
+  requested: boolean;
+  /** Nights the guest asked for, when stated, so a later message's date can still give a check-out. */
+  nights: number | null;
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+export interface ExtractOptions {
+  /** The hotel's local date (YYYY-MM-DD); every relative or year-less date resolves against it. */
+  today: string;
+  country?: CountryCode;
+  profileName?: string | null;
+  /** The conversation is already about this booking: its later messages' dates and party count. */
+  context?: Intent;
+}
 
-const MALAY_WORDS = /\b(saya|nak|mahu|ingin|bilik|tempahan|tempah|berapa|harga|ada|tak|tidak|boleh|untuk|malam|orang|dewasa|kanak|sarapan|terima kasih|encik|puan|esok|lusa|minggu|hari|bulan)\b/gi;
+const MALAY_WORDS = new Set(['saya', 'nak', 'mahu', 'ingin', 'bilik', 'tempahan', 'tempah', 'berapa', 'harga', 'ada', 'tak', 'tidak', 'boleh', 'untuk', 'malam', 'orang', 'dewasa', 'kanak', 'sarapan', 'terima', 'kasih', 'encik', 'puan', 'esok', 'lusa', 'minggu', 'hari', 'bulan', 'kami', 'kereta', 'letak', 'pukul', 'dekat', 'mana', 'bila', 'sampai', 'hingga', 'dengan', 'ini', 'itu', 'apa', 'ke', 'di', 'dan', 'tu', 'ni']);
 
-/** A cheap language guess for the three languages the hotels see most. */
+/** A cheap language guess for the three languages the hotels see most (reads only the bounded text). */
 export function detectLanguage(text: string): Language {
-  const cjk = text.match(/[\u4e00-\u9fff]/g)?.length ?? 0;
-  if (cjk >= 2) return 'zh';
-  const malay = text.match(MALAY_WORDS)?.length ?? 0;
-  return malay >= 2 ? 'ms' : 'en';
+  const t = boundGuestText(text);
+  let han = 0;
+  for (const ch of t) if (ch >= '\u4e00' && ch <= '\u9fff' && ++han >= 2) return 'zh';
+  let malay = 0;
+  for (const tok of tokenize(t.toLowerCase())) if (tok.kind === 'word' && MALAY_WORDS.has(tok.w) && ++malay >= 2) return 'ms';
+  return 'en';
 }
 
-// Malay month names and relative words, mapped onto Indonesian ones that chrono's `id` locale reads.
-const MALAY_TO_ID: [RegExp, string][] = [
-  [/\bdisember\b/gi, 'Desember'],
-  [/\bogos\b/gi, 'Agustus'],
-  [/\bmac\b/gi, 'Maret'],
-  [/\bjulai\b/gi, 'Juli'],
-  [/\bjun\b/gi, 'Juni'],
-  [/\bmei\b/gi, 'Mei'],
-  [/\bhingga\b|\bsampai\b/gi, 'sampai'],
-  [/\besok\b/gi, 'besok'],
-];
-
-const WORD_NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6 };
-const num = (s: string) => WORD_NUMBERS[s.toLowerCase()] ?? Number(s);
-
-const ADULTS = /(\d+|one|two|three|four|five|six|seven|eight|nine|ten|satu|dua|tiga|empat|lima|enam)\s*(?:adults?|pax|people|persons?|guests?|orang dewasa|dewasa|orang)\b/gi;
-const KIDS = /(\d+|one|two|three|four|five|six)\s*(?:kids?|child(?:ren)?|kanak-kanak|budak)\b/gi;
-const PARTY = /\b(?:party of|table for|group of|for)\s+(\d+|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:nights?|days?|am|pm|:))/i;
-const ZH_PEOPLE = /(\d+)\s*(?:个人|位|人)/;
-const NIGHTS = /(\d+|one|two|three|four|five|six|seven)\s*(?:nights?|malam)\b|(\d+)\s*晚/i;
-
-const ROOM_TYPES = ['family suite', 'suite', 'family', 'deluxe', 'superior', 'executive', 'twin', 'double', 'king', 'queen', 'single', 'triple', 'villa', 'studio', 'sea view', 'garden view'];
-
-const INTENT_WORDS: [Intent, RegExp][] = [
-  ['event', /\b(wedding|conference|meeting room|seminar|banquet|event|function room|ballroom|majlis|perkahwinan|kenduri)\b|婚礼|会议|宴会/i],
-  ['dining', /\b(table|dinner|lunch|restaurant|reservation for dinner|buffet|high tea|menu|makan malam|restoran)\b|餐厅|晚餐|订位/i],
-  ['room_booking', /\b(room|rooms|stay|night|nights|book|booking|reserve|availability|available|suite|bilik|tempah|menginap|malam)\b|房间|预订|住|入住/i],
-];
-
-const NAME_PATTERNS = [
-  /\b(?:[Mm]y name is|[Tt]his is|I am|I'm|[Nn]ame:)\s+([A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+){0,3})/u,
-  /\bnama saya\s+([A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+){0,3})/iu,
-  /我叫\s*([\u4e00-\u9fff]{2,4})/u,
-];
-
-function ymd(c: chrono.ParsedComponents): string {
-  return `${c.get('year')}-${String(c.get('month')).padStart(2, '0')}-${String(c.get('day')).padStart(2, '0')}`;
+interface Contacts {
+  phone: string | null;
+  email: string | null;
+  /** Character spans of what was read as contacts, so dates and counts skip them. */
+  spans: [number, number][];
 }
 
-function addDays(date: string, n: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+function findContacts(text: string, country: CountryCode): Contacts {
+  const spans: [number, number][] = [];
+  const email = findEmail(text);
+  if (email) spans.push([email.s, email.e]);
+  let phone: string | null = null;
+  search: for (const [ws, we] of phoneWindows(text)) {
+    for (const p of findPhoneNumbersInText(text.slice(ws, we), { defaultCountry: country })) {
+      const [s, e] = [ws + p.startsAt, ws + p.endsAt];
+      const before = text.slice(Math.max(0, s - 4), s).toLowerCase();
+      // A price ("RM 1200") or a booking reference ("HV-22913344") is not a phone number.
+      if (/(?:rm|myr|\$|usd|sgd|ref)\s?$/.test(before) || /[a-z]/i.test(text.charAt(s - 1))) continue;
+      phone = p.number.number;
+      spans.push([s, e]);
+      break search;
+    }
+  }
+  return { phone, email: email?.email ?? null, spans };
+}
+
+/**
+ * Where a phone number can be: runs of digits and phone punctuation holding at least 7 digits, each at
+ * most 40 characters and at most 5 of them, so a hostile run of digits costs the phone parser little.
+ */
+function phoneWindows(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  const phoneChar = (c: number) => (c >= 48 && c <= 57) || c === 32 || c === 43 || c === 45 || c === 40 || c === 41 || c === 46;
+  for (let i = 0; i < text.length && out.length < 5; ) {
+    if (!phoneChar(text.charCodeAt(i)) || text.charCodeAt(i) === 32) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let digits = 0;
+    while (j < text.length && phoneChar(text.charCodeAt(j))) {
+      const c = text.charCodeAt(j);
+      if (c >= 48 && c <= 57) digits++;
+      j++;
+    }
+    if (digits >= 7) out.push([i, Math.min(j, i + 40)]);
+    i = j;
+  }
+  return out;
+}
+
+/** The phone number and email address a guest wrote anywhere in the message (phone in E.164). */
+export function contactsIn(text: string, country: CountryCode = 'MY'): { phone: string | null; email: string | null } {
+  const { phone, email } = findContacts(foldTypography(boundGuestText(text)), country);
+  return { phone, email };
+}
+
+/** Whether the message already gives a way to reach the guest, so a reply must not ask for one. */
+export function contactGiven(text: string, country: CountryCode = 'MY'): boolean {
+  const c = contactsIn(text, country);
+  return c.phone !== null || c.email !== null;
+}
+
+// ---- words that carry the guest's intent -------------------------------------------------------
+
+const ROOM_WORDS = new Set(['room', 'rooms', 'bilik', 'suite', 'suites', 'villa', 'villas', 'chalet', 'chalets', 'accommodation', 'accomodation', 'studio']);
+// "conference room", "prayer room": rooms that are not somewhere to stay.
+const NOT_GUEST_ROOM_BEFORE = new Set(['private', 'conference', 'meeting', 'function', 'prayer', 'baggage', 'luggage', 'changing', 'smoking', 'game', 'games', 'store', 'storage', 'living', 'dining', 'board', 'seminar', 'ball', 'powder', 'rest', 'karaoke', 'music', 'play', 'massage', 'treatment', 'event', 'banquet', 'breakout', 'training']);
+const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '');
+const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
+const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous', 'his', 'her', 'their']);
+const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
+const REQUEST_PHRASES = phrases(
+  'any room', 'any rooms', 'need a room', 'need rooms', 'want to stay', 'like to stay', 'looking to stay', 'plan to stay', 'planning to stay',
+  'looking for a room', 'looking for rooms', 'get a room', 'ada bilik', 'nak stay', 'nak book', 'nak booking', 'nak tempah', 'nak menginap', 'bilik kosong', 'mahu tempah', 'boleh book', 'is there a room', 'are there rooms', 'still available',
+);
+const WEAK_REQUEST = new Set(['price', 'prices', 'rate', 'rates', 'cost', 'berapa', 'harga', 'enquire', 'enquiry', 'inquire', 'inquiry', 'quote', 'quotation']);
+const NOT_ROOM_THINGS = new Set(['spa', 'massage', 'transfer', 'taxi', 'shuttle', 'tour', 'tours', 'treatment', 'car', 'golf', 'ticket', 'tickets', 'cab', 'grab', 'parking', 'facial', 'laundry', 'appointment']);
+const EVENT_WORDS = new Set(['wedding', 'weddings', 'conference', 'conferences', 'seminar', 'seminars', 'banquet', 'banquets', 'meeting', 'meetings', 'ballroom', 'gala', 'event', 'events', 'retreat', 'workshop', 'convention', 'reunion', 'majlis', 'perkahwinan', 'kahwin', 'kenduri', 'mesyuarat', 'persidangan', 'solemnisation', 'engagement', 'nikah', 'akad', 'bertunang']);
+const EVENT_PHRASES = phrases('team building', 'birthday party', 'annual dinner', 'company dinner', 'team dinner', 'staff dinner', 'office party', 'christmas party', 'year end party', 'year-end party', 'function room', 'function hall', 'corporate dinner');
+const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'organising', 'organizing', 'host', 'hosting', 'hold', 'holding', 'package', 'packages', 'quote', 'quotation', 'interested', 'budget', 'anjur', 'mengadakan', 'buat']);
+const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'meals', 'makan', 'dining']);
+const TABLE_PHRASES = phrases('table for', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
+const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
+
+const FORM_LABELS = phrases('check - in :', 'check in :', 'checkin :', 'check - in date :', 'check in date :', 'arrival :', 'arrival date :', 'date of arrival :', 'tarikh masuk :', 'daftar masuk :');
+const CHANGE_WORDS = new Set(['instead', 'change', 'move', 'extend', 'shift', 'postpone', 'amend', 'update', 'tukar', 'ubah', 'tangguh', 'sebaliknya', 'actually']);
+const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'can', 'could', 'does', 'do', 'will', 'any', 'ada', 'boleh', 'berapa', 'bila', 'mana', 'apa']);
+
+const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
+const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
+const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅'];
+const ZH_TABLE = ['订位', '订桌', '订座'];
+
+const ROOM_TYPES: [string[], string][] = [
+  ...(['family suite', 'junior suite', 'executive suite', 'presidential suite', 'family room', 'deluxe', 'superior', 'executive', 'premier', 'premium'].map((p) => [p.split(' '), p === 'family room' ? 'family' : p] as [string[], string])),
+  [['twin'], 'twin'], [['king'], 'king'], [['queen'], 'queen'], [['double', 'room'], 'double'], [['double', 'bed'], 'double'], [['single', 'room'], 'single'],
+  [['triple'], 'triple'], [['quad', 'room'], 'quad'], [['suite'], 'suite'], [['villa'], 'villa'], [['chalet'], 'chalet'], [['studio'], 'studio'],
+  [['bilik', 'keluarga'], 'family'], [['sea', 'view'], 'sea view'], [['garden', 'view'], 'garden view'], [['pool', 'view'], 'pool view'], [['city', 'view'], 'city view'],
+];
+const ZH_ROOM_TYPES: [string, string][] = [['家庭套房', 'family suite'], ['家庭房', 'family'], ['套房', 'suite'], ['豪华', 'deluxe'], ['双床', 'twin'], ['大床', 'king'], ['单人', 'single'], ['海景', 'sea view']];
+
+function roomTypeIn(tokens: Token[], text: string): string | null {
+  for (let i = 0; i < tokens.length; i++) {
+    for (const [p, name] of ROOM_TYPES) if (p[0] === tokens[i]!.w && phraseAt(tokens, i, p)) return name;
+  }
+  return ZH_ROOM_TYPES.find(([w]) => text.includes(w))?.[1] ?? null;
+}
+
+// ---- party size ------------------------------------------------------------------------------
+
+const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown']);
+const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak']);
+const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.', 'org', 'tetamu', 'peserta']);
+const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'other', 'big']);
+const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
+const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
+const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', 'day', 'days', 'hari', 'room', 'rooms', 'bilik', 'am', 'pm', 'hrs', 'hr', 'hours', 'hour', 'mins', 'minutes', 'km', 'kg', 'weeks', 'week', 'months', 'years', 'year', 'beds', 'bed', 'star', 'stars', 'percent', 'units', 'cars', 'car', 'floors', 'floor', 'tables', 'table']);
+const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
+const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
+
+const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
+const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
+const ZH_ADULT = ['大人', '成人'];
+const ZH_CHILD = ['小孩', '孩子', '儿童', '小朋友', '婴儿', '宝宝'];
+
+function isClock(tokens: Token[], i: number, next: number): boolean {
+  const after = tokens[next]?.w;
+  if (after === 'am' || after === 'pm' || after === 'a.m' || after === 'p.m' || after === 'hrs' || after === 'h') return true;
+  if ((after === ':' || after === '.') && tokens[next + 1]?.kind === 'num' && tokens[next]!.s === tokens[i]!.e) return true;
+  return tokens[next]?.raw === '点' || tokens[next]?.raw === '點';
+}
+
+function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): number | null {
+  let adults = 0;
+  let kids = 0;
+  let total: number | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (used.has(i)) continue;
+    // "a baby", "an infant" (not "a baby cot")
+    if ((t.w === 'a' || t.w === 'an') && CHILD_WORDS.has(tokens[i + 1]?.w ?? '') && !['cot', 'cots', 'bed', 'chair', 'seat', 'crib', 'menu', 'pool', 'club'].includes(tokens[i + 2]?.w ?? '')) {
+      kids += 1;
+      continue;
+    }
+    const n = numberAt(tokens, i);
+    if (!n || n.n < 1 || n.n > 999 || isClock(tokens, i, n.next)) continue;
+    if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
+    if (t.kind === 'han' || tokens[n.next]?.kind === 'han') {
+      let k = n.next;
+      const unit = tokens[k]?.raw;
+      if (unit === '位' || unit === '个' || unit === '個' || unit === '名') k++;
+      const two = (tokens[k]?.raw ?? '') + (tokens[k + 1]?.raw ?? '');
+      if (ZH_ADULT.includes(two)) adults += n.n;
+      else if (unit === '大' && (tokens[k + 1] === undefined || tokens[k + 1]!.kind !== 'han' || hanNumberAt(tokens, k + 1))) adults += n.n; // 两大一小
+      else if (unit === '小' && tokens[k + 1]?.raw !== '时' && tokens[k + 1]?.raw !== '時' && (tokens[k - 2]?.raw === '大' || tokens[k + 1]?.kind !== 'han')) kids += n.n;
+      else if (unit === '口' && tokens[i - 1]?.raw === '家') total ??= n.n; // 一家四口
+      else if (ZH_CHILD.includes(two) || (tokens[k]?.raw === '小' && tokens[k + 1]?.raw === '孩')) kids += n.n;
+      else if (tokens[k]?.raw === '人' || (unit === '位' && tokens[k]?.kind !== 'han')) total ??= n.n;
+      i = n.next - 1;
+      continue;
+    }
+    let k = n.next;
+    if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word') k++;
+    if (COUNT_FILLERS.has(tokens[k]?.w ?? '')) k++;
+    const w = tokens[k]?.w ?? '';
+    if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
+    else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
+    else if (ADULT_WORDS.has(w)) adults += n.n;
+    else if (CHILD_WORDS.has(w)) kids += n.n;
+    else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
+    else if (NOT_PERSON_AFTER.has(w)) continue;
+    else if (total === null && GROUP_PREFIXES.some((p) => phraseAt(tokens, i - p.length, p)) && n.n <= 500) total = n.n;
+    else if (total === null && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk' || tokens[i - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
+  }
+  if (adults) return adults + kids;
+  if (total !== null) return total;
+  // "me and my wife", "my husband and I", "with my wife and 2 kids": the writer and the partner
+  let couple = findPhrase(tokens, COUPLE_PHRASES) !== -1 ? 2 : 0;
+  for (let i = 0; i < tokens.length && !couple; i++) {
+    if (SPOUSES.has(tokens[i]!.w) && (tokens[i - 1]?.w === 'my' || tokens[i - 1]?.w === 'with')) couple = 2;
+    if (tokens[i]!.w === 'couple' && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'for') && tokens[i + 1]?.w !== 'of') couple = 2;
+  }
+  if (!couple && !kids && findPhrase(tokens, SOLO_PHRASES) !== -1) return 1;
+  return couple + kids || null;
+}
+
+// ---- names -----------------------------------------------------------------------------------
+
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mdm', 'madam', 'dr', 'encik', 'en', 'puan', 'pn', 'cik', 'tuan', 'dato', "dato'", 'datuk', 'datin', 'prof', 'sir', 'mister']);
+const NAME_CONNECTORS = new Set(['bin', 'binti', 'bt', 'bte', 'a/l', 'a/p', 'van', 'de', 'da', 'al']);
+const NOT_NAMES = new Set([
+  'looking', 'travelling', 'traveling', 'planning', 'interested', 'here', 'coming', 'staying', 'going', 'trying', 'wondering', 'checking', 'writing', 'asking', 'calling',
+  'a', 'an', 'the', 'not', 'so', 'very', 'just', 'also', 'from', 'with', 'in', 'at', 'on', 'and', 'to', 'currently', 'still', 'already', 'booking', 'sorry', 'glad', 'happy',
+  'hoping', 'thinking', 'sure', 'fine', 'good', 'ok', 'okay', 'well', 'back', 'new', 'your', 'our', 'my', 'i', 'we', 'you', 'it', 'this', 'that', 'hotel', 'guest', 'reservation',
+  'reservations', 'team', 'management', 'front', 'desk', 'staff', 'all', 'everyone', 'hi', 'hello', 'dear', 'thanks', 'thank', 'regards', 'best', 'cheers', 'please', 'pls',
+  'nak', 'mahu', 'ingin', 'dari', 'untuk', 'dan', 'ada', 'tanya', 'ni', 'ini', 'boleh', 'sekeluarga', 'tak', 'tidak', 'dah', 'sudah', 'akan', 'nk', 'mau', 'mahu', 'perlu',
+  'hope', 'see', 'have', 'can', 'could', 'would', 'will', 'waiting', 'available', 'free', 'sent', 'iphone', 'android', 'mobile', 'kind', 'warm', 'many', 'much', 'love',
+  'a', 'about', 'after', 'again', 'any', 'are', 'as', 'be', 'been', 'but', 'by', 'do', 'does', 'for', 'get', 'had', 'has', 'if', 'is', 'its', 'me', 'more', 'no', 'of', 'or',
+  'out', 'should', 'some', 'than', 'then', 'there', 'they', 'was', 'what', 'when', 'where', 'which', 'who', 'why', 'how', 'yes', 'tomorrow', 'today', 'tonight', 'night',
+  'pax', 'adults', 'kids', 'family', 'room', 'rooms', 'bilik', 'wife', 'husband', 'customer', 'member', 'manager', 'owner', 'somebody', 'someone', 'calling', 'done',
+  'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
+]);
+const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning']);
+const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
+const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
+const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
+
+function tidyName(words: string[]): string | null {
+  while (words.length && HONORIFICS.has(words[0]!.toLowerCase().replace(/\.$/, ''))) words.shift();
+  if (!words.length) return null;
+  const name = words.join(' ');
+  if (name === name.toLowerCase() || name === name.toUpperCase()) return name.toLowerCase().replace(/(^|[\s'-])(\p{L})/gu, (_, a: string, b: string) => a + b.toUpperCase());
+  return name;
+}
+
+/** Up to four name words from token i; `strong` accepts lower-case names after "my name is". */
+function nameAt(tokens: Token[], i: number, strong: boolean, text: string): string | null {
+  return nameSpanAt(tokens, i, strong, text)?.name ?? null;
+}
+
+function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): { name: string; end: number } | null {
+  const words: string[] = [];
+  let k = i;
+  let lastEnd = tokens[i]?.s ?? 0;
+  while (k < tokens.length && words.length < 5) {
+    const t = tokens[k]!;
+    if (t.s - lastEnd > 2 && words.length) break;
+    if (t.kind === 'punct' && t.w === '.' && words.length && HONORIFICS.has(words[words.length - 1]!.toLowerCase())) {
+      lastEnd = t.e;
+      k++;
+      continue;
+    }
+    if (t.kind !== 'word') break;
+    // a new line ends a name
+    if (words.length && text.slice(lastEnd, t.s).includes('\n')) break;
+    const isHonorific = HONORIFICS.has(t.w);
+    const capital = /^\p{Lu}/u.test(t.raw);
+    if (!isHonorific && NOT_NAMES.has(t.w)) break;
+    if (words.length && NAME_CONNECTORS.has(t.w)) words.push(t.raw);
+    else if (capital || strong || isHonorific) words.push(t.raw);
+    else break;
+    lastEnd = t.e;
+    k++;
+  }
+  while (words.length && NAME_CONNECTORS.has(words[words.length - 1]!.toLowerCase())) words.pop();
+  const real = words.filter((w) => !HONORIFICS.has(w.toLowerCase()));
+  if (!real.length || real.length > 4 || real.some((w) => w.length > 30)) return null;
+  const name = tidyName(words);
+  return name ? { name, end: lastEnd } : null;
+}
+
+function nameIn(tokens: Token[], text: string): string | null {
+  // 1. Written as a name: "Name: X", "my name is X", "nama saya X".
+  for (let i = 0; i < tokens.length; i++) {
+    for (const p of STRONG_NAME_CUES) {
+      if (p[0] !== tokens[i]!.w || !phraseAt(tokens, i, p)) continue;
+      const n = nameAt(tokens, i + p.length, true, text);
+      if (n) return n;
+    }
+  }
+  // 2. "我叫X", "我是X", "我姓X", "名字：X"
+  const zh = chineseName(text);
+  if (zh) return zh;
+  // 3. Introductions: "I'm X", "this is X", "saya X" (a capitalised name, not "I'm looking").
+  for (let i = 0; i < tokens.length; i++) {
+    for (const p of WEAK_NAME_CUES) {
+      if (p[0] !== tokens[i]!.w || !phraseAt(tokens, i, p)) continue;
+      const first = tokens[i + p.length];
+      if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
+      // "I'm Travelling", "I'm Malaysian": a state or a nationality, not a name ("I'm Ming" is a name)
+      if ((first.w.length >= 6 && first.w.endsWith('ing')) || NOT_NAMES_AFTER_I_AM.has(first.w)) continue;
+      const n = nameAt(tokens, i + p.length, false, text);
+      if (n) return n;
+    }
+  }
+  // 4. "Jenny here," at the start of the message
+  for (let i = 0; i < Math.min(tokens.length, 6); i++) {
+    const n = /^\p{Lu}/u.test(tokens[i]!.raw) && !GREETINGS.has(tokens[i]!.w) ? nameSpanAt(tokens, i, false, text) : null;
+    const after = n && tokens.find((t) => t.s >= n.end);
+    if (n && after?.w === 'here') return n.name;
+  }
+  // 5. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming", or a name alone on the last line.
+  return signOff(tokens, text) ?? lastLineName(tokens, text);
+}
+
+/** "...for 2 adults?\nSarah Lim": a capitalised name alone on the message's last line. */
+function lastLineName(tokens: Token[], text: string): string | null {
+  let k = tokens.length - 1;
+  while (k >= 0 && tokens[k]!.kind === 'punct') k--;
+  let first = k;
+  while (first > 0 && k - first < 3 && tokens[first - 1]!.kind === 'word' && !text.slice(tokens[first - 1]!.e, tokens[first]!.s).includes('\n')) first--;
+  if (first <= 0 || !text.slice(tokens[first - 1]!.e, tokens[first]!.s).includes('\n')) return null;
+  const n = nameSpanAt(tokens, first, false, text);
+  return n && n.end === tokens[k]!.e ? n.name : null;
+}
+
+function signOff(tokens: Token[], text: string): string | null {
+  let found: string | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.w === '-' && /^\p{Lu}/u.test(tokens[i + 1]?.raw ?? '')) {
+      // "- Wei Ming" at the start of a line, after a sentence, or ending the line
+      const n = nameSpanAt(tokens, i + 1, false, text);
+      // what follows the name on its line (looked at over a fixed window, so many dashes cost little)
+      const rest = n ? text.slice(n.end, n.end + 120) : '';
+      const after = rest.includes('\n') ? rest.slice(0, rest.indexOf('\n')) : n && n.end + 120 >= text.length ? rest : 'more';
+      if (n && (i === 0 || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after))) found = n.name;
+      continue;
+    }
+    for (const p of SIGN_OFFS) {
+      if (p[0] !== t.w || !phraseAt(tokens, i, p)) continue;
+      let k = i + p.length;
+      while (tokens[k] && (tokens[k]!.w === ',' || tokens[k]!.w === '!' || tokens[k]!.w === '.' || tokens[k]!.w === '-')) k++;
+      const after = tokens[k];
+      // the sign-off must end its sentence: followed by a name and then nothing but contacts or the end
+      if (!after || !/^\p{Lu}/u.test(after.raw)) break;
+      const n = nameAt(tokens, k, false, text);
+      if (n) found = n;
+      break;
+    }
+  }
+  return found;
+}
+
+const ZH_NAME_STOP = new Set(['想', '要', '来', '在', '是', '的', '问', '们', '和', '跟', '住', '订', '预', '有', '我', '请', '你', '这', '那', '一', '个', '，', '。', '！', '？', '了', '也', '会', '将']);
+const ZH_SURNAMES = '李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤陳張劉黃趙吳鄭謝蕭葉蘇呂盧鍾譚陸鄒龔嚴';
+
+function chineseName(text: string): string | null {
+  for (const cue of ['我叫', '名字是', '名字：', '名字:', '姓名：', '姓名:', '我是', '我姓']) {
+    const at = text.indexOf(cue);
+    if (at === -1) continue;
+    let k = at + cue.length;
+    while (text[k] === ' ') k++;
+    let name = '';
+    while (k < text.length && name.length < 4 && /\p{Script=Han}/u.test(text[k]!) && !(name.length >= 1 && ZH_NAME_STOP.has(text[k]!))) name += text[k++];
+    for (const title of ['先生', '小姐', '女士', '太太', '老师']) if (name.length > title.length && name.endsWith(title)) name = name.slice(0, -title.length);
+    if (cue === '我姓' && name.length >= 1 && ZH_SURNAMES.includes(name[0]!)) return name[0]!;
+    if (cue === '我是' && name.length === 1 && ZH_SURNAMES.includes(name)) return name;
+    if (cue === '我是' && (name.length < 2 || !ZH_SURNAMES.includes(name[0]!))) continue;
+    if (name.length >= 2) return name.slice(0, cue === '我是' ? 3 : 4);
+    // Latin name after a Chinese cue: "我叫 Sarah"
+    const latin = /^\s?(\p{Lu}\p{Ll}{1,20}(?: \p{Lu}\p{Ll}{1,20}){0,2})/u.exec(text.slice(at + cue.length, at + cue.length + 70));
+    if (latin) return latin[1]!;
+  }
+  return null;
+}
+
+// ---- the lead ---------------------------------------------------------------------------------
+
+function includesAny(text: string, words: string[]): boolean {
+  return words.some((w) => text.includes(w));
+}
+
+interface Signals {
+  strongRequest: boolean;
+  /** book / reserve / tempah / quote: words that ask for a booking of anything, not "do you have". */
+  bookWord: boolean;
+  weakRequest: boolean;
+  roomWord: boolean;
+  eventWord: boolean;
+  planning: boolean;
+  diningWord: boolean;
+  tableFor: boolean;
+  stayWord: boolean;
+  notRoomThing: boolean;
+  time: boolean;
+  /** "instead", "change", "make it": the guest is changing something already asked for. */
+  change: boolean;
+  question: boolean;
+  /** "Check-in:", "Arrival date:" labels of a booking form. */
+  formLabel: boolean;
+}
+
+function signals(tokens: Token[], text: string): Signals {
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  for (let i = 0; i < tokens.length; i++) {
+    const w = tokens[i]!.w;
+    if (isGuestRoom(tokens, i)) s.roomWord = true;
+    const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
+    if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '')) s.strongRequest = s.bookWord = true;
+    if (w === 'available' || w === 'availability') s.weakRequest = true;
+    if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
+    if (EVENT_WORDS.has(w)) s.eventWord = true;
+    if (PLANNING_WORDS.has(w)) s.planning = true;
+    if (DINING_WORDS.has(w) || phraseAt(tokens, i, ['high', 'tea']) || phraseAt(tokens, i, ['hi', '-', 'tea'])) s.diningWord = true;
+    if (STAY_WORDS.has(w) || phraseAt(tokens, i, ['check', 'in']) || phraseAt(tokens, i, ['check', '-', 'in'])) s.stayWord = true;
+    if (NOT_ROOM_THINGS.has(w)) s.notRoomThing = true;
+    if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
+    if (FORM_LABELS.some((p) => p[0] === w && phraseAt(tokens, i, p))) s.formLabel = true;
+    if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = true;
+    if (tokens[i]!.kind === 'num') {
+      const next = tokens[i + 1]?.w;
+      if (next === 'am' || next === 'pm' || next === 'hrs' || ((next === ':' || next === '.') && tokens[i + 2]?.kind === 'num' && tokens[i + 2]!.raw.length === 2 && tokens[i + 3]?.w !== '/' )) s.time = true;
+    }
+    if (w === 'noon' || w === 'lunchtime' || w === 'dinnertime' || w === 'pukul' || w === 'jam') s.time = true;
+  }
+  if (findPhrase(tokens, REQUEST_PHRASES) !== -1) s.strongRequest = true;
+  if (findPhrase(tokens, EVENT_PHRASES) !== -1) s.eventWord = true;
+  if (findPhrase(tokens, TABLE_PHRASES) !== -1) s.tableFor = true;
+  if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
+  if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
+  if (text.includes('房')) s.roomWord = true;
+  if (text.includes('住') || text.includes('入住')) s.stayWord = true;
+  if (includesAny(text, ZH_EVENT)) s.eventWord = true;
+  if (includesAny(text, ZH_DINING)) s.diningWord = true;
+  if (includesAny(text, ZH_TABLE)) s.tableFor = true;
+  if (text.includes('多少钱') && text.includes('房')) s.weakRequest = true;
+  if (text.includes('改') || text.includes('换')) s.change = true;
+  if (/[点點]/u.test(text) && /\d|[一二三四五六七八九十两]/u.test(text)) s.time = s.time || /(?:\d|[一二三四五六七八九十两])[点點]/u.test(text);
+  return s;
 }
 
 /**
  * Deterministic lead fields from a guest's message, so capture works with no model at all (C6, C7).
- * `today` is the hotel's local date; relative dates ("next Friday") resolve against it.
+ * A plain question ("is the pool open at 8pm?") is `other` and gets no dates or party size: dates and
+ * counts are read only when the guest asks to book (or clearly states a stay). Reads only the first
+ * MAX_GUEST_CHARS characters (server/shared/guest-text.ts), and every rule is linear in them.
  */
-export function extractLead(text: string, opts: { today: string; country?: CountryCode; profileName?: string | null }): ExtractedLead {
-  const language = detectLanguage(text);
-  const email = EMAIL.exec(text)?.[0]?.toLowerCase() ?? null;
-  const phoneHit = findPhoneNumbersInText(text, { defaultCountry: opts.country ?? 'MY' })[0];
-  const phone = phoneHit ? phoneHit.number.number : null;
+export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
+  const folded = foldTypography(boundGuestText(text));
+  const contacts = findContacts(folded, opts.country ?? 'MY');
+  // Contacts are read; the rest of the rules see the text with them blanked out.
+  let rest = folded;
+  for (const [s, e] of contacts.spans) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
+  const tokens = tokenize(rest);
+  const lower = rest.toLowerCase();
 
-  const [y, m, d] = opts.today.split('-').map(Number) as [number, number, number];
-  const ref = new Date(y, m - 1, d, 12);
-  let parser: typeof chrono = chrono;
-  let dateText = text.replace(EMAIL, ' ');
-  if (phoneHit) dateText = dateText.slice(0, phoneHit.startsAt) + ' '.repeat(phoneHit.endsAt - phoneHit.startsAt) + dateText.slice(phoneHit.endsAt);
-  if (language === 'zh') parser = chrono.zh as unknown as typeof chrono;
-  if (language === 'ms') {
-    parser = chrono.id as unknown as typeof chrono;
-    for (const [re, to] of MALAY_TO_ID) dateText = dateText.replace(re, to);
-  }
-  const dates = parser.parse(dateText, ref, { forwardDate: true });
+  const dates = findDates(opts.today, tokens, rest);
+  const used = new Set<number>();
+  for (const d of dates) for (let k = d.i; k < d.j; k++) used.add(k);
+  const { nights, days } = findNights(tokens, used);
+  const sig = signals(tokens, lower);
+  const party = partySize(tokens, used, sig.eventWord);
+  const roomType = roomTypeIn(tokens, rest);
+
+  const date = dates.length > 0;
+  const details = date || nights !== null || party !== null || roomType !== null;
+  let intent: Intent = 'other';
+  if (sig.eventWord && (sig.bookWord || sig.planning || date || party !== null)) intent = 'event';
+  else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
+  else if (
+    (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
+    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && (date || nights !== null)) ||
+    (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
+    (date && nights !== null && sig.roomWord) ||
+    // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
+    (date && party !== null && !sig.question && !sig.notRoomThing)
+  )
+    intent = 'room_booking';
+
+  const stayStated = date && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
+  // A filled-in form ("Check-in: 24 Dec / Check-out: 27 Dec / Guests: 2") asks for a room.
+  if (intent === 'other' && date && sig.formLabel && !sig.notRoomThing) intent = 'room_booking';
+  // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
+  // ("is parking free on Sunday?") rather than a change ("can we make it 25 to 28 Dec instead?").
+  const followUp = opts.context && opts.context !== 'other' && (sig.change || nights !== null || dates[0]?.to || !sig.question) ? opts.context : null;
+  const booking = intent !== 'other' ? intent : followUp ?? (stayStated ? 'room_booking' : null);
+
   let checkIn: string | null = null;
   let checkOut: string | null = null;
-  if (dates[0]) {
-    checkIn = ymd(dates[0].start);
-    if (dates[0].end) checkOut = ymd(dates[0].end);
-    else if (dates[1]) checkOut = ymd(dates[1].start);
-  }
-  const nights = NIGHTS.exec(text);
-  if (checkIn && !checkOut && nights) checkOut = addDays(checkIn, num(nights[1] ?? nights[2]!));
-  if (checkIn && checkOut && checkOut <= checkIn) checkOut = null;
+  if (booking && date) [checkIn, checkOut] = stayDates(booking, dates, nights, days);
+  const name = nameIn(tokens, rest) ?? (opts.profileName?.trim() || null);
+  return {
+    name,
+    phone: contacts.phone,
+    email: contacts.email,
+    checkIn,
+    checkOut,
+    guests: booking ? party : null,
+    roomType: booking === 'room_booking' ? roomType : null,
+    intent,
+    requested: sig.strongRequest && !(sig.notRoomThing && !sig.roomWord),
+    nights: booking === 'room_booking' ? nights : null,
+  };
+}
 
-  let guests: number | null = null;
-  let adults = 0;
-  for (const mm of text.matchAll(ADULTS)) adults += num(mm[1]!);
-  let kids = 0;
-  for (const mm of text.matchAll(KIDS)) kids += num(mm[1]!);
-  if (adults || kids) guests = adults + kids;
-  else {
-    const party = PARTY.exec(text) ?? ZH_PEOPLE.exec(text);
-    if (party) guests = num(party[1]!);
-  }
-  if (guests !== null && (guests < 1 || guests > 1000 || Number.isNaN(guests))) guests = null;
-
-  const lower = text.toLowerCase();
-  const roomType = ROOM_TYPES.find((r) => lower.includes(r)) ?? (/套房/.test(text) ? 'suite' : /家庭房/.test(text) ? 'family' : null);
-  const intent = INTENT_WORDS.find(([, re]) => re.test(text))?.[0] ?? (checkIn ? 'room_booking' : 'other');
-
-  let name: string | null = null;
-  for (const re of NAME_PATTERNS) {
-    const mm = re.exec(text);
-    if (mm) {
-      name = mm[1]!.trim();
-      break;
-    }
-  }
-  name ??= opts.profileName?.trim() || null;
-
-  return { name, phone, email, checkIn, checkOut, guests, roomType, intent };
+function stayDates(intent: Intent, dates: DateMention[], nights: number | null, days: number | null): [string, string | null] {
+  const first = dates[0]!;
+  const checkIn = first.from;
+  if (intent === 'dining') return [checkIn, null];
+  let checkOut = first.to;
+  // "the nights of 12 and 13 December": the stay ends the morning after the last night
+  if (first.list && checkOut && intent === 'room_booking') checkOut = HotelCalendar.addDays(checkOut, 1);
+  if (!checkOut && intent === 'event' && days) checkOut = HotelCalendar.addDays(checkIn, days - 1);
+  if (!checkOut && intent === 'room_booking' && nights) checkOut = HotelCalendar.addDays(checkIn, nights);
+  // "arriving 24 Dec, leaving 27 Dec": the next written date after the check-in
+  checkOut ??= dates.slice(1).find((d) => !d.to && d.from > checkIn)?.from ?? null;
+  if (intent === 'event') return [checkIn, checkOut && checkOut >= checkIn ? checkOut : checkIn];
+  return [checkIn, checkOut && checkOut > checkIn ? checkOut : null];
 }

@@ -1,6 +1,7 @@
 import type { Channel, HandoffReason, LeadDetails, Message } from '../../contract/conversations.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
+import { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import { ConversationRepository, type ConversationRow } from '../conversations/conversation.repository.js';
@@ -18,8 +19,6 @@ import { injectionFlags } from './guards.js';
 import { guestTurn } from './prompt.js';
 import { nullUsage, ReplyComposer, type Composition, type QuestionPart } from './reply-composer.js';
 import type { Retriever } from './retriever.port.js';
-
-export const MAX_GUEST_CHARS = 2000;
 
 /** One guest message, normalised by its channel adapter (C1). */
 export interface InboundMessage {
