@@ -21,6 +21,6 @@ export const TrialResult = z.object({
   /** The knowledge found, best first, with its calibrated relevance (0..1). */
   retrieved: z.array(Retrieved),
   /** The message's questions and whether each was answered or left to staff. */
-  parts: z.array(z.object({ question: z.string(), itemId: z.string().nullable(), relevance: z.number(), answered: z.boolean() })),
+  parts: z.array(z.object({ question: z.string(), itemId: z.string().nullable(), relevance: z.number(), confidence: z.number(), answered: z.boolean() })),
 });
 export type TrialResult = z.infer<typeof TrialResult>;

@@ -182,7 +182,7 @@ describe('provider chain (C6, B3)', () => {
     ollama.behave({ kind: 'hang' });
     cloud.behave({ kind: 'status', status: 502 });
     const started = Date.now();
-    const out = await handle(inbound('is there somewhere to leave my car overnight near the lobby entrance'));
+    const out = await handle(inbound('can we hire bicycles near the lobby entrance'));
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(out.decision).toBe('handoff');
     expect(['no_model', 'no_knowledge']).toContain(out.handoffReason);
@@ -388,7 +388,11 @@ describe('nocturn ask (the whole pipeline from the command line)', () => {
     ollama.behave({ kind: 'reply', content: (body) => modelJson({ reply: 'Yes, the Family Suite sleeps 2 adults and 2 children.', confidence: 0.91, intent: 'room_booking', citedItemIds: [itemIdIn(body, 'Family Suite')] }) });
     const db = s.core.properties.scope('harbour').db;
     const tables = ['conversations', 'messages', 'guests', 'leads', 'outbox', 'knowledge_gaps', 'knowledge_gap_questions', 'report_conversations', 'report_leads'];
-    const counts = () => Object.fromEntries(tables.map((t) => [t, (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n]));
+    const counts = () => {
+      // Report rollups of earlier tests' conversations settle first, so only this run could change a count.
+      s.core.reports.refreshNoted(s.core.properties.scope('harbour'));
+      return Object.fromEntries(tables.map((t) => [t, (db.prepare(`select count(*) as n from ${t}`).get() as { n: number }).n]));
+    };
     const before = counts();
     const r = await cli(['ask', '--property', 'harbour', '--today', '2026-11-21', 'Is the family suite ok for 2 adults and 2 kids next Friday for 2 nights?']);
     expect(r.code).toBe(0);

@@ -9,6 +9,7 @@ import { InvalidModelOutputError, NoModelAvailableError, type LlmMessage } from 
 import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
+import { answerConfidence } from './answer-confidence.js';
 import { answerSentences } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
 import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt, type PromptQuestion } from './prompt.js';
@@ -56,7 +57,10 @@ export interface Usage {
 export interface QuestionPart {
   question: string;
   itemId: string | null;
+  /** The best item's relevance (the search's score). */
   relevance: number;
+  /** How sure an answer from that item is (answer-confidence.ts), or the model's confidence. */
+  confidence: number;
   answered: boolean;
 }
 
@@ -167,7 +171,7 @@ export class ReplyComposer {
     const answered = parts.filter((p) => p.answered);
     const reply = answered.length ? this.extractiveReply(questions, parts) : null;
     const cited = [...new Set(answered.map((p) => p.itemId!))];
-    const confidence = answered.length ? Math.min(...answered.map((p) => p.relevance)) : (retrieved[0]?.score ?? 0);
+    const confidence = answered.length ? Math.min(...answered.map((p) => p.confidence)) : answerConfidence(retrieved[0]?.score ?? 0, retrieved[1]?.score ?? 0);
     const open = parts.filter((p) => !p.answered && (p.question !== '' || answered.length === 0));
     const injection = input.flags.includes('injection_suspected');
     if (injection && !answered.length) return this.handoff(input, 'injection', parts, retrieved, null, { confidence });
@@ -198,7 +202,8 @@ export class ReplyComposer {
       if (!found) searched.set(key, (found = this.deps.retriever.retrieve(property.id, key, k).then((r) => r.passages)));
       return found;
     };
-    const top = (ps: Passage[]) => ps[0]?.score ?? 0;
+    // How sure a reply from a search's best item would be, against the hotel's threshold.
+    const top = (ps: Passage[]) => answerConfidence(ps[0]?.score ?? 0, ps[1]?.score ?? 0);
 
     const cleanWhole = searchableText(input.text, input.names);
     let wholePassages = await retrieve(cleanWhole);
@@ -212,29 +217,35 @@ export class ReplyComposer {
     const pieces = segments(input.text).flatMap((sentence) => clauses(sentence));
     if (pieces.length < 2) return [wholeQuestion];
     const found: Question[] = [];
-    // What came just before: a remark ("we're driving up tomorrow") or the previous question.
+    // What came just before: remarks ("we're driving up tomorrow") or the previous question.
     let context: string[] = [];
+    let contextIsRemarks = false;
     for (const piece of pieces) {
       const clean = searchableText(piece, input.names);
       if (!clean) continue;
       if (!questionCue(piece)) {
-        context = [...context, clean].slice(-2);
+        context = contextIsRemarks ? [...context, clean].slice(-2) : [clean];
+        contextIsRemarks = true;
         continue;
       }
       let passages = await retrieve(clean);
       const previous = found.at(-1);
-      if (context.length && (dependsOnContext(clean) || top(passages) < threshold)) {
+      const dependent = dependsOnContext(clean);
+      // "Do we pay for it?" is about what came before: read it with that, whatever it finds alone. A
+      // question that stands alone borrows only from remarks, never another question's topic.
+      if (context.length && (dependent || (contextIsRemarks && top(passages) < threshold))) {
         const withContext = await retrieve(`${context.join(' ')} ${clean}`);
-        // "Do we pay for it?" is about what came before: read it with that, whatever it finds alone.
-        if (dependsOnContext(clean) || top(withContext) > top(passages)) passages = withContext;
-        if (previous && dependsOnContext(clean) && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
+        if (dependent || top(withContext) > top(passages)) passages = withContext;
+        if (previous && dependent && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;
           context = [clean];
+          contextIsRemarks = false;
           continue;
         }
       }
       found.push({ text: clean, passages, asked: true });
       context = [clean];
+      contextIsRemarks = false;
     }
     // Questions answered by the same item are one answer; asked questions that found nothing stay apart.
     const merged: Question[] = [];
@@ -256,7 +267,8 @@ export class ReplyComposer {
     const threshold = input.property.confidenceThreshold;
     return questions.map((q) => {
       const best = q.passages[0];
-      return { question: q.text, itemId: best?.itemId ?? null, relevance: best?.score ?? 0, answered: !!best && best.score >= threshold };
+      const confidence = answerConfidence(best?.score ?? 0, q.passages[1]?.score ?? 0);
+      return { question: q.text, itemId: best?.itemId ?? null, relevance: best?.score ?? 0, confidence, answered: !!best && confidence >= threshold };
     });
   }
 
@@ -331,6 +343,7 @@ export class ReplyComposer {
         question: q.text,
         itemId: q.passages[0]?.itemId ?? null,
         relevance: q.passages[0]?.score ?? 0,
+        confidence: data.confidence,
         answered: modelParts[i]?.answered ?? !data.handoff,
       }));
       let handoffReason: HandoffReason | null = data.handoff ? (data.handoffReason ?? 'low_confidence') : null;

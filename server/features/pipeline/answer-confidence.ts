@@ -1,0 +1,36 @@
+/**
+ * How likely a reply made from the best knowledge item is right, from the search's relevance of
+ * that item and of the runner-up: the item's relevance (the probability the search gives that it
+ * answers, fitted per candidate) recalibrated for the one item a reply is made from (Platt scaling
+ * on its logit), and raised when it stands clear of the next item (a chatty message dilutes every
+ * item's relevance, but the right one still leads by far). The coefficients are fitted by
+ * `npx tsx scripts/fit-answer-confidence.ts <details.jsonl>` on the tune part of the evaluation set
+ * (`npm run eval -- --split tune --details <file>`); the holdout part is never fitted on. This is what
+ * the hotel's confidence threshold is compared with when no model answers, as the model's own
+ * confidence is when one does.
+ */
+export interface AnswerCalibration {
+  /** Weight of logit(best relevance). */
+  slope: number;
+  /** Weight of (best relevance - runner-up relevance). */
+  margin: number;
+  intercept: number;
+}
+
+export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 0.833, margin: 8.015, intercept: -1.281 };
+
+function logit(p: number): number {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return Math.log(q / (1 - q));
+}
+
+/** The features the calibration reads, from the relevance of the best and the second item. */
+export function answerFeatures(best: number, runnerUp: number): { logit: number; margin: number } {
+  return { logit: logit(best), margin: Math.max(0, best - runnerUp) };
+}
+
+export function answerConfidence(best: number, runnerUp = 0, calibration: AnswerCalibration = ANSWER_CALIBRATION): number {
+  const f = answerFeatures(best, runnerUp);
+  const z = calibration.slope * f.logit + calibration.margin * f.margin + calibration.intercept;
+  return Math.round((1 / (1 + Math.exp(-z))) * 1000) / 1000;
+}
