@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerSentences, askedValue, sentencesOf } from './extractive.js';
+import { answerSentences, askedValues, sentencesOf } from './extractive.js';
 
 const CHECK_IN =
   'Check-in starts at 3:00 pm and check-out is by 12:00 noon. Early check-in from 11:00 am is free when your room is ready; a guaranteed early check-in costs RM 60. Late check-out until 4:00 pm costs RM 80, subject to availability. Please show your passport or MyKad at arrival.';
@@ -32,14 +32,29 @@ describe('answerSentences', () => {
   });
 });
 
-describe('askedValue', () => {
-  it('reads what kind of value a question wants', () => {
-    expect(askedValue('How much is breakfast?')).toBe('price');
-    expect(askedValue('berapa harga parking')).toBe('price');
-    expect(askedValue('what time does the pool open')).toBe('time');
-    expect(askedValue('早餐几点')).toBe('time');
-    expect(askedValue('how far is the airport')).toBe('distance');
-    expect(askedValue('can I bring my dog')).toBeNull();
+describe('askedValues', () => {
+  it('reads what kinds of value a question wants', () => {
+    expect(askedValues('How much is breakfast?')).toEqual(['price']);
+    expect(askedValues('berapa harga parking')).toEqual(['price']);
+    expect(askedValues('Gim buka pukul berapa?')).toEqual(['time']);
+    expect(askedValues('what time does the pool open')).toEqual(['time']);
+    expect(askedValues('早餐几点')).toEqual(['time']);
+    expect(askedValues('frm airport how long n hw much')).toEqual(['price', 'distance']);
+    expect(askedValues('can I bring my dog')).toEqual([]);
+  });
+});
+
+describe('answerSentences with the words guests use', () => {
+  const WIFI = 'Wi-Fi is free in every room at up to 30 Mbps. The network is Serai-Guest and the password is sunset2026. Ask the desk for a faster line.';
+  it('matches a misspelt word and a word from another language to the sentence that holds the answer', () => {
+    expect(answerSentences(['wifi pasword pls'], WIFI)).toContain('sunset2026');
+    expect(answerSentences(['apakah kata laluan wifi'], WIFI)).toContain('sunset2026');
+  });
+  it('answers both values when a question asks how long and how much', () => {
+    const transfer = 'The airport is 15 minutes away. A one-way transfer costs RM 60 by car. Book a day ahead.';
+    const answer = answerSentences(['frm airport how long n hw much'], transfer);
+    expect(answer).toContain('15 minutes');
+    expect(answer).toContain('RM 60');
   });
 });
 
