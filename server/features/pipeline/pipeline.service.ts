@@ -8,7 +8,7 @@ import { ConversationRepository, type ConversationRow } from '../conversations/c
 import { nextStatus } from '../conversations/conversation-state.js';
 import { GuestRepository, type Guest } from '../guests/guest.repository.js';
 import { captureLead, emptyDetails, mergeDetails } from '../leads/lead-capture.js';
-import { detectLanguage, extractLead } from '../leads/lead-extraction.js';
+import { detectLanguage, extractLead, type ExtractedLead } from '../leads/lead-extraction.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import { hotelDay } from '../llm/cloud-budget.js';
 import type { LlmMessage } from '../llm/llm.port.js';
@@ -223,7 +223,7 @@ export class PipelineService {
       citations: citationsOf(composed),
       retrieved: composed.retrieved,
       parts: composed.parts,
-      lead: { ...mergeDetails(lead, composed.lead as LeadDetails, true), intent: extracted.intent === 'other' && composed.intent ? composed.intent : extracted.intent },
+      lead: (({ details, intent }) => ({ ...details, intent }))(withModelLead(lead, extracted.intent, composed)),
       flags,
     };
   }
@@ -293,18 +293,7 @@ export class PipelineService {
     const leads = new LeadRepository(scope);
     const lead = leads.byConversation(conversation.id);
     if (!lead) return;
-    const valid = (d: unknown) => (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
-    const fromModel: Partial<LeadDetails> = {
-      name: c.lead.name ?? null,
-      checkIn: valid(c.lead.checkIn),
-      checkOut: valid(c.lead.checkOut),
-      guests: typeof c.lead.guests === 'number' && c.lead.guests > 0 && c.lead.guests <= 1000 ? c.lead.guests : null,
-      roomType: c.lead.roomType ?? null,
-      intentDetails: c.lead.intentDetails ?? null,
-    };
-    // Deterministic fields win; the model fills gaps.
-    const details = mergeDetails(fromModel as LeadDetails, lead.details, true);
-    const intent = lead.intent === 'other' && c.intent ? c.intent : lead.intent;
+    const { details, intent } = withModelLead(lead.details, lead.intent, c);
     leads.save({ ...lead, details, intent }, at);
   }
 
@@ -380,6 +369,33 @@ export class PipelineService {
 /** A hand-off with nothing said to the guest (the AI is paused, or the message arrived while offline). */
 function silentHandoff(reason: HandoffReason): Composition {
   return { decision: 'handoff', reply: null, confidence: null, provider: 'template', model: null, handoffReason: reason, citedItemIds: [], retrieved: [], parts: [], intent: null, lead: {}, usage: nullUsage() };
+}
+
+/** The lead fields a model gave, those that are valid (ISO dates, a party of 1 to 1,000). */
+function modelLeadFields(c: Composition): LeadDetails {
+  const valid = (d: unknown) => (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? d : null);
+  return {
+    ...emptyDetails(),
+    name: c.lead.name ?? null,
+    checkIn: valid(c.lead.checkIn),
+    checkOut: valid(c.lead.checkOut),
+    guests: typeof c.lead.guests === 'number' && c.lead.guests > 0 && c.lead.guests <= 1000 ? c.lead.guests : null,
+    roomType: c.lead.roomType ?? null,
+    intentDetails: c.lead.intentDetails ?? null,
+  };
+}
+
+/**
+ * A lead with what the model read in the message: deterministic fields win and the model fills gaps;
+ * it may name the intent of a request the guest made (dates or a party given) and give stay details
+ * to a request, but never turn a plain question into a booking.
+ */
+function withModelLead(details: LeadDetails, intent: ExtractedLead['intent'], c: Composition): { details: LeadDetails; intent: ExtractedLead['intent'] } {
+  const madeRequest = details.checkIn !== null || details.guests !== null;
+  const finalIntent = intent === 'other' && c.intent && madeRequest ? c.intent : intent;
+  const fromModel = modelLeadFields(c);
+  const fill = finalIntent === 'other' ? { ...fromModel, checkIn: null, checkOut: null, guests: null, roomType: null } : fromModel;
+  return { details: mergeDetails(details, fill, true), intent: finalIntent };
 }
 
 /** The items a reply used, with their titles. */
