@@ -12,6 +12,10 @@ import { indexTokens } from '../knowledge/search-text.js';
 /** At most this many sentences, and about this many characters, per answer. */
 const MAX_SENTENCES = 3;
 const MAX_CHARS = 420;
+/** Weight of a question word the item's title already holds. */
+const TOPIC_WEIGHT = 0.3;
+/** A further sentence joins the answer from this score (one thing asked, roughly). */
+const FURTHER_SENTENCE = 0.8;
 
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
@@ -36,10 +40,25 @@ export function askedValues(question: string): AskedValue[] {
 
 const VALUE_PATTERN: Record<AskedValue, RegExp> = { time: TIME_V, price: PRICE_V, distance: DISTANCE_V };
 
-/** The question's own words, stemmed as the index stems them, with the hotel vocabulary's words for the same things. */
-function questionTokens(questions: string[]): string[] {
-  const words = questions.flatMap((q) => [q, ...analyzeQuery(q).flatMap((g) => g.terms)]);
-  return [...new Set(words.flatMap((w) => indexTokens(w)))].filter((t) => !COMMON.has(t));
+/**
+ * What the question asks about, one group per thing: its own words and the hotel vocabulary's words
+ * for the same thing, stemmed as the index stems them. A thing the item's title names is its topic;
+ * it tells the item apart, not which of its sentences answers, so it weighs less.
+ */
+function questionGroups(questions: string[], title: string): { tokens: string[]; weight: number }[] {
+  const titleTokens = new Set(indexTokens(title));
+  const groups = questions.flatMap((q) => [...analyzeQuery(q).map((g) => g.terms), ...indexTokens(q).map((t) => [t])]);
+  const seen = new Set<string>();
+  const out: { tokens: string[]; weight: number }[] = [];
+  for (const terms of groups) {
+    const tokens = [...new Set(terms.flatMap((t) => indexTokens(t)))].filter((t) => !COMMON.has(t));
+    const key = tokens.slice().sort().join(' ');
+    if (!tokens.length || seen.has(key) || tokens.every((t) => seen.has(t))) continue;
+    seen.add(key);
+    tokens.forEach((t) => seen.add(t));
+    out.push({ tokens, weight: tokens.some((t) => titleTokens.has(t)) ? TOPIC_WEIGHT : 1 });
+  }
+  return out;
 }
 
 /** A sentence word answers a question word when they are the same stem or a near spelling ("pasword"). */
@@ -69,17 +88,16 @@ export function sentencesOf(text: string): string[] {
  * The answer to `questions` (one or several phrasings of what the guest asked) from `text`: the
  * best sentences in the item's own order, within MAX_SENTENCES and about MAX_CHARS.
  */
-export function answerSentences(questions: string[], text: string): string {
+export function answerSentences(questions: string[], text: string, title = ''): string {
   const all = sentencesOf(text);
   if (all.length <= 1) return all.join(' ') || text.trim();
-  const qTokens = questionTokens(questions);
+  const groups = questionGroups(questions, title);
   const kinds = [...new Set(questions.flatMap(askedValues))];
   const scored = all.map((s, i) => {
     const tokens = new Set(indexTokens(s));
-    let overlap = 0;
-    for (const t of qTokens) if (matches(t, tokens)) overlap++;
+    const overlap = groups.reduce((sum, g) => sum + (g.tokens.some((t) => matches(t, tokens)) ? g.weight : 0), 0);
     const value = kinds.filter((k) => VALUE_PATTERN[k].test(s)).length * 1.5;
-    return { s, i, score: overlap + value + (i === 0 ? 0.6 : 0) - i * 0.05 };
+    return { s, i, score: overlap + value + (i === 0 ? 0.3 : 0) - i * 0.05 };
   });
   const ranked = [...scored].sort((a, b) => b.score - a.score);
   const best = ranked[0]!;
@@ -88,10 +106,13 @@ export function answerSentences(questions: string[], text: string): string {
   for (const c of ranked.slice(1)) {
     if (chosen.length >= MAX_SENTENCES) break;
     // A further sentence only when it holds something asked for, and only while the answer stays short.
-    if (c.score < 1 || chars + c.s.length > MAX_CHARS) continue;
+    if (c.score < FURTHER_SENTENCE || chars + c.s.length > MAX_CHARS) continue;
     chosen.push(c);
     chars += c.s.length;
   }
+  // One sentence alone is often a "no" or a rule whose next sentence says the alternative or the price.
+  const next = scored[best.i + 1];
+  if (chosen.length === 1 && next && chars + next.s.length <= MAX_CHARS) chosen.push(next);
   return chosen
     .sort((a, b) => a.i - b.i)
     .map((c) => c.s)

@@ -278,7 +278,7 @@ export class ReplyComposer {
     parts.forEach((p, i) => {
       if (!p.answered) return;
       const passage = questions[i]!.passages[0]!;
-      const answer = answerSentences([questions[i]!.text], passage.text);
+      const answer = answerSentences([questions[i]!.text], passage.text, passage.title);
       if (!paragraphs.includes(answer)) paragraphs.push(answer);
     });
     return paragraphs.join('\n\n');
