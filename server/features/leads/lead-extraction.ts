@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+import { emailSpans, replaceEmails } from '../../shared/redact.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
@@ -15,7 +16,8 @@ export interface ExtractedLead {
   intent: Intent;
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+/** The guest limit: extraction reads no more than this (the stored message may be longer). */
+const MAX_EXTRACT_CHARS = 2000;
 
 const MALAY_WORDS = /\b(saya|nak|mahu|ingin|bilik|tempahan|tempah|berapa|harga|ada|tak|tidak|boleh|untuk|malam|orang|dewasa|kanak|sarapan|terima kasih|encik|puan|esok|lusa|minggu|hari|bulan)\b/gi;
 
@@ -75,16 +77,18 @@ function addDays(date: string, n: number): string {
  * Deterministic lead fields from a guest's message, so capture works with no model at all (C6, C7).
  * `today` is the hotel's local date; relative dates ("next Friday") resolve against it.
  */
-export function extractLead(text: string, opts: { today: string; country?: CountryCode; profileName?: string | null }): ExtractedLead {
+export function extractLead(fullText: string, opts: { today: string; country?: CountryCode; profileName?: string | null }): ExtractedLead {
+  const text = fullText.slice(0, MAX_EXTRACT_CHARS);
   const language = detectLanguage(text);
-  const email = EMAIL.exec(text)?.[0]?.toLowerCase() ?? null;
+  const first = emailSpans(text)[0];
+  const email = first ? text.slice(first[0], first[1]).toLowerCase() : null;
   const phoneHit = findPhoneNumbersInText(text, { defaultCountry: opts.country ?? 'MY' })[0];
   const phone = phoneHit ? phoneHit.number.number : null;
 
   const [y, m, d] = opts.today.split('-').map(Number) as [number, number, number];
   const ref = new Date(y, m - 1, d, 12);
   let parser: typeof chrono = chrono;
-  let dateText = text.replace(EMAIL, ' ');
+  let dateText = replaceEmails(text, () => ' ');
   if (phoneHit) dateText = dateText.slice(0, phoneHit.startsAt) + ' '.repeat(phoneHit.endsAt - phoneHit.startsAt) + dateText.slice(phoneHit.endsAt);
   if (language === 'zh') parser = chrono.zh as unknown as typeof chrono;
   if (language === 'ms') {
