@@ -171,6 +171,8 @@ export function openCore(opts: CoreOptions): Core {
       maxDelayMs: 10 * 60_000,
       pollMs: 500,
       backlogCutoffMs: d.backlogCutoffMs,
+      eventBudgetMs: d.inboxEventBudgetMs,
+      maxInterruptions: d.inboxMaxInterruptions,
     });
     disposables.add('inbox worker', () => inbox.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });

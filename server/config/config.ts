@@ -48,6 +48,8 @@ export const envSchema = z.object({
   NOCTURN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   NOCTURN_BACKLOG_CUTOFF_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   NOCTURN_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOCTURN_INBOX_EVENT_BUDGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  NOCTURN_INBOX_MAX_INTERRUPTIONS: z.coerce.number().int().min(1).max(20).default(2),
   NOCTURN_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   NOCTURN_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   NOCTURN_BACKUP_DIR: z.string().min(1).optional(),
@@ -103,7 +105,16 @@ export interface Config {
   pageLimitMax: number;
   serveUi: boolean;
   auth: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; maxFailures: number; lockMinutes: number };
-  delivery: { backlogCutoffMs: number; inboxMaxAttempts: number; outboxMaxAttempts: number; retryBaseMs: number };
+  delivery: {
+    backlogCutoffMs: number;
+    inboxMaxAttempts: number;
+    /** Longest one inbound event may take before it goes to the dead letters. */
+    inboxEventBudgetMs: number;
+    /** Restarts that may interrupt one inbound event before it goes to the dead letters. */
+    inboxMaxInterruptions: number;
+    outboxMaxAttempts: number;
+    retryBaseMs: number;
+  };
   backup: { dir: string; keep: number; intervalHours: number };
   retention: { convertedDays: number; runAt: string };
   llm: LlmConfig;
@@ -221,6 +232,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     delivery: {
       backlogCutoffMs: e.NOCTURN_BACKLOG_CUTOFF_MINUTES * 60_000,
       inboxMaxAttempts: e.NOCTURN_INBOX_MAX_ATTEMPTS,
+      inboxEventBudgetMs: e.NOCTURN_INBOX_EVENT_BUDGET_SECONDS * 1000,
+      inboxMaxInterruptions: e.NOCTURN_INBOX_MAX_INTERRUPTIONS,
       outboxMaxAttempts: e.NOCTURN_OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: e.NOCTURN_RETRY_BASE_MS,
     },

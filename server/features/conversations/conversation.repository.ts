@@ -34,7 +34,7 @@ export interface ConversationListRow extends ConversationRow {
   preview_enc: Buffer | null;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   role: Message['role'];

@@ -52,20 +52,30 @@ export class OutboxRepository {
     return prepared(this.scope.db, 'select * from outbox where id = ?').get(id) as OutboxRow | undefined;
   }
 
-  /** Claims due rows (pending or held whose time has come) for sending. */
-  claimDue(now: string, limit: number): OutboxRow[] {
-    return this.scope.db.transaction(() => {
-      const rows = prepared(this.scope.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`)
-        .all(now, limit) as OutboxRow[];
-      const claim = prepared(this.scope.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`);
-      for (const r of rows) claim.run(r.id);
-      return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
-    }).immediate();
+  /** Due rows (pending, or held whose time has come), oldest first. Passes never overlap, so nothing is claimed yet. */
+  due(now: string, limit: number): OutboxRow[] {
+    return prepared(this.scope.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`).all(now, limit) as OutboxRow[];
   }
 
-  /** After a crash, rows caught mid-send go back to pending (the provider's idempotency or dedupe covers a repeat). */
-  releaseStuck(): number {
-    return prepared(this.scope.db, `update outbox set status = 'pending' where status = 'sending'`).run().changes;
+  /**
+   * Committed immediately before the provider is called: a row left 'sending' by a crash was
+   * maybe sent; a 'pending' one certainly was not.
+   */
+  markSending(id: string): void {
+    prepared(this.scope.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`).run(id);
+  }
+
+  /**
+   * After a crash: rows whose send had started ("maybe sent") go back to pending and are sent
+   * again (at-least-once: the widget and email repeat the same message id, so the guest sees one;
+   * WhatsApp takes no idempotency key, so that one reply may arrive twice). Returns them by channel.
+   */
+  releaseStuck(): Record<string, number> {
+    return this.scope.db.transaction(() => {
+      const rows = prepared(this.scope.db, `select channel, count(*) as n from outbox where status = 'sending' group by channel`).all() as { channel: string; n: number }[];
+      prepared(this.scope.db, `update outbox set status = 'pending', last_error = 'sent again after a restart interrupted the send' where status = 'sending'`).run();
+      return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
+    }).immediate();
   }
 
   markSent(id: string, providerMessageId: string | null, at: string): void {

@@ -20,6 +20,7 @@ import type { PropertyScope } from '../properties/property.service.js';
 import { asksForPerson, injectionFlags, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
 import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt } from './prompt.js';
 import type { Passage, Retriever } from './retriever.port.js';
+import { UnansweredRepository } from './unanswered.repository.js';
 import { formatOpening, texts } from './templates.js';
 
 export const MAX_GUEST_CHARS = 2000;
@@ -135,15 +136,12 @@ export class PipelineService {
       if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
       captureLead(leads, property, { conversationId: conversation.id, guest, text, channel: msg.channel, afterHours, profileName: msg.from.name, now });
-      return { conversation: conversations.get(conversation.id)!, guest, guestMessage };
-    })();
-    if (!stored) {
-      const existing = this.duplicateOutcome(scope, msg);
-      return existing;
-    }
+      return { conversation: conversations.get(conversation.id)!, guest, guestMessage, resumed: false };
+    })() ?? this.resumable(scope, msg);
+    if (!stored) return this.duplicateOutcome(scope, msg);
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
-    this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
+    if (!stored.resumed) this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
     if (conversation.status === 'human') return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, flags);
@@ -401,6 +399,19 @@ export class PipelineService {
       flags,
       status: new ConversationRepository(scope).get(conversation.id)!.status,
     };
+  }
+
+  /**
+   * Crash recovery: a repeat of a stored guest message that has neither a reply nor a hand-off
+   * (the process died while the model was answering) is resumed, not skipped as a duplicate.
+   */
+  private resumable(scope: PropertyScope, msg: InboundMessage): { conversation: ConversationRow; guest: Guest & { optedOut: boolean }; guestMessage: Message; resumed: true } | null {
+    const found = msg.externalId ? new UnansweredRepository(scope).find(msg.externalId) : undefined;
+    if (!found) return null;
+    const guests = new GuestRepository(scope);
+    const guest = guests.get(found.conversation.guest_id)!;
+    this.deps.log.info({ propertyId: scope.property.id, conversationId: found.conversation.id }, 'guest message left unanswered by a restart: answering it now');
+    return { ...found, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, resumed: true };
   }
 
   private duplicateOutcome(scope: PropertyScope, msg: InboundMessage): PipelineOutcome {
