@@ -15,6 +15,7 @@ import { inboxRoutes } from './features/conversations/inbox.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
 import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
+import { inboxDeadLetterRoutes } from './features/inbox/inbox.routes.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
 import { reportRoutes } from './features/reports/report.routes.js';
@@ -89,6 +90,7 @@ export function buildRoutes(
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
+    ...inboxDeadLetterRoutes(core.inbox, core.properties, core.config.pageLimitMax),
     ...eventRoutes(core.events, {
       sessionLive: (res) => {
         const session = sessionOf(res);

@@ -87,7 +87,7 @@ export class InboxRepository {
              then 'ran past its time budget of ' || @seconds || ' s before a restart; not replayed'
              else 'interrupted by ' || interruptions || ' restarts while being processed; not replayed' end
          where status = 'processing' and ((claimed_at is not null and claimed_at < @over) or interruptions >= @max)`,
-      ).run({ now: opts.now, over, seconds: Math.round(opts.budgetMs / 1000), max: opts.maxInterruptions }).changes;
+      ).run({ now: opts.now, over, seconds: String(Math.round(opts.budgetMs / 1000)), max: opts.maxInterruptions }).changes;
       const released = prepared(this.db, `update inbox_events set status = 'pending' where status = 'processing'`).run().changes;
       return { released, dead };
     }).immediate();
