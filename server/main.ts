@@ -16,6 +16,7 @@ import { privacyRoutes } from './features/privacy/privacy.routes.js';
 import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
 import { inboxDeadLetterRoutes } from './features/inbox/inbox.routes.js';
+import { warmUpGuestParsers } from './features/leads/warm-up.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
 import { reportRoutes } from './features/reports/report.routes.js';
@@ -137,7 +138,9 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
         app.use(emailWebhookRouter);
         app.use(widget.router);
       },
+      trustForwardedFor: config.public.trustForwardedFor,
     });
+    warmUpGuestParsers();
     const staff = await listen(staffApp, config.staff.host, config.staff.port);
     const staffPort = (staff.server.address() as AddressInfo).port;
     staffHosts = loopbackHosts(staffPort);

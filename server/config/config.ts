@@ -39,6 +39,7 @@ export const envSchema = z.object({
   NOCTURN_PAGE_LIMIT_MAX: z.coerce.number().int().min(10).max(1000).default(200),
   NOCTURN_PUBLIC_URL: z.url().optional(),
   NOCTURN_TUNNEL_PROVIDER: z.enum(['none', 'cloudflared', 'ngrok', 'command', 'manual']).default('none'),
+  NOCTURN_TRUST_FORWARDED_FOR: z.enum(['auto', 'true', 'false']).default('auto'),
   NOCTURN_TUNNEL_COMMAND: z.string().trim().min(1).max(2000).optional(),
   NOCTURN_TUNNEL_URL_PATTERN: z.string().min(1).max(500).refine(isRegExp, 'must be a valid regular expression').optional(),
   NOCTURN_SERVE_UI: bool.default(true),
@@ -92,7 +93,11 @@ export interface Config {
   env: 'production' | 'development' | 'test';
   dataDir: string;
   staff: { host: string; port: number };
-  public: { host: string; port: number; url: string | undefined };
+  /**
+   * `trustForwardedFor`: the sender's address (for rate limits) is taken from X-Forwarded-For, as
+   * appended by the tunnel or proxy on this machine, instead of the connection's own address.
+   */
+  public: { host: string; port: number; url: string | undefined; trustForwardedFor: boolean };
   masterKey: string | undefined;
   masterPassphrase: string | undefined;
   logLevel: string;
@@ -212,7 +217,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NOCTURN_ENV,
     dataDir: path.resolve(e.NOCTURN_DATA_DIR),
     staff: { host: '127.0.0.1', port: e.NOCTURN_STAFF_PORT },
-    public: { host: '127.0.0.1', port: e.NOCTURN_PUBLIC_PORT, url: e.NOCTURN_PUBLIC_URL },
+    public: {
+      host: '127.0.0.1',
+      port: e.NOCTURN_PUBLIC_PORT,
+      url: e.NOCTURN_PUBLIC_URL,
+      // cloudflared and ngrok append the caller's address; a direct listener or an unknown proxy is not trusted unless set.
+      trustForwardedFor: e.NOCTURN_TRUST_FORWARDED_FOR === 'true' || (e.NOCTURN_TRUST_FORWARDED_FOR === 'auto' && (e.NOCTURN_TUNNEL_PROVIDER === 'cloudflared' || e.NOCTURN_TUNNEL_PROVIDER === 'ngrok')),
+    },
     masterKey: e.NOCTURN_MASTER_KEY,
     masterPassphrase: e.NOCTURN_MASTER_PASSPHRASE,
     logLevel: e.NOCTURN_LOG_LEVEL,

@@ -116,8 +116,10 @@ export class PipelineService {
     const now = msg.receivedAt;
     const at = now.toISOString();
     const text = msg.text.trim();
-    const language = detectLanguage(text);
-    const flags = [...injectionFlags(text)];
+    // Everything that reads the guest's words reads at most the guest limit; the stored message keeps them all.
+    const bounded = text.slice(0, MAX_GUEST_CHARS);
+    const language = detectLanguage(bounded);
+    const flags = [...injectionFlags(bounded)];
     if (text.length > MAX_GUEST_CHARS) flags.push('truncated');
     if (msg.backlog) flags.push('backlog');
 
@@ -135,7 +137,7 @@ export class PipelineService {
       }
       if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
-      captureLead(leads, property, { conversationId: conversation.id, guest, text, channel: msg.channel, afterHours, profileName: msg.from.name, now });
+      captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
       return { conversation: conversations.get(conversation.id)!, guest, guestMessage, resumed: false };
     })() ?? this.resumable(scope, msg);
     if (!stored) return this.duplicateOutcome(scope, msg);
@@ -156,10 +158,10 @@ export class PipelineService {
       // Already waiting for a person: store and stay quiet rather than repeat the hand-off notice.
       return this.outcome(scope, conversation, guestMessage.id, 'none', null, conversation.handoff_reason, flags);
     }
-    if (asksForPerson(text)) return this.handOff(scope, conversation, guestMessage.id, 'asked_for_person', language, guest, flags, { now });
-    const policy = policyHandoff(text);
+    if (asksForPerson(bounded)) return this.handOff(scope, conversation, guestMessage.id, 'asked_for_person', language, guest, flags, { now });
+    const policy = policyHandoff(bounded);
     if (policy) return this.handOff(scope, conversation, guestMessage.id, policy, language, guest, flags, { now });
-    const talk = smallTalk(text);
+    const talk = smallTalk(bounded);
     if (talk) {
       const t = texts(language);
       const body = talk === 'greeting' ? t.greeting(property.name) : t.thanks;
@@ -167,7 +169,7 @@ export class PipelineService {
     }
 
     // 3. Retrieve, generate, decide.
-    const query = text.slice(0, MAX_GUEST_CHARS);
+    const query = bounded;
     const { passages } = await this.deps.retriever.retrieve(property.id, this.retrievalQuery(conversations, conversation.id, guestMessage.id, query, [guest.name, msg.from.name]), this.settings.retrievalK);
     if (passages.length === 0) return this.handOff(scope, conversation, guestMessage.id, 'no_knowledge', language, guest, flags, { now });
     const generated = await this.generate(scope, conversation, guest, query, language, passages);
