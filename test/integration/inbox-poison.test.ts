@@ -64,7 +64,7 @@ describe('poison events (issue 15)', () => {
     const scope = s.core.properties.scope(hotelId);
     // Due only in 2099, so the running server's own worker leaves them to this test.
     const later = '2099-01-01T00:00:00.000Z';
-    const accept = (externalId: string) => repo.insert({ propertyId: hotelId, provider: 'test', externalId, eventType: 'message', payload: '{}', receivedAt: later }, scope.cipher).id;
+    const accept = (externalId: string) => repo.insert({ propertyId: hotelId, provider: 'test', externalId, eventType: 'message', payload: '{}', receivedAt: later }, scope).id;
     const overBudget = accept('restart-over-budget');
     const interrupted = accept('restart-interrupted');
     // The first claimed long ago (still 'processing' when the process died), the second just now.

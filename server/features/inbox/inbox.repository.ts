@@ -1,5 +1,6 @@
 import { prepared, type Db } from '../../db/sqlite.js';
-import type { FieldCipher } from '../vault/field-crypto.js';
+import type { BlindIndex, FieldCipher } from '../vault/field-crypto.js';
+import { storedProviderId } from '../vault/provider-ids.js';
 
 export type InboxProvider = 'whatsapp' | 'email' | 'widget' | 'test';
 
@@ -33,12 +34,15 @@ export class InboxRepository {
     );
   }
 
-  insert(e: NewInboxEvent, cipher: FieldCipher): { id: number; duplicate: boolean } {
+  /** `keys`: the hotel's cipher (payload) and blind index (the provider's id is stored only as a keyed hash). */
+  insert(e: NewInboxEvent, keys: { cipher: FieldCipher; blindIndex: Pick<BlindIndex, 'token'> }): { id: number; duplicate: boolean } {
+    const { cipher } = keys;
+    const externalId = storedProviderId(keys.blindIndex, e.externalId);
     return this.db.transaction(() => {
-      const existing = this.findReceipt.get(e.propertyId, e.provider, e.externalId, e.eventType);
+      const existing = this.findReceipt.get(e.propertyId, e.provider, externalId, e.eventType);
       if (existing) return { id: existing.id, duplicate: true };
       const next = this.nextId.get()!.id;
-      this.insertEvent.run(next, e.propertyId, e.provider, e.externalId, e.eventType, cipher.encrypt(e.payload, { table: 'inbox_events', column: 'payload', rowId: next }), e.receivedAt, e.receivedAt);
+      this.insertEvent.run(next, e.propertyId, e.provider, externalId, e.eventType, cipher.encrypt(e.payload, { table: 'inbox_events', column: 'payload', rowId: next }), e.receivedAt, e.receivedAt);
       return { id: next, duplicate: false };
     }).immediate();
   }

@@ -72,7 +72,7 @@ export class InboxService {
   /** Stores one event; a repeat delivery of the same event is recognised and stored once. */
   accept(e: { propertyId: string; provider: InboxProvider; externalId: string; eventType: string; payload: string }): { id: number; duplicate: boolean } {
     const scope = this.properties.scope(e.propertyId);
-    const result = this.repo.insert({ ...e, receivedAt: this.clock.now().toISOString() }, scope.cipher);
+    const result = this.repo.insert({ ...e, receivedAt: this.clock.now().toISOString() }, scope);
     if (!result.duplicate) this.kick();
     return result;
   }

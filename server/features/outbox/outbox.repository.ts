@@ -2,6 +2,7 @@ import type { Channel } from '../../contract/conversations.js';
 import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
+import { storedProviderId } from '../vault/provider-ids.js';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'held' | 'dead' | 'blocked';
 
@@ -28,7 +29,7 @@ export interface OutboxPayload {
 
 /** One hotel's outbox; message text encrypted (AAD outbox/payload/<id>). */
 export class OutboxRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher'>) {}
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
 
   insert(o: { conversationId: string | null; messageId: string | null; channel: Channel; kind: 'reply' | 'proactive'; payload: OutboxPayload; status?: OutboxStatus; nextAttemptAt: string; overrideBy?: string | null; at: string }): string {
     const id = newId('out');
@@ -78,8 +79,10 @@ export class OutboxRepository {
     }).immediate();
   }
 
+  /** The provider's id for the sent message is kept only as a keyed hash: enough to match its status webhooks. */
   markSent(id: string, providerMessageId: string | null, at: string): void {
-    prepared(this.scope.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, providerMessageId, id);
+    const stored = providerMessageId ? storedProviderId(this.scope.blindIndex, providerMessageId) : null;
+    prepared(this.scope.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, stored, id);
   }
 
   markRetry(id: string, error: string, nextAttemptAt: string): void {

@@ -418,9 +418,9 @@ export class PipelineService {
 
   private duplicateOutcome(scope: PropertyScope, msg: InboundMessage): PipelineOutcome {
     const conversations = new ConversationRepository(scope);
-    const row = scope.db.prepare('select conversation_id, id from messages where external_id = ?').get(msg.externalId) as { conversation_id: string; id: string };
-    const conversation = conversations.get(row.conversation_id)!;
-    return { ...this.outcome(scope, conversation, row.id, 'none', null, null, []), duplicate: true };
+    const messageId = conversations.messageIdByExternal(msg.externalId!)!;
+    const conversation = conversations.conversationOfMessage(messageId)!;
+    return { ...this.outcome(scope, conversation, messageId, 'none', null, null, []), duplicate: true };
   }
 }
 

@@ -2,6 +2,7 @@ import type { Message } from '../../contract/conversations.js';
 import { prepared } from '../../db/sqlite.js';
 import { ConversationRepository, type ConversationRow, type MessageRow } from '../conversations/conversation.repository.js';
 import type { PropertyScope } from '../properties/property.service.js';
+import { storedProviderId } from '../vault/provider-ids.js';
 
 /** The statement this repository runs (a test asserts its query plan uses the index). */
 export const UNANSWERED_SQL = `
@@ -15,10 +16,10 @@ export const UNANSWERED_SQL = `
  * its event is delivered again, instead of skipping it as a duplicate.
  */
 export class UnansweredRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher'>) {}
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
 
   find(externalId: string): { conversation: ConversationRow; guestMessage: Message } | undefined {
-    const row = prepared(this.scope.db, UNANSWERED_SQL).get(externalId) as (MessageRow & { conversation_id: string }) | undefined;
+    const row = prepared(this.scope.db, UNANSWERED_SQL).get(storedProviderId(this.scope.blindIndex, externalId)) as (MessageRow & { conversation_id: string }) | undefined;
     if (!row) return undefined;
     const conversations = new ConversationRepository(this.scope);
     return { conversation: conversations.get(row.conversation_id)!, guestMessage: conversations.decodeMessage(row) };

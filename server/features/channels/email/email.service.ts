@@ -259,7 +259,7 @@ export class EmailChannelService {
     // Most specific first: the message it answers, then the thread from newest to root.
     const candidates = [...email.inReplyTo, ...[...email.references].reverse()];
     const known = threads.lookup([...candidates, ownId]);
-    const threadKey = candidates.map((id) => known.get(id)).find((k) => k !== undefined) ?? known.get(ownId) ?? ownId;
+    const threadKey = candidates.map((id) => known.get(id)).find((k) => k !== undefined) ?? known.get(ownId) ?? threads.threadKeyOf(ownId);
     threads.record(ownId, threadKey, 'inbound', this.deps.clock.now().toISOString());
     const replyTo: EmailReplyTo = {
       email: guestAddress,
