@@ -138,6 +138,28 @@ describe('hostile input (issue 15)', () => {
     expect(loop.max / 1e6).toBeLessThan(MAX_STALL_MS);
   }, 60_000);
 
+  it('email webhooks answer every unauthenticated failure alike and throttle them per address', async () => {
+    const post = (auth: string | null, to = POSTMARK.address) =>
+      fetch(`${s.publicUrl}/webhooks/email/postmark`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Basic ${Buffer.from(auth).toString('base64')}` } : {}) },
+        body: JSON.stringify({ From: 'guest@example.com', OriginalRecipient: to, Subject: 'Hi', TextBody: 'Hi' }),
+      });
+    const answers = [
+      await post(`${POSTMARK.user}:wrong-password-151`),
+      await post(null),
+      await post(`${POSTMARK.user}:${POSTMARK.password}`, 'nobody@unbound-hostile.example'),
+      // An address set up for Postmark, on the Mailgun route: the same answer, naming no provider.
+      await fetch(`${s.publicUrl}/webhooks/email/mailgun`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ recipient: POSTMARK.address, 'body-plain': 'hi', timestamp: '1', token: 't', signature: 'bad' }).toString() }),
+    ];
+    for (const res of answers) expect({ status: res.status, body: await res.json() }).toEqual({ status: 200, body: { status: 'unmatched' } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await post(`${POSTMARK.user}:guess-${i}`)).status);
+    // Twenty refusals per address (four above), then 429.
+    expect(statuses.slice(0, 16)).toEqual(Array(16).fill(200));
+    expect(statuses.slice(16)).toEqual([429, 429, 429, 429]);
+  });
+
   // These two use up the loopback address's allowance, so they come last.
   it('a body with broken gzip, deflate or br is a 400 problem+json, never a 500, and counts against the sender', async () => {
     const before = errorCount();
