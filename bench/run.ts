@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   ui: async () => (await import('./ui.bench.js')).run(),
   ingest: async () => (await import('./ingest.bench.js')).run(),
   reports: async () => (await import('./reports.bench.js')).run(),
+  crash: async () => (await import('./crash.bench.js')).run(),
 };
 
 const name = process.argv[2];
