@@ -89,6 +89,8 @@ export class InboxService {
       const payload = this.repo.payload(row.id, scope.cipher)!;
       const receivedAt = new Date(row.received_at);
       await this.withinBudget(handler(scope, payload, { eventId: row.id, receivedAt, backlog: now.getTime() - receivedAt.getTime() > this.settings.backlogCutoffMs }));
+      // Let waiting requests in between the handler's writes and this one (a large event's are not small).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.repo.finish(row.id, 'done', null, this.clock.now().toISOString());
     } catch (err) {
       const message = (err as Error).message;
