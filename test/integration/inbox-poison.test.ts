@@ -58,6 +58,10 @@ describe('poison events (issue 15)', () => {
     // The dead letter names no guest data.
     expect(JSON.stringify(dead)).not.toMatch(/60120000041|parking/i);
 
+    // The system screen counts it for its hotel.
+    const status = await json(await s.admin.get('/api/v1/system/status'));
+    expect((status.hotels as { id: string; inboundFailed: number }[]).find((h) => h.id === hotelId)?.inboundFailed).toBe(1);
+
     // Staff send it back once the model is well again: processed, and off the list.
     const id = (dead[0] as unknown as { id: number }).id;
     ollama.behave({ kind: 'status', status: 503 });

@@ -97,6 +97,11 @@ export class InboxRepository {
     }).immediate();
   }
 
+  /** How many of one hotel's inbound events failed for good. */
+  failedCount(propertyId: string): number {
+    return (prepared(this.db, `select count(*) as n from inbox_events where property_id = ? and status = 'failed'`).get(propertyId) as { n: number }).n;
+  }
+
   /** One hotel's inbound events that failed for good (dead letters), newest first. */
   deadLetters(propertyId: string, limit: number): { id: number; provider: InboxProvider; event_type: string; attempts: number; interruptions: number; last_error: string | null; received_at: string; processed_at: string | null }[] {
     return prepared(

@@ -131,6 +131,11 @@ export class InboxService {
     }));
   }
 
+  /** How many of a hotel's inbound events failed for good (the system screen's count). */
+  failedCount(propertyId: string): number {
+    return this.repo.failedCount(propertyId);
+  }
+
   /** Staff send a dead letter back to the queue (after fixing what made it fail). */
   requeue(propertyId: string, id: number): boolean {
     const done = this.repo.requeue(propertyId, id, this.clock.now().toISOString());
