@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isOptOutRequest } from '../../server/features/channels/opt-out.js';
-import { messageIds, parseHeaderText, readEmail, replySubject, visibleReply } from '../../server/features/channels/email/email-content.js';
+import { mailbox, messageIds, parseHeaderText, readEmail, replySubject, visibleReply } from '../../server/features/channels/email/email-content.js';
 import { normaliseMessage, splitWebhook } from '../../server/features/channels/whatsapp/whatsapp.normalise.js';
 import { phoneNumberIdsIn } from '../../server/features/channels/whatsapp/whatsapp.signature.js';
 import { optKeyword } from '../../server/features/channels/whatsapp/whatsapp.texts.js';
@@ -97,6 +97,15 @@ describe('every pattern that sees guest text runs in linear time', () => {
       });
       expect({ shape, slow: ms > LIMIT_MS }).toEqual({ shape, slow: false });
     }
+  });
+
+  it('a 100 KB guest name (an email display name) is bounded before any pattern is built from it', () => {
+    const name = 'Aminah '.repeat(15_000);
+    const ms = timed(() => {
+      expect(new PiiMasker({ names: [name, name] }).mask(`Hello Aminah, ${'words '.repeat(300)}`)).toContain('Hello ⟦NAME_');
+      expect(mailbox(`"${name}" <guest@example.com>`).name!.length).toBeLessThanOrEqual(100);
+    });
+    expect(ms).toBeLessThan(LIMIT_MS);
   });
 
   it('finds the same email addresses as the pattern it replaces', () => {

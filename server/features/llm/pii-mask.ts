@@ -25,6 +25,10 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 // Name particles too common to mask on their own.
 const PARTICLES = new Set(['bin', 'binti', 'bte', 'binte', 'van', 'von', 'der', 'den', 'del', 'della', 'mrs', 'miss', 'the']);
 
+const MAX_NAMES = 8;
+const MAX_NAME_CHARS = 100;
+const MAX_NAME_PARTS = 8;
+
 /** A region with more than this many characters is no single phone number; the PHONE pattern still covers it. */
 const MAX_PHONE_REGION = 80;
 
@@ -61,11 +65,13 @@ export class PiiMasker {
 
   constructor(private readonly opts: MaskOptions = {}) {
     const forms = new Set<string>();
-    for (const raw of opts.names ?? []) {
-      const name = raw.trim().replace(/\s+/g, ' ');
+    // Names come from guests (an email's display name can be any length): a few, bounded, so the
+    // patterns built from them stay small.
+    for (const raw of (opts.names ?? []).slice(0, MAX_NAMES)) {
+      const name = raw.slice(0, MAX_NAME_CHARS * 2).trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_CHARS).trim();
       if (name.length < 2) continue;
       forms.add(name);
-      for (const part of name.split(' ')) {
+      for (const part of name.split(' ').slice(0, MAX_NAME_PARTS)) {
         if (part.length >= 3 && !PARTICLES.has(part.toLowerCase())) forms.add(part);
       }
     }

@@ -24,6 +24,8 @@ export interface InboundEmail {
 
 export type HeaderList = [string, string][];
 
+/** Longest display name kept from an address header. */
+const MAX_NAME_CHARS = 100;
 /** Longest text kept from a body (a forward keeps its body whole up to this). */
 const MAX_PARSE_CHARS = 100_000;
 /**
@@ -103,7 +105,8 @@ export function mailbox(value: string | undefined | null): { name: string | null
   try {
     const first = addressParser(value, { flatten: true })[0];
     if (!first) return { name: null, email: null };
-    const name = first.name ? decodeHeaderWords(first.name).trim() : '';
+    // A display name is the sender's to choose: kept to a length a person's name has.
+    const name = first.name ? decodeHeaderWords(first.name.slice(0, 1000)).trim().slice(0, MAX_NAME_CHARS) : '';
     return { name: name || null, email: first.address?.trim().toLowerCase() || null };
   } catch {
     return { name: null, email: null };

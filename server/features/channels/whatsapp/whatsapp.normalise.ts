@@ -150,7 +150,8 @@ const IGNORED_TYPES = new Set(['system', 'order', 'revoke', 'edit', 'request_wel
 export function normaliseMessage(message: WaMessage, contact: WaContact | null): NormalisedMessage {
   const waId = message.from ?? contact?.wa_id ?? null;
   const userId = message.from_user_id ?? contact?.user_id ?? null;
-  const name = contact?.profile?.name?.trim() || null;
+  // A profile name is the guest's to choose (WhatsApp allows 25 characters; a forged one may be longer).
+  const name = contact?.profile?.name?.slice(0, 100).trim() || null;
   const phone = waId && /^\d{6,20}$/.test(waId) ? `+${waId}` : null;
   const base = {
     wamid: message.id,
