@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   reports: async () => (await import('./reports.bench.js')).run(),
   privacy: async () => (await import('./privacy.bench.js')).run(),
   leads: async () => (await import('./leads.bench.js')).run(),
+  crash: async () => (await import('./crash.bench.js')).run(),
 };
 
 const name = process.argv[2];

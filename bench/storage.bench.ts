@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Databases } from '../server/db/databases.js';
 import { openDatabase } from '../server/db/sqlite.js';
 import { InboxRepository } from '../server/features/inbox/inbox.repository.js';
-import { FieldCipher } from '../server/features/vault/field-crypto.js';
+import { BlindIndex, FieldCipher } from '../server/features/vault/field-crypto.js';
 
 /** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second. */
 function rate(ms: number, fn: (i: number) => void): { ops: number; seconds: number; perSecond: number } {
@@ -74,10 +74,11 @@ export async function run(durationMs = Number(process.env.BENCH_MS ?? 2000)) {
         .run();
       const inbox = new InboxRepository(dbs.group);
       const cipher = new FieldCipher(new Map([[1, randomBytes(32)]]), 1);
+      const blindIndex = new BlindIndex(randomBytes(32));
       const payloads = Array.from({ length: 256 }, (_, i) => webhookPayload(i));
       const now = new Date().toISOString();
       repoFigures[`wal_synchronous_${synchronous.toLowerCase()}`] = rate(durationMs, (i) =>
-        inbox.insert({ propertyId: 'prop_benchbench01', provider: 'whatsapp', externalId: `wamid.${i}`, eventType: 'message', payload: payloads[i % 256]!, receivedAt: now }, cipher),
+        inbox.insert({ propertyId: 'prop_benchbench01', provider: 'whatsapp', externalId: `wamid.${i}`, eventType: 'message', payload: payloads[i % 256]!, receivedAt: now }, { cipher, blindIndex }),
       );
       dbs.close();
     }

@@ -38,6 +38,7 @@ import { ChannelBindingService } from './features/channels/channel-binding.servi
 import { WhatsAppSender } from './features/channels/whatsapp/whatsapp.sender.js';
 import { WhatsAppService } from './features/channels/whatsapp/whatsapp.service.js';
 import { InboxService } from './features/inbox/inbox.service.js';
+import { hashStoredProviderIds } from './features/vault/provider-id-conversion.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
 import { TestChannelSender } from './features/outbox/test.sender.js';
 import { UserRepository } from './features/users/user.repository.js';
@@ -125,6 +126,11 @@ export function openCore(opts: CoreOptions): Core {
     const errors = new ErrorRecorder(new ErrorGroupRepository(databases.group), metrics, clock, log);
     const audit = new AuditService(new AuditRepository(databases.group), clock);
     const properties = new PropertyService(new PropertyRepository(databases.group), databases, vault, clock, audit);
+    // Provider ids stored in plaintext by earlier versions become keyed hashes (once per hotel).
+    for (const p of properties.list()) {
+      const { rows } = hashStoredProviderIds(properties.scope(p.id), databases.group, clock.now().toISOString());
+      if (rows) log.info({ propertyId: p.id, rows }, 'stored provider message ids converted to keyed hashes');
+    }
     const users = new UserService(new UserRepository(databases.group), audit, (id) => properties.find(id)?.id === id, vault.groupCipher(), clock);
     const auth = new AuthService(new SessionRepository(databases.group), users, audit, config.auth, clock);
     const ai = new AiSwitchService(new AiSwitchRepository(databases.group), audit, clock);
@@ -172,6 +178,8 @@ export function openCore(opts: CoreOptions): Core {
       maxDelayMs: 10 * 60_000,
       pollMs: 500,
       backlogCutoffMs: d.backlogCutoffMs,
+      eventBudgetMs: d.inboxEventBudgetMs,
+      maxInterruptions: d.inboxMaxInterruptions,
     });
     disposables.add('inbox worker', () => inbox.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });

@@ -15,6 +15,8 @@ import { inboxRoutes } from './features/conversations/inbox.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
 import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
+import { inboxDeadLetterRoutes } from './features/inbox/inbox.routes.js';
+import { warmUpGuestParsers } from './features/leads/warm-up.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
 import { pipelineRoutes } from './features/pipeline/pipeline.routes.js';
@@ -90,6 +92,7 @@ export function buildRoutes(
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
+    ...inboxDeadLetterRoutes(core.inbox, core.properties, core.config.pageLimitMax),
     ...eventRoutes(core.events, {
       sessionLive: (res) => {
         const session = sessionOf(res);
@@ -137,7 +140,9 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
         app.use(emailWebhookRouter);
         app.use(widget.router);
       },
+      trustForwardedFor: config.public.trustForwardedFor,
     });
+    warmUpGuestParsers();
     const staff = await listen(staffApp, config.staff.host, config.staff.port);
     const staffPort = (staff.server.address() as AddressInfo).port;
     staffHosts = loopbackHosts(staffPort);

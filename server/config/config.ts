@@ -39,6 +39,7 @@ export const envSchema = z.object({
   NOCTURN_PAGE_LIMIT_MAX: z.coerce.number().int().min(10).max(1000).default(200),
   NOCTURN_PUBLIC_URL: z.url().optional(),
   NOCTURN_TUNNEL_PROVIDER: z.enum(['none', 'cloudflared', 'ngrok', 'command', 'manual']).default('none'),
+  NOCTURN_TRUST_FORWARDED_FOR: z.enum(['auto', 'true', 'false']).default('auto'),
   NOCTURN_TUNNEL_COMMAND: z.string().trim().min(1).max(2000).optional(),
   NOCTURN_TUNNEL_URL_PATTERN: z.string().min(1).max(500).refine(isRegExp, 'must be a valid regular expression').optional(),
   NOCTURN_SERVE_UI: bool.default(true),
@@ -48,6 +49,8 @@ export const envSchema = z.object({
   NOCTURN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   NOCTURN_BACKLOG_CUTOFF_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   NOCTURN_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOCTURN_INBOX_EVENT_BUDGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  NOCTURN_INBOX_MAX_INTERRUPTIONS: z.coerce.number().int().min(1).max(20).default(2),
   NOCTURN_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   NOCTURN_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   NOCTURN_BACKUP_DIR: z.string().min(1).optional(),
@@ -89,7 +92,11 @@ export interface Config {
   env: 'production' | 'development' | 'test';
   dataDir: string;
   staff: { host: string; port: number };
-  public: { host: string; port: number; url: string | undefined };
+  /**
+   * `trustForwardedFor`: the sender's address (for rate limits) is taken from X-Forwarded-For, as
+   * appended by the tunnel or proxy on this machine, instead of the connection's own address.
+   */
+  public: { host: string; port: number; url: string | undefined; trustForwardedFor: boolean };
   masterKey: string | undefined;
   masterPassphrase: string | undefined;
   logLevel: string;
@@ -102,7 +109,16 @@ export interface Config {
   pageLimitMax: number;
   serveUi: boolean;
   auth: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; maxFailures: number; lockMinutes: number };
-  delivery: { backlogCutoffMs: number; inboxMaxAttempts: number; outboxMaxAttempts: number; retryBaseMs: number };
+  delivery: {
+    backlogCutoffMs: number;
+    inboxMaxAttempts: number;
+    /** Longest one inbound event may take before it goes to the dead letters. */
+    inboxEventBudgetMs: number;
+    /** Restarts that may interrupt one inbound event before it goes to the dead letters. */
+    inboxMaxInterruptions: number;
+    outboxMaxAttempts: number;
+    retryBaseMs: number;
+  };
   backup: { dir: string; keep: number; intervalHours: number };
   retention: { convertedDays: number; runAt: string };
   llm: LlmConfig;
@@ -199,7 +215,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NOCTURN_ENV,
     dataDir: path.resolve(e.NOCTURN_DATA_DIR),
     staff: { host: '127.0.0.1', port: e.NOCTURN_STAFF_PORT },
-    public: { host: '127.0.0.1', port: e.NOCTURN_PUBLIC_PORT, url: e.NOCTURN_PUBLIC_URL },
+    public: {
+      host: '127.0.0.1',
+      port: e.NOCTURN_PUBLIC_PORT,
+      url: e.NOCTURN_PUBLIC_URL,
+      // cloudflared and ngrok append the caller's address; a direct listener or an unknown proxy is not trusted unless set.
+      trustForwardedFor: e.NOCTURN_TRUST_FORWARDED_FOR === 'true' || (e.NOCTURN_TRUST_FORWARDED_FOR === 'auto' && (e.NOCTURN_TUNNEL_PROVIDER === 'cloudflared' || e.NOCTURN_TUNNEL_PROVIDER === 'ngrok')),
+    },
     masterKey: e.NOCTURN_MASTER_KEY,
     masterPassphrase: e.NOCTURN_MASTER_PASSPHRASE,
     logLevel: e.NOCTURN_LOG_LEVEL,
@@ -219,6 +241,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     delivery: {
       backlogCutoffMs: e.NOCTURN_BACKLOG_CUTOFF_MINUTES * 60_000,
       inboxMaxAttempts: e.NOCTURN_INBOX_MAX_ATTEMPTS,
+      inboxEventBudgetMs: e.NOCTURN_INBOX_EVENT_BUDGET_SECONDS * 1000,
+      inboxMaxInterruptions: e.NOCTURN_INBOX_MAX_INTERRUPTIONS,
       outboxMaxAttempts: e.NOCTURN_OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: e.NOCTURN_RETRY_BASE_MS,
     },

@@ -142,6 +142,19 @@ export const DeadLetter = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetter>;
 
+/** An inbound event (webhook) that could not be processed: past its time budget, out of attempts, or interrupted by restarts. */
+export const InboundDeadLetter = z.object({
+  id: z.number().int(),
+  provider: z.string(),
+  eventType: z.string(),
+  attempts: z.number().int(),
+  interruptions: z.number().int(),
+  reason: z.string().nullable(),
+  receivedAt: z.string(),
+  failedAt: z.string().nullable(),
+});
+export type InboundDeadLetter = z.infer<typeof InboundDeadLetter>;
+
 /** How staff lists show a guest's contact details until someone reveals them (audited). */
 /** "+60 12-••• 6789": enough to recognise, not enough to copy. */
 export function maskPhone(phone: string | null): string | null {

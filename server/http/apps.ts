@@ -80,11 +80,15 @@ export function createStaffApp(deps: HttpDeps, opts: StaffAppOptions): Express {
 export interface PublicAppOptions {
   /** Guest-facing routers mounted under /webhooks and /widget by later features. */
   mount?: (app: Express) => void;
+  /** Take the sender's address from X-Forwarded-For as set by a tunnel or proxy on this machine (see client-address.ts). */
+  trustForwardedFor?: boolean;
 }
 
 /** The public listener: only /webhooks/*, /widget/* and /health. Exposing it exposes nothing else. */
 export function createPublicApp(deps: HttpDeps, opts: PublicAppOptions = {}): Express {
   const app = baseApp(deps, 'public');
+  // Only a proxy connecting from loopback may name the client; its own X-Forwarded-For entry (the last) is the one used.
+  app.set('trust proxy', opts.trustForwardedFor ? 'loopback' : false);
   healthRoutes(app, deps, false);
   opts.mount?.(app);
   app.use(notFoundHandler);

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import { AppError, PayloadTooLargeError, TooManyRequestsError, ValidationError } from '../shared/errors.js';
+import { AppError, PayloadTooLargeError, TooManyRequestsError, UnsupportedMediaError, ValidationError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 
 export const PROBLEM_TYPE_BASE = 'https://nocturn.app/problems/';
@@ -12,21 +12,34 @@ export function problemFor(err: AppError, instance: string): Record<string, unkn
   return { type: PROBLEM_TYPE_BASE + err.type, title: err.title, detail: err.message, instance, ...err.extra };
 }
 
-/** Maps body-parser failures onto typed errors. */
-function fromBodyParser(err: { type?: string; status?: number; message?: string }): AppError | undefined {
-  switch (err.type) {
+/**
+ * Maps failures to read a request body onto typed errors: body-parser's own, and a body whose
+ * gzip, deflate or br encoding is broken (zlib's error, passed on by body-parser with no type).
+ * Undefined for anything else.
+ */
+export function bodyReadError(err: unknown): AppError | undefined {
+  const e = (err ?? {}) as { type?: unknown; code?: unknown; status?: unknown };
+  switch (e.type) {
     case 'entity.too.large':
       return new PayloadTooLargeError();
     case 'entity.parse.failed':
       return new ValidationError('The request body is not valid JSON');
     case 'encoding.unsupported':
+      return new UnsupportedMediaError('Unsupported Content-Encoding (use gzip, deflate, br or none)');
     case 'charset.unsupported':
-      return new ValidationError('Unsupported body encoding');
+      return new UnsupportedMediaError('Unsupported body charset');
     case 'request.aborted':
       return new ValidationError('The request was aborted');
+    case 'request.size.invalid':
+      return new ValidationError('The request body is not as long as its Content-Length says');
     default:
-      return undefined;
+      break;
   }
+  // zlib: Z_DATA_ERROR, Z_BUF_ERROR ...; brotli: ERR__ERROR_FORMAT_... ; a truncated stream: ERR_STREAM_PREMATURE_CLOSE.
+  if (e.status === 400 && typeof e.code === 'string' && /^(Z_|ERR__ERROR_|ERR_BROTLI|ERR_ZLIB|ERR_STREAM_PREMATURE_CLOSE)/.test(e.code)) {
+    return new ValidationError('The request body is not valid for its Content-Encoding');
+  }
+  return undefined;
 }
 
 export interface UnexpectedErrorSink {
@@ -36,7 +49,7 @@ export interface UnexpectedErrorSink {
 /** Typed errors become problem+json; anything else a bare 500 with the request id, recorded by fingerprint. */
 export function problemHandler(log: Logger, sink: UnexpectedErrorSink): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    const known = err instanceof AppError ? err : fromBodyParser(err as { type?: string });
+    const known = err instanceof AppError ? err : bodyReadError(err);
     if (res.headersSent) {
       res.destroy();
       return;

@@ -241,7 +241,7 @@ describe('WhatsApp webhook: signature, handshake, routing, limits', () => {
 
   it('rate-limits unauthenticated requests per sender address with 429 and Retry-After, surviving a restart', async () => {
     const tmp = tempDir();
-    const env = { NOCTURN_WEBHOOK_RATE_BURST: '5', NOCTURN_WEBHOOK_RATE_PER_SECOND: '0.05', NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9' };
+    const env = { NOCTURN_WEBHOOK_RATE_BURST: '5', NOCTURN_WEBHOOK_RATE_PER_SECOND: '0.05', NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_TRUST_FORWARDED_FOR: 'true' };
     let small = await startTestServer({ env, dataDir: tmp.dir, noAdmin: true });
     try {
       const flood = { 'x-forwarded-for': '10.9.8.7, 203.0.113.77' };

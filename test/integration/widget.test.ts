@@ -130,7 +130,7 @@ const clock = new StillClock();
 const data = tempDir('nocturn-widget-');
 let addressSeq = 0;
 
-const env = () => ({ NOCTURN_OLLAMA_HOST: ollama.url, NOCTURN_OLLAMA_TIMEOUT_MS: '3000', NOCTURN_LLM_RETRIES: '0', NOCTURN_EMBEDDER: 'none' });
+const env = () => ({ NOCTURN_OLLAMA_HOST: ollama.url, NOCTURN_OLLAMA_TIMEOUT_MS: '3000', NOCTURN_LLM_RETRIES: '0', NOCTURN_EMBEDDER: 'none', NOCTURN_TRUST_FORWARDED_FOR: 'true' });
 
 function newSession(): string {
   return `ws_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')}`;

@@ -15,8 +15,13 @@ export const OPT_OUT_KEYWORDS = ['stop', 'stop all', 'unsubscribe', 'cancel', 'e
 
 const KEYWORDS = new Set<string>(OPT_OUT_KEYWORDS);
 
+/** Longer messages are never a keyword ("STOP" with some spaces and punctuation fits easily). */
+export const MAX_KEYWORD_MESSAGE = 200;
+
 /** "STOP", " stop! ", "Stop  All." and "退订。" opt out; "stop sending me offers" or "can I cancel my booking?" do not. */
 export function isOptOutRequest(text: string): boolean {
+  // A keyword message is short; the bound keeps the trailing-punctuation pattern from backtracking over a long run.
+  if (text.length > MAX_KEYWORD_MESSAGE) return false;
   const normalised = text
     .normalize('NFKC')
     .trim()

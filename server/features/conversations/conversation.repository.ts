@@ -1,4 +1,5 @@
 import type { Channel, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
+import { storedProviderId } from '../vault/provider-ids.js';
 import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
@@ -34,7 +35,7 @@ export interface ConversationListRow extends ConversationRow {
   preview_enc: Buffer | null;
 }
 
-interface MessageRow {
+export interface MessageRow {
   id: string;
   conversation_id: string;
   role: Message['role'];
@@ -96,7 +97,12 @@ const LIST_SELECT = `
 
 /** Conversations and messages of one hotel; bodies encrypted with AAD messages/body/<id>. */
 export class ConversationRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher'>) {}
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
+
+  /** A provider message id as stored (keyed hash; see provider-ids.ts). */
+  private ext(externalId: string): string {
+    return storedProviderId(this.scope.blindIndex, externalId);
+  }
 
   get db() {
     return this.scope.db;
@@ -139,7 +145,7 @@ export class ConversationRepository {
        input_tokens, output_tokens, latency_ms, cost_usd, flags, delivery_status, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
-      id, m.conversationId, m.role, this.scope.cipher.encrypt(m.body, { table: 'messages', column: 'body', rowId: id }), m.externalId ?? null, m.authorId ?? null,
+      id, m.conversationId, m.role, this.scope.cipher.encrypt(m.body, { table: 'messages', column: 'body', rowId: id }), m.externalId ? this.ext(m.externalId) : null, m.authorId ?? null,
       m.provider ?? null, m.model ?? null, m.confidence ?? null, JSON.stringify(cited), m.inputTokens ?? null, m.outputTokens ?? null,
       m.latencyMs ?? null, m.costUsd ?? null, JSON.stringify(flags), m.deliveryStatus ?? null, m.createdAt,
     );
@@ -174,7 +180,7 @@ export class ConversationRepository {
   }
 
   messageExists(externalId: string): boolean {
-    return prepared(this.scope.db, 'select 1 from messages where external_id = ?').get(externalId) !== undefined;
+    return prepared(this.scope.db, 'select 1 from messages where external_id = ?').get(this.ext(externalId)) !== undefined;
   }
 
   setDeliveryStatus(messageId: string, status: string): void {
@@ -218,7 +224,7 @@ export class ConversationRepository {
 
   /** The message a channel delivered under this id (a wamid), if stored. */
   messageIdByExternal(externalId: string): string | undefined {
-    return (prepared(this.scope.db, 'select id from messages where external_id = ?').get(externalId) as { id: string } | undefined)?.id;
+    return (prepared(this.scope.db, 'select id from messages where external_id = ?').get(this.ext(externalId)) as { id: string } | undefined)?.id;
   }
 
   hasMedia(messageId: string): boolean {

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { prepared } from '../../db/sqlite.js';
-import { EMAIL, ISO_DATE, PHONE } from '../../shared/redact.js';
+import { emailSpans, ISO_DATE, PHONE, replaceEmails } from '../../shared/redact.js';
 import type { PropertyScope } from '../properties/property.service.js';
 
 /** Longest text read for contact details (a guest message is bounded well below this at intake). */
@@ -16,8 +16,8 @@ const MARK = { messages: 'guest_identifiers.messages', leads: 'guest_identifiers
  */
 export function contactsIn(text: string): { phones: string[]; emails: string[] } {
   const bounded = text.slice(0, TEXT_CHARS);
-  const emails = bounded.match(EMAIL) ?? [];
-  const phones = (bounded.replace(EMAIL, ' ').match(PHONE) ?? []).filter((m) => {
+  const emails = emailSpans(bounded).map(([s, e]) => bounded.slice(s, e));
+  const phones = (replaceEmails(bounded, () => ' ').match(PHONE) ?? []).filter((m) => {
     const digits = m.replace(/\D/g, '').length;
     return !ISO_DATE.test(m) && (digits >= 9 || (m.startsWith('+') && digits >= 7));
   });

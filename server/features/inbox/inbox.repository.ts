@@ -1,5 +1,6 @@
 import { prepared, type Db } from '../../db/sqlite.js';
-import type { FieldCipher } from '../vault/field-crypto.js';
+import type { BlindIndex, FieldCipher } from '../vault/field-crypto.js';
+import { storedProviderId } from '../vault/provider-ids.js';
 
 export type InboxProvider = 'whatsapp' | 'email' | 'widget' | 'test';
 
@@ -33,12 +34,15 @@ export class InboxRepository {
     );
   }
 
-  insert(e: NewInboxEvent, cipher: FieldCipher): { id: number; duplicate: boolean } {
+  /** `keys`: the hotel's cipher (payload) and blind index (the provider's id is stored only as a keyed hash). */
+  insert(e: NewInboxEvent, keys: { cipher: FieldCipher; blindIndex: Pick<BlindIndex, 'token'> }): { id: number; duplicate: boolean } {
+    const { cipher } = keys;
+    const externalId = storedProviderId(keys.blindIndex, e.externalId);
     return this.db.transaction(() => {
-      const existing = this.findReceipt.get(e.propertyId, e.provider, e.externalId, e.eventType);
+      const existing = this.findReceipt.get(e.propertyId, e.provider, externalId, e.eventType);
       if (existing) return { id: existing.id, duplicate: true };
       const next = this.nextId.get()!.id;
-      this.insertEvent.run(next, e.propertyId, e.provider, e.externalId, e.eventType, cipher.encrypt(e.payload, { table: 'inbox_events', column: 'payload', rowId: next }), e.receivedAt, e.receivedAt);
+      this.insertEvent.run(next, e.propertyId, e.provider, externalId, e.eventType, cipher.encrypt(e.payload, { table: 'inbox_events', column: 'payload', rowId: next }), e.receivedAt, e.receivedAt);
       return { id: next, duplicate: false };
     }).immediate();
   }
@@ -55,8 +59,8 @@ export class InboxRepository {
                where status = 'pending' and next_attempt_at <= ? and property_id not in (select value from json_each(?)) order by id limit ?`,
             ).all(now, JSON.stringify(which.busy), limit)
       ) as { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[];
-      const claim = prepared(this.db, `update inbox_events set status = 'processing', attempts = attempts + 1 where id = ?`);
-      for (const r of rows) claim.run(r.id);
+      const claim = prepared(this.db, `update inbox_events set status = 'processing', attempts = attempts + 1, claimed_at = ? where id = ?`);
+      for (const r of rows) claim.run(now, r.id);
       return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
     }).immediate();
   }
@@ -71,8 +75,49 @@ export class InboxRepository {
     prepared(this.db, `update inbox_events set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
   }
 
-  releaseStuck(): number {
-    return prepared(this.db, `update inbox_events set status = 'pending' where status = 'processing'`).run().changes;
+  /**
+   * After a restart, events caught mid-processing: each counts the interruption; one that already
+   * ran past its time budget, or was interrupted `maxInterruptions` times (it may be what stopped
+   * the appliance), goes to the dead letters; the others are queued again.
+   */
+  releaseStuck(opts: { now: string; budgetMs: number; maxInterruptions: number }): { released: number; dead: number } {
+    return this.db.transaction(() => {
+      const over = new Date(Date.parse(opts.now) - opts.budgetMs).toISOString();
+      prepared(this.db, `update inbox_events set interruptions = interruptions + 1 where status = 'processing'`).run();
+      const dead = prepared(
+        this.db,
+        `update inbox_events set status = 'failed', processed_at = @now,
+           last_error = case when claimed_at is not null and claimed_at < @over
+             then 'ran past its time budget of ' || @seconds || ' s before a restart; not replayed'
+             else 'interrupted by ' || interruptions || ' restarts while being processed; not replayed' end
+         where status = 'processing' and ((claimed_at is not null and claimed_at < @over) or interruptions >= @max)`,
+      ).run({ now: opts.now, over, seconds: String(Math.round(opts.budgetMs / 1000)), max: opts.maxInterruptions }).changes;
+      const released = prepared(this.db, `update inbox_events set status = 'pending' where status = 'processing'`).run().changes;
+      return { released, dead };
+    }).immediate();
+  }
+
+  /** How many of one hotel's inbound events failed for good. */
+  failedCount(propertyId: string): number {
+    return (prepared(this.db, `select count(*) as n from inbox_events where property_id = ? and status = 'failed'`).get(propertyId) as { n: number }).n;
+  }
+
+  /** One hotel's inbound events that failed for good (dead letters), newest first. */
+  deadLetters(propertyId: string, limit: number): { id: number; provider: InboxProvider; event_type: string; attempts: number; interruptions: number; last_error: string | null; received_at: string; processed_at: string | null }[] {
+    return prepared(
+      this.db,
+      `select id, provider, event_type, attempts, interruptions, last_error, received_at, processed_at from inbox_events
+       where property_id = ? and status = 'failed' order by processed_at desc limit ?`,
+    ).all(propertyId, limit) as ReturnType<InboxRepository['deadLetters']>;
+  }
+
+  /** A dead letter staff send back to the queue; false when it is not one of this hotel's or its payload is gone. */
+  requeue(propertyId: string, id: number, now: string): boolean {
+    return prepared(
+      this.db,
+      `update inbox_events set status = 'pending', attempts = 0, interruptions = 0, next_attempt_at = ?, last_error = null
+       where id = ? and property_id = ? and status = 'failed' and length(payload_enc) > 0`,
+    ).run(now, id, propertyId).changes > 0;
   }
 
   hasDue(now: string): boolean {

@@ -19,6 +19,29 @@ export interface InboxSettings {
   maxDelayMs: number;
   pollMs: number;
   backlogCutoffMs: number;
+  /** Longest one event may take: past it, the event goes to the dead letters and its lane goes on. */
+  eventBudgetMs: number;
+  /** Restarts that may interrupt one event before it goes to the dead letters instead of being replayed. */
+  maxInterruptions: number;
+}
+
+/** An event that ran past its time budget: not retried (it would take as long again). */
+class OverBudgetError extends Error {
+  constructor(budgetMs: number) {
+    super(`took longer than its time budget of ${Math.round(budgetMs / 1000)} s; moved to the dead letters`);
+    this.name = 'OverBudgetError';
+  }
+}
+
+export interface InboxDeadLetter {
+  id: number;
+  provider: InboxProvider;
+  eventType: string;
+  attempts: number;
+  interruptions: number;
+  reason: string | null;
+  receivedAt: string;
+  failedAt: string | null;
 }
 
 /**
@@ -49,7 +72,7 @@ export class InboxService {
   /** Stores one event; a repeat delivery of the same event is recognised and stored once. */
   accept(e: { propertyId: string; provider: InboxProvider; externalId: string; eventType: string; payload: string }): { id: number; duplicate: boolean } {
     const scope = this.properties.scope(e.propertyId);
-    const result = this.repo.insert({ ...e, receivedAt: this.clock.now().toISOString() }, scope.cipher);
+    const result = this.repo.insert({ ...e, receivedAt: this.clock.now().toISOString() }, scope);
     if (!result.duplicate) this.kick();
     return result;
   }
@@ -65,11 +88,13 @@ export class InboxService {
       const scope = this.properties.scope(row.property_id);
       const payload = this.repo.payload(row.id, scope.cipher)!;
       const receivedAt = new Date(row.received_at);
-      await handler(scope, payload, { eventId: row.id, receivedAt, backlog: now.getTime() - receivedAt.getTime() > this.settings.backlogCutoffMs });
+      await this.withinBudget(handler(scope, payload, { eventId: row.id, receivedAt, backlog: now.getTime() - receivedAt.getTime() > this.settings.backlogCutoffMs }));
+      // Let waiting requests in between the handler's writes and this one (a large event's are not small).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       this.repo.finish(row.id, 'done', null, this.clock.now().toISOString());
     } catch (err) {
       const message = (err as Error).message;
-      if (row.attempts >= this.settings.maxAttempts) {
+      if (err instanceof OverBudgetError || row.attempts >= this.settings.maxAttempts) {
         this.repo.finish(row.id, 'failed', message, this.clock.now().toISOString());
         this.log.error({ eventId: row.id, propertyId: row.property_id, provider: row.provider, err }, 'inbound event failed for good');
       } else {
@@ -78,6 +103,44 @@ export class InboxService {
         this.log.warn({ eventId: row.id, propertyId: row.property_id, provider: row.provider, attempts: row.attempts, err }, 'inbound event will be retried');
       }
     }
+  }
+
+  /**
+   * Resolves or rejects with the handler, or rejects with OverBudgetError once the event's budget
+   * is spent. The handler's own work may still finish later; it is idempotent, and the lane goes on.
+   */
+  private withinBudget(work: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new OverBudgetError(this.settings.eventBudgetMs)), this.settings.eventBudgetMs);
+    });
+    return Promise.race([work, budget]).finally(() => clearTimeout(timer));
+  }
+
+  /** A hotel's inbound events that failed for good, with the reason, for staff. */
+  deadLetters(propertyId: string, limit: number): InboxDeadLetter[] {
+    return this.repo.deadLetters(propertyId, limit).map((r) => ({
+      id: r.id,
+      provider: r.provider,
+      eventType: r.event_type,
+      attempts: r.attempts,
+      interruptions: r.interruptions,
+      reason: r.last_error,
+      receivedAt: r.received_at,
+      failedAt: r.processed_at,
+    }));
+  }
+
+  /** How many of a hotel's inbound events failed for good (the system screen's count). */
+  failedCount(propertyId: string): number {
+    return this.repo.failedCount(propertyId);
+  }
+
+  /** Staff send a dead letter back to the queue (after fixing what made it fail). */
+  requeue(propertyId: string, id: number): boolean {
+    const done = this.repo.requeue(propertyId, id, this.clock.now().toISOString());
+    if (done) this.kick();
+    return done;
   }
 
   /**
@@ -126,8 +189,9 @@ export class InboxService {
   }
 
   start(): void {
-    const released = this.repo.releaseStuck();
+    const { released, dead } = this.repo.releaseStuck({ now: this.clock.now().toISOString(), budgetMs: this.settings.eventBudgetMs, maxInterruptions: this.settings.maxInterruptions });
     if (released) this.log.warn({ events: released }, 'inbound events interrupted by a restart are queued again');
+    if (dead) this.log.error({ events: dead }, 'inbound events interrupted past their time budget or too often moved to the dead letters');
     this.timer = setInterval(() => this.kick(), this.settings.pollMs);
     this.timer.unref();
     this.kick();

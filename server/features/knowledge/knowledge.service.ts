@@ -6,7 +6,8 @@ import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import { parseInput } from '../../shared/validation.js';
 import { chunkContent, DEFAULT_CHUNKING, type ChunkOptions } from './chunker.js';
-import { detectFormat, guessCategory, readDocument } from './document-import.js';
+import { detectFormat, guessCategory } from './document-import.js';
+import { readDocumentOffThread } from './document-import.thread.js';
 import type { EmbedderHandle } from './embedder.port.js';
 import { KnowledgeIndexer, type IndexProgress } from './knowledge.indexer.js';
 import { BM25_WEIGHTS, KnowledgeRepository, type ChunkHit } from './knowledge.repository.js';
@@ -185,7 +186,8 @@ export class KnowledgeService {
     const q = parseInput(ImportQuery, file.query ?? {}, 'The query string');
     const { propertyId } = this.open(property);
     const format = detectFormat(file.contentType, q.filename, file.bytes);
-    const doc = await readDocument(file.bytes, format, q.filename);
+    // Parsed in a worker thread: a large or hostile PDF cannot hold the event loop.
+    const doc = await readDocumentOffThread(file.bytes, format, q.filename);
     const source = q.filename ?? `upload.${format}`;
     const items = doc.items.map((i) => ({
       category: q.category ?? i.category ?? guessCategory(i.title, i.content),

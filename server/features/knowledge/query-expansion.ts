@@ -1,4 +1,4 @@
-import { EMAIL, PHONE } from '../../shared/redact.js';
+import { PHONE, replaceEmails } from '../../shared/redact.js';
 import { cjkWords, hasCjk, lightStem, normalizeForMatch } from './search-text.js';
 
 /**
@@ -230,7 +230,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
 /** Lower case, contact details and pleasantries out, padded with spaces for phrase matching. */
 function cleaned(query: string): string {
   // Contact details, as the rest of the server recognises them (shared/redact.ts), and links.
-  const stripped = query.normalize('NFKC').replace(EMAIL, ' ').replace(PHONE, ' ').replace(LINK, ' ');
+  const stripped = replaceEmails(query.normalize('NFKC'), () => ' ').replace(PHONE, ' ').replace(LINK, ' ');
   let text = ` ${normalizeForMatch(stripped)} `;
   for (const p of PLEASANTRIES) text = text.split(` ${p} `).join(' ');
   return text;

@@ -1,5 +1,5 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
-import { CARD, EMAIL, ISO_DATE, luhn, maskPii, PHONE } from '../../shared/redact.js';
+import { CARD, ISO_DATE, luhn, maskPii, PHONE, replaceEmails } from '../../shared/redact.js';
 
 /**
  * Replaces guest PII in a prompt with placeholders such as ⟦PHONE_1⟧ before it goes to a cloud
@@ -25,6 +25,36 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 // Name particles too common to mask on their own.
 const PARTICLES = new Set(['bin', 'binti', 'bte', 'binte', 'van', 'von', 'der', 'den', 'del', 'della', 'mrs', 'miss', 'the']);
 
+const MAX_NAMES = 8;
+const MAX_NAME_CHARS = 100;
+const MAX_NAME_PARTS = 8;
+
+/** A region with more than this many characters is no single phone number; the PHONE pattern still covers it. */
+const MAX_PHONE_REGION = 80;
+
+/**
+ * Where libphonenumber should look: runs of text whose digits are at most a few characters apart,
+ * with a little context either side (for "+", "ext."). libphonenumber's scan costs tens of
+ * microseconds a character on digit-heavy text, so it never sees more than these regions.
+ */
+function digitRegions(text: string): [number, number][] {
+  const regions: [number, number][] = [];
+  const isDigit = (i: number) => text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57;
+  let i = 0;
+  while (i < text.length) {
+    if (!isDigit(i)) {
+      i++;
+      continue;
+    }
+    let end = i + 1;
+    for (let j = end; j < text.length && j - end <= 8; j++) if (isDigit(j)) end = j + 1;
+    const region: [number, number] = [Math.max(0, i - 4), Math.min(text.length, end + 8)];
+    if (region[1] - region[0] <= MAX_PHONE_REGION) regions.push(region);
+    i = end;
+  }
+  return regions;
+}
+
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class PiiMasker {
@@ -35,11 +65,13 @@ export class PiiMasker {
 
   constructor(private readonly opts: MaskOptions = {}) {
     const forms = new Set<string>();
-    for (const raw of opts.names ?? []) {
-      const name = raw.trim().replace(/\s+/g, ' ');
+    // Names come from guests (an email's display name can be any length): a few, bounded, so the
+    // patterns built from them stay small.
+    for (const raw of (opts.names ?? []).slice(0, MAX_NAMES)) {
+      const name = raw.slice(0, MAX_NAME_CHARS * 2).trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_CHARS).trim();
       if (name.length < 2) continue;
       forms.add(name);
-      for (const part of name.split(' ')) {
+      for (const part of name.split(' ').slice(0, MAX_NAME_PARTS)) {
         if (part.length >= 3 && !PARTICLES.has(part.toLowerCase())) forms.add(part);
       }
     }
@@ -71,7 +103,7 @@ export class PiiMasker {
 
   mask(text: string): string {
     // Emails first: a name inside an address must not break the address apart.
-    let out = text.replace(EMAIL, (m) => this.placeholder('EMAIL', m));
+    let out = replaceEmails(text, (m) => this.placeholder('EMAIL', m));
     out = out.replace(CARD, (m) => {
       const digits = m.replace(/\D/g, '');
       return digits.length >= 13 && luhn(digits) ? this.placeholder('CARD', m) : m;
@@ -87,8 +119,11 @@ export class PiiMasker {
   }
 
   private maskPhonesFound(text: string): string {
-    const found = findPhoneNumbersInText(text, this.opts.defaultCountry ? { defaultCountry: this.opts.defaultCountry } : {});
-    const spans = [...found]
+    const options = this.opts.defaultCountry ? { defaultCountry: this.opts.defaultCountry } : {};
+    const found = digitRegions(text).flatMap(([start, end]) =>
+      findPhoneNumbersInText(text.slice(start, end), options).map((f) => ({ startsAt: f.startsAt + start, endsAt: f.endsAt + start })),
+    );
+    const spans = found
       .sort((a, b) => a.startsAt - b.startsAt)
       .map((f) => {
         // "+60 12-345 6789, 2026-12-24" is read as extension 2026: keep what follows a comma as text.
@@ -97,9 +132,16 @@ export class PiiMasker {
         const value = comma > 0 ? raw.slice(0, comma).trimEnd() : raw;
         return { start: f.startsAt, end: f.startsAt + value.length, ph: this.placeholder('PHONE', value) };
       });
-    let out = text;
-    for (const s of spans.reverse()) out = out.slice(0, s.start) + s.ph + out.slice(s.end);
-    return out;
+    // Assembled in one pass: splicing each span into the whole text would be quadratic.
+    const parts: string[] = [];
+    let last = 0;
+    for (const s of spans) {
+      if (s.start < last) continue;
+      parts.push(text.slice(last, s.start), s.ph);
+      last = s.end;
+    }
+    parts.push(text.slice(last));
+    return parts.join('');
   }
 
   /** Puts the values back. With `json`, values are escaped for use inside a JSON string. */

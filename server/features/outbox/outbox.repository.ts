@@ -2,6 +2,7 @@ import type { Channel } from '../../contract/conversations.js';
 import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
+import { storedProviderId } from '../vault/provider-ids.js';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'held' | 'dead' | 'blocked';
 
@@ -28,7 +29,7 @@ export interface OutboxPayload {
 
 /** One hotel's outbox; message text encrypted (AAD outbox/payload/<id>). */
 export class OutboxRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher'>) {}
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
 
   insert(o: { conversationId: string | null; messageId: string | null; channel: Channel; kind: 'reply' | 'proactive'; payload: OutboxPayload; status?: OutboxStatus; nextAttemptAt: string; overrideBy?: string | null; at: string }): string {
     const id = newId('out');
@@ -52,24 +53,36 @@ export class OutboxRepository {
     return prepared(this.scope.db, 'select * from outbox where id = ?').get(id) as OutboxRow | undefined;
   }
 
-  /** Claims due rows (pending or held whose time has come) for sending. */
-  claimDue(now: string, limit: number): OutboxRow[] {
+  /** Due rows (pending, or held whose time has come), oldest first. Passes never overlap, so nothing is claimed yet. */
+  due(now: string, limit: number): OutboxRow[] {
+    return prepared(this.scope.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`).all(now, limit) as OutboxRow[];
+  }
+
+  /**
+   * Committed immediately before the provider is called: a row left 'sending' by a crash was
+   * maybe sent; a 'pending' one certainly was not.
+   */
+  markSending(id: string): void {
+    prepared(this.scope.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`).run(id);
+  }
+
+  /**
+   * After a crash: rows whose send had started ("maybe sent") go back to pending and are sent
+   * again (at-least-once: the widget and email repeat the same message id, so the guest sees one;
+   * WhatsApp takes no idempotency key, so that one reply may arrive twice). Returns them by channel.
+   */
+  releaseStuck(): Record<string, number> {
     return this.scope.db.transaction(() => {
-      const rows = prepared(this.scope.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`)
-        .all(now, limit) as OutboxRow[];
-      const claim = prepared(this.scope.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`);
-      for (const r of rows) claim.run(r.id);
-      return rows.map((r) => ({ ...r, status: 'sending' as const, attempts: r.attempts + 1 }));
+      const rows = prepared(this.scope.db, `select channel, count(*) as n from outbox where status = 'sending' group by channel`).all() as { channel: string; n: number }[];
+      prepared(this.scope.db, `update outbox set status = 'pending', last_error = 'sent again after a restart interrupted the send' where status = 'sending'`).run();
+      return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
     }).immediate();
   }
 
-  /** After a crash, rows caught mid-send go back to pending (the provider's idempotency or dedupe covers a repeat). */
-  releaseStuck(): number {
-    return prepared(this.scope.db, `update outbox set status = 'pending' where status = 'sending'`).run().changes;
-  }
-
+  /** The provider's id for the sent message is kept only as a keyed hash: enough to match its status webhooks. */
   markSent(id: string, providerMessageId: string | null, at: string): void {
-    prepared(this.scope.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, providerMessageId, id);
+    const stored = providerMessageId ? storedProviderId(this.scope.blindIndex, providerMessageId) : null;
+    prepared(this.scope.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, stored, id);
   }
 
   markRetry(id: string, error: string, nextAttemptAt: string): void {

@@ -163,6 +163,8 @@ export class OutboxService implements ReplySink {
       setDelivery('failed');
       return;
     }
+    repo.markSending(row.id);
+    row = { ...row, status: 'sending', attempts: row.attempts + 1 };
     try {
       const result = await sender.send(scope, {
         outboxId: row.id,
@@ -199,7 +201,7 @@ export class OutboxService implements ReplySink {
       const scope = this.properties.scope(property.id);
       const repo = new OutboxRepository(scope);
       for (;;) {
-        const rows = repo.claimDue(this.clock.now().toISOString(), 20);
+        const rows = repo.due(this.clock.now().toISOString(), 20);
         if (rows.length === 0) break;
         for (const row of rows) {
           await this.deliver(scope, row);
@@ -222,7 +224,10 @@ export class OutboxService implements ReplySink {
   }
 
   start(): void {
-    for (const property of this.properties.list()) new OutboxRepository(this.properties.scope(property.id)).releaseStuck();
+    for (const property of this.properties.list()) {
+      const maybeSent = new OutboxRepository(this.properties.scope(property.id)).releaseStuck();
+      if (Object.keys(maybeSent).length) this.log.warn({ propertyId: property.id, byChannel: maybeSent }, 'replies whose send a restart interrupted are sent again (maybe sent: on WhatsApp the guest may see one twice)');
+    }
     this.timer = setInterval(() => this.kick(), this.settings.pollMs);
     this.timer.unref();
     this.kick();

@@ -19,6 +19,7 @@ import { injectionFlags } from './guards.js';
 import { guestTurn } from './prompt.js';
 import { nullUsage, ReplyComposer, type Composition, type QuestionPart } from './reply-composer.js';
 import type { Retriever } from './retriever.port.js';
+import { UnansweredRepository } from './unanswered.repository.js';
 
 /** One guest message, normalised by its channel adapter (C1). */
 export interface InboundMessage {
@@ -140,16 +141,13 @@ export class PipelineService {
       if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
       captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
-      return { conversation: conversations.get(conversation.id)!, guest, guestMessage };
-    })();
-    if (!stored) {
-      const existing = this.duplicateOutcome(scope, msg);
-      return existing;
-    }
+      return { conversation: conversations.get(conversation.id)!, guest, guestMessage, resumed: false };
+    })() ?? this.resumable(scope, msg);
+    if (!stored) return this.duplicateOutcome(scope, msg);
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
     const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, profileName: msg.from.name ?? guest.name });
-    this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
+    if (!stored.resumed) this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
     if (conversation.status === 'human') return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, flags);
@@ -358,11 +356,24 @@ export class PipelineService {
     };
   }
 
+  /**
+   * Crash recovery: a repeat of a stored guest message that has neither a reply nor a hand-off
+   * (the process died while the model was answering) is resumed, not skipped as a duplicate.
+   */
+  private resumable(scope: PropertyScope, msg: InboundMessage): { conversation: ConversationRow; guest: Guest & { optedOut: boolean }; guestMessage: Message; resumed: true } | null {
+    const found = msg.externalId ? new UnansweredRepository(scope).find(msg.externalId) : undefined;
+    if (!found) return null;
+    const guests = new GuestRepository(scope);
+    const guest = guests.get(found.conversation.guest_id)!;
+    this.deps.log.info({ propertyId: scope.property.id, conversationId: found.conversation.id }, 'guest message left unanswered by a restart: answering it now');
+    return { ...found, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, resumed: true };
+  }
+
   private duplicateOutcome(scope: PropertyScope, msg: InboundMessage): PipelineOutcome {
     const conversations = new ConversationRepository(scope);
-    const row = scope.db.prepare('select conversation_id, id from messages where external_id = ?').get(msg.externalId) as { conversation_id: string; id: string };
-    const conversation = conversations.get(row.conversation_id)!;
-    return { ...this.outcome(scope, conversation, row.id, 'none', null, null, []), duplicate: true };
+    const messageId = conversations.messageIdByExternal(msg.externalId!)!;
+    const conversation = conversations.conversationOfMessage(messageId)!;
+    return { ...this.outcome(scope, conversation, messageId, 'none', null, null, []), duplicate: true };
   }
 }
 

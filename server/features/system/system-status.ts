@@ -31,6 +31,8 @@ export async function systemStatus(core: Core) {
         name: p.name,
         aiPaused: core.ai.isPaused(p.id),
         outbox: core.outbox.counts(scope),
+        /** Inbound events that could not be processed (inbound dead letters). */
+        inboundFailed: core.inbox.failedCount(p.id),
         databaseBytes: fileSize(core.databases.propertyFile(p.id)),
       };
     }),

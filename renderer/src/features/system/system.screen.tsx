@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { z } from 'zod';
+import { InboundDeadLetter } from '@contract/conversations';
 import { useApi } from '../../api/api-context';
 import { asApiError, type ApiError } from '../../api/client';
 import { hrefFor } from '../../app/router';
@@ -18,7 +19,7 @@ const SystemStatus = z.object({
   version: z.string(),
   uptimeSeconds: z.number(),
   inbox: z.record(z.string(), z.number()),
-  hotels: z.array(z.object({ id: z.string(), name: z.string(), aiPaused: z.boolean(), outbox: z.record(z.string(), z.number()), databaseBytes: z.number() })),
+  hotels: z.array(z.object({ id: z.string(), name: z.string(), aiPaused: z.boolean(), outbox: z.record(z.string(), z.number()), inboundFailed: z.number().optional(), databaseBytes: z.number() })),
   errors: z.array(z.object({ fingerprint: z.string(), name: z.string(), message: z.string(), route: z.string().nullable(), count: z.number(), firstSeen: z.string(), lastSeen: z.string() })),
   disk: z.object({ dataDir: z.string(), groupDatabaseBytes: z.number(), freeBytes: z.number(), totalBytes: z.number() }),
   lastBackup: z.object({ file: z.string(), at: z.string() }).nullable(),
@@ -125,6 +126,7 @@ function SystemBody({ status: s }: { status: SystemStatus }) {
                 <th scope="col">Waiting to send</th>
                 <th scope="col">Held (quiet hours)</th>
                 <th scope="col">Not delivered</th>
+                <th scope="col">Not processed</th>
                 <th scope="col">Sent</th>
                 <th scope="col">Database</th>
               </tr>
@@ -141,6 +143,7 @@ function SystemBody({ status: s }: { status: SystemStatus }) {
                     <td>{(h.outbox.pending ?? 0) + (h.outbox.sending ?? 0)}</td>
                     <td>{h.outbox.held ?? 0}</td>
                     <td>{dead > 0 ? <DeadLetters propertyId={h.id} count={dead} hotelName={h.name} /> : 0}</td>
+                    <td>{h.inboundFailed ? <InboundDeadLetters propertyId={h.id} count={h.inboundFailed} hotelName={h.name} /> : 0}</td>
                     <td>{h.outbox.sent ?? 0}</td>
                     <td>{formatBytes(h.databaseBytes)}</td>
                   </tr>
@@ -209,6 +212,55 @@ function SystemBody({ status: s }: { status: SystemStatus }) {
         </dl>
       </section>
     </>
+  );
+}
+
+const InboundDeadLetterList = z.object({ items: z.array(InboundDeadLetter) });
+
+/** Incoming webhooks that could not be processed (over their time budget, out of attempts, cut short by restarts), with the reason. */
+function InboundDeadLetters({ propertyId, count, hotelName }: { propertyId: string; count: number; hotelName: string }) {
+  const api = useApi();
+  const base = `/properties/${encodeURIComponent(propertyId)}/inbox/dead-letters`;
+  const [open, setOpen] = useState(false);
+  const [letters, { reload }] = useResource((signal) => (open ? api.get(`${base}?limit=50`, InboundDeadLetterList, { signal }) : Promise.resolve({ items: [] })), [api, base, open]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [done, setDone] = useState<ReadonlySet<number>>(new Set());
+  return (
+    <div className="dead-letters">
+      <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        {count}
+        <span className="visually-hidden"> incoming messages not processed at {hotelName}</span> {open ? 'Hide' : 'Show'}
+      </button>
+      {open && letters.status === 'ready' ? (
+        <ul className="dead-list">
+          {letters.data.items.map((l) => (
+            <li key={l.id}>
+              <span className="muted">{formatDateTime(l.receivedAt)} · {l.provider} · {l.attempts} attempts</span>
+              <span className="cell-wrap">{l.reason ?? 'failed'}</span>
+              {done.has(l.id) ? (
+                <span className="muted">Queued again</span>
+              ) : (
+                <button
+                  type="button"
+                  className="button button--small"
+                  onClick={() => {
+                    setError(null);
+                    api.postEmpty(`${base}/${l.id}/retry`).then(
+                      () => setDone((d) => new Set([...d, l.id])),
+                      (err: unknown) => setError(asApiError(err)),
+                    );
+                  }}
+                >
+                  Retry
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {open && letters.status === 'error' ? <LoadProblem error={letters.error} what="the incoming messages not processed" denied="" onRetry={reload} /> : null}
+      {error ? <p className="field-error">{error.detail ?? error.title}</p> : null}
+    </div>
   );
 }
 

@@ -24,8 +24,16 @@ export interface InboundEmail {
 
 export type HeaderList = [string, string][];
 
-/** Longest text handed to the reply parser; a guest's new reply is never this long. */
+/** Longest display name kept from an address header. */
+const MAX_NAME_CHARS = 100;
+/** Longest text kept from a body (a forward keeps its body whole up to this). */
 const MAX_PARSE_CHARS = 100_000;
+/**
+ * Longest text handed to email-reply-parser, whose patterns backtrack on long runs of blank
+ * lines: the guest's new reply comes first and only its first 2,000 characters are used, so this
+ * leaves room for the quote markers that follow it.
+ */
+const MAX_REPLY_PARSE_CHARS = 8_000;
 
 // ---------------------------------------------------------------------------------------------
 // Headers
@@ -97,7 +105,8 @@ export function mailbox(value: string | undefined | null): { name: string | null
   try {
     const first = addressParser(value, { flatten: true })[0];
     if (!first) return { name: null, email: null };
-    const name = first.name ? decodeHeaderWords(first.name).trim() : '';
+    // A display name is the sender's to choose: kept to a length a person's name has.
+    const name = first.name ? decodeHeaderWords(first.name.slice(0, 1000)).trim().slice(0, MAX_NAME_CHARS) : '';
     return { name: name || null, email: first.address?.trim().toLowerCase() || null };
   } catch {
     return { name: null, email: null };
@@ -155,21 +164,26 @@ export function htmlToText(html: string): string {
   });
 }
 
-/** Reply-header labels ("From:", "Von:", "Dari:", "发件人:" ...) of Outlook-style quoted blocks. */
+/**
+ * Reply-header labels ("From:", "Von:", "Dari:", "发件人:" ...) of Outlook-style quoted blocks.
+ * Optional parts never overlap (`\s*(?:\*\s*)?`, not `\s*\*?\s*`), so a line of spaces costs
+ * linear time, not quadratic.
+ */
 const HEADER_LABEL =
-  /^\s*\*?\s*(from|sent|to|cc|subject|date|von|gesendet|an|betreff|datum|de|envoyé|à|objet|da|inviato|a|oggetto|van|verzonden|aan|onderwerp|fra|sendt|til|emne|från|skickat|till|ämne|enviado|para|assunto|asunto|fecha|dari|dikirim|kepada|subjek|tarikh|от|отправлено|кому|тема|дата|发件人|发送时间|收件人|主题|日期|寄件者|寄件日期|收件者|主旨|差出人|送信日時|宛先|件名)\s*\*?\s*[:：]/iu;
-const FROM_LABEL = /^\s*\*?\s*(from|von|de|da|van|fra|från|dari|от|发件人|寄件者|差出人)\s*\*?\s*[:：]/iu;
-const SENT_LABEL = /^\s*\*?\s*(sent|date|gesendet|datum|envoyé|inviato|verzonden|sendt|skickat|enviado|fecha|dikirim|tarikh|отправлено|дата|发送时间|日期|寄件日期|送信日時)\s*\*?\s*[:：]/iu;
-const SUBJECT_LABEL = /^\s*\*?\s*(subject|betreff|objet|oggetto|onderwerp|emne|ämne|assunto|asunto|subjek|тема|主题|主旨|件名)\s*\*?\s*[:：]/iu;
+  /^\s*(?:\*\s*)?(from|sent|to|cc|subject|date|von|gesendet|an|betreff|datum|de|envoyé|à|objet|da|inviato|a|oggetto|van|verzonden|aan|onderwerp|fra|sendt|til|emne|från|skickat|till|ämne|enviado|para|assunto|asunto|fecha|dari|dikirim|kepada|subjek|tarikh|от|отправлено|кому|тема|дата|发件人|发送时间|收件人|主题|日期|寄件者|寄件日期|收件者|主旨|差出人|送信日時|宛先|件名)\s*(?:\*\s*)?[:：]/iu;
+const FROM_LABEL = /^\s*(?:\*\s*)?(from|von|de|da|van|fra|från|dari|от|发件人|寄件者|差出人)\s*(?:\*\s*)?[:：]/iu;
+const SENT_LABEL = /^\s*(?:\*\s*)?(sent|date|gesendet|datum|envoyé|inviato|verzonden|sendt|skickat|enviado|fecha|dikirim|tarikh|отправлено|дата|发送时间|日期|寄件日期|送信日時)\s*(?:\*\s*)?[:：]/iu;
+const SUBJECT_LABEL = /^\s*(?:\*\s*)?(subject|betreff|objet|oggetto|onderwerp|emne|ämne|assunto|asunto|subjek|тема|主题|主旨|件名)\s*(?:\*\s*)?[:：]/iu;
 const SEPARATOR = /^\s*([-_=*]{3,}.*|-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|originalmeddelande|исходное сообщение|pesan asli|mesej asal)\s*-{2,})\s*$/i;
 const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(original message|ursprüngliche nachricht|message d'origine|mensaje original|messaggio originale|oorspronkelijk bericht|originalmeddelande|исходное сообщение|pesan asli|mesej asal)\s*-{2,}\s*$/i;
 
 /** Cuts at an "-----Original Message-----" line or a block of reply headers (From:/Sent:/To:/Subject:). */
 function cutAtReplyHeaders(text: string): string {
   const lines = text.split('\n');
+  let wordsBefore = false;
   for (let i = 1; i < lines.length; i++) {
-    const before = lines.slice(0, i).join('\n');
-    if (!before.trim()) continue;
+    wordsBefore ||= lines[i - 1]!.trim() !== '';
+    if (!wordsBefore) continue;
     const line = lines[i]!;
     let cut = ORIGINAL_MESSAGE.test(line);
     if (!cut && HEADER_LABEL.test(line)) {
@@ -189,7 +203,7 @@ function cutAtReplyHeaders(text: string): string {
 
 /** Drops an attribution line left behind once its quote is gone ("On 2 Apr 2024, Ana <a@b> wrote:"). */
 function dropDanglingAttribution(text: string): string {
-  const lines = text.replace(/\s+$/, '').split('\n');
+  const lines = text.trimEnd().split('\n');
   const lastBlank = lines.map((l) => l.trim()).lastIndexOf('');
   let start = lastBlank + 1;
   if (lines.length - start > 3) return text;
@@ -204,14 +218,27 @@ function dropDanglingAttribution(text: string): string {
   return lines.slice(0, start).join('\n');
 }
 
+const SEPARATOR_LINE = /^\s*[-_=*]{5,}\s*$/;
+
+/** Trailing spaces of each line off, separator lines at the end off, at most one blank line in a row. Linear time. */
 function tidy(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/[ \t\u00a0]+$/, ''))
+  const lines = text.split('\n').map(trimLineEnd);
+  let keep = lines.length;
+  for (let i = lines.length - 1; i > 0; i--) {
+    if (SEPARATOR_LINE.test(lines[i]!)) keep = i;
+    else if (lines[i]!.trim()) break;
+  }
+  return lines
+    .slice(0, keep)
     .join('\n')
-    .replace(/(\n\s*[-_=*]{5,}\s*)+$/, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+function trimLineEnd(line: string): string {
+  let end = line.length;
+  while (end > 0 && (line[end - 1] === ' ' || line[end - 1] === '\t' || line[end - 1] === '\u00a0')) end--;
+  return line.slice(0, end);
 }
 
 /**
@@ -224,7 +251,7 @@ export function visibleReply(text: string, opts: { forward?: boolean } = {}): st
   if (!normalized.trim()) return '';
   // A forward's body is the point of it (a booking confirmation, say): keep it whole.
   if (opts.forward) return tidy(normalized);
-  let visible = new EmailReplyParser().read(normalized).getVisibleText();
+  let visible = new EmailReplyParser().read(forReplyParser(normalized)).getVisibleText();
   if (!visible.trim()) {
     // Bottom-posted reply the parser hid entirely: keep the unquoted lines.
     visible = normalized
@@ -233,6 +260,20 @@ export function visibleReply(text: string, opts: { forward?: boolean } = {}): st
       .join('\n');
   }
   return tidy(dropDanglingAttribution(cutAtReplyHeaders(visible)));
+}
+
+/** Bounded input for email-reply-parser: line ends trimmed, runs of blank lines made one, at most MAX_REPLY_PARSE_CHARS. */
+function forReplyParser(text: string): string {
+  const out: string[] = [];
+  let size = 0;
+  for (const raw of text.split('\n')) {
+    const line = trimLineEnd(raw).slice(0, MAX_REPLY_PARSE_CHARS);
+    if (!line.trim() && out.length > 0 && !out[out.length - 1]!.trim()) continue;
+    out.push(line.trim() ? line : '');
+    size += line.length + 1;
+    if (size >= MAX_REPLY_PARSE_CHARS) break;
+  }
+  return out.join('\n').slice(0, MAX_REPLY_PARSE_CHARS);
 }
 
 function attachmentNote(attachments: AttachmentNote[]): string {

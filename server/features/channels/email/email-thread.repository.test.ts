@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Databases } from '../../../db/databases.js';
+import { BlindIndex } from '../../vault/field-crypto.js';
 import { EmailThreadRepository } from './email-thread.repository.js';
 
 let dir: string;
@@ -12,7 +14,7 @@ let repo: EmailThreadRepository;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-email-'));
   databases = new Databases({ dataDir: dir, busyTimeoutMs: 1000, synchronous: 'NORMAL' });
-  repo = new EmailThreadRepository({ db: databases.property('prop_emailthreads01') });
+  repo = new EmailThreadRepository({ db: databases.property('prop_emailthreads01'), blindIndex: new BlindIndex(randomBytes(32)) });
 });
 afterEach(() => {
   databases.close();
@@ -24,8 +26,11 @@ describe('email threads (property migration 0005)', () => {
     repo.record('root@guest', 'root@guest', 'inbound', '2025-12-01T00:00:00Z');
     repo.record('nocturn.out_1@hotel', 'root@guest', 'outbound', '2025-12-01T00:01:00Z');
     repo.record('nocturn.out_1@hotel', 'other@guest', 'outbound', '2025-12-01T00:02:00Z');
-    expect(repo.lookup(['nocturn.out_1@hotel', 'unknown@x'])).toEqual(new Map([['nocturn.out_1@hotel', 'root@guest']]));
+    expect(repo.lookup(['nocturn.out_1@hotel', 'unknown@x'])).toEqual(new Map([['nocturn.out_1@hotel', repo.threadKeyOf('root@guest')]]));
     expect(repo.lookup([])).toEqual(new Map());
+    // Neither the Message-IDs nor the thread key are stored as they are.
+    const stored = JSON.stringify(databases.property('prop_emailthreads01').prepare('select * from email_threads').all());
+    expect(stored).not.toMatch(/guest|hotel/);
   });
 
   it('looks Message-IDs up by primary key', () => {

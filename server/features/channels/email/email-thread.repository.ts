@@ -1,26 +1,34 @@
 import type { PropertyScope } from '../../properties/property.service.js';
+import { storedProviderId } from '../../vault/provider-ids.js';
 
 /**
  * One hotel's email threading table and Mailgun replay tokens (property migration 0005).
- * Message-IDs are stored bare (no angle brackets).
+ * Message-IDs and thread keys are stored only as keyed hashes (provider-ids.ts); a thread key is
+ * the stored form of its root Message-ID, and callers treat it as opaque.
  */
 export class EmailThreadRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db'>) {}
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'blindIndex'>) {}
 
-  /** The thread keys of those ids that we know, by id. One query. */
+  /** The thread key of a conversation rooted at this Message-ID (or the key itself, when already one). */
+  threadKeyOf(rootMessageId: string): string {
+    return storedProviderId(this.scope.blindIndex, rootMessageId);
+  }
+
+  /** The thread keys of those (bare) ids that we know, by id. One query. */
   lookup(messageIds: readonly string[]): Map<string, string> {
     if (messageIds.length === 0) return new Map();
+    const byStored = new Map(messageIds.map((id) => [storedProviderId(this.scope.blindIndex, id), id]));
     const rows = this.scope.db
       .prepare('select message_id, thread_key from email_threads where message_id in (select value from json_each(?))')
-      .all(JSON.stringify(messageIds)) as { message_id: string; thread_key: string }[];
-    return new Map(rows.map((r) => [r.message_id, r.thread_key]));
+      .all(JSON.stringify([...byStored.keys()])) as { message_id: string; thread_key: string }[];
+    return new Map(rows.map((r) => [byStored.get(r.message_id)!, r.thread_key]));
   }
 
   /** Remembers which thread a message belongs to; the first mapping wins (idempotent). */
   record(messageId: string, threadKey: string, direction: 'inbound' | 'outbound', at: string): void {
     this.scope.db
       .prepare('insert into email_threads (message_id, thread_key, direction, created_at) values (?, ?, ?, ?) on conflict (message_id) do nothing')
-      .run(messageId, threadKey, direction, at);
+      .run(storedProviderId(this.scope.blindIndex, messageId), this.threadKeyOf(threadKey), direction, at);
   }
 
   /**

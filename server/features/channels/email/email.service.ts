@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../../../shared/actor.js';
 import type { Clock } from '../../../shared/clock.js';
-import { ForbiddenError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
+import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { InboxHandler } from '../../inbox/inbox.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
@@ -15,9 +15,20 @@ import { EmailSettings, StoredEmail, type EmailChannelInput, type EmailChannelVi
 export type EmailBinding = Binding<EmailSecrets, EmailSettings>;
 
 export interface WebhookReceipt {
-  /** accepted: stored for processing; duplicate: seen before; unmatched: no hotel has this address (A2). */
+  /**
+   * accepted: stored for processing; duplicate: seen before; unmatched: not taken, because no
+   * hotel has this address (A2) or the request could not be authenticated (wrong provider, key,
+   * signature or password): the two are answered alike, so a caller learns nothing about which
+   * addresses are set up, or how.
+   */
   status: 'accepted' | 'duplicate' | 'unmatched';
 }
+
+/** The one answer to every webhook that is not taken (see WebhookReceipt). */
+export const NOT_TAKEN: WebhookReceipt = { status: 'unmatched' };
+/** Webhooks not taken, per sender address, before 429: a burst, then one a minute. */
+const REFUSED_BURST = 20;
+const REFUSED_PER_SECOND = 1 / 60;
 
 export interface EmailChannelDeps {
   channels: ChannelBindingService;
@@ -60,6 +71,9 @@ function withoutPlusTag(address: string): string {
  * into a guest message in the right conversation.
  */
 export class EmailChannelService {
+  /** Addresses refused before their body is read, until when. */
+  private readonly refusedUntil = new Map<string, number>();
+
   constructor(private readonly deps: EmailChannelDeps) {}
 
   // ----- settings --------------------------------------------------------------------------
@@ -173,6 +187,33 @@ export class EmailChannelService {
     return { status: 'unmatched' };
   }
 
+  /** Refuses an address that used up its allowance of webhooks not taken, before its body is read (429). */
+  admit(address: string): void {
+    const until = this.refusedUntil.get(address);
+    if (until === undefined) return;
+    const waitMs = until - this.deps.clock.now().getTime();
+    if (waitMs > 0) throw new TooManyRequestsError(Math.ceil(waitMs / 1000), 'Too many requests; slow down');
+    this.refusedUntil.delete(address);
+  }
+
+  /**
+   * A webhook not taken (unbound address or failed authentication) costs its sender a token from a
+   * persistent bucket; past the allowance, 429 (and refused before the body is read for a while).
+   */
+  notTaken(address: string, provider: EmailProvider, reason: string): WebhookReceipt {
+    this.deps.log.warn({ provider, reason }, 'email webhook not taken');
+    try {
+      this.deps.channels.limit(`email-refused:${address}`, REFUSED_BURST, REFUSED_PER_SECOND);
+    } catch (err) {
+      if (err instanceof TooManyRequestsError) {
+        if (this.refusedUntil.size > 10_000) this.refusedUntil.clear();
+        this.refusedUntil.set(address, this.deps.clock.now().getTime() + err.retryAfterSeconds * 1000);
+      }
+      throw err;
+    }
+    return NOT_TAKEN;
+  }
+
   /** Commits the raw event and its idempotency receipt; the webhook is answered only after this returns (D5). */
   private store(binding: EmailBinding, delivery: Delivery): WebhookReceipt {
     this.deps.channels.limit(`email:${binding.id}`, INBOUND_BURST, INBOUND_PER_SECOND);
@@ -259,7 +300,7 @@ export class EmailChannelService {
     // Most specific first: the message it answers, then the thread from newest to root.
     const candidates = [...email.inReplyTo, ...[...email.references].reverse()];
     const known = threads.lookup([...candidates, ownId]);
-    const threadKey = candidates.map((id) => known.get(id)).find((k) => k !== undefined) ?? known.get(ownId) ?? ownId;
+    const threadKey = candidates.map((id) => known.get(id)).find((k) => k !== undefined) ?? known.get(ownId) ?? threads.threadKeyOf(ownId);
     threads.record(ownId, threadKey, 'inbound', this.deps.clock.now().toISOString());
     const replyTo: EmailReplyTo = {
       email: guestAddress,

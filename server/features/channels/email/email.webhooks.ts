@@ -1,8 +1,10 @@
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
-import { PayloadTooLargeError, UnauthorizedError, UnsupportedMediaError, ValidationError } from '../../../shared/errors.js';
+import { clientAddress } from '../../../http/client-address.js';
+import { ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaError, ValidationError } from '../../../shared/errors.js';
 import type { FormBody } from './email-providers.js';
-import type { EmailChannelService, WebhookReceipt } from './email.service.js';
+import { NOT_TAKEN, type EmailChannelService, type WebhookReceipt } from './email.service.js';
+import type { EmailProvider } from './email.schemas.js';
 
 /** Largest inbound email accepted (providers cap near 25-30 MB); attachment bytes are counted, never kept. */
 export const EMAIL_WEBHOOK_LIMIT_BYTES = 25 * 1024 * 1024;
@@ -96,44 +98,60 @@ function answer(res: Response, receipt: WebhookReceipt): void {
 
 /**
  * The public listener's email webhooks. Each authenticates the provider (A1), stores the event
- * durably and answers 200 only then (D5); an address bound to no hotel is acknowledged and dropped
- * (A2). Nothing is parsed beyond what routing and authentication need.
+ * durably and answers 200 only then (D5). An address bound to no hotel (A2) and a request that
+ * fails authentication (wrong provider, key, signature, password) get the same answer, and cost
+ * the sender's address a token: past its allowance, 429. Nothing is parsed beyond what routing
+ * and authentication need.
  */
 export function emailWebhooks(email: EmailChannelService, opts: { maxBytes?: number } = {}): Router {
   const maxBytes = opts.maxBytes ?? EMAIL_WEBHOOK_LIMIT_BYTES;
   const router = express.Router();
 
+  const receive = (provider: EmailProvider, take: (req: Request) => Promise<WebhookReceipt>) => async (req: Request, res: Response) => {
+    const address = clientAddress(req);
+    email.admit(address);
+    let receipt: WebhookReceipt;
+    try {
+      receipt = await take(req);
+    } catch (err) {
+      if (!(err instanceof UnauthorizedError || err instanceof ForbiddenError)) throw err;
+      receipt = email.notTaken(address, provider, err.message);
+    }
+    if (receipt.status === 'unmatched' && receipt !== NOT_TAKEN) receipt = email.notTaken(address, provider, 'address bound to no hotel');
+    answer(res, receipt);
+  };
+
   // SendGrid Inbound Parse (unsigned): the per-hotel key travels in the query string, which the request log leaves out.
-  router.post('/webhooks/email/sendgrid', async (req, res) => {
-    if (!req.is('multipart/form-data')) throw new UnsupportedMediaError('SendGrid Inbound Parse posts multipart/form-data');
-    const form = await readMultipart(req, maxBytes);
-    const key = typeof req.query.key === 'string' ? req.query.key : undefined;
-    answer(res, email.receiveSendGrid(form, key));
-  });
+  router.post(
+    '/webhooks/email/sendgrid',
+    receive('sendgrid', async (req) => {
+      if (!req.is('multipart/form-data')) throw new UnsupportedMediaError('SendGrid Inbound Parse posts multipart/form-data');
+      const form = await readMultipart(req, maxBytes);
+      return email.receiveSendGrid(form, typeof req.query.key === 'string' ? req.query.key : undefined);
+    }),
+  );
 
   // Mailgun routes: forward("…/mailgun") posts parsed fields, forward("…/mailgun/mime") the raw message.
-  router.post(['/webhooks/email/mailgun', '/webhooks/email/mailgun/mime'], async (req, res) => {
-    const form = await readForm(req, maxBytes);
-    answer(res, email.receiveMailgun(form));
-  });
+  router.post(
+    ['/webhooks/email/mailgun', '/webhooks/email/mailgun/mime'],
+    receive('mailgun', async (req) => email.receiveMailgun(await readForm(req, maxBytes))),
+  );
 
   // Postmark inbound: JSON, HTTP basic auth credentials in the webhook URL.
-  router.post('/webhooks/email/postmark', async (req, res) => {
-    if (!req.is('application/json')) throw new UnsupportedMediaError('Postmark posts application/json');
-    const raw = await readBody(req, maxBytes);
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      throw new ValidationError('The request body is not valid JSON');
-    }
-    try {
-      answer(res, email.receivePostmark(body, req.get('authorization')));
-    } catch (err) {
-      if (err instanceof UnauthorizedError) res.setHeader('WWW-Authenticate', 'Basic realm="nocturn-email", charset="UTF-8"');
-      throw err;
-    }
-  });
+  router.post(
+    '/webhooks/email/postmark',
+    receive('postmark', async (req) => {
+      if (!req.is('application/json')) throw new UnsupportedMediaError('Postmark posts application/json');
+      const raw = await readBody(req, maxBytes);
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw new ValidationError('The request body is not valid JSON');
+      }
+      return email.receivePostmark(body, req.get('authorization'));
+    }),
+  );
 
   return router;
 }

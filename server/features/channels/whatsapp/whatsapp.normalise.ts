@@ -5,14 +5,17 @@ import {
   InteractiveContent,
   LocationContent,
   MediaContent,
+  MAX_WA_DEPTH,
+  MAX_WA_ID_CHARS,
   MessagesValue,
   ReactionContent,
   TextContent,
   UnsupportedContent,
+  WaContact,
+  WaMessage,
+  WaStatus,
   WebhookEnvelope,
   type StoredEvent,
-  type WaContact,
-  type WaMessage,
 } from './whatsapp.schemas.js';
 import type { Acknowledgement } from './whatsapp.texts.js';
 
@@ -56,6 +59,28 @@ export interface SplitResult {
   events: SplitEvent[];
   /** Changes of other fields (template updates, calls, echoes, preferences): acknowledged, not stored. */
   ignoredChanges: string[];
+  /** Messages and statuses skipped as malformed (an over-long id, nesting too deep, no id), by reason. */
+  skipped: string[];
+}
+
+/** True when `value` nests deeper than `max` levels. Iterative: a 10,000-level body cannot overflow the stack. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v as Record<string, unknown>)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Why one message or status cannot be stored, or null when it can. */
+function malformed(item: unknown, schema: typeof WaMessage | typeof WaStatus): string | null {
+  if (nestedDeeperThan(item, MAX_WA_DEPTH)) return `nested deeper than ${MAX_WA_DEPTH} levels`;
+  const id = (item as { id?: unknown } | null)?.id;
+  if (typeof id === 'string' && id.length > MAX_WA_ID_CHARS) return `id longer than ${MAX_WA_ID_CHARS} characters`;
+  return schema.safeParse(item).success ? null : 'not a WhatsApp message or status';
 }
 
 /**
@@ -66,6 +91,7 @@ export function splitWebhook(body: unknown): SplitResult {
   const envelope = WebhookEnvelope.parse(body);
   const events: SplitEvent[] = [];
   const ignoredChanges: string[] = [];
+  const skipped: string[] = [];
   for (const entry of envelope.entry) {
     for (const change of entry.changes) {
       const parsed = change.field === 'messages' || change.field === undefined ? MessagesValue.safeParse(change.value) : undefined;
@@ -75,17 +101,32 @@ export function splitWebhook(body: unknown): SplitResult {
       }
       const value = parsed.data;
       const phoneNumberId = value.metadata.phone_number_id;
-      const contacts = value.contacts ?? [];
-      for (const message of value.messages ?? []) {
+      const contacts = (value.contacts ?? []).filter((c) => !nestedDeeperThan(c, MAX_WA_DEPTH)).flatMap((c) => {
+        const parsed = WaContact.safeParse(c);
+        return parsed.success ? [parsed.data] : [];
+      });
+      for (const item of value.messages ?? []) {
+        const problem = malformed(item, WaMessage);
+        if (problem) {
+          skipped.push(`message ${problem}`);
+          continue;
+        }
+        const message = WaMessage.parse(item);
         const contact = contactFor(message, contacts);
         events.push({ phoneNumberId, externalId: message.id, eventType: 'message', event: { v: 1, kind: 'message', phoneNumberId, contact: contact ?? null, message } });
       }
-      for (const status of value.statuses ?? []) {
+      for (const item of value.statuses ?? []) {
+        const problem = malformed(item, WaStatus);
+        if (problem) {
+          skipped.push(`status ${problem}`);
+          continue;
+        }
+        const status = WaStatus.parse(item);
         events.push({ phoneNumberId, externalId: `${status.id}:${status.status}`, eventType: 'status', event: { v: 1, kind: 'status', phoneNumberId, status } });
       }
     }
   }
-  return { events, ignoredChanges };
+  return { events, ignoredChanges, skipped };
 }
 
 function contactFor(message: WaMessage, contacts: WaContact[]): WaContact | undefined {
@@ -109,7 +150,8 @@ const IGNORED_TYPES = new Set(['system', 'order', 'revoke', 'edit', 'request_wel
 export function normaliseMessage(message: WaMessage, contact: WaContact | null): NormalisedMessage {
   const waId = message.from ?? contact?.wa_id ?? null;
   const userId = message.from_user_id ?? contact?.user_id ?? null;
-  const name = contact?.profile?.name?.trim() || null;
+  // A profile name is the guest's to choose (WhatsApp allows 25 characters; a forged one may be longer).
+  const name = contact?.profile?.name?.slice(0, 100).trim() || null;
   const phone = waId && /^\d{6,20}$/.test(waId) ? `+${waId}` : null;
   const base = {
     wamid: message.id,

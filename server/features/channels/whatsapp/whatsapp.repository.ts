@@ -1,4 +1,5 @@
 import type { PropertyScope } from '../../properties/property.service.js';
+import { storedProviderId } from '../../vault/provider-ids.js';
 
 export interface DeliveryTarget {
   outboxId: string;
@@ -14,7 +15,7 @@ export interface DeliveryTarget {
  * `outbox_provider_message`).
  */
 export class WhatsAppRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db'>) {}
+  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'blindIndex'>) {}
 
   static readonly DELIVERY_TARGET_SQL = `
     select o.id as outboxId, o.status as outboxStatus, o.conversation_id as conversationId, o.message_id as messageId, m.delivery_status as deliveryStatus
@@ -22,6 +23,6 @@ export class WhatsAppRepository {
     where o.provider_message_id = ?`;
 
   deliveryTarget(wamid: string): DeliveryTarget | undefined {
-    return this.scope.db.prepare(WhatsAppRepository.DELIVERY_TARGET_SQL).get(wamid) as DeliveryTarget | undefined;
+    return this.scope.db.prepare(WhatsAppRepository.DELIVERY_TARGET_SQL).get(storedProviderId(this.scope.blindIndex, wamid)) as DeliveryTarget | undefined;
   }
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
  */
 
 const Timestamp = z.union([z.string(), z.number()]);
+const MAX_WA_ID_CHARS_ = 256;
 
 export const WaContact = z.looseObject({
   profile: z.looseObject({ name: z.string().optional() }).optional(),
@@ -16,7 +17,7 @@ export const WaContact = z.looseObject({
 export type WaContact = z.infer<typeof WaContact>;
 
 export const WaMessage = z.looseObject({
-  id: z.string().min(1).max(512),
+  id: z.string().min(1).max(MAX_WA_ID_CHARS_),
   from: z.string().max(256).optional(),
   from_user_id: z.string().max(256).optional(),
   timestamp: Timestamp.optional(),
@@ -32,7 +33,7 @@ export const WaError = z.looseObject({
 });
 
 export const WaStatus = z.looseObject({
-  id: z.string().min(1).max(512),
+  id: z.string().min(1).max(MAX_WA_ID_CHARS_),
   status: z.string().min(1).max(32),
   timestamp: Timestamp.optional(),
   recipient_id: z.string().optional(),
@@ -52,13 +53,22 @@ export const WebhookEnvelope = z.looseObject({
     .default([]),
 });
 
-/** The `value` of a `messages` change: metadata routes it, then messages and/or statuses. */
+/**
+ * The `value` of a `messages` change: metadata routes it, then messages and/or statuses. Each
+ * message, status and contact is checked on its own (splitWebhook), so one malformed item is
+ * skipped without losing the others.
+ */
 export const MessagesValue = z.looseObject({
   metadata: z.looseObject({ phone_number_id: z.string().min(1).max(64), display_phone_number: z.string().optional() }),
-  contacts: z.array(WaContact).optional(),
-  messages: z.array(WaMessage).optional(),
-  statuses: z.array(WaStatus).optional(),
+  contacts: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
 });
+
+/** Longest message or status id accepted (Meta's wamids are well under 100 characters). */
+export const MAX_WA_ID_CHARS = MAX_WA_ID_CHARS_;
+/** Deepest nesting accepted inside one message, status or contact (Meta's go about six levels deep). */
+export const MAX_WA_DEPTH = 32;
 
 /** One inbox event: a single message (with its sender's contact) or a single status update. */
 export const StoredEvent = z.discriminatedUnion('kind', [

@@ -46,6 +46,8 @@ export interface IngestResult {
   unmatched: number;
   /** Changes of fields Nocturn does not use (template updates, calls, echoes). */
   ignored: number;
+  /** Malformed messages and statuses (over-long id, nesting too deep): skipped and logged, the rest stored. */
+  skipped: number;
 }
 
 /** A webhook within this many ms means a burst is on; event processing waits up to MAX_DEFER_MS. */
@@ -207,7 +209,7 @@ export class WhatsAppService {
     if (candidates.length === 0) {
       this.charge(address);
       this.deps.log.warn({ bytes: raw.length }, 'WhatsApp webhook received but no hotel has WhatsApp set up; acknowledged and dropped');
-      return { accepted: 0, duplicates: 0, unmatched: 1, ignored: 0 };
+      return { accepted: 0, duplicates: 0, unmatched: 1, ignored: 0, skipped: 0 };
     }
     const verified = new Set<string>();
     for (const secret of new Set(candidates.map((b) => b.secrets.appSecret))) if (signatureMatches(raw, secret, signature)) verified.add(secret);
@@ -221,7 +223,8 @@ export class WhatsAppService {
     } catch {
       throw new ValidationError('The webhook body is not a WhatsApp notification');
     }
-    const result: IngestResult = { accepted: 0, duplicates: 0, unmatched: 0, ignored: split.ignoredChanges.length };
+    const result: IngestResult = { accepted: 0, duplicates: 0, unmatched: 0, ignored: split.ignoredChanges.length, skipped: split.skipped.length };
+    if (split.skipped.length) this.deps.log.warn({ reasons: [...new Set(split.skipped)], events: split.skipped.length }, 'malformed WhatsApp events skipped; the rest of the notification is stored');
     const unmatchedIds = new Set<string>();
     const events: InboxEvent[] = [];
     for (const e of split.events) {

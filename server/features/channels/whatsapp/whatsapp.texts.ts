@@ -1,4 +1,5 @@
 import type { Language } from '../../leads/lead-extraction.js';
+import { MAX_KEYWORD_MESSAGE } from '../opt-out.js';
 
 /** Acknowledgements for messages the assistant cannot read, and opt-out confirmations. */
 export type Acknowledgement = 'voice' | 'media' | 'location' | 'contacts' | 'unsupported';
@@ -74,6 +75,7 @@ const OPT_IN: Record<string, Language> = { start: 'en', unstop: 'en', subscribe:
  * keyword, in the guest's language. Only the whole message counts: "stop by at 5pm?" is a question.
  */
 export function optKeyword(text: string): { kind: 'opt_out' | 'opt_in'; language: Language } | null {
+  if (text.length > MAX_KEYWORD_MESSAGE) return null;
   const n = text
     .normalize('NFKC')
     .trim()

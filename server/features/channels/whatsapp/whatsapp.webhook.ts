@@ -1,21 +1,9 @@
-import express, { Router, type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler } from 'express';
+import { clientAddress } from '../../../http/client-address.js';
+import { bodyReadError } from '../../../http/problem.js';
 import type { WhatsAppService } from './whatsapp.service.js';
 
 export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
-
-/**
- * The sender's address for rate limiting. The public listener binds loopback only, so requests
- * arrive through the tunnel, which appends the real client address as the last X-Forwarded-For
- * entry (earlier entries are whatever the client sent and are not trusted).
- */
-export function clientAddress(req: Request): string {
-  const forwarded = req.get('x-forwarded-for');
-  const last = forwarded?.split(',').at(-1)?.trim();
-  return last || req.socket.remoteAddress || 'unknown';
-}
-
-/** body-parser's error types for a body that could not be read. */
-const BODY_ERRORS = new Set(['entity.too.large', 'request.aborted', 'request.size.invalid', 'encoding.unsupported', 'charset.unsupported']);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -44,9 +32,9 @@ export function whatsAppWebhookRouter(whatsapp: WhatsAppService, opts: { bodyLim
     const result = await whatsapp.ingest(raw, req.get('x-hub-signature-256'), clientAddress(req));
     res.status(200).json({ received: result.accepted + result.duplicates });
   });
-  // A body that could not be read (too large, aborted) counts against the sender like a bad signature.
-  router.use(WHATSAPP_WEBHOOK_PATH, ((err: { type?: unknown }, req, _res, next) => {
-    if (!BODY_ERRORS.has(String(err?.type))) return next(err);
+  // A body that could not be read (too large, aborted, broken compression) counts against the sender like a bad signature.
+  router.use(WHATSAPP_WEBHOOK_PATH, ((err: unknown, req, _res, next) => {
+    if (!bodyReadError(err)) return next(err);
     try {
       whatsapp.charge(clientAddress(req));
     } catch (limited) {

@@ -1,4 +1,6 @@
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type ErrorRequestHandler, type RequestHandler, type Response } from 'express';
+import { clientAddress } from '../../../http/client-address.js';
+import { bodyReadError } from '../../../http/problem.js';
 import { ForbiddenError, NotFoundError, TooManyRequestsError } from '../../../shared/errors.js';
 import { parseInput } from '../../../shared/validation.js';
 import type { WidgetHub, WidgetStreamEvent } from './widget.hub.js';
@@ -16,22 +18,6 @@ export interface WidgetPublicDeps {
 }
 
 const API_BODY_LIMIT = '64kb';
-
-/**
- * The guest's address for rate limiting. Behind the tunnel every connection comes from loopback,
- * so the address the tunnel's edge saw is taken: the last X-Forwarded-For entry, which the nearest
- * proxy appends (entries before it are whatever the client claimed).
- */
-export function clientAddress(req: Request): string {
-  const forwarded = req.get('x-forwarded-for');
-  const last = forwarded
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .at(-1);
-  if (last && /^[0-9A-Fa-f:.]{2,45}$/.test(last)) return last;
-  return req.socket.remoteAddress ?? 'unknown';
-}
 
 function stringParam(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -145,6 +131,18 @@ export function widgetPublicRouter(deps: WidgetPublicDeps): Router {
     req.on('close', cleanup);
     res.on('error', cleanup);
   });
+
+  // A body that could not be read (broken compression, not JSON, too large) counts against the sender's limit.
+  api.use(((err: unknown, req, _res, next) => {
+    if (!bodyReadError(err)) return next(err);
+    try {
+      widget.limitAddress(clientAddress(req));
+    } catch (limited) {
+      next(limited);
+      return;
+    }
+    next(err);
+  }) as ErrorRequestHandler);
 
   router.use('/widget/api', api);
   return router;
