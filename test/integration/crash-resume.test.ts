@@ -105,7 +105,7 @@ describe('a crash while the model answers (issue 15)', () => {
     await second.exited;
   }, 90_000);
 
-  it('with no model reachable after the restart, the guest is handed to staff and told so, once', async () => {
+  it('with no model reachable after the restart, the guest gets one reply from the knowledge base, and a question it cannot answer goes to staff, once', async () => {
     const tmp = tempDir();
     const graph = await startGraphStub();
     const ollama = await startOllamaStub({ models: [MODEL] });
@@ -116,12 +116,21 @@ describe('a crash while the model answers (issue 15)', () => {
 
     const second = await spawnServer(tmp.dir, { NOCTURN_WHATSAPP_API_BASE: graph.url });
     processes.push(second);
-    await waitFor('the hand-off notice', () => sentTo(graph).length > 0);
+    await waitFor('the reply', () => sentTo(graph).length > 0);
     await new Promise((r) => setTimeout(r, 1_000));
+    // The resumed message is answered once, with no model, from the sentences of the two items.
     expect(sentTo(graph)).toHaveLength(1);
+    expect(sentTo(graph)[0]).toContain('covered car park');
+    expect(sentTo(graph)[0]).toContain('6:30am to 10:30am');
+
+    const { body } = messageWebhook({ phoneNumberId: PHONE_NUMBER_ID, waId: GUEST, wamid: 'wamid.resume.2', text: 'Do you have a helipad for my helicopter?' });
+    expect((await postWebhook(second.publicUrl, body, APP_SECRET)).status).toBe(200);
+    await waitFor('the hand-off notice', () => sentTo(graph).length > 1);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(sentTo(graph)).toHaveLength(2);
     const hotel = new Database(path.join(tmp.dir, 'properties', `${propertyId}.db`), { readonly: true });
     try {
-      expect(hotel.prepare('select status, handoff_reason from conversations').all()).toEqual([{ status: 'needs_human', handoff_reason: 'no_model' }]);
+      expect(hotel.prepare('select status, handoff_reason from conversations').all()).toEqual([{ status: 'needs_human', handoff_reason: 'no_knowledge' }]);
     } finally {
       hotel.close();
     }

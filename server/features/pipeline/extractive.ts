@@ -16,6 +16,8 @@ const MAX_CHARS = 420;
 const TOPIC_WEIGHT = 0.3;
 /** A further sentence joins the answer from this score (one thing asked, roughly). */
 const FURTHER_SENTENCE = 0.8;
+/** Below this score the best sentence matched little more than one word. */
+const WEAK_MATCH = 2;
 
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
@@ -110,9 +112,15 @@ export function answerSentences(questions: string[], text: string, title = ''): 
     chosen.push(c);
     chars += c.s.length;
   }
-  // One sentence alone is often a "no" or a rule whose next sentence says the alternative or the price.
+  // One sentence alone is often a "no" or a rule whose next sentence says the alternative or the
+  // price; and an item's first sentence states its point, which a weakly matched answer needs.
   const next = scored[best.i + 1];
-  if (chosen.length === 1 && next && chars + next.s.length <= MAX_CHARS) chosen.push(next);
+  if (chosen.length === 1 && next && chars + next.s.length <= MAX_CHARS) {
+    chosen.push(next);
+    chars += next.s.length;
+  }
+  const first = scored[0]!;
+  if (best.score < WEAK_MATCH && !chosen.includes(first) && chosen.length < MAX_SENTENCES && chars + first.s.length <= MAX_CHARS) chosen.push(first);
   return chosen
     .sort((a, b) => a.i - b.i)
     .map((c) => c.s)
