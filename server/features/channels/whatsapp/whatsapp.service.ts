@@ -25,7 +25,8 @@ import type { WhatsAppSender } from './whatsapp.sender.js';
 import { WhatsAppRepository } from './whatsapp.repository.js';
 import { StoredEvent, type WaStatus, type WhatsAppChannelInput, type WhatsAppSecrets, type WhatsAppSettings } from './whatsapp.schemas.js';
 import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from './whatsapp.signature.js';
-import { optKeyword, whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
+import { optConfirmation, optKeyword, type OptKeyword } from '../opt-out.js';
+import { whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
 
 export type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
 type InboxEvent = Parameters<InboxService['accept']>[0];
@@ -60,8 +61,8 @@ type DirectMode =
   | { kind: 'acknowledge'; acknowledgement: Acknowledgement; handoff: boolean }
   /** `reopen`: a resolved conversation opens again (a reaction or sticker does not reopen it). */
   | { kind: 'store'; reopen?: boolean }
-  | { kind: 'opt_out'; language: Language }
-  | { kind: 'opt_in'; language: Language };
+  /** An opt-out or opt-in keyword, decided by the one policy (../opt-out.ts). */
+  | { kind: 'keyword'; keyword: OptKeyword };
 
 /**
  * WhatsApp Cloud API (REFERENCE.md §1): the verification handshake, signed webhooks split into
@@ -357,9 +358,9 @@ export class WhatsAppService {
     const backlog = meta.backlog || now - sentAt.getTime() > this.deps.settings.backlogCutoffMs;
     const replyTo = { waId: m.from.waId, userId: m.from.userId, phoneNumberId };
     const keyword = m.handling === 'answer' ? optKeyword(m.text) : null;
-    if (keyword?.kind === 'opt_out') return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_out', language: keyword.language });
+    if (keyword?.kind === 'opt_out') return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'keyword', keyword });
     const optedOut = this.isOptedOut(scope, m);
-    if (keyword?.kind === 'opt_in' && optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_in', language: keyword.language });
+    if (keyword?.kind === 'opt_in' && optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'keyword', keyword });
     // Found by thread as well as by phone, so a guest known only by a username stays opted out.
     if (optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'store', reopen: m.handling !== 'store' });
     if (m.handling === 'answer') {
@@ -413,7 +414,7 @@ export class WhatsAppService {
       let guest = this.findGuest(scope, m, conversation);
       if (!guest) guest = guests.insert({ name: m.from.name, phone: m.from.phone }, at);
       else if (!guest.name && m.from.name) guests.updateContact(guest.id, { name: m.from.name }, at);
-      const language: Language = mode.kind === 'opt_out' || mode.kind === 'opt_in' ? mode.language : ((conversation?.language as Language | undefined) ?? 'en');
+      const language: Language = mode.kind === 'keyword' ? mode.keyword.language : ((conversation?.language as Language | undefined) ?? 'en');
       if (!conversation) {
         conversation = conversations.insert({ guestId: guest.id, channel: 'whatsapp', threadBidx, status: 'ai', language, afterHours: isAfterHours(property, sentAt), at });
       } else if (conversation.status === 'resolved' && (mode.kind !== 'store' || mode.reopen)) {
@@ -432,15 +433,15 @@ export class WhatsAppService {
       const paused = this.deps.ai.isPaused(property.id);
       let body: string | null = null;
       let handoff = false;
-      if (mode.kind === 'opt_out') {
+      if (mode.kind === 'keyword' && mode.keyword.kind === 'opt_out') {
         // Confirmed once; a repeated STOP is stored and not answered.
         if (!optedOut) {
           guests.setOptOut(guest.id, 'whatsapp', replyAt);
-          body = texts.optedOut(property.name);
+          body = optConfirmation(mode.keyword, property.name);
         }
-      } else if (mode.kind === 'opt_in') {
+      } else if (mode.kind === 'keyword') {
         guests.setOptOut(guest.id, null, null);
-        body = texts.optedIn(property.name);
+        body = optConfirmation(mode.keyword, property.name);
       } else if (mode.kind === 'acknowledge' && !optedOut && conversation.status === 'ai') {
         // As in the pipeline: with the AI paused, or for a stale backlog, a person answers instead.
         handoff = mode.handoff || paused || backlog;
@@ -466,8 +467,8 @@ export class WhatsAppService {
       events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason: conversation.handoff_reason ?? 'low_confidence', at: replyAt });
       events.emit({ type: 'conversation.updated', propertyId: property.id, conversationId: conversation.id, status: conversation.status, at: replyAt });
     }
-    if (mode.kind === 'opt_out' || mode.kind === 'opt_in') {
-      this.deps.log.info({ propertyId: property.id, conversationId: conversation.id, change: mode.kind, confirmed: reply !== null }, 'WhatsApp guest opt-out preference recorded');
+    if (mode.kind === 'keyword') {
+      this.deps.log.info({ propertyId: property.id, conversationId: conversation.id, change: mode.keyword.kind, confirmed: reply !== null }, 'WhatsApp guest opt-out preference recorded');
     }
   }
 
