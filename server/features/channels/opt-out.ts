@@ -105,10 +105,9 @@ export function unsubscribeToken(scope: PropertyScope, guestId: string): string 
 export type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | 'opted_in' | null };
 
 /**
- * Applies the policy for every channel adapter. Wrap the pipeline call with `handle`: for an
- * opt-out keyword the guest is marked opted out (time and channel) before the pipeline runs, so the
- * pipeline's opted-out guard keeps the AI quiet; the message itself is stored like any other; the
- * guest is told once, and a repeated STOP is stored without another confirmation. START from an
+ * Applies the policy for every channel adapter. Wrap the pipeline call with `handle`: a keyword
+ * message is stored by the pipeline like any other but neither answered nor made a lead
+ * (`consentKeyword`); for STOP the guest is marked opted out (time and channel) and told once, and a repeated STOP is stored without another confirmation. START from an
  * opted-out guest is stored the same way, then the opt-out is cleared and confirmed; from anyone
  * else it is an ordinary message. Proactive sends to an opted-out guest are refused by the outbox
  * unless a person overrides (audited there).
@@ -127,9 +126,10 @@ export class OptOuts {
     if (keyword.kind === 'opt_in' && !optedOut) return { ...(await run(msg)), optOut: null };
     if (keyword.kind === 'opt_out') for (const id of known) if (!guests.isOptedOut(id)) guests.setOptOut(id, msg.channel, at);
 
-    const outcome = await run(msg);
+    const outcome = await run({ ...msg, consentKeyword: keyword.kind });
     const result = keyword.kind === 'opt_in' ? 'opted_in' : optedOut ? 'already' : 'recorded';
-    if (outcome.duplicate) return { ...outcome, optOut: result };
+    // A repeated delivery after a crash between storing and confirming still records and confirms:
+    // a delivery repeated after success finds the preference already applied.
 
     const conversations = new ConversationRepository(scope);
     const conversation = conversations.get(outcome.conversationId);
@@ -162,12 +162,16 @@ export class OptOuts {
    * guest. Records the opt-out like a STOP (time and channel); the web page is the confirmation.
    */
   unsubscribe(scope: PropertyScope, guestId: string, token: string, channel: Channel): 'recorded' | 'already' | 'invalid' {
-    if (!safeTokenEqual(token, unsubscribeToken(scope, guestId))) return 'invalid';
+    if (!this.validUnsubscribe(scope, guestId, token)) return 'invalid';
     const guests = new GuestRepository(scope);
-    if (!guests.get(guestId)) return 'invalid';
     if (guests.isOptedOut(guestId)) return 'already';
     guests.setOptOut(guestId, channel, this.deps.clock.now().toISOString());
     return 'recorded';
+  }
+
+  /** A link this hotel signed for this guest, who still exists (an erased guest's link is dead). */
+  validUnsubscribe(scope: PropertyScope, guestId: string, token: string): boolean {
+    return safeTokenEqual(token, unsubscribeToken(scope, guestId)) && new GuestRepository(scope).get(guestId) !== undefined;
   }
 
   /** Guests this message may belong to before the pipeline runs: the thread's conversation, and the sender's phone or email. */
