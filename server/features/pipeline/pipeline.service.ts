@@ -154,9 +154,10 @@ export class PipelineService {
     this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
+    if (msg.consentKeyword) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, msg.consentKeyword]);
     if (conversation.status === 'human') return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, flags);
     if (this.deps.ai.isPaused(property.id)) return this.handOff(scope, conversation, guestMessage.id, silentHandoff('ai_paused'), flags);
-    if (guest.optedOut || msg.consentKeyword) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, msg.consentKeyword ?? 'opted_out']);
+    if (guest.optedOut) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, 'opted_out']);
     if (msg.backlog) return this.handOff(scope, conversation, guestMessage.id, silentHandoff('backlog'), flags);
     const since = new Date(now.getTime() - 60_000).toISOString();
     if (conversations.recentGuestMessageCount(conversation.id, since) > this.settings.rateLimitPerMinute) {
