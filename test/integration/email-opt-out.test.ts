@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { multipart, sendgridRawParts, startEmailProviderStub, type EmailProviderStub } from '../support/email-provider-stub.js';
+import { multipart, sendgridRawParts, startEmailProviderStub, startSmtpStub, type EmailProviderStub, type SmtpStub } from '../support/email-provider-stub.js';
 import { json, startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -10,9 +10,11 @@ import { json, startTestServer, type TestServer } from '../support/server.js';
  */
 let s: TestServer;
 let api: EmailProviderStub;
+let smtp: SmtpStub;
 
 beforeAll(async () => {
   api = await startEmailProviderStub();
+  smtp = await startSmtpStub();
   s = await startTestServer({
     env: {
       NOCTURN_SENDGRID_API_BASE: api.url,
@@ -27,6 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await s?.stop();
   await api?.close();
+  await smtp?.close();
 });
 
 interface SentMail {
@@ -37,7 +40,7 @@ interface SentMail {
 }
 
 let hotelCount = 0;
-async function hotel(): Promise<{ id: string; name: string; address: string; key: string }> {
+async function hotel(sending: Record<string, unknown> = { apiKey: 'SG.optout-key-123' }): Promise<{ id: string; name: string; address: string; key: string }> {
   const slug = `optout-${++hotelCount}`;
   const name = `Lagoon ${hotelCount}`;
   // No quiet hours, so a follow-up is sent (or refused) at once whatever the time of day.
@@ -45,7 +48,7 @@ async function hotel(): Promise<{ id: string; name: string; address: string; key
   expect(created.status).toBe(201);
   const id = (await json(created)).id as string;
   const address = `stay@${slug}.example`;
-  const res = await s.admin.put(`/api/v1/properties/${id}/channels/email`, { inboundAddress: address, provider: 'sendgrid', apiKey: 'SG.optout-key-123' });
+  const res = await s.admin.put(`/api/v1/properties/${id}/channels/email`, { inboundAddress: address, provider: 'sendgrid', ...sending });
   expect(res.status).toBe(200);
   const view = await json(res);
   return { id, name, address, key: new URL(view.webhookUrl as string).searchParams.get('key') ?? '' };
@@ -216,5 +219,22 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect((await followUp(h.id, conversationId, 'Last chance for the rooftop')).status).toBe(409);
     await s.core.outbox.settle();
     expect(mailFrom(h)).toHaveLength(sent);
+  });
+
+  it('by SMTP too: the follow-up carries both headers, and the link in them works', async () => {
+    const h = await hotel({ sendVia: 'smtp', smtpHost: '127.0.0.1', smtpPort: smtp.port });
+    await guestWrites(h, { text: 'Is the pool heated?' });
+    const conversation = await onlyConversation(h.id);
+    expect((await followUp(h.id, conversation.id, 'The pool is heated to 28 degrees')).status).toBe(202);
+    await s.core.outbox.settle();
+    const message = smtp.messages.find((m) => m.data.includes('The pool is heated to 28 degrees'));
+    expect(message).toBeDefined();
+    const headers = message!.data.split('\r\n\r\n')[0]!.replace(/\r\n[ \t]+/g, ' ');
+    expect(headers).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+    const link = new RegExp(`^List-Unsubscribe: <mailto:${h.address}\\?subject=unsubscribe>, <(http[^>]+)>$`, 'm').exec(headers);
+    expect(link).not.toBeNull();
+    const res = await fetch(link![1]!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    expect((await onlyConversation(h.id)).guest.optedOut).toBe(true);
   });
 });
