@@ -107,10 +107,11 @@ export type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | 
 /**
  * Applies the policy for every channel adapter. Wrap the pipeline call with `handle`: a keyword
  * message is stored by the pipeline like any other but neither answered nor made a lead
- * (`consentKeyword`); for STOP the guest is marked opted out (time and channel) and told once, and a repeated STOP is stored without another confirmation. START from an
- * opted-out guest is stored the same way, then the opt-out is cleared and confirmed; from anyone
- * else it is an ordinary message. Proactive sends to an opted-out guest are refused by the outbox
- * unless a person overrides (audited there).
+ * (`consentKeyword`). STOP then marks the guest opted out (time and channel) and queues one
+ * confirmation in the same transaction; a repeated STOP is stored without another. START from an
+ * opted-out guest clears the opt-out and is confirmed; from anyone else it is an ordinary message.
+ * Proactive sends to an opted-out guest are refused by the outbox unless a person overrides
+ * (audited there).
  */
 export class OptOuts {
   constructor(private readonly deps: { sink: ReplySink; events: EventBus; clock: Clock }) {}
@@ -124,23 +125,21 @@ export class OptOuts {
     const known = this.knownGuests(scope, msg);
     const optedOut = known.some((id) => guests.isOptedOut(id));
     if (keyword.kind === 'opt_in' && !optedOut) return { ...(await run(msg)), optOut: null };
-    if (keyword.kind === 'opt_out') for (const id of known) if (!guests.isOptedOut(id)) guests.setOptOut(id, msg.channel, at);
 
+    // A delivery repeated after a crash between storing and confirming still records and confirms;
+    // one repeated after success finds the preference already applied.
     const outcome = await run({ ...msg, consentKeyword: keyword.kind });
     const result = keyword.kind === 'opt_in' ? 'opted_in' : optedOut ? 'already' : 'recorded';
-    // A repeated delivery after a crash between storing and confirming still records and confirms:
-    // a delivery repeated after success finds the preference already applied.
-
     const conversations = new ConversationRepository(scope);
     const conversation = conversations.get(outcome.conversationId);
     if (!conversation) return { ...outcome, optOut: null };
     const confirmation = scope.db.transaction((): Message | null => {
-      if (keyword.kind === 'opt_in') {
-        for (const id of new Set([...known, conversation.guest_id])) guests.setOptOut(id, null, null);
-      } else {
-        if (!guests.isOptedOut(conversation.guest_id)) guests.setOptOut(conversation.guest_id, msg.channel, at);
-        if (optedOut) return null;
+      // Every record of this guest: the thread's, and the one with the same phone or email.
+      for (const id of new Set([...known, conversation.guest_id])) {
+        if (keyword.kind === 'opt_in') guests.setOptOut(id, null, null);
+        else if (!guests.isOptedOut(id)) guests.setOptOut(id, msg.channel, at);
       }
+      if (keyword.kind === 'opt_out' && optedOut) return null;
       return conversations.insertMessage({
         conversationId: conversation.id,
         role: 'assistant',
