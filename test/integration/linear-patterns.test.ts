@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isOptOutRequest } from '../../server/features/channels/opt-out.js';
 import { mailbox, messageIds, parseHeaderText, readEmail, replySubject, visibleReply } from '../../server/features/channels/email/email-content.js';
 import { normaliseMessage, splitWebhook } from '../../server/features/channels/whatsapp/whatsapp.normalise.js';
 import { phoneNumberIdsIn } from '../../server/features/channels/whatsapp/whatsapp.signature.js';
-import { optKeyword } from '../../server/features/channels/whatsapp/whatsapp.texts.js';
+import { optKeyword } from '../../server/features/channels/opt-out.js';
 import { detectLanguage, extractLead } from '../../server/features/leads/lead-extraction.js';
 import { PiiMasker } from '../../server/features/llm/pii-mask.js';
 import { asksForPerson, injectionFlags, policyHandoff, smallTalk } from '../../server/features/pipeline/guards.js';
@@ -57,7 +56,6 @@ const textFunctions: Record<string, (s: string) => unknown> = {
   messageIds,
   parseHeaderText,
   replySubject: (s) => replySubject(s, 'Your stay'),
-  isOptOutRequest,
   optKeyword,
   phoneNumberIdsIn,
 };

@@ -145,4 +145,23 @@ describe('opt-outs', () => {
     const audit = (await (await s.admin.get('/api/v1/audit?action=outbox.override')).json()) as { items: { target: string; after: Record<string, unknown> }[] };
     expect(audit.items.find((i) => i.target === `conversation:${conversationId}`)?.after).toMatchObject({ override: true, optedOut: true });
   });
+
+  it('a STOP stored just before a crash is recorded and confirmed when the inbox delivers it again, and only once', async () => {
+    clock.set('2026-11-21T03:00:00Z');
+    const phone = '+60123450005';
+    const conversationId = await newConversation(phone);
+    sender.sent.length = 0;
+    const scope = s.core.properties.scope('harbour');
+    const stop = guestMessage('STOP', phone, `thread-${phone}`);
+    // The crash: the pipeline stored the message, the process died before the opt-out was recorded.
+    await s.core.pipeline.handle(scope, { ...stop, consentKeyword: 'opt_out' });
+    const optOuts = new OptOuts({ sink: s.core.outbox, events: s.core.events, clock });
+    const retried = await optOuts.handle(scope, stop, (m) => s.core.pipeline.handle(scope, m));
+    expect(retried).toMatchObject({ duplicate: true, optOut: 'recorded', conversationId });
+    expect((await followUp(conversationId, 'A special offer just for you')).status).toBe(409);
+    const again = await optOuts.handle(scope, stop, (m) => s.core.pipeline.handle(scope, m));
+    expect(again.optOut).toBe('already');
+    await s.core.outbox.settle();
+    expect(sentBodies()).toEqual([expect.stringMatching(/^You're unsubscribed/)]);
+  });
 });

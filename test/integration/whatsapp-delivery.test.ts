@@ -298,6 +298,25 @@ describe('WhatsApp non-text messages, opt-out and the 24-hour window', () => {
     expect(conversation.guest.optedOut).toBe(false);
   });
 
+  it('BERHENTI is confirmed in Malay and MULA opts back in; "cancel my booking" and "Cancel" are handed to staff, not opt-outs', async () => {
+    const hotel = await newHotel();
+    await guestWrites(hotel, '60123450040', { text: 'Berhenti!' });
+    expect(textsTo(hotel).at(-1)).toMatch(/^Anda telah berhenti melanggan: Harbour \d+ .*MULA/);
+    expect((await conversationOf(hotel)).guest.optedOut).toBe(true);
+    await guestWrites(hotel, '60123450040', { text: 'MULA' });
+    expect(textsTo(hotel).at(-1)).toMatch(/^Selamat kembali/);
+    expect((await conversationOf(hotel)).guest.optedOut).toBe(false);
+
+    const other = await newHotel();
+    await guestWrites(other, '60123450041', { text: 'cancel my booking' });
+    await guestWrites(other, '60123450041', { text: 'Cancel' });
+    const conversation = await conversationOf(other);
+    expect(conversation.guest.optedOut).toBe(false);
+    expect(conversation.status).toBe('needs_human'); // no model here: a person answers the booking question
+    expect(textsTo(other).length).toBeGreaterThanOrEqual(1);
+    expect(textsTo(other).every((t) => !/unsubscribed/.test(t))).toBe(true);
+  });
+
   it('outside the 24-hour window: no template means a dead letter saying why; with one, the template is sent', async () => {
     const without = await newHotel();
     const withTemplate = await newHotel({ templateName: 'reply_waiting', templateLanguage: 'en_GB' });

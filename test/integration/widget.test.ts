@@ -437,6 +437,48 @@ describe('widget conversation', () => {
     const followUp = await s.admin.post(`/api/v1/properties/harbour/conversations/${conversation.id}/follow-up`, { text: 'Special offer!' });
     expect(followUp.status).toBe(409);
   });
+
+  it('a first message of 停止 is not answered by the AI, is confirmed in Chinese and is not a lead; 开始 opts back in', async () => {
+    const c = client();
+    const session = newSession();
+    const calls = ollama.chatCalls();
+    expect((await c.message(session, '停止。')).status).toBe(202);
+    await s.core.inbox.settle();
+    await s.core.outbox.settle();
+    expect(ollama.chatCalls()).toBe(calls);
+    expect((await history(c, session)).messages.map((m) => `${m.role}: ${m.text}`)).toEqual(['guest: 停止。', expect.stringMatching(/^assistant: 您已退订/)]);
+    const conversation = conversationOf(session)!;
+    const scope = s.core.properties.scope(propertyId);
+    expect(new GuestRepository(scope).isOptedOut(conversation.guest_id)).toBe(true);
+    expect(new LeadRepository(scope).byConversation(conversation.id)).toBeUndefined();
+
+    expect((await c.message(session, '开始')).status).toBe(202);
+    await s.core.inbox.settle();
+    await s.core.outbox.settle();
+    expect(ollama.chatCalls()).toBe(calls);
+    expect((await history(c, session)).messages.at(-1)?.text).toMatch(/^欢迎回来/);
+    expect(new GuestRepository(scope).isOptedOut(conversation.guest_id)).toBe(false);
+
+    // Opted back in, the guest's questions are answered again.
+    expect((await c.message(session, 'What time is breakfast served?')).status).toBe(202);
+    await s.core.inbox.settle();
+    await s.core.outbox.settle();
+    expect(ollama.chatCalls()).toBeGreaterThan(calls);
+    expect((await history(c, session)).messages.at(-1)).toMatchObject({ role: 'assistant', text: expect.stringMatching(/6:30/) });
+  });
+
+  it('"cancel" on its own is a question about a booking, not an opt-out', async () => {
+    const c = client();
+    const session = newSession();
+    expect((await c.message(session, 'Cancel')).status).toBe(202);
+    await s.core.inbox.settle();
+    await s.core.outbox.settle();
+    const conversation = conversationOf(session)!;
+    expect(new GuestRepository(s.core.properties.scope(propertyId)).isOptedOut(conversation.guest_id)).toBe(false);
+    const texts = (await history(c, session)).messages;
+    expect(texts.length).toBeGreaterThan(1); // answered or handed to staff with a notice
+    expect(texts.every((m) => !/unsubscribed/.test(m.text))).toBe(true);
+  });
 });
 
 describe('widget rate limits', () => {

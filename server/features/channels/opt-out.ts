@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { Channel, Message } from '../../contract/conversations.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
@@ -8,79 +9,141 @@ import type { InboundMessage, PipelineOutcome, ReplySink } from '../pipeline/pip
 import type { PropertyScope } from '../properties/property.service.js';
 
 /**
- * Words that opt a guest out of messages (B7, D6) when they are the whole message: English carrier
- * conventions, Malay and Chinese. Compared case-insensitively after trimming.
+ * The one opt-out policy for every channel (B7, D6). A message opts out or back in only when the
+ * whole message is one of these words (case, width, whitespace and closing punctuation aside).
+ * Words a hotel guest uses about a booking ("cancel", "end", "batal", "取消") are deliberately not
+ * here: they are questions for the pipeline, never a silent opt-out.
  */
-export const OPT_OUT_KEYWORDS = ['stop', 'stop all', 'unsubscribe', 'cancel', 'end', 'quit', 'berhenti', 'henti', '退订', '取消订阅'] as const;
-
-const KEYWORDS = new Set<string>(OPT_OUT_KEYWORDS);
-
-/** Longer messages are never a keyword ("STOP" with some spaces and punctuation fits easily). */
-export const MAX_KEYWORD_MESSAGE = 200;
-
-/** "STOP", " stop! ", "Stop  All." and "退订。" opt out; "stop sending me offers" or "can I cancel my booking?" do not. */
-export function isOptOutRequest(text: string): boolean {
-  // A keyword message is short; the bound keeps the trailing-punctuation pattern from backtracking over a long run.
-  if (text.length > MAX_KEYWORD_MESSAGE) return false;
-  const normalised = text
-    .normalize('NFKC')
-    .trim()
-    .replace(/[\s.!。！]+$/u, '')
-    .replace(/\s+/g, ' ')
-    .toLowerCase();
-  return KEYWORDS.has(normalised);
-}
-
-function optOutLanguage(text: string): Language {
-  if (/[\u4e00-\u9fff]/.test(text)) return 'zh';
-  if (/^\s*(berhenti|henti)\b/i.test(text)) return 'ms';
-  return 'en';
-}
-
-const CONFIRMATIONS: Record<Language, string> = {
-  en: "You're unsubscribed: we won't send you any more messages. You can still write to us at any time and we'll answer.",
-  ms: 'Anda telah berhenti melanggan: kami tidak akan menghantar mesej lagi kepada anda. Anda masih boleh menulis kepada kami pada bila-bila masa.',
-  zh: '您已退订：我们不会再向您发送任何消息。您仍可随时给我们留言，我们会回复您。',
+export const OPT_OUT_WORDS: Readonly<Record<string, Language>> = {
+  stop: 'en',
+  'stop all': 'en',
+  stopall: 'en',
+  'stop promotions': 'en',
+  unsubscribe: 'en',
+  'opt out': 'en',
+  'opt-out': 'en',
+  optout: 'en',
+  berhenti: 'ms',
+  'berhenti langganan': 'ms',
+  'henti langganan': 'ms',
+  henti: 'ms',
+  停止: 'zh',
+  停止订阅: 'zh',
+  退订: 'zh',
+  取消订阅: 'zh',
 };
 
-/** The one confirmation a guest gets after opting out, in the language of their request. */
-export function optOutConfirmation(text: string): string {
-  return CONFIRMATIONS[optOutLanguage(text)];
+export const OPT_IN_WORDS: Readonly<Record<string, Language>> = {
+  start: 'en',
+  unstop: 'en',
+  subscribe: 'en',
+  mula: 'ms',
+  langgan: 'ms',
+  开始: 'zh',
+  订阅: 'zh',
+  重新订阅: 'zh',
+};
+
+export interface OptKeyword {
+  kind: 'opt_out' | 'opt_in';
+  language: Language;
 }
 
-export type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | null };
+/** Longer than any keyword with generous spacing: never normalised, never a keyword. */
+const MAX_KEYWORD_CHARS = 40;
+
+const QUOTES = '"\'“”‘’「」';
+const LEADING = new Set([...QUOTES]);
+const TRAILING = new Set([...QUOTES, ...'.!。！,，~']);
+
+/** Trims whitespace and the given characters from both ends (a loop, not a regex: linear on any input). */
+function trimChars(text: string, leading: ReadonlySet<string>, trailing: ReadonlySet<string>): string {
+  const chars = [...text];
+  let start = 0;
+  let end = chars.length;
+  while (start < end && (leading.has(chars[start]!) || /\s/.test(chars[start]!))) start++;
+  while (end > start && (trailing.has(chars[end - 1]!) || /\s/.test(chars[end - 1]!))) end--;
+  return chars.slice(start, end).join('');
+}
+
+/** "STOP", " stop! ", "Opt-Out." and "退订。" are keywords; "stop by at 5pm?" and "cancel my booking" are not. */
+export function optKeyword(text: string): OptKeyword | null {
+  if (text.length > MAX_KEYWORD_CHARS * 4) return null;
+  const n = trimChars(text.normalize('NFKC').toLowerCase(), LEADING, TRAILING).replace(/\s+/g, ' ');
+  if (n.length === 0 || n.length > MAX_KEYWORD_CHARS) return null;
+  // Own keys only: "constructor" is not a keyword.
+  if (Object.hasOwn(OPT_OUT_WORDS, n)) return { kind: 'opt_out', language: OPT_OUT_WORDS[n]! };
+  if (Object.hasOwn(OPT_IN_WORDS, n)) return { kind: 'opt_in', language: OPT_IN_WORDS[n]! };
+  return null;
+}
+
+const CONFIRMATIONS: Record<Language, Record<OptKeyword['kind'], (hotel: string) => string>> = {
+  en: {
+    opt_out: (hotel) => `You're unsubscribed: ${hotel} won't send you any more messages. You can still write to us at any time. Reply START to subscribe again.`,
+    opt_in: (hotel) => `Welcome back: you'll receive messages from ${hotel} again.`,
+  },
+  ms: {
+    opt_out: (hotel) => `Anda telah berhenti melanggan: ${hotel} tidak akan menghantar mesej lagi kepada anda. Anda masih boleh menulis kepada kami. Balas MULA untuk melanggan semula.`,
+    opt_in: (hotel) => `Selamat kembali: anda akan menerima mesej daripada ${hotel} semula.`,
+  },
+  zh: {
+    opt_out: (hotel) => `您已退订，${hotel}将不再向您发送任何消息。您仍可随时给我们留言。回复“订阅”可重新订阅。`,
+    opt_in: (hotel) => `欢迎回来，您将重新收到${hotel}的消息。`,
+  },
+};
+
+/** The one confirmation a guest gets for an opt-out or opt-in, in the language of their keyword. */
+export function optConfirmation(keyword: OptKeyword, hotel: string): string {
+  return CONFIRMATIONS[keyword.language][keyword.kind](hotel);
+}
+
+/** The signed token in a one-click unsubscribe link (RFC 8058): keyed per hotel, for one guest. */
+export function unsubscribeToken(scope: PropertyScope, guestId: string): string {
+  return scope.blindIndex.token('unsubscribe', guestId);
+}
+
+export type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | 'opted_in' | null };
 
 /**
- * Opt-outs for every channel adapter (B7, D6). Wrap the pipeline call with `handle`: for an
- * opt-out keyword the guest is marked opted out (time and channel) before the pipeline runs, so the
- * pipeline's opted-out guard keeps the AI quiet; the message itself is stored like any other; the
- * guest is told once, and a repeated STOP is stored without another confirmation. Proactive sends
- * are then refused by the outbox unless a person overrides (audited there).
+ * Applies the policy for every channel adapter. Wrap the pipeline call with `handle`: a keyword
+ * message is stored by the pipeline like any other but neither answered nor made a lead
+ * (`consentKeyword`). STOP then marks the guest opted out (time and channel) and queues one
+ * confirmation in the same transaction; a repeated STOP is stored without another. START from an
+ * opted-out guest clears the opt-out and is confirmed; from anyone else it is an ordinary message.
+ * Proactive sends to an opted-out guest are refused by the outbox unless a person overrides
+ * (audited there).
  */
 export class OptOuts {
   constructor(private readonly deps: { sink: ReplySink; events: EventBus; clock: Clock }) {}
 
-  async handle(scope: PropertyScope, msg: InboundMessage, run: (msg: InboundMessage) => Promise<PipelineOutcome>): Promise<OptOutResult> {
-    if (!isOptOutRequest(msg.text)) return { ...(await run(msg)), optOut: null };
+  /** `alsoKeyword`: another place the guest may write the keyword (an email's subject line). */
+  async handle(scope: PropertyScope, msg: InboundMessage, run: (msg: InboundMessage) => Promise<PipelineOutcome>, alsoKeyword?: string | null): Promise<OptOutResult> {
+    const keyword = optKeyword(msg.text) ?? (alsoKeyword ? optKeyword(alsoKeyword) : null);
+    if (!keyword) return { ...(await run(msg)), optOut: null };
     const guests = new GuestRepository(scope);
     const at = msg.receivedAt.toISOString();
     const known = this.knownGuests(scope, msg);
-    const already = known.some((id) => guests.isOptedOut(id));
-    for (const id of known) if (!guests.isOptedOut(id)) guests.setOptOut(id, msg.channel, at);
+    const optedOut = known.some((id) => guests.isOptedOut(id));
+    if (keyword.kind === 'opt_in' && !optedOut) return { ...(await run(msg)), optOut: null };
 
-    const outcome = await run(msg);
-    if (outcome.duplicate) return { ...outcome, optOut: already ? 'already' : 'recorded' };
-
+    // A delivery repeated after a crash between storing and confirming still records and confirms;
+    // one repeated after success finds the preference already applied.
+    const outcome = await run({ ...msg, consentKeyword: keyword.kind });
+    const result = keyword.kind === 'opt_in' ? 'opted_in' : optedOut ? 'already' : 'recorded';
     const conversations = new ConversationRepository(scope);
     const conversation = conversations.get(outcome.conversationId);
     if (!conversation) return { ...outcome, optOut: null };
     const confirmation = scope.db.transaction((): Message | null => {
-      if (!guests.isOptedOut(conversation.guest_id)) guests.setOptOut(conversation.guest_id, msg.channel, at);
-      if (already) return null;
+      // Every record of this guest: the thread's, and the one with the same phone or email.
+      for (const id of new Set([...known, conversation.guest_id])) {
+        if (keyword.kind === 'opt_in') guests.setOptOut(id, null, null);
+        else if (!guests.isOptedOut(id)) guests.setOptOut(id, msg.channel, at);
+      }
+      if (keyword.kind === 'opt_out' && optedOut) return null;
       return conversations.insertMessage({
         conversationId: conversation.id,
         role: 'assistant',
-        body: optOutConfirmation(msg.text),
+        body: optConfirmation(keyword, scope.property.name),
         provider: 'template',
         deliveryStatus: 'pending',
         createdAt: this.deps.clock.now().toISOString(),
@@ -90,7 +153,24 @@ export class OptOuts {
       this.deps.sink.enqueue(scope, conversations.get(conversation.id)!, confirmation);
       this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: confirmation.id, role: 'assistant', at: confirmation.createdAt });
     }
-    return { ...outcome, optOut: already ? 'already' : 'recorded' };
+    return { ...outcome, optOut: result };
+  }
+
+  /**
+   * One-click unsubscribe from an email link (RFC 8058): the token must be this hotel's for this
+   * guest. Records the opt-out like a STOP (time and channel); the web page is the confirmation.
+   */
+  unsubscribe(scope: PropertyScope, guestId: string, token: string, channel: Channel): 'recorded' | 'already' | 'invalid' {
+    if (!this.validUnsubscribe(scope, guestId, token)) return 'invalid';
+    const guests = new GuestRepository(scope);
+    if (guests.isOptedOut(guestId)) return 'already';
+    guests.setOptOut(guestId, channel, this.deps.clock.now().toISOString());
+    return 'recorded';
+  }
+
+  /** A link this hotel signed for this guest, who still exists (an erased guest's link is dead). */
+  validUnsubscribe(scope: PropertyScope, guestId: string, token: string): boolean {
+    return safeTokenEqual(token, unsubscribeToken(scope, guestId)) && new GuestRepository(scope).get(guestId) !== undefined;
   }
 
   /** Guests this message may belong to before the pipeline runs: the thread's conversation, and the sender's phone or email. */
@@ -105,4 +185,10 @@ export class OptOuts {
     if (byEmail) ids.add(byEmail.id);
     return [...ids];
   }
+}
+
+function safeTokenEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -35,6 +35,8 @@ export interface InboundMessage {
   backlog?: boolean;
   /** Where replies go, channel-specific (for example the WhatsApp id and business number). */
   replyTo?: Record<string, unknown>;
+  /** The whole message is STOP or START (decided by channels/opt-out.ts, which confirms it): stored, not answered, not a lead. */
+  consentKeyword?: 'opt_out' | 'opt_in';
 }
 
 export type Decision = 'answer' | 'handoff' | 'none';
@@ -140,7 +142,7 @@ export class PipelineService {
       }
       if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
-      captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
+      if (!msg.consentKeyword) captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
       return { conversation: conversations.get(conversation.id)!, guest, guestMessage, resumed: false };
     })() ?? this.resumable(scope, msg);
     if (!stored) return this.duplicateOutcome(scope, msg);
@@ -150,6 +152,7 @@ export class PipelineService {
     if (!stored.resumed) this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
+    if (msg.consentKeyword) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, msg.consentKeyword]);
     if (conversation.status === 'human') return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, flags);
     if (this.deps.ai.isPaused(property.id)) return this.handOff(scope, conversation, guestMessage.id, silentHandoff('ai_paused'), flags);
     if (guest.optedOut) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, 'opted_out']);

@@ -289,6 +289,11 @@ export function isForwardSubject(subject: string | null): boolean {
   return /^\s*(fw|fwd|wg|tr|rv)\s*[:：]/i.test(subject ?? '');
 }
 
+/** The subject without "Re:", "Fwd:" and the like, or null when nothing is left. */
+export function bareSubject(subject: string | null): string | null {
+  return (subject ?? '').replace(REPLY_PREFIX, '').trim() || null;
+}
+
 /** "Re: <subject>", without stacking prefixes. */
 export function replySubject(subject: string | null, fallback: string): string {
   const base = (subject ?? '').replace(REPLY_PREFIX, '').trim();

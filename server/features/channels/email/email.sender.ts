@@ -1,9 +1,11 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../../shared/logger.js';
 import type { Clock } from '../../../shared/clock.js';
+import { ConversationRepository } from '../../conversations/conversation.repository.js';
 import { SendError, type ChannelSender, type OutboundMessage } from '../../outbox/channel-sender.port.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import type { ChannelBindingService } from '../channel-binding.service.js';
+import { unsubscribeToken } from '../opt-out.js';
 import { bareMessageId, replySubject } from './email-content.js';
 import { EmailThreadRepository } from './email-thread.repository.js';
 import { EmailReplyTo, EmailSettings, type EmailSecrets } from './email.schemas.js';
@@ -21,7 +23,12 @@ export interface EmailSenderDeps {
   log: Logger;
   /** Bound on one provider call or SMTP step. */
   timeoutMs?: number;
+  /** The public listener's URL, for one-click unsubscribe links; without it only the mailto: link is given. */
+  publicUrl?: () => string | undefined;
 }
+
+/** The path of the one-click unsubscribe link on the public listener (email.webhooks.ts serves it). */
+export const UNSUBSCRIBE_PATH = '/webhooks/email/unsubscribe';
 
 /** One reply, addressed and threaded. Message-IDs in angle brackets. */
 export interface OutboundMail {
@@ -34,6 +41,8 @@ export interface OutboundMail {
   messageId: string;
   inReplyTo: string | null;
   references: string | null;
+  /** List-Unsubscribe and List-Unsubscribe-Post (RFC 2369, RFC 8058), on emails the hotel starts. */
+  unsubscribe: Record<string, string>;
 }
 
 const wrap = (id: string) => `<${id}>`;
@@ -95,6 +104,7 @@ export class EmailChannelSender implements ChannelSender {
       messageId: wrap(ownId),
       inReplyTo: rt.messageId ? wrap(rt.messageId) : null,
       references: referencesHeader(rt.references, rt.messageId),
+      unsubscribe: message.kind === 'proactive' ? this.unsubscribeHeaders(scope, message, binding.routingKey) : {},
     };
     const threads = new EmailThreadRepository(scope);
     const at = this.deps.clock.now().toISOString();
@@ -106,10 +116,29 @@ export class EmailChannelSender implements ChannelSender {
     return { providerMessageId: providerId ?? ownId };
   }
 
+  /**
+   * A follow-up the hotel starts can be stopped from the mail client: a mailto: link that sends
+   * "unsubscribe" to the hotel's inbound address (read by the one opt-out policy), and, when the
+   * public URL is known, a one-click link signed for this guest by this hotel (RFC 8058).
+   */
+  private unsubscribeHeaders(scope: PropertyScope, message: OutboundMessage, inbound: string): Record<string, string> {
+    const links = [`<mailto:${inbound}?subject=unsubscribe>`];
+    const guestId = message.conversationId ? new ConversationRepository(scope).get(message.conversationId)?.guest_id : undefined;
+    const base = this.deps.publicUrl?.()?.replace(/\/+$/, '');
+    if (base && guestId) {
+      const query = new URLSearchParams({ p: scope.property.id, g: guestId, t: unsubscribeToken(scope, guestId) });
+      links.push(`<${base}${UNSUBSCRIBE_PATH}?${query.toString()}>`);
+    }
+    return {
+      'List-Unsubscribe': links.join(', '),
+      ...(links.length > 1 ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+    };
+  }
+
   private async viaApi(s: EmailSettings, secrets: EmailSecrets, mail: OutboundMail): Promise<string | null> {
     const apiKey = secrets.apiKey;
     if (!apiKey) throw new SendError(`No ${s.provider} API key is set for sending`, false);
-    const threading = { 'Message-ID': mail.messageId, ...(mail.inReplyTo ? { 'In-Reply-To': mail.inReplyTo } : {}), ...(mail.references ? { References: mail.references } : {}) };
+    const mailHeaders = { 'Message-ID': mail.messageId, ...(mail.inReplyTo ? { 'In-Reply-To': mail.inReplyTo } : {}), ...(mail.references ? { References: mail.references } : {}), ...mail.unsubscribe };
     switch (s.provider) {
       case 'sendgrid': {
         const res = await this.post('SendGrid', `${trimBase(this.deps.apiBases.sendgrid)}/v3/mail/send`, {
@@ -120,7 +149,7 @@ export class EmailChannelSender implements ChannelSender {
             ...(mail.replyTo ? { reply_to: { email: mail.replyTo } } : {}),
             subject: mail.subject,
             content: [{ type: 'text/plain', value: mail.text }],
-            headers: threading,
+            headers: mailHeaders,
           }),
         });
         return res.headers.get('x-message-id');
@@ -129,7 +158,7 @@ export class EmailChannelSender implements ChannelSender {
         const domain = s.mailgunDomain ?? s.fromAddress.split('@')[1] ?? '';
         const form = new URLSearchParams({ from: mailboxHeader(mail.from), to: mail.to, subject: mail.subject, text: mail.text });
         if (mail.replyTo) form.set('h:Reply-To', mail.replyTo);
-        for (const [k, v] of Object.entries(threading)) form.set(`h:${k === 'Message-ID' ? 'Message-Id' : k}`, v);
+        for (const [k, v] of Object.entries(mailHeaders)) form.set(`h:${k === 'Message-ID' ? 'Message-Id' : k}`, v);
         const res = await this.post('Mailgun', `${trimBase(this.deps.apiBases.mailgun)}/v3/${encodeURIComponent(domain)}/messages`, {
           headers: { authorization: `Basic ${Buffer.from(`api:${apiKey}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
           body: form.toString(),
@@ -147,7 +176,7 @@ export class EmailChannelSender implements ChannelSender {
             Subject: mail.subject,
             TextBody: mail.text,
             MessageStream: 'outbound',
-            Headers: Object.entries(threading).map(([Name, Value]) => ({ Name, Value })),
+            Headers: Object.entries(mailHeaders).map(([Name, Value]) => ({ Name, Value })),
           }),
         });
         const json = (await res.json().catch(() => ({}))) as { MessageID?: unknown; ErrorCode?: unknown; Message?: unknown };
@@ -195,6 +224,7 @@ export class EmailChannelSender implements ChannelSender {
         messageId: mail.messageId,
         ...(mail.inReplyTo ? { inReplyTo: mail.inReplyTo } : {}),
         ...(mail.references ? { references: mail.references } : {}),
+        headers: mail.unsubscribe,
       });
       return typeof info.messageId === 'string' ? info.messageId : null;
     } catch (err) {

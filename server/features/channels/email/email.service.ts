@@ -7,7 +7,8 @@ import type { InboxHandler } from '../../inbox/inbox.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
-import { dedupeKey, readEmail } from './email-content.js';
+import type { OptOuts } from '../opt-out.js';
+import { bareSubject, dedupeKey, readEmail } from './email-content.js';
 import { mailgunDelivery, postmarkDelivery, sendgridDelivery, type Delivery, type FormBody } from './email-providers.js';
 import { EmailThreadRepository } from './email-thread.repository.js';
 import { EmailSettings, StoredEmail, type EmailChannelInput, type EmailChannelView, type EmailProvider, type EmailReplyTo, type EmailSecrets } from './email.schemas.js';
@@ -34,12 +35,23 @@ export interface EmailChannelDeps {
   channels: ChannelBindingService;
   inbox: { accept(e: { propertyId: string; provider: 'email'; externalId: string; eventType: string; payload: string }): { duplicate: boolean } };
   pipeline: Pick<PipelineService, 'handle'>;
+  /** The one opt-out policy: STOP as the whole reply or as the subject, and one-click unsubscribe links. */
+  optOuts: Pick<OptOuts, 'handle' | 'unsubscribe' | 'validUnsubscribe'>;
   scope: (propertyId: string) => PropertyScope;
   clock: Clock;
   log: Logger;
   /** The public (tunnel) URL, when known, for the webhook URLs shown in settings. */
   publicUrl: () => string | undefined;
 }
+
+/** Where a one-click unsubscribe link points: the hotel, the guest, and the hotel's signature for that guest. */
+export interface UnsubscribeLink {
+  property: string;
+  guest: string;
+  token: string;
+}
+
+const INVALID_LINK = 'This unsubscribe link is not valid';
 
 /** Signed Mailgun requests older (or newer) than this are refused. */
 export const MAILGUN_MAX_AGE_MS = 5 * 60_000;
@@ -309,8 +321,8 @@ export class EmailChannelService {
       references: (email.references.length > 0 ? email.references : email.inReplyTo).slice(-20),
       threadKey,
     };
-    await this.deps.pipeline.handle(scope, {
-      channel: 'email',
+    const msg = {
+      channel: 'email' as const,
       threadKey,
       externalId: ownId,
       text: email.text,
@@ -318,6 +330,35 @@ export class EmailChannelService {
       receivedAt: meta.receivedAt,
       backlog: meta.backlog,
       replyTo: { ...replyTo },
-    });
+    };
+    // A guest may write STOP in the subject line, above an unrelated body (or quoted history).
+    await this.deps.optOuts.handle(scope, msg, (m) => this.deps.pipeline.handle(scope, m), bareSubject(email.subject));
   };
+
+  // ----- one-click unsubscribe (RFC 8058) ---------------------------------------------------
+
+  /** The hotel named on the confirmation page of a genuine link; a forged or stale link is refused. */
+  unsubscribePage(link: UnsubscribeLink): { hotel: string } {
+    const scope = this.linkScope(link);
+    if (!this.deps.optOuts.validUnsubscribe(scope, link.guest, link.token)) throw new ForbiddenError(INVALID_LINK);
+    return { hotel: scope.property.name };
+  }
+
+  /** Opts the guest out (time and channel recorded, B7), as a STOP would; repeating it changes nothing. */
+  unsubscribe(link: UnsubscribeLink): { hotel: string; result: 'recorded' | 'already' } {
+    const scope = this.linkScope(link);
+    const result = this.deps.optOuts.unsubscribe(scope, link.guest, link.token, 'email');
+    if (result === 'invalid') throw new ForbiddenError(INVALID_LINK);
+    this.deps.log.info({ propertyId: scope.property.id, result }, 'guest unsubscribed by email link');
+    return { hotel: scope.property.name, result };
+  }
+
+  private linkScope(link: UnsubscribeLink): PropertyScope {
+    try {
+      return this.deps.scope(link.property);
+    } catch {
+      // The same answer as a bad signature: a link says nothing about which hotels exist.
+      throw new ForbiddenError(INVALID_LINK);
+    }
+  }
 }

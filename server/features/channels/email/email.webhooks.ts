@@ -1,9 +1,11 @@
 import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
 import { clientAddress } from '../../../http/client-address.js';
 import { ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaError, ValidationError } from '../../../shared/errors.js';
 import type { FormBody } from './email-providers.js';
-import { NOT_TAKEN, type EmailChannelService, type WebhookReceipt } from './email.service.js';
+import { UNSUBSCRIBE_PATH } from './email.sender.js';
+import { NOT_TAKEN, type EmailChannelService, type UnsubscribeLink, type WebhookReceipt } from './email.service.js';
 import type { EmailProvider } from './email.schemas.js';
 
 /** Largest inbound email accepted (providers cap near 25-30 MB); attachment bytes are counted, never kept. */
@@ -92,6 +94,30 @@ async function readForm(req: Request, maxBytes: number): Promise<FormBody> {
   throw new UnsupportedMediaError('Expected multipart/form-data or application/x-www-form-urlencoded');
 }
 
+/** The link's query: ids and a base64url signature, bounded. */
+const UnsubscribeQuery = z.object({
+  p: z.string().min(1).max(100),
+  g: z.string().min(1).max(100),
+  t: z.string().min(1).max(100),
+});
+
+function unsubscribeLink(req: Request): UnsubscribeLink {
+  const q = UnsubscribeQuery.safeParse(req.query);
+  if (!q.success) throw new ValidationError('This unsubscribe link is incomplete');
+  return { property: q.data.p, guest: q.data.g, token: q.data.t };
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A small page for the guest's browser; no script, no outside resources. */
+function page(res: Response, title: string, body: string): void {
+  res
+    .status(200)
+    .type('html')
+    .setHeader('Cache-Control', 'no-store')
+    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5"><h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>${body}</body></html>`);
+}
+
 function answer(res: Response, receipt: WebhookReceipt): void {
   res.status(200).json(receipt);
 }
@@ -152,6 +178,25 @@ export function emailWebhooks(email: EmailChannelService, opts: { maxBytes?: num
       return email.receivePostmark(body, req.get('authorization'));
     }),
   );
+
+  // One-click unsubscribe (RFC 8058). GET only shows a page with a button, because mail scanners
+  // follow links; the POST, from that button or from the mail client, opts the guest out.
+  router.get(UNSUBSCRIBE_PATH, (req, res) => {
+    const link = unsubscribeLink(req);
+    const { hotel } = email.unsubscribePage(link);
+    const action = `${UNSUBSCRIBE_PATH}?${new URLSearchParams({ p: link.property, g: link.guest, t: link.token }).toString()}`;
+    page(
+      res,
+      `Unsubscribe from ${hotel}`,
+      `<p>${escapeHtml(hotel)} will send you no more messages. You can still write to them at any time.</p><form method="post" action="${escapeHtml(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+    );
+  });
+
+  router.post(UNSUBSCRIBE_PATH, (req, res) => {
+    const { hotel } = email.unsubscribe(unsubscribeLink(req));
+    // The body ("List-Unsubscribe=One-Click") carries nothing more; it is not read.
+    page(res, 'You are unsubscribed', `<p>${escapeHtml(hotel)} will send you no more messages. If you write to them, they will still answer.</p>`);
+  });
 
   return router;
 }

@@ -14,7 +14,7 @@ import type { Language } from '../../leads/lead-extraction.js';
 import { LeadRepository } from '../../leads/lead.repository.js';
 import { OutboxRepository } from '../../outbox/outbox.repository.js';
 import type { OutboxService } from '../../outbox/outbox.service.js';
-import type { PipelineService } from '../../pipeline/pipeline.service.js';
+import type { InboundMessage, PipelineService } from '../../pipeline/pipeline.service.js';
 import { isAfterHours } from '../../properties/desk-hours.js';
 import type { PropertyScope, PropertyService } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
@@ -25,7 +25,8 @@ import type { WhatsAppSender } from './whatsapp.sender.js';
 import { WhatsAppRepository } from './whatsapp.repository.js';
 import { StoredEvent, type WaStatus, type WhatsAppChannelInput, type WhatsAppSecrets, type WhatsAppSettings } from './whatsapp.schemas.js';
 import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from './whatsapp.signature.js';
-import { optKeyword, whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
+import { optKeyword, OptOuts } from '../opt-out.js';
+import { whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
 
 export type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
 type InboxEvent = Parameters<InboxService['accept']>[0];
@@ -61,9 +62,7 @@ const STATUS_MAP: Record<string, string> = { sent: 'sent', delivered: 'delivered
 type DirectMode =
   | { kind: 'acknowledge'; acknowledgement: Acknowledgement; handoff: boolean }
   /** `reopen`: a resolved conversation opens again (a reaction or sticker does not reopen it). */
-  | { kind: 'store'; reopen?: boolean }
-  | { kind: 'opt_out'; language: Language }
-  | { kind: 'opt_in'; language: Language };
+  | { kind: 'store'; reopen?: boolean };
 
 /**
  * WhatsApp Cloud API (REFERENCE.md §1): the verification handshake, signed webhooks split into
@@ -93,14 +92,19 @@ export class WhatsAppService {
       pipeline: Pick<PipelineService, 'handle'>;
       /** Read receipts and the typing indicator (best effort). */
       receipts?: Pick<WhatsAppSender, 'markRead'>;
-      outbox: Pick<OutboxService, 'kick'>;
+      outbox: Pick<OutboxService, 'kick' | 'enqueue'>;
       ai: Pick<AiSwitchService, 'isPaused'>;
       events: EventBus;
       clock: Clock;
       log: Logger;
       settings: WhatsAppIngestSettings;
     },
-  ) {}
+  ) {
+    this.optOuts = new OptOuts({ sink: deps.outbox, events: deps.events, clock: deps.clock });
+  }
+
+  /** STOP and START, as on every channel (../opt-out.ts). */
+  private readonly optOuts: OptOuts;
 
   // ---- staff settings ----------------------------------------------------------------------
 
@@ -360,15 +364,12 @@ export class WhatsAppService {
     const backlog = meta.backlog || now - sentAt.getTime() > this.deps.settings.backlogCutoffMs;
     const replyTo = { waId: m.from.waId, userId: m.from.userId, phoneNumberId };
     const keyword = m.handling === 'answer' ? optKeyword(m.text) : null;
-    if (keyword?.kind === 'opt_out') return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_out', language: keyword.language });
-    const optedOut = this.isOptedOut(scope, m);
-    if (keyword?.kind === 'opt_in' && optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'opt_in', language: keyword.language });
     // Found by thread as well as by phone, so a guest known only by a username stays opted out.
-    if (optedOut) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'store', reopen: m.handling !== 'store' });
+    if (!keyword && this.isOptedOut(scope, m)) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'store', reopen: m.handling !== 'store' });
     if (m.handling === 'answer') {
       // The guest sees their message read and the assistant typing while the answer is worked out.
-      if (!backlog && !this.deps.ai.isPaused(scope.property.id)) void this.deps.receipts?.markRead(scope, m.wamid, true);
-      await this.deps.pipeline.handle(scope, {
+      if (!keyword && !backlog && !this.deps.ai.isPaused(scope.property.id)) void this.deps.receipts?.markRead(scope, m.wamid, true);
+      const msg: InboundMessage = {
         channel: 'whatsapp',
         threadKey: m.threadKey!,
         externalId: m.wamid,
@@ -377,7 +378,8 @@ export class WhatsAppService {
         receivedAt: sentAt,
         backlog,
         replyTo,
-      });
+      };
+      await this.optOuts.handle(scope, msg, (x) => this.deps.pipeline.handle(scope, x));
       return;
     }
     const mode: DirectMode = m.handling === 'acknowledge' && m.acknowledgement ? { kind: 'acknowledge', acknowledgement: m.acknowledgement, handoff: m.handoff } : { kind: 'store' };
@@ -401,7 +403,7 @@ export class WhatsAppService {
 
   /**
    * Messages the model should not answer: stores the guest message in its conversation and, where
-   * fitting, a fixed reply (an acknowledgement or the opt-out confirmation) through the outbox.
+   * fitting, a fixed acknowledgement through the outbox.
    */
   private storeDirect(scope: PropertyScope, m: NormalisedMessage, sentAt: Date, backlog: boolean, replyTo: Record<string, unknown>, mode: DirectMode): void {
     const { property } = scope;
@@ -416,7 +418,7 @@ export class WhatsAppService {
       let guest = this.findGuest(scope, m, conversation);
       if (!guest) guest = guests.insert({ name: m.from.name, phone: m.from.phone }, at);
       else if (!guest.name && m.from.name) guests.updateContact(guest.id, { name: m.from.name }, at);
-      const language: Language = mode.kind === 'opt_out' || mode.kind === 'opt_in' ? mode.language : ((conversation?.language as Language | undefined) ?? 'en');
+      const language = (conversation?.language as Language | undefined) ?? 'en';
       if (!conversation) {
         conversation = conversations.insert({ guestId: guest.id, channel: 'whatsapp', threadBidx, status: 'ai', language, afterHours: isAfterHours(property, sentAt), at });
       } else if (conversation.status === 'resolved' && (mode.kind !== 'store' || mode.reopen)) {
@@ -426,25 +428,14 @@ export class WhatsAppService {
       conversations.setReplyTo(conversation.id, replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: m.text, externalId: m.wamid, flags: backlog ? ['backlog'] : [], createdAt: at });
       // A voice note, a photo or a location is an inquiry like any text (and so is a message from a
-      // guest who opted out of automatic replies); the STOP and START keywords themselves are not.
-      if (mode.kind === 'acknowledge' || mode.kind === 'store') {
-        captureLead(new LeadRepository(scope), property, { conversationId: conversation.id, guest, text: m.text, channel: 'whatsapp', afterHours: conversation.after_hours === 1, profileName: m.from.name, now: sentAt });
-      }
+      // guest who opted out of automatic replies).
+      captureLead(new LeadRepository(scope), property, { conversationId: conversation.id, guest, text: m.text, channel: 'whatsapp', afterHours: conversation.after_hours === 1, profileName: m.from.name, now: sentAt });
       const optedOut = guests.isOptedOut(guest.id);
       const texts = whatsAppTexts(language);
       const paused = this.deps.ai.isPaused(property.id);
       let body: string | null = null;
       let handoff = false;
-      if (mode.kind === 'opt_out') {
-        // Confirmed once; a repeated STOP is stored and not answered.
-        if (!optedOut) {
-          guests.setOptOut(guest.id, 'whatsapp', replyAt);
-          body = texts.optedOut(property.name);
-        }
-      } else if (mode.kind === 'opt_in') {
-        guests.setOptOut(guest.id, null, null);
-        body = texts.optedIn(property.name);
-      } else if (mode.kind === 'acknowledge' && !optedOut && conversation.status === 'ai') {
+      if (mode.kind === 'acknowledge' && !optedOut && conversation.status === 'ai') {
         // As in the pipeline: with the AI paused, or for a stale backlog, a person answers instead.
         handoff = mode.handoff || paused || backlog;
         if (!backlog && !paused) body = texts.ack[mode.acknowledgement];
@@ -468,9 +459,6 @@ export class WhatsAppService {
     if (handoff) {
       events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason: conversation.handoff_reason ?? 'low_confidence', at: replyAt });
       events.emit({ type: 'conversation.updated', propertyId: property.id, conversationId: conversation.id, status: conversation.status, at: replyAt });
-    }
-    if (mode.kind === 'opt_out' || mode.kind === 'opt_in') {
-      this.deps.log.info({ propertyId: property.id, conversationId: conversation.id, change: mode.kind, confirmed: reply !== null }, 'WhatsApp guest opt-out preference recorded');
     }
   }
 

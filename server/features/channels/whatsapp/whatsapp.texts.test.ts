@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explainGraphError } from './whatsapp.errors.js';
 import { chunks } from './whatsapp.sender.js';
-import { optKeyword } from './whatsapp.texts.js';
-
-describe('opt-out keywords', () => {
-  it.each([
-    ['STOP', 'opt_out', 'en'],
-    ['stop.', 'opt_out', 'en'],
-    [' Unsubscribe ', 'opt_out', 'en'],
-    ['Stop promotions', 'opt_out', 'en'],
-    ['BERHENTI', 'opt_out', 'ms'],
-    ['退订', 'opt_out', 'zh'],
-    ['取消订阅！', 'opt_out', 'zh'],
-    ['START', 'opt_in', 'en'],
-    ['mula', 'opt_in', 'ms'],
-  ])('%s is %s (%s)', (text, kind, language) => {
-    expect(optKeyword(text)).toEqual({ kind, language });
-  });
-
-  it.each(['Can we stop by at 5pm?', 'stop the cleaning tomorrow please', 'cancel my booking', 'start date is 24 Dec', ''])('"%s" is a normal message', (text) => {
-    expect(optKeyword(text)).toBeNull();
-  });
-});
 
 describe('Graph API errors', () => {
   it('backs off on throttling and server errors, gives up with a clear reason otherwise', () => {
