@@ -3,7 +3,6 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useHotels } from '../../app/hotels';
 import { hrefFor } from '../../app/router';
-import { useCan } from '../../app/session-gate';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
@@ -29,7 +28,6 @@ const KEY = 'nocturn.onboarding';
  * answers from the first step on; every later step improves it and can be skipped.
  */
 export function OnboardingScreen() {
-  const can = useCan();
   const properties = usePropertiesApi();
   const [state, setState] = useState<{ step: Step; propertyId: string | null }>(() => {
     try {
@@ -50,17 +48,6 @@ export function OnboardingScreen() {
   const hotel = property.status === 'ready' ? property.data : null;
   const go = (step: Step) => setState((s) => ({ ...s, step }));
   const index = STEPS.indexOf(state.step);
-
-  if (!can('properties.create')) {
-    return (
-      <Screen title="Set up a hotel">
-        <div className="empty-state access-denied" role="alert">
-          <h2 className="empty-title">Only administrators can add hotels</h2>
-          <p className="muted">Ask an administrator to set up your hotel.</p>
-        </div>
-      </Screen>
-    );
-  }
 
   return (
     <Screen title={hotel ? `Set up ${hotel.name}` : 'Set up your hotel'} subtitle="A few minutes, in six short steps. Everything can be changed later in the hotel’s settings.">

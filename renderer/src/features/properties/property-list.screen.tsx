@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Property } from '@contract/properties';
 import { hrefFor, navigate } from '../../app/router';
+import { useCan } from '../../app/session-gate';
 import { Screen } from '../../shared/screen';
 import { useResource, type Resource } from '../../shared/use-resource';
 import { NewPropertyForm } from './new-property.form';
@@ -13,6 +14,7 @@ export function PropertyListScreen() {
   const [list, { reload, set }] = useResource((signal) => api.list(signal), [api]);
   const [formOpen, setFormOpen] = useState(false);
   const [notice, setNotice] = useState('');
+  const canCreate = useCan()('properties.create');
 
   function created(property: Property) {
     if (list.status === 'ready') set([...list.data, property]);
@@ -24,32 +26,34 @@ export function PropertyListScreen() {
   return (
     <Screen
       title="Properties"
-      subtitle="The hotels of your group. Open one to change its desk hours, closures and plan."
+      subtitle={canCreate ? 'The hotels of your group. Open one to change its desk hours, closures and plan.' : 'The hotels you work for. Open one to see its desk hours, closures and plan.'}
       actions={
-        <button
-          type="button"
-          className="button button--primary"
-          aria-expanded={formOpen}
-          aria-controls={formOpen ? FORM_ID : undefined}
-          onClick={() => {
-            setFormOpen((open) => !open);
-            setNotice('');
-          }}
-        >
-          New hotel
-        </button>
+        canCreate ? (
+          <button
+            type="button"
+            className="button button--primary"
+            aria-expanded={formOpen}
+            aria-controls={formOpen ? FORM_ID : undefined}
+            onClick={() => {
+              setFormOpen((open) => !open);
+              setNotice('');
+            }}
+          >
+            New hotel
+          </button>
+        ) : undefined
       }
     >
       {formOpen ? <NewPropertyForm id={FORM_ID} onCreated={created} onCancel={() => setFormOpen(false)} /> : null}
       <p className="notice" role="status">
         {notice}
       </p>
-      <PropertyTable list={list} onRetry={reload} />
+      <PropertyTable list={list} onRetry={reload} canCreate={canCreate} />
     </Screen>
   );
 }
 
-function PropertyTable({ list, onRetry }: { list: Resource<Property[]>; onRetry: () => void }) {
+function PropertyTable({ list, onRetry, canCreate }: { list: Resource<Property[]>; onRetry: () => void; canCreate: boolean }) {
   if (list.status === 'loading') return <p className="muted">Loading hotels…</p>;
   if (list.status === 'error') {
     return (
@@ -58,6 +62,14 @@ function PropertyTable({ list, onRetry }: { list: Resource<Property[]>; onRetry:
         <button type="button" className="button" onClick={onRetry}>
           Try again
         </button>
+      </div>
+    );
+  }
+  if (list.data.length === 0 && !canCreate) {
+    return (
+      <div className="empty-state">
+        <p className="empty-title">No hotels yet</p>
+        <p className="muted">An administrator adds the group’s hotels; they appear here once you are granted them.</p>
       </div>
     );
   }
