@@ -85,14 +85,20 @@ export interface ListFilter {
   limit: number;
 }
 
-/** `status_rank` (a generated column with its own index) orders the inbox: needs a person first. */
+/**
+ * `status_rank` (a generated column with its own index) orders the inbox: needs a person first.
+ * The preview is the guest's latest words (not the assistant's hand-off notice); a conversation
+ * the hotel started, with nothing from the guest yet, shows its latest message.
+ */
 const LIST_SELECT = `
   select c.*, c.status_rank as rank,
          g.name_enc as guest_name_enc, g.phone_enc as guest_phone_enc, g.email_enc as guest_email_enc, g.opted_out_at as guest_opted_out_at,
          m.id as preview_id, m.body_enc as preview_enc
   from conversations c
   join guests g on g.id = c.guest_id
-  left join messages m on m.id = (select id from messages where conversation_id = c.id order by rowid desc limit 1)`;
+  left join messages m on m.id = coalesce(
+    (select id from messages where conversation_id = c.id and role = 'guest' order by rowid desc limit 1),
+    (select id from messages where conversation_id = c.id order by rowid desc limit 1))`;
 
 /** Conversations and messages of one hotel; bodies encrypted with AAD messages/body/<id>. */
 export class ConversationRepository {

@@ -148,9 +148,7 @@ export class ConversationService {
 
   takeOver(scope: PropertyScope, id: string, actor: Actor): ConversationSummary & { draft: string | null } {
     const summary = this.transition(scope, id, 'take_over', actor, { assigned_to: actor.userId });
-    // The AI's latest suggestion is offered as an editable draft.
-    const lastAssistant = new ConversationRepository(scope).messages(id).filter((m) => m.role === 'assistant' && m.provider !== 'template').at(-1);
-    return { ...summary, draft: lastAssistant?.body ?? null };
+    return { ...summary, draft: suggestionFor(new ConversationRepository(scope).messages(id)) };
   }
 
   handBack(scope: PropertyScope, id: string, actor: Actor): ConversationSummary {
@@ -195,4 +193,17 @@ export class ConversationService {
     this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
     return message;
   }
+}
+
+/**
+ * The AI's answer to the guest's latest message, offered as an editable draft on take-over; null
+ * when the AI has not answered that message (a hand-off notice or an answer to an earlier question
+ * would put the wrong words in the reply box).
+ */
+export function suggestionFor(messages: readonly Pick<Message, 'role' | 'provider' | 'body'>[]): string | null {
+  const latestGuest = messages.findLastIndex((m) => m.role === 'guest');
+  const after = messages.slice(latestGuest + 1);
+  // A staff reply after the guest's message has already answered it.
+  if (after.some((m) => m.role === 'staff')) return null;
+  return after.findLast((m) => m.role === 'assistant' && m.provider !== 'template')?.body ?? null;
 }
