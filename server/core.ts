@@ -43,7 +43,7 @@ import { TestChannelSender } from './features/outbox/test.sender.js';
 import { UserRepository } from './features/users/user.repository.js';
 import { UserService } from './features/users/user.service.js';
 import { KeyRepository } from './features/vault/key.repository.js';
-import { KeyVault, resolveMasterKey, type MasterKeySource } from './features/vault/key-vault.js';
+import { KeyVault, resolveMasterKey, TRIAL_KEY_WARNING, type MasterKeySource } from './features/vault/key-vault.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { DisposableStack } from './shared/disposables.js';
 import type { Logger } from './shared/logger.js';
@@ -236,7 +236,7 @@ export function openCore(opts: CoreOptions): Core {
     readiness.register({
       name: 'keys',
       critical: true,
-      check: async () => ({ ok: true, detail: { masterKey: source } }),
+      check: async () => ({ ok: true, detail: { masterKey: source }, ...(source === 'dev-key-file' ? { warning: TRIAL_KEY_WARNING } : {}) }),
     });
 
     return {

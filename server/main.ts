@@ -27,7 +27,7 @@ import { widgetRoutes } from './features/channels/widget/widget.routes.js';
 import { createTunnelProvider } from './features/tunnel/tunnel.factory.js';
 import { TunnelManager } from './features/tunnel/tunnel.manager.js';
 import { tunnelRoutes } from './features/tunnel/tunnel.routes.js';
-import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
+import { createPublicApp, createStaffApp, uiBuilt, UI_NOT_BUILT, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
 import type { Logger } from './shared/logger.js';
@@ -41,6 +41,8 @@ export interface RunningServer {
   routes: readonly RouteDef[];
   /** With no staff account yet: the one-time token for first-run setup (printed, never logged). */
   setupToken: string | undefined;
+  /** Where the staff UI should be when it is served from there but not built yet (the console says how to build it). */
+  uiNotBuilt: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes databases. */
   close(): Promise<void>;
 }
@@ -119,12 +121,15 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     const routes = buildRoutes(core, publicBase, tunnel);
     const deps: HttpDeps = { log, metrics: core.metrics, readiness: core.readiness, errors: core.errors, bodyLimitBytes: config.bodyLimitBytes, version: core.version };
     let staffHosts: ReadonlySet<string> = new Set();
+    const uiDir = config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined;
+    const uiNotBuilt = uiDir && !uiBuilt(uiDir) ? uiDir : undefined;
+    if (uiNotBuilt) log.warn({ uiDir: uiNotBuilt }, UI_NOT_BUILT);
     const staffApp = createStaffApp(deps, {
       routes,
       before: [loadSession(core.auth)],
       guard: accessGuard(core.auth, (key) => core.properties.find(key)),
       allowedHosts: () => staffHosts,
-      staticDir: config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined,
+      staticDir: uiDir,
     });
     const emailWebhookRouter = startEmailChannel(core, publicBase);
     const widget = startWidgetChannel(core);
@@ -168,7 +173,7 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     core.reportScheduler.start();
     const setupToken = core.auth.firstRunToken();
     if (setupToken) log.warn({ setupUrl: `${staffUrl}/setup` }, 'first run: no staff account yet; the one-time setup token is printed on the console');
-    return { core, staffUrl, publicUrl, routes, setupToken, close };
+    return { core, staffUrl, publicUrl, routes, setupToken, uiNotBuilt, close };
   } catch (err) {
     await core.close();
     throw err;

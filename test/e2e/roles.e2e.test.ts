@@ -165,7 +165,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: every role on every scr
   );
 
   it(
-    'a manager changes hotel settings and sees channels but cannot set them up; an admin can',
+    'a manager changes hotel settings and sees channels but cannot set them up; an admin can, and is warned about the trial key',
     async () => {
       const manager = await signedIn('manager');
       await open(manager.page, SCREENS.find((s) => s.name === 'Hotel settings')!);
@@ -181,6 +181,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: every role on every scr
       await admin.page.getByRole('button', { name: /Set up WhatsApp/ }).waitFor();
       await open(admin.page, SCREENS.find((s) => s.name === 'Properties')!);
       await admin.page.getByRole('button', { name: 'New hotel' }).waitFor();
+      // The test server runs on the trial key file: the System screen says so plainly, and how to set a real key.
+      await open(admin.page, SCREENS.find((s) => s.name === 'System')!);
+      const warning = admin.page.getByRole('alert').filter({ hasText: 'Action needed: set a real master key' });
+      await warning.getByText(/NOCTURN_MASTER_KEY/).waitFor();
+      expect(await admin.page.getByRole('row', { name: /Encryption keys/ }).textContent()).toContain('Needs action');
+      await screenshot(admin.page, 'roles-admin-system-trial-key');
       expect(admin.refused).toEqual([]);
       await admin.page.context().close();
     },
