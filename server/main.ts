@@ -30,6 +30,9 @@ import { tunnelRoutes } from './features/tunnel/tunnel.routes.js';
 import { createPublicApp, createStaffApp, uiBuilt, UI_NOT_BUILT, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
+import { SetupProgressRepository } from './features/onboarding/setup-progress.repository.js';
+import { setupProgressRoutes } from './features/onboarding/setup-progress.routes.js';
+import { SetupProgressService } from './features/onboarding/setup-progress.service.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
 
@@ -87,6 +90,7 @@ export function buildRoutes(
     ...userRoutes(core.users),
     ...auditRoutes(core.audit, core.config.pageLimitMax),
     ...propertyRoutes(core.properties),
+    ...setupProgressRoutes(new SetupProgressService(new SetupProgressRepository(core.databases.group), (id) => core.properties.find(id) !== undefined, core.clock), core.properties),
     ...knowledgeRoutes(core.knowledge, { importLimitBytes: core.config.knowledge.importLimitBytes, onShutdown: (fn) => core.events.onShutdown(fn) }),
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),

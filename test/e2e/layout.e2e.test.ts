@@ -17,10 +17,27 @@ import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 const BROWSER_TEST_MS = 120_000;
 const HOTEL = { name: 'Seri Malaya Hotel & Conference Centre Kuala Lumpur', slug: 'seri-malaya', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' };
 
+/** The little of the DOM the check below uses (the tests are compiled without the DOM library). */
+interface El {
+  tagName: string;
+  children: { length: number };
+  textContent: string | null;
+  scrollWidth: number;
+  clientWidth: number;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): El | null;
+  getBoundingClientRect(): { right: number };
+}
+interface PageGlobals {
+  document: { documentElement: { scrollWidth: number }; querySelectorAll(selector: string): ArrayLike<El> };
+  innerWidth: number;
+  getComputedStyle(e: El): { overflowX: string };
+}
+
 /** Elements wider than their box: the page itself, or anything that scrolls or clips sideways. */
 function sidewaysScrollers(): string[] {
-  const doc = (globalThis as unknown as { document: Document }).document;
-  const win = globalThis as unknown as { innerWidth: number; getComputedStyle(e: Element): CSSStyleDeclaration };
+  const win = globalThis as unknown as PageGlobals;
+  const doc = win.document;
   const found: string[] = [];
   if (doc.documentElement.scrollWidth > win.innerWidth + 1) {
     // Name the innermost elements that stick out, so a failure says what to fix.

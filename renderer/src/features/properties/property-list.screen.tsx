@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import type { Property } from '@contract/properties';
+import { SETUP_STEPS, type Property } from '@contract/properties';
 import { hrefFor, navigate } from '../../app/router';
 import { useCan } from '../../app/session-gate';
 import { Screen } from '../../shared/screen';
 import { useResource, type Resource } from '../../shared/use-resource';
+import { useSetupProgressApi } from '../onboarding/setup-progress.api';
 import { NewPropertyForm } from './new-property.form';
 import { usePropertiesApi } from './properties.api';
 
@@ -44,12 +45,27 @@ export function PropertyListScreen() {
         ) : undefined
       }
     >
+      {canCreate ? <ContinueSetup hotels={list.status === 'ready' ? list.data : []} /> : null}
       {formOpen ? <NewPropertyForm id={FORM_ID} onCreated={created} onCancel={() => setFormOpen(false)} /> : null}
       <p className="notice" role="status">
         {notice}
       </p>
       <PropertyTable list={list} onRetry={reload} canCreate={canCreate} />
     </Screen>
+  );
+}
+
+/** A link back into the set-up guide while a hotel's set-up is unfinished. */
+function ContinueSetup({ hotels }: { hotels: Property[] }) {
+  const setup = useSetupProgressApi();
+  const [progress] = useResource((signal) => setup.get(signal), [setup]);
+  if (progress.status !== 'ready' || !progress.data || progress.data.step === 'Done') return null;
+  const hotel = hotels.find((h) => h.id === progress.data?.propertyId);
+  return (
+    <p className="continue-setup">
+      The set-up of {hotel ? hotel.name : 'your hotel'} stopped at step {SETUP_STEPS.indexOf(progress.data.step) + 1}, {progress.data.step}.{' '}
+      <a href={hrefFor({ screen: 'welcome' })}>Continue setup</a>
+    </p>
   );
 }
 
