@@ -33,6 +33,8 @@ import type { RouteDef } from './http/route.js';
 import { SetupProgressRepository } from './features/onboarding/setup-progress.repository.js';
 import { setupProgressRoutes } from './features/onboarding/setup-progress.routes.js';
 import { SetupProgressService } from './features/onboarding/setup-progress.service.js';
+import { savedReplyRoutes } from './features/saved-replies/saved-reply.routes.js';
+import { SavedReplyService } from './features/saved-replies/saved-reply.service.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
 
@@ -95,6 +97,7 @@ export function buildRoutes(
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
+    ...savedReplyRoutes(new SavedReplyService(core.audit, core.clock), core.properties),
     ...eventRoutes(core.events, {
       sessionLive: (res) => {
         const session = sessionOf(res);

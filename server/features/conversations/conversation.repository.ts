@@ -1,4 +1,4 @@
-import type { Channel, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
+import type { Channel, ConversationNote, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
 import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
@@ -195,6 +195,38 @@ export class ConversationRepository {
        where m.conversation_id = ? order by m.rowid`,
     ).all(conversationId) as MessageRow[];
     return rows.map((r) => this.decodeMessage(r));
+  }
+
+  /** Staff notes on a conversation, oldest first; bodies encrypted with AAD conversation_notes/body/<id>. */
+  notes(conversationId: string): ConversationNote[] {
+    const rows = prepared(this.scope.db, 'select id, author_id, body_enc, created_at from conversation_notes where conversation_id = ? order by created_at, rowid').all(conversationId) as {
+      id: string;
+      author_id: string | null;
+      body_enc: Buffer;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      authorId: r.author_id,
+      body: this.scope.cipher.decrypt(r.body_enc, { table: 'conversation_notes', column: 'body', rowId: r.id }),
+      createdAt: r.created_at,
+    }));
+  }
+
+  insertNote(n: { conversationId: string; authorId: string | null; body: string; createdAt: string }): ConversationNote {
+    const id = newId('note');
+    prepared(this.scope.db, 'insert into conversation_notes (id, conversation_id, author_id, body_enc, created_at) values (?, ?, ?, ?, ?)').run(
+      id,
+      n.conversationId,
+      n.authorId,
+      this.scope.cipher.encrypt(n.body, { table: 'conversation_notes', column: 'body', rowId: id }),
+      n.createdAt,
+    );
+    return { id, authorId: n.authorId, body: n.body, createdAt: n.createdAt };
+  }
+
+  explainNotes(): string[] {
+    return (prepared(this.scope.db, 'explain query plan select id from conversation_notes where conversation_id = ? order by created_at, rowid').all('x') as { detail: string }[]).map((r) => r.detail);
   }
 
   recentGuestMessageCount(conversationId: string, since: string): number {

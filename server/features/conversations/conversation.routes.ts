@@ -3,6 +3,7 @@ import {
   AssignRequest,
   Channel,
   ConversationDetail,
+  ConversationNote,
   ConversationPage,
   ConversationStatus,
   ConversationSummary,
@@ -12,6 +13,7 @@ import {
   LeadPage,
   LeadStatus,
   Message,
+  NewConversationNote,
   StaffReply,
   UpdateLead,
 } from '../../contract/conversations.js';
@@ -134,6 +136,17 @@ export function conversationRoutes(
       response: Message,
       status: 201,
       handler: ({ params, body, actor }) => conversations.reply(scope(params), params.conversationId!, (body as { text: string }).text, actor),
+    }),
+    route({
+      method: 'post',
+      path: `${one}/notes`,
+      summary: 'Leave an internal note on the conversation for the hotel staff (never sent to the guest)',
+      tag: 'conversations',
+      permission: 'conversations.write',
+      body: NewConversationNote,
+      response: ConversationNote,
+      status: 201,
+      handler: ({ params, body, actor }) => conversations.addNote(scope(params), params.conversationId!, (body as { text: string }).text, actor),
     }),
     route({
       method: 'get',

@@ -12,6 +12,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'property.update': 'Hotel settings changed',
   'ai.pause': 'AI paused',
   'ai.resume': 'AI resumed',
+  'conversation.note_added': 'Note left on a conversation',
+  'saved_reply.create': 'Saved reply added',
+  'saved_reply.update': 'Saved reply changed',
+  'saved_reply.delete': 'Saved reply removed',
 };
 
 export function actionLabel(action: string): string {
