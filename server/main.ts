@@ -30,6 +30,8 @@ import { tunnelRoutes } from './features/tunnel/tunnel.routes.js';
 import { createPublicApp, createStaffApp, uiBuilt, UI_NOT_BUILT, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
+import { ChannelCheckRepository } from './features/channels/channel-check.repository.js';
+import { ChannelCheckService } from './features/channels/channel-check.service.js';
 import { SetupProgressRepository } from './features/onboarding/setup-progress.repository.js';
 import { setupProgressRoutes } from './features/onboarding/setup-progress.routes.js';
 import { SetupProgressService } from './features/onboarding/setup-progress.service.js';
@@ -107,7 +109,20 @@ export function buildRoutes(
     ...systemRoutes(core.errors, core.config.pageLimitMax, () => systemStatus(core)),
     ...inboxRoutes(core.conversations, core.properties, core.config.pageLimitMax),
     ...privacyRoutes(core.privacy, core.backups, core.keys, core.dataKeys),
-    ...channelRoutes({ channels: core.channels, whatsapp: core.whatsapp, properties: core.properties, publicUrl }),
+    ...channelRoutes({
+      channels: core.channels,
+      whatsapp: core.whatsapp,
+      properties: core.properties,
+      checks: new ChannelCheckService({
+        channels: core.channels,
+        repo: new ChannelCheckRepository(core.databases.group),
+        clock: core.clock,
+        log: core.log,
+        whatsappApiBase: core.config.whatsapp.apiBase,
+        emailApiBases: core.config.emailApis,
+      }),
+      publicUrl,
+    }),
     ...emailRoutes(emailChannelService(core, publicUrl), core.properties),
     ...widgetRoutes(widgetSettingsService(core, publicUrl)),
     ...tunnelRoutes(tunnel),
