@@ -32,6 +32,7 @@ import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
 import { ChannelCheckRepository } from './features/channels/channel-check.repository.js';
 import { ChannelCheckService } from './features/channels/channel-check.service.js';
+import { reportMailRoutes } from './features/report-mail/report-mail.routes.js';
 import { SetupProgressRepository } from './features/onboarding/setup-progress.repository.js';
 import { setupProgressRoutes } from './features/onboarding/setup-progress.routes.js';
 import { SetupProgressService } from './features/onboarding/setup-progress.service.js';
@@ -127,6 +128,7 @@ export function buildRoutes(
     ...widgetRoutes(widgetSettingsService(core, publicUrl)),
     ...tunnelRoutes(tunnel),
     ...reportRoutes(core.reports, core.knowledgeGaps, (id) => core.properties.scope(id)),
+    ...reportMailRoutes(core.reportMail, core.properties),
   ];
 }
 

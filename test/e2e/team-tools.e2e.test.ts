@@ -6,6 +6,7 @@ import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import { cliActor } from '../../server/shared/actor.js';
+import { startEmailProviderStub, type EmailProviderStub } from '../support/email-provider-stub.js';
 import { CHROMIUM, HAS_CHROMIUM, ROOT, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
@@ -24,13 +25,16 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: notes and saved replies
   let staticDir: string;
   let hotelId = '';
   let conversationId = '';
+  let mailApi: EmailProviderStub;
   const people = { manager: { email: 'gm@harbour.test' }, agent: { email: 'desk@harbour.test' } };
 
   beforeAll(async () => {
     staticDir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-team-ui-'));
     execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--outDir', staticDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-    server = await startTestServer({ staticDir, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_EMBEDDER: 'none' } });
+    mailApi = await startEmailProviderStub();
+    server = await startTestServer({ staticDir, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_EMBEDDER: 'none', NOCTURN_SENDGRID_API_BASE: mailApi.url } });
     hotelId = ((await (await server.admin.post('/api/v1/properties', HOTEL)).json()) as { id: string }).id;
+    expect((await server.admin.put(`/api/v1/properties/${hotelId}/channels/email`, { provider: 'sendgrid', inboundAddress: 'desk@harbour.test', apiKey: 'SG.team-key-123' })).status).toBe(200);
     for (const [role, p] of Object.entries(people)) {
       await server.core.users.create({ email: p.email, displayName: `The ${role}`, password: ADMIN.password, role: role as 'manager' | 'agent', allProperties: true, propertyIds: [] }, cliActor('e2e'));
     }
@@ -49,6 +53,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: notes and saved replies
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await mailApi?.close();
     if (staticDir) rmSync(staticDir, { recursive: true, force: true });
   });
 
@@ -151,6 +156,28 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: notes and saved replies
       await box.press('Tab');
       expect(await box.inputValue()).toBe(`Dear Aisha Rahman, for your stay ${dates} late check-out at Harbour View is until 2 pm.`);
       await screenshot(page, 'team-note-and-reply');
+      await expectNoSeriousA11yViolations(page);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'a manager chooses the daily report by e-mail and sends a test report to their own mailbox',
+    async () => {
+      const { page, errors } = await openConversation(people.manager.email);
+      await page.goto(`${server.staffUrl}/#/reports/${hotelId}`);
+      const panel = page.getByRole('region', { name: 'Reports by e-mail' });
+      await panel.waitFor();
+      await panel.getByLabel('E-mail me the daily report').check();
+      await panel.getByText('You will receive the daily report by e-mail.').waitFor();
+      expect(server.core.reportMail.preferences(server.core.users.byEmail(people.manager.email)!.id)).toEqual({ daily: true, weekly: false });
+      await panel.getByRole('button', { name: 'Send me a test report' }).click();
+      await panel.getByText(`Sent ${HOTEL.name}’s latest report to ${people.manager.email}.`).waitFor();
+      const sent = mailApi.requests.filter((r) => r.path === '/v3/mail/send').map((r) => JSON.parse(r.body) as { personalizations: { to: { email: string }[] }[]; attachments: { type: string }[] });
+      expect(sent.at(-1)).toMatchObject({ personalizations: [{ to: [{ email: people.manager.email }] }], attachments: [{ type: 'application/pdf' }] });
+      await screenshot(page, 'reports-by-email');
       await expectNoSeriousA11yViolations(page);
       expect(errors).toEqual([]);
       await page.context().close();
