@@ -75,6 +75,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: every screen fits 1280 
     server = await startTestServer({ staticDir, env: { NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_EMBEDDER: 'none' } });
     const created = await server.admin.post('/api/v1/properties', HOTEL);
     hotelId = ((await created.json()) as { id: string }).id;
+    // A second hotel: the group report and the Hotel column of the leads appear.
+    expect((await server.admin.post('/api/v1/properties', { name: 'Harbour View London Riverside Suites', slug: 'harbour-london', timezone: 'Europe/London', currency: 'GBP' })).status).toBe(201);
     const seeder = cliActor('e2e seed');
     await server.core.users.create(
       { email: 'a.very.long.address.for.the.night.manager@seri-malaya-hotel.example', displayName: 'Nur Aisyah binti Abdul Rahman', password: ADMIN.password, role: 'manager', allProperties: true, propertyIds: [] },
@@ -147,6 +149,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: every screen fits 1280 
         ['lead', `#/leads/${hotelId}/${leadId}`, () => page.getByRole('dialog').waitFor()],
         ['knowledge', `#/knowledge/${hotelId}`, () => page.getByText('Breakfast in the Kopi Café on the ground floor').first().waitFor()],
         ['reports', `#/reports/${hotelId}`, () => page.getByRole('heading', { name: 'Report history' }).waitFor().then(() => page.getByRole('link', { name: /^PDF/ }).first().waitFor())],
+        ['group report', '#/reports', () => page.getByRole('table').first().waitFor()],
         ['properties', '#/properties', () => page.getByRole('table').waitFor()],
         ['hotel settings', `#/properties/${hotelId}`, () => page.getByRole('heading', { name: 'WhatsApp' }).waitFor()],
         ['ai', '#/ai', () => page.getByRole('heading', { level: 1 }).waitFor()],

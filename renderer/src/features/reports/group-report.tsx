@@ -83,7 +83,7 @@ export function GroupReport({ period }: { period: PeriodQuery }) {
           />
         ) : null}
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table--compact">
             <thead>
               <tr>
                 <th scope="col">Hotel</th>
