@@ -29,7 +29,7 @@ const mails = () => api.requests.filter((r) => r.path === '/v3/mail/send').map((
 beforeAll(async () => {
   api = await startEmailProviderStub();
   smtp = await startSmtpStub();
-  s = await startTestServer({ env: { NOCTURN_SENDGRID_API_BASE: api.url, NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_EMBEDDER: 'none' } });
+  s = await startTestServer({ env: { NOCTURN_SENDGRID_API_BASE: api.url, NOCTURN_MAILGUN_API_BASE: api.url, NOCTURN_POSTMARK_API_BASE: api.url, NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_EMBEDDER: 'none' } });
   const ids: Record<string, string> = {};
   for (const slug of ['harbour', 'lagoon']) {
     const res = await s.admin.post('/api/v1/properties', { name: slug === 'harbour' ? 'Harbour View' : 'Lagoon Lodge', slug, timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' });
@@ -118,5 +118,25 @@ describe('a test send', () => {
     const refused = await gm.post('/api/v1/properties/harbour/reports/test-mail');
     expect(refused.status).toBe(502);
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/SendGrid did not accept the report e-mail \(401/);
+  });
+
+  it('attaches the PDF the way Mailgun and Postmark take it', async () => {
+    const base = { inboundAddress: 'desk@harbour.test', sendVia: 'api' };
+    expect((await s.admin.put('/api/v1/properties/harbour/channels/email', { ...base, provider: 'mailgun', apiKey: 'mailgun-key-123', signingKey: 'mailgun-signing-123', mailgunDomain: 'mg.harbour.test' })).status).toBe(200);
+    expect((await gm.post('/api/v1/properties/harbour/reports/test-mail')).status).toBe(200);
+    const mg = api.requests.at(-1)!;
+    expect(mg).toMatchObject({ provider: 'mailgun', method: 'POST', path: '/v3/mg.harbour.test/messages' });
+    expect(mg.headers['content-type']).toMatch(/^multipart\/form-data/);
+    expect(mg.body).toMatch(/name="attachment"; filename="harbour-[^"]+\.pdf"/);
+    expect(mg.body).toContain(gm.email);
+
+    expect((await s.admin.put('/api/v1/properties/harbour/channels/email', { ...base, provider: 'postmark', apiKey: 'postmark-token-123', webhookUsername: 'harbour-hook', webhookPassword: 'harbour-hook-pass-123' })).status).toBe(200);
+    expect((await gm.post('/api/v1/properties/harbour/reports/test-mail')).status).toBe(200);
+    const pm = api.requests.at(-1)!;
+    expect(pm).toMatchObject({ provider: 'postmark', path: '/email', headers: expect.objectContaining({ 'x-postmark-server-token': 'postmark-token-123' }) });
+    const body = JSON.parse(pm.body) as { To: string; Attachments: { Name: string; ContentType: string; Content: string }[] };
+    expect(body.To).toBe(gm.email);
+    expect(body.Attachments[0]).toMatchObject({ ContentType: 'application/pdf', Name: expect.stringMatching(/\.pdf$/) });
+    expect(Buffer.from(body.Attachments[0]!.Content, 'base64').subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });
