@@ -24,6 +24,9 @@ import { KnowledgeRetriever } from './features/pipeline/knowledge.retriever.js';
 import { PipelineService } from './features/pipeline/pipeline.service.js';
 import { KnowledgeGapService } from './features/reports/knowledge-gap.service.js';
 import { ReportScheduler } from './features/reports/report.scheduler.js';
+import { ReportMailRepository } from './features/report-mail/report-mail.repository.js';
+import { ReportMailSender } from './features/report-mail/report-mail.sender.js';
+import { ReportMailService } from './features/report-mail/report-mail.service.js';
 import { ReportService } from './features/reports/report.service.js';
 import { EventBus } from './shared/events.js';
 import { InboxRepository } from './features/inbox/inbox.repository.js';
@@ -44,7 +47,7 @@ import { TestChannelSender } from './features/outbox/test.sender.js';
 import { UserRepository } from './features/users/user.repository.js';
 import { UserService } from './features/users/user.service.js';
 import { KeyRepository } from './features/vault/key.repository.js';
-import { KeyVault, resolveMasterKey, type MasterKeySource } from './features/vault/key-vault.js';
+import { KeyVault, resolveMasterKey, TRIAL_KEY_WARNING, type MasterKeySource } from './features/vault/key-vault.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { DisposableStack } from './shared/disposables.js';
 import type { Logger } from './shared/logger.js';
@@ -87,6 +90,7 @@ export interface Core {
   reports: ReportService;
   knowledgeGaps: KnowledgeGapService;
   reportScheduler: ReportScheduler;
+  reportMail: ReportMailService;
   inbox: InboxService;
   outbox: OutboxService;
   channels: ChannelBindingService;
@@ -201,7 +205,17 @@ export function openCore(opts: CoreOptions): Core {
       offReports();
       reports.close();
     });
-    const reportScheduler = new ReportScheduler(reports, properties, config.reports, log);
+    const reportMail = new ReportMailService({
+      repo: new ReportMailRepository(databases.group),
+      sender: new ReportMailSender(channels, config.emailApis),
+      reports,
+      users,
+      clock,
+      log,
+    });
+    const reportScheduler = new ReportScheduler(reports, properties, config.reports, log, 60_000, (scope, report) => {
+      reportMail.deliver(scope, report).catch((err: unknown) => log.warn({ propertyId: scope.property.id, reportId: report.id, reason: (err as Error).message }, 'report e-mails failed'));
+    });
     disposables.add('report scheduler', () => reportScheduler.stop());
     readiness.register({
       name: 'llm',
@@ -244,7 +258,7 @@ export function openCore(opts: CoreOptions): Core {
     readiness.register({
       name: 'keys',
       critical: true,
-      check: async () => ({ ok: true, detail: { masterKey: source } }),
+      check: async () => ({ ok: true, detail: { masterKey: source }, ...(source === 'dev-key-file' ? { warning: TRIAL_KEY_WARNING } : {}) }),
     });
 
     return {
@@ -272,6 +286,7 @@ export function openCore(opts: CoreOptions): Core {
       reports,
       knowledgeGaps,
       reportScheduler,
+      reportMail,
       inbox,
       outbox,
       channels,

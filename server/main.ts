@@ -30,9 +30,17 @@ import { widgetRoutes } from './features/channels/widget/widget.routes.js';
 import { createTunnelProvider } from './features/tunnel/tunnel.factory.js';
 import { TunnelManager } from './features/tunnel/tunnel.manager.js';
 import { tunnelRoutes } from './features/tunnel/tunnel.routes.js';
-import { createPublicApp, createStaffApp, type HttpDeps } from './http/apps.js';
+import { createPublicApp, createStaffApp, uiBuilt, UI_NOT_BUILT, type HttpDeps } from './http/apps.js';
 import { loopbackHosts } from './http/middleware.js';
 import type { RouteDef } from './http/route.js';
+import { ChannelCheckRepository } from './features/channels/channel-check.repository.js';
+import { ChannelCheckService } from './features/channels/channel-check.service.js';
+import { reportMailRoutes } from './features/report-mail/report-mail.routes.js';
+import { SetupProgressRepository } from './features/onboarding/setup-progress.repository.js';
+import { setupProgressRoutes } from './features/onboarding/setup-progress.routes.js';
+import { SetupProgressService } from './features/onboarding/setup-progress.service.js';
+import { savedReplyRoutes } from './features/saved-replies/saved-reply.routes.js';
+import { SavedReplyService } from './features/saved-replies/saved-reply.service.js';
 import type { Logger } from './shared/logger.js';
 import { projectRoot } from './shared/paths.js';
 
@@ -44,6 +52,8 @@ export interface RunningServer {
   routes: readonly RouteDef[];
   /** With no staff account yet: the one-time token for first-run setup (printed, never logged). */
   setupToken: string | undefined;
+  /** Where the staff UI should be when it is served from there but not built yet (the console says how to build it). */
+  uiNotBuilt: string | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes databases. */
   close(): Promise<void>;
 }
@@ -88,11 +98,13 @@ export function buildRoutes(
     ...userRoutes(core.users),
     ...auditRoutes(core.audit, core.config.pageLimitMax),
     ...propertyRoutes(core.properties),
+    ...setupProgressRoutes(new SetupProgressService(new SetupProgressRepository(core.databases.group), (id) => core.properties.find(id) !== undefined, core.clock), core.properties),
     ...knowledgeRoutes(core.knowledge, { importLimitBytes: core.config.knowledge.importLimitBytes, onShutdown: (fn) => core.events.onShutdown(fn) }),
     ...aiSwitchRoutes(core.ai, core.properties),
     ...conversationRoutes(core.conversations, core.leads, core.properties, (id) => core.users.record(id) !== undefined, core.config.pageLimitMax),
     ...outboxRoutes(core.outbox, core.properties, core.config.pageLimitMax),
     ...inboxDeadLetterRoutes(core.inbox, core.properties, core.config.pageLimitMax),
+    ...savedReplyRoutes(new SavedReplyService(core.audit, core.clock), core.properties),
     ...eventRoutes(core.events, {
       sessionLive: (res) => {
         const session = sessionOf(res);
@@ -102,12 +114,26 @@ export function buildRoutes(
     ...systemRoutes(core.errors, core.config.pageLimitMax, () => systemStatus(core)),
     ...inboxRoutes(core.conversations, core.properties, core.config.pageLimitMax),
     ...privacyRoutes(core.privacy, core.backups, core.keys, core.dataKeys),
-    ...channelRoutes({ channels: core.channels, whatsapp: core.whatsapp, properties: core.properties, publicUrl }),
+    ...channelRoutes({
+      channels: core.channels,
+      whatsapp: core.whatsapp,
+      properties: core.properties,
+      checks: new ChannelCheckService({
+        channels: core.channels,
+        repo: new ChannelCheckRepository(core.databases.group),
+        clock: core.clock,
+        log: core.log,
+        whatsappApiBase: core.config.whatsapp.apiBase,
+        emailApiBases: core.config.emailApis,
+      }),
+      publicUrl,
+    }),
     ...emailRoutes(emailChannelService(core, publicUrl), core.properties),
     ...widgetRoutes(widgetSettingsService(core, publicUrl)),
     ...tunnelRoutes(tunnel),
     ...reportRoutes(core.reports, core.knowledgeGaps, (id) => core.properties.scope(id)),
     ...pipelineRoutes(core.pipeline, (id) => core.properties.scope(id), core.clock),
+    ...reportMailRoutes(core.reportMail, core.properties),
   ];
 }
 
@@ -124,12 +150,15 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     const routes = buildRoutes(core, publicBase, tunnel);
     const deps: HttpDeps = { log, metrics: core.metrics, readiness: core.readiness, errors: core.errors, bodyLimitBytes: config.bodyLimitBytes, version: core.version };
     let staffHosts: ReadonlySet<string> = new Set();
+    const uiDir = config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined;
+    const uiNotBuilt = uiDir && !uiBuilt(uiDir) ? uiDir : undefined;
+    if (uiNotBuilt) log.warn({ uiDir: uiNotBuilt }, UI_NOT_BUILT);
     const staffApp = createStaffApp(deps, {
       routes,
       before: [loadSession(core.auth)],
       guard: accessGuard(core.auth, (key) => core.properties.find(key)),
       allowedHosts: () => staffHosts,
-      staticDir: config.serveUi ? (opts.staticDir ?? path.join(projectRoot(), 'dist', 'renderer')) : undefined,
+      staticDir: uiDir,
     });
     const emailWebhookRouter = startEmailChannel(core, publicBase);
     const widget = startWidgetChannel(core);
@@ -175,7 +204,7 @@ export async function startServer(opts: CoreOptions & { staticDir?: string }): P
     core.reportScheduler.start();
     const setupToken = core.auth.firstRunToken();
     if (setupToken) log.warn({ setupUrl: `${staffUrl}/setup` }, 'first run: no staff account yet; the one-time setup token is printed on the console');
-    return { core, staffUrl, publicUrl, routes, setupToken, close };
+    return { core, staffUrl, publicUrl, routes, setupToken, uiNotBuilt, close };
   } catch (err) {
     await core.close();
     throw err;

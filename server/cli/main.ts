@@ -7,6 +7,7 @@ import { runDemo } from './demo.js';
 import { runOps } from './ops.js';
 import { ConfigError, loadConfig } from '../config/config.js';
 import { openCore, type Core } from '../core.js';
+import { UI_NOT_BUILT } from '../http/apps.js';
 import { exitOnSignal, startServer } from '../main.js';
 import { cliActor } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
@@ -89,6 +90,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
         exitOnSignal(starting, config, log);
         const server = await starting;
         io.err(`Nocturn is running. Staff app: ${server.staffUrl}  (public listener for the tunnel: ${server.publicUrl})`);
+        if (server.uiNotBuilt) io.err(`${UI_NOT_BUILT} (looked in ${server.uiNotBuilt})`);
         if (server.setupToken) {
           io.err(`First run: open ${server.staffUrl}/setup and enter the setup token ${server.setupToken} to create the first admin`);
           io.err('(or run: nocturn admin create --email you@hotel.example --password-stdin)');

@@ -43,6 +43,10 @@ export const ACTION_LABELS: Record<string, string> = {
   'privacy.export': 'Guest data exported',
   'privacy.erase': 'Guest erased',
   'retention.purge': 'Old conversations deleted',
+  'conversation.note_added': 'Note left on a conversation',
+  'saved_reply.create': 'Saved reply added',
+  'saved_reply.update': 'Saved reply changed',
+  'saved_reply.delete': 'Saved reply removed',
 };
 
 export function actionLabel(action: string): string {
@@ -83,6 +87,7 @@ const CONVERSATION_SENTENCES: Record<string, string> = {
   'conversation.hand_back': 'Handed a conversation back to the AI',
   'conversation.resolve': 'Resolved a conversation',
   'conversation.reopen': 'Reopened a conversation',
+  'conversation.note_added': 'Left a note on a conversation',
 };
 
 export interface AuditSubject {

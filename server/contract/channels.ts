@@ -9,6 +9,18 @@ export const CHANNELS = ['whatsapp', 'email', 'widget'] as const;
 export const ChannelName = z.enum(CHANNELS);
 export type ChannelName = z.infer<typeof ChannelName>;
 
+/**
+ * The last check of a channel's credentials against its provider: Connected, Credentials rejected
+ * (the provider refused them) or Unreachable (no answer, or not a usable one), with when and why.
+ */
+export const CHECK_STATES = ['connected', 'rejected', 'unreachable'] as const;
+export const ChannelCheck = z.object({ state: z.enum(CHECK_STATES), detail: z.string(), checkedAt: z.string() });
+export type ChannelCheck = z.infer<typeof ChannelCheck>;
+/** The channels whose credentials can be checked with their provider. */
+export const CHECKABLE_CHANNELS = ['whatsapp', 'email'] as const;
+export const CheckableChannel = z.enum(CHECKABLE_CHANNELS);
+export type CheckableChannel = z.infer<typeof CheckableChannel>;
+
 /** A channel as staff see it: settings and which secrets are set, never the secrets. */
 export const ChannelSummary = z.object({
   channel: ChannelName,
@@ -20,6 +32,8 @@ export const ChannelSummary = z.object({
   secretsSet: z.array(z.string()),
   webhookUrl: z.string().nullable(),
   updatedAt: z.string().nullable(),
+  /** The last credentials check (WhatsApp and email); null before the first. */
+  check: ChannelCheck.nullable(),
 });
 export type ChannelSummary = z.infer<typeof ChannelSummary>;
 

@@ -64,7 +64,15 @@ export const ConversationSummary = z.object({
 });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
-export const ConversationDetail = ConversationSummary.extend({ messages: z.array(Message) });
+/** A note staff leave on a conversation for each other: never sent to the guest. */
+export const ConversationNote = z.object({ id: z.string(), authorId: z.string().nullable(), body: z.string(), createdAt: z.string() });
+export type ConversationNote = z.infer<typeof ConversationNote>;
+export const NewConversationNote = z.object({ text: z.string().trim().min(1).max(2000) }).strict();
+
+/** The stay the guest asked about, from the conversation's lead (what a saved reply's {check_in}, {check_out} and {guests} are filled with). */
+export const ConversationStay = z.object({ checkIn: z.string().nullable(), checkOut: z.string().nullable(), guests: z.number().int().nullable() });
+
+export const ConversationDetail = ConversationSummary.extend({ messages: z.array(Message), notes: z.array(ConversationNote), stay: ConversationStay.nullable() });
 export type ConversationDetail = z.infer<typeof ConversationDetail>;
 
 export const ConversationPage = z.object({ items: z.array(ConversationSummary), nextCursor: z.string().nullable() });

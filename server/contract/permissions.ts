@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'knowledge.write': 'manager',
   'conversations.read': 'agent',
   'conversations.write': 'agent',
+  'saved_replies.write': 'manager',
   'guests.reveal': 'agent',
   'leads.read': 'agent',
   'leads.write': 'agent',

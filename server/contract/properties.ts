@@ -112,6 +112,16 @@ export type UpdateProperty = z.input<typeof UpdateProperty>;
 
 export const PropertyList = z.object({ items: z.array(Property) });
 
+/** The steps of the first-hotel set-up guide, in order; the server keeps where it stopped. */
+export const SETUP_STEPS = ['Hotel', 'Hours', 'Knowledge', 'Channels', 'Tunnel', 'Done'] as const;
+export const SetupStep = z.enum(SETUP_STEPS);
+export type SetupStep = z.infer<typeof SetupStep>;
+/** Where the set-up guide stopped: the hotel it is setting up and the step to resume at. */
+export const SetupProgress = z.object({ propertyId: z.string().min(1).max(64), step: SetupStep }).strict();
+export type SetupProgress = z.infer<typeof SetupProgress>;
+export const SetupProgressState = z.object({ progress: SetupProgress.nullable() }).strict();
+export type SetupProgressState = z.infer<typeof SetupProgressState>;
+
 export const Problem = z.object({
   type: z.string(),
   title: z.string(),

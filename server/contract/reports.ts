@@ -273,3 +273,9 @@ export const AddGapToKnowledge = z
 export const AddGapResult = z.object({ gap: KnowledgeGap, knowledgeItemId: z.string() });
 
 export const RebuildResult = z.object({ conversations: z.number().int(), leads: z.number().int(), days: z.number().int(), gapsAdded: z.number().int(), ms: z.number() });
+
+/** Which scheduled reports a manager receives by email (figures only, PDF attached). */
+export const ReportMailPreferences = z.object({ daily: z.boolean(), weekly: z.boolean() }).strict();
+export type ReportMailPreferences = z.infer<typeof ReportMailPreferences>;
+/** A test send: which report went to whom. */
+export const ReportMailTest = z.object({ reportId: z.string(), sentTo: z.string() });

@@ -64,17 +64,37 @@ export function createStaffApp(deps: HttpDeps, opts: StaffAppOptions): Express {
   });
   app.use(mountRoutes(opts.routes, opts.guard));
   app.use('/api', notFoundHandler);
-  if (opts.staticDir && existsSync(path.join(opts.staticDir, 'index.html'))) {
+  if (opts.staticDir && uiBuilt(opts.staticDir)) {
     const index = path.join(opts.staticDir, 'index.html');
     app.use(express.static(opts.staticDir, { index: false, maxAge: '1h', fallthrough: true }));
     app.get(/^\/(?!api\/|widget\/|webhooks\/).*/, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(index);
     });
+  } else if (opts.staticDir) {
+    // A checkout where the UI was never built: the address a person opens says how to build it.
+    app.get(/^\/(?!api\/|widget\/|webhooks\/).*/, (_req, res) => {
+      res.status(503).type('html').setHeader('Cache-Control', 'no-store').send(UI_NOT_BUILT_PAGE);
+    });
   }
   app.use(notFoundHandler);
   app.use(problemHandler(deps.log, deps.errors));
   return app;
+}
+
+/** What the console and the staff address say when the staff UI is not built. */
+export const UI_NOT_BUILT = 'The staff app is not built yet. Build it with "npm run build:renderer" (or "npm run build"), then restart "nocturn serve".';
+
+const UI_NOT_BUILT_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Nocturn: staff app not built</title></head>
+<body><h1>Nocturn is running, but the staff app is not built</h1>
+<p>Build it in the Nocturn folder with <code>npm run build:renderer</code> (or <code>npm run build</code>), then restart <code>nocturn serve</code> and reload this page.</p>
+<p>The API answers meanwhile under <code>/api/v1</code>; <code>/ready</code> shows the server's state.</p></body></html>
+`;
+
+/** Whether a folder holds the built staff UI. */
+export function uiBuilt(staticDir: string): boolean {
+  return existsSync(path.join(staticDir, 'index.html'));
 }
 
 export interface PublicAppOptions {

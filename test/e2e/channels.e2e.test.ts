@@ -3,7 +3,7 @@ import { type Browser, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../server/shared/actor.js';
-import { mailgunSignature } from '../support/email-provider-stub.js';
+import { mailgunSignature, startEmailProviderStub, type EmailProviderStub } from '../support/email-provider-stub.js';
 import { ADMIN, json, startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -27,11 +27,17 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
   let browser: Browser;
   let page: Page;
   let hotelId = '';
+  let providers: EmailProviderStub;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
     ensureRendererBuilt();
-    server = await startTestServer({ staticDir: RENDERER_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
+    // The email providers' APIs on loopback, so "Connected" is what the provider said of the key.
+    providers = await startEmailProviderStub();
+    server = await startTestServer({
+      staticDir: RENDERER_DIR,
+      env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_MAILGUN_API_BASE: providers.url, NOCTURN_POSTMARK_API_BASE: providers.url },
+    });
     hotelId = server.core.properties.create(HOTEL, cliActor('test')).id;
     browser = await launchChromium();
     ({ page } = await openStaffPage(browser, { viewport: { width: 1280, height: 900 }, clipboardOrigin: server.staffUrl, errors: browserErrors }));
@@ -40,6 +46,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await providers?.close();
   });
 
   async function clipboard(): Promise<string> {
@@ -157,6 +164,17 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: channel set-up' : `staf
       await form.getByLabel('Mailgun sending domain').fill(MAILGUN.domain);
       await form.getByRole('button', { name: 'Save channel' }).click();
       await email().getByText(/^Email saved/).waitFor();
+      await email().getByText('Connected').waitFor();
+      await email().getByText('Mailgun accepts the API key.').waitFor();
+      expect(providers.requests.at(-1)).toMatchObject({ method: 'GET', path: `/v3/domains/${MAILGUN.domain}` });
+      // The key is revoked at Mailgun: "Check again" says so, with the time of the check.
+      providers.script({ status: 401, body: { message: 'Invalid private key' } });
+      await email().getByRole('button', { name: 'Check again Email' }).click();
+      await email().getByText('Credentials rejected').waitFor();
+      await email().getByText('Mailgun refused the API key (401).').waitFor();
+      await email().getByText(/^Checked /).waitFor();
+      await screenshot(page, 'channels-email-rejected');
+      await email().getByRole('button', { name: 'Check again Email' }).click();
       await email().getByText('Connected').waitFor();
 
       const routeUrl = `${server.publicUrl}/webhooks/email/mailgun`;

@@ -322,12 +322,12 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       await answer.getByText('Local AI model').waitFor();
       await answer.locator('.citation', { hasText: 'Parking' }).waitFor();
 
+      // A manager keeps the hotel's saved replies; the agent uses them and is not offered the form.
+      expect((await server.admin.post(`/api/v1/properties/${harbourId}/saved-replies`, { shortcut: 'parking', text: 'Parking is free for hotel guests in the basement.' })).status).toBe(201);
       await conversation.getByRole('button', { name: /Saved replies/ }).click();
       const dialog = page.getByRole('dialog', { name: 'Saved replies for Harbour View' });
-      await dialog.getByLabel('Shortcut').fill('parking');
-      await dialog.getByLabel('Reply').fill('Parking is free for hotel guests in the basement.');
-      await dialog.getByRole('button', { name: 'Add reply' }).click();
       await dialog.locator('code', { hasText: '/parking' }).waitFor();
+      expect(await dialog.getByRole('button', { name: 'Add reply' }).count()).toBe(0);
       await dialog.getByRole('button', { name: 'Close' }).click();
 
       const box = conversation.getByLabel('Reply to the guest');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGraphStub, type GraphStub } from '../support/graph-stub.js';
 import { ADMIN, json, startTestServer, type TestServer } from '../support/server.js';
 
 /**
@@ -19,11 +20,14 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
   let browser: Browser;
   let page: Page;
   let hotelId = '';
+  let graph: GraphStub;
   const browserErrors: string[] = [];
 
   beforeAll(async () => {
     ensureRendererBuilt();
-    server = await startTestServer({ staticDir: RENDERER_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300' } });
+    // Meta's Graph API on loopback: the wizard's WhatsApp step shows Connected only once it answered for the number.
+    graph = await startGraphStub();
+    server = await startTestServer({ staticDir: RENDERER_DIR, env: { NOCTURN_EMBEDDER: 'none', NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9', NOCTURN_OLLAMA_TIMEOUT_MS: '300', NOCTURN_WHATSAPP_API_BASE: graph.url } });
     browser = await launchChromium();
     ({ page } = await openStaffPage(browser, { contextOptions: { acceptDownloads: true }, clipboardOrigin: server.staffUrl, errors: browserErrors }));
   });
@@ -31,6 +35,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await graph?.close();
   });
 
   async function go(hash: string, heading: string | RegExp): Promise<void> {
@@ -89,6 +94,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await whatsapp.getByLabel('Verify token').fill(WA.verifyToken);
       await whatsapp.getByRole('button', { name: 'Save channel' }).click();
       await whatsapp.getByText('Connected').waitFor();
+      await whatsapp.getByText(/WhatsApp answers for \+1 555-078-3881/).waitFor();
+      expect(graph.requests.at(-1)).toMatchObject({ method: 'GET', authorization: `Bearer ${WA.accessToken}` });
       await whatsapp.getByText(`${server.publicUrl}/webhooks/whatsapp`).waitFor();
       await screenshot(page, 'wizard-channels');
       await expectNoSeriousA11yViolations(page);

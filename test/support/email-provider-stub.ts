@@ -32,10 +32,19 @@ export interface EmailProviderStub {
 }
 
 function providerOf(path: string): ProviderRequest['provider'] {
-  if (path === '/v3/mail/send') return 'sendgrid';
-  if (/^\/v3\/[^/]+\/messages$/.test(path)) return 'mailgun';
-  if (path === '/email') return 'postmark';
+  if (path === '/v3/mail/send' || path === '/v3/scopes') return 'sendgrid';
+  if (/^\/v3\/[^/]+\/messages$/.test(path) || /^\/v3\/domains\/[^/]+$/.test(path)) return 'mailgun';
+  if (path === '/email' || path === '/server') return 'postmark';
   return 'unknown';
+}
+
+/** What each provider answers a credentials check (GET of the key's scopes, the domain, the server). */
+function checkSuccess(path: string): ScriptedAnswer | undefined {
+  if (path === '/v3/scopes') return { status: 200, body: { scopes: ['mail.send'] } };
+  const domain = /^\/v3\/domains\/([^/]+)$/.exec(path);
+  if (domain) return { status: 200, body: { domain: { name: decodeURIComponent(domain[1]!), state: 'active' } } };
+  if (path === '/server') return { status: 200, body: { ID: 1, Name: 'Stub server' } };
+  return undefined;
 }
 
 function success(provider: ProviderRequest['provider']): ScriptedAnswer {
@@ -61,7 +70,7 @@ export async function startEmailProviderStub(): Promise<EmailProviderStub> {
       const path = (req.url ?? '/').split('?')[0]!;
       const provider = providerOf(path);
       requests.push({ provider, method: req.method ?? 'GET', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      const answer = queue.shift() ?? success(provider);
+      const answer = queue.shift() ?? (req.method === 'GET' ? checkSuccess(path) : undefined) ?? success(provider);
       res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
       res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
     });
@@ -88,6 +97,8 @@ export interface SmtpStub {
   messages: SmtpMessage[];
   /** SMTP reply to RCPT TO, e.g. '550 5.1.1 No such user' (default 250). */
   rcptReply: string;
+  /** SMTP reply to AUTH, e.g. '535 5.7.8 Authentication credentials invalid' (default 235). */
+  authReply: string;
   close(): Promise<void>;
 }
 
@@ -95,7 +106,7 @@ export interface SmtpStub {
 export async function startSmtpStub(): Promise<SmtpStub> {
   const messages: SmtpMessage[] = [];
   const sockets = new Set<net.Socket>();
-  const stub: SmtpStub = { port: 0, messages, rcptReply: '250 2.1.5 OK', close: async () => undefined };
+  const stub: SmtpStub = { port: 0, messages, rcptReply: '250 2.1.5 OK', authReply: '235 2.7.0 Authentication successful', close: async () => undefined };
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -126,7 +137,7 @@ export async function startSmtpStub(): Promise<SmtpStub> {
         const verb = line.split(' ')[0]!.toUpperCase();
         if (verb === 'EHLO') reply('250-stub.test\r\n250-AUTH PLAIN\r\n250 8BITMIME');
         else if (verb === 'HELO') reply('250 stub.test');
-        else if (verb === 'AUTH') reply('235 2.7.0 Authentication successful');
+        else if (verb === 'AUTH') reply(stub.authReply);
         else if (verb === 'MAIL') {
           current.from = line.slice(10);
           reply('250 2.1.0 OK');

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
  * - a stand-in for the Graph API that records every POST /<version>/<phone-number-id>/messages and
  *   answers like Meta does: `{messaging_product, contacts, messages:[{id:"wamid..."}]}` or the
  *   Graph error envelope `{error:{message,type,code,error_data,fbtrace_id}}`;
+ * - a credentials check: GET /<version>/<phone-number-id>?fields=… answers the phone number (or the
+ *   scripted error, e.g. 401 code 190 for a bad token);
  * - media: GET /<version>/<media-id> answers `{messaging_product, url, mime_type, sha256, file_size, id}`
  *   and GET of that url (with the same Bearer token) answers the file;
  * - helpers that build and sign webhook notifications the way Meta sends them.
@@ -82,6 +84,15 @@ export async function startGraphStub(version = 'v24.0'): Promise<GraphStub> {
       if (req.method === 'GET') {
         if (!req.headers.authorization?.startsWith('Bearer ')) {
           send(401, { error: { message: 'An access token is required to request this resource.', type: 'OAuthException', code: 104, fbtrace_id: 'stub' } });
+          return;
+        }
+        // GET /<version>/<phone-number-id>?fields=...: the phone number as the token sees it (a credentials check).
+        const phone = new RegExp(`^/${version}/([^/?]+)\\?fields=`).exec(req.url ?? '');
+        if (phone) {
+          const answer = queue.shift() ?? fallback;
+          if (answer.kind === 'ok') send(200, { display_phone_number: '+1 555-078-3881', verified_name: 'Stub Hotel', quality_rating: 'GREEN', id: decodeURIComponent(phone[1]!) });
+          else if (answer.kind === 'error') send(answer.status, { error: { message: answer.message ?? `(#${answer.code}) error`, type: 'OAuthException', code: answer.code, fbtrace_id: 'stub' } });
+          else send(answer.status, { message: 'Internal Server Error' });
           return;
         }
         const file = /^\/files\/([^/?]+)/.exec(req.url ?? '');

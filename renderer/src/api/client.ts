@@ -165,6 +165,11 @@ export class ApiClient {
     return this.request('PUT', path, json(body), schema, opts);
   }
 
+  /** A DELETE whose answer is 204 No Content. */
+  delete(path: string, opts?: RequestOptions): Promise<void> {
+    return this.request('DELETE', path, { kind: 'none' }, z.undefined(), opts);
+  }
+
   /** A POST whose answer is 204 No Content. */
   postEmpty(path: string, body?: unknown, opts?: RequestOptions): Promise<void> {
     return this.request('POST', path, json(body), z.undefined(), opts);

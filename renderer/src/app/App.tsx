@@ -1,4 +1,3 @@
-import type { Permission } from '@contract/permissions';
 import { lazy, Suspense, type ComponentType } from 'react';
 import { AiPauseBanner } from '../features/ai/ai-pause.banner';
 import { AiStatusProvider } from '../features/ai/ai-status';
@@ -7,7 +6,9 @@ import { InboxScreen } from '../features/inbox/inbox.screen';
 import { Screen } from '../shared/screen';
 import { HotelsProvider } from './hotels';
 import { LiveEventsProvider } from './live-events';
-import { hrefFor, sectionOf, useRoute, type Route, type Section } from './router';
+import { AccessDenied } from '../shared/load-problem';
+import { whoMay } from './permission-text';
+import { hrefFor, SCREEN_PERMISSION, sectionOf, useRoute, type Route, type Section } from './router';
 import { useCan, useSession } from './session-gate';
 import { ShortcutsHelp } from './shortcuts-help';
 
@@ -37,23 +38,22 @@ const UsersScreen = screen(async () => (await import('../features/users/users.sc
 interface NavItem {
   section: Section;
   label: string;
+  /** Shown only to roles that may open it (SCREEN_PERMISSION). */
   home: Route;
-  /** Shown only to roles that hold it; the server refuses the screen's data to the others anyway. */
-  permission: Permission;
 }
 
 // One entry per area of the staff app, in the order front-desk staff use them.
 const NAV: readonly NavItem[] = [
-  { section: 'inbox', label: 'Inbox', home: { screen: 'inbox' }, permission: 'conversations.read' },
-  { section: 'leads', label: 'Leads', home: { screen: 'leads' }, permission: 'leads.read' },
-  { section: 'knowledge', label: 'Knowledge', home: { screen: 'knowledge' }, permission: 'knowledge.read' },
-  { section: 'reports', label: 'Reports', home: { screen: 'reports' }, permission: 'reports.read' },
-  { section: 'properties', label: 'Properties', home: { screen: 'properties' }, permission: 'properties.read' },
-  { section: 'ai', label: 'AI switch', home: { screen: 'ai' }, permission: 'ai.read' },
-  { section: 'system', label: 'System', home: { screen: 'system' }, permission: 'system.read' },
-  { section: 'privacy', label: 'Privacy', home: { screen: 'privacy' }, permission: 'privacy.export' },
-  { section: 'audit', label: 'Audit log', home: { screen: 'audit' }, permission: 'audit.read' },
-  { section: 'users', label: 'Users', home: { screen: 'users' }, permission: 'users.read' },
+  { section: 'inbox', label: 'Inbox', home: { screen: 'inbox' } },
+  { section: 'leads', label: 'Leads', home: { screen: 'leads' } },
+  { section: 'knowledge', label: 'Knowledge', home: { screen: 'knowledge' } },
+  { section: 'reports', label: 'Reports', home: { screen: 'reports' } },
+  { section: 'properties', label: 'Properties', home: { screen: 'properties' } },
+  { section: 'ai', label: 'AI switch', home: { screen: 'ai' } },
+  { section: 'system', label: 'System', home: { screen: 'system' } },
+  { section: 'privacy', label: 'Privacy', home: { screen: 'privacy' } },
+  { section: 'audit', label: 'Audit log', home: { screen: 'audit' } },
+  { section: 'users', label: 'Users', home: { screen: 'users' } },
 ];
 
 export function App() {
@@ -87,7 +87,7 @@ function Shell() {
           Nocturn <span className="brand-sub">Staff</span>
         </p>
         <ul>
-          {NAV.filter((item) => can(item.permission)).map((item) => (
+          {NAV.filter((item) => can(SCREEN_PERMISSION[item.home.screen])).map((item) => (
             <li key={item.section}>
               <a href={hrefFor(item.home)} aria-current={item.section === current ? 'page' : undefined}>
                 {item.label}
@@ -126,7 +126,23 @@ function Shell() {
   );
 }
 
+const ARTICLE = { agent: 'an agent', manager: 'a manager', admin: 'an administrator' } as const;
+
 function CurrentScreen({ route }: { route: Route }) {
+  const can = useCan();
+  const { user } = useSession();
+  if (!can(SCREEN_PERMISSION[route.screen])) {
+    return (
+      <Screen title="Not available to your role">
+        <AccessDenied>
+          <p>
+            This screen is for {whoMay(SCREEN_PERMISSION[route.screen])}; you are signed in as {ARTICLE[user.role]}. Ask an administrator if you
+            need it. <a href={hrefFor({ screen: 'inbox' })}>Go to the inbox</a>.
+          </p>
+        </AccessDenied>
+      </Screen>
+    );
+  }
   switch (route.screen) {
     case 'inbox':
       return <InboxScreen propertyId={route.propertyId} conversationId={route.conversationId} />;

@@ -1,3 +1,4 @@
+import type { Permission } from '@contract/permissions';
 import { useSyncExternalStore } from 'react';
 
 /**
@@ -21,6 +22,28 @@ export type Route =
   | { screen: 'account' }
   | { screen: 'privacy' }
   | { screen: 'not-found'; path: string };
+
+/**
+ * The permission a role needs to open each screen, from the contract's table; the navigation hides
+ * a screen's link and a typed-in address shows why it is closed. The server refuses the data anyway.
+ */
+export const SCREEN_PERMISSION: Record<Route['screen'], Permission> = {
+  inbox: 'conversations.read',
+  leads: 'leads.read',
+  knowledge: 'knowledge.read',
+  reports: 'reports.read',
+  properties: 'properties.read',
+  property: 'properties.read',
+  welcome: 'properties.create',
+  system: 'system.read',
+  users: 'users.read',
+  user: 'users.read',
+  audit: 'audit.read',
+  ai: 'ai.read',
+  account: 'session.self',
+  privacy: 'privacy.export',
+  'not-found': 'session.self',
+};
 
 /** Top-level areas shown in the navigation. */
 export type Section = 'inbox' | 'leads' | 'knowledge' | 'reports' | 'properties' | 'system' | 'users' | 'audit' | 'ai' | 'account' | 'privacy';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CHANNELS, ChannelSummary, type ChannelName } from '../../contract/channels.js';
+import { CHANNELS, ChannelCheck, ChannelSummary, CheckableChannel, type ChannelName } from '../../contract/channels.js';
+import { NotFoundError } from '../../shared/errors.js';
+import type { ChannelCheckService } from './channel-check.service.js';
 import { route, type RouteDef } from '../../http/route.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { Binding, ChannelBindingService } from './channel-binding.service.js';
@@ -18,7 +20,7 @@ export const CHANNEL_WEBHOOK_PATHS: Partial<Record<ChannelName, string>> = { wha
 
 type AnyBinding = Pick<Binding<object, object>, 'active' | 'routingKey' | 'settings' | 'secrets' | 'updatedAt'>;
 
-export function channelSummary(channel: ChannelName, binding: AnyBinding | undefined, publicUrl: string | undefined): ChannelSummary {
+export function channelSummary(channel: ChannelName, binding: AnyBinding | undefined, publicUrl: string | undefined, check: ChannelCheck | null = null): ChannelSummary {
   const path = CHANNEL_WEBHOOK_PATHS[channel];
   return {
     channel,
@@ -29,6 +31,7 @@ export function channelSummary(channel: ChannelName, binding: AnyBinding | undef
     secretsSet: binding ? Object.entries(binding.secrets).filter(([, v]) => Boolean(v)).map(([k]) => k).sort() : [],
     webhookUrl: path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null,
     updatedAt: binding?.updatedAt ?? null,
+    check: binding ? check : null,
   };
 }
 
@@ -36,10 +39,12 @@ export function channelRoutes(deps: {
   channels: ChannelBindingService;
   whatsapp: WhatsAppService;
   properties: PropertyService;
+  checks: ChannelCheckService;
   /** The public base URL (tunnel or NOCTURN_PUBLIC_URL, else the public listener's own address). */
   publicUrl: () => string | undefined;
 }): RouteDef[] {
-  const { channels, whatsapp, properties, publicUrl } = deps;
+  const { channels, whatsapp, properties, checks, publicUrl } = deps;
+  const lastCheck = (propertyId: string, c: ChannelName, changedAt: string | null | undefined) => (c === 'widget' ? null : checks.last(propertyId, c, changedAt ?? null));
   return [
     route({
       method: 'get',
@@ -51,7 +56,7 @@ export function channelRoutes(deps: {
       handler: ({ params }) => {
         const property = properties.get(params.id!);
         const bound = new Map(channels.listForProperty(property.id).map((b) => [b.channel, b]));
-        return { items: CHANNELS.map((c) => channelSummary(c, bound.get(c), publicUrl())) };
+        return { items: CHANNELS.map((c) => channelSummary(c, bound.get(c), publicUrl(), lastCheck(property.id, c, bound.get(c)?.updatedAt))) };
       },
     }),
     route({
@@ -63,6 +68,19 @@ export function channelRoutes(deps: {
       body: WhatsAppChannelInput,
       response: ChannelSummary,
       handler: ({ params, body, actor }) => channelSummary('whatsapp', whatsapp.configure(params.id!, body as WhatsAppChannelInput, actor), publicUrl()),
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/properties/:id/channels/:channel/check',
+      summary: 'Check the stored WhatsApp or email credentials with the provider now (nothing is sent to a guest): Connected, Credentials rejected or Unreachable',
+      tag: 'channels',
+      permission: 'channels.read',
+      response: ChannelCheck,
+      handler: async ({ params }) => {
+        const channel = CheckableChannel.safeParse(params.channel);
+        if (!channel.success) throw new NotFoundError('Only WhatsApp and email credentials can be checked');
+        return checks.check(properties.get(params.id!).id, channel.data);
+      },
     }),
   ];
 }

@@ -52,4 +52,10 @@ describe('conversation list queries', () => {
     expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
     expect(plan).not.toMatch(/SCAN c\b(?! USING)/);
   });
+
+  it("reads a conversation's notes from their index, in time order", () => {
+    const plan = repo.explainNotes().join('\n');
+    expect(plan).toMatch(/conversation_notes_conversation/);
+    expect(plan).not.toMatch(/USE TEMP B-TREE/);
+  });
 });

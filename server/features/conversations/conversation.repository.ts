@@ -1,4 +1,4 @@
-import type { Channel, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
+import type { Channel, ConversationNote, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
 import { storedProviderId } from '../vault/provider-ids.js';
 import { prepared } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
@@ -86,14 +86,20 @@ export interface ListFilter {
   limit: number;
 }
 
-/** `status_rank` (a generated column with its own index) orders the inbox: needs a person first. */
+/**
+ * `status_rank` (a generated column with its own index) orders the inbox: needs a person first.
+ * The preview is the guest's latest words (not the assistant's hand-off notice); a conversation
+ * the hotel started, with nothing from the guest yet, shows its latest message.
+ */
 const LIST_SELECT = `
   select c.*, c.status_rank as rank,
          g.name_enc as guest_name_enc, g.phone_enc as guest_phone_enc, g.email_enc as guest_email_enc, g.opted_out_at as guest_opted_out_at,
          m.id as preview_id, m.body_enc as preview_enc
   from conversations c
   join guests g on g.id = c.guest_id
-  left join messages m on m.id = (select id from messages where conversation_id = c.id order by rowid desc limit 1)`;
+  left join messages m on m.id = coalesce(
+    (select id from messages where conversation_id = c.id and role = 'guest' order by rowid desc limit 1),
+    (select id from messages where conversation_id = c.id order by rowid desc limit 1))`;
 
 /** Conversations and messages of one hotel; bodies encrypted with AAD messages/body/<id>. */
 export class ConversationRepository {
@@ -195,6 +201,38 @@ export class ConversationRepository {
        where m.conversation_id = ? order by m.rowid`,
     ).all(conversationId) as MessageRow[];
     return rows.map((r) => this.decodeMessage(r));
+  }
+
+  /** Staff notes on a conversation, oldest first; bodies encrypted with AAD conversation_notes/body/<id>. */
+  notes(conversationId: string): ConversationNote[] {
+    const rows = prepared(this.scope.db, 'select id, author_id, body_enc, created_at from conversation_notes where conversation_id = ? order by created_at, rowid').all(conversationId) as {
+      id: string;
+      author_id: string | null;
+      body_enc: Buffer;
+      created_at: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      authorId: r.author_id,
+      body: this.scope.cipher.decrypt(r.body_enc, { table: 'conversation_notes', column: 'body', rowId: r.id }),
+      createdAt: r.created_at,
+    }));
+  }
+
+  insertNote(n: { conversationId: string; authorId: string | null; body: string; createdAt: string }): ConversationNote {
+    const id = newId('note');
+    prepared(this.scope.db, 'insert into conversation_notes (id, conversation_id, author_id, body_enc, created_at) values (?, ?, ?, ?, ?)').run(
+      id,
+      n.conversationId,
+      n.authorId,
+      this.scope.cipher.encrypt(n.body, { table: 'conversation_notes', column: 'body', rowId: id }),
+      n.createdAt,
+    );
+    return { id, authorId: n.authorId, body: n.body, createdAt: n.createdAt };
+  }
+
+  explainNotes(): string[] {
+    return (prepared(this.scope.db, 'explain query plan select id from conversation_notes where conversation_id = ? order by created_at, rowid').all('x') as { detail: string }[]).map((r) => r.detail);
   }
 
   recentGuestMessageCount(conversationId: string, since: string): number {

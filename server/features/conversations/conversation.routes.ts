@@ -3,6 +3,7 @@ import {
   AssignRequest,
   Channel,
   ConversationDetail,
+  ConversationNote,
   ConversationPage,
   ConversationStatus,
   ConversationSummary,
@@ -13,6 +14,7 @@ import {
   LeadPage,
   LeadStatus,
   Message,
+  NewConversationNote,
   StaffReply,
   UpdateLead,
 } from '../../contract/conversations.js';
@@ -136,6 +138,17 @@ export function conversationRoutes(
       response: Message,
       status: 201,
       handler: ({ params, body, actor }) => conversations.reply(scope(params), params.conversationId!, (body as { text: string }).text, actor),
+    }),
+    route({
+      method: 'post',
+      path: `${one}/notes`,
+      summary: 'Leave an internal note on the conversation for the hotel staff (never sent to the guest)',
+      tag: 'conversations',
+      permission: 'conversations.write',
+      body: NewConversationNote,
+      response: ConversationNote,
+      status: 201,
+      handler: ({ params, body, actor }) => conversations.addNote(scope(params), params.conversationId!, (body as { text: string }).text, actor),
     }),
     route({
       method: 'get',

@@ -1,10 +1,11 @@
-import { maskEmail, maskPhone, type Channel, type ConversationDetail, type ConversationStatus, type ConversationSummary, type HandoffReason, type Message } from '../../contract/conversations.js';
+import { maskEmail, maskPhone, type Channel, type ConversationDetail, type ConversationNote, type ConversationStatus, type ConversationSummary, type HandoffReason, type Message } from '../../contract/conversations.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import type { EventBus } from '../../shared/events.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { GuestRepository } from '../guests/guest.repository.js';
+import { LeadRepository } from '../leads/lead.repository.js';
 import type { ReplySink } from '../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { nextStatus, type ConversationEvent } from './conversation-state.js';
@@ -92,7 +93,9 @@ export class ConversationService {
     const row = repo.listRow(id);
     if (!row) throw new NotFoundError('No such conversation');
     if (row.unread_count > 0) repo.update(id, { unread_count: 0 }, this.clock.now().toISOString());
-    return { ...this.summary(scope, repo, { ...row, unread_count: 0 }), messages: repo.messages(id) };
+    const lead = new LeadRepository(scope).byConversation(id);
+    const stay = lead ? { checkIn: lead.details.checkIn, checkOut: lead.details.checkOut, guests: lead.details.guests } : null;
+    return { ...this.summary(scope, repo, { ...row, unread_count: 0 }), messages: repo.messages(id), notes: repo.notes(id), stay };
   }
 
   /** A file the guest sent with a message in this conversation. */
@@ -148,9 +151,7 @@ export class ConversationService {
 
   takeOver(scope: PropertyScope, id: string, actor: Actor): ConversationSummary & { draft: string | null } {
     const summary = this.transition(scope, id, 'take_over', actor, { assigned_to: actor.userId });
-    // The AI's latest suggestion is offered as an editable draft.
-    const lastAssistant = new ConversationRepository(scope).messages(id).filter((m) => m.role === 'assistant' && m.provider !== 'template').at(-1);
-    return { ...summary, draft: lastAssistant?.body ?? null };
+    return { ...summary, draft: suggestionFor(new ConversationRepository(scope).messages(id)) };
   }
 
   handBack(scope: PropertyScope, id: string, actor: Actor): ConversationSummary {
@@ -177,6 +178,25 @@ export class ConversationService {
   }
 
   /** A staff reply: the staff member holds the conversation from then on; the AI stays quiet. */
+  /**
+   * An internal note for the hotel's staff: stored encrypted beside the transcript, never sent to
+   * the guest. The audit entry names the note, not its words.
+   */
+  addNote(scope: PropertyScope, id: string, text: string, actor: Actor): ConversationNote {
+    const repo = new ConversationRepository(scope);
+    const at = this.clock.now().toISOString();
+    const note = scope.db.transaction(() => {
+      this.require(scope, id);
+      const n = repo.insertNote({ conversationId: id, authorId: actor.userId, body: text, createdAt: at });
+      this.audit.record(actor, { action: 'conversation.note_added', target: `conversation:${id}`, propertyId: scope.property.id, after: { noteId: n.id, length: text.length } });
+      return n;
+    })();
+    const conversation = this.require(scope, id);
+    // Other staff with the conversation open see the note appear.
+    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
+    return note;
+  }
+
   reply(scope: PropertyScope, id: string, text: string, actor: Actor): Message {
     const repo = new ConversationRepository(scope);
     const at = this.clock.now().toISOString();
@@ -195,4 +215,17 @@ export class ConversationService {
     this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
     return message;
   }
+}
+
+/**
+ * The AI's answer to the guest's latest message, offered as an editable draft on take-over; null
+ * when the AI has not answered that message (a hand-off notice or an answer to an earlier question
+ * would put the wrong words in the reply box).
+ */
+export function suggestionFor(messages: readonly Pick<Message, 'role' | 'provider' | 'body'>[]): string | null {
+  const latestGuest = messages.findLastIndex((m) => m.role === 'guest');
+  const after = messages.slice(latestGuest + 1);
+  // A staff reply after the guest's message has already answered it.
+  if (after.some((m) => m.role === 'staff')) return null;
+  return after.findLast((m) => m.role === 'assistant' && m.provider !== 'template')?.body ?? null;
 }

@@ -29,7 +29,7 @@ export function offboardProperty(
     hotel: scope.property,
     exportedAt: new Date().toISOString(),
     guests: guestIds.map((id) => guests.get(id)),
-    conversations: ids.map((id) => ({ ...conversations.get(id), reply_to_enc: undefined, messages: conversations.messages(id) })),
+    conversations: ids.map((id) => ({ ...conversations.get(id), reply_to_enc: undefined, messages: conversations.messages(id), notes: conversations.notes(id) })),
     leads,
     knowledge: scope.db.prepare('select * from knowledge_items').all(),
   };

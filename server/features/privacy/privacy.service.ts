@@ -97,7 +97,9 @@ export class PrivacyService {
                   const file = m.media ? conversations.media(id, m.id) : undefined;
                   return { role: m.role, body: m.body, createdAt: m.createdAt, ...(file ? { file: { mimeType: file.mimeType, base64: file.bytes.toString('base64') } } : {}) };
                 });
-                return { id, channel: row.channel, status: row.status, createdAt: row.created_at, messages };
+                // Staff notes about the guest are part of what the hotel holds about them (GDPR art. 15).
+                const notes = conversations.notes(id).map((n) => ({ body: n.body, createdAt: n.createdAt }));
+                return { id, channel: row.channel, status: row.status, createdAt: row.created_at, messages, notes };
               }),
               leads: convIds.map((id) => leads.byConversation(id)).filter((l) => l !== undefined),
             };
@@ -212,6 +214,11 @@ export function exportHtml(data: ReturnType<PrivacyService['export']>): string {
         parts.push(`<h3>Conversation on ${escapeHtml(c.channel)} (${escapeHtml(c.createdAt)})</h3><ol>`);
         for (const m of c.messages) parts.push(`<li><strong>${escapeHtml(m.role)}</strong> ${escapeHtml(m.createdAt)}: ${escapeHtml(m.body)}${'file' in m && m.file ? fileHtml(m.file) : ''}</li>`);
         parts.push('</ol>');
+        if (c.notes.length) {
+          parts.push('<h4>Staff notes</h4><ul>');
+          for (const n of c.notes) parts.push(`<li>${escapeHtml(n.createdAt)}: ${escapeHtml(n.body)}</li>`);
+          parts.push('</ul>');
+        }
       }
       for (const l of g.leads) parts.push(`<h3>Inquiry</h3><pre>${escapeHtml(JSON.stringify({ intent: l.intent, status: l.status, details: l.details }, null, 2))}</pre>`);
     }

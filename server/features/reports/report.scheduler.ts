@@ -8,8 +8,7 @@ import type { ReportSchedule, ReportScopes, ReportService } from './report.servi
  * server, stopped on shutdown). A tick every minute is enough: a report is due once a day and each
  * tick is idempotent, so a missed tick (sleep, restart) is caught up by the next one.
  *
- * E-mailing reports to managers is not done: no e-mail sender for staff is bound through the outbox
- * (it delivers guest replies on guest channels); managers read and download reports in the app.
+ * Each report made is handed to `onMade` (the report e-mails to managers who opted in).
  */
 export class ReportScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -21,6 +20,7 @@ export class ReportScheduler {
     private readonly schedule: ReportSchedule,
     private readonly log: Logger,
     private readonly tickMs = 60_000,
+    private readonly onMade: (scope: PropertyScope, report: ReportInfo) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -48,7 +48,9 @@ export class ReportScheduler {
         let scope: PropertyScope;
         try {
           scope = this.properties.scope(property.id);
-          made.push(...this.reports.generateDue(scope, this.schedule));
+          const fresh = this.reports.generateDue(scope, this.schedule);
+          made.push(...fresh);
+          for (const report of fresh) this.onMade(scope, report);
         } catch (err) {
           this.log.error({ err, propertyId: property.id }, 'scheduled report failed; will retry on the next tick');
         }

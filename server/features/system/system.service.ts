@@ -44,12 +44,15 @@ export interface ReadinessCheck {
   name: string;
   /** A failing critical check makes /ready answer 503. */
   critical: boolean;
-  check(): Promise<{ ok: boolean; detail?: string | Record<string, unknown> }>;
+  /** `warning`: working, but an admin must act (for example the trial master key); it never makes /ready fail. */
+  check(): Promise<{ ok: boolean; detail?: string | Record<string, unknown>; warning?: string }>;
 }
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; critical: boolean; detail?: string | Record<string, unknown> }>;
+  checks: Record<string, { ok: boolean; critical: boolean; detail?: string | Record<string, unknown>; warning?: string }>;
+  /** Every check's warning, in plain words, for an operator reading /ready. */
+  warnings: string[];
 }
 
 /** Runs every registered readiness check with a timeout. Later features register theirs. */
@@ -80,6 +83,7 @@ export class Readiness {
       }),
     );
     const checks = Object.fromEntries(entries);
-    return { ready: entries.every(([, r]) => r.ok || !r.critical), checks };
+    const warnings = entries.flatMap(([, r]) => ('warning' in r && r.warning ? [r.warning] : []));
+    return { ready: entries.every(([, r]) => r.ok || !r.critical), checks, warnings };
   }
 }

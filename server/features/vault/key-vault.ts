@@ -15,6 +15,12 @@ export class KeyError extends Error {
 
 export type MasterKeySource = 'env' | 'passphrase' | 'dev-key-file' | 'provided';
 
+/** Said on the System screen and in `/ready` while the trial key file protects guest data. */
+export const TRIAL_KEY_WARNING =
+  'Guest data is protected by a trial key: the file master.key, kept in the data folder next to the data it protects, so anyone with a copy of that folder can read it. ' +
+  'Set a real key: make one with "openssl rand -base64 32", keep it outside the data folder, switch to it with "nocturn keys rotate-master --new-key-stdin", ' +
+  'put it in NOCTURN_MASTER_KEY (or use NOCTURN_MASTER_PASSPHRASE), delete master.key and restart. The desktop app keeps its key in the OS keychain instead.';
+
 export interface MasterKeyInput {
   env: 'production' | 'development' | 'test';
   dataDir: string;

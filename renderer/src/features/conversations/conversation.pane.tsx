@@ -1,4 +1,4 @@
-import { CHANNEL_LABEL, type ConversationDetail, type ConversationSummary, type Message } from '@contract/conversations';
+import { CHANNEL_LABEL, type ConversationDetail, type ConversationNote, type ConversationSummary, type Message } from '@contract/conversations';
 import type { Property } from '@contract/properties';
 import { useRef, useState, type RefObject } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
@@ -76,6 +76,10 @@ export function ConversationPane({ propertyId, conversationId, onLeave, onChange
         onChanged(summary);
         refresh();
       }}
+      onNoted={(note) => {
+        set({ ...detail.data, notes: [...detail.data.notes.filter((n) => n.id !== note.id), note] });
+        refresh();
+      }}
       onLeave={onLeave}
     />
   );
@@ -85,10 +89,11 @@ interface ViewProps {
   detail: ConversationDetail;
   hotel: Property;
   onUpdated: (summary: ConversationSummary, message?: Message) => void;
+  onNoted: (note: ConversationNote) => void;
   onLeave: () => void;
 }
 
-function ConversationView({ detail, hotel, onUpdated, onLeave }: ViewProps) {
+function ConversationView({ detail, hotel, onUpdated, onNoted, onLeave }: ViewProps) {
   const api = useConversationsApi();
   const can = useCan();
   const staff = useStaffDirectory();
@@ -199,6 +204,7 @@ function ConversationView({ detail, hotel, onUpdated, onLeave }: ViewProps) {
       </header>
       <Transcript
         messages={detail.messages}
+        notes={detail.notes}
         timeZone={hotel.timezone}
         threshold={hotel.confidenceThreshold}
         titles={titles}
@@ -217,6 +223,7 @@ function ConversationView({ detail, hotel, onUpdated, onLeave }: ViewProps) {
           onSent={(message) => {
             if (message) onUpdated({ ...detail, status: 'human', assignedTo: detail.assignedTo ?? staff.me.id }, message);
           }}
+          onNoted={onNoted}
           onLeave={onLeave}
         />
       ) : null}

@@ -1,4 +1,4 @@
-import { ConversationDetail, ConversationSummary, DeadLetter, Message, type Channel, type ConversationStatus } from '@contract/conversations';
+import { ConversationDetail, ConversationNote, ConversationSummary, DeadLetter, Message, type Channel, type ConversationStatus } from '@contract/conversations';
 import { useMemo } from 'react';
 import { z } from 'zod';
 import { useApi } from '../../api/api-context';
@@ -33,6 +33,8 @@ export interface ConversationsApi {
   resolve(propertyId: string, id: string): Promise<ConversationSummary>;
   assign(propertyId: string, id: string, userId: string | null): Promise<ConversationSummary>;
   reply(propertyId: string, id: string, text: string): Promise<Message>;
+  /** An internal note for the hotel's staff; never sent to the guest. */
+  addNote(propertyId: string, id: string, text: string): Promise<ConversationNote>;
   /** A proactive message: held in quiet hours; refused to an opted-out guest unless `override` (audited). */
   followUp(propertyId: string, id: string, text: string, override: boolean): Promise<{ outboxId: string; status: 'pending' | 'held' }>;
   deadLetters(propertyId: string, signal?: AbortSignal): Promise<DeadLetter[]>;
@@ -55,6 +57,7 @@ export function conversationsApi(api: ApiClient): ConversationsApi {
     resolve: (propertyId, id) => api.post(`${one(propertyId, id)}/resolve`, undefined, ConversationSummary),
     assign: (propertyId, id, userId) => api.post(`${one(propertyId, id)}/assign`, { userId }, ConversationSummary),
     reply: (propertyId, id, text) => api.post(`${one(propertyId, id)}/messages`, { text }, Message),
+    addNote: (propertyId, id, text) => api.post(`${one(propertyId, id)}/notes`, { text }, ConversationNote),
     followUp: (propertyId, id, text, override) =>
       api.post(`${one(propertyId, id)}/follow-up`, { text, override }, z.object({ outboxId: z.string(), status: z.enum(['pending', 'held']) })),
     deadLetters: async (propertyId, signal) => (await api.get(`${hotel(propertyId)}/outbox/dead-letters?limit=50`, z.object({ items: z.array(DeadLetter) }), { signal })).items,

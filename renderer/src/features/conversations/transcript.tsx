@@ -1,10 +1,12 @@
-import type { Message } from '@contract/conversations';
+import type { ConversationNote, Message } from '@contract/conversations';
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { formatBytes, formatFullInZone, formatPercent, formatShortInZone } from '../../shared/format';
 import { deliveryLabel, PROVIDER_LABEL } from './labels';
 
 interface TranscriptProps {
   messages: readonly Message[];
+  /** Staff notes, shown in time order among the messages in their own style; never sent to the guest. */
+  notes: readonly ConversationNote[];
   timeZone: string;
   /** Below this the AI hands off; replies under it are marked as low confidence. */
   threshold: number;
@@ -36,10 +38,18 @@ function MessageMedia({ url, media }: { url: string; media: NonNullable<Message[
   );
 }
 
-export function Transcript({ messages, timeZone, threshold, titles, guestName, staffName, mediaUrl }: TranscriptProps) {
+export function Transcript({ messages, notes, timeZone, threshold, titles, guestName, staffName, mediaUrl }: TranscriptProps) {
   const ref = useRef<HTMLOListElement>(null);
   const atBottom = useRef(true);
-  const count = messages.length;
+  const count = messages.length + notes.length;
+  // Both lists are oldest first; a note goes after the messages written up to its time.
+  const entries: ({ kind: 'message'; m: Message } | { kind: 'note'; n: ConversationNote })[] = [];
+  let next = 0;
+  for (const m of messages) {
+    while (next < notes.length && notes[next]!.createdAt < m.createdAt) entries.push({ kind: 'note', n: notes[next++]! });
+    entries.push({ kind: 'message', m });
+  }
+  while (next < notes.length) entries.push({ kind: 'note', n: notes[next++]! });
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -58,7 +68,7 @@ export function Transcript({ messages, timeZone, threshold, titles, guestName, s
   }, [count > 0]);
 
   const now = new Date();
-  if (messages.length === 0) return <p className="muted transcript-empty">No messages yet.</p>;
+  if (count === 0) return <p className="muted transcript-empty">No messages yet.</p>;
   return (
     <ol
       ref={ref}
@@ -70,7 +80,23 @@ export function Transcript({ messages, timeZone, threshold, titles, guestName, s
         atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
       }}
     >
-      {messages.map((m) => {
+      {entries.map((entry) => {
+        if (entry.kind === 'note') {
+          const n = entry.n;
+          return (
+            <li key={n.id} className="msg msg--note">
+              <div className="msg-meta">
+                <span className="msg-who">Internal note · {staffName(n.authorId)}</span>
+                <time dateTime={n.createdAt} title={formatFullInZone(n.createdAt, timeZone)}>
+                  {formatShortInZone(n.createdAt, timeZone, now)}
+                </time>
+                <span className="note-private">Staff only, not sent to the guest</span>
+              </div>
+              <p className="msg-body">{n.body}</p>
+            </li>
+          );
+        }
+        const m = entry.m;
         const who = m.role === 'guest' ? guestName : m.role === 'staff' ? staffName(m.authorId) : ROLE_LABEL[m.role];
         const delivery = m.role === 'assistant' || m.role === 'staff' ? deliveryLabel(m.deliveryStatus) : null;
         const low = m.role === 'assistant' && m.confidence !== null && m.confidence < threshold;

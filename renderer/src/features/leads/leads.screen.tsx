@@ -5,7 +5,8 @@ import { hotelOptions, useHotels } from '../../app/hotels';
 import { useLiveEvents } from '../../app/live-events';
 import { hrefFor, navigate } from '../../app/router';
 import { SelectField, TextField } from '../../shared/field';
-import { formatAge, formatDay, formatFullInZone, formatMoney } from '../../shared/format';
+import { DayRange } from '../../shared/day-range';
+import { formatAge, formatFullInZone, formatMoney } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
 import { Screen } from '../../shared/screen';
 import { useLiveResource } from '../../shared/use-live-resource';
@@ -187,24 +188,30 @@ function LeadTable({ leads, hotels, multi, filtered }: { leads: Lead[]; hotels: 
             return (
               <tr key={l.id} className="row-link" onClick={() => navigate({ screen: 'leads', propertyId: l.propertyId, leadId: l.id })}>
                 <th scope="row" className="nowrap">
-                  <a href={href} onClick={(e) => e.stopPropagation()}>
+                  <a href={href} title={l.details.name ?? undefined} onClick={(e) => e.stopPropagation()}>
                     {l.details.name ?? 'Unnamed guest'}
                   </a>
                 </th>
-                <td className="nowrap">
-                  <time dateTime={l.createdAt} title={formatFullInZone(l.createdAt, hotel?.timezone)}>
+                <td>
+                  <time className="nowrap" dateTime={l.createdAt} title={formatFullInZone(l.createdAt, hotel?.timezone)}>
                     {formatAge(l.createdAt, now)}
                   </time>
                   {l.afterHours ? <span className="tag tag--small">after hours</span> : null}
                 </td>
-                {multi ? <td>{hotel?.name ?? '—'}</td> : null}
+                {multi ? (
+                  <td>
+                    <span className="cell-truncate cell-truncate--narrow" title={hotel?.name}>
+                      {hotel?.name ?? '—'}
+                    </span>
+                  </td>
+                ) : null}
                 <td>
                   {INTENT_LABEL[l.intent]}
                   {l.isLead ? null : <span className="tag tag--small">inquiry</span>}
                 </td>
-                <td className="nowrap">
-                  {l.details.checkIn ? `${formatDay(l.details.checkIn)}${l.details.checkOut ? ` – ${formatDay(l.details.checkOut)}` : ''}` : '—'}
-                  {l.details.guests ? <span className="muted"> · {l.details.guests} guests</span> : null}
+                <td>
+                  {l.details.checkIn ? <DayRange from={l.details.checkIn} to={l.details.checkOut} /> : '—'}
+                  {l.details.guests ? <span className="muted stack">{l.details.guests} guests</span> : null}
                 </td>
                 <td>{CHANNEL_LABEL[l.sourceChannel]}</td>
                 <td>

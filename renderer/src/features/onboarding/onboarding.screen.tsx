@@ -1,9 +1,8 @@
-import type { Property } from '@contract/properties';
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { SETUP_STEPS, type Property, type SetupProgress, type SetupStep } from '@contract/properties';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useHotels } from '../../app/hotels';
 import { hrefFor } from '../../app/router';
-import { useCan } from '../../app/session-gate';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
@@ -19,30 +18,46 @@ import { localTimeZone, TimeZoneField } from '../properties/time-zone-field';
 import { ChannelsPanel } from '../settings/channels.panel';
 import { ModelStatus } from '../settings/model-status';
 import { TunnelStatusView } from '../settings/tunnel-status';
+import { useSetupProgressApi } from './setup-progress.api';
 
-const STEPS = ['Hotel', 'Hours', 'Knowledge', 'Channels', 'Tunnel', 'Done'] as const;
-type Step = (typeof STEPS)[number];
-const KEY = 'nocturn.onboarding';
+const STEPS = SETUP_STEPS;
+type Step = SetupStep;
 
 /**
  * The first hotel, step by step: profile, hours, knowledge, channels, tunnel. The hotel exists and
- * answers from the first step on; every later step improves it and can be skipped.
+ * answers from the first step on; every later step improves it and can be skipped. The server
+ * keeps the step reached, so a reload, another window or a restart continues where it stopped.
  */
 export function OnboardingScreen() {
-  const can = useCan();
+  const setup = useSetupProgressApi();
+  const [saved] = useResource((signal) => setup.get(signal), [setup]);
+  if (saved.status === 'loading') {
+    return (
+      <Screen title="Set up your hotel">
+        <p className="muted">Loading…</p>
+      </Screen>
+    );
+  }
+  // Without the saved step (the server did not answer) the guide still works from the start.
+  return <Wizard resumed={saved.status === 'ready' ? saved.data : null} />;
+}
+
+function Wizard({ resumed }: { resumed: SetupProgress | null }) {
   const properties = usePropertiesApi();
-  const [state, setState] = useState<{ step: Step; propertyId: string | null }>(() => {
-    try {
-      const saved = JSON.parse(window.sessionStorage.getItem(KEY) ?? 'null') as { step: Step; propertyId: string | null } | null;
-      if (saved && STEPS.includes(saved.step)) return saved;
-    } catch {
-      // Start afresh.
-    }
-    return { step: 'Hotel', propertyId: null };
-  });
+  const setup = useSetupProgressApi();
+  const [state, setState] = useState<{ step: Step; propertyId: string | null }>(() => resumed ?? { step: 'Hotel', propertyId: null });
+  const [saveProblem, setSaveProblem] = useState<ApiError | null>(null);
+  const first = useRef(true);
   useEffect(() => {
-    window.sessionStorage.setItem(KEY, JSON.stringify(state));
-  }, [state]);
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    setup.save(state.propertyId ? { propertyId: state.propertyId, step: state.step } : null).then(
+      () => setSaveProblem(null),
+      (err: unknown) => setSaveProblem(asApiError(err)),
+    );
+  }, [setup, state]);
   const [property, { set }] = useResource(
     (signal) => (state.propertyId ? properties.get(state.propertyId, signal) : Promise.resolve(null)),
     [properties, state.propertyId],
@@ -50,17 +65,6 @@ export function OnboardingScreen() {
   const hotel = property.status === 'ready' ? property.data : null;
   const go = (step: Step) => setState((s) => ({ ...s, step }));
   const index = STEPS.indexOf(state.step);
-
-  if (!can('properties.create')) {
-    return (
-      <Screen title="Set up a hotel">
-        <div className="empty-state access-denied" role="alert">
-          <h2 className="empty-title">Only administrators can add hotels</h2>
-          <p className="muted">Ask an administrator to set up your hotel.</p>
-        </div>
-      </Screen>
-    );
-  }
 
   return (
     <Screen title={hotel ? `Set up ${hotel.name}` : 'Set up your hotel'} subtitle="A few minutes, in six short steps. Everything can be changed later in the hotel’s settings.">
@@ -71,6 +75,12 @@ export function OnboardingScreen() {
           </li>
         ))}
       </ol>
+      {resumed && resumed.step !== 'Hotel' && resumed.step !== 'Done' && state.step === resumed.step && state.propertyId === resumed.propertyId ? (
+        <p className="notice" role="status">
+          Continuing where you stopped{hotel ? ` with ${hotel.name}` : ''}: step {STEPS.indexOf(resumed.step) + 1}, {resumed.step}.
+        </p>
+      ) : null}
+      {saveProblem ? <p className="field-error">This step was not remembered ({saveProblem.detail ?? saveProblem.title}); after a reload the guide may start from an earlier step.</p> : null}
       {property.status === 'error' ? <LoadProblem error={property.error} what="the hotel" denied="" /> : null}
       {state.step === 'Hotel' ? (
         <ProfileStep

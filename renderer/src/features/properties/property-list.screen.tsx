@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import type { Property } from '@contract/properties';
+import { SETUP_STEPS, type Property } from '@contract/properties';
 import { hrefFor, navigate } from '../../app/router';
+import { useCan } from '../../app/session-gate';
 import { Screen } from '../../shared/screen';
 import { useResource, type Resource } from '../../shared/use-resource';
+import { useSetupProgressApi } from '../onboarding/setup-progress.api';
 import { NewPropertyForm } from './new-property.form';
 import { usePropertiesApi } from './properties.api';
 
@@ -13,6 +15,7 @@ export function PropertyListScreen() {
   const [list, { reload, set }] = useResource((signal) => api.list(signal), [api]);
   const [formOpen, setFormOpen] = useState(false);
   const [notice, setNotice] = useState('');
+  const canCreate = useCan()('properties.create');
 
   function created(property: Property) {
     if (list.status === 'ready') set([...list.data, property]);
@@ -24,32 +27,49 @@ export function PropertyListScreen() {
   return (
     <Screen
       title="Properties"
-      subtitle="The hotels of your group. Open one to change its desk hours, closures and plan."
+      subtitle={canCreate ? 'The hotels of your group. Open one to change its desk hours, closures and plan.' : 'The hotels you work for. Open one to see its desk hours, closures and plan.'}
       actions={
-        <button
-          type="button"
-          className="button button--primary"
-          aria-expanded={formOpen}
-          aria-controls={formOpen ? FORM_ID : undefined}
-          onClick={() => {
-            setFormOpen((open) => !open);
-            setNotice('');
-          }}
-        >
-          New hotel
-        </button>
+        canCreate ? (
+          <button
+            type="button"
+            className="button button--primary"
+            aria-expanded={formOpen}
+            aria-controls={formOpen ? FORM_ID : undefined}
+            onClick={() => {
+              setFormOpen((open) => !open);
+              setNotice('');
+            }}
+          >
+            New hotel
+          </button>
+        ) : undefined
       }
     >
+      {canCreate ? <ContinueSetup hotels={list.status === 'ready' ? list.data : []} /> : null}
       {formOpen ? <NewPropertyForm id={FORM_ID} onCreated={created} onCancel={() => setFormOpen(false)} /> : null}
       <p className="notice" role="status">
         {notice}
       </p>
-      <PropertyTable list={list} onRetry={reload} />
+      <PropertyTable list={list} onRetry={reload} canCreate={canCreate} />
     </Screen>
   );
 }
 
-function PropertyTable({ list, onRetry }: { list: Resource<Property[]>; onRetry: () => void }) {
+/** A link back into the set-up guide while a hotel's set-up is unfinished. */
+function ContinueSetup({ hotels }: { hotels: Property[] }) {
+  const setup = useSetupProgressApi();
+  const [progress] = useResource((signal) => setup.get(signal), [setup]);
+  if (progress.status !== 'ready' || !progress.data || progress.data.step === 'Done') return null;
+  const hotel = hotels.find((h) => h.id === progress.data?.propertyId);
+  return (
+    <p className="continue-setup">
+      The set-up of {hotel ? hotel.name : 'your hotel'} stopped at step {SETUP_STEPS.indexOf(progress.data.step) + 1}, {progress.data.step}.{' '}
+      <a href={hrefFor({ screen: 'welcome' })}>Continue setup</a>
+    </p>
+  );
+}
+
+function PropertyTable({ list, onRetry, canCreate }: { list: Resource<Property[]>; onRetry: () => void; canCreate: boolean }) {
   if (list.status === 'loading') return <p className="muted">Loading hotels…</p>;
   if (list.status === 'error') {
     return (
@@ -58,6 +78,14 @@ function PropertyTable({ list, onRetry }: { list: Resource<Property[]>; onRetry:
         <button type="button" className="button" onClick={onRetry}>
           Try again
         </button>
+      </div>
+    );
+  }
+  if (list.data.length === 0 && !canCreate) {
+    return (
+      <div className="empty-state">
+        <p className="empty-title">No hotels yet</p>
+        <p className="muted">An administrator adds the group’s hotels; they appear here once you are granted them.</p>
       </div>
     );
   }

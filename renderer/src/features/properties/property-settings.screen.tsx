@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { WEEKDAYS, type Property } from '@contract/properties';
 import { asApiError, type ApiError } from '../../api/client';
+import { onlyWhoMay } from '../../app/permission-text';
 import { hrefFor } from '../../app/router';
+import { useCan } from '../../app/session-gate';
 import { CheckboxField, SelectField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { Screen } from '../../shared/screen';
@@ -59,6 +61,7 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: 
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
   const problemRef = useRef<HTMLDivElement>(null);
+  const canEdit = useCan()('properties.update');
 
   const patch = useMemo(() => patchFrom(property, draft), [property, draft]);
   const dirty = Object.keys(patch).length > 0;
@@ -102,136 +105,147 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: 
 
   return (
     <form className="settings" noValidate onSubmit={(e) => void save(e)}>
-      <div ref={problemRef} tabIndex={-1} className="problem-anchor">
-        <FormProblem error={error} describePath={describePath} lead="Settings not saved" />
-      </div>
-
-      <section className="panel" aria-labelledby="settings-general">
-        <h2 id="settings-general">General</h2>
-        <div className="form-grid">
-          <TextField label="Name" value={draft.name} onChange={(name) => change({ name })} required autoComplete="off" error={errorFor('name')} />
-          <TimeZoneField value={draft.timezone} onChange={(timezone) => change({ timezone })} error={errorFor('timezone')} />
-          <TextField
-            label="Currency"
-            value={draft.currency}
-            onChange={(v) => change({ currency: v.toUpperCase() })}
-            maxLength={3}
-            autoComplete="off"
-            spellCheck={false}
-            hint="ISO 4217 code, for example MYR."
-            error={errorFor('currency')}
-            className="field--short"
-          />
-          <SelectField label="Plan" value={draft.plan} options={PLAN_OPTIONS} onChange={(plan) => change({ plan })} error={errorFor('plan')} />
-          <TextField
-            label="Retention (days)"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={3650}
-            value={draft.retentionDays}
-            onChange={(retentionDays) => change({ retentionDays })}
-            hint="How long guest conversations are kept, 1 to 3650 days."
-            error={errorFor('retentionDays')}
-            className="field--short"
-          />
-          <CheckboxField
-            label="Active"
-            checked={draft.active}
-            onChange={(active) => change({ active })}
-            hint="Inactive hotels keep their data but do not answer guests."
-            error={errorFor('active')}
-          />
+      {canEdit ? (
+        <div ref={problemRef} tabIndex={-1} className="problem-anchor">
+          <FormProblem error={error} describePath={describePath} lead="Settings not saved" />
         </div>
-      </section>
-
-      <section className="panel" aria-labelledby="settings-desk-hours">
-        <h2 id="settings-desk-hours">Desk hours</h2>
-        <p className="section-help">
-          When staff are at the desk, in the hotel’s time zone ({property.timezone}). Add a second range for a split shift; a range that closes
-          earlier than it opens runs past midnight.
+      ) : (
+        <p className="read-only-note" role="note">
+          Read only: {onlyWhoMay('properties.update', 'change hotel settings')}
         </p>
-        <DeskHoursEditor value={draft.deskHours} onChange={(deskHours) => change({ deskHours })} errorFor={errorFor} />
-      </section>
+      )}
+      {/* A disabled fieldset makes every field and add/remove button of the form read-only at once. */}
+      <fieldset className="settings-fields" disabled={!canEdit}>
 
-      <section className="panel" aria-labelledby="settings-quiet">
-        <h2 id="settings-quiet">Quiet hours and AI</h2>
-        <p className="section-help">
-          Follow-ups and other messages the hotel starts wait until quiet hours end (hotel time). Replies the AI is less sure of than the threshold go to
-          staff instead of the guest.
-        </p>
-        <div className="form-grid">
-          <div className="quiet-hours" role="group" aria-labelledby="quiet-hours-label">
-            <span id="quiet-hours-label" className="field-label">
-              Quiet hours
-            </span>
-            <div className="quiet-hours-range">
-              <TextField
-                label="From"
-                type="time"
-                step={60}
-                value={draft.quietStart}
-                onChange={(quietStart) => change({ quietStart })}
-                error={errorFor('quietHours.start') ?? errorFor('quietHours')}
-                className="field--time"
-              />
-              <TextField label="Until" type="time" step={60} value={draft.quietEnd} onChange={(quietEnd) => change({ quietEnd })} error={errorFor('quietHours.end')} className="field--time" />
-            </div>
+        <section className="panel" aria-labelledby="settings-general">
+          <h2 id="settings-general">General</h2>
+          <div className="form-grid">
+            <TextField label="Name" value={draft.name} onChange={(name) => change({ name })} required autoComplete="off" error={errorFor('name')} />
+            <TimeZoneField value={draft.timezone} onChange={(timezone) => change({ timezone })} error={errorFor('timezone')} />
+            <TextField
+              label="Currency"
+              value={draft.currency}
+              onChange={(v) => change({ currency: v.toUpperCase() })}
+              maxLength={3}
+              autoComplete="off"
+              spellCheck={false}
+              hint="ISO 4217 code, for example MYR."
+              error={errorFor('currency')}
+              className="field--short"
+            />
+            <SelectField label="Plan" value={draft.plan} options={PLAN_OPTIONS} onChange={(plan) => change({ plan })} error={errorFor('plan')} />
+            <TextField
+              label="Retention (days)"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={3650}
+              value={draft.retentionDays}
+              onChange={(retentionDays) => change({ retentionDays })}
+              hint="How long guest conversations are kept, 1 to 3650 days."
+              error={errorFor('retentionDays')}
+              className="field--short"
+            />
+            <CheckboxField
+              label="Active"
+              checked={draft.active}
+              onChange={(active) => change({ active })}
+              hint="Inactive hotels keep their data but do not answer guests."
+              error={errorFor('active')}
+            />
           </div>
-          <TextField
-            label="Confidence threshold (%)"
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={100}
-            value={draft.confidencePercent}
-            onChange={(confidencePercent) => change({ confidencePercent })}
-            hint="Below this the AI hands the guest to a person. 70% suits most hotels."
-            error={errorFor('confidenceThreshold')}
-            className="field--short"
-          />
-          <TextField
-            label="Daily cloud budget (USD)"
-            type="number"
-            inputMode="decimal"
-            min={0}
-            step="0.01"
-            value={draft.cloudBudgetUsd}
-            onChange={(cloudBudgetUsd) => change({ cloudBudgetUsd })}
-            hint="Blank: the group default. Cloud use stops for the day at 100%."
-            error={errorFor('cloudBudgetUsd')}
-            className="field--short"
-          />
-          <TextField
-            label="Country"
-            value={draft.country}
-            onChange={(v) => change({ country: v.toUpperCase() })}
-            maxLength={2}
-            autoComplete="off"
-            spellCheck={false}
-            hint="Two letters, for phone numbers written without a country code (MY, GB…)."
-            error={errorFor('country')}
-            className="field--short"
-          />
-        </div>
-      </section>
+        </section>
 
-      <section className="panel" aria-labelledby="settings-closures">
-        <h2 id="settings-closures">Closures</h2>
-        <p className="section-help">Whole days the desk is closed, such as public holidays.</p>
-        <ClosuresEditor value={draft.closures} onChange={(closures) => change({ closures })} errorFor={errorFor} />
-      </section>
+        <section className="panel" aria-labelledby="settings-desk-hours">
+          <h2 id="settings-desk-hours">Desk hours</h2>
+          <p className="section-help">
+            When staff are at the desk, in the hotel’s time zone ({property.timezone}). Add a second range for a split shift; a range that closes
+            earlier than it opens runs past midnight.
+          </p>
+          <DeskHoursEditor value={draft.deskHours} onChange={(deskHours) => change({ deskHours })} errorFor={errorFor} />
+        </section>
 
-      <SaveBar
-        busy={busy}
-        dirty={dirty}
-        notice={notice}
-        onDiscard={() => {
-          setDraft(draftFrom(property));
-          setError(null);
-          setNotice('Changes discarded.');
-        }}
-      />
+        <section className="panel" aria-labelledby="settings-quiet">
+          <h2 id="settings-quiet">Quiet hours and AI</h2>
+          <p className="section-help">
+            Follow-ups and other messages the hotel starts wait until quiet hours end (hotel time). Replies the AI is less sure of than the threshold go to
+            staff instead of the guest.
+          </p>
+          <div className="form-grid">
+            <div className="quiet-hours" role="group" aria-labelledby="quiet-hours-label">
+              <span id="quiet-hours-label" className="field-label">
+                Quiet hours
+              </span>
+              <div className="quiet-hours-range">
+                <TextField
+                  label="From"
+                  type="time"
+                  step={60}
+                  value={draft.quietStart}
+                  onChange={(quietStart) => change({ quietStart })}
+                  error={errorFor('quietHours.start') ?? errorFor('quietHours')}
+                  className="field--time"
+                />
+                <TextField label="Until" type="time" step={60} value={draft.quietEnd} onChange={(quietEnd) => change({ quietEnd })} error={errorFor('quietHours.end')} className="field--time" />
+              </div>
+            </div>
+            <TextField
+              label="Confidence threshold (%)"
+              type="number"
+              inputMode="numeric"
+              min={0}
+              max={100}
+              value={draft.confidencePercent}
+              onChange={(confidencePercent) => change({ confidencePercent })}
+              hint="Below this the AI hands the guest to a person. 70% suits most hotels."
+              error={errorFor('confidenceThreshold')}
+              className="field--short"
+            />
+            <TextField
+              label="Daily cloud budget (USD)"
+              type="number"
+              inputMode="decimal"
+              min={0}
+              step="0.01"
+              value={draft.cloudBudgetUsd}
+              onChange={(cloudBudgetUsd) => change({ cloudBudgetUsd })}
+              hint="Blank: the group default. Cloud use stops for the day at 100%."
+              error={errorFor('cloudBudgetUsd')}
+              className="field--short"
+            />
+            <TextField
+              label="Country"
+              value={draft.country}
+              onChange={(v) => change({ country: v.toUpperCase() })}
+              maxLength={2}
+              autoComplete="off"
+              spellCheck={false}
+              hint="Two letters, for phone numbers written without a country code (MY, GB…)."
+              error={errorFor('country')}
+              className="field--short"
+            />
+          </div>
+        </section>
+
+        <section className="panel" aria-labelledby="settings-closures">
+          <h2 id="settings-closures">Closures</h2>
+          <p className="section-help">Whole days the desk is closed, such as public holidays.</p>
+          <ClosuresEditor value={draft.closures} onChange={(closures) => change({ closures })} errorFor={errorFor} />
+        </section>
+
+      </fieldset>
+      {canEdit ? (
+        <SaveBar
+          busy={busy}
+          dirty={dirty}
+          notice={notice}
+          onDiscard={() => {
+            setDraft(draftFrom(property));
+            setError(null);
+            setNotice('Changes discarded.');
+          }}
+        />
+      ) : null}
     </form>
   );
 }

@@ -87,7 +87,7 @@ export function GroupReport({ period }: { period: PeriodChoice }) {
           />
         ) : null}
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table--compact">
             <thead>
               <tr>
                 <th scope="col">Hotel</th>

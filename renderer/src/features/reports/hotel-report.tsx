@@ -8,6 +8,7 @@ import { DrillDownPanel } from './drill-down.panel';
 import { KnowledgeGapsPanel } from './knowledge-gaps.panel';
 import { ReportChart, type ChartSeries } from './report-chart';
 import { ReportHistoryPanel } from './report-history.panel';
+import { ReportMailPanel } from './report-mail.panel';
 import { change, count, REASON_NAME, seconds, share, usd } from './report-labels';
 import { useReportsApi, type Analytics, type AnalyticsSummary, type DrillFilter, type PeriodChoice, type PeriodQuery } from './reports.api';
 
@@ -298,6 +299,7 @@ export function HotelReport({ propertyId, period: choice }: { propertyId: string
       <Breakdowns a={analytics} s={summary} onDrill={open} />
       <KnowledgeGapsPanel propertyId={propertyId} />
       <ReportHistoryPanel propertyId={propertyId} period={period} />
+      <ReportMailPanel propertyId={propertyId} hotelName={summary.name} />
     </>
   );
 }

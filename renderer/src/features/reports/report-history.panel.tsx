@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
-import { formatDateTime, formatDay, formatMoney } from '../../shared/format';
+import { DayRange } from '../../shared/day-range';
+import { formatDateTime, formatMoney } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
 import { count, share } from './report-labels';
@@ -62,12 +63,14 @@ export function ReportHistoryPanel({ propertyId, period }: { propertyId: string;
               {history.data.items.map((r) => (
                 <tr key={r.id}>
                   <th scope="row">{KIND_NAME[r.kind]}</th>
-                  <td className="nowrap">{r.period.from === r.period.to ? formatDay(r.period.from) : `${formatDay(r.period.from)} – ${formatDay(r.period.to)}`}</td>
+                  <td>
+                    <DayRange from={r.period.from} to={r.period.to === r.period.from ? null : r.period.to} />
+                  </td>
                   <td>{count(r.headline.inquiries)}</td>
                   <td>{share(r.headline.afterHoursShare)}</td>
                   <td>{count(r.headline.leads)}</td>
                   <td>{formatMoney(r.headline.bookingValue, r.headline.currency)}</td>
-                  <td className="nowrap">{formatDateTime(r.createdAt)}</td>
+                  <td>{formatDateTime(r.createdAt)}</td>
                   <td className="nowrap">
                     <a href={api.fileUrl(propertyId, r.id, 'pdf')} download>
                       PDF<span className="visually-hidden"> of the {KIND_NAME[r.kind].toLowerCase()} report {r.period.from}</span>

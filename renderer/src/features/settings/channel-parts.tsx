@@ -3,7 +3,8 @@ import { asApiError, type ApiError } from '../../api/client';
 import { useCan } from '../../app/session-gate';
 import { CopyButton } from '../../shared/copy-button';
 import { formatDateTime } from '../../shared/format';
-import type { ChannelName, ChannelSummary } from '@contract/channels';
+import { useSettingsApi } from './settings.api';
+import { CHECKABLE_CHANNELS, type ChannelCheck, type ChannelName, type ChannelSummary, type CheckableChannel } from '@contract/channels';
 import { CHANNEL_LABEL } from '@contract/conversations';
 
 const KEY_LABEL: Record<ChannelName, string> = { whatsapp: 'Phone number id', email: 'Inbound address', widget: 'Widget key' };
@@ -22,8 +23,8 @@ const SECRET_LABEL: Record<string, string> = {
 export interface ChannelProps {
   propertyId: string;
   channel: ChannelSummary;
-  /** After a save: the list is fetched again (state, stored secrets, time of change). */
-  onSaved: () => void;
+  /** After a save: the list is fetched again (state, stored secrets, time of change), after checking the credentials when named. */
+  onSaved: (check?: CheckableChannel) => void;
 }
 
 export const str = (v: unknown) => (typeof v === 'string' ? v : '');
@@ -32,18 +33,39 @@ export const str = (v: unknown) => (typeof v === 'string' ? v : '');
  * One channel of a hotel: its heading and state, what staff need to paste elsewhere, which
  * secrets are stored (never their values), and the set-up form for those allowed to change it.
  */
+const CHECK_BADGE: Record<ChannelCheck['state'], { text: string; tone: string }> = {
+  connected: { text: 'Connected', tone: 'badge--on' },
+  rejected: { text: 'Credentials rejected', tone: 'badge--bad' },
+  unreachable: { text: 'Unreachable', tone: 'badge--warn' },
+};
+
+/** What the card's badge says: WhatsApp and email are Connected only after the provider said so. */
+function channelBadge(c: ChannelSummary): { text: string; tone: string } {
+  if (!c.configured) return { text: 'Not set up', tone: 'badge--off' };
+  if (!c.active) return { text: 'Switched off', tone: 'badge--warn' };
+  if (!isCheckable(c.channel)) return { text: 'Connected', tone: 'badge--on' };
+  return c.check ? CHECK_BADGE[c.check.state] : { text: 'Not checked yet', tone: 'badge--off' };
+}
+
+const isCheckable = (name: ChannelName): name is CheckableChannel => (CHECKABLE_CHANNELS as readonly string[]).includes(name);
+
 export function ChannelFrame({
+  propertyId,
   channel: c,
   editing,
   onEdit,
+  onChecked,
   rows,
   children,
   form,
   notice,
 }: {
+  propertyId: string;
   channel: ChannelSummary;
   editing: boolean;
   onEdit: () => void;
+  /** After "Check again": the list is read again with the new answer. */
+  onChecked?: () => void;
   /** Channel-specific rows of the status list, before the common ones. */
   rows?: ReactNode;
   /** Below the status list: snippets, notes, extra actions. */
@@ -54,11 +76,12 @@ export function ChannelFrame({
   const can = useCan();
   const title = CHANNEL_LABEL[c.channel];
   const headingId = `channel-${c.channel}`;
+  const badge = channelBadge(c);
   return (
     <section aria-labelledby={headingId}>
       <div className="channel-head">
         <h3 id={headingId}>{title}</h3>
-        <span className={!c.configured ? 'badge badge--off' : c.active ? 'badge badge--on' : 'badge badge--warn'}>{!c.configured ? 'Not set up' : c.active ? 'Connected' : 'Switched off'}</span>
+        <span className={`badge ${badge.tone}`}>{badge.text}</span>
         {can('channels.write') && !editing ? (
           <button type="button" className="button button--small" onClick={onEdit}>
             {c.configured ? 'Change' : 'Set up'}
@@ -91,10 +114,54 @@ export function ChannelFrame({
             <dd>{formatDateTime(c.updatedAt)}</dd>
           </div>
         ) : null}
+        {c.configured && c.active && isCheckable(c.channel) ? <CheckRow propertyId={propertyId} channel={c.channel} check={c.check} onChecked={onChecked} /> : null}
       </dl>
       {children}
       {editing ? form : null}
     </section>
+  );
+}
+
+/** The last credentials check: what the provider said, when, and "Check again". */
+function CheckRow({ propertyId, channel, check, onChecked }: { propertyId: string; channel: CheckableChannel; check: ChannelCheck | null; onChecked: (() => void) | undefined }) {
+  const api = useSettingsApi();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  async function run() {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.checkChannel(propertyId, channel);
+      onChecked?.();
+    } catch (err) {
+      setError(asApiError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <div>
+      <dt>Last check</dt>
+      <dd>
+        {check ? (
+          <>
+            {check.detail} <span className="muted">Checked {formatDateTime(check.checkedAt)}.</span>
+          </>
+        ) : (
+          <span className="muted">The credentials have not been checked with the provider yet.</span>
+        )}{' '}
+        <button type="button" className="button button--small" disabled={busy} onClick={() => void run()}>
+          {busy ? 'Checking…' : check ? 'Check again' : 'Check now'}
+          <span className="visually-hidden"> {CHANNEL_LABEL[channel]}</span>
+        </button>
+        {error ? (
+          <span className="field-error" role="alert">
+            {' '}
+            Could not check: {error.detail ?? error.title}
+          </span>
+        ) : null}
+      </dd>
+    </div>
   );
 }
 

@@ -5,7 +5,7 @@ import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
 import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
 import { EmailChannel } from './email-channel';
-import type { ChannelSummary } from '@contract/channels';
+import type { ChannelSummary, CheckableChannel } from '@contract/channels';
 import { useSettingsApi } from './settings.api';
 import { WidgetChannel } from './widget-channel';
 
@@ -15,9 +15,12 @@ export function ChannelsPanel({ propertyId }: { propertyId: string }) {
   const [channels, { reload, set }] = useResource((signal) => api.channels(propertyId, signal), [api, propertyId]);
   if (channels.status === 'loading') return <p className="muted">Loading channels…</p>;
   if (channels.status === 'error') return <LoadProblem error={channels.error} what="the channels" denied="Managers and admins can see the channels." onRetry={reload} />;
-  // The list is fetched again after a save, for the state, stored secrets and time of change.
-  const saved = () => {
-    api.channels(propertyId).then(set, reload);
+  // The list is fetched again after a save, for the state, stored secrets and time of change; new
+  // WhatsApp or email credentials are checked with the provider first, so the badge tells the truth.
+  const saved = (check?: CheckableChannel) => {
+    (check ? api.checkChannel(propertyId, check).then(() => undefined, () => undefined) : Promise.resolve())
+      .then(() => api.channels(propertyId))
+      .then(set, reload);
   };
   return (
     <ul className="channel-list">
@@ -37,7 +40,9 @@ function WhatsAppChannel({ propertyId, channel, onSaved }: ChannelProps) {
   const [notice, setNotice] = useState('');
   return (
     <ChannelFrame
+      propertyId={propertyId}
       channel={channel}
+      onChecked={onSaved}
       editing={editing}
       onEdit={() => {
         setNotice('');
@@ -61,8 +66,8 @@ function WhatsAppChannel({ propertyId, channel, onSaved }: ChannelProps) {
           onDone={(saved) => {
             setEditing(false);
             if (saved) {
-              setNotice('WhatsApp saved.');
-              onSaved();
+              setNotice('WhatsApp saved; see the last check below for what WhatsApp said about the credentials.');
+              onSaved('whatsapp');
             }
           }}
         />

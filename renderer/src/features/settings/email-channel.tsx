@@ -60,7 +60,9 @@ export function EmailChannel({ propertyId, channel, onSaved }: ChannelProps) {
 
   return (
     <ChannelFrame
+      propertyId={propertyId}
       channel={channel}
+      onChecked={onSaved}
       editing={editing}
       onEdit={() => {
         setNotice('');
@@ -114,7 +116,7 @@ export function EmailChannel({ propertyId, channel, onSaved }: ChannelProps) {
             if (result) {
               setSaved(result);
               setNotice('Email saved. Paste the webhook URL below into the provider’s inbound settings.');
-              onSaved();
+              onSaved('email');
             }
           }}
         />

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { z } from 'zod';
-import { ChannelSummary, EmailChannelView, TunnelStatus, WidgetChannelView, type ChannelName, type EmailProvider } from '@contract/channels';
+import { ChannelCheck, ChannelSummary, EmailChannelView, TunnelStatus, WidgetChannelView, type ChannelName, type CheckableChannel, type EmailProvider } from '@contract/channels';
 import { useApi } from '../../api/api-context';
 import { ApiError, type ApiClient } from '../../api/client';
 
@@ -59,6 +59,8 @@ export interface WidgetInput {
 export interface SettingsApi {
   channels(propertyId: string, signal?: AbortSignal): Promise<ChannelSummary[]>;
   putWhatsApp(propertyId: string, input: WhatsAppInput): Promise<ChannelSummary>;
+  /** Asks the provider whether the stored credentials work (nothing is sent to a guest). */
+  checkChannel(propertyId: string, name: CheckableChannel): Promise<ChannelCheck>;
   email(propertyId: string, signal?: AbortSignal): Promise<EmailChannelView>;
   putEmail(propertyId: string, input: EmailInput): Promise<EmailChannelView>;
   widget(propertyId: string, signal?: AbortSignal): Promise<WidgetChannelView>;
@@ -78,6 +80,7 @@ export function settingsApi(api: ApiClient): SettingsApi {
   return {
     channels: async (propertyId, signal) => (await api.get(`/properties/${encodeURIComponent(propertyId)}/channels`, z.object({ items: z.array(ChannelSummary) }), { signal })).items,
     putWhatsApp: (propertyId, input) => api.put(channel(propertyId, 'whatsapp'), compact(input), ChannelSummary),
+    checkChannel: (propertyId, name) => api.post(`${channel(propertyId, name)}/check`, undefined, ChannelCheck, { timeoutMs: 30_000 }),
     email: (propertyId, signal) => api.get(channel(propertyId, 'email'), EmailChannelView, { signal }),
     putEmail: (propertyId, input) => api.put(channel(propertyId, 'email'), compact(input), EmailChannelView),
     widget: (propertyId, signal) => api.get(channel(propertyId, 'widget'), WidgetChannelView, { signal }),

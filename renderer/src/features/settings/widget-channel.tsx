@@ -48,7 +48,9 @@ export function WidgetChannel({ propertyId, channel, onSaved }: ChannelProps) {
 
   return (
     <ChannelFrame
+      propertyId={propertyId}
       channel={channel}
+      onChecked={onSaved}
       editing={editing}
       onEdit={() => {
         setNotice('');

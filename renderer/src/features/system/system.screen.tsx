@@ -15,7 +15,7 @@ import { TunnelStatusView } from '../settings/tunnel-status';
 /** `GET /api/v1/system/status` (server/features/system/system-status.ts), read loosely: parts are added over time. */
 const SystemStatus = z.object({
   ready: z.boolean(),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), critical: z.boolean().optional(), detail: z.unknown().optional() })),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), critical: z.boolean().optional(), detail: z.unknown().optional(), warning: z.string().optional() })),
   version: z.string(),
   uptimeSeconds: z.number(),
   inbox: z.record(z.string(), z.number()),
@@ -71,8 +71,15 @@ function detailText(detail: unknown): string {
 function SystemBody({ status: s }: { status: SystemStatus }) {
   const used = s.disk.totalBytes - s.disk.freeBytes;
   const lowDisk = s.disk.totalBytes > 0 && s.disk.freeBytes / s.disk.totalBytes < 0.1;
+  const warnings = Object.entries(s.checks).filter(([, c]) => c.warning);
   return (
     <>
+      {warnings.map(([name, c]) => (
+        <div key={name} className="alert alert--warn" role="alert">
+          <p className="alert-title">{name === 'keys' ? 'Action needed: set a real master key' : `${CHECK_LABEL[name] ?? name}: action needed`}</p>
+          <p>{c.warning}</p>
+        </div>
+      ))}
       <section className="panel" aria-labelledby="sys-health">
         <h2 id="sys-health">
           Health <span className={s.ready ? 'badge badge--on' : 'badge badge--bad'}>{s.ready ? 'Ready' : 'Not ready'}</span>
@@ -94,7 +101,9 @@ function SystemBody({ status: s }: { status: SystemStatus }) {
               <tr key={name}>
                 <th scope="row">{CHECK_LABEL[name] ?? name}</th>
                 <td>
-                  <span className={c.ok ? 'badge badge--on' : c.critical ? 'badge badge--bad' : 'badge badge--warn'}>{c.ok ? 'OK' : c.critical ? 'Failing' : 'Degraded'}</span>
+                  <span className={c.ok && !c.warning ? 'badge badge--on' : c.ok || !c.critical ? 'badge badge--warn' : 'badge badge--bad'}>
+                    {c.ok ? (c.warning ? 'Needs action' : 'OK') : c.critical ? 'Failing' : 'Degraded'}
+                  </span>
                 </td>
                 <td className="cell-wrap">{detailText(c.detail)}</td>
               </tr>
