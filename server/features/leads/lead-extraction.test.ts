@@ -295,6 +295,9 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     ['想订12月24日的房间，两晚。黄志明 012-889 3344', '黄志明'],
     ['明天有房吗？李伟 0198765432', '李伟'],
     ['有房吗？电话 0198765432', null],
+    ['周六有房吗？周六 0198765432', null],
+    ['想订高级房 0198765432', null],
+    ['订房，0198765432 陈美玲', '陈美玲'],
     // not names: rooms, days, the way to reach someone, places, the hotel
     ['Book Deluxe Room 012-345 6789', null],
     ['Call 012-345 6789 Monday', null],
@@ -307,6 +310,13 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     ['Book 24 Dec for 2. 012 345 6789 Thanks', null],
     ['Book 24 Dec for 2. 012 345 6789 Need a baby cot too', null],
     ['Any rooms in December? 012 345 6789 Sunday', null],
+    ['Deluxe, 2 Nights 012-345 6789', null],
+    ['Book 24 Dec. 2 Adults 012-345 6789', null],
+    ['I am at Pavilion KL 012-345 6789, any room tonight?', null],
+    ['Contact Us 012-345 6789', null],
+    ['Book 24 Dec for 2. My number is 012-345 6789.', null],
+    ['Any room 24 Dec for 2?\nSarah Tan\n012-345 6789', 'Sarah Tan'],
+    ['Any room 24 Dec for 2?\n\nThanks,\nSarah Tan\nsarah.tan@example.com\n012-345 6789', 'Sarah Tan'],
     // labels with no colon, and a booking made for a named person
     ["Name's Raj, any room tonight?", 'Raj'],
     ['Name Sarah Tan\nDates 24-26 Dec\n2 adults', 'Sarah Tan'],

@@ -400,7 +400,7 @@ const CONTACT_LABELS = new Set(['contact', 'email', 'e', 'mail', 'emel', 'phone'
 // A name that runs into one of these is part of a room, a hotel or a place ("Deluxe Room", "Hotel Seri", "in Penang").
 const SPOILERS = new Set(['hotel', 'hotels', 'resort', 'inn', 'lodge', 'hostel', 'motel', 'residence', 'residences', 'suites', 'suite', 'room', 'rooms', 'villa', 'chalet', 'studio', 'deluxe', 'superior', 'executive', 'premier', 'premium', 'standard', 'family', 'twin', 'king', 'queen', 'single', 'double', 'triple', 'view', 'sea', 'garden', 'pool', 'city', 'bilik', 'restaurant', 'cafe', 'bar', 'spa', 'lobby', 'reception', 'ballroom', 'hall', 'airport', 'street', 'road', 'jalan', 'beach', 'island', 'mall', 'station', 'centre', 'center', 'kl', 'klcc', 'kuala', 'lumpur', 'penang', 'malaysia', 'singapore', 'johor', 'melaka', 'malacca', 'ipoh', 'langkawi', 'sabah', 'sarawak', 'selangor']);
 const PLACE_BEFORE = new Set(['from', 'in', 'at', 'to', 'near', 'via', 'around', 'dari', 'di', 'ke', 'dekat']);
-const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', 'soon', 'later', 'bye', 'tc', 'tia', 'asap', 'plz', 'thx', 'tq', 'ty', 'welcome', 'confirm', 'kindly', 'awaiting', 'reply', 'advise', 'need', 'want', 'us', 'him', 'her', 'them', 'sms', 'wifi', 'breakfast', 'parking', 'ok', 'okay', 'yes', 'no', 'regards', 'thanks', 'contact', 'email', 'phone', 'call', 'tel', 'whatsapp', 'details', 'info', 'number', 'booking']);
+const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', 'soon', 'later', 'bye', 'tc', 'tia', 'asap', 'plz', 'thx', 'tq', 'ty', 'welcome', 'confirm', 'kindly', 'awaiting', 'reply', 'advise', 'need', 'want', 'us', 'him', 'her', 'them', 'sms', 'wifi', 'breakfast', 'parking', 'ok', 'okay', 'yes', 'no', 'regards', 'thanks', 'contact', 'email', 'phone', 'call', 'tel', 'whatsapp', 'details', 'info', 'number', 'booking', 'night', 'nights', 'nite', 'malam', 'adult', 'adults', 'kids', 'children', 'guests', 'people', 'persons', 'dinner', 'lunch', 'check', 'checkin', 'checkout', 'arrival', 'departure', 'total', 'price', 'rate', 'dates', 'date', 'address']);
 
 const notNameWord = (w: string, calendarOk = false): boolean =>
   NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
@@ -563,6 +563,8 @@ const ZH_NAME_STOP = new Set(['想', '要', '来', '在', '是', '的', '问', '
 const ZH_SURNAMES = '李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤陳張劉黃趙吳鄭謝蕭葉蘇呂盧鍾譚陸鄒龔嚴';
 
 const ZH_DOUBLE_SURNAMES = ['欧阳', '歐陽', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '夏侯', '令狐', '司徒'];
+// characters of rooms, dates, counts and places, which a name written beside a phone does not hold
+const ZH_NOT_IN_NAME = new Set([...'房间床楼店号晚天点元人位早餐级景日月年号路街市']);
 const ZH_TITLES = ['先生', '小姐', '女士', '太太', '老师'];
 const isHan = (c: string | undefined): boolean => c !== undefined && /\p{Script=Han}/u.test(c);
 
@@ -570,7 +572,9 @@ const isHan = (c: string | undefined): boolean => c !== undefined && /\p{Script=
 function hanName(run: string): string | null {
   for (const title of ZH_TITLES) if (run.length > title.length && run.endsWith(title)) return ZH_SURNAMES.includes(run[0]!) && run.length <= title.length + 2 ? run.slice(0, -title.length) : null;
   if (run.length < 2 || run.length > 4 || !(ZH_SURNAMES.includes(run[0]!) || ZH_DOUBLE_SURNAMES.includes(run.slice(0, 2)))) return null;
-  for (const c of run.slice(1)) if (ZH_NAME_STOP.has(c)) return null;
+  for (const c of run.slice(1)) if (ZH_NAME_STOP.has(c) || ZH_NOT_IN_NAME.has(c)) return null;
+  // 周六, 周末: a weekday, not Mr Zhou
+  if (run[0] === '周' && '一二三四五六七日天末'.includes(run[1]!)) return null;
   return run;
 }
 
