@@ -73,7 +73,7 @@ describe('leads across a conversation', () => {
     expect(beside.details).toMatchObject({ name: 'Siti Aminah', phone: '+60192223344', checkIn: '2026-12-24', guests: 2 });
     const closing = await conversationFrom({ name: 'Mummy Bear' }, 'Any room tonight for 2? Please confirm. Chloé');
     expect(closing.details.name).toBe('Chloé');
-    const hotel = await conversationFrom({ name: 'Mummy Bear' }, 'Any room tonight for 2? Thanks. Harbour View');
+    const hotel = await conversationFrom({ name: 'Mummy Bear' }, 'Any room tonight for 2? Thanks, Harbour!');
     expect(hotel.details.name).toBe('Mummy Bear');
   });
 
