@@ -332,6 +332,8 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     ['Book a table for dinner, what is the restaurant name? Thanks', null],
     ['Is there a contact number for the spa?', null],
     ['Can I book for Mr and Mrs Smith?', 'Smith'],
+    ['Is the spa open for Dr appointments on Sunday?', null],
+    ['Book a room 24 Dec, 012-345 6789 (Mr. Tan Ah Kow)', 'Tan Ah Kow'],
     // an explicit label wins over a name beside the phone
     ['Name: Sarah Tan. Booking for my husband, Raj Kumar 012-345 6789', 'Sarah Tan'],
     ['My name is Olivia, my husband David 012-345 6789 will check in', 'Olivia'],
@@ -350,6 +352,9 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     // the closing of the last sentence
     ['Do you have a room for 2 on 24 Dec? Please confirm. Chloé', 'Chloé'],
     ['Need a room tonight for 2, thanks! - Raj', 'Raj'],
+    ['Any room tonight for 2? Thanks! 😊 Raj', 'Raj'],
+    ['Room for 2 on 24 Dec please. Jean-Luc Picard 012-345 6789', 'Jean-Luc Picard'],
+    ['Name: Siti Nur-Aisyah, 2 pax, 24 Dec', 'Siti Nur-Aisyah'],
     ['Any room 24-26 Dec for 2 adults? Thanks so much. Mei Ling', 'Mei Ling'],
     ['Is breakfast included? Breakfast', null],
     ['Is the pool open late? Sunday', null],

@@ -278,6 +278,14 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): 
       k++;
       continue;
     }
+    // "Jean-Luc", "Siti Nur-Aisyah": a hyphen inside a name joins its parts
+    const joined = tokens[k + 1];
+    if (t.w === '-' && words.length && t.s === lastEnd && joined?.kind === 'word' && joined.s === t.e) {
+      words[words.length - 1] += '-' + joined.raw;
+      lastEnd = joined.e;
+      k += 2;
+      continue;
+    }
     if (t.kind !== 'word') break;
     // a new line ends a name
     if (words.length && text.slice(lastEnd, t.s).includes('\n')) break;
@@ -461,6 +469,11 @@ function nameRun(tokens: Token[], text: string, at: number, step: 1 | -1, loose:
       k += step;
       continue;
     }
+    const [prev, next] = [tokens[k - 1], tokens[k + 1]];
+    if (t.w === '-' && k !== at && prev?.kind === 'word' && next?.kind === 'word' && prev.e === t.s && next.s === t.e) {
+      k += step;
+      continue;
+    }
     if (t.kind !== 'word') break;
     const honorific = HONORIFICS.has(t.w);
     const connector = NAME_CONNECTORS.has(t.w) && k !== at;
@@ -478,7 +491,11 @@ function nameRun(tokens: Token[], text: string, at: number, step: 1 | -1, loose:
 
 function runName(tokens: Token[], run: Run): string | null {
   const words: string[] = [];
-  for (let k = run.from; k <= run.to; k++) if (tokens[k]!.kind === 'word') words.push(tokens[k]!.raw);
+  for (let k = run.from; k <= run.to; k++) {
+    const t = tokens[k]!;
+    if (t.w === '-' && words.length && k < run.to) words[words.length - 1] += '-' + tokens[++k]!.raw;
+    else if (t.kind === 'word') words.push(t.raw);
+  }
   while (words.length && NAME_CONNECTORS.has(words[0]!.toLowerCase())) words.shift();
   while (words.length && NAME_CONNECTORS.has(words[words.length - 1]!.toLowerCase())) words.pop();
   return tidyName(words);
@@ -552,7 +569,9 @@ function closingName(tokens: Token[], text: string): string | null {
   if (k < 0 || tokens[k]!.kind !== 'word') return null;
   const run = nameRun(tokens, text, k, -1, false);
   const before = run && tokens[run.from - 1];
-  if (!run || !before || before.kind !== 'punct' || !'.!?'.includes(before.w)) return null;
+  // after the end of a sentence, or an emoji ("Thanks! 😊 Raj")
+  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || /\p{Extended_Pictographic}/u.test(before.raw));
+  if (!run || !ends) return null;
   // a word the guest also wrote in lower case is a common word, not a name
   const common = new Set(tokens.filter((t) => t.kind === 'word' && t.raw === t.w).map((t) => t.w));
   for (let j = run.from; j <= run.to; j++) if (common.has(tokens[j]!.w)) return null;
