@@ -311,6 +311,8 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     ['Book 24 Dec for 2. 012 345 6789 Need a baby cot too', null],
     ['Any rooms in December? 012 345 6789 Sunday', null],
     ['Deluxe, 2 Nights 012-345 6789', null],
+    ['Room for 2 on 24 Dec, arriving by MAS 012-345 6789', null],
+    ['Room for 2 on 24 Dec. TAN AH KOW 012-345 6789', 'Tan Ah Kow'],
     ['Book 24 Dec. 2 Adults 012-345 6789', null],
     ['I am at Pavilion KL 012-345 6789, any room tonight?', null],
     ['Contact Us 012-345 6789', null],
@@ -349,6 +351,8 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     ['请联系张伟', '张伟'],
     ['请联系我，谢谢', null],
     ['请联系前台', null],
+    ['想订房，联系方式：0123456789', null],
+    ['周末有房吗？联系电话 0123456789', null],
     // the closing of the last sentence
     ['Do you have a room for 2 on 24 Dec? Please confirm. Chloé', 'Chloé'],
     ['Need a room tonight for 2, thanks! - Raj', 'Raj'],

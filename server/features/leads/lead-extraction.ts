@@ -489,6 +489,9 @@ function nameRun(tokens: Token[], text: string, at: number, step: 1 | -1, loose:
     k += step;
   }
   if (real === 0 || real > 4) return null;
+  // one short word in capitals is an acronym ("MAS", "KL", "HR"), not a name
+  const only = step === 1 ? tokens[at]! : tokens[end]!;
+  if (real === 1 && end === at && only.raw.length <= 3 && only.raw === only.raw.toUpperCase()) return null;
   return step === 1 ? { from: at, to: end } : { from: end, to: at };
 }
 
@@ -619,7 +622,7 @@ function chineseNameBeside(text: string, s: number, e: number): string | null {
 }
 
 function chineseName(text: string): string | null {
-  for (const cue of ['我叫', '名字是', '名字叫', '名字：', '名字:', '姓名：', '姓名:', '联系人：', '联系人:', '聯絡人：', '名字', '姓名', '联系人', '我是', '我姓', '请联系', '請聯繫', '联系']) {
+  for (const cue of ['我叫', '名字是', '名字叫', '名字：', '名字:', '姓名：', '姓名:', '联系人：', '联系人:', '聯絡人：', '名字', '姓名', '联系人', '我是', '我姓', '请联系', '請聯繫']) {
     const at = text.indexOf(cue);
     if (at === -1) continue;
     let k = at + cue.length;
