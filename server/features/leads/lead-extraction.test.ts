@@ -375,6 +375,7 @@ describe('names given beside a contact, under a label, or as a closing', () => {
   });
 
   it('never takes the hotel\'s own name as the guest\'s', () => {
+    expect(lead('Can I contact Seri Pagi by WhatsApp for a room on 24 Dec?', { hotelName: 'Seri Pagi Resort' }).name).toBeNull();
     expect(lead('Any room for 2 on 24 Dec? Thanks. Seri Pagi', { hotelName: 'Seri Pagi Resort' }).name).toBeNull();
     expect(lead('Any room for 2 on 24 Dec? Thanks. Seri Pagi').name).toBe('Seri Pagi');
   });

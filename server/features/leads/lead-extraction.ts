@@ -327,7 +327,7 @@ function nameIn(ctx: NameContext): string | null {
   }
   // 1b. Labels without a colon ("Name Sarah Tan", "contact Raj", "for Mr Lim"): the name must be capitalised.
   const labelled = labelledName(tokens, text);
-  if (labelled) return labelled;
+  if (labelled && !isHotelName(labelled, ctx.hotel)) return labelled;
   // 2. "我叫X", "我是X", "我姓X", "名字：X", "联系人：X", "请联系X"
   const zh = chineseName(text);
   if (zh) return zh;
