@@ -449,9 +449,9 @@ interface Run {
 }
 
 /**
- * Name words ending at token `last` (walking back) or starting at token `first` (walking on): at most four
- * words on one line, each capitalised (or any case when `loose`), none a common word; honorifics and
- * "bin"/"binti" ride along.
+ * Name words from token `at`, walking back (`step` -1) or on (+1): at most four words on one line, each
+ * capitalised (or any case when `loose`), none a common word; honorifics, "bin"/"binti" and hyphens inside
+ * a name ride along. Each call looks at no more than a few tokens past the name.
  */
 function nameRun(tokens: Token[], text: string, at: number, step: 1 | -1, loose: boolean): Run | null {
   let k = at;
@@ -595,8 +595,9 @@ const isHan = (c: string | undefined): boolean => c !== undefined && /\p{Script=
 
 /** A Han name: 2-4 characters starting with a surname, or a surname and a title ("王先生" is 王). */
 function hanName(run: string): string | null {
-  for (const title of ZH_TITLES) if (run.length > title.length && run.endsWith(title)) return ZH_SURNAMES.includes(run[0]!) && run.length <= title.length + 2 ? run.slice(0, -title.length) : null;
-  if (run.length < 2 || run.length > 4 || !(ZH_SURNAMES.includes(run[0]!) || ZH_DOUBLE_SURNAMES.includes(run.slice(0, 2)))) return null;
+  const surname = (x: string) => ZH_SURNAMES.includes(x[0]!) || ZH_DOUBLE_SURNAMES.includes(x.slice(0, 2));
+  for (const title of ZH_TITLES) if (run.length > title.length && run.endsWith(title)) return surname(run) && run.length <= title.length + 2 ? run.slice(0, -title.length) : null;
+  if (run.length < 2 || run.length > 4 || !surname(run)) return null;
   for (const c of run.slice(1)) if (ZH_NAME_STOP.has(c) || ZH_NOT_IN_NAME.has(c)) return null;
   // 周六, 周末: a weekday, not Mr Zhou
   if (run[0] === '周' && '一二三四五六七日天末'.includes(run[1]!)) return null;
