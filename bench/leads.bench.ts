@@ -16,6 +16,8 @@ const MESSAGES = [
   'Nak booking bilik esok 3 malam, 10 orang. Nama saya Encik Ahmad Faizal, 012-345 6789',
   'good evening, me and my wife driving up from Penang tomorrow, got somewhere safe to leave the car overnight? do we pay for it',
   'Conference for 40 staff on 5-6 Jan, need a quote - Wei Ming, weiming@example.com',
+  'Book deluxe 24-26 Dec, 2 adults. Please confirm. Sarah Tan 012-345 6789 (or sarah.tan@example.com)',
+  '订房，12月24日两晚。联系人：黄志明 012-889 3344',
   'Dear team,\n\nWe would like to reserve two rooms from Dec 20th till Dec 23rd for 4 adults. '.repeat(12) + '\n\nBest regards,\nMs. Grace Ho',
 ];
 const MB = 1_000_000;
@@ -27,6 +29,8 @@ const HOSTILE: Record<string, string> = {
   dots: '.'.repeat(MB),
   mixed: 'a@b.'.repeat(MB / 4),
   han: '我叫'.repeat(MB / 2),
+  namesBesidePhones: 'Sarah Tan 012-345 6789 '.repeat(MB / 23),
+  capitalisedWords: 'Ab Cd Ef. '.repeat(MB / 10),
 };
 
 const round = (n: number) => Math.round(n * 1000) / 1000;

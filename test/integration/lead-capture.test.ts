@@ -68,6 +68,15 @@ describe('leads across a conversation', () => {
     expect(kept.details.name).toBe('Sarah Lim');
   });
 
+  it('reads the name a guest writes beside their phone or as a closing, and never the hotel\'s own name', async () => {
+    const beside = await conversation('Can I book a deluxe room 24-26 Dec for 2 adults?', 'Siti Aminah 019-222 3344');
+    expect(beside.details).toMatchObject({ name: 'Siti Aminah', phone: '+60192223344', checkIn: '2026-12-24', guests: 2 });
+    const closing = await conversationFrom({ name: 'Mummy Bear' }, 'Any room tonight for 2? Please confirm. Chloé');
+    expect(closing.details.name).toBe('Chloé');
+    const hotel = await conversationFrom({ name: 'Mummy Bear' }, 'Any room tonight for 2? Thanks, Harbour!');
+    expect(hotel.details.name).toBe('Mummy Bear');
+  });
+
   it('keeps the first definite intent and gives a dining lead no check-out', async () => {
     const lead = await conversation('Table for 4 tomorrow at 7pm please', 'also, do you have rooms?');
     expect(lead.intent).toBe('dining');

@@ -429,4 +429,12 @@ describe('nocturn ask (the whole pipeline from the command line)', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/line 1 is not JSON/);
   });
+
+  it('reads the guest\'s name from a closing or beside the phone, and never takes the hotel\'s name for it', async () => {
+    ollama.behave({ kind: 'reply', content: () => modelJson({ reply: 'Our reservations team will check availability.', confidence: 0.9, intent: 'room_booking', citedItemIds: [] }) });
+    const ask = async (text: string) => JSON.parse((await cli(['ask', '--property', 'harbour', '--today', '2026-11-21', text])).out[0]!) as { lead: { name: string | null; phone: string | null } };
+    expect((await ask('Any room for 2 on 24 Dec? Please confirm. Chloé')).lead.name).toBe('Chloé');
+    expect((await ask('Any room for 2 on 24 Dec? Sarah Tan 012-345 6789')).lead).toMatchObject({ name: 'Sarah Tan', phone: '+60123456789' });
+    expect((await ask('Any room for 2 on 24 Dec? Thanks, Harbour!')).lead.name).toBeNull();
+  });
 });

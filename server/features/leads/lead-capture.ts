@@ -46,6 +46,7 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
   const x = extractLead(m.text, {
     today: hotelDay(m.now, property.timezone),
     country: property.country as never,
+    hotelName: property.name,
     ...(existing ? { context: existing.intent } : {}),
   });
   const profileName = m.profileName?.trim() || m.guest.name;

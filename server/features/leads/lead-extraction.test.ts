@@ -260,7 +260,8 @@ describe('names', () => {
     ['Can I book 24-26 Dec for 2?\nSarah Lim', 'Sarah Lim'],
     ['Is the pool open?\nMerry Christmas', null],
     ['Rooms for our team 3-5 Feb please\nABC Travel Sdn Bhd', null],
-    ['Thanks for the info. Can I book 24-26 Dec for 2? Sarah', null],
+    // a name ending the message after its last sentence is the guest's sign-off
+    ['Thanks for the info. Can I book 24-26 Dec for 2? Sarah', 'Sarah'],
     ['我叫 Sarah，想订房', 'Sarah'],
     ['我姓陈，想订房', '陈'],
   ])('%s', (text, name) => {
@@ -270,6 +271,125 @@ describe('names', () => {
   it('falls back to the channel profile name', () => {
     expect(lead('any rooms tonight?', { profileName: 'Ahmad Faizal' }).name).toBe('Ahmad Faizal');
     expect(lead('any rooms tonight? Thanks, Siti', { profileName: 'Ahmad Faizal' }).name).toBe('Siti');
+  });
+});
+
+describe('names given beside a contact, under a label, or as a closing', () => {
+  it.each<[string, string | null]>([
+    // right before the phone or email
+    ['Any room 24-26 Dec for 2 adults? Sarah Tan 012-345 6789', 'Sarah Tan'],
+    ['Hi, need a twin room tomorrow night. Sarah Tan, sarah@example.com', 'Sarah Tan'],
+    ['Book 2 nights from 5 Jan pls. Sarah Tan - +60 12 345 6789', 'Sarah Tan'],
+    ['Deluxe room for 3 nights from 12 Dec please. Encik Ahmad Faizal 019-234 5678', 'Ahmad Faizal'],
+    ['Room for 2 on Friday.\nPuan Rohani binti Yusof\n013-456 7890', 'Rohani binti Yusof'],
+    ['Any rooms this weekend? Please call Chloé Martin 012-555 1234', 'Chloé Martin'],
+    ['Need a family room 24 Dec, 2 nights. Wei Ming, Tel: 016-222 3344', 'Wei Ming'],
+    // right after it
+    ['Can I book the deluxe room 3-5 Jan? 012-345 6789 (Sarah)', 'Sarah'],
+    ['Any room tonight for 2? 012 345 6789 Sarah Tan', 'Sarah Tan'],
+    ['Room for 2 adults 10 Jan, reach me at raj.kumar@example.com - Raj Kumar', 'Raj Kumar'],
+    // an email that spells the name confirms a lower-case name, or a name that is also a month
+    ['need a room 24 dec for 2, sarah tan sarahtan@example.com', 'Sarah Tan'],
+    ['Book a king room 3 nights from 20 Dec. May Lee, may.lee@example.com', 'May Lee'],
+    // Chinese names beside a phone
+    ['想订12月24日的房间，两晚。黄志明 012-889 3344', '黄志明'],
+    ['明天有房吗？李伟 0198765432', '李伟'],
+    ['有房吗？电话 0198765432', null],
+    ['周六有房吗？周六 0198765432', null],
+    ['想订高级房 0198765432', null],
+    ['订房，0198765432 陈美玲', '陈美玲'],
+    // not names: rooms, days, the way to reach someone, places, the hotel
+    ['Book Deluxe Room 012-345 6789', null],
+    ['Call 012-345 6789 Monday', null],
+    ['Contact me at 012-345 6789', null],
+    ['Contact me at 012-345 6789, thanks!', null],
+    ['Room for 2 on 24 Dec. WhatsApp 012-345 6789', null],
+    ['Can I book a room for 24 Dec? I am driving from Penang 012-345 6789', null],
+    ['Book a room at Hotel Seri 012-345 6789', null],
+    ['Book 2 nights from 24 Dec, Sea View 012-345 6789', null],
+    ['Book 24 Dec for 2. 012 345 6789 Thanks', null],
+    ['Book 24 Dec for 2. 012 345 6789 Need a baby cot too', null],
+    ['Any rooms in December? 012 345 6789 Sunday', null],
+    ['Deluxe, 2 Nights 012-345 6789', null],
+    ['Room for 2 on 24 Dec, arriving by MAS 012-345 6789', null],
+    ['Room for 2 on 24 Dec. TAN AH KOW 012-345 6789', 'Tan Ah Kow'],
+    ['Book 24 Dec. 2 Adults 012-345 6789', null],
+    ['I am at Pavilion KL 012-345 6789, any room tonight?', null],
+    ['Contact Us 012-345 6789', null],
+    ['Book 24 Dec for 2. My number is 012-345 6789.', null],
+    ['Any room 24 Dec for 2?\nSarah Tan\n012-345 6789', 'Sarah Tan'],
+    ['Any room 24 Dec for 2?\n\nThanks,\nSarah Tan\nsarah.tan@example.com\n012-345 6789', 'Sarah Tan'],
+    // labels with no colon, and a booking made for a named person
+    ["Name's Raj, any room tonight?", 'Raj'],
+    ['Name Sarah Tan\nDates 24-26 Dec\n2 adults', 'Sarah Tan'],
+    ['Name - Lim Ah Kow, 2 pax, 24 Dec', 'Lim Ah Kow'],
+    ['Please hold a deluxe room under the name of Jonathan Pereira for 3-6 Jan', 'Jonathan Pereira'],
+    ['guest name Lee Mei Ling, 2 nights from 5 Jan', 'Lee Mei Ling'],
+    ['Rooms for our CEO 3-5 Feb, contact Farid for details', 'Farid'],
+    ['contact person: Nurul Huda, 40 staff, seminar on 14 Jan', 'Nurul Huda'],
+    ['I would like to book a suite for Mr Tan Boon Huat on 24 Dec for 2 nights', 'Tan Boon Huat'],
+    ['Please reserve a twin room for Dr. Priya Nair, 5-7 Jan', 'Priya Nair'],
+    ['Nak tempah bilik atas nama Siti Khadijah untuk 12 Dis', 'Siti Khadijah'],
+    ['nama: ahmad zaki, 2 malam dari 12 Disember', 'Ahmad Zaki'],
+    ['Book a table for dinner, what is the restaurant name? Thanks', null],
+    ['Is there a contact number for the spa?', null],
+    ['Can I book for Mr and Mrs Smith?', 'Smith'],
+    ['Is the spa open for Dr appointments on Sunday?', null],
+    ['Book a room 24 Dec, 012-345 6789 (Mr. Tan Ah Kow)', 'Tan Ah Kow'],
+    // an explicit label wins over a name beside the phone
+    ['Name: Sarah Tan. Booking for my husband, Raj Kumar 012-345 6789', 'Sarah Tan'],
+    ['My name is Olivia, my husband David 012-345 6789 will check in', 'Olivia'],
+    // Chinese labels
+    ['联系人：王小明，电话0123456789，想订房', '王小明'],
+    ['联系人李伟，12月24日订房', '李伟'],
+    ['名字：Sarah Tan，想订房', 'Sarah Tan'],
+    ['名字黄丽华，订两晚', '黄丽华'],
+    ['姓名：陈美玲', '陈美玲'],
+    ['我是欧阳明', '欧阳明'],
+    ['我是林美玲，想订房', '林美玲'],
+    ['订房请联系王先生 0123456789', '王'],
+    ['请联系张伟', '张伟'],
+    ['欧阳先生 0123456789，明天有房吗', '欧阳'],
+    ['请联系我，谢谢', null],
+    ['请联系前台', null],
+    ['想订房，联系方式：0123456789', null],
+    ['周末有房吗？联系电话 0123456789', null],
+    // the closing of the last sentence
+    ['Do you have a room for 2 on 24 Dec? Please confirm. Chloé', 'Chloé'],
+    ['Need a room tonight for 2, thanks! - Raj', 'Raj'],
+    ['Any room tonight for 2? Thanks! 😊 Raj', 'Raj'],
+    ['Room for 2 on 24 Dec please. Jean-Luc Picard 012-345 6789', 'Jean-Luc Picard'],
+    ['Name: Siti Nur-Aisyah, 2 pax, 24 Dec', 'Siti Nur-Aisyah'],
+    ['Any room 24-26 Dec for 2 adults? Thanks so much. Mei Ling', 'Mei Ling'],
+    ['Is breakfast included? Breakfast', null],
+    ['Is the pool open late? Sunday', null],
+    ['Is the pool heated? WiFi?', null],
+    ['How do I get there from KLCC? Grab', null],
+    ['Can I pay by card? Visa', null],
+    ['Any room for 2 next Fri-Sun', null],
+    ['Any room for 2 tonight? Thanks, Monday', null],
+    ['Can I book a room for the 24th? Thanks. God Bless', null],
+    ['The deluxe room looks nice. Deluxe', null],
+    ['See you at the Grand Seri. Grand Seri', null],
+  ])('%s', (text, name) => {
+    expect(lead(text, { hotelName: 'The Grand Seri Hotel' }).name).toBe(name);
+  });
+
+  it('never takes the hotel\'s own name as the guest\'s', () => {
+    expect(lead('Can I contact Seri Pagi by WhatsApp for a room on 24 Dec?', { hotelName: 'Seri Pagi Resort' }).name).toBeNull();
+    expect(lead('Any room for 2 on 24 Dec? Thanks. Seri Pagi', { hotelName: 'Seri Pagi Resort' }).name).toBeNull();
+    expect(lead('Any room for 2 on 24 Dec? Thanks. Seri Pagi').name).toBe('Seri Pagi');
+  });
+
+  it('keeps the rest of the lead when the name sits beside the phone', () => {
+    expect(lead('Book deluxe 24-26 Dec, 2 adults. Sarah Tan 012-345 6789')).toMatchObject({
+      name: 'Sarah Tan', phone: '+60123456789', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, roomType: 'deluxe', intent: 'room_booking',
+    });
+  });
+
+  it('prefers a name in the message to the channel profile', () => {
+    expect(lead('Any room tonight? Sarah Tan 012-345 6789', { profileName: 'ST' }).name).toBe('Sarah Tan');
+    expect(lead('Any room tonight? 012-345 6789', { profileName: 'ST' }).name).toBe('ST');
   });
 });
 
@@ -335,6 +455,9 @@ describe('hostile input', () => {
     ['month words', 'December the '.repeat(MB / 13)],
     ['dashes and names', '- Ali '.repeat(MB / 6)],
     ['name cues', "my name is I'm Thanks, ".repeat(MB / 23)],
+    ['names beside phones', 'Sarah Tan 012-345 6789 '.repeat(MB / 23)],
+    ['capitalised words', 'Ab Cd Ef. '.repeat(MB / 10)],
+    ['han names', '李伟 0198765432，联系人'.repeat(MB / 20)],
   ];
 
   it.each(adversarial)('returns promptly on 1 MB of %s', (_kind, text) => {

@@ -28,6 +28,8 @@ export interface ExtractOptions {
   profileName?: string | null;
   /** The conversation is already about this booking: its later messages' dates and party count. */
   context?: Intent;
+  /** The hotel's own name: guests write it, and it is never theirs. */
+  hotelName?: string | null;
 }
 
 const MALAY_WORDS = new Set(['saya', 'nak', 'mahu', 'ingin', 'bilik', 'tempahan', 'tempah', 'berapa', 'harga', 'ada', 'tak', 'tidak', 'boleh', 'untuk', 'malam', 'orang', 'dewasa', 'kanak', 'sarapan', 'terima', 'kasih', 'encik', 'puan', 'esok', 'lusa', 'minggu', 'hari', 'bulan', 'kami', 'kereta', 'letak', 'pukul', 'dekat', 'mana', 'bila', 'sampai', 'hingga', 'dengan', 'ini', 'itu', 'apa', 'ke', 'di', 'dan', 'tu', 'ni']);
@@ -276,6 +278,14 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): 
       k++;
       continue;
     }
+    // "Jean-Luc", "Siti Nur-Aisyah": a hyphen inside a name joins its parts
+    const joined = tokens[k + 1];
+    if (t.w === '-' && words.length && t.s === lastEnd && joined?.kind === 'word' && joined.s === t.e) {
+      words[words.length - 1] += '-' + joined.raw;
+      lastEnd = joined.e;
+      k += 2;
+      continue;
+    }
     if (t.kind !== 'word') break;
     // a new line ends a name
     if (words.length && text.slice(lastEnd, t.s).includes('\n')) break;
@@ -295,7 +305,18 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): 
   return name ? { name, end: lastEnd } : null;
 }
 
-function nameIn(tokens: Token[], text: string): string | null {
+interface NameContext {
+  tokens: Token[];
+  /** The message with its contacts blanked out (same offsets as the tokens). */
+  text: string;
+  /** Where the guest's phone and email were (blank in `text`). */
+  contacts: [number, number][];
+  email: string | null;
+  hotel: string | null;
+}
+
+function nameIn(ctx: NameContext): string | null {
+  const { tokens, text } = ctx;
   // 1. Written as a name: "Name: X", "my name is X", "nama saya X".
   for (let i = 0; i < tokens.length; i++) {
     for (const p of STRONG_NAME_CUES) {
@@ -304,7 +325,10 @@ function nameIn(tokens: Token[], text: string): string | null {
       if (n) return n;
     }
   }
-  // 2. "我叫X", "我是X", "我姓X", "名字：X"
+  // 1b. Labels without a colon ("Name Sarah Tan", "contact Raj", "for Mr Lim"): the name must be capitalised.
+  const labelled = labelledName(tokens, text);
+  if (labelled && !isHotelName(labelled, ctx.hotel)) return labelled;
+  // 2. "我叫X", "我是X", "我姓X", "名字：X", "联系人：X", "请联系X"
   const zh = chineseName(text);
   if (zh) return zh;
   // 3. Introductions: "I'm X", "this is X", "saya X" (a capitalised name, not "I'm looking").
@@ -325,8 +349,19 @@ function nameIn(tokens: Token[], text: string): string | null {
     const after = n && tokens.find((t) => t.s >= n.end);
     if (n && after?.w === 'here') return n.name;
   }
-  // 5. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming", or a name alone on the last line.
-  return signOff(tokens, text) ?? lastLineName(tokens, text);
+  // 5. Right next to the phone or email the guest gave: "Sarah Tan 012-345 6789", "012 345 6789 (Sarah)".
+  // 6. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming", a name alone on the last line, or
+  //    ending the last sentence ("Please confirm. Chloé").
+  const late = [contactName(ctx), signOff(tokens, text), lastLineName(tokens, text), closingName(tokens, text)];
+  // "May Lee" is a name, "Fri-Sun" and "Thanks, Monday" are not
+  return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? null;
+}
+
+/** The hotel's own name ("Thanks, Seri Pagi!") is never the guest's. */
+function isHotelName(name: string, hotel: string | null): boolean {
+  if (!hotel) return false;
+  const words = new Set(hotel.toLowerCase().split(/[^\p{L}]+/u));
+  return name.toLowerCase().split(' ').every((w) => words.has(w));
 }
 
 /** "...for 2 adults?\nSarah Lim": a capitalised name alone on the message's last line. */
@@ -368,25 +403,249 @@ function signOff(tokens: Token[], text: string): string | null {
   return found;
 }
 
+// Capitalised words that are not names: days, months, how to reach someone, rooms, the hotel, closings.
+const CALENDAR_WORDS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'isnin', 'selasa', 'rabu', 'khamis', 'jumaat', 'sabtu', 'ahad', 'weekend', 'christmas', 'xmas', 'raya', 'cny', 'new']);
+const CONTACT_LABELS = new Set(['contact', 'email', 'e', 'mail', 'emel', 'phone', 'tel', 'telephone', 'mobile', 'mob', 'hp', 'h', 'p', 'whatsapp', 'wa', 'whatapp', 'call', 'text', 'sms', 'fax', 'no', 'number', 'nombor', 'telefon', 'hubungi', 'reach', 'me', 'us', 'at', 'my', 'is', 'or', 'and', 'details', 'info']);
+// A name that runs into one of these is part of a room, a hotel or a place ("Deluxe Room", "Hotel Seri", "in Penang").
+const SPOILERS = new Set(['hotel', 'hotels', 'resort', 'inn', 'lodge', 'hostel', 'motel', 'residence', 'residences', 'suites', 'suite', 'room', 'rooms', 'villa', 'chalet', 'studio', 'deluxe', 'superior', 'executive', 'premier', 'premium', 'standard', 'family', 'twin', 'king', 'queen', 'single', 'double', 'triple', 'view', 'sea', 'garden', 'pool', 'city', 'bilik', 'restaurant', 'cafe', 'bar', 'spa', 'lobby', 'reception', 'ballroom', 'hall', 'airport', 'street', 'road', 'jalan', 'beach', 'island', 'mall', 'station', 'centre', 'center', 'kl', 'klcc', 'kuala', 'lumpur', 'penang', 'malaysia', 'singapore', 'johor', 'melaka', 'malacca', 'ipoh', 'langkawi', 'sabah', 'sarawak', 'selangor']);
+const PLACE_BEFORE = new Set(['from', 'in', 'at', 'to', 'near', 'via', 'around', 'dari', 'di', 'ke', 'dekat']);
+const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', 'soon', 'later', 'bye', 'tc', 'tia', 'asap', 'plz', 'thx', 'tq', 'ty', 'welcome', 'confirm', 'kindly', 'awaiting', 'reply', 'advise', 'need', 'want', 'us', 'him', 'her', 'them', 'sms', 'wifi', 'breakfast', 'parking', 'ok', 'okay', 'yes', 'no', 'regards', 'thanks', 'contact', 'email', 'phone', 'call', 'tel', 'whatsapp', 'details', 'info', 'number', 'booking', 'night', 'nights', 'nite', 'malam', 'adult', 'adults', 'kids', 'children', 'guests', 'people', 'persons', 'dinner', 'lunch', 'check', 'checkin', 'checkout', 'arrival', 'departure', 'total', 'price', 'rate', 'dates', 'date', 'address',
+  // apps, cards and sites guests name in one word
+  'grab', 'waze', 'uber', 'visa', 'mastercard', 'amex', 'paypal', 'google', 'maps', 'agoda', 'expedia', 'airbnb', 'traveloka', 'klook', 'netflix', 'duitnow']);
+
+const notNameWord = (w: string, calendarOk = false): boolean =>
+  NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
+
+const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', "name's", 'name', 'nama', 'contact').sort((a, b) => b.length - a.length);
+const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
+
+/** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
+function labelledName(tokens: Token[], text: string): string | null {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.w === 'for' && HONORIFICS.has(tokens[i + 1]?.w ?? '') && tokens[i + 1]!.w !== 'sir' && tokens[i + 1]!.w !== 'madam') {
+      // "for Mr and Mrs Smith"
+      const couple = tokens[i + 2]?.w === 'and' && HONORIFICS.has(tokens[i + 3]?.w ?? '');
+      const n = nameSpanAt(tokens, i + (couple ? 3 : 1), false, text);
+      if (n && plausibleName(n.name)) return n.name;
+      continue;
+    }
+    const p = LABEL_CUES.find((c) => c[0] === t.w && phraseAt(tokens, i, c));
+    if (!p || NOT_LABEL_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
+    const first = tokens[i + p.length];
+    if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
+    const n = nameSpanAt(tokens, i + p.length, false, text);
+    if (n && plausibleName(n.name)) return n.name;
+  }
+  return null;
+}
+
+const plausibleName = (name: string, calendarOk = false): boolean => name.toLowerCase().split(' ').every((w) => NAME_CONNECTORS.has(w) || !notNameWord(w, calendarOk));
+
+interface Run {
+  /** Token indices of the name words, first to last (honorifics included). */
+  from: number;
+  to: number;
+}
+
+/**
+ * Name words from token `at`, walking back (`step` -1) or on (+1): at most four words on one line, each
+ * capitalised (or any case when `loose`), none a common word; honorifics, "bin"/"binti" and hyphens inside
+ * a name ride along. Each call looks at no more than a few tokens past the name.
+ */
+function nameRun(tokens: Token[], text: string, at: number, step: 1 | -1, loose: boolean): Run | null {
+  let k = at;
+  let real = 0;
+  let end = at - step;
+  while (k >= 0 && k < tokens.length && real <= 4) {
+    const t = tokens[k]!;
+    if (k !== at) {
+      const [a, b] = step === 1 ? [tokens[k - 1]!, t] : [t, tokens[k + 1]!];
+      const gap = text.slice(a.e, b.s);
+      if (gap.length > 2 || gap.includes('\n')) break;
+    }
+    if (t.kind === 'punct' && t.w === '.' && step === -1 && HONORIFICS.has(tokens[k - 1]?.w ?? '')) {
+      k += step;
+      continue;
+    }
+    if (t.kind === 'punct' && t.w === '.' && step === 1 && HONORIFICS.has(tokens[k - 1]?.w ?? '') && k !== at) {
+      k += step;
+      continue;
+    }
+    const [prev, next] = [tokens[k - 1], tokens[k + 1]];
+    if (t.w === '-' && k !== at && prev?.kind === 'word' && next?.kind === 'word' && prev.e === t.s && next.s === t.e) {
+      k += step;
+      continue;
+    }
+    if (t.kind !== 'word') break;
+    const honorific = HONORIFICS.has(t.w);
+    const connector = NAME_CONNECTORS.has(t.w) && k !== at;
+    if (!honorific && !connector) {
+      if (notNameWord(t.w, loose) || t.w.length > 30) break;
+      if (!loose && !/^\p{Lu}/u.test(t.raw)) break;
+      real++;
+    }
+    end = k;
+    k += step;
+  }
+  if (real === 0 || real > 4) return null;
+  // one short word in capitals is an acronym ("MAS", "KL", "HR"), not a name
+  const only = step === 1 ? tokens[at]! : tokens[end]!;
+  if (real === 1 && end === at && only.raw.length <= 3 && only.raw === only.raw.toUpperCase()) return null;
+  return step === 1 ? { from: at, to: end } : { from: end, to: at };
+}
+
+function runName(tokens: Token[], run: Run): string | null {
+  const words: string[] = [];
+  for (let k = run.from; k <= run.to; k++) {
+    const t = tokens[k]!;
+    if (t.w === '-' && words.length && k < run.to) words[words.length - 1] += '-' + tokens[++k]!.raw;
+    else if (t.kind === 'word') words.push(t.raw);
+  }
+  while (words.length && NAME_CONNECTORS.has(words[0]!.toLowerCase())) words.shift();
+  while (words.length && NAME_CONNECTORS.has(words[words.length - 1]!.toLowerCase())) words.pop();
+  return tidyName(words);
+}
+
+/** Whether an email's local part spells the name: "sarahtan@", "sarah.tan@", "stan@", "sarah88@". */
+function emailSpells(email: string | null, name: string): boolean {
+  if (!email) return false;
+  const plain = (x: string) => x.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]/g, '');
+  const local = plain(email.slice(0, email.indexOf('@')));
+  const words = name.split(' ').map(plain).filter((w) => w.length > 0);
+  if (!local || !words.length) return false;
+  return local.includes(words.join('')) || words.some((w) => w.length >= 3 && local.includes(w)) || local === words[0]![0]! + words[words.length - 1];
+}
+
+/** A name written right before or after the phone number or email the guest gave. */
+function contactName(ctx: NameContext): string | null {
+  const { tokens, text } = ctx;
+  for (const [s, e] of ctx.contacts) {
+    const zh = chineseNameBeside(text, s, e);
+    if (zh) return zh;
+    // before: "Sarah Tan 012-345 6789", "Sarah Tan, sarah@x.com", "Sarah Tan - Tel: +60 12 345 6789", "Sarah Tan\n012..."
+    let k = tokens.length - 1;
+    while (k >= 0 && tokens[k]!.e > s) k--;
+    let skipped = 0;
+    while (k >= 0 && skipped < 4 && (CONTACT_LABELS.has(tokens[k]!.w) || ',:-(/|'.includes(tokens[k]!.w))) {
+      k--;
+      skipped++;
+    }
+    if (k >= 0 && tokens[k]!.kind === 'word') {
+      const gap = text.slice(tokens[k]!.e, s);
+      const lines = gap.split('\n').length - 1;
+      for (const loose of [true, false]) {
+        const run = lines <= 1 ? nameRun(tokens, text, k, -1, loose) : null;
+        const name = run && runName(tokens, run);
+        if (!run || !name || (loose && !emailSpells(ctx.email, name))) continue;
+        const before = tokens[run.from - 1];
+        const lineStart = !before || text.slice(before.e, tokens[run.from]!.s).includes('\n');
+        if (lines === 1 && !lineStart) break;
+        if (before && !lineStart && (PLACE_BEFORE.has(before.w) || (before.kind === 'word' && /^\p{Lu}/u.test(before.raw) && SPOILERS.has(before.w)))) break;
+        // more capitalised words than a name has
+        if (before && !lineStart && before.kind === 'word' && /^\p{Lu}/u.test(before.raw) && !notNameWord(before.w)) break;
+        return name;
+      }
+    }
+    // after: "012-345 6789 (Sarah)", "012 345 6789 Sarah Tan", "sarah@x.com - Sarah"
+    k = tokens.findIndex((t) => t.s >= e);
+    skipped = 0;
+    while (k !== -1 && k < tokens.length && skipped < 2 && '(-,/:|'.includes(tokens[k]!.w) && tokens[k]!.kind === 'punct') {
+      k++;
+      skipped++;
+    }
+    const first = tokens[k];
+    if (k === -1 || !first || first.kind !== 'word' || text.slice(e, first.s).includes('\n')) continue;
+    for (const loose of [true, false]) {
+      const run = nameRun(tokens, text, k, 1, loose);
+      const name = run && runName(tokens, run);
+      if (!run || !name || (loose && !emailSpells(ctx.email, name))) continue;
+      const next = tokens[run.to + 1];
+      const ends = !next || text.slice(tokens[run.to]!.e, next.s).includes('\n') || (next.kind === 'punct' && ')],.!;-/|'.includes(next.w));
+      if (ends) return name;
+    }
+  }
+  return null;
+}
+
+/** "... Please confirm. Chloé", "... thanks! Raj": a name ending the message after its last sentence. */
+function closingName(tokens: Token[], text: string): string | null {
+  let k = tokens.length - 1;
+  while (k >= 0 && tokens[k]!.kind === 'punct' && !'?:,('.includes(tokens[k]!.w)) k--;
+  if (k < 0 || tokens[k]!.kind !== 'word') return null;
+  const run = nameRun(tokens, text, k, -1, false);
+  const before = run && tokens[run.from - 1];
+  // after the end of a sentence, or an emoji ("Thanks! 😊 Raj")
+  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || /\p{Extended_Pictographic}/u.test(before.raw));
+  if (!run || !ends) return null;
+  // a word the guest also wrote in lower case is a common word, not a name
+  const common = new Set(tokens.filter((t) => t.kind === 'word' && t.raw === t.w).map((t) => t.w));
+  for (let j = run.from; j <= run.to; j++) if (common.has(tokens[j]!.w)) return null;
+  return runName(tokens, run);
+}
+
 const ZH_NAME_STOP = new Set(['想', '要', '来', '在', '是', '的', '问', '们', '和', '跟', '住', '订', '预', '有', '我', '请', '你', '这', '那', '一', '个', '，', '。', '！', '？', '了', '也', '会', '将']);
 const ZH_SURNAMES = '李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤陳張劉黃趙吳鄭謝蕭葉蘇呂盧鍾譚陸鄒龔嚴';
 
+const ZH_DOUBLE_SURNAMES = ['欧阳', '歐陽', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '夏侯', '令狐', '司徒'];
+// characters of rooms, dates, counts and places, which a name written beside a phone does not hold
+const ZH_NOT_IN_NAME = new Set([...'房间床楼店号晚天点元人位早餐级景日月年号路街市']);
+const ZH_TITLES = ['先生', '小姐', '女士', '太太', '老师'];
+const isHan = (c: string | undefined): boolean => c !== undefined && /\p{Script=Han}/u.test(c);
+
+/** A Han name: 2-4 characters starting with a surname, or a surname and a title ("王先生" is 王). */
+function hanName(run: string): string | null {
+  const surname = (x: string) => ZH_SURNAMES.includes(x[0]!) || ZH_DOUBLE_SURNAMES.includes(x.slice(0, 2));
+  for (const title of ZH_TITLES) if (run.length > title.length && run.endsWith(title)) return surname(run) && run.length <= title.length + 2 ? run.slice(0, -title.length) : null;
+  if (run.length < 2 || run.length > 4 || !surname(run)) return null;
+  for (const c of run.slice(1)) if (ZH_NAME_STOP.has(c) || ZH_NOT_IN_NAME.has(c)) return null;
+  // 周六, 周末: a weekday, not Mr Zhou
+  if (run[0] === '周' && '一二三四五六七日天末'.includes(run[1]!)) return null;
+  return run;
+}
+
+/** "黄志明 012-889 3344", "0198765432 李伟": a whole Han word that is a name, right beside the contact. */
+function chineseNameBeside(text: string, s: number, e: number): string | null {
+  const sep = (c: string | undefined) => c === ' ' || c === ',' || c === '，' || c === ':' || c === '：' || c === '、' || c === '-' || c === '(' || c === '（';
+  let a = s;
+  while (a > 0 && s - a < 3 && sep(text[a - 1])) a--;
+  let b = a;
+  while (b > 0 && a - b < 8 && isHan(text[b - 1])) b--;
+  if (a - b >= 2 && !isHan(text[b - 1])) {
+    const n = hanName(text.slice(b, a));
+    if (n) return n;
+  }
+  let c = e;
+  while (c < text.length && c - e < 3 && (sep(text[c]) || text[c] === ')' || text[c] === '）')) c++;
+  let d = c;
+  while (d < text.length && d - c < 8 && isHan(text[d])) d++;
+  return d - c >= 2 && !isHan(text[d]) ? hanName(text.slice(c, d)) : null;
+}
+
 function chineseName(text: string): string | null {
-  for (const cue of ['我叫', '名字是', '名字：', '名字:', '姓名：', '姓名:', '我是', '我姓']) {
+  for (const cue of ['我叫', '名字是', '名字叫', '名字：', '名字:', '姓名：', '姓名:', '联系人：', '联系人:', '聯絡人：', '名字', '姓名', '联系人', '我是', '我姓', '请联系', '請聯繫']) {
     const at = text.indexOf(cue);
     if (at === -1) continue;
     let k = at + cue.length;
     while (text[k] === ' ') k++;
     let name = '';
-    while (k < text.length && name.length < 4 && /\p{Script=Han}/u.test(text[k]!) && !(name.length >= 1 && ZH_NAME_STOP.has(text[k]!))) name += text[k++];
-    for (const title of ['先生', '小姐', '女士', '太太', '老师']) if (name.length > title.length && name.endsWith(title)) name = name.slice(0, -title.length);
+    while (k < text.length && name.length < 6 && isHan(text[k]) && !(name.length >= 1 && ZH_NAME_STOP.has(text[k]!))) name += text[k++];
+    const whole = !isHan(text[k]) || ZH_NAME_STOP.has(text[k]!);
+    // after a colon anything is the name; after a bare cue it must look like one
+    const label = cue.endsWith(':') || cue.endsWith('：') || cue === '我叫' || cue === '名字是' || cue === '名字叫';
     if (cue === '我姓' && name.length >= 1 && ZH_SURNAMES.includes(name[0]!)) return name[0]!;
-    if (cue === '我是' && name.length === 1 && ZH_SURNAMES.includes(name)) return name;
-    if (cue === '我是' && (name.length < 2 || !ZH_SURNAMES.includes(name[0]!))) continue;
-    if (name.length >= 2) return name.slice(0, cue === '我是' ? 3 : 4);
-    // Latin name after a Chinese cue: "我叫 Sarah"
+    if (name.length === 1 && ZH_SURNAMES.includes(name) && (cue === '我是' || cue === '请联系')) return name;
+    const titled = ZH_TITLES.find((t) => name.length > t.length && name.endsWith(t));
+    if (titled) name = name.slice(0, -titled.length);
+    if (!label) {
+      // "我是林美玲", "请联系王先生": a surname first, and the name ends where the word does
+      const n = titled && name.length <= 2 && ZH_SURNAMES.includes(name[0]!) ? name : whole || titled ? hanName(name) : hanName(name.slice(0, 3));
+      if (n) return n;
+      if (name.length) continue;
+    } else if (name.length >= 2) return name.slice(0, 4);
+    // Latin name after a Chinese cue: "我叫 Sarah", "联系人：Sarah Tan"
     const latin = /^\s?(\p{Lu}\p{Ll}{1,20}(?: \p{Lu}\p{Ll}{1,20}){0,2})/u.exec(text.slice(at + cue.length, at + cue.length + 70));
-    if (latin) return latin[1]!;
+    if (latin && !notNameWord(latin[1]!.split(' ')[0]!.toLowerCase())) return latin[1]!;
   }
   return null;
 }
@@ -505,7 +764,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   let checkIn: string | null = null;
   let checkOut: string | null = null;
   if (booking && date) [checkIn, checkOut] = stayDates(booking, dates, nights, days);
-  const name = nameIn(tokens, rest) ?? (opts.profileName?.trim() || null);
+  const name = nameIn({ tokens, text: rest, contacts: contacts.spans, email: contacts.email, hotel: opts.hotelName ?? null }) ?? (opts.profileName?.trim() || null);
   return {
     name,
     phone: contacts.phone,

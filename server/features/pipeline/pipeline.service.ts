@@ -148,7 +148,7 @@ export class PipelineService {
     if (!stored) return this.duplicateOutcome(scope, msg);
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
-    const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, profileName: msg.from.name ?? guest.name });
+    const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, hotelName: property.name, profileName: msg.from.name ?? guest.name });
     if (!stored.resumed) this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
@@ -200,7 +200,7 @@ export class PipelineService {
     const language = detectLanguage(bounded);
     const flags = [...injectionFlags(bounded)];
     if (text.trim().length > MAX_GUEST_CHARS) flags.push('truncated');
-    const extracted = extractLead(bounded, { today: hotelDay(receivedAt, property.timezone), country: property.country as never });
+    const extracted = extractLead(bounded, { today: hotelDay(receivedAt, property.timezone), country: property.country as never, hotelName: property.name });
     const composed = await this.composer.compose({
       property,
       text: bounded,
