@@ -195,7 +195,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       await words.getByText(/Saved 1 set of words/).waitFor();
       expect(server.core.knowledge.synonyms(hotelId).synonyms.map((x) => x.words)).toEqual([['motor lot', 'parking']]);
       await tester.getByLabel('A guest’s question').fill('where is your motor lot?');
-      await tester.getByRole('button', { name: 'Search', exact: true }).click();
+      await tester.getByRole('button', { name: 'Try it', exact: true }).click();
       await tester.locator('.kb-result-title').first().getByText('Parking').waitFor();
       await screenshot(page, 'knowledge');
       await expectNoSeriousA11yViolations(page);

@@ -67,8 +67,11 @@ describe('finding and erasing a guest (B6)', () => {
     // WhatsApp: her number is the channel's; she writes her email in the message.
     await send('bay', msg('whatsapp', `Hi, I would like a room for 2 adults on 24 December. You can also email me at ${nur.email}`, { name: nur.name, phone: nur.phone }, { replyTo: { waId: nur.phone } }));
     // Email, from that address: a separate guest record.
-    await send('bay', msg('email', 'Any news about my room?', { name: nur.name, email: nur.email.toLowerCase() }, { replyTo: { email: nur.email.toLowerCase(), threadKey: 'root-1@mail.example.com' } }));
-    new EmailThreadRepository(s.core.properties.scope('bay')).record('root-1@mail.example.com', 't-2', 'inbound', now.toISOString());
+    // As the email channel does: the thread is known by the stored (keyed) form of its root Message-ID.
+    const threads = new EmailThreadRepository(s.core.properties.scope('bay'));
+    const threadKey = threads.threadKeyOf('root-1@mail.example.com');
+    await send('bay', msg('email', 'Any news about my room?', { name: nur.name, email: nur.email.toLowerCase() }, { threadKey, replyTo: { email: nur.email.toLowerCase(), threadKey } }));
+    threads.record('root-1@mail.example.com', threadKey, 'inbound', now.toISOString());
     // Website chat, without contact details: her number written the local way.
     await send('bay', msg('widget', 'It is Nur again, my number is 012-888 4321 if the chat closes', {}));
     // Someone else at the same hotel.

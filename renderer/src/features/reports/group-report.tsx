@@ -92,7 +92,6 @@ export function GroupReport({ period }: { period: PeriodChoice }) {
               <tr>
                 <th scope="col">Hotel</th>
                 <th scope="col">Inquiries</th>
-                <th scope="col">Change</th>
                 <th scope="col">After hours</th>
                 <th scope="col">AI-resolved</th>
                 <th scope="col">Hand-offs</th>
@@ -107,24 +106,29 @@ export function GroupReport({ period }: { period: PeriodChoice }) {
               {g.hotels.map((h) => (
                 <tr key={h.propertyId}>
                   <th scope="row">
-                    <a href={hrefFor({ screen: 'reports', propertyId: h.propertyId })}>{h.name}</a>
+                    <a className="cell-truncate cell-truncate--narrow" title={h.name} href={hrefFor({ screen: 'reports', propertyId: h.propertyId })}>
+                      {h.name}
+                    </a>
                     {g.sameDays ? null : (
-                      <span className="muted hotel-days">
-                        {' '}
+                      <span className="muted stack">
                         {formatDay(h.period.from)}
                         {h.period.to !== h.period.from ? ` – ${formatDay(h.period.to)}` : ''}
                       </span>
                     )}
                   </th>
-                  <td>{count(h.current.inquiries)}</td>
-                  <td>{change(h.change.inquiries, 'relative')?.text ?? '–'}</td>
+                  <td>
+                    {count(h.current.inquiries)}
+                    <span className="muted stack" title="Change on the previous period">
+                      {change(h.change.inquiries, 'relative')?.text ?? '–'}
+                    </span>
+                  </td>
                   <td>{share(h.current.afterHoursShare)}</td>
                   <td>{share(h.current.aiResolvedShare)}</td>
                   <td>{count(h.current.handoffs)}</td>
                   <td>{count(h.current.leads)}</td>
                   <td>{count(h.current.conversions)}</td>
-                  <td>{formatMoney(h.current.bookingValue, h.currency)}</td>
-                  <td>{formatMoney(h.current.revenueRecovered, h.currency)}</td>
+                  <td className="money-cell">{wrappable(formatMoney(h.current.bookingValue, h.currency))}</td>
+                  <td className="money-cell">{wrappable(formatMoney(h.current.revenueRecovered, h.currency))}</td>
                   <td>{seconds(h.current.firstResponse.staff.medianSeconds)}</td>
                 </tr>
               ))}
@@ -134,4 +138,9 @@ export function GroupReport({ period }: { period: PeriodChoice }) {
       </section>
     </>
   );
+}
+
+/** An amount that may break between its currency code and its figure (Intl joins them with a no-break space). */
+function wrappable(amount: string): string {
+  return amount.replace(/\u00a0/g, ' ');
 }
