@@ -597,5 +597,7 @@ describe('a question about booking is not a booking', () => {
     expect(lead('I want to book a room with a sea view for 24-26 Dec')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', roomType: 'sea view' });
     expect(lead('Do you have rooms with 2 beds for 24 Dec? 2 adults')).toMatchObject({ intent: 'room_booking', guests: 2 });
     expect(lead('Ada bilik satu malam 24 Dec?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-25' });
+    expect(lead('Can I book a room for 24-26 Dec for 2? Is cancellation free?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-26', guests: 2, requested: true });
+    expect(lead('Do you have rooms on 24 Dec for 2 adults? What is the cancellation policy?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
   });
 });

@@ -759,8 +759,9 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const date = dates.length > 0;
   const details = date || nights !== null || party !== null || roomType !== null;
   // "is there a charge to cancel?", "do you have rooms suitable for a wheelchair user?": a question about
-  // booking, not a booking
-  const aboutBooking = sig.cancel || (sig.roomFeature && sig.question && !sig.bookWord && !date && nights === null && party === null);
+  // booking, not a booking ("book 24 Dec for 2; is cancellation free?" still asks for one)
+  const asksWithDetails = sig.strongRequest && (date || nights !== null || party !== null);
+  const aboutBooking = (sig.cancel && !asksWithDetails) || (sig.roomFeature && sig.question && !sig.bookWord && !date && nights === null && party === null);
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
   else if (sig.eventWord && (sig.bookWord || sig.planning || date || party !== null)) intent = 'event';
