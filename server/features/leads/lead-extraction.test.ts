@@ -534,6 +534,9 @@ describe('stays whose wording gives their length (Saturday 21 November 2026)', (
     expect(lead('Can I book a room for a week?')).toMatchObject({ intent: 'room_booking', nights: 7, checkIn: null });
     expect(lead('any room for a week from 4 Jan?').nights).toBe(7);
     expect(lead('Any room 24 Dec? we leave a week later').nights).toBeNull();
+    expect(lead('book a room from 24 Dec, we decide a week from now')).toMatchObject({ checkIn: '2026-12-24', checkOut: null, nights: null });
+    expect(lead('Nak tempah bilik, 2 minggu lagi').nights).toBeNull();
+    expect(lead('Nak tempah bilik 2 minggu dari 24 Dec')).toMatchObject({ checkIn: '2026-12-24', checkOut: '2027-01-07', nights: 14 });
   });
 });
 
