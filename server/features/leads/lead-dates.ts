@@ -520,6 +520,54 @@ function chronoFallback(cal: HotelCalendar, tokens: Token[], text: string): Date
   return out;
 }
 
+const WEEK_WORDS = new Set(['week', 'weeks', 'fortnight', 'fortnights', 'minggu']);
+// "in a week", "within 2 weeks", "2 weeks ago", "a week from now": when, not how long
+const NOT_A_LENGTH_BEFORE = new Set(['in', 'within', 'after', 'per', 'every', 'each', 'than', 'dalam', 'lagi', 'once', 'twice', 'hujung']);
+const NOT_A_LENGTH_AFTER = new Set(['ago', 'later', 'before', 'earlier', 'prior', 'lagi', 'lalu', 'sebelum', 'away', 'advance', 'notice', 'sekali']);
+const PER_WORDS = new Set(['per', 'berapa', 'each', 'every', 'setiap']);
+
+/** "a week", "2 weeks", "a fortnight", "dua minggu" at token i (whose number is n): the number of weeks. */
+function weeksAt(tokens: Token[], i: number, n: { n: number; next: number }): number | null {
+  const u = tokens[n.next]?.w ?? '';
+  if (!WEEK_WORDS.has(u) || NOT_A_LENGTH_BEFORE.has(tokens[i - 1]?.w ?? '') || NOT_A_LENGTH_AFTER.has(tokens[n.next + 1]?.w ?? '')) return null;
+  if (tokens[n.next + 1]?.w === 'from' && ['now', 'today', 'tomorrow'].includes(tokens[n.next + 2]?.w ?? '')) return null;
+  return u.startsWith('fortnight') ? n.n * 2 : n.n;
+}
+
+/**
+ * The last night of a stay whose wording names its nights but not their number: "tonight", "Friday night
+ * (only)", "the night of 24 Dec", "the nights of 31 Dec and 1 Jan", "Friday and Saturday nights", 今晚.
+ * The dates must be the first ones written, joined only by "and", "&" or a comma; null otherwise.
+ */
+export function lastNamedNight(tokens: Token[], dates: DateMention[]): string | null {
+  const first = dates[0];
+  if (!first || first.to) return null;
+  const nightWord = (k: number) => NIGHT_WORDS.has(tokens[k]?.w ?? '') || tokens[k]?.raw === '晚';
+  let named = nightWord(first.i) || nightWord(first.j - 1) || nightWord(first.i - 1) ||
+    phraseAt(tokens, first.i - 2, ['night', 'of']) || phraseAt(tokens, first.i - 2, ['nights', 'of']) || phraseAt(tokens, first.i - 2, ['malam', 'pada']);
+  let last = first;
+  let lastNight = first.from;
+  for (let d = 1; d < dates.length; d++) {
+    let k = last.j;
+    if (nightWord(k)) {
+      named = true;
+      k++;
+    }
+    const next = dates[d]!;
+    // "Friday and Saturday": a weekday listed after another is the one that follows it
+    const from = next.relative && next.from <= lastNight ? HotelCalendar.addDays(next.from, 7) : next.from;
+    if (!LIST_JOINS.has(tokens[k]?.w ?? '') || next.i !== k + 1 || next.to || from <= lastNight || from > HotelCalendar.addDays(lastNight, 7)) break;
+    last = next;
+    lastNight = from;
+  }
+  if (nightWord(last.j)) named = true;
+  // "tonight until Sunday": a later date ends the stay
+  if (last === first && dates.length > 1) return null;
+  return named ? lastNight : null;
+}
+const NIGHT_WORDS = new Set(['night', 'nights', 'nite', 'tonight', 'tonite', 'malam']);
+const LIST_JOINS = new Set(['and', '&', ',', 'dan', '和', '、']);
+
 /** The number of nights (or days, for an event) a guest asked for. */
 export function findNights(tokens: Token[], used: Set<number>): { nights: number | null; days: number | null } {
   let nights: number | null = null;
@@ -538,6 +586,17 @@ export function findNights(tokens: Token[], used: Set<number>): { nights: number
         if (u === '晚' || u === '天') continue;
       }
     }
+    // 住一个星期, 两周: weeks
+    if (t.kind === 'han' && !used.has(i)) {
+      const n = hanNumberAt(tokens, i);
+      const k = n && (tokens[n.next]?.raw === '个' ? n.next + 1 : n.next);
+      const unit = k ? (tokens[k]?.raw ?? '') + (tokens[k + 1]?.raw ?? '') : '';
+      const after = k ? tokens[unit === '星期' || unit === '礼拜' ? k + 2 : k + 1]?.raw ?? '' : '';
+      if (n && (unit === '星期' || unit === '礼拜' || unit.startsWith('周')) && !(after in HAN_WEEKDAYS) && after !== '末') {
+        nights ??= n.n * 7;
+        continue;
+      }
+    }
     // 2D1N / 3D2N packages
     if (t.kind === 'num' && tokens[i + 1]?.w === 'd' && tokens[i + 2]?.kind === 'num' && tokens[i + 3]?.w === 'n' && adjacent(tokens, i) && adjacent(tokens, i + 1) && adjacent(tokens, i + 2)) {
       nights ??= tokens[i + 2]!.n!;
@@ -552,9 +611,21 @@ export function findNights(tokens: Token[], used: Set<number>): { nights: number
       continue;
     }
     if (used.has(i)) continue;
+    // "seminggu": a week
+    if (t.w === 'seminggu' && !NOT_A_LENGTH_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_A_LENGTH_AFTER.has(tokens[i + 1]?.w ?? '')) {
+      nights ??= 7;
+      continue;
+    }
     let n = numberAt(tokens, i);
-    if (!n && (t.w === 'a' || t.w === 'one' || t.w === 'satu') && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk')) n = { n: 1, next: i + 1 };
+    if (!n && (t.w === 'a' || t.w === 'one' || t.w === 'satu') && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk' || WEEK_WORDS.has(tokens[i + 1]?.w ?? ''))) n = { n: 1, next: i + 1 };
     if (!n || t.kind === 'han') continue;
+    // "berapa satu malam", "per one night": a price for a night, not a stay of one
+    if (n.n === 1 && PER_WORDS.has(tokens[i - 1]?.w ?? '')) continue;
+    const weeks = weeksAt(tokens, i, n);
+    if (weeks !== null) {
+      nights ??= weeks * 7;
+      continue;
+    }
     let k = n.next;
     if (tokens[k]?.w === '-') k++;
     if (tokens[k]?.w === 'more' || tokens[k]?.w === 'full') k++;

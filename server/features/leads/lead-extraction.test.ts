@@ -181,7 +181,7 @@ describe('the date forms guests write, against the hotel\'s today (Saturday 21 N
     ['book 30 Dec to 2', '2026-12-30', '2027-01-02'],
     ['book 24 Dec to 2 adults', '2026-12-24', null],
     ['nak tempah bilik lusa 2 malam', '2026-11-23', '2026-11-25'],
-    ['nak tempah bilik malam ini', '2026-11-21', null],
+    ['nak tempah bilik malam ini', '2026-11-21', '2026-11-22'],
     ['nak tempah bilik Sabtu ini hingga Isnin', '2026-11-21', '2026-11-23'],
     ['nak tempah bilik hujung minggu depan', '2026-11-28', '2026-11-29'],
     ['星期六到星期天有房吗？两个人', '2026-11-21', '2026-11-22'],
@@ -190,7 +190,7 @@ describe('the date forms guests write, against the hotel\'s today (Saturday 21 N
     ['下周五到周日有房吗？', '2026-11-27', '2026-11-29'],
     ['星期五至星期一订房', '2026-11-27', '2026-11-30'],
     ['后天订房住一晚', '2026-11-23', '2026-11-24'],
-    ['今晚有房吗', '2026-11-21', null],
+    ['今晚有房吗', '2026-11-21', '2026-11-22'],
     ['24号到26号订房', '2026-11-24', '2026-11-26'],
     ['十二月二十四日到二十六日订房', '2026-12-24', '2026-12-26'],
   ])('%s', (text, checkIn, checkOut) => {
@@ -498,5 +498,109 @@ describe('conversation context', () => {
 
   it('keeps the dates of a clearly stated stay without calling it a booking', () => {
     expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
+  });
+});
+
+describe('stays whose wording gives their length (Saturday 21 November 2026)', () => {
+  it.each<[string, string, string | null]>([
+    ['Can I book a room for tonight?', '2026-11-21', '2026-11-22'],
+    ['I need a room this Saturday night', '2026-11-21', '2026-11-22'],
+    ['Need a room for Friday night only, 2 adults', '2026-11-27', '2026-11-28'],
+    ['Please book a room for the night of 24 Dec', '2026-12-24', '2026-12-25'],
+    ['I want to book a room for a week from 4 Jan', '2027-01-04', '2027-01-11'],
+    ['Nak tempah bilik seminggu dari 4 Jan', '2027-01-04', '2027-01-11'],
+    ['我想订房，1月4日开始住一个星期', '2027-01-04', '2027-01-11'],
+    ['Book a room for a fortnight from 4 Jan', '2027-01-04', '2027-01-18'],
+    ['any room for 2 weeks from 4 Jan?', '2027-01-04', '2027-01-18'],
+    ['Can I book a room for the nights of 31 Dec and 1 Jan?', '2026-12-31', '2027-01-02'],
+    ['Any rooms for Friday and Saturday nights? 2 adults', '2026-11-27', '2026-11-29'],
+    ['need a room tonight until Monday', '2026-11-21', '2026-11-23'],
+    ['Any room Friday night? leaving 29 Nov', '2026-11-27', '2026-11-29'],
+    ['我想订房，下个星期六住两晚', '2026-11-28', '2026-11-30'],
+    ['I will arrive in a week, can I book a room from 28 Nov for 2 nights?', '2026-11-28', '2026-11-30'],
+    ['book a room on 24 Dec please, I will confirm within a week', '2026-12-24', null],
+    ['Hujung minggu ini ada bilik?', '2026-11-21', '2026-11-22'],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ intent: 'room_booking', checkIn, checkOut });
+  });
+
+  it('gives a dining lead no check-out and an event its own last day, whatever the night', () => {
+    expect(lead('Can I book a table for dinner tonight for 2?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-21', checkOut: null });
+    expect(lead('Can we book the ballroom for a wedding on Saturday night?')).toMatchObject({ intent: 'event', checkIn: '2026-11-21', checkOut: '2026-11-21' });
+    expect(lead('We want the ballroom for a conference for a week from 4 Jan')).toMatchObject({ intent: 'event', checkIn: '2027-01-04', nights: null });
+  });
+
+  it('remembers the nights a week stands for, so a later date still gets a check-out', () => {
+    expect(lead('Can I book a room for a week?')).toMatchObject({ intent: 'room_booking', nights: 7, checkIn: null });
+    expect(lead('any room for a week from 4 Jan?').nights).toBe(7);
+    expect(lead('Any room 24 Dec? we leave a week later').nights).toBeNull();
+    expect(lead('book a room from 24 Dec, we decide a week from now')).toMatchObject({ checkIn: '2026-12-24', checkOut: null, nights: null });
+    expect(lead('Nak tempah bilik, 2 minggu lagi').nights).toBeNull();
+    expect(lead('Nak tempah bilik 2 minggu dari 24 Dec')).toMatchObject({ checkIn: '2026-12-24', checkOut: '2027-01-07', nights: 14 });
+  });
+});
+
+describe('booking a restaurant, bar or experience is dining', () => {
+  it.each<[string, Record<string, unknown>]>([
+    ['I want to book the beach BBQ for 4 on Saturday', { intent: 'dining', checkIn: '2026-11-21', checkOut: null, guests: 4 }],
+    ['Can we reserve the rooftop bar for 10 people on 24 Dec?', { intent: 'dining', checkIn: '2026-12-24', checkOut: null, guests: 10 }],
+    ['Table at Sizzle Grill for 6 on Friday 7pm', { intent: 'dining', checkIn: '2026-11-27', guests: 6 }],
+    ['High tea for 2 this Sunday please, under Sarah Lim', { intent: 'dining', checkIn: '2026-11-22', guests: 2, name: 'Sarah Lim' }],
+    ['Afternoon tea for 3 tomorrow at 3pm', { intent: 'dining', checkIn: '2026-11-22', guests: 3 }],
+    ['I would like to book a private dinner for 2 on 24 Dec under the name Tan', { intent: 'dining', checkIn: '2026-12-24', guests: 2, name: 'Tan' }],
+    ['Book the barbecue night for 8 on 24 Dec', { intent: 'dining', checkIn: '2026-12-24', checkOut: null, guests: 8 }],
+    ['Saya nak tempah restoran untuk 8 orang Sabtu ini', { intent: 'dining', checkIn: '2026-11-21', guests: 8 }],
+    ['Nak tempah makan malam untuk 4 orang esok', { intent: 'dining', checkIn: '2026-11-22', checkOut: null, guests: 4 }],
+    ['想订烧烤，周六8个人', { intent: 'dining', checkIn: '2026-11-21', checkOut: null, guests: 8 }],
+    ['我想订位，明天晚上4位', { intent: 'dining', checkIn: '2026-11-22', checkOut: null, guests: 4 }],
+  ])('%s', (text, expected) => {
+    expect(lead(text)).toMatchObject(expected);
+  });
+
+  it('keeps a room booking a room booking when a bar or restaurant is only mentioned', () => {
+    expect(lead('Book a room near the bar for 24-26 Dec')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', checkOut: '2026-12-26' });
+    expect(lead('Is the rooftop bar open tonight?')).toMatchObject(NOTHING_INVENTED);
+    expect(lead('Book a room for 24 Dec under Lim').name).toBe('Lim');
+    expect(lead('Do children under 12 eat free at the buffet?')).toMatchObject({ ...NOTHING_INVENTED, name: null });
+  });
+});
+
+describe('party size said the way groups say it', () => {
+  it.each<[string, number | null]>([
+    ['We need 5 rooms for 10 engineers from 24 to 26 Dec', 10],
+    ['need accommodation for 12 colleagues 24-26 Dec', 12],
+    ['book rooms for 6 family members on 24 Dec', 6],
+    ['about 100 guests wedding on 12 Dec', 100],
+    ['Conference for around 100 delegates on 12 Dec', 100],
+    ['a wedding on 12 Dec for approximately 150', 150],
+    ['我们想办婚宴，大约100位客人，12月12日', 100],
+    ['Nak tempah bilik untuk 20 peserta 24-26 Dec', 20],
+    ['2 rooms for 3 nights from 24 Dec, book pls', null],
+    ['book 3 rooms for about RM 300 each on 24 Dec', null],
+    ['book a room for 24 Dec for around 2 weeks', null],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});
+
+describe('a question about booking is not a booking', () => {
+  it.each([
+    'how much is an extra bed per night?',
+    'is there a charge to cancel a booking?',
+    '取消订房要收费吗',
+    'Katil tambahan berapa satu malam?',
+    'do you have rooms suitable for a wheelchair user?',
+    'Is there a room with a bathtub?',
+    'I need to cancel my booking for 24 Dec, 2 adults',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject({ ...NOTHING_INVENTED, requested: false });
+  });
+
+  it('still reads a request for a room with a feature as a booking', () => {
+    expect(lead('I want to book a room with a sea view for 24-26 Dec')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', roomType: 'sea view' });
+    expect(lead('Do you have rooms with 2 beds for 24 Dec? 2 adults')).toMatchObject({ intent: 'room_booking', guests: 2 });
+    expect(lead('Ada bilik satu malam 24 Dec?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-25' });
+    expect(lead('Can I book a room for 24-26 Dec for 2? Is cancellation free?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-26', guests: 2, requested: true });
+    expect(lead('Do you have rooms on 24 Dec for 2 adults? What is the cancellation policy?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
   });
 });

@@ -1,6 +1,6 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
-import { findDates, findNights, HotelCalendar, type DateMention } from './lead-dates.js';
+import { findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
 import { findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
@@ -125,8 +125,11 @@ const NOT_ROOM_THINGS = new Set(['spa', 'massage', 'transfer', 'taxi', 'shuttle'
 const EVENT_WORDS = new Set(['wedding', 'weddings', 'conference', 'conferences', 'seminar', 'seminars', 'banquet', 'banquets', 'meeting', 'meetings', 'ballroom', 'gala', 'event', 'events', 'retreat', 'workshop', 'convention', 'reunion', 'majlis', 'perkahwinan', 'kahwin', 'kenduri', 'mesyuarat', 'persidangan', 'solemnisation', 'engagement', 'nikah', 'akad', 'bertunang']);
 const EVENT_PHRASES = phrases('team building', 'birthday party', 'annual dinner', 'company dinner', 'team dinner', 'staff dinner', 'office party', 'christmas party', 'year end party', 'year-end party', 'function room', 'function hall', 'corporate dinner');
 const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'organising', 'organizing', 'host', 'hosting', 'hold', 'holding', 'package', 'packages', 'quote', 'quotation', 'interested', 'budget', 'anjur', 'mengadakan', 'buat']);
-const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'supper', 'meal', 'meals', 'makan', 'dining']);
-const TABLE_PHRASES = phrases('table for', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
+// Food and drink a guest books: a named outlet ("the rooftop bar", "Sizzle Grill") or a meal.
+const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'restoran', 'supper', 'meal', 'meals', 'makan', 'dining', 'bbq', 'barbecue', 'barbeque', 'bar', 'grill', 'cafe', 'café', 'bistro']);
+const TABLE_PHRASES = phrases('table for', 'table at', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
+const CANCEL_WORDS = new Set(['cancel', 'cancels', 'cancelled', 'canceled', 'cancelling', 'canceling', 'cancellation', 'batal', 'batalkan', 'pembatalan']);
+const ROOM_FEATURE_AFTER = new Set(['suitable', 'with', 'that', 'which', 'accessible', 'equipped', 'adapted', 'designed', 'where', 'having', 'dengan', 'yang', 'sesuai']);
 const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
 
 const FORM_LABELS = phrases('check - in :', 'check in :', 'checkin :', 'check - in date :', 'check in date :', 'arrival :', 'arrival date :', 'date of arrival :', 'tarikh masuk :', 'daftar masuk :');
@@ -135,7 +138,7 @@ const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'c
 
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
-const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅'];
+const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶'];
 const ZH_TABLE = ['订位', '订桌', '订座'];
 
 const ROOM_TYPES: [string[], string][] = [
@@ -157,7 +160,10 @@ function roomTypeIn(tokens: Token[], text: string): string | null {
 
 const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown']);
 const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak']);
-const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.', 'org', 'tetamu', 'peserta']);
+const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.', 'org', 'tetamu', 'peserta',
+  'engineers', 'workers', 'crew', 'technicians', 'officers', 'teachers', 'relatives', 'players', 'athletes', 'volunteers', 'pilgrims', 'trainees', 'ahli', 'pekerja', 'kakitangan']);
+// "about 100 guests", "for around 40": an estimate of the party is still its size
+const ABOUT_WORDS = new Set(['about', 'around', 'approximately', 'approx', 'roughly', 'some', 'nearly', 'almost', 'maybe', 'estimated', 'est', 'sekitar', 'kira', 'anggaran', 'lebih', 'kurang', '~']);
 const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'other', 'big']);
 const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
 const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
@@ -168,6 +174,7 @@ const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my
 const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
 const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
 const ZH_ADULT = ['大人', '成人'];
+const ZH_GUESTS = ['客人', '宾客', '嘉宾', '来宾'];
 const ZH_CHILD = ['小孩', '孩子', '儿童', '小朋友', '婴儿', '宝宝'];
 
 function isClock(tokens: Token[], i: number, next: number): boolean {
@@ -192,6 +199,9 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     const n = numberAt(tokens, i);
     if (!n || n.n < 1 || n.n > 999 || isClock(tokens, i, n.next)) continue;
     if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
+    // the word the count follows, past "about" / "lebih kurang"
+    let p = i;
+    while (p > i - 2 && ABOUT_WORDS.has(tokens[p - 1]?.w ?? '')) p--;
     if (t.kind === 'han' || tokens[n.next]?.kind === 'han') {
       let k = n.next;
       const unit = tokens[k]?.raw;
@@ -202,7 +212,7 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
       else if (unit === '小' && tokens[k + 1]?.raw !== '时' && tokens[k + 1]?.raw !== '時' && (tokens[k - 2]?.raw === '大' || tokens[k + 1]?.kind !== 'han')) kids += n.n;
       else if (unit === '口' && tokens[i - 1]?.raw === '家') total ??= n.n; // 一家四口
       else if (ZH_CHILD.includes(two) || (tokens[k]?.raw === '小' && tokens[k + 1]?.raw === '孩')) kids += n.n;
-      else if (tokens[k]?.raw === '人' || (unit === '位' && tokens[k]?.kind !== 'han')) total ??= n.n;
+      else if (tokens[k]?.raw === '人' || (unit === '位' && (tokens[k]?.kind !== 'han' || ZH_GUESTS.includes(two)))) total ??= n.n;
       i = n.next - 1;
       continue;
     }
@@ -216,8 +226,8 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     else if (CHILD_WORDS.has(w)) kids += n.n;
     else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
     else if (NOT_PERSON_AFTER.has(w)) continue;
-    else if (total === null && GROUP_PREFIXES.some((p) => phraseAt(tokens, i - p.length, p)) && n.n <= 500) total = n.n;
-    else if (total === null && (tokens[i - 1]?.w === 'for' || tokens[i - 1]?.w === 'untuk' || tokens[i - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
+    else if (total === null && GROUP_PREFIXES.some((g) => phraseAt(tokens, p - g.length, g)) && n.n <= 500) total = n.n;
+    else if (total === null && (tokens[p - 1]?.w === 'for' || tokens[p - 1]?.w === 'untuk' || tokens[p - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
@@ -416,7 +426,7 @@ const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', '
 const notNameWord = (w: string, calendarOk = false): boolean =>
   NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
 
-const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', "name's", 'name', 'nama', 'contact').sort((a, b) => b.length - a.length);
+const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact').sort((a, b) => b.length - a.length);
 const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
 
 /** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
@@ -674,10 +684,14 @@ interface Signals {
   question: boolean;
   /** "Check-in:", "Arrival date:" labels of a booking form. */
   formLabel: boolean;
+  /** The guest writes about cancelling, which is about a booking already made, not a new one. */
+  cancel: boolean;
+  /** "rooms suitable for ...", "a room with a bathtub": asks what a room is like, not for one. */
+  roomFeature: boolean;
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
@@ -687,9 +701,11 @@ function signals(tokens: Token[], text: string): Signals {
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
     if (EVENT_WORDS.has(w)) s.eventWord = true;
     if (PLANNING_WORDS.has(w)) s.planning = true;
-    if (DINING_WORDS.has(w) || phraseAt(tokens, i, ['high', 'tea']) || phraseAt(tokens, i, ['hi', '-', 'tea'])) s.diningWord = true;
+    if (DINING_WORDS.has(w) || (w === 'tea' && ['high', 'afternoon', '-'].includes(tokens[i - 1]?.w ?? ''))) s.diningWord = true;
     if (STAY_WORDS.has(w) || phraseAt(tokens, i, ['check', 'in']) || phraseAt(tokens, i, ['check', '-', 'in'])) s.stayWord = true;
     if (NOT_ROOM_THINGS.has(w)) s.notRoomThing = true;
+    if (CANCEL_WORDS.has(w)) s.cancel = true;
+    if (isGuestRoom(tokens, i) && ROOM_FEATURE_AFTER.has(tokens[i + 1]?.w ?? '')) s.roomFeature = true;
     if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
     if (FORM_LABELS.some((p) => p[0] === w && phraseAt(tokens, i, p))) s.formLabel = true;
     if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = true;
@@ -711,6 +727,8 @@ function signals(tokens: Token[], text: string): Signals {
   if (includesAny(text, ZH_TABLE)) s.tableFor = true;
   if (text.includes('多少钱') && text.includes('房')) s.weakRequest = true;
   if (text.includes('改') || text.includes('换')) s.change = true;
+  if (text.includes('取消') || text.includes('退订')) s.cancel = true;
+  if (/[吗嗎][?？]?\s*$/u.test(text.slice(-4))) s.question = true;
   if (/[点點]/u.test(text) && /\d|[一二三四五六七八九十两]/u.test(text)) s.time = s.time || /(?:\d|[一二三四五六七八九十两])[点點]/u.test(text);
   return s;
 }
@@ -740,8 +758,13 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
 
   const date = dates.length > 0;
   const details = date || nights !== null || party !== null || roomType !== null;
+  // "is there a charge to cancel?", "do you have rooms suitable for a wheelchair user?": a question about
+  // booking, not a booking ("book 24 Dec for 2; is cancellation free?" still asks for one)
+  const asksWithDetails = sig.strongRequest && (date || nights !== null || party !== null);
+  const aboutBooking = (sig.cancel && !asksWithDetails) || (sig.roomFeature && sig.question && !sig.bookWord && !date && nights === null && party === null);
   let intent: Intent = 'other';
-  if (sig.eventWord && (sig.bookWord || sig.planning || date || party !== null)) intent = 'event';
+  if (aboutBooking) intent = 'other';
+  else if (sig.eventWord && (sig.bookWord || sig.planning || date || party !== null)) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
@@ -759,11 +782,11 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
   // ("is parking free on Sunday?") rather than a change ("can we make it 25 to 28 Dec instead?").
   const followUp = opts.context && opts.context !== 'other' && (sig.change || nights !== null || dates[0]?.to || !sig.question) ? opts.context : null;
-  const booking = intent !== 'other' ? intent : followUp ?? (stayStated ? 'room_booking' : null);
+  const booking = intent !== 'other' ? intent : aboutBooking ? null : followUp ?? (stayStated ? 'room_booking' : null);
 
   let checkIn: string | null = null;
   let checkOut: string | null = null;
-  if (booking && date) [checkIn, checkOut] = stayDates(booking, dates, nights, days);
+  if (booking && date) [checkIn, checkOut] = stayDates(booking, dates, nights, days, lastNamedNight(tokens, dates));
   const name = nameIn({ tokens, text: rest, contacts: contacts.spans, email: contacts.email, hotel: opts.hotelName ?? null }) ?? (opts.profileName?.trim() || null);
   return {
     name,
@@ -774,12 +797,13 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     guests: booking ? party : null,
     roomType: booking === 'room_booking' ? roomType : null,
     intent,
-    requested: sig.strongRequest && !(sig.notRoomThing && !sig.roomWord),
+    requested: sig.strongRequest && !aboutBooking && !(sig.notRoomThing && !sig.roomWord),
     nights: booking === 'room_booking' ? nights : null,
   };
 }
 
-function stayDates(intent: Intent, dates: DateMention[], nights: number | null, days: number | null): [string, string | null] {
+/** `lastNight`: the last of the nights the guest named ("tonight", "the nights of 31 Dec and 1 Jan"), if any. */
+function stayDates(intent: Intent, dates: DateMention[], nights: number | null, days: number | null, lastNight: string | null): [string, string | null] {
   const first = dates[0]!;
   const checkIn = first.from;
   if (intent === 'dining') return [checkIn, null];
@@ -788,6 +812,7 @@ function stayDates(intent: Intent, dates: DateMention[], nights: number | null, 
   if (first.list && checkOut && intent === 'room_booking') checkOut = HotelCalendar.addDays(checkOut, 1);
   if (!checkOut && intent === 'event' && days) checkOut = HotelCalendar.addDays(checkIn, days - 1);
   if (!checkOut && intent === 'room_booking' && nights) checkOut = HotelCalendar.addDays(checkIn, nights);
+  if (!checkOut && intent === 'room_booking' && lastNight) checkOut = HotelCalendar.addDays(lastNight, 1);
   // "arriving 24 Dec, leaving 27 Dec": the next written date after the check-in
   checkOut ??= dates.slice(1).find((d) => !d.to && d.from > checkIn)?.from ?? null;
   if (intent === 'event') return [checkIn, checkOut && checkOut >= checkIn ? checkOut : checkIn];
