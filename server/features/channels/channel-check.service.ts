@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { smtpTransport } from './email/smtp-transport.js';
 import { ChannelCheck, type CheckableChannel } from '../../contract/channels.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors.js';
@@ -99,17 +99,7 @@ export class ChannelCheckService {
   private async smtp(s: EmailSettings, secrets: EmailSecrets): Promise<Outcome> {
     if (!s.smtpHost) return { state: 'rejected', detail: 'No SMTP host is set.' };
     const port = s.smtpPort ?? 587;
-    const transport = nodemailer.createTransport({
-      host: s.smtpHost,
-      port,
-      secure: port === 465,
-      requireTLS: port === 587,
-      ...(s.smtpUser ? { auth: { user: s.smtpUser, pass: secrets.smtpPassword ?? '' } } : {}),
-      connectionTimeout: this.timeoutMs,
-      greetingTimeout: this.timeoutMs,
-      socketTimeout: this.timeoutMs,
-      dnsTimeout: this.timeoutMs,
-    });
+    const transport = smtpTransport({ ...s, smtpHost: s.smtpHost }, secrets, this.timeoutMs);
     try {
       await transport.verify();
       return { state: 'connected', detail: `The SMTP server ${s.smtpHost}:${port} accepts the login.` };

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { smtpTransport } from '../channels/email/smtp-transport.js';
 import { UpstreamError, ValidationError } from '../../shared/errors.js';
 import type { ChannelBindingService } from '../channels/channel-binding.service.js';
 import type { EmailApiBases } from '../channels/email/email.sender.js';
@@ -84,17 +84,7 @@ export class ReportMailSender {
 
   private async smtp(s: EmailSettings, secrets: EmailSecrets, from: { email: string; name: string }, mail: ReportMail): Promise<void> {
     if (!s.smtpHost) throw new ValidationError('The hotel’s email channel has no SMTP host');
-    const port = s.smtpPort ?? 587;
-    const transport = nodemailer.createTransport({
-      host: s.smtpHost,
-      port,
-      secure: port === 465,
-      requireTLS: port === 587,
-      ...(s.smtpUser ? { auth: { user: s.smtpUser, pass: secrets.smtpPassword ?? '' } } : {}),
-      connectionTimeout: this.timeoutMs,
-      greetingTimeout: this.timeoutMs,
-      socketTimeout: this.timeoutMs,
-    });
+    const transport = smtpTransport({ ...s, smtpHost: s.smtpHost }, secrets, this.timeoutMs);
     try {
       await transport.sendMail({
         from: { name: from.name, address: from.email },

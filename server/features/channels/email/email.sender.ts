@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import { smtpTransport } from './smtp-transport.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { Clock } from '../../../shared/clock.js';
 import { ConversationRepository } from '../../conversations/conversation.repository.js';
@@ -201,19 +201,7 @@ export class EmailChannelSender implements ChannelSender {
 
   private async viaSmtp(s: EmailSettings, secrets: EmailSecrets, mail: OutboundMail): Promise<string | null> {
     if (!s.smtpHost) throw new SendError('No SMTP host is set for sending', false);
-    const port = s.smtpPort ?? 587;
-    const transport = nodemailer.createTransport({
-      host: s.smtpHost,
-      port,
-      secure: port === 465,
-      // On the submission port the password never goes over an unencrypted connection.
-      requireTLS: port === 587,
-      ...(s.smtpUser ? { auth: { user: s.smtpUser, pass: secrets.smtpPassword ?? '' } } : {}),
-      connectionTimeout: this.timeoutMs,
-      greetingTimeout: this.timeoutMs,
-      socketTimeout: this.timeoutMs,
-      dnsTimeout: this.timeoutMs,
-    });
+    const transport = smtpTransport({ ...s, smtpHost: s.smtpHost }, secrets, this.timeoutMs);
     try {
       const info = await transport.sendMail({
         from: { name: mail.from.name ?? '', address: mail.from.email },
