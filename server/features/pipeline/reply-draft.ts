@@ -42,6 +42,8 @@ export class ReplyDraft {
   /** Reply characters searched for word ends, and the end of the last word found. */
   private scanned = 0;
   private boundary = 0;
+  private previousBoundary = 0;
+  private digitAt = -1;
   private shown = '';
   private lastAt = -Infinity;
   private readonly now: () => number;
@@ -81,8 +83,17 @@ export class ReplyDraft {
   /** Length of the text up to the end of its last whole word (0 when there is none yet). */
   private wordEnd(text: string): number {
     // Each character is looked at once, however the reply is split: linear over the whole reply.
-    for (; this.scanned < text.length; this.scanned++) if (BOUNDARY.test(text[this.scanned]!)) this.boundary = this.scanned + 1;
-    return this.boundary;
+    for (; this.scanned < text.length; this.scanned++) {
+      const c = text[this.scanned]!;
+      if (c >= '0' && c <= '9') this.digitAt = this.scanned;
+      else if (BOUNDARY.test(c)) {
+        this.previousBoundary = this.boundary;
+        this.boundary = this.scanned + 1;
+      }
+    }
+    // A number waits for the word after it: "45 ringgit" is an amount, "45 minutes" is not.
+    const lastWordHasDigit = this.digitAt >= this.previousBoundary && this.digitAt < this.boundary;
+    return lastWordHasDigit ? this.previousBoundary : this.boundary;
   }
 
   /** The text between the last check and `end` (with some overlap) may be shown. */
@@ -100,6 +111,8 @@ export class ReplyDraft {
     this.cleared = 0;
     this.scanned = 0;
     this.boundary = 0;
+    this.previousBoundary = 0;
+    this.digitAt = -1;
   }
 
   /** The last draft shown ('' when none). */
