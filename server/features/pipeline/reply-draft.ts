@@ -16,8 +16,8 @@ import { PROMPT_CANARY } from './prompt.js';
  * the hand-off notice). A new try of the model (a retry after invalid output) starts a new draft.
  */
 
-/** Characters of reply text before the first draft is shown. */
-export const MIN_DRAFT_CHARS = 12;
+/** Characters of reply text before the first draft is shown: the first word or two, soon after the model starts. */
+export const MIN_DRAFT_CHARS = 6;
 /** At most one draft per this many milliseconds (the final message carries the rest). */
 export const DRAFT_INTERVAL_MS = 60;
 
