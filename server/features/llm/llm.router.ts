@@ -118,7 +118,7 @@ export class LlmRouter {
 
     const masker = new PiiMasker({ names: context.guestNames ?? [], ...(context.phoneCountry ? { defaultCountry: context.phoneCountry } : {}) });
     // The cloud sees masked text, so no draft of its answer is shown; only the restored whole one.
-    const { onDelta: _local, ...unstreamed } = request;
+    const { onDelta: _onDelta, ...unstreamed } = request;
     const masked: LlmRequest = {
       ...unstreamed,
       system: masker.mask(request.system),
