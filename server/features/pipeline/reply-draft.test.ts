@@ -80,6 +80,22 @@ describe('ReplyDraft', () => {
     expect(restarts).toHaveLength(1);
   });
 
+  it('stops quietly when showing a draft fails, so the reply itself goes on', () => {
+    let calls = 0;
+    const draft = new ReplyDraft({
+      sources: SOURCES,
+      publish: () => {
+        calls += 1;
+        throw new Error('stream closed');
+      },
+    });
+    const json = JSON.stringify({ reply: 'Breakfast is served in the cafe until half past ten.' });
+    expect(() => {
+      for (let i = 0; i < json.length; i += 4) draft.onDelta(json.slice(0, i + 4), json.slice(i, i + 4));
+    }).not.toThrow();
+    expect(calls).toBe(1);
+  });
+
   it('shows nothing when the output has no reply field', () => {
     const shown: string[] = [];
     const draft = new ReplyDraft({ sources: SOURCES, publish: (t) => shown.push(t) });

@@ -315,8 +315,8 @@ const SCRIPT = String.raw`/* Nocturn guest chat widget */
     }
     clearTimeout(draft.timer);
     draft.timer = null;
-    draft.body.textContent = '';
-    draft.body.appendChild(richText(text));
+    // Plain text: links become clickable in the final message (nothing focusable inside aria-hidden).
+    draft.body.textContent = text;
     log.appendChild(draft.node);
     scrollDown(false);
   }
