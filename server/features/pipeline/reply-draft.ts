@@ -7,13 +7,18 @@ import { PROMPT_CANARY } from './prompt.js';
  * the stored and delivered reply is the validated one, which replaces it. Because the reply field
  * comes before the model's confidence and hand-off flags, a draft cannot know how the reply will
  * be judged; what it can know, it checks before anything is shown:
- * - nothing until MIN_DRAFT_CHARS have arrived, and only up to the last whole word, so a marker or
- *   an amount is never shown half-written;
- * - a draft that echoes the instructions (the prompt canary or their wording) stops for that try;
+ * - nothing until MIN_DRAFT_CHARS have arrived, and only up to the last whole word (a number only
+ *   with the word after it), so a marker or an amount is never shown half-written;
+ * - a draft that echoes the instructions (the prompt canary, or either half of the wording the
+ *   final check in reply-composer.ts looks for) stops for that try;
  * - a draft with a currency amount that is in none of the passages the model was given stops too
  *   (the final reply would be held back for a price the knowledge does not contain).
  * A stopped draft stays on screen as written so far and is replaced by the final message (often
  * the hand-off notice). A new try of the model (a retry after invalid output) starts a new draft.
+ * What a draft cannot know: a reply the model itself then marks unsure or hand-off. The guest may
+ * have read the start of such a reply before the hand-off notice replaces it; putting confidence
+ * and hand-off before "reply" in the schema would close that, at the cost of asking the model to
+ * judge an answer before writing it.
  */
 
 /** Characters of reply text before the first draft is shown: the first word or two, soon after the model starts. */
