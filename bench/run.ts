@@ -4,6 +4,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   pipeline: async () => (await import('./pipeline.bench.js')).run(),
   retrieval: async () => (await import('./retrieval.bench.js')).run(),
   ui: async () => (await import('./ui.bench.js')).run(),
+  'widget-stream': async () => (await import('./widget-stream.bench.js')).run(),
   ingest: async () => (await import('./ingest.bench.js')).run(),
   reports: async () => (await import('./reports.bench.js')).run(),
   privacy: async () => (await import('./privacy.bench.js')).run(),

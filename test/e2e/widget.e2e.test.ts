@@ -18,9 +18,13 @@ const PHONE = { width: 375, height: 740 };
 
 const ANSWER = 'Breakfast is served in the Harbour Cafe from 6:30am to 10:30am daily.';
 
-function modelReply(body: OllamaChatBody): string {
+function itemId(body: OllamaChatBody, title: string): string {
   const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
-  const id = /<item id="([^"]+)" title="Breakfast"/.exec(system)?.[1] ?? 'missing';
+  return new RegExp(`<item id="([^"]+)" title="${title}"`).exec(system)?.[1] ?? 'missing';
+}
+
+function modelReply(body: OllamaChatBody): string {
+  const id = itemId(body, 'Breakfast');
   return JSON.stringify({
     reply: ANSWER,
     confidence: 0.94,
@@ -251,6 +255,37 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
       expect(sent.status).toBe(201);
       await dialog.getByText('We can also bring breakfast to your room.').waitFor();
       await screenshot(page, 'widget-phone-staff-reply');
+    },
+    BROWSER_TEST_MS,
+  );
+
+  it(
+    'shows the reply as the model writes it, in a bubble that becomes the final message',
+    async () => {
+      const POOL = 'The rooftop pool is open from 7am to 9pm every day, and towels are provided at the pool, so there is no need to bring your own.';
+      ollama.once({ kind: 'reply', content: (body) => modelReply(body).replace(ANSWER, POOL).replace(/"citedItemIds":\["[^"]*"\]/, `"citedItemIds":["${itemId(body, 'Swimming pool')}"]`), chunkSize: 3, chunkDelayMs: 40 });
+      const fresh = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'en-GB' });
+      const guest = await fresh.newPage();
+      await guest.goto(hotelSite.origin);
+      await guest.locator('[data-nocturn-widget][data-state="ready"]').waitFor({ state: 'attached' });
+      await guest.getByRole('button', { name: 'Chat with us' }).click();
+      const dialog = guest.getByRole('dialog', { name: 'Harbour View' });
+      const input = dialog.getByLabel('Your message');
+      await input.fill('Until when is the pool open?');
+      await input.press('Enter');
+
+      const draft = guest.locator('[data-nocturn-widget] .msg.draft');
+      await draft.waitFor({ state: 'visible' });
+      const partial = (await draft.textContent()) ?? '';
+      expect(partial.length).toBeGreaterThan(0);
+      expect(POOL.startsWith(partial)).toBe(true);
+      expect(partial.length).toBeLessThan(POOL.length);
+      await screenshot(guest, 'widget-phone-draft');
+
+      await dialog.getByText(POOL).waitFor({ timeout: 15_000 });
+      expect(await draft.count()).toBe(0);
+      expect(await dialog.getByText(POOL).count()).toBe(1);
+      await fresh.close();
     },
     BROWSER_TEST_MS,
   );

@@ -100,6 +100,26 @@ describe('LLM router: local first, cloud on failure (C6, C8)', () => {
     expect(calls.map((c) => c.outcome)).toEqual(['unavailable', 'ok']);
   });
 
+  it('passes the local model\'s answer on piece by piece as it streams, a new try starting afresh, and the cloud fallback\'s not at all', async () => {
+    const { router } = setup();
+    const pieces: { soFar: string; chunk: string }[] = [];
+    const onDelta = (soFar: string, chunk: string) => pieces.push({ soFar, chunk });
+    ollama.once({ kind: 'reply', content: '{"reply":"3pm","confidence":7}', chunkSize: 5 });
+    const r = await generateStructured(router, Reply, { ...ask('When is check-in?'), onDelta });
+    expect(r.tries).toBe(2);
+    const starts = pieces.filter((p) => p.soFar === p.chunk).map((p) => p.chunk);
+    // One first piece per try (5 characters, then the default 4).
+    expect(starts).toEqual(['{"rep', '{"re']);
+    expect(pieces.at(-1)!.soFar).toBe(okReply);
+    for (const p of pieces) expect(p.soFar.endsWith(p.chunk)).toBe(true);
+
+    pieces.length = 0;
+    ollama.behave({ kind: 'status', status: 500 });
+    const fallback = await router.generate({ ...ask('When is check-in?'), onDelta });
+    expect(fallback.route).toBe('cloud');
+    expect(pieces).toEqual([]);
+  });
+
   it('falls back when Ollama is slower than its timeout, without retrying the timeout', async () => {
     const { router } = setup();
     ollama.behave({ kind: 'reply', content: okReply, delayMs: 5_000 });

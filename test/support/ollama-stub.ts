@@ -48,6 +48,8 @@ export interface OllamaStub {
   requests: { method: string; path: string; body: unknown }[];
   /** Number of POST /api/chat requests received. */
   chatCalls(): number;
+  /** The content chunks of the latest streamed chat answer, each with when it was written (performance.now()). */
+  lastStream(): { at: number; content: string }[];
   /** The behaviour for every following chat request. */
   behave(b: OllamaBehaviour): void;
   /** A behaviour for the next chat request only (queued before the default). */
@@ -91,6 +93,7 @@ export async function startOllamaStub(opts: { models?: string[]; embedDims?: num
   const queue: OllamaBehaviour[] = [];
   let behaviour: OllamaBehaviour = { kind: 'reply', content: '{"reply":"Hello from the stub"}' };
   let chats = 0;
+  let streamed: { at: number; content: string }[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const now = () => new Date().toISOString();
 
@@ -133,9 +136,11 @@ export async function startOllamaStub(opts: { models?: string[]; embedDims?: num
       res.end(b.kind === 'malformed' ? '{"model": "x", "message": {"content": "Siti, +60 12-345 6789\n' : `${JSON.stringify({ error: b.error })}\n`);
       return;
     }
+    streamed = [];
     for (const c of chunks) {
       if (res.destroyed) return;
       line({ model: body.model, created_at: now(), message: { role: 'assistant', content: c }, done: false });
+      streamed.push({ at: performance.now(), content: c });
       if (b.chunkDelayMs) await sleep(b.chunkDelayMs, timers);
     }
     if (res.destroyed) return;
@@ -192,6 +197,7 @@ export async function startOllamaStub(opts: { models?: string[]; embedDims?: num
     models,
     requests,
     chatCalls: () => chats,
+    lastStream: () => [...streamed],
     behave: (b) => {
       behaviour = b;
     },

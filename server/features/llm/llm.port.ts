@@ -19,6 +19,12 @@ export interface LlmRequest {
   signal?: AbortSignal;
   /** Upper bound on generated tokens (default per adapter). */
   maxOutputTokens?: number;
+  /**
+   * Called by providers that stream as each piece of the answer arrives, with the text so far.
+   * `chunk === textSoFar` marks the first piece of a new try. Providers that do not stream never
+   * call it (the caller then has only the whole answer). Must not throw.
+   */
+  onDelta?: (textSoFar: string, chunk: string) => void;
 }
 
 export type ProviderName = 'ollama' | 'openai' | 'anthropic';

@@ -117,8 +117,10 @@ export class LlmRouter {
     }
 
     const masker = new PiiMasker({ names: context.guestNames ?? [], ...(context.phoneCountry ? { defaultCountry: context.phoneCountry } : {}) });
+    // The cloud sees masked text, so no draft of its answer is shown; only the restored whole one.
+    const { onDelta: _onDelta, ...unstreamed } = request;
     const masked: LlmRequest = {
-      ...request,
+      ...unstreamed,
       system: masker.mask(request.system),
       messages: request.messages.map((m) => ({ role: m.role, content: masker.mask(m.content) })),
     };

@@ -128,7 +128,9 @@ export class OllamaAdapter implements LlmProvider {
       let text = '';
       let last: ChatResponse | undefined;
       for await (const part of stream) {
-        text += part.message?.content ?? '';
+        const chunk = part.message?.content ?? '';
+        text += chunk;
+        if (chunk && req.onDelta) req.onDelta(text, chunk);
         if (part.done) last = part;
       }
       if (!last) throw new LlmUnavailableError('ollama', 'the Ollama stream ended without a final chunk', { retryable: false });

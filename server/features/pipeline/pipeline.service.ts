@@ -37,6 +37,8 @@ export interface InboundMessage {
   replyTo?: Record<string, unknown>;
   /** The whole message is STOP or START (decided by channels/opt-out.ts, which confirms it): stored, not answered, not a lead. */
   consentKeyword?: 'opt_out' | 'opt_in';
+  /** The channel shows the guest the reply as the model writes it (the widget); never stored. */
+  onReplyDraft?: (text: string) => void;
 }
 
 export type Decision = 'answer' | 'handoff' | 'none';
@@ -184,6 +186,7 @@ export class PipelineService {
       history: this.history(conversations, conversation.id),
       conversationId: conversation.id,
       now,
+      ...(msg.onReplyDraft ? { onDraft: msg.onReplyDraft } : {}),
     });
     conversation = conversations.get(conversation.id)!;
     if (composed.decision === 'answer') return this.answer(scope, conversation, guestMessage.id, composed, flags);

@@ -13,6 +13,7 @@ import { answerConfidence } from './answer-confidence.js';
 import { answerSentences } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
 import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt, type PromptQuestion } from './prompt.js';
+import { ReplyDraft } from './reply-draft.js';
 import { clauses, MAX_QUESTIONS, questionCue, segments } from './questions.js';
 import type { Passage, Retriever } from './retriever.port.js';
 import { formatOpening, texts } from './templates.js';
@@ -44,6 +45,8 @@ export interface ComposeInput {
   history: LlmMessage[];
   conversationId: string;
   now: Date;
+  /** Shown the model's reply as it is written (reply-draft.ts); only channels with a watching guest pass it. */
+  onDraft?: (text: string) => void;
 }
 
 export interface Usage {
@@ -322,8 +325,10 @@ export class ReplyComposer {
     const passages = uniquePassages(promptQuestions.flatMap((q) => q.passages));
     // Nothing in the knowledge base is even near: a model could only guess, so staff answer.
     if (passages.length === 0) return null;
+    const draft = input.onDraft ? new ReplyDraft({ sources: passages.map((p) => p.text).join('\n'), publish: input.onDraft }) : null;
     try {
       const { data, result } = await generateStructured(this.deps.router!, ModelReply, {
+        ...(draft ? { onDelta: draft.onDelta } : {}),
         system: systemPrompt({ hotelName: property.name, today: hotelDay(this.deps.clock.now(), property.timezone), timezone: property.timezone, language: input.language, questions: promptQuestions }),
         messages: [...input.history, { role: 'user', content: guestTurn(input.text) }],
         context: {

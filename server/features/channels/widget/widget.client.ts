@@ -127,6 +127,7 @@ const SCRIPT = String.raw`/* Nocturn guest chat widget */
     '.feedback button{display:inline-flex;align-items:center;gap:4px;min-height:32px;padding:0 10px;border:1px solid #8a9099;border-radius:16px;background:#fff;color:#1a1a1a;font-size:13px;cursor:pointer}',
     '.feedback svg{width:15px;height:15px;fill:currentColor}',
     '.feedback button[aria-pressed="true"]{background:#dce9f7;border-color:#1f4e79}',
+    '.msg.draft{border-style:dashed}',
     '.typing{margin:0;padding:2px 14px 8px;background:#f4f5f7;color:#474c54;font-size:14px}',
     '.dots span{display:inline-block;width:6px;height:6px;margin-right:3px;border-radius:50%;background:#6b7280;animation:nw-blink 1.2s infinite}',
     '.dots span:nth-child(2){animation-delay:.2s}.dots span:nth-child(3){animation-delay:.4s}',
@@ -159,6 +160,7 @@ const SCRIPT = String.raw`/* Nocturn guest chat widget */
   var retryMs = 1000;
   var retryTimer = null;
   var ready = null;
+  var draft = null;        // the reply as the model writes it: {node, body, timer}; the final message replaces it
 
   // ---- DOM ----
   var host = el('div', { 'data-nocturn-widget': '' });
@@ -305,6 +307,30 @@ const SCRIPT = String.raw`/* Nocturn guest chat widget */
     return n;
   }
 
+  /** Shows the reply written so far in a bubble at the end of the log (hidden from screen readers: the final one is read). */
+  function showDraft(text) {
+    if (!draft) {
+      var body = el('span');
+      draft = { body: body, timer: null, node: el('div', { class: 'msg assistant draft', 'aria-hidden': 'true', 'data-draft': '' }, [body]) };
+    }
+    clearTimeout(draft.timer);
+    draft.timer = null;
+    // Plain text: links become clickable in the final message (nothing focusable inside aria-hidden).
+    draft.body.textContent = text;
+    log.appendChild(draft.node);
+    scrollDown(false);
+  }
+  function dropDraft() {
+    if (!draft) return;
+    clearTimeout(draft.timer);
+    if (draft.node.parentNode) draft.node.parentNode.removeChild(draft.node);
+    draft = null;
+  }
+  /** Work ended: the final message is on its way; a silent hand-off sends none, so the draft goes after a while. */
+  function expireDraft() {
+    if (draft && !draft.timer) draft.timer = setTimeout(dropDraft, 5000);
+  }
+
   function render() {
     var before = log.childNodes[1] || null;
     items.forEach(function (item) {
@@ -381,6 +407,7 @@ const SCRIPT = String.raw`/* Nocturn guest chat widget */
       if (!r.ok || !r.data) return;
       applyHistory(r.data.messages || []);
       setTyping(r.data.typing);
+      if (!r.data.typing) dropDraft();
       updateForms();
     }, function () { /* the stream reconnects and tries again */ });
   }
@@ -399,11 +426,17 @@ const SCRIPT = String.raw`/* Nocturn guest chat widget */
       var m = parse(e.data);
       if (!m) return;
       setTyping(false);
+      if (m.role !== 'guest') dropDraft();
       addLive(m);
+    });
+    source.addEventListener('reply.delta', function (e) {
+      var d = parse(e.data);
+      if (d && typeof d.text === 'string' && d.text) showDraft(d.text);
     });
     source.addEventListener('typing', function (e) {
       var d = parse(e.data);
       setTyping(d && d.active);
+      if (!(d && d.active)) expireDraft();
     });
     source.onerror = function () {
       setNotice('Connection lost \u2014 reconnecting\u2026');

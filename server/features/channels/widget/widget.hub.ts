@@ -1,6 +1,10 @@
 import type { WidgetMessage } from './widget.schemas.js';
 
-export type WidgetStreamEvent = { type: 'message'; message: WidgetMessage } | { type: 'typing'; active: boolean };
+export type WidgetStreamEvent =
+  | { type: 'message'; message: WidgetMessage }
+  | { type: 'typing'; active: boolean }
+  /** The assistant's reply so far, while the model writes it; the next assistant message replaces it. */
+  | { type: 'draft'; text: string };
 
 type Listener = (e: WidgetStreamEvent) => void;
 

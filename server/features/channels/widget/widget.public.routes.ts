@@ -116,6 +116,7 @@ export function widgetPublicRouter(deps: WidgetPublicDeps): Router {
     send('ready', { typing: hub.isTyping(binding.propertyId, session) });
     const unsubscribe = hub.subscribe(binding.propertyId, session, (e: WidgetStreamEvent) => {
       if (e.type === 'message') send('message', e.message);
+      else if (e.type === 'draft') send('reply.delta', { text: e.text });
       else send('typing', { active: e.active });
     });
     const beat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);

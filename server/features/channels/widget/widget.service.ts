@@ -217,6 +217,8 @@ export class WidgetService {
         receivedAt: meta.receivedAt,
         backlog: meta.backlog,
         replyTo: { sessionId: event.sessionId },
+        // Only this session's open streams see the draft, as they see its replies.
+        onReplyDraft: (text) => this.deps.hub.publish(scope.property.id, event.sessionId, { type: 'draft', text }),
       };
       await this.deps.optOuts.handle(scope, msg, (m) => this.deps.pipeline.handle(scope, m));
     } finally {
