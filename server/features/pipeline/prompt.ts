@@ -28,6 +28,14 @@ const LANGUAGE_NAMES: Record<Language, string> = { en: 'English', ms: 'Malay (Ba
 /** Marker the output check looks for: a reply containing it is echoing the instructions. */
 export const PROMPT_CANARY = 'NOCTURN-INSTRUCTIONS-7f3a';
 
+/** Wording of the instructions that a reply repeating them would hold. */
+const INSTRUCTION_WORDING = /guest assistant of|rules you must follow/i;
+
+/** Whether text repeats the instructions (their marker or their wording): never shown to a guest, draft or final. */
+export function echoesInstructions(text: string): boolean {
+  return text.includes(PROMPT_CANARY) || INSTRUCTION_WORDING.test(text);
+}
+
 /** One question of the guest's message with the passages retrieved for it, best first. */
 export interface PromptQuestion {
   text: string;

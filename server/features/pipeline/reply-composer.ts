@@ -12,7 +12,7 @@ import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { answerConfidence } from './answer-confidence.js';
 import { answerSentences } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
-import { guestTurn, ModelReply, PROMPT_CANARY, systemPrompt, type PromptQuestion } from './prompt.js';
+import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
 import { ReplyDraft } from './reply-draft.js';
 import { clauses, MAX_QUESTIONS, questionCue, segments } from './questions.js';
 import type { Passage, Retriever } from './retriever.port.js';
@@ -353,7 +353,7 @@ export class ReplyComposer {
       }));
       let handoffReason: HandoffReason | null = data.handoff ? (data.handoffReason ?? 'low_confidence') : null;
       // Output checks: no echoed instructions, no prices the knowledge does not contain, grounded answers.
-      if (data.reply.includes(PROMPT_CANARY) || /guest assistant of .* Rules you must follow/s.test(data.reply)) handoffReason = 'injection';
+      if (echoesInstructions(data.reply)) handoffReason = 'injection';
       const sources = passages.filter((p) => cited.includes(p.itemId) || cited.length === 0).map((p) => p.text).join('\n');
       if (inventedAmounts(data.reply, sources).length) confidence = Math.min(confidence, 0.3);
       if (cited.length === 0) confidence = Math.min(confidence, 0.5);

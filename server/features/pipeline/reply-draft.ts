@@ -1,6 +1,6 @@
 import { JsonStringFieldReader } from '../llm/json-field-stream.js';
 import { inventedAmounts } from './guards.js';
-import { PROMPT_CANARY } from './prompt.js';
+import { echoesInstructions } from './prompt.js';
 
 /**
  * The reply as the model writes it, for a guest who is watching (the website widget). Only a draft:
@@ -26,7 +26,6 @@ export const MIN_DRAFT_CHARS = 6;
 /** At most one draft per this many milliseconds (the final message carries the rest). */
 export const DRAFT_INTERVAL_MS = 60;
 
-const ECHO = /guest assistant of|rules you must follow/i;
 /** Where a draft may end: after whitespace, CJK text or CJK punctuation (a word is complete). */
 const BOUNDARY = /[\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 /** How far back a new check looks, so a marker or amount across the previous cut is seen whole. */
@@ -104,7 +103,7 @@ export class ReplyDraft {
   /** The text between the last check and `end` (with some overlap) may be shown. */
   private clear(text: string, end: number): boolean {
     const window = text.slice(Math.max(0, this.cleared - OVERLAP), end);
-    if (window.includes(PROMPT_CANARY) || ECHO.test(window)) return false;
+    if (echoesInstructions(window)) return false;
     // Start the amount check at a word so a number cut in half is not read as a different one.
     const firstSpace = this.cleared > OVERLAP ? window.search(/\s/) : 0;
     return inventedAmounts(window.slice(Math.max(0, firstSpace)), this.opts.sources).length === 0;
