@@ -1,4 +1,5 @@
 import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { markBackground } from '../../api/client';
 import { useHotels } from '../../app/hotels';
 import { useLiveEvents } from '../../app/live-events';
 import { navigate } from '../../app/router';
@@ -33,7 +34,12 @@ export function AttentionProvider({ enabled, children }: { enabled: boolean; chi
     return () => clearTimeout(t);
   }, []);
   const [waiting, { refresh }] = useLiveResource(
-    (signal) => (enabled && started ? api.inbox({ status: ['needs_human'], limit: COUNT_LIMIT }, signal) : Promise.resolve(null)),
+    (signal) => {
+      if (!enabled || !started) return Promise.resolve(null);
+      // The badge loads by itself (its first load too, after the delay): never the user's activity.
+      markBackground(signal);
+      return api.inbox({ status: ['needs_human'], limit: COUNT_LIMIT }, signal);
+    },
     [api, enabled, started],
   );
 
