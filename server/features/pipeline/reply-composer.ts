@@ -129,8 +129,6 @@ export function handoffNotice(property: Property, now: Date, language: Language)
 interface Question {
   text: string;
   passages: Passage[];
-  /** The guest asked it (a question mark or question word), rather than only matching knowledge. */
-  asked: boolean;
 }
 
 export class ReplyComposer {
@@ -160,7 +158,6 @@ export class ReplyComposer {
     const retrieved = rankedUnion(questions);
     const booking = BOOKING_INTENTS.has(input.lead.intent);
 
-    let parts: QuestionPart[] | null = null;
     if (this.deps.router && !input.flags.includes('injection_suspected')) {
       const generated = await this.generate(input, questions, retrieved);
       if (generated && !booking) return generated;
@@ -170,7 +167,7 @@ export class ReplyComposer {
       }
       if (generated) return this.handoff(input, generated.handoffReason ?? BOOKING_HANDOFF, generated.parts, retrieved, null, generated);
     }
-    parts = this.extractiveParts(input, questions);
+    const parts = this.extractiveParts(input, questions);
     const answered = parts.filter((p) => p.answered);
     const reply = answered.length ? this.extractiveReply(questions, parts) : null;
     const cited = [...new Set(answered.map((p) => p.itemId!))];
@@ -187,10 +184,11 @@ export class ReplyComposer {
   }
 
   /**
-   * The questions of a message with their passages. A message is split into sentences; a sentence
-   * the guest asks (or that matches knowledge strongly) is a question, and a short one that finds
-   * nothing on its own is read with the sentence before it ("Is there parking? Do we pay for it?").
-   * A message with no such sentence is one question. Questions answered by the same item merge.
+   * The questions of a message with their passages. A message is split into sentences and clauses;
+   * a piece the guest asks (a question mark, a question word, a Chinese particle) is a question, and
+   * the rest are remarks that give the next question its context. A question that points back ("do
+   * we pay for it?") is read with what came before. A message with no question is one question.
+   * Questions answered by the same item merge.
    */
   private async questions(input: ComposeInput): Promise<Question[]> {
     const { property } = input;
@@ -215,7 +213,7 @@ export class ReplyComposer {
       const withTopic = await retrieve(`${searchableText(input.previousGuestText, input.names)} ${cleanWhole}`);
       if (top(withTopic) > top(wholePassages)) wholePassages = withTopic;
     }
-    const wholeQuestion: Question = { text: cleanWhole, passages: wholePassages, asked: true };
+    const wholeQuestion: Question = { text: cleanWhole, passages: wholePassages };
 
     const pieces = segments(input.text).flatMap((sentence) => clauses(sentence));
     if (pieces.length < 2) return [wholeQuestion];
@@ -246,7 +244,7 @@ export class ReplyComposer {
           continue;
         }
       }
-      found.push({ text: clean, passages, asked: true });
+      found.push({ text: clean, passages });
       context = [clean];
       contextIsRemarks = false;
     }
