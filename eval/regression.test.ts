@@ -1,0 +1,47 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Holds the answer quality at what it reaches: `npm run eval -- --split tune` (the part tuning may
+ * see; the holdout part is never run here, so no test can tempt anyone to tune to it), through the
+ * real CLI on a fresh data directory, with no model. The floors sit just under the figures in the
+ * last closing note; raise them when the figures rise, never lower them to make a change pass.
+ */
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+interface Part {
+  retrieval: { 'recall@3': number };
+  foreignItems: number;
+  answerPass: { rate: number };
+  handoff: { mustHandoffKept: { n: number; kept: number } };
+  leads: { allRightRate: number };
+  invented: { plainQuestions: number; withInventedDetails: number };
+  forbiddenFactReplies: number;
+}
+
+function runEval(): Promise<{ tune: Part }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'eval', 'run.ts'), '--split', 'tune'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { tune: Part }) : reject(new Error(`npm run eval exited ${code}: ${err.slice(-2000)}`))));
+  });
+}
+
+describe('answer quality on the tune part of the evaluation set (no model)', () => {
+  it('keeps retrieval, answers, hand-offs and leads at least where they are', async () => {
+    const { tune } = await runEval();
+    expect(tune.forbiddenFactReplies).toBe(0);
+    expect(tune.foreignItems).toBe(0);
+    expect(tune.retrieval['recall@3']).toBeGreaterThanOrEqual(0.93);
+    expect(tune.answerPass.rate).toBeGreaterThanOrEqual(0.7);
+    expect(tune.handoff.mustHandoffKept.kept).toBeGreaterThanOrEqual(tune.handoff.mustHandoffKept.n - 1);
+    expect(tune.leads.allRightRate).toBeGreaterThanOrEqual(0.9);
+    expect(tune.invented.withInventedDetails / tune.invented.plainQuestions).toBeLessThanOrEqual(0.02);
+  }, 240_000);
+});
