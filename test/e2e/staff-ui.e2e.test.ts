@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Browser, type Page } from 'playwright-core';
 import { CHROMIUM, HAS_CHROMIUM, RENDERER_DIR, ensureRendererBuilt, expectNoSeriousA11yViolations, launchChromium, openStaffPage, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OutboxRepository } from '../../server/features/outbox/outbox.repository.js';
 import { startGraphStub, type GraphStub } from '../support/graph-stub.js';
 import { ADMIN, json, startTestServer, type TestServer } from '../support/server.js';
 
@@ -254,9 +255,17 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
   it(
     'shows the admin the health of every part, queues and disk',
     async () => {
+      // A reply the outbox gave up on: the admin sees it with its error and sends it again.
+      const outbox = new OutboxRepository(server.core.properties.scope(hotelId));
+      const deadId = outbox.insert({ conversationId: null, messageId: null, channel: 'widget', kind: 'reply', payload: { body: 'Your table is booked.' }, nextAttemptAt: new Date().toISOString(), at: new Date().toISOString() });
+      outbox.markStatus(deadId, 'dead', 'widget session closed');
       await go('#/system', 'System');
       await page.getByRole('row', { name: /Databases/ }).getByText('OK').waitFor();
-      await page.getByRole('row', { name: /Seri Malaya/ }).waitFor();
+      const hotelRow = page.getByRole('row', { name: /Seri Malaya/ });
+      await hotelRow.getByRole('button', { name: /undelivered messages at Seri Malaya/ }).click();
+      await hotelRow.getByText('widget session closed').waitFor();
+      await hotelRow.getByRole('button', { name: 'Retry' }).click();
+      await hotelRow.getByText('Queued again').waitFor();
       await page.getByText('No backup yet').waitFor();
       await screenshot(page, 'system');
       await expectNoSeriousA11yViolations(page);

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { z } from 'zod';
 import { InboundDeadLetter } from '@contract/conversations';
 import { useApi } from '../../api/api-context';
@@ -226,71 +226,44 @@ function SystemBody({ status: s }: { status: SystemStatus }) {
 
 const InboundDeadLetterList = z.object({ items: z.array(InboundDeadLetter) });
 
-/** Incoming webhooks that could not be processed (over their time budget, out of attempts, cut short by restarts), with the reason. */
-function InboundDeadLetters({ propertyId, count, hotelName }: { propertyId: string; count: number; hotelName: string }) {
-  const api = useApi();
-  const base = `/properties/${encodeURIComponent(propertyId)}/inbox/dead-letters`;
-  const [open, setOpen] = useState(false);
-  const [letters, { reload }] = useResource((signal) => (open ? api.get(`${base}?limit=50`, InboundDeadLetterList, { signal }) : Promise.resolve({ items: [] })), [api, base, open]);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<ReadonlySet<number>>(new Set());
-  return (
-    <div className="dead-letters">
-      <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        {count}
-        <span className="visually-hidden"> incoming messages not processed at {hotelName}</span> {open ? 'Hide' : 'Show'}
-      </button>
-      {open && letters.status === 'ready' ? (
-        <ul className="dead-list">
-          {letters.data.items.map((l) => (
-            <li key={l.id}>
-              <span className="muted">{formatDateTime(l.receivedAt)} · {l.provider} · {l.attempts} attempts</span>
-              <span className="cell-wrap">{l.reason ?? 'failed'}</span>
-              {done.has(l.id) ? (
-                <span className="muted">Queued again</span>
-              ) : (
-                <button
-                  type="button"
-                  className="button button--small"
-                  onClick={() => {
-                    setError(null);
-                    api.postEmpty(`${base}/${l.id}/retry`).then(
-                      () => setDone((d) => new Set([...d, l.id])),
-                      (err: unknown) => setError(asApiError(err)),
-                    );
-                  }}
-                >
-                  Retry
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      {open && letters.status === 'error' ? <LoadProblem error={letters.error} what="the incoming messages not processed" denied="" onRetry={reload} /> : null}
-      {error ? <p className="field-error">{error.detail ?? error.title}</p> : null}
-    </div>
-  );
+/** One message that could not be processed or delivered, as the dead-letter list shows it. */
+interface DeadLetterRow {
+  id: string | number;
+  at: string;
+  source: string;
+  attempts: number;
+  reason: string;
 }
 
-function DeadLetters({ propertyId, count, hotelName }: { propertyId: string; count: number; hotelName: string }) {
-  const api = useConversationsApi();
+/**
+ * A hotel's dead letters behind a Show button, each with its reason and a Retry. `what` names them
+ * ("undelivered messages", "incoming messages not processed"); `load` and `retry` reach the server.
+ */
+function DeadLetterList({ hotelId, count, hotelName, what, load, retry }: { hotelId: string; count: number; hotelName: string; what: string; load: (signal: AbortSignal) => Promise<DeadLetterRow[]>; retry: (id: DeadLetterRow['id']) => Promise<unknown> }) {
   const [open, setOpen] = useState(false);
-  const [letters, { reload }] = useResource((signal) => (open ? api.deadLetters(propertyId, signal) : Promise.resolve([])), [api, propertyId, open]);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  const [letters, { reload }] = useResource((signal) => (open ? loadRef.current(signal) : Promise.resolve([])), [hotelId, open]);
   const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<ReadonlySet<string>>(new Set());
+  const [done, setDone] = useState<ReadonlySet<DeadLetterRow['id']>>(new Set());
   return (
     <div className="dead-letters">
       <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
         {count}
-        <span className="visually-hidden"> undelivered messages at {hotelName}</span> {open ? 'Hide' : 'Show'}
+        <span className="visually-hidden">
+          {' '}
+          {what} at {hotelName}
+        </span>{' '}
+        {open ? 'Hide' : 'Show'}
       </button>
       {open && letters.status === 'ready' ? (
         <ul className="dead-list">
           {letters.data.map((l) => (
             <li key={l.id}>
-              <span className="muted">{formatDateTime(l.createdAt)} · {l.channel} · {l.attempts} attempts</span>
-              <span className="cell-wrap">{l.lastError ?? l.status}</span>
+              <span className="muted">
+                {formatDateTime(l.at)} · {l.source} · {l.attempts} attempts
+              </span>
+              <span className="cell-wrap">{l.reason}</span>
               {done.has(l.id) ? (
                 <span className="muted">Queued again</span>
               ) : (
@@ -299,7 +272,7 @@ function DeadLetters({ propertyId, count, hotelName }: { propertyId: string; cou
                   className="button button--small"
                   onClick={() => {
                     setError(null);
-                    api.retry(propertyId, l.id).then(
+                    retry(l.id).then(
                       () => setDone((d) => new Set([...d, l.id])),
                       (err: unknown) => setError(asApiError(err)),
                     );
@@ -312,8 +285,41 @@ function DeadLetters({ propertyId, count, hotelName }: { propertyId: string; cou
           ))}
         </ul>
       ) : null}
-      {open && letters.status === 'error' ? <LoadProblem error={letters.error} what="the undelivered messages" denied="" onRetry={reload} /> : null}
+      {open && letters.status === 'error' ? <LoadProblem error={letters.error} what={`the ${what}`} denied="" onRetry={reload} /> : null}
       {error ? <p className="field-error">{error.detail ?? error.title}</p> : null}
     </div>
+  );
+}
+
+/** Incoming webhooks that could not be processed (over their time budget, out of attempts, cut short by restarts), with the reason. */
+function InboundDeadLetters({ propertyId, count, hotelName }: { propertyId: string; count: number; hotelName: string }) {
+  const api = useApi();
+  const base = `/properties/${encodeURIComponent(propertyId)}/inbox/dead-letters`;
+  return (
+    <DeadLetterList
+      hotelId={propertyId}
+      count={count}
+      hotelName={hotelName}
+      what="incoming messages not processed"
+      load={async (signal) =>
+        (await api.get(`${base}?limit=50`, InboundDeadLetterList, { signal })).items.map((l) => ({ id: l.id, at: l.receivedAt, source: l.provider, attempts: l.attempts, reason: l.reason ?? 'failed' }))
+      }
+      retry={(id) => api.postEmpty(`${base}/${id}/retry`)}
+    />
+  );
+}
+
+/** Replies the outbox could not deliver, with the last error. */
+function DeadLetters({ propertyId, count, hotelName }: { propertyId: string; count: number; hotelName: string }) {
+  const api = useConversationsApi();
+  return (
+    <DeadLetterList
+      hotelId={propertyId}
+      count={count}
+      hotelName={hotelName}
+      what="undelivered messages"
+      load={async (signal) => (await api.deadLetters(propertyId, signal)).map((l) => ({ id: l.id, at: l.createdAt, source: l.channel, attempts: l.attempts, reason: l.lastError ?? l.status }))}
+      retry={(id) => api.retry(propertyId, String(id))}
+    />
   );
 }
