@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
 import { openCore } from '../../server/core.js';
@@ -17,7 +18,6 @@ import { tempDir } from '../support/server.js';
  * can duplicate). Every acknowledged event must end up processed exactly once, and none lost.
  */
 
-const root = path.resolve(import.meta.dirname, '../..');
 const APP_SECRET = 'crash-app-secret-5551';
 const PHONE_NUMBER_ID = '106540352249999';
 const EVENTS = 200;
@@ -28,44 +28,11 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
-function serve(dataDir: string, graphUrl: string): Promise<{ child: ChildProcess; publicUrl: string; exited: Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/cli/bin.ts'), 'serve'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NOCTURN_ENV: 'test',
-      NOCTURN_DATA_DIR: dataDir,
-      NOCTURN_STAFF_PORT: '0',
-      NOCTURN_PUBLIC_PORT: '0',
-      NOCTURN_SERVE_UI: 'false',
-      NOCTURN_EMBEDDER: 'none',
-      NOCTURN_OLLAMA_HOST: 'http://127.0.0.1:9',
-      NOCTURN_WHATSAPP_API_BASE: graphUrl,
-      NOCTURN_RETRY_BASE_MS: '50',
-      // SIGKILL is an application crash: with WAL, a committed transaction survives it at NORMAL as
-      // at FULL (FULL adds an fsync per commit, which only matters for power loss, which a test
-      // cannot simulate). NORMAL keeps this test well inside its time bound on a busy machine.
-      NOCTURN_DB_SYNCHRONOUS: 'NORMAL',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out.slice(-2000)}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /"publicUrl":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, publicUrl: m[1]!, exited });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', () => reject(new Error(`server exited early:\n${out.slice(-2000)}`)));
-  });
+/** The real server (test/support/server-process.ts), tracked so an aborted test never leaves it running. */
+async function serve(dataDir: string, graphUrl: string): Promise<ServerProcess> {
+  const server = await spawnServer(dataDir, { NOCTURN_WHATSAPP_API_BASE: graphUrl }, 20_000);
+  children.push(server.child);
+  return server;
 }
 
 /** One signed POST; resolves with the status, or 0 when the connection failed (not acknowledged). */
