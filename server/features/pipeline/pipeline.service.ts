@@ -1,14 +1,14 @@
 import type { Channel, HandoffReason, LeadDetails, Message } from '../../contract/conversations.js';
 import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
-import { MAX_GUEST_CHARS } from '../../shared/guest-text.js';
+import { boundGuestText, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import { ConversationRepository, type ConversationRow } from '../conversations/conversation.repository.js';
 import { nextStatus } from '../conversations/conversation-state.js';
 import { GuestRepository, type Guest } from '../guests/guest.repository.js';
 import { captureLead, emptyDetails, mergeDetails } from '../leads/lead-capture.js';
-import { detectLanguage, extractLead, type ExtractedLead } from '../leads/lead-extraction.js';
+import { detectLanguage, extractLead, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import { hotelDay } from '../llm/cloud-budget.js';
 import type { LlmMessage } from '../llm/llm.port.js';
@@ -122,12 +122,7 @@ export class PipelineService {
     const leads = new LeadRepository(scope);
     const now = msg.receivedAt;
     const at = now.toISOString();
-    const text = msg.text.trim();
-    // Everything that reads the guest's words reads at most the guest limit; the stored original is kept whole.
-    const bounded = text.slice(0, MAX_GUEST_CHARS);
-    const language = detectLanguage(bounded);
-    const flags = [...injectionFlags(bounded)];
-    if (text.length > MAX_GUEST_CHARS) flags.push('truncated');
+    const { text, bounded, language, flags } = readGuestText(msg.text);
     if (msg.backlog) flags.push('backlog');
 
     // 1. Store: guest, conversation, message, lead — one transaction, so a retry repeats nothing.
@@ -199,10 +194,7 @@ export class PipelineService {
    */
   async trial(scope: PropertyScope, text: string, receivedAt: Date): Promise<TrialOutcome> {
     const { property } = scope;
-    const bounded = text.trim().slice(0, MAX_GUEST_CHARS);
-    const language = detectLanguage(bounded);
-    const flags = [...injectionFlags(bounded)];
-    if (text.trim().length > MAX_GUEST_CHARS) flags.push('truncated');
+    const { bounded, language, flags } = readGuestText(text);
     const extracted = extractLead(bounded, { today: hotelDay(receivedAt, property.timezone), country: property.country as never, hotelName: property.name });
     const composed = await this.composer.compose({
       property,
@@ -381,6 +373,18 @@ export class PipelineService {
     const conversation = conversations.conversationOfMessage(messageId)!;
     return { ...this.outcome(scope, conversation, messageId, 'none', null, null, []), duplicate: true };
   }
+}
+
+/**
+ * A guest's words as the pipeline reads them: trimmed (and stored so), and for everything that parses
+ * them, bounded to the guest limit, with their language and the flags they raise.
+ */
+function readGuestText(raw: string): { text: string; bounded: string; language: Language; flags: string[] } {
+  const text = raw.trim();
+  const bounded = boundGuestText(text);
+  const flags = [...injectionFlags(bounded)];
+  if (text.length > MAX_GUEST_CHARS) flags.push('truncated');
+  return { text, bounded, language: detectLanguage(bounded), flags };
 }
 
 /** A hand-off with nothing said to the guest (the AI is paused, or the message arrived while offline). */
