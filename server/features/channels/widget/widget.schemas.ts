@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { MAX_GUEST_CHARS } from '../../../shared/guest-text.js';
 
 /** Widget keys are issued by the server; session and message ids are made by the guest's browser. */
 export const WIDGET_KEY = /^wk_[A-Za-z0-9_-]{32}$/;
 export const SESSION_ID = /^ws_[A-Za-z0-9_-]{32}$/;
 export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
-/** Guest text limit (C5), counted in characters as the guest sees them (code points). */
-export const MAX_WIDGET_TEXT = 2000;
+/** The guest text limit (C5), which the widget enforces on what a guest may send, counted in code points. */
+export const MAX_WIDGET_TEXT = MAX_GUEST_CHARS;
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
