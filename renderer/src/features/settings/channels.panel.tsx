@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
@@ -13,14 +13,22 @@ import { WidgetChannel } from './widget-channel';
 export function ChannelsPanel({ propertyId }: { propertyId: string }) {
   const api = useSettingsApi();
   const [channels, { reload, set }] = useResource((signal) => api.channels(propertyId, signal), [api, propertyId]);
+  // Refetches can overlap (after the save, then after the check): only the latest one is shown.
+  const latest = useRef(0);
   if (channels.status === 'loading') return <p className="muted">Loading channels…</p>;
   if (channels.status === 'error') return <LoadProblem error={channels.error} what="the channels" denied="Managers and admins can see the channels." onRetry={reload} />;
-  // The list is fetched again after a save, for the state, stored secrets and time of change; new
-  // WhatsApp or email credentials are checked with the provider first, so the badge tells the truth.
+  // The list is fetched again as soon as a save returns, for the state, stored secrets and time of
+  // change (a save drops the old check); new WhatsApp or email credentials are then checked with the
+  // provider, which may take until its timeout, and the list is fetched once more for the badge.
+  const refetch = () => {
+    const n = ++latest.current;
+    api.channels(propertyId).then((data) => {
+      if (n === latest.current) set(data);
+    }, reload);
+  };
   const saved = (check?: CheckableChannel) => {
-    (check ? api.checkChannel(propertyId, check).then(() => undefined, () => undefined) : Promise.resolve())
-      .then(() => api.channels(propertyId))
-      .then(set, reload);
+    refetch();
+    if (check) void api.checkChannel(propertyId, check).then(refetch, refetch);
   };
   return (
     <ul className="channel-list">
