@@ -1,3 +1,4 @@
+import { connectionOf } from '../server/db/handle.js';
 import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -128,7 +129,7 @@ export async function run() {
     };
     const bareRun = await measured(bareUrl, bodies('bare', requests));
     // Provider ids are stored as keyed hashes: the measured run's rows are the ones after the warm-up's.
-    const db = core.properties.scope(property.id).db;
+    const db = connectionOf(core.properties.scope(property.id));
     const inboxBefore = (core.databases.group.prepare('select coalesce(max(id), 0) as id from inbox_events').get() as { id: number }).id;
     const messagesBefore = (db.prepare('select coalesce(max(rowid), 0) as id from messages').get() as { id: number }).id;
     const nocturnRun = await measured(nocturnUrl, bodies('run', requests));

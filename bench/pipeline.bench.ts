@@ -1,3 +1,4 @@
+import { connectionOf } from '../server/db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,7 +40,7 @@ export async function run() {
     await core.knowledge.whenIdle(core.properties.get(HARBOUR.slug).id);
     const ingestMs = performance.now() - started;
     const scope = core.properties.scope(HARBOUR.slug);
-    const chunks = (scope.db.prepare('select count(*) as n from knowledge_chunks').get() as { n: number } | undefined)?.n ?? null;
+    const chunks = (connectionOf(scope).prepare('select count(*) as n from knowledge_chunks').get() as { n: number } | undefined)?.n ?? null;
 
     // An instant model: cites the first knowledge item offered, confident.
     let modelMs = 0;

@@ -1,3 +1,4 @@
+import { connectionOf } from '../server/db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,7 +35,7 @@ export async function run() {
     const guests = new GuestRepository(scope);
     const conversations = new ConversationRepository(scope);
     const t0 = performance.now();
-    const write = scope.db.transaction((from: number, to: number) => {
+    const write = connectionOf(scope).transaction((from: number, to: number) => {
       for (let m = from; m < to; m += PER_CONVERSATION) {
         const n = m / PER_CONVERSATION;
         const at = new Date(Date.now() - (MESSAGES - m) * 60_000).toISOString();

@@ -1,3 +1,4 @@
+import { connectionOf } from '../server/db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -34,7 +35,7 @@ function rng(seed: number) {
 export function generate(scope: PropertyScope, messages: number, seed: number): { conversations: number; messages: number; leads: number } {
   const next = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!;
-  const db = scope.db;
+  const db = connectionOf(scope);
   const insGuest = db.prepare('insert into guests (id, created_at, updated_at) values (?, ?, ?)');
   const insConv = db.prepare(
     `insert into conversations (id, guest_id, channel, thread_bidx, status, handoff_reason, after_hours, message_count, last_message_at, first_response_at, resolved_at, created_at, updated_at)
@@ -142,13 +143,13 @@ export async function run() {
     const group90Days = timed(RUNS, () => core.reports.groupSummary(cliActor('bench'), { from: addDays(today, -89), to: today }));
     // One live update: what every message event costs the pipeline.
     const scope = core.properties.scope(hotels[0]!.id);
-    const ids = scope.db.prepare('select id from conversations order by random() limit 200').pluck().all() as string[];
+    const ids = connectionOf(scope).prepare('select id from conversations order by random() limit 200').pluck().all() as string[];
     let i = 0;
-    const note = scope.db.prepare('insert or ignore into report_dirty (conversation_id) values (?)');
+    const note = connectionOf(scope).prepare('insert or ignore into report_dirty (conversation_id) values (?)');
     const liveRefresh = timed(RUNS * 10, () => {
       note.run(ids[i++ % ids.length]!);
       core.reports.refreshNoted(scope);
-      scope.db.prepare("update report_conversations set status = 'ai' where conversation_id = ?").run(ids[i % ids.length]);
+      connectionOf(scope).prepare("update report_conversations set status = 'ai' where conversation_id = ?").run(ids[i % ids.length]);
     });
     const worst = Math.max(...latency.flatMap((l) => [l.summary7Days.p95Ms, l.summary90Days.p95Ms, l.trend90Days.p95Ms]), group90Days.p95Ms);
     return {

@@ -1,3 +1,4 @@
+import { bindConnection, connectionOf } from '../server/db/handle.js';
 import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -80,7 +81,7 @@ function vectorQuality(db: Db, embedder: HashEmbedder, queries: string[]): { rec
     id: r.id,
     v: new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)),
   }));
-  const repo = new KnowledgeRepository(db);
+  const repo = new KnowledgeRepository(bindConnection({}, db));
   const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
   let found = 0;
   let ratio = 0;
@@ -176,7 +177,7 @@ export async function run() {
       };
       // Warm the query cache outside the timed loop.
       for (const q of queries) await new CachedQueries(embedder).embed([q], 'query');
-      sizes[`${target}`] = { chunks, lexical: await latency(lexical), hybrid: await latency(hybrid), vector: vectorQuality(core.properties.scope('bench').db, embedder, queries.slice(0, 30)) };
+      sizes[`${target}`] = { chunks, lexical: await latency(lexical), hybrid: await latency(hybrid), vector: vectorQuality(connectionOf(core.properties.scope('bench')), embedder, queries.slice(0, 30)) };
     }
     await lexical.close();
     await hybrid.close();

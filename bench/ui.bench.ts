@@ -1,3 +1,4 @@
+import { connectionOf } from '../server/db/handle.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -43,7 +44,7 @@ function seed(scope: PropertyScope, total: number) {
   const conversations = new ConversationRepository(scope);
   const statuses: ConversationStatus[] = ['ai', 'ai', 'ai', 'ai', 'ai', 'ai', 'resolved', 'resolved', 'resolved', 'needs_human', 'human'];
   const start = Date.now() - total * 60_000;
-  scope.db.transaction(() => {
+  connectionOf(scope).transaction(() => {
     for (let i = 0; i < total; i++) {
       const at = new Date(start + i * 60_000).toISOString();
       const guest = guests.insert({ name: `Guest ${i}`, phone: `+6012${String(1_000_000 + i)}` }, at);

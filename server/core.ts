@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config/config.js';
 import { Databases } from './db/databases.js';
-import { vecVersion } from './db/sqlite.js';
 import { AiSwitchRepository } from './features/ai-switch/ai-switch.repository.js';
 import { AiSwitchService } from './features/ai-switch/ai-switch.service.js';
 import { AuditRepository } from './features/audit/audit.repository.js';
@@ -130,9 +129,10 @@ export function openCore(opts: CoreOptions): Core {
     const errors = new ErrorRecorder(new ErrorGroupRepository(databases.group), metrics, clock, log);
     const audit = new AuditService(new AuditRepository(databases.group), clock);
     const properties = new PropertyService(new PropertyRepository(databases.group), databases, vault, clock, audit);
+    const inboxRepo = new InboxRepository(databases.group);
     // Provider ids stored in plaintext by earlier versions become keyed hashes (once per hotel).
     for (const p of properties.list()) {
-      const { rows } = hashStoredProviderIds(properties.scope(p.id), databases.group, clock.now().toISOString());
+      const { rows } = hashStoredProviderIds(properties.scope(p.id), inboxRepo, clock.now().toISOString());
       if (rows) log.info({ propertyId: p.id, rows }, 'stored provider message ids converted to keyed hashes');
     }
     const users = new UserService(new UserRepository(databases.group), audit, (id) => properties.find(id)?.id === id, vault.groupCipher(), clock);
@@ -158,14 +158,13 @@ export function openCore(opts: CoreOptions): Core {
     const outbox = new OutboxService(properties, audit, events, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
     outbox.register(new TestChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
-    const inboxRepo = new InboxRepository(databases.group);
     const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
     const privacy = new PrivacyService(properties, inboxRepo, audit, clock, log, knowledgeGaps);
     const backups = new BackupService(databases, properties, () => vault.masterKey(), config.backup, audit, clock, log, appVersion());
     disposables.add('backups', () => backups.stop());
     const retention = new RetentionService(properties, audit, clock, log, { ...config.retention, batchSize: 500 });
     disposables.add('retention', () => retention.stop());
-    const dataKeys = new DataKeyRotation(properties, vault, databases.group, audit, log);
+    const dataKeys = new DataKeyRotation(properties, vault, inboxRepo, audit, log);
     const keys: KeyRotation = {
       rotateMaster: (input) => {
         const next = input.newMasterKey ? { kek: Buffer.from(input.newMasterKey, 'base64'), kdfSalt: null } : deriveFromPassphrase(input.newPassphrase!);
@@ -230,10 +229,8 @@ export function openCore(opts: CoreOptions): Core {
       name: 'database',
       critical: true,
       check: async () => {
-        databases.group.prepare('select 1').get();
-        const open = databases.openPropertyIds();
-        const vec = open[0] ? vecVersion(databases.property(open[0])) : undefined;
-        return { ok: true, detail: { properties: properties.list().length, openPropertyDatabases: open.length, sqliteVec: vec ?? 'not loaded yet' } };
+        const { openPropertyDatabases, sqliteVec } = databases.check();
+        return { ok: true, detail: { properties: properties.list().length, openPropertyDatabases, sqliteVec: sqliteVec ?? 'not loaded yet' } };
       },
     });
     readiness.register({

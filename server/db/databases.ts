@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadMigrations, migrate, type Migration } from './migrate.js';
-import { openDatabase, type Db } from './sqlite.js';
+import { bindConnection, type Transactional } from './handle.js';
+import { openDatabase, vecVersion, type Db } from './sqlite.js';
 
 export interface DatabaseOptions {
   dataDir: string;
@@ -54,6 +55,40 @@ export class Databases {
     return db;
   }
 
+  /** Opens (and migrates) the hotel's file if it is not open yet. */
+  openProperty(propertyId: string): void {
+    this.property(propertyId);
+  }
+
+  /** Makes `owner` a handle on the hotel's database: service code runs transactions on it, repositories reach the connection. */
+  bindProperty<T extends object>(propertyId: string, owner: T): T & Transactional {
+    return bindConnection(owner, this.property(propertyId));
+  }
+
+  /** Closes the hotel's database and deletes its file (with its -wal and -shm). */
+  removeProperty(propertyId: string): void {
+    this.closeProperty(propertyId);
+    const file = this.propertyFile(propertyId);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+  }
+
+  /** A consistent copy of group.db at `dest`, taken while the appliance keeps running. */
+  async backupGroup(dest: string): Promise<void> {
+    await this.group.backup(dest);
+  }
+
+  /** A consistent copy of the hotel's database at `dest`. */
+  async backupProperty(propertyId: string, dest: string): Promise<void> {
+    await this.property(propertyId).backup(dest);
+  }
+
+  /** Throws when group.db does not answer; reports the open hotel files and the sqlite-vec version (for readiness). */
+  check(): { openPropertyDatabases: number; sqliteVec: string | undefined } {
+    this.group.prepare('select 1').get();
+    const open = this.openPropertyIds();
+    return { openPropertyDatabases: open.length, sqliteVec: open[0] ? vecVersion(this.property(open[0])) : undefined };
+  }
+
   openPropertyIds(): string[] {
     return [...this.properties.keys()];
   }
@@ -68,3 +103,6 @@ export class Databases {
     if (this.group.open) this.group.close();
   }
 }
+
+/** What the property service needs of the databases: a hotel's file opened, bound to its scope, removed. */
+export type PropertyFiles = Pick<Databases, 'openProperty' | 'bindProperty' | 'removeProperty'>;

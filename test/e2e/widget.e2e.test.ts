@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -175,7 +176,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'website widget in Chromium' : `we
       await helpful.click();
       await dialog.getByText('Thanks for your feedback.').waitFor();
       expect(await helpful.getAttribute('aria-pressed')).toBe('true');
-      const db = server.core.properties.scope(propertyId).db;
+      const db = connectionOf(server.core.properties.scope(propertyId));
       await expect.poll(() => db.prepare('select helpful from widget_feedback').all()).toEqual([{ helpful: 1 }]);
     },
     BROWSER_TEST_MS,

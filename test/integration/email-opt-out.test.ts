@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, sendgridRawParts, startEmailProviderStub, startSmtpStub, type EmailProviderStub, type SmtpStub } from '../support/email-provider-stub.js';
@@ -91,7 +92,7 @@ async function onlyConversation(propertyId: string): Promise<{ id: string; statu
 }
 
 function optOutRecord(propertyId: string, conversationId: string): { opted_out_at: string | null; opted_out_channel: string | null } {
-  const db = s.core.properties.scope(propertyId).db;
+  const db = connectionOf(s.core.properties.scope(propertyId));
   return db.prepare('select opted_out_at, opted_out_channel from guests where id = (select guest_id from conversations where id = ?)').get(conversationId) as never;
 }
 

@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';
@@ -43,7 +44,7 @@ describe('tenant isolation (A3)', () => {
 
     const fileB = fileBytes(s.core.databases.propertyFile(b.property.id));
     expect(fileB.includes(Buffer.from(guestA.id))).toBe(false);
-    expect(a.db).not.toBe(b.db);
+    expect(connectionOf(a)).not.toBe(connectionOf(b));
   });
 
   it("cannot decrypt hotel A's ciphertext with hotel B's key", () => {
@@ -71,7 +72,7 @@ describe('encryption at rest (B1, B2)', () => {
     const repo = new GuestRepository(a);
     const one = repo.insert({ name: 'One' }, now);
     const two = repo.insert({ name: 'Two' }, now);
-    a.db.prepare('update guests set name_enc = (select name_enc from guests where id = ?) where id = ?').run(one.id, two.id);
+    connectionOf(a).prepare('update guests set name_enc = (select name_enc from guests where id = ?) where id = ?').run(one.id, two.id);
     expect(repo.get(one.id)?.name).toBe('One');
     expect(() => repo.get(two.id)).toThrow(/failed authentication/);
   });

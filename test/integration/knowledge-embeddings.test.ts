@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransformersEmbedder } from '../../server/features/knowledge/transformers.adapter.js';
 import { KnowledgeRepository } from '../../server/features/knowledge/knowledge.repository.js';
@@ -62,7 +63,7 @@ describe('transformers.js embeddings, offline', () => {
     expect(status).toMatchObject({ mode: 'hybrid', embedder: `transformers:${A.modelId}`, dimension: A.dimension, state: 'idle', chunks: 5, embedded: 5, progress: 1 });
 
     // The vectors are in sqlite-vec, and KNN over them finds the laundry chunk for "clothes".
-    const repo = new KnowledgeRepository(s.core.properties.scope('harbour').db);
+    const repo = new KnowledgeRepository(s.core.properties.scope('harbour'));
     expect(repo.counts()).toEqual({ chunks: 5, embedded: 5, vectors: 5 });
     const [q] = await new TransformersEmbedder({ modelsDir: models.dir, modelId: A.modelId }).embed(['clothes'], 'query');
     const [nearest] = repo.nearest(q!, 2);
@@ -126,7 +127,7 @@ describe('transformers.js embeddings, offline', () => {
     await s.core.knowledge.whenIdle('harbour');
     const status = await json<Record<string, unknown>>(await s.admin.get(`${kb}/index`));
     expect(status).toMatchObject({ mode: 'hybrid', embedder: `transformers:${B.modelId}`, dimension: B.dimension, chunks: 5, embedded: 5, state: 'idle' });
-    const repo = new KnowledgeRepository(s.core.properties.scope('harbour').db);
+    const repo = new KnowledgeRepository(s.core.properties.scope('harbour'));
     expect(repo.counts()).toEqual({ chunks: 5, embedded: 5, vectors: 5 });
     expect((await json<{ results: { title: string }[] }>(await s.admin.post(`${kb}/search`, { query: 'clothes', k: 1 }))).results[0]!.title).toBe('Laundry');
   });

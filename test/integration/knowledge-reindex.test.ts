@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCore, type Core } from '../../server/core.js';
 import { EmbedderHandle } from '../../server/features/knowledge/embedder.port.js';
@@ -43,7 +44,7 @@ describe('re-indexing job', () => {
     const progress: number[] = [];
     run1.onProgress((p) => progress.push(p.embedded));
     run1.start();
-    const repo1 = new KnowledgeRepository(core1.properties.scope('harbour').db);
+    const repo1 = new KnowledgeRepository(core1.properties.scope('harbour'));
     await until(() => stuck.calls === 3, 'the third embedding call', 10_000);
     expect(repo1.counts()).toEqual({ chunks: 12, embedded: 8, vectors: 8 });
     expect(repo1.indexState()).toMatchObject({ state: 'indexing', embedder: 'fixture:hash', dimension: 16 });
@@ -60,8 +61,8 @@ describe('re-indexing job', () => {
       run2.start();
       await run2.whenIdle('harbour');
       expect(healthy.texts).toBe(4);
-      const db = core2.properties.scope('harbour').db;
-      const repo2 = new KnowledgeRepository(db);
+      const db = connectionOf(core2.properties.scope('harbour'));
+      const repo2 = new KnowledgeRepository(core2.properties.scope('harbour'));
       expect(repo2.counts()).toEqual({ chunks: 12, embedded: 12, vectors: 12 });
       expect(repo2.indexState()).toMatchObject({ state: 'idle', error: null });
       const orphans = db.prepare('select count(*) as n from knowledge_vec v where not exists (select 1 from knowledge_chunks c where c.id = v.rowid)').get() as { n: number };

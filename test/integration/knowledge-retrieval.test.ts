@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASIDE, DEV, type DevQuestion } from '../fixtures/knowledge/dev-questions.js';
 import { BORDERLINE, HARBOUR, HELD_OUT, HILL, OFF_TOPIC, QUESTIONS, type FixtureQuestion, type Lang } from '../fixtures/knowledge/hotels.js';
@@ -207,7 +208,7 @@ describe("a hotel's own words", () => {
     s.core.knowledge.learnQuestion(HILL.slug, item, question);
     const found = (await search(HILL.slug, 'do you know good hiking trails?')).results;
     expect(found[0]!.title).toBe('Things to do nearby');
-    const stored = s.core.properties.scope(HILL.slug).db.prepare('select text from knowledge_questions').pluck().all() as string[];
+    const stored = connectionOf(s.core.properties.scope(HILL.slug)).prepare('select text from knowledge_questions').pluck().all() as string[];
     expect(stored.join(' ')).toContain('hiking');
     expect(stored.join(' ')).not.toMatch(/jo@|example/);
   });

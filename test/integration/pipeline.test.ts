@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import { PROMPT_CANARY } from '../../server/features/pipeline/prompt.js';
@@ -386,7 +387,7 @@ describe('nocturn ask (the whole pipeline from the command line)', () => {
 
   it('prints one JSON outcome with reply, decision, citations, retrieval and lead, and writes nothing', async () => {
     ollama.behave({ kind: 'reply', content: (body) => modelJson({ reply: 'Yes, the Family Suite sleeps 2 adults and 2 children.', confidence: 0.91, intent: 'room_booking', citedItemIds: [itemIdIn(body, 'Family Suite')] }) });
-    const db = s.core.properties.scope('harbour').db;
+    const db = connectionOf(s.core.properties.scope('harbour'));
     const tables = ['conversations', 'messages', 'guests', 'leads', 'outbox', 'knowledge_gaps', 'knowledge_gap_questions', 'report_conversations', 'report_leads'];
     const counts = () => {
       // Report rollups of earlier tests' conversations settle first, so only this run could change a count.

@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,7 +67,7 @@ describe('export (B6)', () => {
     // A photo Siti sent is part of what is held about her.
     const harbour = s.core.properties.scope('harbour');
     const photo = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==', 'base64');
-    const first = harbour.db.prepare("select m.id from messages m join conversations c on c.id = m.conversation_id where m.role = 'guest' order by m.rowid limit 1").get() as { id: string };
+    const first = connectionOf(harbour).prepare("select m.id from messages m join conversations c on c.id = m.conversation_id where m.role = 'guest' order by m.rowid limit 1").get() as { id: string };
     new ConversationRepository(harbour).attachMedia(first.id, { mimeType: 'image/png', bytes: photo, sha256: createHash('sha256').update(photo).digest('hex') }, new Date().toISOString());
 
     const res = await s.admin.post('/api/v1/privacy/export', { phone: '60127771234' });
@@ -215,11 +216,11 @@ describe("rotating a hotel's data key (B4)", () => {
   it('re-encrypts every stored value in the background while the hotel keeps working, then destroys the old key', async () => {
     const scope = s.core.properties.scope('harbour');
     for (let i = 0; i < 30; i++) await write('harbour', { name: `Rotation Guest ${i}`, phone: `+6019555${String(i).padStart(4, '0')}`, email: `rot${i}@example.com` }, `Can I talk to a person about room ${i}?`);
-    const versions = () => (scope.db.prepare("select hex(substr(body_enc, 2, 1)) as v, count(*) as n from messages group by v").all() as { v: string; n: number }[]);
+    const versions = () => (connectionOf(scope).prepare("select hex(substr(body_enc, 2, 1)) as v, count(*) as n from messages group by v").all() as { v: string; n: number }[]);
     expect(versions().map((r) => r.v)).toEqual(['01']);
     // A file a guest sent is re-encrypted too, byte for byte.
     const recording = randomBytes(4096);
-    const voiceOf = scope.db.prepare("select id, conversation_id from messages where role = 'guest' and id not in (select message_id from message_media) order by rowid desc limit 1").get() as { id: string; conversation_id: string };
+    const voiceOf = connectionOf(scope).prepare("select id, conversation_id from messages where role = 'guest' and id not in (select message_id from message_media) order by rowid desc limit 1").get() as { id: string; conversation_id: string };
     new ConversationRepository(scope).attachMedia(voiceOf.id, { mimeType: 'audio/ogg', bytes: recording, sha256: createHash('sha256').update(recording).digest('hex') }, new Date().toISOString());
     const started = await s.admin.post('/api/v1/properties/harbour/keys/rotate');
     expect(started.status).toBe(202);
@@ -235,7 +236,7 @@ describe("rotating a hotel's data key (B4)", () => {
     expect(status.state).toBe('done');
     expect(status.done).toBe(status.total);
     expect(versions().map((r) => r.v)).toEqual(['02']);
-    expect(scope.db.prepare('select distinct hex(substr(data_enc, 2, 1)) as v from message_media').all()).toEqual([{ v: '02' }]);
+    expect(connectionOf(scope).prepare('select distinct hex(substr(data_enc, 2, 1)) as v from message_media').all()).toEqual([{ v: '02' }]);
     const played = await s.admin.get(`/api/v1/properties/harbour/conversations/${voiceOf.conversation_id}/messages/${voiceOf.id}/media`);
     expect(Buffer.from(await played.arrayBuffer()).equals(recording)).toBe(true);
     const keys = s.core.databases.group.prepare('select version, status from property_keys where property_id = ?').all(scope.property.id);

@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,7 +99,7 @@ describe('converting plaintext ids written before (property migration 0013, grou
       const hotel = core.properties.create({ name: 'Old Inn', slug: 'old-inn', timezone: 'Asia/Kuala_Lumpur' }, cliActor('test'));
       let scope = core.properties.scope(hotel.id);
       // Rows as an earlier version wrote them: ids in plaintext, the email thread keyed by the root Message-ID.
-      const db = scope.db;
+      const db = connectionOf(scope);
       db.prepare(`insert into guests (id, created_at, updated_at) values ('gst_old', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`).run();
       db.prepare(
         `insert into conversations (id, guest_id, channel, thread_bidx, status, language, after_hours, last_message_at, created_at, updated_at)

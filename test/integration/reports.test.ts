@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Analytics, AnalyticsSummary, DrillPage, Figures, GroupSummary, KnowledgeGap, ReportInfo } from '../../server/contract/reports.js';
@@ -58,7 +59,7 @@ interface Raw {
 }
 
 function readRaw(scope: PropertyScope): Raw {
-  const db = scope.db;
+  const db = connectionOf(scope);
   return {
     conversations: db.prepare('select id, channel, status, handoff_reason, after_hours, created_at from conversations').all() as RawConversation[],
     messages: db.prepare('select id, conversation_id, role, created_at from messages').all() as RawMessage[],
@@ -213,7 +214,8 @@ const REASONS = ['low_confidence', 'no_knowledge', 'asked_for_person', 'complain
 function seed(scope: PropertyScope, opts: { firstDayUtc: string; days: number; edges: string[]; seed: number }): void {
   const rnd = prng(opts.seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
-  const { db, cipher } = scope;
+  const { cipher } = scope;
+  const db = connectionOf(scope);
   const guests = new GuestRepository(scope);
   const insConv = db.prepare(
     `insert into conversations (id, guest_id, channel, thread_bidx, status, handoff_reason, after_hours, message_count, last_message_at, first_response_at, resolved_at, created_at, updated_at)
@@ -481,13 +483,13 @@ describe('live rollups and a rebuild from the raw rows agree', () => {
     // Reading the figures first: they take in feedback noted since the last event.
     const summary = strip(await getJson(manager, `/api/v1/properties/${h.id}/analytics/summary?${LIVE_PERIOD}`));
     const analytics = strip(await getJson(manager, `/api/v1/properties/${h.id}/analytics?${LIVE_PERIOD}`));
-    const repo = new ReportRepository(s.core.properties.scope(h.slug).db);
-    const facts = repo.db.prepare('select * from report_conversations order by conversation_id').all().map((r) => ({ ...(r as Record<string, unknown>), updated_at: undefined }));
-    const leadFacts = repo.db.prepare('select * from report_leads order by lead_id').all().map((r) => ({ ...(r as Record<string, unknown>), updated_at: undefined }));
-    const daily = repo.db.prepare('select * from report_daily order by day, channel').all();
-    const hours = repo.db.prepare('select * from report_daily_hours order by day, hour').all();
-    const dailyLeads = repo.db.prepare('select * from report_daily_leads order by day, channel, intent').all();
-    const handoffs = repo.db.prepare('select * from report_daily_handoffs order by day, channel, reason').all();
+    const db = connectionOf(s.core.properties.scope(h.slug));
+    const facts = db.prepare('select * from report_conversations order by conversation_id').all().map((r) => ({ ...(r as Record<string, unknown>), updated_at: undefined }));
+    const leadFacts = db.prepare('select * from report_leads order by lead_id').all().map((r) => ({ ...(r as Record<string, unknown>), updated_at: undefined }));
+    const daily = db.prepare('select * from report_daily order by day, channel').all();
+    const hours = db.prepare('select * from report_daily_hours order by day, hour').all();
+    const dailyLeads = db.prepare('select * from report_daily_leads order by day, channel, intent').all();
+    const handoffs = db.prepare('select * from report_daily_handoffs order by day, channel, reason').all();
     return {
       summary,
       analytics,
@@ -530,7 +532,7 @@ describe('live rollups and a rebuild from the raw rows agree', () => {
     // A guest answers "was this helpful?" on the widget: no event, the database notes it.
     const reply = outcomes.find((o) => o.reply && o.decision === 'answer')?.reply ?? outcomes[0]!.reply!;
     const at = new Date().toISOString();
-    scope().db.prepare('insert into widget_feedback (message_id, conversation_id, helpful, created_at, updated_at) values (?, ?, 1, ?, ?)').run(reply.id, greeting!.conversationId, at, at);
+    connectionOf(scope()).prepare('insert into widget_feedback (message_id, conversation_id, helpful, created_at, updated_at) values (?, ?, 1, ?, ?)').run(reply.id, greeting!.conversationId, at, at);
 
     const live = await snapshot();
     const summary = (live as { summary: AnalyticsSummary }).summary;
@@ -543,7 +545,7 @@ describe('live rollups and a rebuild from the raw rows agree', () => {
     expect(summary.current.feedback.helpful).toBe(1);
 
     // From scratch: drop every rollup, rebuild from the raw rows, compare.
-    scope().db.exec('delete from report_conversations; delete from report_leads; delete from report_daily; delete from report_daily_hours; delete from report_daily_leads; delete from report_daily_handoffs;');
+    connectionOf(scope()).exec('delete from report_conversations; delete from report_leads; delete from report_daily; delete from report_daily_hours; delete from report_daily_leads; delete from report_daily_handoffs;');
     const rebuilt = s.core.reports.rebuild(scope());
     expect(rebuilt.conversations).toBe(7);
     expect(await snapshot()).toEqual(live);
@@ -553,8 +555,8 @@ describe('live rollups and a rebuild from the raw rows agree', () => {
     const h = hotels.live;
     const scope = s.core.properties.scope(h.slug);
     const before = await getJson<AnalyticsSummary>(manager, `/api/v1/properties/${h.id}/analytics/summary?${LIVE_PERIOD}`);
-    const victim = scope.db.prepare('select id, guest_id from conversations order by created_at limit 1').get() as { id: string; guest_id: string };
-    scope.db.prepare('delete from guests where id = ?').run(victim.guest_id);
+    const victim = connectionOf(scope).prepare('select id, guest_id from conversations order by created_at limit 1').get() as { id: string; guest_id: string };
+    connectionOf(scope).prepare('delete from guests where id = ?').run(victim.guest_id);
     s.core.reports.rebuild(scope);
     const after = await getJson<AnalyticsSummary>(manager, `/api/v1/properties/${h.id}/analytics/summary?${LIVE_PERIOD}`);
     expect(after.current).toEqual(before.current);
@@ -591,8 +593,8 @@ describe('rollups follow the writes, in batches', () => {
     const res = await s.admin.post('/api/v1/properties', { name: 'Hotel burst', slug: 'burst-kl', timezone: 'Asia/Kuala_Lumpur', currency: 'MYR' });
     const id = ((await res.json()) as { id: string }).id;
     const scope = s.core.properties.scope(id);
-    const dirty = () => (scope.db.prepare('select count(*) as n from report_dirty').get() as { n: number }).n;
-    const facts = () => (scope.db.prepare('select count(*) as n from report_conversations').get() as { n: number }).n;
+    const dirty = () => (connectionOf(scope).prepare('select count(*) as n from report_dirty').get() as { n: number }).n;
+    const facts = () => (connectionOf(scope).prepare('select count(*) as n from report_conversations').get() as { n: number }).n;
     const guest = (i: number): InboundMessage => ({
       channel: 'test',
       threadKey: `burst-${i}`,
@@ -608,12 +610,12 @@ describe('rollups follow the writes, in batches', () => {
 
     // A conversation written with no event after it (as if the process died right after the commit):
     // the note is in the database, so the next read of the figures takes it in.
-    scope.db.transaction(() => {
+    scope.transaction(() => {
       const g = new GuestRepository(scope).insert({ name: 'Quiet Guest', phone: '+60127779999' }, new Date().toISOString());
       const conversations = new ConversationRepository(scope);
       const c = conversations.insert({ guestId: g.id, channel: 'test', threadBidx: 'quiet-thread', status: 'ai', language: 'en', afterHours: false, at: new Date().toISOString() });
       conversations.insertMessage({ conversationId: c.id, role: 'guest', body: 'Is breakfast included?', createdAt: new Date().toISOString() });
-    })();
+    });
     expect(dirty()).toBe(1);
     const summary = await getJson<AnalyticsSummary>(manager, `/api/v1/properties/${id}/analytics/summary`);
     expect(summary.current.inquiries).toBe(31);
@@ -705,17 +707,17 @@ describe('report queries use their indexes', () => {
   }
 
   it('reads every summary and trend query through an index range of days', () => {
-    const repo = new ReportRepository(s.core.properties.scope(hotels.london.slug).db);
+    const repo = new ReportRepository(s.core.properties.scope(hotels.london.slug));
     for (const [name, sql] of Object.entries(REPORT_QUERIES)) assertIndexed(repo.explain(sql, '2026-03-01', '2026-03-31'), name);
   });
 
   it('drill-down, CSV and knowledge-gap lists use indexes too', () => {
     const scope = s.core.properties.scope(hotels.london.slug);
-    const repo = new ReportRepository(scope.db);
+    const repo = new ReportRepository(scope);
     for (const metric of ['inquiries', 'after_hours', 'handoffs', 'leads', 'conversions', 'revenue_recovered']) {
       assertIndexed(repo.drillPlans({ metric, from: '2026-03-01', to: '2026-03-31', limit: 50, cursor: { startedAt: '2026-03-31T00:00:00Z', id: 'x' } }), `drill ${metric}`);
     }
-    assertIndexed(new KnowledgeGapRepository(scope.db).explain(GAP_LIST_SQL, { status: 'open', from: '', to: 'z', limit: 50 }), 'knowledge gaps');
+    assertIndexed(new KnowledgeGapRepository(scope).explain(GAP_LIST_SQL, { status: 'open', from: '', to: 'z', limit: 50 }), 'knowledge gaps');
   });
 });
 

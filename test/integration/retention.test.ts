@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';
@@ -17,7 +18,7 @@ function seed() {
   const guests = new GuestRepository(scope);
   const leads = new LeadRepository(scope);
   const expected = { expiredConversations: 0, keptConverted: 0 };
-  scope.db.transaction(() => {
+  scope.transaction(() => {
     for (let d = 1; d <= 200; d++) {
       const at = new Date(now() - d * DAY + DAY / 2).toISOString(); // mid-day, clear of the cut-off
       const g = guests.insert({ name: `Guest ${d}`, phone: `+6012300${String(d).padStart(4, '0')}` }, at);
@@ -30,7 +31,7 @@ function seed() {
       if (d > 90 && !converted) expected.expiredConversations++;
       if (d > 90 && converted) expected.keptConverted++;
     }
-  })();
+  });
   return expected;
 }
 
@@ -49,7 +50,7 @@ describe('retention (B5)', () => {
     s.core.reports.rebuild(scope);
     const period = `from=${new Date(now() - 210 * DAY).toISOString().slice(0, 10)}&to=${new Date(now()).toISOString().slice(0, 10)}`;
     const before = await (await s.admin.get(`/api/v1/properties/harbour/analytics/summary?${period}`)).json();
-    const count = (sql: string) => (scope.db.prepare(sql).get() as { n: number }).n;
+    const count = (sql: string) => (connectionOf(scope).prepare(sql).get() as { n: number }).n;
     const conversationsBefore = count('select count(*) as n from conversations');
 
     const first = await runRetention();

@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationDetail } from '../../server/contract/conversations.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
@@ -56,7 +57,7 @@ describe('internal notes', () => {
     // The stay the guest asked about travels with the conversation, for saved replies' placeholders.
     expect(detail.stay).toMatchObject({ checkIn: expect.stringMatching(/-12-24$/), checkOut: expect.stringMatching(/-12-27$/), guests: 2 });
 
-    const raw = s.core.properties.scope('harbour').db.prepare('select body_enc from conversation_notes where id = ?').get(note.id) as { body_enc: Buffer };
+    const raw = connectionOf(s.core.properties.scope('harbour')).prepare('select body_enc from conversation_notes where id = ?').get(note.id) as { body_enc: Buffer };
     expect(raw.body_enc.toString('latin1')).not.toContain('sea-view');
 
     const audit = (await (await s.admin.get('/api/v1/audit?action=conversation.note_added')).json()) as { items: { target: string; after: unknown }[] };
@@ -83,7 +84,7 @@ describe('internal notes', () => {
     expect(html).toContain('offer the sea-view room');
 
     expect((await s.admin.post('/api/v1/privacy/erase', { email: GUEST.email })).status).toBe(200);
-    const left = s.core.properties.scope('harbour').db.prepare('select count(*) as n from conversation_notes').get() as { n: number };
+    const left = connectionOf(s.core.properties.scope('harbour')).prepare('select count(*) as n from conversation_notes').get() as { n: number };
     expect(left.n).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,10 +113,10 @@ describe('finding and erasing a guest (B6)', () => {
     const out = await send('bay', msg('widget', 'Please write to me at kept.briefly@example.com about the spa', {}));
     const found = async () => ((await (await s.admin.post('/api/v1/privacy/export', { email: 'kept.briefly@example.com' })).json()) as { hotels: unknown[] }).hotels;
     expect(await found()).toHaveLength(1);
-    s.core.properties.scope('bay').db.prepare('delete from conversations where id = ?').run(out.conversationId); // as retention does
+    connectionOf(s.core.properties.scope('bay')).prepare('delete from conversations where id = ?').run(out.conversationId); // as retention does
     expect(await found()).toEqual([]);
     const key = s.core.properties.scope('bay').blindIndex.email('kept.briefly@example.com')!;
-    expect(s.core.properties.scope('bay').db.prepare('select count(*) from guest_identifiers where bidx = ?').pluck().get(key)).toBe(0);
+    expect(connectionOf(s.core.properties.scope('bay')).prepare('select count(*) from guest_identifiers where bidx = ?').pluck().get(key)).toBe(0);
   });
 });
 
@@ -151,7 +152,7 @@ describe('knowledge gaps (F5)', () => {
     const scope = s.core.properties.scope('figures');
     const gap = (await get<{ items: KnowledgeGap[] }>(`/api/v1/properties/${ids.figures}/knowledge-gaps`)).items.find((g) => g.question.includes('parrot'))!;
     const old = 'Hi, my name is Farah Lim (farah.lim@example.com). Can I bring my parrot to the sauna?';
-    scope.db.prepare('update knowledge_gaps set question_enc = ? where id = ?').run(scope.cipher.encrypt(old, { table: 'knowledge_gaps', column: 'question', rowId: gap.id }), gap.id);
+    connectionOf(scope).prepare('update knowledge_gaps set question_enc = ? where id = ?').run(scope.cipher.encrypt(old, { table: 'knowledge_gaps', column: 'question', rowId: gap.id }), gap.id);
     expect(JSON.stringify(await get(`/api/v1/properties/${ids.figures}/knowledge-gaps`))).toContain('Farah');
     s.core.reports.rebuild(scope);
     const text = JSON.stringify(await get(`/api/v1/properties/${ids.figures}/knowledge-gaps`));
@@ -224,8 +225,8 @@ describe('test traffic', () => {
       conversations.update(c.id, { status: 'needs_human', handoff_reason: 'no_knowledge' }, at);
       s.core.reports.refreshNoted(scope);
       s.core.knowledgeGaps.record(scope, c.id, 'no_knowledge');
-      scope.db.prepare('delete from conversations where id = ?').run(c.id);
-      scope.db.prepare('delete from guests where id = ?').run(guest.id);
+      connectionOf(scope).prepare('delete from conversations where id = ?').run(c.id);
+      connectionOf(scope).prepare('delete from guests where id = ?').run(guest.id);
     }
     expect(await figures('figures')).not.toEqual(before);
 

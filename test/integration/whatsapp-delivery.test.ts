@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -122,9 +123,8 @@ describe('WhatsApp replies through the Graph API (outbox)', () => {
     expect(await status('failed', [{ code: 131026, title: 'Message undeliverable' }])).toBe('read');
 
     // The status lookup by wamid uses the unique index on the provider message id.
-    const plan = s.core.properties
-      .scope(hotel.id)
-      .db.prepare(`explain query plan ${WhatsAppRepository.DELIVERY_TARGET_SQL}`)
+    const plan = connectionOf(s.core.properties
+      .scope(hotel.id)).prepare(`explain query plan ${WhatsAppRepository.DELIVERY_TARGET_SQL}`)
       .all('x') as { detail: string }[];
     expect(plan.map((p) => p.detail).join('\n')).toMatch(/USING INDEX outbox_provider_message/);
 
@@ -239,7 +239,7 @@ describe('WhatsApp non-text messages, opt-out and the 24-hour window', () => {
     expect(graph.requests.filter((r) => r.method === 'GET' && r.path.includes('media-voice-40')).map((r) => r.authorization)).toEqual([`Bearer ${SECRETS.accessToken}`, `Bearer ${SECRETS.accessToken}`]);
 
     // Encrypted at rest: the recording's bytes are nowhere in the hotel's database files.
-    const db = s.core.properties.scope(hotel.id).db;
+    const db = connectionOf(s.core.properties.scope(hotel.id));
     db.pragma('wal_checkpoint(TRUNCATE)');
     const files = [db.name, `${db.name}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f));
     expect(files.some((f) => f.includes('VOICE-NOTE-PLAINTEXT-MARKER'))).toBe(false);

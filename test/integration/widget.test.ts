@@ -1,3 +1,4 @@
+import { connectionOf } from '../../server/db/handle.js';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
@@ -303,7 +304,7 @@ describe('widget conversation', () => {
     expect((await c.post('feedback', { sessionId: session, messageId: reply.id, helpful: false })).status).toBe(204);
     expect((await c.post('feedback', { sessionId: session, messageId: reply.id, helpful: true })).status).toBe(204);
     expect((await history(c, session)).messages.find((m) => m.id === reply.id)?.feedback).toBe('up');
-    const row = s.core.properties.scope(propertyId).db.prepare('select helpful, conversation_id from widget_feedback where message_id = ?').get(reply.id);
+    const row = connectionOf(s.core.properties.scope(propertyId)).prepare('select helpful, conversation_id from widget_feedback where message_id = ?').get(reply.id);
     expect(row).toEqual({ helpful: 1, conversation_id: conversationOf(session)!.id });
 
     // Another session cannot rate it; a guest message cannot be rated.
@@ -363,7 +364,7 @@ describe('widget conversation', () => {
     expect(texts.slice(-3)).toEqual(['guest: stop', expect.stringMatching(/^assistant: You're unsubscribed/), 'guest: STOP']);
 
     const conversation = conversationOf(session)!;
-    const row = s.core.properties.scope(propertyId).db.prepare('select opted_out_at, opted_out_channel from guests where id = ?').get(conversation.guest_id) as { opted_out_at: string; opted_out_channel: string };
+    const row = connectionOf(s.core.properties.scope(propertyId)).prepare('select opted_out_at, opted_out_channel from guests where id = ?').get(conversation.guest_id) as { opted_out_at: string; opted_out_channel: string };
     expect(row.opted_out_channel).toBe('widget');
     expect(row.opted_out_at).toBeTruthy();
     const followUp = await s.admin.post(`/api/v1/properties/harbour/conversations/${conversation.id}/follow-up`, { text: 'Special offer!' });

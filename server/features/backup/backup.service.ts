@@ -33,7 +33,7 @@ export class BackupService {
   private running: Promise<BackupInfo> | undefined;
 
   constructor(
-    private readonly databases: Databases,
+    private readonly databases: Pick<Databases, 'backupGroup' | 'backupProperty'>,
     private readonly properties: PropertyService,
     private readonly kek: () => { kek: Buffer; kdfSalt: Buffer | null },
     private readonly settings: BackupSettings,
@@ -69,11 +69,11 @@ export class BackupService {
     mkdirSync(path.join(staging, 'properties'), { recursive: true, mode: 0o700 });
     try {
       const files: ArchiveFile[] = [];
-      await this.databases.group.backup(path.join(staging, 'group.db'));
+      await this.databases.backupGroup(path.join(staging, 'group.db'));
       files.push({ name: 'group.db', source: path.join(staging, 'group.db') });
       for (const p of this.properties.list()) {
         const rel = `properties/${p.id}.db`;
-        await this.databases.property(p.id).backup(path.join(staging, rel));
+        await this.databases.backupProperty(p.id, path.join(staging, rel));
         files.push({ name: rel, source: path.join(staging, rel) });
       }
       const name = `nocturn-${stamp}.nocturn-backup`;

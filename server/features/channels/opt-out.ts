@@ -133,7 +133,7 @@ export class OptOuts {
     const conversations = new ConversationRepository(scope);
     const conversation = conversations.get(outcome.conversationId);
     if (!conversation) return { ...outcome, optOut: null };
-    const confirmation = scope.db.transaction((): Message | null => {
+    const confirmation = scope.transaction((): Message | null => {
       // Every record of this guest: the thread's, and the one with the same phone or email.
       for (const id of new Set([...known, conversation.guest_id])) {
         if (keyword.kind === 'opt_in') guests.setOptOut(id, null, null);
@@ -148,7 +148,7 @@ export class OptOuts {
         deliveryStatus: 'pending',
         createdAt: this.deps.clock.now().toISOString(),
       });
-    })();
+    });
     if (confirmation) {
       this.deps.sink.enqueue(scope, conversations.get(conversation.id)!, confirmation);
       this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: confirmation.id, role: 'assistant', at: confirmation.createdAt });

@@ -1,3 +1,4 @@
+import { bindConnection } from '../../db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import { ConversationRepository } from './conversation.repository.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-conv-'));
 const dbs = new Databases({ dataDir: dir, busyTimeoutMs: 1000, synchronous: 'NORMAL' });
-const scope = { db: dbs.property('prop_convtest0001'), cipher: new FieldCipher(new Map([[1, randomBytes(32)]]), 1), blindIndex: new BlindIndex(randomBytes(32)) };
+const scope = bindConnection({ cipher: new FieldCipher(new Map([[1, randomBytes(32)]]), 1), blindIndex: new BlindIndex(randomBytes(32)) }, dbs.property('prop_convtest0001'));
 afterAll(() => {
   dbs.close();
   rmSync(dir, { recursive: true, force: true });
@@ -20,14 +21,14 @@ describe('conversation list queries', () => {
   const repo = new ConversationRepository(scope);
   const guests = new GuestRepository(scope);
   const statuses = ['ai', 'needs_human', 'human', 'resolved'] as const;
-  scope.db.transaction(() => {
+  scope.transaction(() => {
     for (let i = 0; i < 400; i++) {
       const at = new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString();
       const g = guests.insert({ name: `G${i}` }, at);
       const c = repo.insert({ guestId: g.id, channel: 'test', threadBidx: `t${i}`, status: statuses[i % 4]!, language: 'en', afterHours: i % 3 === 0, at });
       repo.insertMessage({ conversationId: c.id, role: 'guest', body: `message ${i}`, createdAt: at });
     }
-  })();
+  });
 
   it('orders needs-a-person first, newest first, and pages without gaps or repeats', () => {
     const seen: string[] = [];

@@ -1,6 +1,7 @@
+import { connectionOf } from '../../db/handle.js';
 import type { Channel, ConversationNote, ConversationStatus, HandoffReason, Message } from '../../contract/conversations.js';
 import { storedProviderId } from '../vault/provider-ids.js';
-import { prepared } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 
@@ -103,30 +104,30 @@ const LIST_SELECT = `
 
 /** Conversations and messages of one hotel; bodies encrypted with AAD messages/body/<id>. */
 export class ConversationRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'cipher' | 'blindIndex'>) {
+    this.db = connectionOf(scope);
+  }
 
   /** A provider message id as stored (keyed hash; see provider-ids.ts). */
   private ext(externalId: string): string {
     return storedProviderId(this.scope.blindIndex, externalId);
   }
 
-  get db() {
-    return this.scope.db;
-  }
-
   findOpenByThread(threadBidx: string): ConversationRow | undefined {
-    return prepared(this.scope.db, `select * from conversations where thread_bidx = ? order by case when status = 'resolved' then 1 else 0 end, last_message_at desc limit 1`)
+    return prepared(this.db, `select * from conversations where thread_bidx = ? order by case when status = 'resolved' then 1 else 0 end, last_message_at desc limit 1`)
       .get(threadBidx) as ConversationRow | undefined;
   }
 
   get(id: string): ConversationRow | undefined {
-    return prepared(this.scope.db, 'select * from conversations where id = ?').get(id) as ConversationRow | undefined;
+    return prepared(this.db, 'select * from conversations where id = ?').get(id) as ConversationRow | undefined;
   }
 
   insert(c: { guestId: string; channel: Channel; threadBidx: string; status: ConversationStatus; language: string; afterHours: boolean; at: string }): ConversationRow {
     const id = newId('cnv');
     prepared(
-      this.scope.db,
+      this.db,
       `insert into conversations (id, guest_id, channel, thread_bidx, status, language, after_hours, last_message_at, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(id, c.guestId, c.channel, c.threadBidx, c.status, c.language, c.afterHours ? 1 : 0, c.at, c.at, c.at);
@@ -138,7 +139,7 @@ export class ConversationRepository {
     const allowed = new Set(['status', 'handoff_reason', 'assigned_to', 'language', 'unread_count', 'first_response_at', 'resolved_at']);
     for (const c of cols) if (!allowed.has(c)) throw new Error(`column ${c} is not updatable`);
     const sets = cols.map((c) => `${c} = @${c}`).join(', ');
-    prepared(this.scope.db, `update conversations set ${sets}${sets ? ', ' : ''}updated_at = @at where id = @id`).run({ ...patch, at, id });
+    prepared(this.db, `update conversations set ${sets}${sets ? ', ' : ''}updated_at = @at where id = @id`).run({ ...patch, at, id });
   }
 
   insertMessage(m: NewMessage): Message {
@@ -146,7 +147,7 @@ export class ConversationRepository {
     const flags = m.flags ?? [];
     const cited = m.citedItemIds ?? [];
     prepared(
-      this.scope.db,
+      this.db,
       `insert into messages (id, conversation_id, role, body_enc, external_id, author_id, provider, model, confidence, cited_item_ids,
        input_tokens, output_tokens, latency_ms, cost_usd, flags, delivery_status, created_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -157,7 +158,7 @@ export class ConversationRepository {
     );
     const confidence = m.role === 'assistant' && m.confidence != null ? m.confidence : null;
     prepared(
-      this.scope.db,
+      this.db,
       `update conversations set message_count = message_count + 1, last_message_at = @at, updated_at = @at,
        last_guest_message_at = case when @role = 'guest' then @at else last_guest_message_at end,
        unread_count = case when @role = 'guest' then unread_count + 1 else unread_count end,
@@ -175,27 +176,27 @@ export class ConversationRepository {
 
   /** Stores where replies to this conversation go (channel-specific), encrypted. */
   setReplyTo(id: string, replyTo: Record<string, unknown>): void {
-    prepared(this.scope.db, 'update conversations set reply_to_enc = ? where id = ?')
+    prepared(this.db, 'update conversations set reply_to_enc = ? where id = ?')
       .run(this.scope.cipher.encrypt(JSON.stringify(replyTo), { table: 'conversations', column: 'reply_to', rowId: id }), id);
   }
 
   replyTo(id: string): Record<string, unknown> | null {
-    const row = prepared(this.scope.db, 'select reply_to_enc from conversations where id = ?').get(id) as { reply_to_enc: Buffer | null } | undefined;
+    const row = prepared(this.db, 'select reply_to_enc from conversations where id = ?').get(id) as { reply_to_enc: Buffer | null } | undefined;
     if (!row?.reply_to_enc) return null;
     return JSON.parse(this.scope.cipher.decrypt(row.reply_to_enc, { table: 'conversations', column: 'reply_to', rowId: id })) as Record<string, unknown>;
   }
 
   messageExists(externalId: string): boolean {
-    return prepared(this.scope.db, 'select 1 from messages where external_id = ?').get(this.ext(externalId)) !== undefined;
+    return prepared(this.db, 'select 1 from messages where external_id = ?').get(this.ext(externalId)) !== undefined;
   }
 
   setDeliveryStatus(messageId: string, status: string): void {
-    prepared(this.scope.db, 'update messages set delivery_status = ? where id = ?').run(status, messageId);
+    prepared(this.db, 'update messages set delivery_status = ? where id = ?').run(status, messageId);
   }
 
   messages(conversationId: string): Message[] {
     const rows = prepared(
-      this.scope.db,
+      this.db,
       `select m.*, mm.mime_type as media_mime_type, mm.size as media_size
        from messages m left join message_media mm on mm.message_id = m.id
        where m.conversation_id = ? order by m.rowid`,
@@ -205,7 +206,7 @@ export class ConversationRepository {
 
   /** Staff notes on a conversation, oldest first; bodies encrypted with AAD conversation_notes/body/<id>. */
   notes(conversationId: string): ConversationNote[] {
-    const rows = prepared(this.scope.db, 'select id, author_id, body_enc, created_at from conversation_notes where conversation_id = ? order by created_at, rowid').all(conversationId) as {
+    const rows = prepared(this.db, 'select id, author_id, body_enc, created_at from conversation_notes where conversation_id = ? order by created_at, rowid').all(conversationId) as {
       id: string;
       author_id: string | null;
       body_enc: Buffer;
@@ -221,7 +222,7 @@ export class ConversationRepository {
 
   insertNote(n: { conversationId: string; authorId: string | null; body: string; createdAt: string }): ConversationNote {
     const id = newId('note');
-    prepared(this.scope.db, 'insert into conversation_notes (id, conversation_id, author_id, body_enc, created_at) values (?, ?, ?, ?, ?)').run(
+    prepared(this.db, 'insert into conversation_notes (id, conversation_id, author_id, body_enc, created_at) values (?, ?, ?, ?, ?)').run(
       id,
       n.conversationId,
       n.authorId,
@@ -232,11 +233,11 @@ export class ConversationRepository {
   }
 
   explainNotes(): string[] {
-    return (prepared(this.scope.db, 'explain query plan select id from conversation_notes where conversation_id = ? order by created_at, rowid').all('x') as { detail: string }[]).map((r) => r.detail);
+    return (prepared(this.db, 'explain query plan select id from conversation_notes where conversation_id = ? order by created_at, rowid').all('x') as { detail: string }[]).map((r) => r.detail);
   }
 
   recentGuestMessageCount(conversationId: string, since: string): number {
-    return (prepared(this.scope.db, "select count(*) as n from messages where conversation_id = ? and role = 'guest' and created_at >= ?").get(conversationId, since) as { n: number }).n;
+    return (prepared(this.db, "select count(*) as n from messages where conversation_id = ? and role = 'guest' and created_at >= ?").get(conversationId, since) as { n: number }).n;
   }
 
   decodeMessage(r: MessageRow): Message {
@@ -262,20 +263,20 @@ export class ConversationRepository {
 
   /** The message a channel delivered under this id (a wamid), if stored. */
   messageIdByExternal(externalId: string): string | undefined {
-    return (prepared(this.scope.db, 'select id from messages where external_id = ?').get(this.ext(externalId)) as { id: string } | undefined)?.id;
+    return (prepared(this.db, 'select id from messages where external_id = ?').get(this.ext(externalId)) as { id: string } | undefined)?.id;
   }
 
   hasMedia(messageId: string): boolean {
-    return prepared(this.scope.db, 'select 1 from message_media where message_id = ?').get(messageId) !== undefined;
+    return prepared(this.db, 'select 1 from message_media where message_id = ?').get(messageId) !== undefined;
   }
 
   conversationOfMessage(messageId: string): ConversationRow | undefined {
-    return prepared(this.scope.db, 'select c.* from conversations c join messages m on m.conversation_id = c.id where m.id = ?').get(messageId) as ConversationRow | undefined;
+    return prepared(this.db, 'select c.* from conversations c join messages m on m.conversation_id = c.id where m.id = ?').get(messageId) as ConversationRow | undefined;
   }
 
   /** Keeps a file the guest sent with its message, encrypted; a second copy for the same message is ignored. */
   attachMedia(messageId: string, file: { mimeType: string; bytes: Buffer; sha256: string }, at: string): void {
-    prepared(this.scope.db, 'insert or ignore into message_media (message_id, mime_type, size, sha256, data_enc, created_at) values (?, ?, ?, ?, ?, ?)').run(
+    prepared(this.db, 'insert or ignore into message_media (message_id, mime_type, size, sha256, data_enc, created_at) values (?, ?, ?, ?, ?, ?)').run(
       messageId,
       file.mimeType,
       file.bytes.length,
@@ -288,7 +289,7 @@ export class ConversationRepository {
   /** The file of a message in this conversation, decrypted; undefined when there is none. */
   media(conversationId: string, messageId: string): { mimeType: string; bytes: Buffer } | undefined {
     const row = prepared(
-      this.scope.db,
+      this.db,
       'select mm.mime_type, mm.data_enc from message_media mm join messages m on m.id = mm.message_id where mm.message_id = ? and m.conversation_id = ?',
     ).get(messageId, conversationId) as { mime_type: string; data_enc: Buffer } | undefined;
     return row && { mimeType: row.mime_type, bytes: this.scope.cipher.decryptBytes(row.data_enc, { table: 'message_media', column: 'data', rowId: messageId }) };
@@ -300,7 +301,7 @@ export class ConversationRepository {
 
   /** The plan of the inbox query, for the test that keeps it on its index. */
   explainList(f: ListFilter): string[] {
-    return (prepared(this.scope.db, `explain query plan ${this.listSql(f).sql}`).all(this.listSql(f).params) as { detail: string }[]).map((r) => r.detail);
+    return (prepared(this.db, `explain query plan ${this.listSql(f).sql}`).all(this.listSql(f).params) as { detail: string }[]).map((r) => r.detail);
   }
 
   /** One query per page: conversation, guest and latest message together (no N+1). */
@@ -329,10 +330,41 @@ export class ConversationRepository {
 
   list(f: ListFilter): (ConversationListRow & { rank: number })[] {
     const { sql, params } = this.listSql(f);
-    return prepared(this.scope.db, sql).all(params) as (ConversationListRow & { rank: number })[];
+    return prepared(this.db, sql).all(params) as (ConversationListRow & { rank: number })[];
   }
 
   listRow(id: string): ConversationListRow | undefined {
-    return prepared(this.scope.db, `${LIST_SELECT} where c.id = ?`).get(id) as ConversationListRow | undefined;
+    return prepared(this.db, `${LIST_SELECT} where c.id = ?`).get(id) as ConversationListRow | undefined;
+  }
+
+  /** Every conversation id, oldest first (a hotel's export). */
+  allIds(): string[] {
+    return prepared(this.db, 'select id from conversations order by created_at').pluck().all() as string[];
+  }
+
+  /**
+   * Up to `limit` conversations quiet since `cutoff` whose lead, if any, is not converted or was
+   * converted before `convertedCutoff` (retention, B5).
+   */
+  expiredIds(f: { cutoff: string; convertedCutoff: string; limit: number }): string[] {
+    return prepared(
+      this.db,
+      `select c.id from conversations c left join leads l on l.conversation_id = c.id
+       where c.last_message_at < @cutoff
+         and (l.id is null or l.status <> 'converted' or coalesce(l.converted_at, l.updated_at) < @convertedCutoff)
+       limit @limit`,
+    )
+      .pluck()
+      .all(f) as string[];
+  }
+
+  /** How many messages these conversations hold. */
+  messageCount(ids: readonly string[]): number {
+    return prepared(this.db, 'select count(*) from messages where conversation_id in (select value from json_each(?))').pluck().get(JSON.stringify(ids)) as number;
+  }
+
+  /** Deletes these conversations; messages, files, leads and outbox rows go with them (foreign keys). Returns how many were deleted. */
+  deleteMany(ids: readonly string[]): number {
+    return prepared(this.db, 'delete from conversations where id in (select value from json_each(?))').run(JSON.stringify(ids)).changes;
   }
 }

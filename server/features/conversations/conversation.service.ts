@@ -123,7 +123,7 @@ export class ConversationService {
   private transition(scope: PropertyScope, id: string, event: ConversationEvent, actor: Actor, patch: Partial<ConversationRow> = {}, reason?: string): ConversationSummary {
     const repo = new ConversationRepository(scope);
     const at = this.clock.now().toISOString();
-    scope.db.transaction(() => {
+    scope.transaction(() => {
       const row = this.require(scope, id);
       const status = nextStatus(row.status, event);
       repo.update(
@@ -143,7 +143,7 @@ export class ConversationService {
         before: { status: row.status },
         after: { status, ...(reason ? { reason } : {}) },
       });
-    })();
+    });
     const summary = this.summaryOf(scope, id);
     this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: summary.status, at });
     return summary;
@@ -185,12 +185,12 @@ export class ConversationService {
   addNote(scope: PropertyScope, id: string, text: string, actor: Actor): ConversationNote {
     const repo = new ConversationRepository(scope);
     const at = this.clock.now().toISOString();
-    const note = scope.db.transaction(() => {
+    const note = scope.transaction(() => {
       this.require(scope, id);
       const n = repo.insertNote({ conversationId: id, authorId: actor.userId, body: text, createdAt: at });
       this.audit.record(actor, { action: 'conversation.note_added', target: `conversation:${id}`, propertyId: scope.property.id, after: { noteId: n.id, length: text.length } });
       return n;
-    })();
+    });
     const conversation = this.require(scope, id);
     // Other staff with the conversation open see the note appear.
     this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
@@ -200,7 +200,7 @@ export class ConversationService {
   reply(scope: PropertyScope, id: string, text: string, actor: Actor): Message {
     const repo = new ConversationRepository(scope);
     const at = this.clock.now().toISOString();
-    const message = scope.db.transaction(() => {
+    const message = scope.transaction(() => {
       const row = this.require(scope, id);
       if (row.status !== 'human') {
         repo.update(id, { status: nextStatus(row.status, 'take_over'), assigned_to: row.assigned_to ?? actor.userId }, at);
@@ -209,7 +209,7 @@ export class ConversationService {
       const m = repo.insertMessage({ conversationId: id, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: 'pending', createdAt: at });
       this.sink?.enqueue(scope, this.require(scope, id), m); // same transaction as the message
       return m;
-    })();
+    });
     const conversation = this.require(scope, id);
     this.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: id, messageId: message.id, role: 'staff', at });
     this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });

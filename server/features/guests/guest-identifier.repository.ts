@@ -1,5 +1,6 @@
+import { connectionOf } from '../../db/handle.js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import { prepared } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import { emailSpans, ISO_DATE, PHONE, replaceEmails } from '../../shared/redact.js';
 import type { PropertyScope } from '../properties/property.service.js';
 
@@ -53,7 +54,11 @@ interface Lookup {
  * indexes (property migration 0011); new rows are read in before each lookup (`catchUp`).
  */
 export class GuestIdentifierRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex' | 'property'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'cipher' | 'blindIndex' | 'property'>) {
+    this.db = connectionOf(scope);
+  }
 
   /** Blind indexes of an identifier, in every form it may have been stored in. */
   keys(q: Lookup): string[] {
@@ -73,11 +78,11 @@ export class GuestIdentifierRepository {
   }
 
   private mark(key: string): string {
-    return (prepared(this.scope.db, 'select value from meta where key = ?').pluck().get(key) as string | undefined) ?? '';
+    return (prepared(this.db, 'select value from meta where key = ?').pluck().get(key) as string | undefined) ?? '';
   }
 
   private setMark(key: string, value: string): void {
-    prepared(this.scope.db, 'insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(key, value);
+    prepared(this.db, 'insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value').run(key, value);
   }
 
   private indexText(text: string, guestId: string, source: 'message' | 'lead' | 'conversation', refId: string): number {
@@ -86,7 +91,7 @@ export class GuestIdentifierRepository {
   }
 
   private indexValues(v: { phones: readonly (string | null)[]; emails: readonly (string | null)[] }, guestId: string, source: string, refId: string): number {
-    const insert = prepared(this.scope.db, 'insert or ignore into guest_identifiers (bidx, guest_id, source, ref_id) values (?, ?, ?, ?)');
+    const insert = prepared(this.db, 'insert or ignore into guest_identifiers (bidx, guest_id, source, ref_id) values (?, ?, ?, ?)');
     let added = 0;
     const keys = [...v.phones.flatMap((p) => (p ? this.keys({ phone: p }) : [])), ...v.emails.flatMap((e) => (e ? this.keys({ email: e }) : []))];
     for (const k of new Set(keys)) added += insert.run(k, guestId, source, refId).changes;
@@ -98,7 +103,8 @@ export class GuestIdentifierRepository {
    * (everything, the first time). Returns how many identifiers were added.
    */
   catchUp(): number {
-    const { db, cipher } = this.scope;
+    const { db } = this;
+    const { cipher } = this.scope;
     return db.transaction(() => {
       let added = 0;
       for (let after = Number(this.mark(MARK.messages) || 0); ; ) {
@@ -143,7 +149,7 @@ export class GuestIdentifierRepository {
   /** Guests whose record holds one of these keys, or who wrote it, or whose lead or reply-to address holds it. */
   guestsWith(keys: readonly string[]): string[] {
     return prepared(
-      this.scope.db,
+      this.db,
       `select id from guests where phone_bidx in (select value from json_each(@keys)) or email_bidx in (select value from json_each(@keys))
        union select guest_id from guest_identifiers where bidx in (select value from json_each(@keys))`,
     ).pluck().all({ keys: JSON.stringify(keys) }) as string[];
@@ -152,7 +158,7 @@ export class GuestIdentifierRepository {
   /** Every key held for these guests: in their records, and read from their messages, leads and conversations. */
   keysOf(guestIds: readonly string[]): string[] {
     return prepared(
-      this.scope.db,
+      this.db,
       `select phone_bidx from guests where id in (select value from json_each(@ids)) and phone_bidx is not null
        union select email_bidx from guests where id in (select value from json_each(@ids)) and email_bidx is not null
        union select bidx from guest_identifiers where guest_id in (select value from json_each(@ids))`,
@@ -162,7 +168,7 @@ export class GuestIdentifierRepository {
   /** Keys these guests hold themselves: in their records, leads and reply-to addresses (not numbers they merely wrote). */
   heldBy(guestIds: readonly string[]): string[] {
     return prepared(
-      this.scope.db,
+      this.db,
       `select phone_bidx from guests where id in (select value from json_each(@ids)) and phone_bidx is not null
        union select email_bidx from guests where id in (select value from json_each(@ids)) and email_bidx is not null
        union select bidx from guest_identifiers where source <> 'message' and guest_id in (select value from json_each(@ids))`,

@@ -1,4 +1,5 @@
-import { prepared } from '../../db/sqlite.js';
+import { connectionOf } from '../../db/handle.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 
@@ -27,7 +28,11 @@ const COLUMNS = 'id, name_enc, phone_enc, email_enc, created_at, updated_at';
  * (AAD = guests/<column>/<id>); phone and email are found through blind indexes.
  */
 export class GuestRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'cipher' | 'blindIndex'>) {
+    this.db = connectionOf(scope);
+  }
 
   private decode(r: GuestRow): Guest {
     const { cipher } = this.scope;
@@ -45,7 +50,7 @@ export class GuestRepository {
     const id = newId('gst');
     const { cipher, blindIndex } = this.scope;
     prepared(
-      this.scope.db,
+      this.db,
       `insert into guests (id, name_enc, phone_enc, email_enc, phone_bidx, email_bidx, key_version, created_at, updated_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -63,14 +68,14 @@ export class GuestRepository {
   }
 
   get(id: string): Guest | undefined {
-    const row = prepared(this.scope.db, `select ${COLUMNS} from guests where id = ?`).get(id) as GuestRow | undefined;
+    const row = prepared(this.db, `select ${COLUMNS} from guests where id = ?`).get(id) as GuestRow | undefined;
     return row && this.decode(row);
   }
 
   findByPhone(phone: string): Guest | undefined {
     const bidx = this.scope.blindIndex.phone(phone);
     if (!bidx) return undefined;
-    const row = prepared(this.scope.db, `select ${COLUMNS} from guests where phone_bidx = ? order by created_at limit 1`).get(bidx) as
+    const row = prepared(this.db, `select ${COLUMNS} from guests where phone_bidx = ? order by created_at limit 1`).get(bidx) as
       | GuestRow
       | undefined;
     return row && this.decode(row);
@@ -79,7 +84,7 @@ export class GuestRepository {
   findByEmail(email: string): Guest | undefined {
     const bidx = this.scope.blindIndex.email(email);
     if (!bidx) return undefined;
-    const row = prepared(this.scope.db, `select ${COLUMNS} from guests where email_bidx = ? order by created_at limit 1`).get(bidx) as
+    const row = prepared(this.db, `select ${COLUMNS} from guests where email_bidx = ? order by created_at limit 1`).get(bidx) as
       | GuestRow
       | undefined;
     return row && this.decode(row);
@@ -103,41 +108,51 @@ export class GuestRepository {
       params.push(cipher.encryptNullable(g.email, { table: 'guests', column: 'email', rowId: id }), g.email ? blindIndex.email(g.email) : null);
     }
     if (!sets.length) return;
-    prepared(this.scope.db, `update guests set ${sets.join(', ')}, key_version = ?, updated_at = ? where id = ?`).run(...params, cipher.currentVersion, at, id);
+    prepared(this.db, `update guests set ${sets.join(', ')}, key_version = ?, updated_at = ? where id = ?`).run(...params, cipher.currentVersion, at, id);
   }
 
   isOptedOut(id: string): boolean {
-    const row = prepared(this.scope.db, 'select opted_out_at from guests where id = ?').get(id) as { opted_out_at: string | null } | undefined;
+    const row = prepared(this.db, 'select opted_out_at from guests where id = ?').get(id) as { opted_out_at: string | null } | undefined;
     return Boolean(row?.opted_out_at);
   }
 
   setOptOut(id: string, channel: string | null, at: string | null): void {
-    prepared(this.scope.db, 'update guests set opted_out_at = ?, opted_out_channel = ?, updated_at = coalesce(?, updated_at) where id = ?').run(at, channel, at, id);
+    prepared(this.db, 'update guests set opted_out_at = ?, opted_out_channel = ?, updated_at = coalesce(?, updated_at) where id = ?').run(at, channel, at, id);
   }
 
   optOutRecord(id: string): { optedOutAt: string | null; channel: string | null } {
-    const row = prepared(this.scope.db, 'select opted_out_at, opted_out_channel from guests where id = ?').get(id) as { opted_out_at: string | null; opted_out_channel: string | null } | undefined;
+    const row = prepared(this.db, 'select opted_out_at, opted_out_channel from guests where id = ?').get(id) as { opted_out_at: string | null; opted_out_channel: string | null } | undefined;
     return { optedOutAt: row?.opted_out_at ?? null, channel: row?.opted_out_channel ?? null };
   }
 
   /** The conversations of these guests, oldest first. */
   conversationIds(guestIds: readonly string[]): string[] {
-    return prepared(this.scope.db, 'select id from conversations where guest_id in (select value from json_each(?)) order by created_at, id').pluck().all(JSON.stringify(guestIds)) as string[];
+    return prepared(this.db, 'select id from conversations where guest_id in (select value from json_each(?)) order by created_at, id').pluck().all(JSON.stringify(guestIds)) as string[];
   }
 
   /** How many messages and leads these guests have (what their erasure removes with them). */
   holdings(guestIds: readonly string[]): { messages: number; leads: number } {
     const list = JSON.stringify(guestIds);
-    const messages = prepared(this.scope.db, 'select count(*) from messages where conversation_id in (select id from conversations where guest_id in (select value from json_each(?)))').pluck().get(list) as number;
-    const leads = prepared(this.scope.db, 'select count(*) from leads where guest_id in (select value from json_each(?))').pluck().get(list) as number;
+    const messages = prepared(this.db, 'select count(*) from messages where conversation_id in (select id from conversations where guest_id in (select value from json_each(?)))').pluck().get(list) as number;
+    const leads = prepared(this.db, 'select count(*) from leads where guest_id in (select value from json_each(?))').pluck().get(list) as number;
     return { messages, leads };
   }
 
   delete(id: string): void {
-    prepared(this.scope.db, 'delete from guests where id = ?').run(id);
+    prepared(this.db, 'delete from guests where id = ?').run(id);
   }
 
   count(): number {
-    return (prepared(this.scope.db, 'select count(*) as n from guests').get() as { n: number }).n;
+    return (prepared(this.db, 'select count(*) as n from guests').get() as { n: number }).n;
+  }
+
+  /** Every guest id (a hotel's export). */
+  allIds(): string[] {
+    return prepared(this.db, 'select id from guests').pluck().all() as string[];
+  }
+
+  /** Deletes guests with no conversation left who have not written since `cutoff`. Returns how many. */
+  deleteInactive(cutoff: string): number {
+    return prepared(this.db, 'delete from guests where updated_at < ? and created_at < ? and not exists (select 1 from conversations c where c.guest_id = guests.id)').run(cutoff, cutoff).changes;
   }
 }

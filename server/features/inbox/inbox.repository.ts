@@ -1,6 +1,6 @@
 import { prepared, type Db } from '../../db/sqlite.js';
 import type { BlindIndex, FieldCipher } from '../vault/field-crypto.js';
-import { storedProviderId } from '../vault/provider-ids.js';
+import { isStoredProviderId, storedProviderId } from '../vault/provider-ids.js';
 
 export type InboxProvider = 'whatsapp' | 'email' | 'widget' | 'test';
 
@@ -146,5 +146,38 @@ export class InboxRepository {
 
   count(): number {
     return (prepared(this.db, 'select count(*) as n from inbox_events').get() as { n: number }).n;
+  }
+
+  /** Deletes every queued or processed event of a hotel. Returns how many. */
+  deleteForProperty(propertyId: string): number {
+    return prepared(this.db, 'delete from inbox_events where property_id = ?').run(propertyId).changes;
+  }
+
+  /** Re-seals an event's raw payload in place (data-key rotation); `reseal` gets the stored value and returns the new one. */
+  resealPayload(id: number, reseal: (value: Buffer, slot: { table: string; column: string; rowId: number }) => Buffer): void {
+    const row = prepared(this.db, 'select payload_enc as v from inbox_events where id = ?').get(id) as { v: Buffer } | undefined;
+    if (!row || row.v.length === 0) return;
+    prepared(this.db, 'update inbox_events set payload_enc = ? where id = ? and length(payload_enc) > 0').run(reseal(row.v, { table: 'inbox_events', column: 'payload', rowId: id }), id);
+  }
+
+  /**
+   * Once per hotel (recorded in data_conversions as `conversion`): its receipts' provider ids still
+   * stored in plaintext become keyed hashes (provider-ids.ts); then the WAL is emptied so no
+   * plaintext copy stays. Returns how many rows changed.
+   */
+  hashStoredExternalIds(propertyId: string, blindIndex: Pick<BlindIndex, 'token'>, conversion: string, at: string): number {
+    if (prepared(this.db, 'select 1 from data_conversions where name = ?').get(conversion) !== undefined) return 0;
+    const rows = this.db.transaction(() => {
+      const receipts = (
+        prepared(this.db, `select id, external_id from inbox_events where property_id = ? and external_id not like 'h1:%'`).all(propertyId) as { id: number; external_id: string }[]
+      ).filter((r) => !isStoredProviderId(r.external_id));
+      const setReceipt = prepared(this.db, 'update inbox_events set external_id = ? where id = ?');
+      let n = 0;
+      for (const r of receipts) n += setReceipt.run(storedProviderId(blindIndex, r.external_id), r.id).changes;
+      prepared(this.db, 'insert into data_conversions (name, done_at) values (?, ?) on conflict (name) do nothing').run(conversion, at);
+      return n;
+    })();
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return rows;
   }
 }

@@ -216,4 +216,9 @@ export class InboxService {
   counts() {
     return this.repo.counts();
   }
+
+  /** Deletes every event of a hotel that is being offboarded. */
+  forgetProperty(propertyId: string): number {
+    return this.repo.deleteForProperty(propertyId);
+  }
 }

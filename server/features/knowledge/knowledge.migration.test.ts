@@ -1,3 +1,4 @@
+import { bindConnection } from '../../db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,7 +42,7 @@ describe('the synonyms migration (synonyms, learned questions, lexical index wit
   it('rebuilds the lexical index from the chunks, and the server re-writes it once in the current token form', () => {
     db = beforeSynonyms();
     migrate(db, loadMigrations('property'), 'p.db');
-    const repo = new KnowledgeRepository(db);
+    const repo = new KnowledgeRepository(bindConnection({}, db));
     const columns = (db.prepare('select * from knowledge_fts limit 1').columns() as { name: string }[]).map((c) => c.name);
     expect(columns).toEqual(['title', 'heading', 'body', 'questions']);
     // English search works straight after the migration.
@@ -59,7 +60,7 @@ describe('the synonyms migration (synonyms, learned questions, lexical index wit
   it('indexes learned questions with their item, keeps the newest 20, and finds their chunks by index', () => {
     db = beforeSynonyms();
     migrate(db, loadMigrations('property'), 'p.db');
-    const repo = new KnowledgeRepository(db);
+    const repo = new KnowledgeRepository(bindConnection({}, db));
     repo.rebuildLexical();
     repo.addQuestion('kn_1', 'somewhere leave car overnight', now);
     const hit = repo.lexical('"overnight"', 5);
@@ -75,7 +76,7 @@ describe('the synonyms migration (synonyms, learned questions, lexical index wit
   it('stores synonym sets in order', () => {
     db = beforeSynonyms();
     migrate(db, loadMigrations('property'), 'p.db');
-    const repo = new KnowledgeRepository(db);
+    const repo = new KnowledgeRepository(bindConnection({}, db));
     repo.replaceSynonyms([{ id: 'syn_b', words: ['jetty', 'ferry terminal'] }, { id: 'syn_a', words: ['lift', 'elevator'] }], now);
     expect(repo.synonyms().map((s) => s.words)).toEqual([['jetty', 'ferry terminal'], ['lift', 'elevator']]);
   });
@@ -83,7 +84,7 @@ describe('the synonyms migration (synonyms, learned questions, lexical index wit
 
 describe('the knowledge service on a database migrated from before the synonyms migration', () => {
   function service(d: Db): KnowledgeService {
-    const scope = { property: { id: 'prop_1', name: 'Lantern House' }, db: d };
+    const scope = bindConnection({ property: { id: 'prop_1', name: 'Lantern House' } }, d);
     return new KnowledgeService({ scope: () => scope, list: () => [scope.property] }, new EmbedderHandle(undefined), systemClock, createLogger({ level: 'silent' }), { minSimilarity: 0.7 });
   }
 
@@ -93,7 +94,7 @@ describe('the knowledge service on a database migrated from before the synonyms 
     const svc = service(db);
     const found = await svc.search('prop_1', { query: '游泳池几点开放？', k: 3 });
     expect(found.results[0]!.itemId).toBe('kn_2');
-    expect(new KnowledgeRepository(db).lexicalCurrent()).toBe(true);
+    expect(new KnowledgeRepository(bindConnection({}, db)).lexicalCurrent()).toBe(true);
     // The explanation the fit script reads ranks the same items, with features in [0, 1].
     const { mode, items } = await svc.explain('prop_1', { query: '游泳池几点开放？', k: 3 });
     expect(mode).toBe('lexical');
@@ -118,7 +119,7 @@ describe('the knowledge service on a database migrated from before the synonyms 
     expect(() => svc.learnQuestion('prop_1', 'kn_missing', 'where do I park')).toThrow(NotFoundError);
     // Nothing but greetings and contact details: nothing to learn.
     svc.learnQuestion('prop_1', 'kn_1', 'Hello! thanks, jo@example.com');
-    expect(new KnowledgeRepository(db).questions('kn_1')).toEqual([]);
+    expect(new KnowledgeRepository(bindConnection({}, db)).questions('kn_1')).toEqual([]);
     await svc.close();
   });
 });

@@ -1,3 +1,4 @@
+import { bindConnection } from '../../db/handle.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,7 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-kb-'));
   dbs = new Databases({ dataDir: dir, busyTimeoutMs: 1000, synchronous: 'NORMAL' });
   db = dbs.property('prop_repotest0001');
-  repo = new KnowledgeRepository(db);
+  repo = new KnowledgeRepository(bindConnection({}, db));
 });
 afterEach(() => {
   dbs.close();

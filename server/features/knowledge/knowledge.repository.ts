@@ -1,3 +1,4 @@
+import { connectionOf, type Transactional } from '../../db/handle.js';
 import { prepared, type Db } from '../../db/sqlite.js';
 import type { Chunk } from './chunker.js';
 import type { KnowledgeCategory, KnowledgeItem } from './knowledge.schemas.js';
@@ -144,7 +145,12 @@ function vecTableSql(dimension: number): string {
 }
 
 export class KnowledgeRepository {
-  constructor(private readonly db: Db) {}
+  private readonly db: Db;
+
+  /** `store`: the hotel's scope (or any handle bound to its database). */
+  constructor(store: Transactional) {
+    this.db = connectionOf(store);
+  }
 
   private stmt(sql: string) {
     return prepared(this.db, sql);
@@ -453,5 +459,10 @@ export class KnowledgeRepository {
     this
       .stmt('update knowledge_index set state = ?, error = ?, started_at = coalesce(?, started_at), updated_at = ? where id = 1')
       .run(state, opts.error ?? null, opts.startedAt ?? null, now);
+  }
+
+  /** Every knowledge item as stored (a hotel's export). */
+  exportRows(): unknown[] {
+    return this.stmt('select * from knowledge_items').all();
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/sqlite.js';
+import type { Transactional } from '../../db/handle.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError, ServiceUnavailableError } from '../../shared/errors.js';
@@ -36,7 +36,7 @@ import { maskPii } from '../../shared/redact.js';
 
 /** What the service needs of the properties feature: one hotel's own database, found by id or slug. */
 export interface KnowledgeScopes {
-  scope(idOrSlug: string): { property: { id: string; name?: string }; db: Db };
+  scope(idOrSlug: string): Transactional & { property: { id: string; name?: string } };
   list(): { id: string }[];
 }
 
@@ -101,7 +101,7 @@ export class KnowledgeService {
 
   private open(idOrSlug: string): { propertyId: string; repo: KnowledgeRepository } {
     const scope = this.properties.scope(idOrSlug);
-    return { propertyId: scope.property.id, repo: new KnowledgeRepository(scope.db) };
+    return { propertyId: scope.property.id, repo: new KnowledgeRepository(scope) };
   }
 
   private now(): string {

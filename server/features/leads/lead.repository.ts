@@ -1,5 +1,6 @@
+import { connectionOf } from '../../db/handle.js';
 import type { Channel, Lead, LeadDetails, LeadKind, LeadStatus } from '../../contract/conversations.js';
-import { prepared } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 import type { Intent } from './lead-extraction.js';
@@ -43,7 +44,11 @@ export interface LeadFilter {
 
 /** Leads of one hotel; contact details and notes encrypted (AAD leads/details/<id>). */
 export class LeadRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'property'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'cipher' | 'property'>) {
+    this.db = connectionOf(scope);
+  }
 
   private decode(r: LeadRow): Lead {
     return {
@@ -66,19 +71,19 @@ export class LeadRepository {
   }
 
   byConversation(conversationId: string): Lead | undefined {
-    const r = prepared(this.scope.db, 'select * from leads where conversation_id = ?').get(conversationId) as LeadRow | undefined;
+    const r = prepared(this.db, 'select * from leads where conversation_id = ?').get(conversationId) as LeadRow | undefined;
     return r && this.decode(r);
   }
 
   get(id: string): Lead | undefined {
-    const r = prepared(this.scope.db, 'select * from leads where id = ?').get(id) as LeadRow | undefined;
+    const r = prepared(this.db, 'select * from leads where id = ?').get(id) as LeadRow | undefined;
     return r && this.decode(r);
   }
 
   insert(l: { conversationId: string; guestId: string; intent: Intent; details: LeadDetails; sourceChannel: Channel; afterHours: boolean; at: string }): Lead {
     const id = newId('lead');
     prepared(
-      this.scope.db,
+      this.db,
       `insert into leads (id, conversation_id, guest_id, intent, status, details_enc, check_in, check_out, party_size, source_channel, after_hours, contact_given, created_at, updated_at)
        values (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -90,7 +95,7 @@ export class LeadRepository {
 
   save(l: Lead, at: string): Lead {
     prepared(
-      this.scope.db,
+      this.db,
       `update leads set intent = ?, status = ?, details_enc = ?, check_in = ?, check_out = ?, party_size = ?, booking_value = ?, lost_reason = ?,
        converted_at = ?, contact_given = ?, updated_at = ? where id = ?`,
     ).run(
@@ -106,9 +111,9 @@ export class LeadRepository {
    */
   requalify(): number {
     let changed = 0;
-    const update = prepared(this.scope.db, 'update leads set contact_given = ? where id = ? and contact_given <> ?');
+    const update = prepared(this.db, 'update leads set contact_given = ? where id = ? and contact_given <> ?');
     for (let after = ''; ; ) {
-      const rows = prepared(this.scope.db, 'select * from leads where id > ? order by id limit 500').all(after) as LeadRow[];
+      const rows = prepared(this.db, 'select * from leads where id > ? order by id limit 500').all(after) as LeadRow[];
       if (rows.length === 0) return changed;
       for (const r of rows) {
         const given = contactGiven(this.decode(r).details, r.source_channel) ? 1 : 0;
@@ -136,8 +141,13 @@ export class LeadRepository {
       where.push('(created_at < @cAt or (created_at = @cAt and id > @cId))');
       Object.assign(params, { cAt: f.cursor.createdAt, cId: f.cursor.id });
     }
-    const rows = prepared(this.scope.db, `select * from leads ${where.length ? 'where ' + where.join(' and ') : ''} order by created_at desc, id limit @limit`)
+    const rows = prepared(this.db, `select * from leads ${where.length ? 'where ' + where.join(' and ') : ''} order by created_at desc, id limit @limit`)
       .all(params) as LeadRow[];
     return rows.map((r) => this.decode(r));
+  }
+
+  /** How many leads these conversations have. */
+  countForConversations(conversationIds: readonly string[]): number {
+    return prepared(this.db, 'select count(*) from leads where conversation_id in (select value from json_each(?))').pluck().get(JSON.stringify(conversationIds)) as number;
   }
 }

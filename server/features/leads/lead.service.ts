@@ -52,7 +52,7 @@ export class LeadService {
     const patch = parseInput(UpdateLead, input, 'The lead update');
     const repo = new LeadRepository(scope);
     const at = this.clock.now().toISOString();
-    const saved = scope.db.transaction(() => {
+    const saved = scope.transaction(() => {
       const lead = this.get(scope, id);
       const status = patch.status ?? lead.status;
       checkLeadTransition(lead.status, status);
@@ -78,7 +78,7 @@ export class LeadService {
         after: { status: next.status, bookingValue: next.bookingValue, intent: next.intent, lostReason: next.lostReason },
       });
       return result;
-    })();
+    });
     this.events.emit({ type: 'lead.updated', propertyId: scope.property.id, leadId: id, conversationId: saved.conversationId, status: saved.status, at });
     return saved;
   }

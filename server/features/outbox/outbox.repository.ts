@@ -1,5 +1,6 @@
+import { connectionOf } from '../../db/handle.js';
 import type { Channel } from '../../contract/conversations.js';
-import { prepared } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 import { storedProviderId } from '../vault/provider-ids.js';
@@ -29,12 +30,16 @@ export interface OutboxPayload {
 
 /** One hotel's outbox; message text encrypted (AAD outbox/payload/<id>). */
 export class OutboxRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'cipher' | 'blindIndex'>) {
+    this.db = connectionOf(scope);
+  }
 
   insert(o: { conversationId: string | null; messageId: string | null; channel: Channel; kind: 'reply' | 'proactive'; payload: OutboxPayload; status?: OutboxStatus; nextAttemptAt: string; overrideBy?: string | null; at: string }): string {
     const id = newId('out');
     prepared(
-      this.scope.db,
+      this.db,
       `insert into outbox (id, conversation_id, message_id, channel, kind, payload_enc, status, attempts, next_attempt_at, override_by, created_at)
        values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
     ).run(
@@ -50,12 +55,12 @@ export class OutboxRepository {
   }
 
   get(id: string): OutboxRow | undefined {
-    return prepared(this.scope.db, 'select * from outbox where id = ?').get(id) as OutboxRow | undefined;
+    return prepared(this.db, 'select * from outbox where id = ?').get(id) as OutboxRow | undefined;
   }
 
   /** Due rows (pending, or held whose time has come), oldest first. Passes never overlap, so nothing is claimed yet. */
   due(now: string, limit: number): OutboxRow[] {
-    return prepared(this.scope.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`).all(now, limit) as OutboxRow[];
+    return prepared(this.db, `select * from outbox where status in ('pending', 'held') and next_attempt_at <= ? order by next_attempt_at, rowid limit ?`).all(now, limit) as OutboxRow[];
   }
 
   /**
@@ -63,7 +68,7 @@ export class OutboxRepository {
    * maybe sent; a 'pending' one certainly was not.
    */
   markSending(id: string): void {
-    prepared(this.scope.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`).run(id);
+    prepared(this.db, `update outbox set status = 'sending', attempts = attempts + 1 where id = ?`).run(id);
   }
 
   /**
@@ -72,9 +77,9 @@ export class OutboxRepository {
    * WhatsApp takes no idempotency key, so that one reply may arrive twice). Returns them by channel.
    */
   releaseStuck(): Record<string, number> {
-    return this.scope.db.transaction(() => {
-      const rows = prepared(this.scope.db, `select channel, count(*) as n from outbox where status = 'sending' group by channel`).all() as { channel: string; n: number }[];
-      prepared(this.scope.db, `update outbox set status = 'pending', last_error = 'sent again after a restart interrupted the send' where status = 'sending'`).run();
+    return this.db.transaction(() => {
+      const rows = prepared(this.db, `select channel, count(*) as n from outbox where status = 'sending' group by channel`).all() as { channel: string; n: number }[];
+      prepared(this.db, `update outbox set status = 'pending', last_error = 'sent again after a restart interrupted the send' where status = 'sending'`).run();
       return Object.fromEntries(rows.map((r) => [r.channel, r.n]));
     }).immediate();
   }
@@ -82,35 +87,35 @@ export class OutboxRepository {
   /** The provider's id for the sent message is kept only as a keyed hash: enough to match its status webhooks. */
   markSent(id: string, providerMessageId: string | null, at: string): void {
     const stored = providerMessageId ? storedProviderId(this.scope.blindIndex, providerMessageId) : null;
-    prepared(this.scope.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, stored, id);
+    prepared(this.db, `update outbox set status = 'sent', sent_at = ?, provider_message_id = ?, last_error = null where id = ?`).run(at, stored, id);
   }
 
   markRetry(id: string, error: string, nextAttemptAt: string): void {
-    prepared(this.scope.db, `update outbox set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
+    prepared(this.db, `update outbox set status = 'pending', last_error = ?, next_attempt_at = ? where id = ?`).run(error.slice(0, 500), nextAttemptAt, id);
   }
 
   markStatus(id: string, status: OutboxStatus, error: string | null, nextAttemptAt?: string): void {
-    prepared(this.scope.db, `update outbox set status = ?, last_error = coalesce(?, last_error), next_attempt_at = coalesce(?, next_attempt_at) where id = ?`)
+    prepared(this.db, `update outbox set status = ?, last_error = coalesce(?, last_error), next_attempt_at = coalesce(?, next_attempt_at) where id = ?`)
       .run(status, error?.slice(0, 500) ?? null, nextAttemptAt ?? null, id);
   }
 
   retry(id: string, at: string): boolean {
-    return prepared(this.scope.db, `update outbox set status = 'pending', attempts = 0, next_attempt_at = ? where id = ? and status in ('dead', 'blocked', 'held')`).run(at, id).changes > 0;
+    return prepared(this.db, `update outbox set status = 'pending', attempts = 0, next_attempt_at = ? where id = ? and status in ('dead', 'blocked', 'held')`).run(at, id).changes > 0;
   }
 
   list(statuses: OutboxStatus[], limit: number): OutboxRow[] {
-    return prepared(this.scope.db, `select * from outbox where status in (select value from json_each(?)) order by created_at desc limit ?`)
+    return prepared(this.db, `select * from outbox where status in (select value from json_each(?)) order by created_at desc limit ?`)
       .all(JSON.stringify(statuses), limit) as OutboxRow[];
   }
 
   counts(): Record<OutboxStatus, number> {
-    const rows = prepared(this.scope.db, 'select status, count(*) as n from outbox group by status').all() as { status: OutboxStatus; n: number }[];
+    const rows = prepared(this.db, 'select status, count(*) as n from outbox group by status').all() as { status: OutboxStatus; n: number }[];
     const out = { pending: 0, sending: 0, sent: 0, held: 0, dead: 0, blocked: 0 };
     for (const r of rows) out[r.status] = r.n;
     return out;
   }
 
   hasDue(now: string): boolean {
-    return prepared(this.scope.db, `select 1 from outbox where status in ('pending', 'held') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
+    return prepared(this.db, `select 1 from outbox where status in ('pending', 'held') and next_attempt_at <= ? limit 1`).get(now) !== undefined;
   }
 }

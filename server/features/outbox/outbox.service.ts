@@ -82,7 +82,7 @@ export class OutboxService implements ReplySink {
     if (optedOut && !override) throw new ConflictError('This guest has opted out of messages; only an explicit override can send to them');
     const quiet = inQuietHours(scope.property, now);
     const held = quiet && !override;
-    return scope.db.transaction(() => {
+    return scope.transaction(() => {
       const message = conversations.insertMessage({ conversationId, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: held ? 'held' : 'pending', createdAt: at });
       const outboxId = new OutboxRepository(scope).insert({
         conversationId,
@@ -103,7 +103,7 @@ export class OutboxService implements ReplySink {
       });
       if (!held) setImmediate(() => this.kick());
       return { outboxId, status: held ? ('held' as const) : ('pending' as const) };
-    })();
+    });
   }
 
   deadLetters(scope: PropertyScope, limit: number): DeadLetter[] {

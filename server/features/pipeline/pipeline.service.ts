@@ -126,7 +126,7 @@ export class PipelineService {
     if (msg.backlog) flags.push('backlog');
 
     // 1. Store: guest, conversation, message, lead — one transaction, so a retry repeats nothing.
-    const stored = scope.db.transaction(() => {
+    const stored = scope.transaction(() => {
       if (msg.externalId && conversations.messageExists(msg.externalId)) return null;
       const threadBidx = scope.blindIndex.token(`thread:${msg.channel}`, msg.threadKey);
       let conversation = conversations.findOpenByThread(threadBidx);
@@ -141,7 +141,7 @@ export class PipelineService {
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
       if (!msg.consentKeyword) captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
       return { conversation: conversations.get(conversation.id)!, guest, guestMessage, resumed: false };
-    })() ?? this.resumable(scope, msg);
+    }) ?? this.resumable(scope, msg);
     if (!stored) return this.duplicateOutcome(scope, msg);
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
@@ -262,7 +262,7 @@ export class PipelineService {
   private answer(scope: PropertyScope, conversation: ConversationRow, guestMessageId: string, c: Composition, flags: string[]): PipelineOutcome {
     const at = this.deps.clock.now().toISOString();
     const conversations = new ConversationRepository(scope);
-    const reply = scope.db.transaction(() => {
+    const reply = scope.transaction(() => {
       const m = conversations.insertMessage({
         conversationId: conversation.id,
         role: 'assistant',
@@ -279,7 +279,7 @@ export class PipelineService {
       // Queued for sending in the same transaction: a crash cannot keep the reply but lose its delivery.
       this.deps.sink?.enqueue(scope, conversation, m);
       return m;
-    })();
+    });
     this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });
     return this.outcome(scope, conversation, guestMessageId, 'answer', reply, null, flags, c);
   }
@@ -298,7 +298,7 @@ export class PipelineService {
     const reason = c.handoffReason ?? 'low_confidence';
     const at = this.deps.clock.now().toISOString();
     const conversations = new ConversationRepository(scope);
-    const reply = scope.db.transaction(() => {
+    const reply = scope.transaction(() => {
       conversations.update(conversation.id, { status: nextStatus(conversation.status, 'handoff'), handoff_reason: reason }, at);
       if (c.provider !== 'template' || c.intent || Object.keys(c.lead).length) this.mergeModelLead(scope, conversation, c, at);
       if (c.reply === null) return null;
@@ -316,7 +316,7 @@ export class PipelineService {
       });
       this.deps.sink?.enqueue(scope, conversations.get(conversation.id)!, m);
       return m;
-    })();
+    });
     const updated = conversations.get(conversation.id)!;
     if (reply) {
       this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });

@@ -1,5 +1,6 @@
+import { connectionOf } from '../../db/handle.js';
 import type { Message } from '../../contract/conversations.js';
-import { prepared } from '../../db/sqlite.js';
+import { prepared, type Db } from '../../db/sqlite.js';
 import { ConversationRepository, type ConversationRow, type MessageRow } from '../conversations/conversation.repository.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { storedProviderId } from '../vault/provider-ids.js';
@@ -16,10 +17,14 @@ export const UNANSWERED_SQL = `
  * its event is delivered again, instead of skipping it as a duplicate.
  */
 export class UnansweredRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'cipher' | 'blindIndex'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'cipher' | 'blindIndex'>) {
+    this.db = connectionOf(scope);
+  }
 
   find(externalId: string): { conversation: ConversationRow; guestMessage: Message } | undefined {
-    const row = prepared(this.scope.db, UNANSWERED_SQL).get(storedProviderId(this.scope.blindIndex, externalId)) as (MessageRow & { conversation_id: string }) | undefined;
+    const row = prepared(this.db, UNANSWERED_SQL).get(storedProviderId(this.scope.blindIndex, externalId)) as (MessageRow & { conversation_id: string }) | undefined;
     if (!row) return undefined;
     const conversations = new ConversationRepository(this.scope);
     return { conversation: conversations.get(row.conversation_id)!, guestMessage: conversations.decodeMessage(row) };

@@ -148,7 +148,7 @@ export class PrivacyService {
       }
       const identifiers = new GuestIdentifierRepository(scope).keysOf(ids).length;
       const gapQuestions = this.gaps?.removeConversations(scope, conversationIds) ?? 0;
-      const counts = scope.db.transaction(() => {
+      const counts = scope.transaction(() => {
         const c = {
           guests: guests.length,
           conversations: conversationIds.length,
@@ -159,8 +159,8 @@ export class PrivacyService {
         };
         for (const id of ids) repo.delete(id); // conversations, messages, files, leads, outbox rows and identifiers go with it (foreign keys)
         return c;
-      })();
-      scope.db.pragma('wal_checkpoint(TRUNCATE)');
+      });
+      scope.checkpoint();
       result.push({ propertyId: scope.property.id, ...counts });
     }
     const inboxEvents = this.eraseQueuedEvents(actor, plaintext);

@@ -107,6 +107,10 @@ export class PropertyRepository {
     return prepared(this.db, 'select 1 from properties where slug = ?').get(slug) !== undefined;
   }
 
+  delete(id: string): void {
+    prepared(this.db, 'delete from properties where id = ?').run(id);
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }

@@ -1,7 +1,6 @@
-import { rmSync } from 'node:fs';
 import { CreateProperty, UpdateProperty, type Property } from '../../contract/properties.js';
-import type { Databases } from '../../db/databases.js';
-import type { Db } from '../../db/sqlite.js';
+import type { PropertyFiles } from '../../db/databases.js';
+import type { Transactional } from '../../db/handle.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { parseInput } from '../../shared/validation.js';
@@ -13,17 +12,18 @@ import type { PropertyRepository } from './property.repository.js';
 
 /**
  * Everything service code may know about one hotel: its own database, its keys and its settings.
- * No scope holds another hotel's connection, so no query can mix two hotels' rows (A3).
+ * No scope holds another hotel's connection, so no query can mix two hotels' rows (A3). Service
+ * code runs transactions on it and hands it to repositories; only repositories reach the
+ * connection behind it (server/db/handle.ts).
  */
-export interface PropertyScope extends PropertyCrypto {
+export interface PropertyScope extends PropertyCrypto, Transactional {
   readonly property: Property;
-  readonly db: Db;
 }
 
 export class PropertyService {
   constructor(
     private readonly repo: PropertyRepository,
-    private readonly databases: Databases,
+    private readonly databases: PropertyFiles,
     private readonly vault: KeyVault,
     private readonly clock: Clock,
     private readonly audit: AuditService,
@@ -50,7 +50,7 @@ export class PropertyService {
     if (this.repo.slugTaken(data.slug)) throw new ConflictError(`The slug "${data.slug}" is already used by another property`);
     const now = this.clock.now().toISOString();
     const property: Property = { id: newId('prop'), ...data, createdAt: now, updatedAt: now };
-    this.databases.property(property.id);
+    this.databases.openProperty(property.id);
     try {
       this.repo.transaction(() => {
         this.repo.insert(property);
@@ -58,9 +58,7 @@ export class PropertyService {
         this.audit.record(actor, { action: 'property.create', target: property.id, propertyId: property.id, after: property });
       });
     } catch (err) {
-      this.databases.closeProperty(property.id);
-      const file = this.databases.propertyFile(property.id);
-      for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+      this.databases.removeProperty(property.id);
       if (err instanceof Error && /UNIQUE constraint failed: properties.slug/.test(err.message)) {
         throw new ConflictError(`The slug "${data.slug}" is already used by another property`);
       }
@@ -80,9 +78,21 @@ export class PropertyService {
     return next;
   }
 
+  /**
+   * Removes a hotel for good: its row goes in one group.db transaction with whatever else
+   * `alongside` deletes there (its keys, its queued events), then its database file.
+   */
+  remove(propertyId: string, alongside: () => void): void {
+    this.repo.transaction(() => {
+      this.repo.delete(propertyId);
+      alongside();
+    });
+    this.databases.removeProperty(propertyId);
+  }
+
   /** The scope service code receives for one hotel. */
   scope(idOrSlug: string): PropertyScope {
     const property = this.get(idOrSlug);
-    return { property, db: this.databases.property(property.id), ...this.vault.forProperty(property.id) };
+    return this.databases.bindProperty(property.id, { property, ...this.vault.forProperty(property.id) });
   }
 }

@@ -1,3 +1,4 @@
+import { connectionOf, type Transactional } from '../../db/handle.js';
 import type { Db } from '../../db/sqlite.js';
 
 export interface GapRow {
@@ -33,7 +34,12 @@ export const GAP_LIST_SQL = `
 
 /** Knowledge gaps of one hotel: clusters of questions the AI could not answer (F5). */
 export class KnowledgeGapRepository {
-  constructor(readonly db: Db) {}
+  private readonly db: Db;
+
+  /** `store`: the hotel's scope (or any handle bound to its database). */
+  constructor(store: Transactional) {
+    this.db = connectionOf(store);
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();

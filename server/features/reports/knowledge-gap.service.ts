@@ -51,7 +51,7 @@ export class KnowledgeGapService {
     const before = notice >= 0 ? messages.slice(0, notice) : messages;
     const question = before.findLast((m) => m.role === 'guest') ?? messages.findLast((m) => m.role === 'guest');
     if (!question) return false;
-    const repo = new KnowledgeGapRepository(scope.db);
+    const repo = new KnowledgeGapRepository(scope);
     return repo.transaction(() => {
       if (repo.questionRecorded(question.id)) return false;
       const text = this.masked(scope, conversationId, question.body);
@@ -90,7 +90,7 @@ export class KnowledgeGapService {
    * changed. (The guest's name is known while her conversation is; contact details always.)
    */
   remask(scope: PropertyScope): number {
-    const repo = new KnowledgeGapRepository(scope.db);
+    const repo = new KnowledgeGapRepository(scope);
     let changed = 0;
     for (let after = ''; ; ) {
       const batch = repo.examples(after, 500);
@@ -112,7 +112,7 @@ export class KnowledgeGapService {
   /** Records the hand-offs not recorded yet (after a restore, or for data from before this feature). */
   rebuild(scope: PropertyScope): number {
     this.remask(scope);
-    const repo = new KnowledgeGapRepository(scope.db);
+    const repo = new KnowledgeGapRepository(scope);
     let added = 0;
     let after = '';
     for (;;) {
@@ -134,7 +134,7 @@ export class KnowledgeGapService {
   /** Forgets the questions of these conversations (test traffic, erased guests). */
   removeConversations(scope: PropertyScope, conversationIds: readonly string[]): number {
     if (conversationIds.length === 0) return 0;
-    const repo = new KnowledgeGapRepository(scope.db);
+    const repo = new KnowledgeGapRepository(scope);
     return repo.transaction(() => repo.removeConversations(conversationIds));
   }
 
@@ -143,7 +143,7 @@ export class KnowledgeGapService {
     const cal = new LocalCalendar(scope.property.timezone);
     const from = q.from ? cal.startOf(q.from).toISOString() : '';
     const to = q.to ? cal.startOf(addDays(q.to, 1)).toISOString() : '\uffff';
-    const rows = new KnowledgeGapRepository(scope.db).list({ status: q.status, from, to, limit: q.limit });
+    const rows = new KnowledgeGapRepository(scope).list({ status: q.status, from, to, limit: q.limit });
     return rows.map((r) => this.decode(scope, r)).filter((g) => !q.from && !q.to ? true : g.countInPeriod > 0);
   }
 
@@ -166,7 +166,7 @@ export class KnowledgeGapService {
   }
 
   private one(scope: PropertyScope, id: string): KnowledgeGap {
-    const row = new KnowledgeGapRepository(scope.db).listRow(id);
+    const row = new KnowledgeGapRepository(scope).listRow(id);
     if (!row) throw new NotFoundError('No such knowledge gap');
     return this.decode(scope, row);
   }
@@ -174,7 +174,7 @@ export class KnowledgeGapService {
   /** "Add to knowledge": the manager's answer becomes a knowledge item, and the gap is closed. */
   addToKnowledge(scope: PropertyScope, gapId: string, input: unknown, actor: Actor): { gap: KnowledgeGap; knowledgeItemId: string } {
     const data = parseInput(AddGapToKnowledge, input, 'The knowledge item');
-    const repo = new KnowledgeGapRepository(scope.db);
+    const repo = new KnowledgeGapRepository(scope);
     const gap = repo.get(gapId);
     if (!gap) throw new NotFoundError('No such knowledge gap');
     if (gap.status !== 'open') throw new ConflictError('This knowledge gap is already closed');
@@ -191,7 +191,7 @@ export class KnowledgeGapService {
   }
 
   dismiss(scope: PropertyScope, gapId: string, actor: Actor): KnowledgeGap {
-    const repo = new KnowledgeGapRepository(scope.db);
+    const repo = new KnowledgeGapRepository(scope);
     const gap = repo.get(gapId);
     if (!gap) throw new NotFoundError('No such knowledge gap');
     if (gap.status !== 'open') throw new ConflictError('This knowledge gap is already closed');

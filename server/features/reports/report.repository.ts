@@ -1,3 +1,4 @@
+import { connectionOf, type Transactional } from '../../db/handle.js';
 import { prepared, type Db } from '../../db/sqlite.js';
 
 /** What one conversation's raw rows say, read from plain columns only (bodies stay encrypted). */
@@ -163,7 +164,12 @@ const CONVERSATIONS_OF = `${DRILL_SELECT} where c.day between ? and ? order by c
 
 /** Every query of the reports feature against one hotel's database. */
 export class ReportRepository {
-  constructor(readonly db: Db) {}
+  private readonly db: Db;
+
+  /** `store`: the hotel's scope (or any handle bound to its database). */
+  constructor(store: Transactional) {
+    this.db = connectionOf(store);
+  }
 
   /** Statements are prepared once per database connection: rebuilds run hundreds of thousands. */
   private stmt(sql: string) {

@@ -213,7 +213,7 @@ export class ReportService {
    * rows are gone are kept as they are. Returns whether notes remain after `maxBatches`.
    */
   refreshNoted(scope: PropertyScope, maxBatches = Infinity): boolean {
-    const repo = new ReportRepository(scope.db);
+    const repo = new ReportRepository(scope);
     const cal = this.calendar(scope.property);
     for (let batch = 0; ; batch++) {
       const ids = repo.dirtyConversations(REFRESH_BATCH);
@@ -265,7 +265,7 @@ export class ReportService {
    */
   rebuild(scope: PropertyScope, opts: { gaps?: boolean; removeTestTraffic?: boolean } = {}): RebuildResult {
     const started = performance.now();
-    const repo = new ReportRepository(scope.db);
+    const repo = new ReportRepository(scope);
     const cal = this.calendar(scope.property);
     const now = this.now();
     let testTraffic = { conversations: 0, facts: 0, leads: 0, gapQuestions: 0 };
@@ -317,7 +317,7 @@ export class ReportService {
   }
 
   figures(scope: PropertyScope, p: Pick<Period, 'from' | 'to'>): Figures {
-    const repo = new ReportRepository(scope.db);
+    const repo = new ReportRepository(scope);
     const t = repo.dailyTotals(p.from, p.to);
     const l = repo.leadTotals(p.from, p.to);
     const ai = repo.responseTimes('ai', p.from, p.to);
@@ -368,7 +368,7 @@ export class ReportService {
   }
 
   private analyticsFor(scope: PropertyScope, period: Period): Analytics {
-    const repo = new ReportRepository(scope.db);
+    const repo = new ReportRepository(scope);
     const { from, to } = period;
     const conv = new Map(repo.trendConversations(from, to).map((r) => [r.day, r]));
     const leads = new Map(repo.trendLeads(from, to).map((r) => [r.day, r]));
@@ -453,7 +453,7 @@ export class ReportService {
     const q = parseInput(DrillQuery, query ?? {}, 'The query string');
     const period = this.period(scope, { ...(q.from ? { from: q.from } : {}), ...(q.to ? { to: q.to } : {}) });
     const cursor = decodeCursor(q.cursor);
-    const { rows, total } = new ReportRepository(this.fresh(scope).db).drill({
+    const { rows, total } = new ReportRepository(this.fresh(scope)).drill({
       metric: q.metric,
       from: period.from,
       to: period.to,
@@ -509,7 +509,7 @@ export class ReportService {
       created_by: actor?.userId ?? null,
       created_at: this.now(),
     };
-    new ReportRepository(scope.db).insertReport(row);
+    new ReportRepository(scope).insertReport(row);
     return this.info(scope, row, snapshot);
   }
 
@@ -521,13 +521,13 @@ export class ReportService {
   listReports(scope: PropertyScope, query: unknown): { items: ReportInfo[]; nextCursor: string | null } {
     const q = parseInput(ReportListQuery, query ?? {}, 'The query string');
     const cursor = decodeCursor(q.cursor);
-    const rows = new ReportRepository(scope.db).listReports({ kind: q.kind, cursor: cursor ? { createdAt: cursor[0], id: cursor[1] } : undefined, limit: q.limit });
+    const rows = new ReportRepository(scope).listReports({ kind: q.kind, cursor: cursor ? { createdAt: cursor[0], id: cursor[1] } : undefined, limit: q.limit });
     const last = rows.at(-1);
     return { items: rows.map((r) => this.info(scope, r)), nextCursor: rows.length === q.limit && last ? encodeCursor([last.created_at, last.id]) : null };
   }
 
   private row(scope: PropertyScope, reportId: string): ReportRow {
-    const row = new ReportRepository(scope.db).getReport(reportId);
+    const row = new ReportRepository(scope).getReport(reportId);
     if (!row) throw new NotFoundError('No such report');
     return row;
   }
@@ -541,7 +541,7 @@ export class ReportService {
   /** One row per conversation of the report's period; figures only, no guest details. */
   reportCsv(scope: PropertyScope, reportId: string): { filename: string; body: string } {
     const row = this.row(scope, reportId);
-    const rows = new ReportRepository(this.fresh(scope).db).conversationsOf(row.period_from, row.period_to);
+    const rows = new ReportRepository(this.fresh(scope)).conversationsOf(row.period_from, row.period_to);
     return { filename: `${scope.property.slug}-${row.kind}-${row.period_from}_${row.period_to}.csv`, body: renderReportCsv(rows, scope.property.currency) };
   }
 
@@ -562,7 +562,7 @@ export class ReportService {
     const now = cal.wallClock(this.deps.clock.now());
     const [h, m] = schedule.dailyTime.split(':').map(Number) as [number, number];
     const reached = now.minutes >= h * 60 + m;
-    const repo = new ReportRepository(scope.db);
+    const repo = new ReportRepository(scope);
     const made: ReportInfo[] = [];
     // Daily: yesterday's, once today's report time has come (else the day before's).
     const dailyDue = reached ? now.date : addDays(now.date, -1);

@@ -2,8 +2,12 @@ import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { ConversationRepository } from '../conversations/conversation.repository.js';
+import { GuestRepository } from '../guests/guest.repository.js';
+import { LeadRepository } from '../leads/lead.repository.js';
 import { localTime } from '../properties/desk-hours.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
+import { RetentionRepository } from './retention.repository.js';
 
 export interface RetentionSettings {
   /** Converted leads (and their conversations) are kept this many days, usually longer than the hotel's retention. */
@@ -46,31 +50,22 @@ export class RetentionService {
     const now = this.clock.now();
     const cutoff = new Date(now.getTime() - scope.property.retentionDays * 86_400_000).toISOString();
     const convertedCutoff = new Date(now.getTime() - Math.max(this.settings.convertedDays, scope.property.retentionDays) * 86_400_000).toISOString();
-    const db = scope.db;
-    const expired = db.prepare(
-      `select c.id from conversations c left join leads l on l.conversation_id = c.id
-       where c.last_message_at < @cutoff
-         and (l.id is null or l.status <> 'converted' or coalesce(l.converted_at, l.updated_at) < @convertedCutoff)
-       limit @batch`,
-    );
-    const count = (sql: string, ids: string) => (db.prepare(sql).get(ids) as { n: number }).n;
+    const conversations = new ConversationRepository(scope);
+    const leads = new LeadRepository(scope);
     const total = { conversations: 0, messages: 0, leads: 0, guests: 0 };
     for (;;) {
-      const ids = (expired.all({ cutoff, convertedCutoff, batch: this.settings.batchSize }) as { id: string }[]).map((r) => r.id);
+      const ids = conversations.expiredIds({ cutoff, convertedCutoff, limit: this.settings.batchSize });
       if (ids.length === 0) break;
-      const json = JSON.stringify(ids);
-      db.transaction(() => {
-        total.messages += count('select count(*) as n from messages where conversation_id in (select value from json_each(?))', json);
-        total.leads += count('select count(*) as n from leads where conversation_id in (select value from json_each(?))', json);
-        total.conversations += db.prepare('delete from conversations where id in (select value from json_each(?))').run(json).changes;
-      })();
+      scope.transaction(() => {
+        total.messages += conversations.messageCount(ids);
+        total.leads += leads.countForConversations(ids);
+        total.conversations += conversations.deleteMany(ids);
+      });
     }
     // Guests with nothing left, who have not written since the cut-off.
-    total.guests = db
-      .prepare(`delete from guests where updated_at < ? and created_at < ? and not exists (select 1 from conversations c where c.guest_id = guests.id)`)
-      .run(cutoff, cutoff).changes;
-    db.prepare(`insert into meta (key, value) values ('retention_last_run', ?) on conflict (key) do update set value = excluded.value`).run(localTime(scope.property.timezone, now).date);
-    db.pragma('wal_checkpoint(TRUNCATE)');
+    total.guests = new GuestRepository(scope).deleteInactive(cutoff);
+    new RetentionRepository(scope).markRun(localTime(scope.property.timezone, now).date);
+    scope.checkpoint();
     const result = { propertyId: scope.property.id, cutoff, ...total };
     this.audit.record(actor, { action: 'retention.purge', target: `property:${scope.property.id}`, propertyId: scope.property.id, after: { ...total, cutoff, retentionDays: scope.property.retentionDays } });
     this.log.info({ propertyId: scope.property.id, ...total }, 'retention purge done');
@@ -85,8 +80,7 @@ export class RetentionService {
       const t = localTime(p.timezone, this.clock.now());
       const [h, m] = this.settings.runAt.split(':').map(Number) as [number, number];
       if (t.minutes < h * 60 + m) continue;
-      const last = (scope.db.prepare(`select value from meta where key = 'retention_last_run'`).get() as { value: string } | undefined)?.value;
-      if (last === t.date) continue;
+      if (new RetentionRepository(scope).lastRun() === t.date) continue;
       try {
         results.push(this.run(scope));
       } catch (err) {

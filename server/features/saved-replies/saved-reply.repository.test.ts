@@ -1,3 +1,4 @@
+import { bindConnection } from '../../db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +14,7 @@ afterAll(() => {
 });
 
 describe('saved replies table', () => {
-  const repo = new SavedReplyRepository({ db: dbs.property('prop_replies0001') });
+  const repo = new SavedReplyRepository(bindConnection({}, dbs.property('prop_replies0001')));
 
   it('lists by shortcut from the unique index, without sorting', () => {
     for (const s of ['wifi', 'breakfast', 'parking']) repo.insert({ shortcut: s, text: `About ${s}`, createdBy: null, at: '2026-12-01T00:00:00Z' });

@@ -24,17 +24,17 @@ export class SavedReplyService {
   create(scope: PropertyScope, input: Required<NewSavedReply>, actor: Actor): SavedReply {
     const { shortcut, text } = input;
     const repo = new SavedReplyRepository(scope);
-    return scope.db.transaction(() => {
+    return scope.transaction(() => {
       this.unique(repo, shortcut, null);
       const saved = repo.insert({ shortcut, text, createdBy: actor.userId, at: this.clock.now().toISOString() });
       this.audit.record(actor, { action: 'saved_reply.create', target: `saved_reply:${saved.id}`, propertyId: scope.property.id, after: { shortcut } });
       return saved;
-    })();
+    });
   }
 
   update(scope: PropertyScope, id: string, patch: UpdateSavedReply, actor: Actor): SavedReply {
     const repo = new SavedReplyRepository(scope);
-    return scope.db.transaction(() => {
+    return scope.transaction(() => {
       const current = repo.get(id);
       if (!current) throw new NotFoundError('No such saved reply');
       const shortcut = patch.shortcut ?? current.shortcut;
@@ -42,16 +42,16 @@ export class SavedReplyService {
       const saved = repo.update(id, { shortcut, text: patch.text ?? current.text, at: this.clock.now().toISOString() });
       this.audit.record(actor, { action: 'saved_reply.update', target: `saved_reply:${id}`, propertyId: scope.property.id, before: { shortcut: current.shortcut }, after: { shortcut } });
       return saved;
-    })();
+    });
   }
 
   delete(scope: PropertyScope, id: string, actor: Actor): void {
     const repo = new SavedReplyRepository(scope);
-    scope.db.transaction(() => {
+    scope.transaction(() => {
       const current = repo.get(id);
       if (!current || !repo.delete(id)) throw new NotFoundError('No such saved reply');
       this.audit.record(actor, { action: 'saved_reply.delete', target: `saved_reply:${id}`, propertyId: scope.property.id, before: { shortcut: current.shortcut } });
-    })();
+    });
   }
 
   private unique(repo: SavedReplyRepository, shortcut: string, exceptId: string | null): void {

@@ -240,6 +240,13 @@ export class KeyVault {
     return n;
   }
 
+  /** Destroys every key of a hotel (offboarding): its data, in a backup too, can no longer be read. */
+  destroyPropertyKeys(propertyId: string): number {
+    const n = this.keys.deletePropertyKeys(propertyId);
+    this.cache.delete(propertyId);
+    return n;
+  }
+
   forget(propertyId: string): void {
     this.cache.delete(propertyId);
   }

@@ -41,6 +41,11 @@ export class KeyRepository {
     return this.db.prepare(`delete from property_keys where property_id = ? and status = 'retired'`).run(propertyId).changes;
   }
 
+  /** Every key version of a hotel: what it held can no longer be decrypted anywhere (crypto-shredding). */
+  deletePropertyKeys(propertyId: string): number {
+    return this.db.prepare('delete from property_keys where property_id = ?').run(propertyId).changes;
+  }
+
   allPropertyKeys(): WrappedKeyRow[] {
     return this.db.prepare('select property_id, version, wrapped_dek, wrapped_bidx, status from property_keys order by property_id, version').all() as WrappedKeyRow[];
   }

@@ -1,3 +1,4 @@
+import { bindConnection } from '../../../db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,7 @@ let repo: EmailThreadRepository;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-email-'));
   databases = new Databases({ dataDir: dir, busyTimeoutMs: 1000, synchronous: 'NORMAL' });
-  repo = new EmailThreadRepository({ db: databases.property('prop_emailthreads01'), blindIndex: new BlindIndex(randomBytes(32)) });
+  repo = new EmailThreadRepository(bindConnection({ blindIndex: new BlindIndex(randomBytes(32)) }, databases.property('prop_emailthreads01')));
 });
 afterEach(() => {
   databases.close();

@@ -1,3 +1,5 @@
+import { connectionOf } from '../../../db/handle.js';
+import type { Db } from '../../../db/sqlite.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import { storedProviderId } from '../../vault/provider-ids.js';
 
@@ -15,7 +17,11 @@ export interface DeliveryTarget {
  * `outbox_provider_message`).
  */
 export class WhatsAppRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db' | 'blindIndex'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction' | 'blindIndex'>) {
+    this.db = connectionOf(scope);
+  }
 
   static readonly DELIVERY_TARGET_SQL = `
     select o.id as outboxId, o.status as outboxStatus, o.conversation_id as conversationId, o.message_id as messageId, m.delivery_status as deliveryStatus
@@ -23,6 +29,6 @@ export class WhatsAppRepository {
     where o.provider_message_id = ?`;
 
   deliveryTarget(wamid: string): DeliveryTarget | undefined {
-    return this.scope.db.prepare(WhatsAppRepository.DELIVERY_TARGET_SQL).get(storedProviderId(this.scope.blindIndex, wamid)) as DeliveryTarget | undefined;
+    return this.db.prepare(WhatsAppRepository.DELIVERY_TARGET_SQL).get(storedProviderId(this.scope.blindIndex, wamid)) as DeliveryTarget | undefined;
   }
 }

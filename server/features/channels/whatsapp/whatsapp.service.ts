@@ -411,7 +411,7 @@ export class WhatsAppService {
     const guests = new GuestRepository(scope);
     const at = sentAt.toISOString();
     const replyAt = this.deps.clock.now().toISOString();
-    const stored = scope.db.transaction(() => {
+    const stored = scope.transaction(() => {
       if (conversations.messageExists(m.wamid)) return null;
       const threadBidx = this.threadOf(scope, m);
       let conversation = conversations.findOpenByThread(threadBidx);
@@ -447,7 +447,7 @@ export class WhatsAppService {
       // Queued in the same transaction: a crash cannot leave a stored reply that is never sent.
       if (reply) new OutboxRepository(scope).insert({ conversationId: conversation.id, messageId: reply.id, channel: 'whatsapp', kind: 'reply', payload: { body: reply.body }, nextAttemptAt: replyAt, at: replyAt });
       return { conversation: conversations.get(conversation.id)!, guestMessage, reply, handoff };
-    })();
+    });
     if (!stored) return;
     const { conversation, guestMessage, reply, handoff } = stored;
     const { events } = this.deps;
@@ -467,14 +467,14 @@ export class WhatsAppService {
     const next = STATUS_MAP[s.status];
     if (!next) return;
     const repo = new WhatsAppRepository(scope);
-    const changed = scope.db.transaction(() => {
+    const changed = scope.transaction(() => {
       const target = repo.deliveryTarget(s.id);
       if (!target?.messageId) return null;
       if ((DELIVERY_RANK[next] ?? 0) <= (DELIVERY_RANK[target.deliveryStatus ?? 'pending'] ?? 0)) return null;
       new ConversationRepository(scope).setDeliveryStatus(target.messageId, next);
       if (next === 'failed') new OutboxRepository(scope).markStatus(target.outboxId, 'dead', failureReason(s));
       return target;
-    })();
+    });
     if (!changed) {
       this.deps.log.debug({ propertyId: scope.property.id, status: s.status }, 'WhatsApp status not applied (unknown message or not newer)');
       return;

@@ -1,3 +1,4 @@
+import { bindConnection } from '../../../db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,7 +37,7 @@ function plan(sql: string): string {
 
 describe('widget feedback (property migration 0006)', () => {
   it('keeps one answer per reply, replaced when the guest changes their mind', () => {
-    const repo = new WidgetRepository({ db });
+    const repo = new WidgetRepository(bindConnection({}, db));
     repo.saveFeedback({ messageId: 'msg_a', conversationId: 'cnv_1', helpful: false, at: '2026-11-21T01:00:00.000Z' });
     repo.saveFeedback({ messageId: 'msg_a', conversationId: 'cnv_1', helpful: true, at: '2026-11-21T01:05:00.000Z' });
     expect([...repo.feedbackFor('cnv_1')]).toEqual([['msg_a', true]]);
@@ -47,7 +48,7 @@ describe('widget feedback (property migration 0006)', () => {
   });
 
   it("reads the browser's own ids back from the stored guest messages", () => {
-    const repo = new WidgetRepository({ db });
+    const repo = new WidgetRepository(bindConnection({}, db));
     expect([...repo.clientMessageIds('cnv_1')]).toEqual([['msg_g', 'cm_abc12345']]);
     expect(repo.messageInfo('msg_a')).toMatchObject({ conversation_id: 'cnv_1', role: 'assistant' });
   });

@@ -1,3 +1,5 @@
+import { connectionOf } from '../../../db/handle.js';
+import type { Db } from '../../../db/sqlite.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 
 export interface WidgetMessageInfo {
@@ -19,20 +21,24 @@ export const WIDGET_SQL = {
 
 /** One hotel's widget data: guests' "Was this helpful?" answers, and what the widget needs to know about messages. */
 export class WidgetRepository {
-  constructor(private readonly scope: Pick<PropertyScope, 'db'>) {}
+  private readonly db: Db;
+
+  constructor(private readonly scope: Pick<PropertyScope, 'transaction'>) {
+    this.db = connectionOf(scope);
+  }
 
   messageInfo(messageId: string): WidgetMessageInfo | undefined {
-    return this.scope.db.prepare(WIDGET_SQL.messageInfo).get(messageId) as WidgetMessageInfo | undefined;
+    return this.db.prepare(WIDGET_SQL.messageInfo).get(messageId) as WidgetMessageInfo | undefined;
   }
 
   /** The browser's own ids of a conversation's guest messages (stored as `widget:<session>:<id>`), by message id. */
   clientMessageIds(conversationId: string): Map<string, string> {
-    const rows = this.scope.db.prepare(WIDGET_SQL.clientMessageIds).all(conversationId) as { id: string; external_id: string }[];
+    const rows = this.db.prepare(WIDGET_SQL.clientMessageIds).all(conversationId) as { id: string; external_id: string }[];
     return new Map(rows.map((r) => [r.id, r.external_id.slice(r.external_id.lastIndexOf(':') + 1)]));
   }
 
   feedbackFor(conversationId: string): Map<string, boolean> {
-    const rows = this.scope.db.prepare(WIDGET_SQL.feedbackFor).all(conversationId) as { message_id: string; helpful: number }[];
+    const rows = this.db.prepare(WIDGET_SQL.feedbackFor).all(conversationId) as { message_id: string; helpful: number }[];
     return new Map(rows.map((r) => [r.message_id, r.helpful === 1]));
   }
 
@@ -42,7 +48,7 @@ export class WidgetRepository {
    * this table (SQLite applies the outer statement's conflict policy inside triggers).
    */
   saveFeedback(f: { messageId: string; conversationId: string; helpful: boolean; at: string }): void {
-    const { db } = this.scope;
+    const db = this.db;
     db.transaction(() => {
       const updated = db.prepare(WIDGET_SQL.updateFeedback).run(f.helpful ? 1 : 0, f.at, f.messageId);
       if (updated.changes === 0) db.prepare(WIDGET_SQL.insertFeedback).run(f.messageId, f.conversationId, f.helpful ? 1 : 0, f.at, f.at);
@@ -51,7 +57,7 @@ export class WidgetRepository {
 
   /** Helpful / not helpful answers given since a time. */
   feedbackCounts(since: string): { helpful: number; notHelpful: number } {
-    const row = this.scope.db.prepare(WIDGET_SQL.feedbackCounts).get(since) as { helpful: number; not_helpful: number };
+    const row = this.db.prepare(WIDGET_SQL.feedbackCounts).get(since) as { helpful: number; not_helpful: number };
     return { helpful: row.helpful, notHelpful: row.not_helpful };
   }
 }

@@ -232,7 +232,7 @@ export class WidgetService {
     if (!conversation) return;
     const at = this.deps.clock.now().toISOString();
     const leads = new LeadRepository(scope);
-    const lead = scope.db.transaction(() => {
+    const lead = scope.transaction(() => {
       new GuestRepository(scope).updateContact(
         conversation.guest_id,
         { ...(c.name ? { name: c.name } : {}), ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}) },
@@ -242,7 +242,7 @@ export class WidgetService {
       if (!existing) return undefined;
       const d = existing.details;
       return leads.save({ ...existing, details: { ...d, name: d.name ?? c.name ?? null, email: c.email ?? d.email, phone: c.phone ?? d.phone } }, at);
-    })();
+    });
     if (lead) this.deps.events.emit({ type: 'lead.updated', propertyId: scope.property.id, leadId: lead.id, conversationId: conversation.id, status: lead.status, at });
   }
 }
