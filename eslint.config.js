@@ -7,6 +7,21 @@ const sqliteDriver = [
   { name: 'better-sqlite3', message: 'Only repositories and server/db import the SQLite driver.' },
   { name: 'sqlite-vec', message: 'Only server/db loads sqlite-vec.' },
 ];
+// SQL lives in repositories and server/db (STYLE.md rule 4): service code holds a scope
+// (transaction(), checkpoint()), never the connection behind it.
+const connectionAccess = [
+  { group: ['**/db/sqlite', '**/db/sqlite.js'], message: 'Only repositories and server/db hold a database connection; services use the scope and repositories.' },
+  { group: ['**/db/handle', '**/db/handle.js'], importNames: ['connectionOf', 'bindConnection'], message: 'Only repositories and server/db reach the connection behind a scope.' },
+];
+const sqlOutsideRepositories = [
+  'error',
+  { selector: "CallExpression[callee.property.name=/^(prepare|pragma|loadExtension|backup)$/]", message: 'SQL lives in repositories and server/db: add a repository method.' },
+  // exec() is also RegExp#exec, so only an exec of SQL text is flagged.
+  ...['arguments.0.value', 'arguments.0.quasis.0.value.raw'].map((text) => ({
+    selector: `CallExpression[callee.property.name='exec'][${text}=/^\\s*(select|insert|update|delete|replace|create|drop|alter|pragma|begin|commit|savepoint|with|vacuum|attach)\\b/i]`,
+    message: 'SQL lives in repositories and server/db: add a repository method.',
+  })),
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'models/**', 'test-results/**', 'renderer/dist/**'] },
@@ -24,7 +39,8 @@ export default tseslint.config(
     ignores: ['server/db/**', 'server/**/*.repository.ts', 'server/**/*.test.ts'],
     rules: {
       'no-console': 'error',
-      'no-restricted-imports': ['error', { paths: [noElectron, ...sqliteDriver], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+      'no-restricted-imports': ['error', { paths: [noElectron, ...sqliteDriver], patterns: [{ group: ['electron/*'], message: noElectron.message }, ...connectionAccess] }],
+      'no-restricted-syntax': sqlOutsideRepositories,
     },
   },
   {
@@ -36,7 +52,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [noElectron, ...sqliteDriver], patterns: [{ group: ['**/*.repository.js', '**/*.repository'], message: 'Routes call services, never repositories.' }] },
+        { paths: [noElectron, ...sqliteDriver], patterns: [{ group: ['**/*.repository.js', '**/*.repository'], message: 'Routes call services, never repositories.' }, ...connectionAccess] },
       ],
     },
   },
