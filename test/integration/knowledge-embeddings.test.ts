@@ -1,4 +1,3 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransformersEmbedder } from '../../server/features/knowledge/transformers.adapter.js';
 import { KnowledgeRepository } from '../../server/features/knowledge/knowledge.repository.js';
