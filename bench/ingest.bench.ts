@@ -1,4 +1,3 @@
-import { connectionOf } from '../server/db/handle.js';
 import express from 'express';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -7,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+import { connectionOf } from '../server/db/handle.js';
 import { loadConfig } from '../server/config/config.js';
 import { startServer } from '../server/main.js';
 import { cliActor } from '../server/shared/actor.js';

@@ -1,7 +1,7 @@
-import { connectionOf } from '../server/db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { connectionOf } from '../server/db/handle.js';
 import { loadConfig } from '../server/config/config.js';
 import { openCore } from '../server/core.js';
 import type { LlmRouter } from '../server/features/llm/llm.router.js';

@@ -1,8 +1,8 @@
-import { connectionOf } from '../server/db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { connectionOf } from '../server/db/handle.js';
 import { loadConfig } from '../server/config/config.js';
 import { openCore } from '../server/core.js';
 import { ConversationRepository } from '../server/features/conversations/conversation.repository.js';

@@ -1,9 +1,9 @@
-import { connectionOf } from '../server/db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { connectionOf } from '../server/db/handle.js';
 import { loadConfig } from '../server/config/config.js';
 import { openCore } from '../server/core.js';
 import type { PropertyScope } from '../server/features/properties/property.service.js';

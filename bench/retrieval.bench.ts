@@ -1,7 +1,7 @@
-import { bindConnection, connectionOf } from '../server/db/handle.js';
 import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { bindConnection, connectionOf } from '../server/db/handle.js';
 import { loadConfig } from '../server/config/config.js';
 import { openCore } from '../server/core.js';
 import { EmbedderHandle, type EmbedKind, type Embedder } from '../server/features/knowledge/embedder.port.js';

@@ -1,10 +1,10 @@
-import { connectionOf } from '../server/db/handle.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { connectionOf } from '../server/db/handle.js';
 import type { ConversationStatus } from '../server/contract/conversations.js';
 import { ConversationRepository } from '../server/features/conversations/conversation.repository.js';
 import { GuestRepository } from '../server/features/guests/guest.repository.js';

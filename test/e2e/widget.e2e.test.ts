@@ -1,7 +1,7 @@
-import { connectionOf } from '../../server/db/handle.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { connectionOf } from '../../server/db/handle.js';
 import { CHROMIUM, HAS_CHROMIUM, expectNoSeriousA11yViolations, launchChromium, screenshot } from '../support/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOllamaStub, type OllamaChatBody, type OllamaStub } from '../support/ollama-stub.js';

@@ -1,6 +1,6 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { multipart, sendgridRawParts, startEmailProviderStub, startSmtpStub, type EmailProviderStub, type SmtpStub } from '../support/email-provider-stub.js';
 import { json, startTestServer, type TestServer } from '../support/server.js';
 

@@ -1,6 +1,6 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 

@@ -1,5 +1,5 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { openCore, type Core } from '../../server/core.js';
 import { EmbedderHandle } from '../../server/features/knowledge/embedder.port.js';
 import { KnowledgeRepository } from '../../server/features/knowledge/knowledge.repository.js';

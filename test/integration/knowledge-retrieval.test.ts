@@ -1,5 +1,5 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { ASIDE, DEV, type DevQuestion } from '../fixtures/knowledge/dev-questions.js';
 import { BORDERLINE, HARBOUR, HELD_OUT, HILL, OFF_TOPIC, QUESTIONS, type FixtureQuestion, type Lang } from '../fixtures/knowledge/hotels.js';
 import { startTestServer, type TestServer } from '../support/server.js';

@@ -1,5 +1,5 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import { PROMPT_CANARY } from '../../server/features/pipeline/prompt.js';
 import { startCloudStub, type CloudStub } from '../support/cloud-stub.js';

@@ -1,8 +1,8 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { runCli } from '../../server/cli/main.js';
 import { Databases } from '../../server/db/databases.js';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';

@@ -1,7 +1,7 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { loadConfig } from '../../server/config/config.js';
 import { openCore } from '../../server/core.js';
 import { EmailThreadRepository } from '../../server/features/channels/email/email-thread.repository.js';

@@ -1,6 +1,6 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import type { Analytics, AnalyticsSummary, DrillPage, Figures, GroupSummary, KnowledgeGap, ReportInfo } from '../../server/contract/reports.js';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';

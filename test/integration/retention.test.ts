@@ -1,5 +1,5 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';
 import { LeadRepository } from '../../server/features/leads/lead.repository.js';

@@ -1,5 +1,5 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import type { ConversationDetail } from '../../server/contract/conversations.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import { startTestServer, type StaffClient, type TestServer } from '../support/server.js';

@@ -1,7 +1,7 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { ask } from '../../server/cli/ask.js';
 import type { Lead } from '../../server/contract/conversations.js';
 import type { AnalyticsSummary, GroupSummary, KnowledgeGap } from '../../server/contract/reports.js';

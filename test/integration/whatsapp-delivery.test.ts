@@ -1,7 +1,7 @@
-import { connectionOf } from '../../server/db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { WhatsAppRepository } from '../../server/features/channels/whatsapp/whatsapp.repository.js';
 import { ManualClock } from '../support/clock.js';
 import { messageWebhook, postWebhook, startGraphStub, statusWebhook, type GraphRequest, type GraphStub } from '../support/graph-stub.js';

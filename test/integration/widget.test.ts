@@ -1,6 +1,6 @@
-import { connectionOf } from '../../server/db/handle.js';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionOf } from '../../server/db/handle.js';
 import { ConversationRepository } from '../../server/features/conversations/conversation.repository.js';
 import { GuestRepository } from '../../server/features/guests/guest.repository.js';
 import { LeadRepository } from '../../server/features/leads/lead.repository.js';

@@ -1,9 +1,9 @@
-import { bindConnection } from '../../db/handle.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bindConnection } from '../../db/handle.js';
 import { Databases } from '../../db/databases.js';
 import { BlindIndex, FieldCipher } from '../vault/field-crypto.js';
 import { GuestRepository } from '../guests/guest.repository.js';

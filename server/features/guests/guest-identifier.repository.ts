@@ -1,5 +1,5 @@
-import { connectionOf } from '../../db/handle.js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { connectionOf } from '../../db/handle.js';
 import { prepared, type Db } from '../../db/sqlite.js';
 import { emailSpans, ISO_DATE, PHONE, replaceEmails } from '../../shared/redact.js';
 import type { PropertyScope } from '../properties/property.service.js';

@@ -1,8 +1,8 @@
-import { bindConnection } from '../../db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { bindConnection } from '../../db/handle.js';
 import { loadMigrations, migrate } from '../../db/migrate.js';
 import { openDatabase, type Db } from '../../db/sqlite.js';
 import { systemClock } from '../../shared/clock.js';

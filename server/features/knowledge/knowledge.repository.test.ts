@@ -1,8 +1,8 @@
-import { bindConnection } from '../../db/handle.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { bindConnection } from '../../db/handle.js';
 import { Databases } from '../../db/databases.js';
 import type { Db } from '../../db/sqlite.js';
 import { KNOWLEDGE_SQL, KnowledgeRepository } from './knowledge.repository.js';

@@ -1,8 +1,8 @@
-import { bindConnection } from '../../db/handle.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bindConnection } from '../../db/handle.js';
 import { Databases } from '../../db/databases.js';
 import { SavedReplyRepository } from './saved-reply.repository.js';
 
