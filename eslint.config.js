@@ -40,6 +40,24 @@ export default tseslint.config(
       ],
     },
   },
+  // One composition root (server/core.ts, with server/main.ts around it): the root knows every feature,
+  // no feature knows the root, and the HTTP layer knows no feature (metrics and readiness are passed in).
+  // A separate rule name, so these layers add to the per-file rules above instead of replacing them.
+  {
+    files: ['server/http/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**'], message: 'http/ knows no feature: take what it needs as an interface defined in http/, passed in by server/core.ts.' }] }],
+    },
+  },
+  {
+    files: ['server/features/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+(core|main)(\\.js)?$', message: 'Features never import the composition root (server/core.ts, server/main.ts): take what you need as constructor arguments.' }] },
+      ],
+    },
+  },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {

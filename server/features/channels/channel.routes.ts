@@ -5,8 +5,6 @@ import type { ChannelCheckService } from './channel-check.service.js';
 import { route, type RouteDef } from '../../http/route.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { Binding, ChannelBindingService } from './channel-binding.service.js';
-import { WhatsAppChannelInput } from './whatsapp/whatsapp.schemas.js';
-import type { WhatsAppService } from './whatsapp/whatsapp.service.js';
 import { WHATSAPP_WEBHOOK_PATH } from './whatsapp/whatsapp.webhook.js';
 
 export { CHANNELS, ChannelSummary, type ChannelName } from '../../contract/channels.js';
@@ -37,13 +35,12 @@ export function channelSummary(channel: ChannelName, binding: AnyBinding | undef
 
 export function channelRoutes(deps: {
   channels: ChannelBindingService;
-  whatsapp: WhatsAppService;
   properties: PropertyService;
   checks: ChannelCheckService;
   /** The public base URL (tunnel or NOCTURN_PUBLIC_URL, else the public listener's own address). */
   publicUrl: () => string | undefined;
 }): RouteDef[] {
-  const { channels, whatsapp, properties, checks, publicUrl } = deps;
+  const { channels, properties, checks, publicUrl } = deps;
   const lastCheck = (propertyId: string, c: ChannelName, changedAt: string | null | undefined) => (c === 'widget' ? null : checks.last(propertyId, c, changedAt ?? null));
   return [
     route({
@@ -58,16 +55,6 @@ export function channelRoutes(deps: {
         const bound = new Map(channels.listForProperty(property.id).map((b) => [b.channel, b]));
         return { items: CHANNELS.map((c) => channelSummary(c, bound.get(c), publicUrl(), lastCheck(property.id, c, bound.get(c)?.updatedAt))) };
       },
-    }),
-    route({
-      method: 'put',
-      path: '/api/v1/properties/:id/channels/whatsapp',
-      summary: 'Connect the hotel to a WhatsApp Cloud API phone number (secrets left out keep their stored value)',
-      tag: 'channels',
-      permission: 'channels.write',
-      body: WhatsAppChannelInput,
-      response: ChannelSummary,
-      handler: ({ params, body, actor }) => channelSummary('whatsapp', whatsapp.configure(params.id!, body as WhatsAppChannelInput, actor), publicUrl()),
     }),
     route({
       method: 'post',
