@@ -59,6 +59,15 @@ export default tseslint.config(
     },
   },
   {
+    // The widget's guest script runs on hotels' websites: browser code, bundled alone, so it imports
+    // only its own folder (no Node, no packages, no server code).
+    files: ['server/features/channels/widget/guest/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: 'The widget guest script imports only files in its own folder (./x.js).' }] }],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
