@@ -328,7 +328,8 @@ export function openCore(opts: CoreOptions): Core {
 
     if (opts.serving) readiness.register(tunnel.readinessCheck());
     const version = appVersion();
-    const checks = new ChannelCheckService({ channels, repo: new ChannelCheckRepository(databases.group), clock, log, whatsappApiBase: config.whatsapp.apiBase, emailApiBases: config.emailApis });
+    const probes = new Map(guestChannels.flatMap((c) => (c.check ? [[c.name, c.check] as const] : [])));
+    const checks = new ChannelCheckService({ repo: new ChannelCheckRepository(databases.group), clock, log, probes });
     const setupProgress = new SetupProgressService(new SetupProgressRepository(databases.group), (id) => properties.find(id) !== undefined, clock);
     const routes: RouteDef[] = [
       ...authRoutes(auth, users, config.auth.idleTimeoutMinutes),

@@ -12,9 +12,10 @@ import type { OutboxService } from '../outbox/outbox.service.js';
 import type { PipelineService } from '../pipeline/pipeline.service.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { ChannelBindingService } from './channel-binding.service.js';
+import type { CredentialProbe } from './channel-check.service.js';
 
 /**
- * One guest channel as the composition root wires it: every channel gives the same five parts,
+ * One guest channel as the composition root wires it: every channel gives the same parts,
  * and the root registers them the same way (see README.md in this folder).
  */
 export interface GuestChannel {
@@ -27,6 +28,8 @@ export interface GuestChannel {
   readonly routes: readonly RouteDef[];
   /** Guest-facing routes (webhooks, widget API), mounted on the public listener. */
   readonly publicRouter: Router;
+  /** Asks the provider whether a hotel's stored credentials work ("Check again" on the channels screen). */
+  readonly check?: CredentialProbe;
   /** Releases timers or live connections on shutdown. */
   close?(): void;
 }

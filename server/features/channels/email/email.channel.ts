@@ -1,5 +1,6 @@
 import type { ChannelDeps, GuestChannel } from '../channel.js';
 import { OptOuts } from '../opt-out.js';
+import { emailCredentialProbe } from './email.check.js';
 import { emailRoutes } from './email.routes.js';
 import { EmailChannelSender } from './email.sender.js';
 import { EmailChannelService } from './email.service.js';
@@ -8,7 +9,7 @@ import { emailWebhooks } from './email.webhooks.js';
 /**
  * Email: the provider webhooks and the one-click unsubscribe link on the public listener
  * (/webhooks/email/*), the inbox step that parses stored emails, the sender (provider API or
- * SMTP) and the staff settings. The service is stateless: everything lives in the databases.
+ * SMTP), the staff settings and the credentials check. The service is stateless: everything lives in the databases.
  */
 export function emailChannel(deps: ChannelDeps): GuestChannel {
   const { clock, log, publicUrl } = deps;
@@ -28,5 +29,6 @@ export function emailChannel(deps: ChannelDeps): GuestChannel {
     sender: new EmailChannelSender({ channels: deps.channels, apiBases: deps.config.emailApis, clock, log, publicUrl }),
     routes: emailRoutes(service, deps.properties),
     publicRouter: emailWebhooks(service),
+    check: emailCredentialProbe({ channels: deps.channels, apiBases: deps.config.emailApis }),
   };
 }

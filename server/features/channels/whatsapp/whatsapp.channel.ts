@@ -1,4 +1,5 @@
 import type { ChannelDeps, GuestChannel } from '../channel.js';
+import { whatsAppCredentialProbe } from './whatsapp.check.js';
 import { whatsAppRoutes } from './whatsapp.routes.js';
 import { WhatsAppSender } from './whatsapp.sender.js';
 import { WhatsAppService } from './whatsapp.service.js';
@@ -6,7 +7,7 @@ import { whatsAppWebhookRouter } from './whatsapp.webhook.js';
 
 /**
  * WhatsApp Cloud API: the signed webhook on the public listener, the inbox step that answers stored
- * notifications, the sender (text in the 24-hour window, else the template) and the staff settings.
+ * notifications, the sender (text in the 24-hour window, else the template), the staff settings and the credentials check.
  */
 export function whatsappChannel(deps: ChannelDeps): GuestChannel & { service: WhatsAppService } {
   const { config, clock, log } = deps;
@@ -35,6 +36,7 @@ export function whatsappChannel(deps: ChannelDeps): GuestChannel & { service: Wh
     sender,
     routes: whatsAppRoutes(service, deps.publicUrl),
     publicRouter: whatsAppWebhookRouter(service, { bodyLimitBytes: config.webhookBodyLimitBytes }),
+    check: whatsAppCredentialProbe({ channels: deps.channels, apiBase: config.whatsapp.apiBase }),
     service,
   };
 }
