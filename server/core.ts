@@ -352,7 +352,7 @@ export function openCore(opts: CoreOptions): Core {
       ...systemRoutes(errors, config.pageLimitMax, () => systemStatus({ config, version, readiness, properties, ai, inbox, outbox, databases, errors })),
       ...inboxRoutes(conversations, properties, config.pageLimitMax),
       ...privacyRoutes(privacy, backups, keys, dataKeys),
-      ...channelRoutes({ channels, properties, checks, publicUrl }),
+      ...channelRoutes({ channels, properties, checks, publicUrl, webhookPaths: new Map(guestChannels.flatMap((c) => (c.webhookPath ? [[c.name, c.webhookPath] as const] : []))) }),
       ...guestChannels.flatMap((c) => c.routes),
       ...tunnelRoutes(tunnel),
       ...reportRoutes(reports, knowledgeGaps, (id) => properties.scope(id)),

@@ -28,6 +28,8 @@ export interface GuestChannel {
   readonly routes: readonly RouteDef[];
   /** Guest-facing routes (webhooks, widget API), mounted on the public listener. */
   readonly publicRouter: Router;
+  /** The webhook path shown on the channels screen, when staff paste a URL into the provider's settings. */
+  readonly webhookPath?: string;
   /** Asks the provider whether a hotel's stored credentials work ("Check again" on the channels screen). */
   readonly check?: CredentialProbe;
   /** Releases timers or live connections on shutdown. */

@@ -3,7 +3,7 @@ import { whatsAppCredentialProbe } from './whatsapp.check.js';
 import { whatsAppRoutes } from './whatsapp.routes.js';
 import { WhatsAppSender } from './whatsapp.sender.js';
 import { WhatsAppService } from './whatsapp.service.js';
-import { whatsAppWebhookRouter } from './whatsapp.webhook.js';
+import { WHATSAPP_WEBHOOK_PATH, whatsAppWebhookRouter } from './whatsapp.webhook.js';
 
 /**
  * WhatsApp Cloud API: the signed webhook on the public listener, the inbox step that answers stored
@@ -36,6 +36,7 @@ export function whatsappChannel(deps: ChannelDeps): GuestChannel & { service: Wh
     sender,
     routes: whatsAppRoutes(service, deps.publicUrl),
     publicRouter: whatsAppWebhookRouter(service, { bodyLimitBytes: config.webhookBodyLimitBytes }),
+    webhookPath: WHATSAPP_WEBHOOK_PATH,
     check: whatsAppCredentialProbe({ channels: deps.channels, apiBase: config.whatsapp.apiBase }),
     service,
   };

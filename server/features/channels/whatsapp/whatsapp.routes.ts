@@ -1,8 +1,9 @@
 import { ChannelSummary } from '../../../contract/channels.js';
 import { route, type RouteDef } from '../../../http/route.js';
-import { channelSummary } from '../channel.routes.js';
+import { channelSummary, webhookUrl } from '../channel.routes.js';
 import { WhatsAppChannelInput } from './whatsapp.schemas.js';
 import type { WhatsAppService } from './whatsapp.service.js';
+import { WHATSAPP_WEBHOOK_PATH } from './whatsapp.webhook.js';
 
 /** Staff API for WhatsApp: connect a hotel to its Cloud API phone number. */
 export function whatsAppRoutes(whatsapp: WhatsAppService, publicUrl: () => string | undefined): RouteDef[] {
@@ -15,7 +16,7 @@ export function whatsAppRoutes(whatsapp: WhatsAppService, publicUrl: () => strin
       permission: 'channels.write',
       body: WhatsAppChannelInput,
       response: ChannelSummary,
-      handler: ({ params, body, actor }) => channelSummary('whatsapp', whatsapp.configure(params.id!, body as WhatsAppChannelInput, actor), publicUrl()),
+      handler: ({ params, body, actor }) => channelSummary('whatsapp', whatsapp.configure(params.id!, body as WhatsAppChannelInput, actor), webhookUrl(publicUrl(), WHATSAPP_WEBHOOK_PATH)),
     }),
   ];
 }
