@@ -246,9 +246,10 @@ export function openCore(opts: CoreOptions): Core {
     });
     disposables.add('inbox worker', () => inbox.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
-    const tunnel = new TunnelManager(opts.serving ? createTunnelProvider(config.tunnel, log) : null, { log, clock });
+    const { serving } = opts;
+    const tunnel = new TunnelManager(serving ? createTunnelProvider(config.tunnel, log) : null, { log, clock });
     disposables.add('tunnel', () => tunnel.stop());
-    const publicUrl = opts.serving ? () => tunnel.url() ?? opts.serving!.listenerUrl() : () => config.public.url;
+    const publicUrl = serving ? () => tunnel.url() ?? serving.listenerUrl() : () => config.public.url;
     const channelDeps: ChannelDeps = {
       config, channels, properties, inbox, outbox, pipeline, ai, events, clock, log, publicUrl,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
@@ -326,7 +327,7 @@ export function openCore(opts: CoreOptions): Core {
       check: async () => ({ ok: true, detail: { masterKey: source }, ...(source === 'dev-key-file' ? { warning: TRIAL_KEY_WARNING } : {}) }),
     });
 
-    if (opts.serving) readiness.register(tunnel.readinessCheck());
+    if (serving) readiness.register(tunnel.readinessCheck());
     const version = appVersion();
     const probes = new Map(guestChannels.flatMap((c) => (c.check ? [[c.name, c.check] as const] : [])));
     const checks = new ChannelCheckService({ repo: new ChannelCheckRepository(databases.group), clock, log, probes });
@@ -365,7 +366,7 @@ export function openCore(opts: CoreOptions): Core {
       guard: accessGuard(auth, (key) => properties.find(key)),
       publicRouters: guestChannels.map((c) => c.publicRouter),
     };
-    if (opts.serving) warmUpGuestParsers();
+    if (serving) warmUpGuestParsers();
     const start = ({ publicPort }: { publicPort: number }) => {
       knowledge.start();
       inbox.start();
