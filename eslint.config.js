@@ -56,6 +56,33 @@ export default tseslint.config(
       ],
     },
   },
+  // One composition root (server/core.ts, with server/main.ts around it): the root knows every feature,
+  // no feature knows the root, and the HTTP layer knows no feature (metrics and readiness are passed in).
+  // A separate rule name, so these layers add to the per-file rules above instead of replacing them.
+  {
+    files: ['server/http/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/features/**'], message: 'http/ knows no feature: take what it needs as an interface defined in http/, passed in by server/core.ts.' }] }],
+    },
+  },
+  {
+    files: ['server/features/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(\\.\\./)+(core|main)(\\.js)?$', message: 'Features never import the composition root (server/core.ts, server/main.ts): take what you need as constructor arguments.' }] },
+      ],
+    },
+  },
+  {
+    // The widget's guest script runs on hotels' websites: browser code, bundled alone, so it imports
+    // only its own folder (no Node, no packages, no server code).
+    files: ['server/features/channels/widget/guest/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./)', message: 'The widget guest script imports only files in its own folder (./x.js).' }] }],
+    },
+  },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: {

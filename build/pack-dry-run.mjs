@@ -50,7 +50,7 @@ try {
   const files = asar.listPackage(path.join(resources, 'app.asar')).map((f) => f.replaceAll('\\', '/'));
   const problems = [];
   const expectIn = (file) => files.includes(file) || problems.push(`app.asar lacks ${file}`);
-  for (const f of ['/package.json', '/dist/main/main.js', '/dist/main/preload.cjs', '/dist/main/passphrase-preload.cjs', '/dist/server/utility-entry.js', '/dist/server/db/migrations', '/dist/renderer/index.html']) expectIn(f);
+  for (const f of ['/package.json', '/dist/main/main.js', '/dist/main/preload.cjs', '/dist/main/passphrase-preload.cjs', '/dist/server/utility-entry.js', '/dist/server/db/migrations', '/dist/server/features/channels/widget/guest/widget.js', '/dist/renderer/index.html']) expectIn(f);
   if (existsSync(path.join(project, 'models', 'manifest.json'))) expectIn('/models/manifest.json');
   const allowed = new Set(['dist', 'node_modules', 'package.json', 'models']);
   const extra = [...new Set(files.map((f) => f.split('/')[1]))].filter((t) => !allowed.has(t));

@@ -37,8 +37,14 @@ import { deriveFromPassphrase } from './features/vault/key-vault.js';
 import { DataKeyRotation } from './features/vault/data-key-rotation.js';
 import { ChannelBindingRepository } from './features/channels/channel-binding.repository.js';
 import { ChannelBindingService } from './features/channels/channel-binding.service.js';
-import { WhatsAppSender } from './features/channels/whatsapp/whatsapp.sender.js';
-import { WhatsAppService } from './features/channels/whatsapp/whatsapp.service.js';
+import type { ChannelDeps, GuestChannel } from './features/channels/channel.js';
+import { ChannelCheckRepository } from './features/channels/channel-check.repository.js';
+import { ChannelCheckService } from './features/channels/channel-check.service.js';
+import { channelRoutes } from './features/channels/channel.routes.js';
+import { emailChannel } from './features/channels/email/email.channel.js';
+import { whatsappChannel } from './features/channels/whatsapp/whatsapp.channel.js';
+import type { WhatsAppService } from './features/channels/whatsapp/whatsapp.service.js';
+import { widgetChannel } from './features/channels/widget/widget.channel.js';
 import { InboxService } from './features/inbox/inbox.service.js';
 import { hashStoredProviderIds } from './features/vault/provider-id-conversion.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
@@ -47,9 +53,39 @@ import { UserRepository } from './features/users/user.repository.js';
 import { UserService } from './features/users/user.service.js';
 import { KeyRepository } from './features/vault/key.repository.js';
 import { KeyVault, resolveMasterKey, TRIAL_KEY_WARNING, type MasterKeySource } from './features/vault/key-vault.js';
+import { accessGuard, loadSession, sessionOf } from './features/auth/access.middleware.js';
+import { aiSwitchRoutes } from './features/ai-switch/ai-switch.routes.js';
+import { auditRoutes } from './features/audit/audit.routes.js';
+import { authRoutes } from './features/auth/auth.routes.js';
+import { knowledgeRoutes } from './features/knowledge/knowledge.routes.js';
+import { propertyRoutes } from './features/properties/property.routes.js';
+import { conversationRoutes } from './features/conversations/conversation.routes.js';
+import { eventRoutes } from './features/events/events.routes.js';
+import { inboxRoutes } from './features/conversations/inbox.routes.js';
+import { privacyRoutes } from './features/privacy/privacy.routes.js';
+import { systemStatus } from './features/system/system-status.js';
+import { outboxRoutes } from './features/outbox/outbox.routes.js';
+import { inboxDeadLetterRoutes } from './features/inbox/inbox.routes.js';
+import { warmUpGuestParsers } from './features/leads/warm-up.js';
+import { userRoutes } from './features/users/user.routes.js';
+import { systemRoutes } from './features/system/system.routes.js';
+import { pipelineRoutes } from './features/pipeline/pipeline.routes.js';
+import { reportRoutes } from './features/reports/report.routes.js';
+import { createTunnelProvider } from './features/tunnel/tunnel.factory.js';
+import { TunnelManager } from './features/tunnel/tunnel.manager.js';
+import { tunnelRoutes } from './features/tunnel/tunnel.routes.js';
+import { reportMailRoutes } from './features/report-mail/report-mail.routes.js';
+import { SetupProgressRepository } from './features/onboarding/setup-progress.repository.js';
+import { setupProgressRoutes } from './features/onboarding/setup-progress.routes.js';
+import { SetupProgressService } from './features/onboarding/setup-progress.service.js';
+import { savedReplyRoutes } from './features/saved-replies/saved-reply.routes.js';
+import { SavedReplyService } from './features/saved-replies/saved-reply.service.js';
+import type { RouteDef } from './http/route.js';
+import type { RouteGuard } from './http/router.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { DisposableStack } from './shared/disposables.js';
 import type { Logger } from './shared/logger.js';
+import type { RequestHandler, Router } from 'express';
 import { projectRoot } from './shared/paths.js';
 
 export interface CoreOptions {
@@ -58,6 +94,21 @@ export interface CoreOptions {
   clock?: Clock;
   /** Master key bytes handed over by the desktop shell. */
   providedKey?: Buffer;
+  /**
+   * Set when the listeners will run (`nocturn serve`): the configured tunnel is opened and, until
+   * it has a URL, the public listener's own address is the public URL when none is configured.
+   */
+  serving?: { listenerUrl: () => string | undefined };
+}
+
+/** What the listeners serve: the staff API with its session and access checks, and the guest routers. */
+export interface CoreHttp {
+  routes: readonly RouteDef[];
+  /** Middleware before the staff API routes (the session). */
+  before: RequestHandler[];
+  guard: RouteGuard;
+  /** Mounted on the public listener, one per guest channel. */
+  publicRouters: readonly Router[];
 }
 
 /**
@@ -93,13 +144,21 @@ export interface Core {
   inbox: InboxService;
   outbox: OutboxService;
   channels: ChannelBindingService;
+  /** WhatsApp, email and the website widget, each wired the same way (features/channels/README.md). */
+  guestChannels: readonly GuestChannel[];
   whatsapp: WhatsAppService;
+  tunnel: TunnelManager;
+  /** Where guests and providers reach the public listener (tunnel, NOCTURN_PUBLIC_URL, or its own address). */
+  publicUrl: () => string | undefined;
+  http: CoreHttp;
   privacy: PrivacyService;
   backups: BackupService;
   retention: RetentionService;
   keys: KeyRotation;
   dataKeys: DataKeyRotation;
   disposables: DisposableStack;
+  /** Starts the background workers and the tunnel, once the public listener has its port. */
+  start(listening: { publicPort: number }): void;
   close(): Promise<void>;
 }
 
@@ -186,15 +245,22 @@ export function openCore(opts: CoreOptions): Core {
     });
     disposables.add('inbox worker', () => inbox.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
-    const whatsAppSender = new WhatsAppSender(channels, clock, log, { apiBase: config.whatsapp.apiBase });
-    const whatsapp = new WhatsAppService({
-      channels, properties, inbox, pipeline, outbox, ai, events, clock, log,
-      receipts: whatsAppSender,
+    const { serving } = opts;
+    const tunnel = new TunnelManager(serving ? createTunnelProvider(config.tunnel, log) : null, { log, clock });
+    disposables.add('tunnel', () => tunnel.stop());
+    const publicUrl = serving ? () => tunnel.url() ?? serving.listenerUrl() : () => config.public.url;
+    const channelDeps: ChannelDeps = {
+      config, channels, properties, inbox, outbox, pipeline, ai, events, clock, log, publicUrl,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
-      settings: { backlogCutoffMs: d.backlogCutoffMs, rateLimit: config.webhookRateLimit, media: { apiBase: config.whatsapp.apiBase, maxBytes: config.whatsapp.mediaMaxBytes, timeoutMs: 30_000 } },
-    });
-    inbox.register('whatsapp', (scope, payload, meta) => whatsapp.process(scope, payload, meta));
-    outbox.register(whatsAppSender);
+    };
+    // Every guest channel is wired the same way: one line here adds one (features/channels/README.md).
+    const whatsapp = whatsappChannel(channelDeps);
+    const guestChannels: GuestChannel[] = [whatsapp, emailChannel(channelDeps), widgetChannel(channelDeps)];
+    for (const channel of guestChannels) {
+      inbox.register(channel.name, channel.inbound);
+      outbox.register(channel.sender);
+      if (channel.close) disposables.add(`${channel.name} channel`, () => channel.close?.());
+    }
     const conversations = new ConversationService(audit, events, clock, outbox);
     const leads = new LeadService(audit, events, clock);
     // Reports keep their rollups current from the event bus, and make the scheduled reports.
@@ -258,11 +324,61 @@ export function openCore(opts: CoreOptions): Core {
       check: async () => ({ ok: true, detail: { masterKey: source }, ...(source === 'dev-key-file' ? { warning: TRIAL_KEY_WARNING } : {}) }),
     });
 
+    if (serving) readiness.register(tunnel.readinessCheck());
+    const version = appVersion();
+    const probes = new Map(guestChannels.flatMap((c) => (c.check ? [[c.name, c.check] as const] : [])));
+    const checks = new ChannelCheckService({ repo: new ChannelCheckRepository(databases.group), clock, log, probes });
+    const setupProgress = new SetupProgressService(new SetupProgressRepository(databases.group), (id) => properties.find(id) !== undefined, clock);
+    const routes: RouteDef[] = [
+      ...authRoutes(auth, users, config.auth.idleTimeoutMinutes),
+      ...userRoutes(users),
+      ...auditRoutes(audit, config.pageLimitMax),
+      ...propertyRoutes(properties),
+      ...setupProgressRoutes(setupProgress, properties),
+      ...knowledgeRoutes(knowledge, { importLimitBytes: config.knowledge.importLimitBytes, onShutdown: (fn) => events.onShutdown(fn) }),
+      ...aiSwitchRoutes(ai, properties),
+      ...conversationRoutes(conversations, leads, properties, (id) => users.record(id) !== undefined, config.pageLimitMax),
+      ...outboxRoutes(outbox, properties, config.pageLimitMax),
+      ...inboxDeadLetterRoutes(inbox, properties, config.pageLimitMax),
+      ...savedReplyRoutes(new SavedReplyService(audit, clock), properties),
+      ...eventRoutes(events, {
+        sessionLive: (res) => {
+          const session = sessionOf(res);
+          return session !== undefined && auth.isLive(session);
+        },
+      }),
+      ...systemRoutes(errors, config.pageLimitMax, () => systemStatus({ config, version, readiness, properties, ai, inbox, outbox, databases, errors })),
+      ...inboxRoutes(conversations, properties, config.pageLimitMax),
+      ...privacyRoutes(privacy, backups, keys, dataKeys),
+      ...channelRoutes({ channels, properties, checks, publicUrl, webhookPaths: new Map(guestChannels.flatMap((c) => (c.webhookPath ? [[c.name, c.webhookPath] as const] : []))) }),
+      ...guestChannels.flatMap((c) => c.routes),
+      ...tunnelRoutes(tunnel),
+      ...reportRoutes(reports, knowledgeGaps, (id) => properties.scope(id)),
+      ...pipelineRoutes(pipeline, (id) => properties.scope(id), clock),
+      ...reportMailRoutes(reportMail, properties),
+    ];
+    const http: CoreHttp = {
+      routes,
+      before: [loadSession(auth)],
+      guard: accessGuard(auth, (key) => properties.find(key)),
+      publicRouters: guestChannels.map((c) => c.publicRouter),
+    };
+    if (serving) warmUpGuestParsers();
+    const start = ({ publicPort }: { publicPort: number }) => {
+      knowledge.start();
+      inbox.start();
+      outbox.start();
+      tunnel.start({ port: publicPort });
+      backups.start();
+      retention.start();
+      reportScheduler.start();
+    };
+
     return {
       config,
       log,
       clock,
-      version: appVersion(),
+      version,
       databases,
       vault,
       keySource: source,
@@ -287,13 +403,18 @@ export function openCore(opts: CoreOptions): Core {
       inbox,
       outbox,
       channels,
-      whatsapp,
+      guestChannels,
+      whatsapp: whatsapp.service,
+      tunnel,
+      publicUrl,
+      http,
       privacy,
       backups,
       retention,
       keys,
       dataKeys,
       disposables,
+      start,
       close: () => disposables.dispose((name, err) => log.error({ err, resource: name }, 'error while closing')),
     };
   } catch (err) {

@@ -2,17 +2,26 @@ import express, { type Express, type RequestHandler } from 'express';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../shared/logger.js';
-import type { HttpMetrics } from '../features/system/metrics.js';
-import type { Readiness } from '../features/system/system.service.js';
-import { hostGuard, requestContext, securityHeaders } from './middleware.js';
+import { hostGuard, requestContext, securityHeaders, type RequestObserver } from './middleware.js';
 import { notFoundHandler, problemHandler, type UnexpectedErrorSink } from './problem.js';
 import { mountRoutes, openApiDocument, type RouteGuard } from './router.js';
 import type { RouteDef } from './route.js';
 
+/** What /metrics serves: the request counts and everything else the server measures. */
+export interface MetricsExposition extends RequestObserver {
+  readonly contentType: string;
+  text(): Promise<string>;
+}
+
+/** What /ready answers: 200 when ready, else 503, with the report as the body. */
+export interface ReadinessReporter {
+  report(): Promise<{ ready: boolean }>;
+}
+
 export interface HttpDeps {
   log: Logger;
-  metrics: HttpMetrics;
-  readiness: Readiness;
+  metrics: MetricsExposition;
+  readiness: ReadinessReporter;
   errors: UnexpectedErrorSink;
   bodyLimitBytes: number;
   version: string;

@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../shared/logger.js';
-import type { HttpMetrics } from '../features/system/metrics.js';
 import { sendProblem, PROBLEM_TYPE_BASE } from './problem.js';
 
 function decodedPath(p: string): string {
@@ -12,10 +11,15 @@ function decodedPath(p: string): string {
   }
 }
 
+/** Where each answered request is counted (the Prometheus metrics, passed in by the composition root). */
+export interface RequestObserver {
+  observe(listener: string, method: string, route: string, status: number, seconds: number): void;
+}
+
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /** Gives every request an id (the caller's, when well-formed), a child logger, and a log line when done. */
-export function requestContext(log: Logger, metrics: HttpMetrics, listener: 'staff' | 'public'): RequestHandler {
+export function requestContext(log: Logger, metrics: RequestObserver, listener: 'staff' | 'public'): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     const id = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();

@@ -5,23 +5,17 @@ import type { ChannelCheckService } from './channel-check.service.js';
 import { route, type RouteDef } from '../../http/route.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { Binding, ChannelBindingService } from './channel-binding.service.js';
-import { WhatsAppChannelInput } from './whatsapp/whatsapp.schemas.js';
-import type { WhatsAppService } from './whatsapp/whatsapp.service.js';
-import { WHATSAPP_WEBHOOK_PATH } from './whatsapp/whatsapp.webhook.js';
 
 export { CHANNELS, ChannelSummary, type ChannelName } from '../../contract/channels.js';
 
-/**
- * Where each channel's provider posts, on the public listener (pasted into the provider's
- * settings). Channels add their path here.
- */
-export const CHANNEL_WEBHOOK_PATHS: Partial<Record<ChannelName, string>> = { whatsapp: WHATSAPP_WEBHOOK_PATH };
-
+/** Where a provider posts (pasted into its settings): the public URL and the channel's webhook path. */
+export function webhookUrl(publicUrl: string | undefined, path: string | undefined): string | null {
+  return path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null;
+}
 
 type AnyBinding = Pick<Binding<object, object>, 'active' | 'routingKey' | 'settings' | 'secrets' | 'updatedAt'>;
 
-export function channelSummary(channel: ChannelName, binding: AnyBinding | undefined, publicUrl: string | undefined, check: ChannelCheck | null = null): ChannelSummary {
-  const path = CHANNEL_WEBHOOK_PATHS[channel];
+export function channelSummary(channel: ChannelName, binding: AnyBinding | undefined, webhookUrl: string | null, check: ChannelCheck | null = null): ChannelSummary {
   return {
     channel,
     configured: binding !== undefined,
@@ -29,7 +23,7 @@ export function channelSummary(channel: ChannelName, binding: AnyBinding | undef
     routingKey: binding?.routingKey ?? null,
     settings: { ...(binding?.settings ?? {}) },
     secretsSet: binding ? Object.entries(binding.secrets).filter(([, v]) => Boolean(v)).map(([k]) => k).sort() : [],
-    webhookUrl: path && publicUrl ? `${publicUrl.replace(/\/+$/, '')}${path}` : null,
+    webhookUrl,
     updatedAt: binding?.updatedAt ?? null,
     check: binding ? check : null,
   };
@@ -37,13 +31,14 @@ export function channelSummary(channel: ChannelName, binding: AnyBinding | undef
 
 export function channelRoutes(deps: {
   channels: ChannelBindingService;
-  whatsapp: WhatsAppService;
   properties: PropertyService;
   checks: ChannelCheckService;
   /** The public base URL (tunnel or NOCTURN_PUBLIC_URL, else the public listener's own address). */
   publicUrl: () => string | undefined;
+  /** Each channel's webhook path on the public listener, for channels whose provider needs one pasted. */
+  webhookPaths: ReadonlyMap<string, string>;
 }): RouteDef[] {
-  const { channels, whatsapp, properties, checks, publicUrl } = deps;
+  const { channels, properties, checks, publicUrl, webhookPaths } = deps;
   const lastCheck = (propertyId: string, c: ChannelName, changedAt: string | null | undefined) => (c === 'widget' ? null : checks.last(propertyId, c, changedAt ?? null));
   return [
     route({
@@ -56,18 +51,8 @@ export function channelRoutes(deps: {
       handler: ({ params }) => {
         const property = properties.get(params.id!);
         const bound = new Map(channels.listForProperty(property.id).map((b) => [b.channel, b]));
-        return { items: CHANNELS.map((c) => channelSummary(c, bound.get(c), publicUrl(), lastCheck(property.id, c, bound.get(c)?.updatedAt))) };
+        return { items: CHANNELS.map((c) => channelSummary(c, bound.get(c), webhookUrl(publicUrl(), webhookPaths.get(c)), lastCheck(property.id, c, bound.get(c)?.updatedAt))) };
       },
-    }),
-    route({
-      method: 'put',
-      path: '/api/v1/properties/:id/channels/whatsapp',
-      summary: 'Connect the hotel to a WhatsApp Cloud API phone number (secrets left out keep their stored value)',
-      tag: 'channels',
-      permission: 'channels.write',
-      body: WhatsAppChannelInput,
-      response: ChannelSummary,
-      handler: ({ params, body, actor }) => channelSummary('whatsapp', whatsapp.configure(params.id!, body as WhatsAppChannelInput, actor), publicUrl()),
     }),
     route({
       method: 'post',

@@ -1,9 +1,27 @@
 import { statSync, statfsSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Core } from '../../core.js';
+import type { Databases } from '../../db/databases.js';
+import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
+import type { InboxService } from '../inbox/inbox.service.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
+import type { PropertyService } from '../properties/property.service.js';
+import type { ErrorRecorder, Readiness } from './system.service.js';
+
+/** What the system screen reads, passed in by the composition root. */
+export interface SystemStatusDeps {
+  config: { dataDir: string };
+  version: string;
+  readiness: Pick<Readiness, 'report'>;
+  properties: Pick<PropertyService, 'list' | 'scope'>;
+  ai: Pick<AiSwitchService, 'isPaused'>;
+  inbox: Pick<InboxService, 'counts' | 'failedCount'>;
+  outbox: Pick<OutboxService, 'counts'>;
+  databases: Pick<Databases, 'propertyFile'>;
+  errors: Pick<ErrorRecorder, 'list'>;
+}
 
 /** Everything the admin's system screen shows, in one call. */
-export async function systemStatus(core: Core) {
+export async function systemStatus(core: SystemStatusDeps) {
   const ready = await core.readiness.report();
   const hotels = core.properties.list();
   const fileSize = (f: string) => {
