@@ -16,6 +16,7 @@ import { HttpMetrics } from './features/system/metrics.js';
 import { createEmbedder } from './features/knowledge/embedder.factory.js';
 import { KnowledgeService } from './features/knowledge/knowledge.service.js';
 import { ErrorRecorder, Readiness } from './features/system/system.service.js';
+import { ConversationLedger } from './features/conversations/conversation-ledger.js';
 import { ConversationService } from './features/conversations/conversation.service.js';
 import { LeadService } from './features/leads/lead.service.js';
 import { createLlmStack, type LlmStack } from './features/llm/llm.factory.js';
@@ -85,6 +86,7 @@ export interface Core {
   events: EventBus;
   llm: LlmStack;
   pipeline: PipelineService;
+  ledger: ConversationLedger;
   conversations: ConversationService;
   leads: LeadService;
   reports: ReportService;
@@ -155,7 +157,9 @@ export function openCore(opts: CoreOptions): Core {
     });
     const channels = new ChannelBindingService(new ChannelBindingRepository(databases.group), vault.groupCipher(), audit, clock);
     const d = config.delivery;
-    const outbox = new OutboxService(properties, audit, events, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
+    // The one writer of conversations; it queues replies in the outbox, which records deliveries in it.
+    const ledger = new ConversationLedger({ events, clock, sink: { enqueue: (scope, conversation, message) => outbox.enqueue(scope, conversation, message) } });
+    const outbox = new OutboxService(properties, audit, ledger, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
     outbox.register(new TestChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
     const inboxRepo = new InboxRepository(databases.group);
@@ -186,17 +190,17 @@ export function openCore(opts: CoreOptions): Core {
       maxInterruptions: d.inboxMaxInterruptions,
     });
     disposables.add('inbox worker', () => inbox.stop());
-    const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
+    const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, ledger, clock, log });
     const whatsAppSender = new WhatsAppSender(channels, clock, log, { apiBase: config.whatsapp.apiBase });
     const whatsapp = new WhatsAppService({
-      channels, properties, inbox, pipeline, outbox, ai, events, clock, log,
+      channels, properties, inbox, pipeline, outbox, ledger, ai, clock, log,
       receipts: whatsAppSender,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
       settings: { backlogCutoffMs: d.backlogCutoffMs, rateLimit: config.webhookRateLimit, media: { apiBase: config.whatsapp.apiBase, maxBytes: config.whatsapp.mediaMaxBytes, timeoutMs: 30_000 } },
     });
     inbox.register('whatsapp', (scope, payload, meta) => whatsapp.process(scope, payload, meta));
     outbox.register(whatsAppSender);
-    const conversations = new ConversationService(audit, events, clock, outbox);
+    const conversations = new ConversationService(audit, ledger);
     const leads = new LeadService(audit, events, clock);
     // Reports keep their rollups current from the event bus, and make the scheduled reports.
     const reports = new ReportService({ properties, gaps: knowledgeGaps, leads, clock, log });
@@ -281,6 +285,7 @@ export function openCore(opts: CoreOptions): Core {
       events,
       llm,
       pipeline,
+      ledger,
       conversations,
       leads,
       reports,

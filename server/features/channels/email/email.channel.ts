@@ -3,6 +3,7 @@ import type { Config } from '../../../config/config.js';
 import type { Clock } from '../../../shared/clock.js';
 import type { EventBus } from '../../../shared/events.js';
 import type { Logger } from '../../../shared/logger.js';
+import type { ConversationLedger } from '../../conversations/conversation-ledger.js';
 import type { InboxService } from '../../inbox/inbox.service.js';
 import type { OutboxService } from '../../outbox/outbox.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
@@ -20,6 +21,7 @@ export interface EmailChannelParts {
   inbox: InboxService;
   outbox: OutboxService;
   pipeline: PipelineService;
+  ledger: ConversationLedger;
   properties: PropertyService;
   events: EventBus;
   clock: Clock;
@@ -32,7 +34,7 @@ export function emailChannelService(parts: EmailChannelParts, publicUrl: () => s
     channels: parts.channels,
     inbox: parts.inbox,
     pipeline: parts.pipeline,
-    optOuts: new OptOuts({ sink: parts.outbox, events: parts.events, clock: parts.clock }),
+    optOuts: new OptOuts({ ledger: parts.ledger, clock: parts.clock }),
     scope: (propertyId) => parts.properties.scope(propertyId),
     clock: parts.clock,
     log: parts.log,

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { Clock } from '../../../shared/clock.js';
 import type { EventBus } from '../../../shared/events.js';
+import type { ConversationLedger } from '../../conversations/conversation-ledger.js';
 import type { InboxService } from '../../inbox/inbox.service.js';
 import type { OutboxService } from '../../outbox/outbox.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
@@ -21,6 +22,7 @@ export interface WidgetChannelParts {
   inbox: InboxService;
   outbox: OutboxService;
   pipeline: PipelineService;
+  ledger: ConversationLedger;
   events: EventBus;
   clock: Clock;
 }
@@ -42,9 +44,9 @@ export function startWidgetChannel(parts: WidgetChannelParts, opts: { limits?: P
     properties: parts.properties,
     inbox: parts.inbox,
     pipeline: parts.pipeline,
-    optOuts: new OptOuts({ sink: parts.outbox, events: parts.events, clock: parts.clock }),
+    optOuts: new OptOuts({ ledger: parts.ledger, clock: parts.clock }),
     hub,
-    events: parts.events,
+    ledger: parts.ledger,
     clock: parts.clock,
     ...(opts.limits ? { limits: opts.limits } : {}),
   });
