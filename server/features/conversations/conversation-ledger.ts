@@ -11,6 +11,8 @@ import type { PropertyScope } from '../properties/property.service.js';
 import { nextStatus, type ConversationEvent } from './conversation-state.js';
 import { ConversationRepository, type ConversationRow, type NewMessage } from './conversation.repository.js';
 
+export type { ConversationRow };
+
 /** Where replies go: the outbox delivers them; the ledger queues them with the message, in one transaction. */
 export interface ReplySink {
   enqueue(scope: PropertyScope, conversation: ConversationRow, message: Message): void;

@@ -1,7 +1,6 @@
 import type { Clock } from '../../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../../shared/errors.js';
-import type { ConversationLedger } from '../../conversations/conversation-ledger.js';
-import type { ConversationRow } from '../../conversations/conversation.repository.js';
+import type { ConversationLedger, ConversationRow } from '../../conversations/conversation-ledger.js';
 import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
 import type { InboundMessage, PipelineService } from '../../pipeline/pipeline.service.js';
 import type { PropertyScope, PropertyService } from '../../properties/property.service.js';
