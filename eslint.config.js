@@ -28,6 +28,38 @@ export default tseslint.config(
     },
   },
   {
+    // One owner for a conversation (issue 17): guests, conversations, messages and leads are written
+    // through the conversation ledger, and outbox rows by the outbox. Privacy (erasure, offboarding)
+    // and reports still read and delete these tables directly.
+    files: ['server/**/*.ts'],
+    ignores: [
+      'server/db/**',
+      'server/**/*.repository.ts',
+      'server/**/*.test.ts',
+      'server/features/conversations/**',
+      'server/features/guests/**',
+      'server/features/leads/**',
+      'server/features/outbox/**',
+      'server/features/privacy/**',
+      'server/features/reports/**',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron, ...sqliteDriver],
+          patterns: [
+            {
+              group: ['**/conversations/conversation.repository*', '**/guests/guest.repository*', '**/guests/guest-identifier.repository*', '**/leads/lead.repository*'],
+              message: 'Conversations, guests and leads are written through the ConversationLedger (conversations/conversation-ledger.ts).',
+            },
+            { group: ['**/outbox/outbox.repository*'], message: 'Outbox rows are written by the outbox: replies through the ledger, the rest through OutboxService.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/db/**/*.ts', 'server/**/*.repository.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },
