@@ -35,6 +35,17 @@ export interface InboundMessage {
   onReplyDraft?: (text: string) => void;
 }
 
+/**
+ * A message the model does not read (a sticker, a photo, a voice note, a location), normalised by
+ * its channel: stored as an inquiry like any text, and at most acknowledged with a fixed text.
+ */
+export interface DirectMessage extends Omit<InboundMessage, 'consentKeyword' | 'onReplyDraft'> {
+  /** Whether a resolved conversation opens again (a reaction does not reopen it). */
+  reopen: boolean;
+  /** The channel's fixed acknowledgement in the conversation's language, and whether a person should take over; null: stored only. */
+  acknowledge: { text: (language: string) => string; handoff: boolean } | null;
+}
+
 export type Decision = 'answer' | 'handoff' | 'none';
 
 export interface PipelineOutcome {
@@ -166,6 +177,42 @@ export class PipelineService {
     conversation = ledger.conversation(scope, conversation.id)!;
     if (composed.decision === 'answer') return this.answer(scope, conversation, guestMessage.id, composed, flags);
     return this.handOff(scope, conversation, guestMessage.id, composed, flags);
+  }
+
+  /**
+   * A message the model does not read: stored with its lead in one transaction with its
+   * acknowledgement, which only a conversation the AI holds gets. As in `handle`, with the AI
+   * paused or for a stale backlog a person answers instead (silently), and an opted-out guest gets
+   * no automatic message.
+   */
+  storeDirect(scope: PropertyScope, msg: DirectMessage): void {
+    const { ledger } = this.deps;
+    const replyAt = this.deps.clock.now().toISOString();
+    const backlog = msg.backlog === true;
+    ledger.atomically(scope, () => {
+      const language = ledger.conversationOfThread(scope, msg.channel, msg.threadKey)?.language ?? 'en';
+      const stored = ledger.recordGuestMessage(scope, {
+        channel: msg.channel,
+        threadKey: msg.threadKey,
+        externalId: msg.externalId,
+        text: msg.text,
+        from: msg.from,
+        receivedAt: msg.receivedAt,
+        language,
+        flags: backlog ? ['backlog'] : [],
+        replyTo: msg.replyTo,
+        // A voice note, a photo or a location is an inquiry like any text (and so is a message from
+        // a guest who opted out of automatic replies).
+        leadText: msg.text,
+        reopen: msg.reopen,
+      });
+      if (!stored || !msg.acknowledge || stored.guest.optedOut || stored.conversation.status !== 'ai') return;
+      const paused = this.deps.ai.isPaused(scope.property.id);
+      const handoff = msg.acknowledge.handoff || paused || backlog;
+      const notice = !backlog && !paused ? { body: msg.acknowledge.text(language), provider: 'template' as const } : null;
+      if (handoff) ledger.handOff(scope, stored.conversation.id, paused ? 'ai_paused' : backlog ? 'backlog' : 'low_confidence', { at: replyAt, notice });
+      else if (notice) ledger.recordReply(scope, stored.conversation.id, { role: 'assistant', ...notice }, { at: replyAt });
+    });
   }
 
   /**

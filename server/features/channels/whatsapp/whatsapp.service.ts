@@ -81,7 +81,7 @@ export class WhatsAppService {
       inbox: Pick<InboxService, 'accept'>;
       /** Runs `fn` in one group.db transaction (nested writes become savepoints): one commit, one flush. */
       atomic: <T>(fn: () => T) => T;
-      pipeline: Pick<PipelineService, 'handle'>;
+      pipeline: Pick<PipelineService, 'handle' | 'storeDirect'>;
       /** Read receipts and the typing indicator (best effort). */
       receipts?: Pick<WhatsAppSender, 'markRead'>;
       outbox: Pick<OutboxService, 'park'>;
@@ -381,40 +381,19 @@ export class WhatsAppService {
     return guestId ? this.deps.ledger.isOptedOut(scope, guestId) : false;
   }
 
-  /**
-   * Messages the model should not answer: stores the guest message in its conversation and, where
-   * fitting, a fixed acknowledgement through the outbox, in one transaction.
-   */
+  /** A message the model does not read: stored by the pipeline with, where fitting, this channel's fixed acknowledgement. */
   private storeDirect(scope: PropertyScope, m: NormalisedMessage, sentAt: Date, backlog: boolean, replyTo: Record<string, unknown>, mode: DirectMode): void {
-    const { ledger } = this.deps;
-    const replyAt = this.deps.clock.now().toISOString();
-    ledger.atomically(scope, () => {
-      const language = (ledger.conversationOfThread(scope, 'whatsapp', m.threadKey!)?.language as Language | undefined) ?? 'en';
-      const stored = ledger.recordGuestMessage(scope, {
-        channel: 'whatsapp',
-        threadKey: m.threadKey!,
-        externalId: m.wamid,
-        text: m.text,
-        from: { name: m.from.name, phone: m.from.phone },
-        receivedAt: sentAt,
-        language,
-        flags: backlog ? ['backlog'] : [],
-        replyTo,
-        // A voice note, a photo or a location is an inquiry like any text (and so is a message from
-        // a guest who opted out of automatic replies).
-        leadText: m.text,
-        reopen: mode.kind !== 'store' || mode.reopen === true,
-      });
-      if (!stored) return;
-      const { conversation, guest } = stored;
-      if (mode.kind !== 'acknowledge' || guest.optedOut || conversation.status !== 'ai') return;
-      const paused = this.deps.ai.isPaused(scope.property.id);
-      // As in the pipeline: with the AI paused, or for a stale backlog, a person answers instead.
-      const handoff = mode.handoff || paused || backlog;
-      const body = !backlog && !paused ? whatsAppTexts(language).ack[mode.acknowledgement] : null;
-      const notice = body ? { body, provider: 'template' as const } : null;
-      if (handoff) ledger.handOff(scope, conversation.id, paused ? 'ai_paused' : backlog ? 'backlog' : 'low_confidence', { at: replyAt, notice });
-      else if (notice) ledger.recordReply(scope, conversation.id, { role: 'assistant', ...notice }, { at: replyAt });
+    this.deps.pipeline.storeDirect(scope, {
+      channel: 'whatsapp',
+      threadKey: m.threadKey!,
+      externalId: m.wamid,
+      text: m.text,
+      from: { name: m.from.name, phone: m.from.phone },
+      receivedAt: sentAt,
+      backlog,
+      replyTo,
+      reopen: mode.kind !== 'store' || mode.reopen === true,
+      acknowledge: mode.kind === 'acknowledge' ? { text: (language) => whatsAppTexts(language as Language).ack[mode.acknowledgement], handoff: mode.handoff } : null,
     });
   }
 
