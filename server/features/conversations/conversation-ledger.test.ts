@@ -332,4 +332,18 @@ describe('consent, contact details and delivery', () => {
     expect(conversations.messages(conversation.id).map((m) => m.body)).toEqual([expect.any(String), 'kept']);
     expect(types()).toEqual(['message.created']);
   });
+
+  it("keeps each hotel's transaction and events apart: another hotel's committed step is announced even if this one rolls back", () => {
+    const other: PropertyScope = { ...scope, property: { ...property, id: 'prop_ledgertest02' }, db: dbs.property('prop_ledgertest02') };
+    events = [];
+    expect(() =>
+      ledger.atomically(scope, () => {
+        ledger.recordGuestMessage(scope, guestMessage());
+        ledger.recordGuestMessage(other, guestMessage());
+        throw new Error('crash');
+      }),
+    ).toThrow('crash');
+    expect(events.map((e) => e.propertyId)).toEqual(['prop_ledgertest02']);
+    expect((other.db.prepare('select count(*) as n from messages').get() as { n: number }).n).toBe(1);
+  });
 });

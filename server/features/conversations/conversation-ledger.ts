@@ -1,4 +1,5 @@
 import type { Channel, ConversationNote, ConversationStatus, HandoffReason, Lead, LeadDetails, Message } from '../../contract/conversations.js';
+import type { Db } from '../../db/sqlite.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError } from '../../shared/errors.js';
 import type { EventBus, NocturnEvent } from '../../shared/events.js';
@@ -72,8 +73,8 @@ export type Within = (before: ConversationRow, status: ConversationStatus) => vo
  * Reads the write paths need live here too; staff lists and reports keep their own.
  */
 export class ConversationLedger {
-  /** Events of the running transaction, sent once it commits. */
-  private pending: NocturnEvent[] | null = null;
+  /** Events of each hotel database's running transaction, sent once it commits. */
+  private readonly pending = new Map<Db, NocturnEvent[]>();
 
   constructor(private readonly deps: { events: EventBus; clock: Clock; sink?: ReplySink }) {}
 
@@ -81,31 +82,32 @@ export class ConversationLedger {
 
   /** Runs `fn` in one transaction; the events of every operation in it are sent after it commits. */
   atomically<T>(scope: PropertyScope, fn: () => T): T {
-    if (this.pending) {
+    const outer = this.pending.get(scope.db);
+    if (outer) {
       // Nested: a savepoint; its events are dropped if it rolls back.
-      const mark = this.pending.length;
+      const mark = outer.length;
       try {
         return scope.db.transaction(fn)();
       } catch (err) {
-        this.pending.length = mark;
+        outer.length = mark;
         throw err;
       }
     }
-    this.pending = [];
-    let events: NocturnEvent[];
+    const events: NocturnEvent[] = [];
+    this.pending.set(scope.db, events);
     let result: T;
     try {
       result = scope.db.transaction(fn)();
     } finally {
-      events = this.pending;
-      this.pending = null;
+      this.pending.delete(scope.db);
     }
     for (const e of events) this.deps.events.emit(e);
     return result;
   }
 
-  private emit(e: NocturnEvent): void {
-    if (this.pending) this.pending.push(e);
+  private emit(scope: PropertyScope, e: NocturnEvent): void {
+    const pending = this.pending.get(scope.db);
+    if (pending) pending.push(e);
     else this.deps.events.emit(e);
   }
 
@@ -120,11 +122,11 @@ export class ConversationLedger {
   }
 
   private updated(scope: PropertyScope, id: string, at: string): void {
-    this.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: this.require(scope, id).status, at });
+    this.emit(scope, { type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: this.require(scope, id).status, at });
   }
 
   private messageCreated(scope: PropertyScope, conversationId: string, m: Message, at = m.createdAt): void {
-    this.emit({ type: 'message.created', propertyId: scope.property.id, conversationId, messageId: m.id, role: m.role, at });
+    this.emit(scope, { type: 'message.created', propertyId: scope.property.id, conversationId, messageId: m.id, role: m.role, at });
   }
 
   // ---- reads the write paths need ----------------------------------------------------------
@@ -243,7 +245,7 @@ export class ConversationLedger {
       if (!existing) return undefined;
       const d = existing.details;
       const lead = leads.save({ ...existing, details: { ...d, name: d.name ?? c.name ?? null, email: c.email ?? d.email, phone: c.phone ?? d.phone } }, at);
-      this.emit({ type: 'lead.updated', propertyId: scope.property.id, leadId: lead.id, conversationId, status: lead.status, at });
+      this.emit(scope, { type: 'lead.updated', propertyId: scope.property.id, leadId: lead.id, conversationId, status: lead.status, at });
       return lead;
     });
   }
@@ -265,7 +267,7 @@ export class ConversationLedger {
     this.atomically(scope, () => {
       conversations.attachMedia(messageId, file, at);
       const conversation = conversations.conversationOfMessage(messageId);
-      if (conversation) this.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: conversation.id, status: conversation.status, at });
+      if (conversation) this.emit(scope, { type: 'conversation.updated', propertyId: scope.property.id, conversationId: conversation.id, status: conversation.status, at });
     });
   }
 
@@ -312,7 +314,7 @@ export class ConversationLedger {
       const row = this.require(scope, conversationId);
       conversations.update(conversationId, { status: nextStatus(row.status, 'handoff'), handoff_reason: reason }, at);
       const notice = opts.notice ? this.recordReply(scope, conversationId, { ...opts.notice, role: 'assistant' }, { at }) : null;
-      this.emit({ type: 'handoff.requested', propertyId: scope.property.id, conversationId, reason, at });
+      this.emit(scope, { type: 'handoff.requested', propertyId: scope.property.id, conversationId, reason, at });
       this.updated(scope, conversationId, at);
       return notice;
     });
@@ -361,7 +363,7 @@ export class ConversationLedger {
       const before = this.require(scope, conversationId);
       new ConversationRepository(scope).update(conversationId, { assigned_to: userId }, at);
       within?.(before, before.status);
-      this.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId, status: before.status, at });
+      this.emit(scope, { type: 'conversation.updated', propertyId: scope.property.id, conversationId, status: before.status, at });
       return this.require(scope, conversationId);
     });
   }
@@ -410,7 +412,7 @@ export class ConversationLedger {
 
   /** Tells staff screens a message's delivery moved on. */
   announceDelivery(scope: PropertyScope, conversationId: string, messageId: string, status: string): void {
-    this.emit({ type: 'message.delivery', propertyId: scope.property.id, conversationId, messageId, status, at: this.now() });
+    this.emit(scope, { type: 'message.delivery', propertyId: scope.property.id, conversationId, messageId, status, at: this.now() });
   }
 }
 
