@@ -44,6 +44,42 @@ export default tseslint.config(
     },
   },
   {
+    // One owner for a conversation (issue 17): guests, conversations, messages and leads are written
+    // through the conversation ledger, and outbox rows by the outbox. Privacy (erasure, offboarding),
+    // retention (expiry) and reports still read and delete these tables through their repositories.
+    files: ['server/**/*.ts'],
+    ignores: [
+      'server/db/**',
+      'server/**/*.repository.ts',
+      'server/**/*.test.ts',
+      'server/features/conversations/**',
+      'server/features/guests/**',
+      'server/features/leads/**',
+      'server/features/outbox/**',
+      'server/features/privacy/**',
+      'server/features/reports/**',
+      'server/features/retention/**',
+    ],
+    rules: {
+      // Repeats the server block's patterns: a later block's options replace an earlier one's.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron, ...sqliteDriver],
+          patterns: [
+            { group: ['electron/*'], message: noElectron.message },
+            ...connectionAccess,
+            {
+              group: ['**/conversations/conversation.repository*', '**/guests/guest.repository*', '**/guests/guest-identifier.repository*', '**/leads/lead.repository*'],
+              message: 'Conversations, guests and leads are written through the ConversationLedger (conversations/conversation-ledger.ts).',
+            },
+            { group: ['**/outbox/outbox.repository*'], message: 'Outbox rows are written by the outbox: replies through the ledger, the rest through OutboxService.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['server/db/**/*.ts', 'server/**/*.repository.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
   },

@@ -53,7 +53,7 @@ export async function run() {
         return { text, provider: 'ollama', model: 'instant', inputTokens: 0, outputTokens: 0, latencyMs: 0, costUsd: 0, route: 'local', attempts: [] };
       },
     };
-    const pipeline = new PipelineService({ ai: core.ai, retriever: new KnowledgeRetriever(core.knowledge), router: instant, events: core.events, clock: core.clock, log, sink: core.outbox });
+    const pipeline = new PipelineService({ ai: core.ai, retriever: new KnowledgeRetriever(core.knowledge), router: instant, ledger: core.ledger, clock: core.clock, log });
     const questions = QUESTIONS.filter((q) => q.hotel === 'harbour').map((q) => q.q);
     const times: number[] = [];
     const decisions: Record<string, number> = {};

@@ -15,6 +15,7 @@ import { HttpMetrics } from './features/system/metrics.js';
 import { createEmbedder } from './features/knowledge/embedder.factory.js';
 import { KnowledgeService } from './features/knowledge/knowledge.service.js';
 import { ErrorRecorder, Readiness } from './features/system/system.service.js';
+import { ConversationLedger } from './features/conversations/conversation-ledger.js';
 import { ConversationService } from './features/conversations/conversation.service.js';
 import { LeadService } from './features/leads/lead.service.js';
 import { createLlmStack, type LlmStack } from './features/llm/llm.factory.js';
@@ -135,6 +136,7 @@ export interface Core {
   events: EventBus;
   llm: LlmStack;
   pipeline: PipelineService;
+  ledger: ConversationLedger;
   conversations: ConversationService;
   leads: LeadService;
   reports: ReportService;
@@ -214,7 +216,9 @@ export function openCore(opts: CoreOptions): Core {
     });
     const channels = new ChannelBindingService(new ChannelBindingRepository(databases.group), vault.groupCipher(), audit, clock);
     const d = config.delivery;
-    const outbox = new OutboxService(properties, audit, events, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
+    // The one writer of conversations; it queues replies in the outbox, which records deliveries in it.
+    const ledger = new ConversationLedger({ events, clock, sink: { enqueue: (scope, conversation, message) => outbox.enqueue(scope, conversation, message) } });
+    const outbox = new OutboxService(properties, audit, ledger, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
     outbox.register(new TestChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
     const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
@@ -244,13 +248,13 @@ export function openCore(opts: CoreOptions): Core {
       maxInterruptions: d.inboxMaxInterruptions,
     });
     disposables.add('inbox worker', () => inbox.stop());
-    const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, events, clock, log, sink: outbox });
+    const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, ledger, clock, log });
     const { serving } = opts;
     const tunnel = new TunnelManager(serving ? createTunnelProvider(config.tunnel, log) : null, { log, clock });
     disposables.add('tunnel', () => tunnel.stop());
     const publicUrl = serving ? () => tunnel.url() ?? serving.listenerUrl() : () => config.public.url;
     const channelDeps: ChannelDeps = {
-      config, channels, properties, inbox, outbox, pipeline, ai, events, clock, log, publicUrl,
+      config, channels, properties, inbox, outbox, pipeline, ledger, ai, events, clock, log, publicUrl,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
     };
     // Every guest channel is wired the same way: one line here adds one (features/channels/README.md).
@@ -261,7 +265,7 @@ export function openCore(opts: CoreOptions): Core {
       outbox.register(channel.sender);
       if (channel.close) disposables.add(`${channel.name} channel`, () => channel.close?.());
     }
-    const conversations = new ConversationService(audit, events, clock, outbox);
+    const conversations = new ConversationService(audit, ledger);
     const leads = new LeadService(audit, events, clock);
     // Reports keep their rollups current from the event bus, and make the scheduled reports.
     const reports = new ReportService({ properties, gaps: knowledgeGaps, leads, clock, log });
@@ -394,6 +398,7 @@ export function openCore(opts: CoreOptions): Core {
       events,
       llm,
       pipeline,
+      ledger,
       conversations,
       leads,
       reports,

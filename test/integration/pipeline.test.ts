@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectionOf } from '../../server/db/handle.js';
-import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
+import type { DirectMessage, InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import { PROMPT_CANARY } from '../../server/features/pipeline/prompt.js';
 import { startCloudStub, type CloudStub } from '../support/cloud-stub.js';
 import { startOllamaStub, type OllamaChatBody, type OllamaStub } from '../support/ollama-stub.js';
@@ -278,6 +278,33 @@ describe('staff hold the conversation (C9)', () => {
       expect(out.reply).toBeNull();
       expect(out.status).toBe('needs_human');
       expect(ollama.chatCalls()).toBe(calls);
+    } finally {
+      await s.admin.put('/api/v1/properties/harbour/ai/pause', { paused: false });
+    }
+  });
+
+  it('acknowledges a message the model cannot read, and hands it to a person silently while paused or when it is a stale backlog', async () => {
+    const scope = s.core.properties.scope('harbour');
+    const direct = (extra: Partial<DirectMessage> = {}) => {
+      const msg = { ...inbound('[Photo]'), reopen: true, acknowledge: { text: (language: string) => `Thanks for the photo (${language})`, handoff: false }, ...extra };
+      s.core.pipeline.storeDirect(scope, msg);
+      const conversation = s.core.ledger.conversationOfThread(scope, 'test', msg.threadKey)!;
+      return { conversation, transcript: s.core.ledger.messages(scope, conversation.id).map((m) => [m.role, m.body]) };
+    };
+    const acknowledged = direct();
+    expect(acknowledged.conversation).toMatchObject({ status: 'ai' });
+    expect(acknowledged.transcript).toEqual([['guest', '[Photo]'], ['assistant', 'Thanks for the photo (en)']]);
+    // It is an inquiry like any text.
+    expect(s.core.ledger.lead(scope, acknowledged.conversation.id)).toBeDefined();
+    expect(direct({ text: '[Voice message]', acknowledge: { text: () => 'A colleague will listen to it', handoff: true } })).toMatchObject({
+      conversation: { status: 'needs_human', handoff_reason: 'low_confidence' },
+      transcript: [['guest', '[Voice message]'], ['assistant', 'A colleague will listen to it']],
+    });
+    expect(direct({ backlog: true })).toMatchObject({ conversation: { status: 'needs_human', handoff_reason: 'backlog' }, transcript: [['guest', '[Photo]']] });
+    expect(direct({ acknowledge: null })).toMatchObject({ conversation: { status: 'ai' }, transcript: [['guest', '[Photo]']] });
+    await s.admin.put('/api/v1/properties/harbour/ai/pause', { paused: true, reason: 'test' });
+    try {
+      expect(direct()).toMatchObject({ conversation: { status: 'needs_human', handoff_reason: 'ai_paused' }, transcript: [['guest', '[Photo]']] });
     } finally {
       await s.admin.put('/api/v1/properties/harbour/ai/pause', { paused: false });
     }

@@ -124,7 +124,7 @@ describe('opt-outs', () => {
     const phone = '+60123450004';
     const conversationId = await newConversation(phone);
     sender.sent.length = 0;
-    const optOuts = new OptOuts({ sink: s.core.outbox, events: s.core.events, clock });
+    const optOuts = new OptOuts({ ledger: s.core.ledger, clock });
     const scope = s.core.properties.scope('harbour');
     const first = await optOuts.handle(scope, guestMessage('UNSUBSCRIBE', phone, `thread-${phone}`), (m) => s.core.pipeline.handle(scope, m));
     expect(first).toMatchObject({ optOut: 'recorded', decision: 'none', conversationId });
@@ -155,7 +155,7 @@ describe('opt-outs', () => {
     const stop = guestMessage('STOP', phone, `thread-${phone}`);
     // The crash: the pipeline stored the message, the process died before the opt-out was recorded.
     await s.core.pipeline.handle(scope, { ...stop, consentKeyword: 'opt_out' });
-    const optOuts = new OptOuts({ sink: s.core.outbox, events: s.core.events, clock });
+    const optOuts = new OptOuts({ ledger: s.core.ledger, clock });
     const retried = await optOuts.handle(scope, stop, (m) => s.core.pipeline.handle(scope, m));
     expect(retried).toMatchObject({ duplicate: true, optOut: 'recorded', conversationId });
     expect((await followUp(conversationId, 'A special offer just for you')).status).toBe(409);

@@ -5,6 +5,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { EventBus } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
+import type { ConversationLedger } from '../conversations/conversation-ledger.js';
 import type { InboxHandler, InboxService } from '../inbox/inbox.service.js';
 import type { InboxProvider } from '../inbox/inbox.repository.js';
 import type { ChannelSender } from '../outbox/channel-sender.port.js';
@@ -44,6 +45,8 @@ export interface ChannelDeps {
   inbox: InboxService;
   outbox: OutboxService;
   pipeline: PipelineService;
+  /** The one writer of conversations, guests and leads. */
+  ledger: ConversationLedger;
   ai: AiSwitchService;
   events: EventBus;
   clock: Clock;

@@ -1,11 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Channel, Message } from '../../contract/conversations.js';
 import type { Clock } from '../../shared/clock.js';
-import type { EventBus } from '../../shared/events.js';
-import { ConversationRepository } from '../conversations/conversation.repository.js';
-import { GuestRepository } from '../guests/guest.repository.js';
+import type { ConversationLedger } from '../conversations/conversation-ledger.js';
 import type { Language } from '../leads/lead-extraction.js';
-import type { InboundMessage, PipelineOutcome, ReplySink } from '../pipeline/pipeline.service.js';
+import type { InboundMessage, PipelineOutcome } from '../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../properties/property.service.js';
 
 /**
@@ -107,52 +105,40 @@ export type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | 
 /**
  * Applies the policy for every channel adapter. Wrap the pipeline call with `handle`: a keyword
  * message is stored by the pipeline like any other but neither answered nor made a lead
- * (`consentKeyword`). STOP then marks the guest opted out (time and channel) and queues one
- * confirmation in the same transaction; a repeated STOP is stored without another. START from an
+ * (`consentKeyword`). STOP then marks the guest opted out (time and channel) in the ledger and
+ * queues one confirmation in the same transaction; a repeated STOP is stored without another. START from an
  * opted-out guest clears the opt-out and is confirmed; from anyone else it is an ordinary message.
  * Proactive sends to an opted-out guest are refused by the outbox unless a person overrides
  * (audited there).
  */
 export class OptOuts {
-  constructor(private readonly deps: { sink: ReplySink; events: EventBus; clock: Clock }) {}
+  constructor(private readonly deps: { ledger: ConversationLedger; clock: Clock }) {}
 
   /** `alsoKeyword`: another place the guest may write the keyword (an email's subject line). */
   async handle(scope: PropertyScope, msg: InboundMessage, run: (msg: InboundMessage) => Promise<PipelineOutcome>, alsoKeyword?: string | null): Promise<OptOutResult> {
     const keyword = optKeyword(msg.text) ?? (alsoKeyword ? optKeyword(alsoKeyword) : null);
     if (!keyword) return { ...(await run(msg)), optOut: null };
-    const guests = new GuestRepository(scope);
+    const { ledger } = this.deps;
     const at = msg.receivedAt.toISOString();
-    const known = this.knownGuests(scope, msg);
-    const optedOut = known.some((id) => guests.isOptedOut(id));
+    const known = ledger.knownGuests(scope, msg.channel, msg.threadKey, msg.from);
+    const optedOut = known.some((id) => ledger.isOptedOut(scope, id));
     if (keyword.kind === 'opt_in' && !optedOut) return { ...(await run(msg)), optOut: null };
 
     // A delivery repeated after a crash between storing and confirming still records and confirms;
     // one repeated after success finds the preference already applied.
     const outcome = await run({ ...msg, consentKeyword: keyword.kind });
     const result = keyword.kind === 'opt_in' ? 'opted_in' : optedOut ? 'already' : 'recorded';
-    const conversations = new ConversationRepository(scope);
-    const conversation = conversations.get(outcome.conversationId);
+    const conversation = ledger.conversation(scope, outcome.conversationId);
     if (!conversation) return { ...outcome, optOut: null };
-    const confirmation = scope.transaction((): Message | null => {
+    ledger.atomically(scope, (): Message | null => {
       // Every record of this guest: the thread's, and the one with the same phone or email.
-      for (const id of new Set([...known, conversation.guest_id])) {
-        if (keyword.kind === 'opt_in') guests.setOptOut(id, null, null);
-        else if (!guests.isOptedOut(id)) guests.setOptOut(id, msg.channel, at);
-      }
+      const guests = new Set([...known, conversation.guest_id]);
+      if (keyword.kind === 'opt_in') ledger.optIn(scope, guests);
+      else ledger.optOut(scope, guests, msg.channel, at);
       if (keyword.kind === 'opt_out' && optedOut) return null;
-      return conversations.insertMessage({
-        conversationId: conversation.id,
-        role: 'assistant',
-        body: optConfirmation(keyword, scope.property.name),
-        provider: 'template',
-        deliveryStatus: 'pending',
-        createdAt: this.deps.clock.now().toISOString(),
-      });
+      // The confirmation and its outbox row with the preference: a crash cannot keep one without the other.
+      return ledger.recordReply(scope, conversation.id, { role: 'assistant', body: optConfirmation(keyword, scope.property.name), provider: 'template' }, { at: this.deps.clock.now().toISOString() });
     });
-    if (confirmation) {
-      this.deps.sink.enqueue(scope, conversations.get(conversation.id)!, confirmation);
-      this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: confirmation.id, role: 'assistant', at: confirmation.createdAt });
-    }
     return { ...outcome, optOut: result };
   }
 
@@ -162,28 +148,14 @@ export class OptOuts {
    */
   unsubscribe(scope: PropertyScope, guestId: string, token: string, channel: Channel): 'recorded' | 'already' | 'invalid' {
     if (!this.validUnsubscribe(scope, guestId, token)) return 'invalid';
-    const guests = new GuestRepository(scope);
-    if (guests.isOptedOut(guestId)) return 'already';
-    guests.setOptOut(guestId, channel, this.deps.clock.now().toISOString());
+    if (this.deps.ledger.isOptedOut(scope, guestId)) return 'already';
+    this.deps.ledger.optOut(scope, [guestId], channel, this.deps.clock.now().toISOString());
     return 'recorded';
   }
 
   /** A link this hotel signed for this guest, who still exists (an erased guest's link is dead). */
   validUnsubscribe(scope: PropertyScope, guestId: string, token: string): boolean {
-    return safeTokenEqual(token, unsubscribeToken(scope, guestId)) && new GuestRepository(scope).get(guestId) !== undefined;
-  }
-
-  /** Guests this message may belong to before the pipeline runs: the thread's conversation, and the sender's phone or email. */
-  private knownGuests(scope: PropertyScope, msg: InboundMessage): string[] {
-    const ids = new Set<string>();
-    const conversation = new ConversationRepository(scope).findOpenByThread(scope.blindIndex.token(`thread:${msg.channel satisfies Channel}`, msg.threadKey));
-    if (conversation) ids.add(conversation.guest_id);
-    const guests = new GuestRepository(scope);
-    const byPhone = msg.from.phone ? guests.findByPhone(msg.from.phone) : undefined;
-    const byEmail = msg.from.email ? guests.findByEmail(msg.from.email) : undefined;
-    if (byPhone) ids.add(byPhone.id);
-    if (byEmail) ids.add(byEmail.id);
-    return [...ids];
+    return safeTokenEqual(token, unsubscribeToken(scope, guestId)) && this.deps.ledger.guest(scope, guestId) !== undefined;
   }
 }
 

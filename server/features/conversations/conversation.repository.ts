@@ -102,6 +102,12 @@ const LIST_SELECT = `
     (select id from messages where conversation_id = c.id and role = 'guest' order by rowid desc limit 1),
     (select id from messages where conversation_id = c.id order by rowid desc limit 1))`;
 
+/** A guest message stored with neither a reply after it nor a hand-off (its conversation is still the AI's). */
+export const UNANSWERED_SQL = `
+  select m.*, null as media_mime_type, null as media_size from messages m join conversations c on c.id = m.conversation_id
+  where m.external_id = ? and m.role = 'guest' and c.status = 'ai'
+    and not exists (select 1 from messages r where r.conversation_id = m.conversation_id and r.role in ('assistant', 'staff') and r.rowid > m.rowid)`;
+
 /** Conversations and messages of one hotel; bodies encrypted with AAD messages/body/<id>. */
 export class ConversationRepository {
   private readonly db: Db;
@@ -184,6 +190,16 @@ export class ConversationRepository {
     const row = prepared(this.db, 'select reply_to_enc from conversations where id = ?').get(id) as { reply_to_enc: Buffer | null } | undefined;
     if (!row?.reply_to_enc) return null;
     return JSON.parse(this.scope.cipher.decrypt(row.reply_to_enc, { table: 'conversations', column: 'reply_to', rowId: id })) as Record<string, unknown>;
+  }
+
+  /**
+   * A guest message that a crash left half-done: stored, but with neither a reply after it nor a
+   * hand-off. The pipeline resumes it when its event is delivered again, instead of skipping it.
+   */
+  unanswered(externalId: string): { conversation: ConversationRow; guestMessage: Message } | undefined {
+    const row = prepared(this.db, UNANSWERED_SQL).get(this.ext(externalId)) as MessageRow | undefined;
+    if (!row) return undefined;
+    return { conversation: this.get(row.conversation_id)!, guestMessage: this.decodeMessage(row) };
   }
 
   messageExists(externalId: string): boolean {

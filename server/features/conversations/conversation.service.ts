@@ -1,15 +1,11 @@
-import { maskEmail, maskPhone, type Channel, type ConversationDetail, type ConversationNote, type ConversationStatus, type ConversationSummary, type HandoffReason, type Message } from '../../contract/conversations.js';
+import { maskEmail, maskPhone, type Channel, type ConversationDetail, type ConversationNote, type ConversationStatus, type ConversationSummary, type Message } from '../../contract/conversations.js';
 import type { Actor } from '../../shared/actor.js';
-import type { Clock } from '../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
-import type { EventBus } from '../../shared/events.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { GuestRepository } from '../guests/guest.repository.js';
-import { LeadRepository } from '../leads/lead.repository.js';
-import type { ReplySink } from '../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../properties/property.service.js';
-import { nextStatus, type ConversationEvent } from './conversation-state.js';
-import { ConversationRepository, type ConversationListRow, type ConversationRow } from './conversation.repository.js';
+import type { ConversationLedger, Within } from './conversation-ledger.js';
+import type { ConversationEvent } from './conversation-state.js';
+import { ConversationRepository, type ConversationListRow } from './conversation.repository.js';
 
 function cursorOf(r: { rank: number; last_message_at: string; id: string }): string {
   return Buffer.from(JSON.stringify([r.rank, r.last_message_at, r.id])).toString('base64url');
@@ -34,13 +30,15 @@ export interface ConversationQuery {
   limit: number;
 }
 
-/** Staff-side conversation actions (C9): read, take over, reply, hand back, hand off, resolve, assign. */
+/**
+ * Staff-side conversation actions (C9): read, take over, reply, hand back, hand off, resolve,
+ * assign. Reads the staff screens' lists itself; every write goes through the ledger, with its
+ * audit entry in the same transaction.
+ */
 export class ConversationService {
   constructor(
     private readonly audit: AuditService,
-    private readonly events: EventBus,
-    private readonly clock: Clock,
-    private readonly sink?: ReplySink,
+    private readonly ledger: ConversationLedger,
   ) {}
 
   private summary(scope: PropertyScope, repo: ConversationRepository, r: ConversationListRow): ConversationSummary {
@@ -92,8 +90,8 @@ export class ConversationService {
     const repo = new ConversationRepository(scope);
     const row = repo.listRow(id);
     if (!row) throw new NotFoundError('No such conversation');
-    if (row.unread_count > 0) repo.update(id, { unread_count: 0 }, this.clock.now().toISOString());
-    const lead = new LeadRepository(scope).byConversation(id);
+    if (row.unread_count > 0) this.ledger.markRead(scope, id);
+    const lead = this.ledger.lead(scope, id);
     const stay = lead ? { checkIn: lead.details.checkIn, checkOut: lead.details.checkOut, guests: lead.details.guests } : null;
     return { ...this.summary(scope, repo, { ...row, unread_count: 0 }), messages: repo.messages(id), notes: repo.notes(id), stay };
   }
@@ -107,113 +105,69 @@ export class ConversationService {
 
   /** The guest's full contact details; every reveal is audited (B1). */
   revealContact(scope: PropertyScope, id: string, actor: Actor): { name: string | null; phone: string | null; email: string | null } {
-    const conversation = this.require(scope, id);
-    const guest = new GuestRepository(scope).get(conversation.guest_id);
+    const conversation = this.ledger.conversation(scope, id);
+    if (!conversation) throw new NotFoundError('No such conversation');
+    const guest = this.ledger.guest(scope, conversation.guest_id);
     if (!guest) throw new NotFoundError('No such guest');
     this.audit.record(actor, { action: 'guest.reveal', target: `conversation:${id}`, propertyId: scope.property.id, after: { fields: ['name', 'phone', 'email'] } });
     return { name: guest.name, phone: guest.phone, email: guest.email };
   }
 
-  private require(scope: PropertyScope, id: string): ConversationRow {
-    const row = new ConversationRepository(scope).get(id);
-    if (!row) throw new NotFoundError('No such conversation');
-    return row;
-  }
-
-  private transition(scope: PropertyScope, id: string, event: ConversationEvent, actor: Actor, patch: Partial<ConversationRow> = {}, reason?: string): ConversationSummary {
-    const repo = new ConversationRepository(scope);
-    const at = this.clock.now().toISOString();
-    scope.transaction(() => {
-      const row = this.require(scope, id);
-      const status = nextStatus(row.status, event);
-      repo.update(
-        id,
-        {
-          status,
-          ...(event === 'resolve' ? { resolved_at: at } : {}),
-          ...(event === 'hand_back' ? { handoff_reason: null, assigned_to: null } : {}),
-          ...(patch as Record<string, unknown>),
-        },
-        at,
-      );
+  /** The audit entry of a staff action on the state machine, written in the action's transaction. */
+  private audited(scope: PropertyScope, id: string, event: ConversationEvent, actor: Actor, reason?: string): Within {
+    return (before, status) =>
       this.audit.record(actor, {
         action: `conversation.${event}`,
         target: `conversation:${id}`,
         propertyId: scope.property.id,
-        before: { status: row.status },
+        before: { status: before.status },
         after: { status, ...(reason ? { reason } : {}) },
       });
-    });
-    const summary = this.summaryOf(scope, id);
-    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: summary.status, at });
-    return summary;
   }
 
   takeOver(scope: PropertyScope, id: string, actor: Actor): ConversationSummary & { draft: string | null } {
-    const summary = this.transition(scope, id, 'take_over', actor, { assigned_to: actor.userId });
-    return { ...summary, draft: suggestionFor(new ConversationRepository(scope).messages(id)) };
+    this.ledger.takeOver(scope, id, actor.userId, this.audited(scope, id, 'take_over', actor));
+    return { ...this.summaryOf(scope, id), draft: suggestionFor(this.ledger.messages(scope, id)) };
   }
 
   handBack(scope: PropertyScope, id: string, actor: Actor): ConversationSummary {
-    return this.transition(scope, id, 'hand_back', actor);
+    this.ledger.handBack(scope, id, this.audited(scope, id, 'hand_back', actor));
+    return this.summaryOf(scope, id);
   }
 
   handOff(scope: PropertyScope, id: string, actor: Actor, reason: string | undefined): ConversationSummary {
-    return this.transition(scope, id, 'handoff', actor, { handoff_reason: 'staff' as HandoffReason }, reason);
+    this.ledger.transition(scope, id, 'handoff', { within: this.audited(scope, id, 'handoff', actor, reason) });
+    return this.summaryOf(scope, id);
   }
 
   resolve(scope: PropertyScope, id: string, actor: Actor): ConversationSummary {
-    return this.transition(scope, id, 'resolve', actor);
+    this.ledger.resolve(scope, id, this.audited(scope, id, 'resolve', actor));
+    return this.summaryOf(scope, id);
   }
 
   assign(scope: PropertyScope, id: string, userId: string | null, actor: Actor, userExists: (id: string) => boolean): ConversationSummary {
     if (userId && !userExists(userId)) throw new ValidationError('No such staff member', [{ path: 'userId', message: 'unknown user' }]);
-    const repo = new ConversationRepository(scope);
-    const at = this.clock.now().toISOString();
-    const before = this.require(scope, id);
-    repo.update(id, { assigned_to: userId }, at);
-    this.audit.record(actor, { action: 'conversation.assign', target: `conversation:${id}`, propertyId: scope.property.id, before: { assignedTo: before.assigned_to }, after: { assignedTo: userId } });
-    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: before.status, at });
+    this.ledger.assign(scope, id, userId, (before) =>
+      this.audit.record(actor, { action: 'conversation.assign', target: `conversation:${id}`, propertyId: scope.property.id, before: { assignedTo: before.assigned_to }, after: { assignedTo: userId } }),
+    );
     return this.summaryOf(scope, id);
   }
 
-  /** A staff reply: the staff member holds the conversation from then on; the AI stays quiet. */
   /**
    * An internal note for the hotel's staff: stored encrypted beside the transcript, never sent to
    * the guest. The audit entry names the note, not its words.
    */
   addNote(scope: PropertyScope, id: string, text: string, actor: Actor): ConversationNote {
-    const repo = new ConversationRepository(scope);
-    const at = this.clock.now().toISOString();
-    const note = scope.transaction(() => {
-      this.require(scope, id);
-      const n = repo.insertNote({ conversationId: id, authorId: actor.userId, body: text, createdAt: at });
-      this.audit.record(actor, { action: 'conversation.note_added', target: `conversation:${id}`, propertyId: scope.property.id, after: { noteId: n.id, length: text.length } });
-      return n;
-    });
-    const conversation = this.require(scope, id);
-    // Other staff with the conversation open see the note appear.
-    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
-    return note;
+    return this.ledger.addNote(scope, id, text, actor.userId, (n) =>
+      this.audit.record(actor, { action: 'conversation.note_added', target: `conversation:${id}`, propertyId: scope.property.id, after: { noteId: n.id, length: text.length } }),
+    );
   }
 
+  /** A staff reply: the staff member holds the conversation from then on; the AI stays quiet. */
   reply(scope: PropertyScope, id: string, text: string, actor: Actor): Message {
-    const repo = new ConversationRepository(scope);
-    const at = this.clock.now().toISOString();
-    const message = scope.transaction(() => {
-      const row = this.require(scope, id);
-      if (row.status !== 'human') {
-        repo.update(id, { status: nextStatus(row.status, 'take_over'), assigned_to: row.assigned_to ?? actor.userId }, at);
-        this.audit.record(actor, { action: 'conversation.take_over', target: `conversation:${id}`, propertyId: scope.property.id, before: { status: row.status }, after: { status: 'human' } });
-      }
-      const m = repo.insertMessage({ conversationId: id, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: 'pending', createdAt: at });
-      this.sink?.enqueue(scope, this.require(scope, id), m); // same transaction as the message
-      return m;
-    });
-    const conversation = this.require(scope, id);
-    this.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: id, messageId: message.id, role: 'staff', at });
-    this.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: id, status: conversation.status, at });
-    return message;
+    return this.ledger.staffReply(scope, id, text, actor.userId, (before) =>
+      this.audit.record(actor, { action: 'conversation.take_over', target: `conversation:${id}`, propertyId: scope.property.id, before: { status: before.status }, after: { status: 'human' } }),
+    );
   }
 }
 

@@ -13,6 +13,8 @@ export interface OutboundMessage {
   replyTo: Record<string, unknown> | null;
   /** When the guest last wrote (WhatsApp's 24-hour window). */
   lastGuestMessageAt: string | null;
+  /** Whose conversation it is (an email's one-click unsubscribe link names the guest). */
+  guestId?: string | null;
 }
 
 /** A delivery failure: retryable ones back off and try again; permanent ones become dead letters. */

@@ -2,12 +2,9 @@ import type { Channel } from '../../contract/conversations.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors.js';
-import type { EventBus } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { ConversationRepository, type ConversationRow } from '../conversations/conversation.repository.js';
-import { GuestRepository } from '../guests/guest.repository.js';
-import type { ReplySink } from '../pipeline/pipeline.service.js';
+import type { ConversationLedger, ReplySink, ConversationRow } from '../conversations/conversation-ledger.js';
 import { inQuietHours, quietHoursEnd } from '../properties/desk-hours.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
 import { SendError, type ChannelSender } from './channel-sender.port.js';
@@ -38,7 +35,8 @@ export interface DeadLetter {
 /**
  * Sends every reply and proactive message through the channel senders with retries, backoff and
  * dead letters (D5). Proactive messages respect quiet hours and opt-outs unless a person
- * explicitly overrides, which is audited (D6, B7).
+ * explicitly overrides, which is audited (D6, B7). Messages and their delivery statuses are the
+ * conversation ledger's; the outbox owns only its queue.
  */
 export class OutboxService implements ReplySink {
   private readonly senders = new Map<Channel, ChannelSender>();
@@ -49,7 +47,7 @@ export class OutboxService implements ReplySink {
   constructor(
     private readonly properties: PropertyService,
     private readonly audit: AuditService,
-    private readonly events: EventBus,
+    private readonly ledger: ConversationLedger,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
@@ -59,7 +57,7 @@ export class OutboxService implements ReplySink {
     this.senders.set(sender.channel, sender);
   }
 
-  /** ReplySink: the pipeline and staff replies land here, inside the transaction that stores the message. */
+  /** ReplySink: every reply the ledger stores lands here, inside the transaction that stores the message. */
   enqueue(scope: PropertyScope, conversation: ConversationRow, message: Message): void {
     const at = this.clock.now().toISOString();
     new OutboxRepository(scope).insert({ conversationId: conversation.id, messageId: message.id, channel: conversation.channel, kind: 'reply', payload: { body: message.body }, nextAttemptAt: at, at });
@@ -72,38 +70,52 @@ export class OutboxService implements ReplySink {
    * unless `override` is set by a person, which is audited.
    */
   sendProactive(scope: PropertyScope, conversationId: string, text: string, actor: Actor, override = false): { outboxId: string; status: 'pending' | 'held' } {
-    const conversations = new ConversationRepository(scope);
-    const conversation = conversations.get(conversationId);
+    const conversation = this.ledger.conversation(scope, conversationId);
     if (!conversation) throw new NotFoundError('No such conversation');
     if (!text.trim()) throw new ValidationError('The message is empty');
     const now = this.clock.now();
     const at = now.toISOString();
-    const optedOut = new GuestRepository(scope).isOptedOut(conversation.guest_id);
+    const optedOut = this.ledger.isOptedOut(scope, conversation.guest_id);
     if (optedOut && !override) throw new ConflictError('This guest has opted out of messages; only an explicit override can send to them');
     const quiet = inQuietHours(scope.property, now);
     const held = quiet && !override;
-    return scope.transaction(() => {
-      const message = conversations.insertMessage({ conversationId, role: 'staff', body: text, authorId: actor.userId, deliveryStatus: held ? 'held' : 'pending', createdAt: at });
-      const outboxId = new OutboxRepository(scope).insert({
-        conversationId,
-        messageId: message.id,
-        channel: conversation.channel,
-        kind: 'proactive',
-        payload: { body: text },
-        status: held ? 'held' : 'pending',
-        nextAttemptAt: held ? quietHoursEnd(scope.property, now).toISOString() : at,
-        overrideBy: override ? actor.userId : null,
+    let outboxId = '';
+    // The message, its own outbox row (held or not) and the audit entry: one transaction.
+    this.ledger.recordReply(
+      scope,
+      conversationId,
+      { role: 'staff', body: text, authorId: actor.userId },
+      {
         at,
-      });
-      this.audit.record(actor, {
-        action: override && (quiet || optedOut) ? 'outbox.override' : 'outbox.proactive',
-        target: `conversation:${conversationId}`,
-        propertyId: scope.property.id,
-        after: { outboxId, held, override, quietHours: quiet, optedOut },
-      });
-      if (!held) setImmediate(() => this.kick());
-      return { outboxId, status: held ? ('held' as const) : ('pending' as const) };
-    });
+        deliveryStatus: held ? 'held' : 'pending',
+        queue: (_conversation, message) => {
+          outboxId = new OutboxRepository(scope).insert({
+            conversationId,
+            messageId: message.id,
+            channel: conversation.channel,
+            kind: 'proactive',
+            payload: { body: text },
+            status: held ? 'held' : 'pending',
+            nextAttemptAt: held ? quietHoursEnd(scope.property, now).toISOString() : at,
+            overrideBy: override ? actor.userId : null,
+            at,
+          });
+          this.audit.record(actor, {
+            action: override && (quiet || optedOut) ? 'outbox.override' : 'outbox.proactive',
+            target: `conversation:${conversationId}`,
+            propertyId: scope.property.id,
+            after: { outboxId, held, override, quietHours: quiet, optedOut },
+          });
+        },
+      },
+    );
+    if (!held) setImmediate(() => this.kick());
+    return { outboxId, status: held ? 'held' : 'pending' };
+  }
+
+  /** A message the channel reports it could not deliver: parked as a dead letter with the reason. */
+  park(scope: PropertyScope, outboxId: string, reason: string): void {
+    new OutboxRepository(scope).markStatus(outboxId, 'dead', reason);
   }
 
   deadLetters(scope: PropertyScope, limit: number): DeadLetter[] {
@@ -141,12 +153,12 @@ export class OutboxService implements ReplySink {
 
   private async deliver(scope: PropertyScope, row: OutboxRow): Promise<void> {
     const repo = new OutboxRepository(scope);
-    const conversations = new ConversationRepository(scope);
-    const setDelivery = (status: string) => row.message_id && conversations.setDeliveryStatus(row.message_id, status);
+    const { ledger } = this;
+    const setDelivery = (status: string) => row.message_id && ledger.setDelivery(scope, row.message_id, status);
     const now = this.clock.now();
-    const conversation = row.conversation_id ? conversations.get(row.conversation_id) : undefined;
+    const conversation = row.conversation_id ? ledger.conversation(scope, row.conversation_id) : undefined;
     if (row.kind === 'proactive' && !row.override_by) {
-      if (conversation && new GuestRepository(scope).isOptedOut(conversation.guest_id)) {
+      if (conversation && ledger.isOptedOut(scope, conversation.guest_id)) {
         repo.markStatus(row.id, 'blocked', 'guest opted out');
         setDelivery('failed');
         return;
@@ -173,7 +185,8 @@ export class OutboxService implements ReplySink {
         channel: row.channel,
         kind: row.kind,
         body: repo.payload(row).body,
-        replyTo: row.conversation_id ? conversations.replyTo(row.conversation_id) : null,
+        replyTo: row.conversation_id ? ledger.replyTo(scope, row.conversation_id) : null,
+        guestId: conversation?.guest_id ?? null,
         lastGuestMessageAt: conversation?.last_guest_message_at ?? null,
       });
       repo.markSent(row.id, result.providerMessageId ?? null, this.clock.now().toISOString());
@@ -190,7 +203,7 @@ export class OutboxService implements ReplySink {
     }
     if (row.conversation_id && row.message_id) {
       const status = repo.get(row.id)?.status ?? 'pending';
-      this.events.emit({ type: 'message.delivery', propertyId: scope.property.id, conversationId: row.conversation_id, messageId: row.message_id, status, at: this.clock.now().toISOString() });
+      ledger.announceDelivery(scope, row.conversation_id, row.message_id, status);
     }
   }
 

@@ -1,25 +1,19 @@
 import type { Channel, HandoffReason, LeadDetails, Message } from '../../contract/conversations.js';
 import type { Clock } from '../../shared/clock.js';
-import type { EventBus } from '../../shared/events.js';
 import { boundGuestText, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
-import { ConversationRepository, type ConversationRow } from '../conversations/conversation.repository.js';
-import { nextStatus } from '../conversations/conversation-state.js';
-import { GuestRepository, type Guest } from '../guests/guest.repository.js';
-import { captureLead, emptyDetails, mergeDetails } from '../leads/lead-capture.js';
+import type { ConversationLedger, RecordedGuestMessage, ConversationRow } from '../conversations/conversation-ledger.js';
+import { emptyDetails, mergeDetails } from '../leads/lead-capture.js';
 import { detectLanguage, extractLead, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
-import { LeadRepository } from '../leads/lead.repository.js';
 import { hotelDay } from '../llm/cloud-budget.js';
 import type { LlmMessage } from '../llm/llm.port.js';
 import type { LlmRouter } from '../llm/llm.router.js';
-import { isAfterHours } from '../properties/desk-hours.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { injectionFlags } from './guards.js';
 import { guestTurn } from './prompt.js';
 import { nullUsage, ReplyComposer, type Composition, type QuestionPart } from './reply-composer.js';
 import type { Retriever } from './retriever.port.js';
-import { UnansweredRepository } from './unanswered.repository.js';
 
 /** One guest message, normalised by its channel adapter (C1). */
 export interface InboundMessage {
@@ -39,6 +33,17 @@ export interface InboundMessage {
   consentKeyword?: 'opt_out' | 'opt_in';
   /** The channel shows the guest the reply as the model writes it (the widget); never stored. */
   onReplyDraft?: (text: string) => void;
+}
+
+/**
+ * A message the model does not read (a sticker, a photo, a voice note, a location), normalised by
+ * its channel: stored as an inquiry like any text, and at most acknowledged with a fixed text.
+ */
+export interface DirectMessage extends Omit<InboundMessage, 'consentKeyword' | 'onReplyDraft'> {
+  /** Whether a resolved conversation opens again (a reaction does not reopen it). */
+  reopen: boolean;
+  /** The channel's fixed acknowledgement in the conversation's language, and whether a person should take over; null: stored only. */
+  acknowledge: { text: (language: string) => string; handoff: boolean } | null;
 }
 
 export type Decision = 'answer' | 'handoff' | 'none';
@@ -74,11 +79,6 @@ export interface TrialOutcome {
   flags: string[];
 }
 
-/** Where replies go: the outbox (channels issue) delivers them; the pipeline only stores them. */
-export interface ReplySink {
-  enqueue(scope: PropertyScope, conversation: ConversationRow, message: Message): void;
-}
-
 export interface PipelineSettings {
   /** Guest messages per minute in one conversation before the AI stops answering. */
   rateLimitPerMinute: number;
@@ -89,9 +89,10 @@ export interface PipelineSettings {
 export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { rateLimitPerMinute: 8, retrievalK: 5 };
 
 /**
- * The one conversation pipeline every channel uses (C1): guest and conversation, guards,
- * retrieval, generation, decision, lead, reply, events. It never leaves a guest without an answer
- * or a hand-off (C6), and never answers while a person holds the conversation (C9).
+ * The one conversation pipeline every channel uses (C1): guards, retrieval, generation and the
+ * decision; every write (guest, conversation, lead, reply, hand-off) and every event goes through
+ * the conversation ledger. It never leaves a guest without an answer or a hand-off (C6), and never
+ * answers while a person holds the conversation (C9).
  */
 export class PipelineService {
   constructor(
@@ -99,10 +100,9 @@ export class PipelineService {
       ai: AiSwitchService;
       retriever: Retriever;
       router: Pick<LlmRouter, 'generate'> | null;
-      events: EventBus;
+      ledger: ConversationLedger;
       clock: Clock;
       log: Logger;
-      sink?: ReplySink;
       settings?: PipelineSettings;
     },
   ) {
@@ -117,36 +117,29 @@ export class PipelineService {
 
   async handle(scope: PropertyScope, msg: InboundMessage): Promise<PipelineOutcome> {
     const { property } = scope;
-    const conversations = new ConversationRepository(scope);
-    const guests = new GuestRepository(scope);
-    const leads = new LeadRepository(scope);
+    const { ledger } = this.deps;
     const now = msg.receivedAt;
-    const at = now.toISOString();
     const { text, bounded, language, flags } = readGuestText(msg.text);
     if (msg.backlog) flags.push('backlog');
 
     // 1. Store: guest, conversation, message, lead — one transaction, so a retry repeats nothing.
-    const stored = scope.transaction(() => {
-      if (msg.externalId && conversations.messageExists(msg.externalId)) return null;
-      const threadBidx = scope.blindIndex.token(`thread:${msg.channel}`, msg.threadKey);
-      let conversation = conversations.findOpenByThread(threadBidx);
-      const guest = this.upsertGuest(guests, msg, at, conversation?.guest_id);
-      const afterHours = isAfterHours(property, now);
-      if (!conversation) {
-        conversation = conversations.insert({ guestId: guest.id, channel: msg.channel, threadBidx, status: 'ai', language, afterHours, at });
-      } else if (conversation.status === 'resolved') {
-        conversations.update(conversation.id, { status: nextStatus('resolved', 'guest_message'), resolved_at: null, handoff_reason: null }, at);
-      }
-      if (msg.replyTo) conversations.setReplyTo(conversation.id, msg.replyTo);
-      const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: text, externalId: msg.externalId, flags, createdAt: at });
-      if (!msg.consentKeyword) captureLead(leads, property, { conversationId: conversation.id, guest, text: bounded, channel: msg.channel, afterHours, profileName: msg.from.name, now });
-      return { conversation: conversations.get(conversation.id)!, guest, guestMessage, resumed: false };
-    }) ?? this.resumable(scope, msg);
+    const stored =
+      ledger.recordGuestMessage(scope, {
+        channel: msg.channel,
+        threadKey: msg.threadKey,
+        externalId: msg.externalId,
+        text,
+        from: msg.from,
+        receivedAt: now,
+        language,
+        flags,
+        replyTo: msg.replyTo,
+        leadText: msg.consentKeyword ? null : bounded,
+      }) ?? this.resumable(scope, msg);
     if (!stored) return this.duplicateOutcome(scope, msg);
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
     const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, hotelName: property.name, profileName: msg.from.name ?? guest.name });
-    if (!stored.resumed) this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
 
     // 2. Guards that mean "no automatic answer".
     if (msg.consentKeyword) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, msg.consentKeyword]);
@@ -155,7 +148,7 @@ export class PipelineService {
     if (guest.optedOut) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, 'opted_out']);
     if (msg.backlog) return this.handOff(scope, conversation, guestMessage.id, silentHandoff('backlog'), flags);
     const since = new Date(now.getTime() - 60_000).toISOString();
-    if (conversations.recentGuestMessageCount(conversation.id, since) > this.settings.rateLimitPerMinute) {
+    if (ledger.recentGuestMessageCount(scope, conversation.id, since) > this.settings.rateLimitPerMinute) {
       return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, 'rate_limited']);
     }
     if (conversation.status === 'needs_human') {
@@ -164,11 +157,9 @@ export class PipelineService {
     }
 
     // 3. Compose: guards on the words, questions, retrieval, generation, decision.
-    const previous = conversations
-      .messages(conversation.id)
-      .filter((m) => m.role === 'guest' && m.id !== guestMessage.id)
-      .at(-1);
-    const lead = new LeadRepository(scope).byConversation(conversation.id);
+    const transcript = ledger.messages(scope, conversation.id);
+    const previous = transcript.filter((m) => m.role === 'guest' && m.id !== guestMessage.id).at(-1);
+    const lead = ledger.lead(scope, conversation.id);
     const composed = await this.composer.compose({
       property,
       text: bounded,
@@ -178,14 +169,50 @@ export class PipelineService {
       contactKnown: !!(guest.phone || guest.email || lead?.details.phone || lead?.details.email),
       lead: extracted,
       previousGuestText: previous?.body ?? null,
-      history: this.history(conversations, conversation.id),
+      history: history(transcript),
       conversationId: conversation.id,
       now,
       ...(msg.onReplyDraft ? { onDraft: msg.onReplyDraft } : {}),
     });
-    conversation = conversations.get(conversation.id)!;
+    conversation = ledger.conversation(scope, conversation.id)!;
     if (composed.decision === 'answer') return this.answer(scope, conversation, guestMessage.id, composed, flags);
     return this.handOff(scope, conversation, guestMessage.id, composed, flags);
+  }
+
+  /**
+   * A message the model does not read: stored with its lead in one transaction with its
+   * acknowledgement, which only a conversation the AI holds gets. As in `handle`, with the AI
+   * paused or for a stale backlog a person answers instead (silently), and an opted-out guest gets
+   * no automatic message.
+   */
+  storeDirect(scope: PropertyScope, msg: DirectMessage): void {
+    const { ledger } = this.deps;
+    const replyAt = this.deps.clock.now().toISOString();
+    const backlog = msg.backlog === true;
+    ledger.atomically(scope, () => {
+      const language = ledger.conversationOfThread(scope, msg.channel, msg.threadKey)?.language ?? 'en';
+      const stored = ledger.recordGuestMessage(scope, {
+        channel: msg.channel,
+        threadKey: msg.threadKey,
+        externalId: msg.externalId,
+        text: msg.text,
+        from: msg.from,
+        receivedAt: msg.receivedAt,
+        language,
+        flags: backlog ? ['backlog'] : [],
+        replyTo: msg.replyTo,
+        // A voice note, a photo or a location is an inquiry like any text (and so is a message from
+        // a guest who opted out of automatic replies).
+        leadText: msg.text,
+        reopen: msg.reopen,
+      });
+      if (!stored || !msg.acknowledge || stored.guest.optedOut || stored.conversation.status !== 'ai') return;
+      const paused = this.deps.ai.isPaused(scope.property.id);
+      const handoff = msg.acknowledge.handoff || paused || backlog;
+      const notice = !backlog && !paused ? { body: msg.acknowledge.text(language), provider: 'template' as const } : null;
+      if (handoff) ledger.handOff(scope, stored.conversation.id, paused ? 'ai_paused' : backlog ? 'backlog' : 'low_confidence', { at: replyAt, notice });
+      else if (notice) ledger.recordReply(scope, stored.conversation.id, { role: 'assistant', ...notice }, { at: replyAt });
+    });
   }
 
   /**
@@ -224,105 +251,32 @@ export class PipelineService {
     };
   }
 
-  /** Earlier turns of the conversation for the model, oldest first, without the newest guest message. */
-  private history(conversations: ConversationRepository, conversationId: string): LlmMessage[] {
-    return conversations
-      .messages(conversationId)
-      .slice(-7, -1)
-      .filter((m) => m.role !== 'system')
-      .map((m) => (m.role === 'guest' ? { role: 'user' as const, content: guestTurn(m.body.slice(0, MAX_GUEST_CHARS)) } : { role: 'assistant' as const, content: m.body }));
-  }
-
-  /**
-   * The guest of this thread (a returning thread keeps its guest even without contact details),
-   * else the guest with this phone or email (blind index), else a new guest. Details the guest
-   * gives later fill the gaps.
-   */
-  private upsertGuest(guests: GuestRepository, msg: InboundMessage, at: string, threadGuestId?: string): Guest & { optedOut: boolean } {
-    const found =
-      (threadGuestId && guests.get(threadGuestId)) ||
-      (msg.from.phone && guests.findByPhone(msg.from.phone)) ||
-      (msg.from.email && guests.findByEmail(msg.from.email)) ||
-      undefined;
-    let guest = found ?? guests.insert({ name: msg.from.name ?? null, phone: msg.from.phone ?? null, email: msg.from.email ?? null }, at);
-    if (found) {
-      const fill = {
-        ...(!found.name && msg.from.name ? { name: msg.from.name } : {}),
-        ...(!found.phone && msg.from.phone ? { phone: msg.from.phone } : {}),
-        ...(!found.email && msg.from.email ? { email: msg.from.email } : {}),
-      };
-      if (Object.keys(fill).length) {
-        guests.updateContact(found.id, fill, at);
-        guest = { ...found, ...fill };
-      }
-    }
-    return { ...guest, optedOut: guests.isOptedOut(guest.id) };
-  }
-
   private answer(scope: PropertyScope, conversation: ConversationRow, guestMessageId: string, c: Composition, flags: string[]): PipelineOutcome {
+    const { ledger } = this.deps;
     const at = this.deps.clock.now().toISOString();
-    const conversations = new ConversationRepository(scope);
-    const reply = scope.transaction(() => {
-      const m = conversations.insertMessage({
-        conversationId: conversation.id,
-        role: 'assistant',
-        body: c.reply ?? '',
-        provider: c.provider,
-        model: c.model,
-        confidence: c.confidence,
-        citedItemIds: c.citedItemIds,
-        ...c.usage,
-        deliveryStatus: 'pending',
-        createdAt: at,
-      });
+    // The reply, its outbox row and the lead as the model read it: one transaction.
+    const reply = ledger.atomically(scope, () => {
+      const m = ledger.recordReply(scope, conversation.id, { role: 'assistant', ...replyOf(c), body: c.reply ?? '' }, { at });
       this.mergeModelLead(scope, conversation, c, at);
-      // Queued for sending in the same transaction: a crash cannot keep the reply but lose its delivery.
-      this.deps.sink?.enqueue(scope, conversation, m);
       return m;
     });
-    this.deps.events.emit({ type: 'message.created', propertyId: scope.property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });
     return this.outcome(scope, conversation, guestMessageId, 'answer', reply, null, flags, c);
   }
 
   private mergeModelLead(scope: PropertyScope, conversation: ConversationRow, c: Composition, at: string): void {
     if (!c.intent && Object.values(c.lead).every((v) => v == null)) return;
-    const leads = new LeadRepository(scope);
-    const lead = leads.byConversation(conversation.id);
-    if (!lead) return;
-    const { details, intent } = withModelLead(lead.details, lead.intent, c);
-    leads.save({ ...lead, details, intent }, at);
+    this.deps.ledger.reviseLead(scope, conversation.id, (lead) => withModelLead(lead.details, lead.intent, c), at);
   }
 
   private handOff(scope: PropertyScope, conversation: ConversationRow, guestMessageId: string, c: Composition, flags: string[]): PipelineOutcome {
-    const { property } = scope;
+    const { ledger } = this.deps;
     const reason = c.handoffReason ?? 'low_confidence';
     const at = this.deps.clock.now().toISOString();
-    const conversations = new ConversationRepository(scope);
-    const reply = scope.transaction(() => {
-      conversations.update(conversation.id, { status: nextStatus(conversation.status, 'handoff'), handoff_reason: reason }, at);
+    const reply = ledger.atomically(scope, () => {
       if (c.provider !== 'template' || c.intent || Object.keys(c.lead).length) this.mergeModelLead(scope, conversation, c, at);
-      if (c.reply === null) return null;
-      const m = conversations.insertMessage({
-        conversationId: conversation.id,
-        role: 'assistant',
-        body: c.reply,
-        provider: c.provider,
-        model: c.model,
-        confidence: c.confidence,
-        citedItemIds: c.citedItemIds,
-        ...c.usage,
-        deliveryStatus: 'pending',
-        createdAt: at,
-      });
-      this.deps.sink?.enqueue(scope, conversations.get(conversation.id)!, m);
-      return m;
+      return ledger.handOff(scope, conversation.id, reason, { at, notice: c.reply === null ? null : { ...replyOf(c), body: c.reply } });
     });
-    const updated = conversations.get(conversation.id)!;
-    if (reply) {
-      this.deps.events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at });
-    }
-    this.deps.events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason, at });
-    this.deps.events.emit({ type: 'conversation.updated', propertyId: property.id, conversationId: conversation.id, status: updated.status, at });
+    const updated = ledger.conversation(scope, conversation.id)!;
     return this.outcome(scope, updated, guestMessageId, 'handoff', reply, reason, flags, c);
   }
 
@@ -336,7 +290,7 @@ export class PipelineService {
     flags: string[],
     c?: Composition,
   ): PipelineOutcome {
-    const lead = new LeadRepository(scope).byConversation(conversation.id);
+    const lead = this.deps.ledger.lead(scope, conversation.id);
     return {
       duplicate: false,
       conversationId: conversation.id,
@@ -350,7 +304,7 @@ export class PipelineService {
       retrieved: c?.retrieved ?? [],
       lead: { ...(lead?.details ?? emptyDetails()), intent: lead?.intent ?? 'other' },
       flags,
-      status: new ConversationRepository(scope).get(conversation.id)!.status,
+      status: this.deps.ledger.conversation(scope, conversation.id)!.status,
     };
   }
 
@@ -358,19 +312,15 @@ export class PipelineService {
    * Crash recovery: a repeat of a stored guest message that has neither a reply nor a hand-off
    * (the process died while the model was answering) is resumed, not skipped as a duplicate.
    */
-  private resumable(scope: PropertyScope, msg: InboundMessage): { conversation: ConversationRow; guest: Guest & { optedOut: boolean }; guestMessage: Message; resumed: true } | null {
-    const found = msg.externalId ? new UnansweredRepository(scope).find(msg.externalId) : undefined;
+  private resumable(scope: PropertyScope, msg: InboundMessage): RecordedGuestMessage | null {
+    const found = msg.externalId ? this.deps.ledger.unanswered(scope, msg.externalId) : undefined;
     if (!found) return null;
-    const guests = new GuestRepository(scope);
-    const guest = guests.get(found.conversation.guest_id)!;
     this.deps.log.info({ propertyId: scope.property.id, conversationId: found.conversation.id }, 'guest message left unanswered by a restart: answering it now');
-    return { ...found, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, resumed: true };
+    return found;
   }
 
   private duplicateOutcome(scope: PropertyScope, msg: InboundMessage): PipelineOutcome {
-    const conversations = new ConversationRepository(scope);
-    const messageId = conversations.messageIdByExternal(msg.externalId!)!;
-    const conversation = conversations.conversationOfMessage(messageId)!;
+    const { messageId, conversation } = this.deps.ledger.messageByExternalId(scope, msg.externalId!)!;
     return { ...this.outcome(scope, conversation, messageId, 'none', null, null, []), duplicate: true };
   }
 }
@@ -385,6 +335,19 @@ function readGuestText(raw: string): { text: string; bounded: string; language: 
   const flags = [...injectionFlags(bounded)];
   if (text.length > MAX_GUEST_CHARS) flags.push('truncated');
   return { text, bounded, language: detectLanguage(bounded), flags };
+}
+
+/** Earlier turns of the conversation for the model, oldest first, without the newest guest message. */
+function history(transcript: readonly Message[]): LlmMessage[] {
+  return transcript
+    .slice(-7, -1)
+    .filter((m) => m.role !== 'system')
+    .map((m) => (m.role === 'guest' ? { role: 'user' as const, content: guestTurn(m.body.slice(0, MAX_GUEST_CHARS)) } : { role: 'assistant' as const, content: m.body }));
+}
+
+/** How a composed reply was made, as stored with it. */
+function replyOf(c: Composition): { body: string; provider: Composition['provider']; model: string | null; confidence: number | null; citedItemIds: string[] } & Composition['usage'] {
+  return { body: c.reply ?? '', provider: c.provider, model: c.model, confidence: c.confidence, citedItemIds: c.citedItemIds, ...c.usage };
 }
 
 /** A hand-off with nothing said to the guest (the AI is paused, or the message arrived while offline). */

@@ -17,7 +17,7 @@ export function emailChannel(deps: ChannelDeps): GuestChannel {
     channels: deps.channels,
     inbox: deps.inbox,
     pipeline: deps.pipeline,
-    optOuts: new OptOuts({ sink: deps.outbox, events: deps.events, clock }),
+    optOuts: new OptOuts({ ledger: deps.ledger, clock }),
     scope: (propertyId) => deps.properties.scope(propertyId),
     clock,
     log,

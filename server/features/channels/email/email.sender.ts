@@ -1,7 +1,6 @@
 import { smtpTransport } from './smtp-transport.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { Clock } from '../../../shared/clock.js';
-import { ConversationRepository } from '../../conversations/conversation.repository.js';
 import { SendError, type ChannelSender, type OutboundMessage } from '../../outbox/channel-sender.port.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import type { ChannelBindingService } from '../channel-binding.service.js';
@@ -123,7 +122,7 @@ export class EmailChannelSender implements ChannelSender {
    */
   private unsubscribeHeaders(scope: PropertyScope, message: OutboundMessage, inbound: string): Record<string, string> {
     const links = [`<mailto:${inbound}?subject=unsubscribe>`];
-    const guestId = message.conversationId ? new ConversationRepository(scope).get(message.conversationId)?.guest_id : undefined;
+    const guestId = message.guestId;
     const base = this.deps.publicUrl?.()?.replace(/\/+$/, '');
     if (base && guestId) {
       const query = new URLSearchParams({ p: scope.property.id, g: guestId, t: unsubscribeToken(scope, guestId) });

@@ -1,21 +1,13 @@
-import type { Message } from '../../../contract/conversations.js';
 import type { Actor } from '../../../shared/actor.js';
 import type { Clock } from '../../../shared/clock.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
-import type { EventBus } from '../../../shared/events.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { AiSwitchService } from '../../ai-switch/ai-switch.service.js';
-import { nextStatus } from '../../conversations/conversation-state.js';
-import { ConversationRepository, type ConversationRow } from '../../conversations/conversation.repository.js';
-import { GuestRepository, type Guest } from '../../guests/guest.repository.js';
+import type { ConversationLedger } from '../../conversations/conversation-ledger.js';
 import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
-import { captureLead } from '../../leads/lead-capture.js';
 import type { Language } from '../../leads/lead-extraction.js';
-import { LeadRepository } from '../../leads/lead.repository.js';
-import { OutboxRepository } from '../../outbox/outbox.repository.js';
 import type { OutboxService } from '../../outbox/outbox.service.js';
 import type { InboundMessage, PipelineService } from '../../pipeline/pipeline.service.js';
-import { isAfterHours } from '../../properties/desk-hours.js';
 import type { PropertyScope, PropertyService } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
 import { REENGAGEMENT_CODE, explainGraphError } from './whatsapp.errors.js';
@@ -89,18 +81,18 @@ export class WhatsAppService {
       inbox: Pick<InboxService, 'accept'>;
       /** Runs `fn` in one group.db transaction (nested writes become savepoints): one commit, one flush. */
       atomic: <T>(fn: () => T) => T;
-      pipeline: Pick<PipelineService, 'handle'>;
+      pipeline: Pick<PipelineService, 'handle' | 'storeDirect'>;
       /** Read receipts and the typing indicator (best effort). */
       receipts?: Pick<WhatsAppSender, 'markRead'>;
-      outbox: Pick<OutboxService, 'kick' | 'enqueue'>;
+      outbox: Pick<OutboxService, 'park'>;
+      ledger: ConversationLedger;
       ai: Pick<AiSwitchService, 'isPaused'>;
-      events: EventBus;
       clock: Clock;
       log: Logger;
       settings: WhatsAppIngestSettings;
     },
   ) {
-    this.optOuts = new OptOuts({ sink: deps.outbox, events: deps.events, clock: deps.clock });
+    this.optOuts = new OptOuts({ ledger: deps.ledger, clock: deps.clock });
   }
 
   /** STOP and START, as on every channel (../opt-out.ts). */
@@ -340,17 +332,14 @@ export class WhatsAppService {
    * give it (too large, expired, unreachable), the message stays as it is, saying what was sent.
    */
   private async fetchMedia(scope: PropertyScope, wamid: string, media: { id: string; mimeType: string | null }): Promise<void> {
-    const conversations = new ConversationRepository(scope);
-    const messageId = conversations.messageIdByExternal(wamid);
+    const { ledger } = this.deps;
+    const messageId = ledger.messageByExternalId(scope, wamid)?.messageId;
     const binding = this.deps.channels.get<WhatsAppSecrets, WhatsAppSettings>(scope.property.id, 'whatsapp');
-    if (!messageId || !binding?.secrets.accessToken || conversations.hasMedia(messageId)) return;
+    if (!messageId || !binding?.secrets.accessToken || ledger.hasMedia(scope, messageId)) return;
     const { media: settings } = this.deps.settings;
     try {
       const file = await downloadMedia(media.id, media.mimeType, { apiBase: settings.apiBase, token: binding.secrets.accessToken, maxBytes: settings.maxBytes, timeoutMs: settings.timeoutMs });
-      const at = this.deps.clock.now().toISOString();
-      conversations.attachMedia(messageId, file, at);
-      const conversation = conversations.conversationOfMessage(messageId);
-      if (conversation) this.deps.events.emit({ type: 'conversation.updated', propertyId: scope.property.id, conversationId: conversation.id, status: conversation.status, at });
+      ledger.attachMedia(scope, messageId, file);
     } catch (err) {
       const reason = err instanceof MediaDownloadError ? err.message : err instanceof Error ? err.name : 'unknown error';
       this.deps.log.warn({ propertyId: scope.property.id, reason }, 'WhatsApp file not downloaded; the message is kept without it');
@@ -386,80 +375,26 @@ export class WhatsAppService {
     this.storeDirect(scope, m, sentAt, backlog, replyTo, mode);
   }
 
-  private threadOf(scope: PropertyScope, m: NormalisedMessage): string {
-    // Same thread token as the pipeline, so every kind of message lands in one conversation.
-    return scope.blindIndex.token('thread:whatsapp', m.threadKey!);
-  }
-
-  private findGuest(scope: PropertyScope, m: NormalisedMessage, conversation: ConversationRow | undefined): Guest | undefined {
-    const guests = new GuestRepository(scope);
-    return (conversation && guests.get(conversation.guest_id)) || (m.from.phone ? guests.findByPhone(m.from.phone) : undefined);
-  }
-
+  /** The thread's guest, else the sender's by phone: a guest known only by a username stays opted out. */
   private isOptedOut(scope: PropertyScope, m: NormalisedMessage): boolean {
-    const guest = this.findGuest(scope, m, new ConversationRepository(scope).findOpenByThread(this.threadOf(scope, m)));
-    return guest ? new GuestRepository(scope).isOptedOut(guest.id) : false;
+    const [guestId] = this.deps.ledger.knownGuests(scope, 'whatsapp', m.threadKey!, { phone: m.from.phone });
+    return guestId ? this.deps.ledger.isOptedOut(scope, guestId) : false;
   }
 
-  /**
-   * Messages the model should not answer: stores the guest message in its conversation and, where
-   * fitting, a fixed acknowledgement through the outbox.
-   */
+  /** A message the model does not read: stored by the pipeline with, where fitting, this channel's fixed acknowledgement. */
   private storeDirect(scope: PropertyScope, m: NormalisedMessage, sentAt: Date, backlog: boolean, replyTo: Record<string, unknown>, mode: DirectMode): void {
-    const { property } = scope;
-    const conversations = new ConversationRepository(scope);
-    const guests = new GuestRepository(scope);
-    const at = sentAt.toISOString();
-    const replyAt = this.deps.clock.now().toISOString();
-    const stored = scope.transaction(() => {
-      if (conversations.messageExists(m.wamid)) return null;
-      const threadBidx = this.threadOf(scope, m);
-      let conversation = conversations.findOpenByThread(threadBidx);
-      let guest = this.findGuest(scope, m, conversation);
-      if (!guest) guest = guests.insert({ name: m.from.name, phone: m.from.phone }, at);
-      else if (!guest.name && m.from.name) guests.updateContact(guest.id, { name: m.from.name }, at);
-      const language = (conversation?.language as Language | undefined) ?? 'en';
-      if (!conversation) {
-        conversation = conversations.insert({ guestId: guest.id, channel: 'whatsapp', threadBidx, status: 'ai', language, afterHours: isAfterHours(property, sentAt), at });
-      } else if (conversation.status === 'resolved' && (mode.kind !== 'store' || mode.reopen)) {
-        conversations.update(conversation.id, { status: nextStatus('resolved', 'guest_message'), resolved_at: null, handoff_reason: null }, at);
-        conversation = conversations.get(conversation.id)!;
-      }
-      conversations.setReplyTo(conversation.id, replyTo);
-      const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: m.text, externalId: m.wamid, flags: backlog ? ['backlog'] : [], createdAt: at });
-      // A voice note, a photo or a location is an inquiry like any text (and so is a message from a
-      // guest who opted out of automatic replies).
-      captureLead(new LeadRepository(scope), property, { conversationId: conversation.id, guest, text: m.text, channel: 'whatsapp', afterHours: conversation.after_hours === 1, profileName: m.from.name, now: sentAt });
-      const optedOut = guests.isOptedOut(guest.id);
-      const texts = whatsAppTexts(language);
-      const paused = this.deps.ai.isPaused(property.id);
-      let body: string | null = null;
-      let handoff = false;
-      if (mode.kind === 'acknowledge' && !optedOut && conversation.status === 'ai') {
-        // As in the pipeline: with the AI paused, or for a stale backlog, a person answers instead.
-        handoff = mode.handoff || paused || backlog;
-        if (!backlog && !paused) body = texts.ack[mode.acknowledgement];
-      }
-      if (handoff) conversations.update(conversation.id, { status: nextStatus(conversation.status, 'handoff'), handoff_reason: paused ? 'ai_paused' : backlog ? 'backlog' : 'low_confidence' }, replyAt);
-      const reply: Message | null = body
-        ? conversations.insertMessage({ conversationId: conversation.id, role: 'assistant', body, provider: 'template', deliveryStatus: 'pending', createdAt: replyAt })
-        : null;
-      // Queued in the same transaction: a crash cannot leave a stored reply that is never sent.
-      if (reply) new OutboxRepository(scope).insert({ conversationId: conversation.id, messageId: reply.id, channel: 'whatsapp', kind: 'reply', payload: { body: reply.body }, nextAttemptAt: replyAt, at: replyAt });
-      return { conversation: conversations.get(conversation.id)!, guestMessage, reply, handoff };
+    this.deps.pipeline.storeDirect(scope, {
+      channel: 'whatsapp',
+      threadKey: m.threadKey!,
+      externalId: m.wamid,
+      text: m.text,
+      from: { name: m.from.name, phone: m.from.phone },
+      receivedAt: sentAt,
+      backlog,
+      replyTo,
+      reopen: mode.kind !== 'store' || mode.reopen === true,
+      acknowledge: mode.kind === 'acknowledge' ? { text: (language) => whatsAppTexts(language as Language).ack[mode.acknowledgement], handoff: mode.handoff } : null,
     });
-    if (!stored) return;
-    const { conversation, guestMessage, reply, handoff } = stored;
-    const { events } = this.deps;
-    events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: guestMessage.id, role: 'guest', at });
-    if (reply) {
-      this.deps.outbox.kick();
-      events.emit({ type: 'message.created', propertyId: property.id, conversationId: conversation.id, messageId: reply.id, role: 'assistant', at: replyAt });
-    }
-    if (handoff) {
-      events.emit({ type: 'handoff.requested', propertyId: property.id, conversationId: conversation.id, reason: conversation.handoff_reason ?? 'low_confidence', at: replyAt });
-      events.emit({ type: 'conversation.updated', propertyId: property.id, conversationId: conversation.id, status: conversation.status, at: replyAt });
-    }
   }
 
   /** sent -> delivered -> read (played counts as read); failed parks the message as a dead letter. */
@@ -467,21 +402,17 @@ export class WhatsAppService {
     const next = STATUS_MAP[s.status];
     if (!next) return;
     const repo = new WhatsAppRepository(scope);
-    const changed = scope.transaction(() => {
+    const { ledger } = this.deps;
+    const changed = ledger.atomically(scope, () => {
       const target = repo.deliveryTarget(s.id);
       if (!target?.messageId) return null;
       if ((DELIVERY_RANK[next] ?? 0) <= (DELIVERY_RANK[target.deliveryStatus ?? 'pending'] ?? 0)) return null;
-      new ConversationRepository(scope).setDeliveryStatus(target.messageId, next);
-      if (next === 'failed') new OutboxRepository(scope).markStatus(target.outboxId, 'dead', failureReason(s));
+      ledger.setDelivery(scope, target.messageId, next);
+      if (next === 'failed') this.deps.outbox.park(scope, target.outboxId, failureReason(s));
+      if (target.conversationId) ledger.announceDelivery(scope, target.conversationId, target.messageId, next);
       return target;
     });
-    if (!changed) {
-      this.deps.log.debug({ propertyId: scope.property.id, status: s.status }, 'WhatsApp status not applied (unknown message or not newer)');
-      return;
-    }
-    if (changed.conversationId && changed.messageId) {
-      this.deps.events.emit({ type: 'message.delivery', propertyId: scope.property.id, conversationId: changed.conversationId, messageId: changed.messageId, status: next, at: this.deps.clock.now().toISOString() });
-    }
+    if (!changed) this.deps.log.debug({ propertyId: scope.property.id, status: s.status }, 'WhatsApp status not applied (unknown message or not newer)');
   }
 }
 

@@ -21,9 +21,9 @@ export function widgetChannel(deps: ChannelDeps, opts: { limits?: Partial<Widget
     properties: deps.properties,
     inbox: deps.inbox,
     pipeline: deps.pipeline,
-    optOuts: new OptOuts({ sink: deps.outbox, events, clock }),
+    optOuts: new OptOuts({ ledger: deps.ledger, clock }),
     hub,
-    events,
+    ledger: deps.ledger,
     clock,
     ...(opts.limits ? { limits: opts.limits } : {}),
   });

@@ -1,10 +1,7 @@
 import type { Clock } from '../../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../../shared/errors.js';
-import type { EventBus } from '../../../shared/events.js';
-import { ConversationRepository, type ConversationRow } from '../../conversations/conversation.repository.js';
-import { GuestRepository } from '../../guests/guest.repository.js';
+import type { ConversationLedger, ConversationRow } from '../../conversations/conversation-ledger.js';
 import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
-import { LeadRepository } from '../../leads/lead.repository.js';
 import type { InboundMessage, PipelineService } from '../../pipeline/pipeline.service.js';
 import type { PropertyScope, PropertyService } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
@@ -72,7 +69,7 @@ export class WidgetService {
       pipeline: Pick<PipelineService, 'handle'>;
       optOuts: OptOuts;
       hub: WidgetHub;
-      events: EventBus;
+      ledger: ConversationLedger;
       clock: Clock;
       limits?: Partial<WidgetLimits>;
     },
@@ -156,7 +153,7 @@ export class WidgetService {
   }
 
   private conversationFor(scope: PropertyScope, sessionId: string): ConversationRow | undefined {
-    const c = new ConversationRepository(scope).findOpenByThread(scope.blindIndex.token('thread:widget', sessionId));
+    const c = this.deps.ledger.conversationOfThread(scope, 'widget', sessionId);
     return c?.channel === 'widget' ? c : undefined;
   }
 
@@ -170,7 +167,7 @@ export class WidgetService {
     const clientIds = repo.clientMessageIds(conversation.id);
     const feedback = repo.feedbackFor(conversation.id);
     const messages: WidgetMessage[] = [];
-    for (const m of new ConversationRepository(scope).messages(conversation.id)) {
+    for (const m of this.deps.ledger.messages(scope, conversation.id)) {
       if (m.role === 'system') continue;
       if (m.role !== 'guest' && !VISIBLE_DELIVERY.has(m.deliveryStatus)) continue;
       const answer = feedback.get(m.id);
@@ -230,19 +227,6 @@ export class WidgetService {
     const conversation = this.conversationFor(scope, c.sessionId);
     // Before the first message there is no conversation yet; the widget sends the details with that message.
     if (!conversation) return;
-    const at = this.deps.clock.now().toISOString();
-    const leads = new LeadRepository(scope);
-    const lead = scope.transaction(() => {
-      new GuestRepository(scope).updateContact(
-        conversation.guest_id,
-        { ...(c.name ? { name: c.name } : {}), ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}) },
-        at,
-      );
-      const existing = leads.byConversation(conversation.id);
-      if (!existing) return undefined;
-      const d = existing.details;
-      return leads.save({ ...existing, details: { ...d, name: d.name ?? c.name ?? null, email: c.email ?? d.email, phone: c.phone ?? d.phone } }, at);
-    });
-    if (lead) this.deps.events.emit({ type: 'lead.updated', propertyId: scope.property.id, leadId: lead.id, conversationId: conversation.id, status: lead.status, at });
+    this.deps.ledger.updateContact(scope, conversation.id, { ...(c.name ? { name: c.name } : {}), ...(c.email ? { email: c.email } : {}), ...(c.phone ? { phone: c.phone } : {}) });
   }
 }
