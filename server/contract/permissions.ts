@@ -46,7 +46,3 @@ export function roleAllows(role: Role, permission: Permission): boolean {
   const least = PERMISSIONS[permission];
   return least === null || RANK[role] >= RANK[least];
 }
-
-export function roleAtLeast(role: Role, least: Role): boolean {
-  return RANK[role] >= RANK[least];
-}

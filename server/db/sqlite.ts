@@ -57,7 +57,3 @@ export function vecVersion(db: Db): string {
   if (!row?.v) throw new Error('sqlite-vec did not load');
   return row.v;
 }
-
-export function nowIso(d: Date = new Date()): string {
-  return d.toISOString();
-}

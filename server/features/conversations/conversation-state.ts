@@ -28,10 +28,6 @@ export function nextStatus(from: ConversationStatus, event: ConversationEvent): 
   return to;
 }
 
-export function canTransition(from: ConversationStatus, event: ConversationEvent): boolean {
-  return TRANSITIONS[from][event] !== undefined;
-}
-
 /**
  * Lead state machine (E11):
  *

@@ -14,20 +14,6 @@ export function hotelDay(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
-/** In-memory store for tests and until spend is persisted with the conversation records. */
-export class MemoryBudgetStore implements BudgetStore {
-  private readonly spent = new Map<string, number>();
-
-  spentUsd(propertyId: string, day: string): number {
-    return this.spent.get(`${propertyId}|${day}`) ?? 0;
-  }
-
-  addUsd(propertyId: string, day: string, usd: number): void {
-    const key = `${propertyId}|${day}`;
-    this.spent.set(key, (this.spent.get(key) ?? 0) + usd);
-  }
-}
-
 export interface BudgetEvent {
   type: 'llm.budget.warning' | 'llm.budget.exhausted';
   propertyId: string;

@@ -16,19 +16,6 @@ export function configSecretSource(config: LlmConfig): SecretSource {
   return { get: async () => config.cloud.apiKey };
 }
 
-/** Tries a list of sources in order (e.g. the vault first, then configuration). */
-export function firstSecretSource(...sources: SecretSource[]): SecretSource {
-  return {
-    async get(name) {
-      for (const s of sources) {
-        const v = await s.get(name);
-        if (v) return v;
-      }
-      return undefined;
-    },
-  };
-}
-
 export interface LlmStackDeps {
   clock: Clock;
   log: Logger;
