@@ -19,7 +19,7 @@ import { ConversationLedger } from './features/conversations/conversation-ledger
 import { ConversationService } from './features/conversations/conversation.service.js';
 import { LeadService } from './features/leads/lead.service.js';
 import { createLlmStack, type LlmStack } from './features/llm/llm.factory.js';
-import { SqliteBudgetStore } from './features/pipeline/budget.repository.js';
+import { SqliteBudgetStore } from './features/llm/cloud-budget.repository.js';
 import { KnowledgeRetriever } from './features/pipeline/knowledge.retriever.js';
 import { PipelineService } from './features/pipeline/pipeline.service.js';
 import { KnowledgeGapService } from './features/reports/knowledge-gap.service.js';
@@ -49,7 +49,7 @@ import { widgetChannel } from './features/channels/widget/widget.channel.js';
 import { InboxService } from './features/inbox/inbox.service.js';
 import { hashStoredProviderIds } from './features/vault/provider-id-conversion.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
-import { TestChannelSender } from './features/outbox/test.sender.js';
+import { LocalChannelSender } from './features/outbox/local.sender.js';
 import { UserRepository } from './features/users/user.repository.js';
 import { UserService } from './features/users/user.service.js';
 import { KeyRepository } from './features/vault/key.repository.js';
@@ -219,7 +219,7 @@ export function openCore(opts: CoreOptions): Core {
     // The one writer of conversations; it queues replies in the outbox, which records deliveries in it.
     const ledger = new ConversationLedger({ events, clock, sink: { enqueue: (scope, conversation, message) => outbox.enqueue(scope, conversation, message) } });
     const outbox = new OutboxService(properties, audit, ledger, clock, log, { maxAttempts: d.outboxMaxAttempts, baseDelayMs: d.retryBaseMs, maxDelayMs: 10 * 60_000, pollMs: 500 });
-    outbox.register(new TestChannelSender());
+    outbox.register(new LocalChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
     const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
     const privacy = new PrivacyService(properties, inboxRepo, audit, clock, log, knowledgeGaps);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OptOuts } from '../../server/features/channels/opt-out.js';
-import { TestChannelSender } from '../../server/features/outbox/test.sender.js';
+import { RecordingSender } from '../support/recording-sender.js';
 import type { InboundMessage } from '../../server/features/pipeline/pipeline.service.js';
 import type { Clock } from '../../server/shared/clock.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -24,7 +24,7 @@ class SetClock implements Clock {
 
 const NIGHT = '2026-11-20T15:00:00Z'; // 23:00 in Kuala Lumpur
 const clock = new SetClock(Date.parse(NIGHT));
-const sender = new TestChannelSender();
+const sender = new RecordingSender();
 let s: TestServer;
 let n = 0;
 

@@ -1,4 +1,4 @@
-import type { BudgetStore } from '../llm/cloud-budget.js';
+import type { BudgetStore } from './cloud-budget.js';
 import type { Db } from '../../db/sqlite.js';
 
 /** Cloud spend kept in each hotel's own database, per hotel day. */

@@ -1,7 +1,7 @@
-import type { ChannelSender } from './channel-sender.port.js';
+import type { ChannelSender } from '../../server/features/outbox/channel-sender.port.js';
 
-/** The `test` channel (nocturn ask, the knowledge tester): nothing leaves the machine. */
-export class TestChannelSender implements ChannelSender {
+/** A `test`-channel sender that keeps what it was asked to send, so a test can see what left. */
+export class RecordingSender implements ChannelSender {
   readonly channel = 'test' as const;
   readonly sent: { outboxId: string; body: string }[] = [];
 
