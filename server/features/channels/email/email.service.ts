@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../../../shared/actor.js';
 import type { Clock } from '../../../shared/clock.js';
+import { nextTurn } from '../../../shared/event-loop.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { InboxHandler } from '../../inbox/inbox.service.js';
@@ -331,6 +332,8 @@ export class EmailChannelService {
       backlog: meta.backlog,
       replyTo: { ...replyTo },
     };
+    // Reading a large stored email and storing the guest's message are two turns of the event loop.
+    await nextTurn();
     // A guest may write STOP in the subject line, above an unrelated body (or quoted history).
     await this.deps.optOuts.handle(scope, msg, (m) => this.deps.pipeline.handle(scope, m), bareSubject(email.subject));
   };
