@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadMigrations, migrate, type Migration } from './migrate.js';
 import { openDatabase, type Db } from './sqlite.js';
-import { FALLBACK_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export interface DatabaseOptions {
   dataDir: string;
@@ -37,15 +37,20 @@ export class Databases {
     }
     this.group = group;
     if ((opts.checkpoints ?? 'worker') === 'worker') {
-      this.checkpointer = new WalCheckpointer({ synchronous: opts.synchronous });
+      this.checkpointer = new WalCheckpointer({ synchronous: opts.synchronous, onFailure: () => this.checkpointInline() });
       this.checkpointOffThread(group, file);
     }
   }
 
   private checkpointOffThread(db: Db, file: string): void {
-    if (!this.checkpointer) return;
+    if (!this.checkpointer?.running) return;
     db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
     this.checkpointer.add(file);
+  }
+
+  /** Without the worker, every open connection checkpoints inside its commits again (SQLite's default). */
+  private checkpointInline(): void {
+    for (const db of [this.group, ...this.properties.values()]) if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
   }
 
   propertyFile(propertyId: string): string {

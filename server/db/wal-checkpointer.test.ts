@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../test/support/wait.js';
 import { Databases } from './databases.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -72,5 +73,17 @@ describe('write-ahead-log checkpoints', () => {
     } finally {
       dbs.close();
     }
+  });
+
+  it('a worker that cannot start is reported, and asking it to let go of a file does not wait for it', async () => {
+    const failures: unknown[] = [];
+    const checkpointer = new WalCheckpointer({ synchronous: 'NORMAL', onFailure: (err) => failures.push(err), source: 'throw new Error("no driver")' });
+    await until(() => failures.length === 1, 'the failure to be reported');
+    expect(checkpointer.running).toBe(false);
+    const started = Date.now();
+    checkpointer.release('/nowhere/group.db');
+    checkpointer.stop();
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(failures).toHaveLength(1);
   });
 });

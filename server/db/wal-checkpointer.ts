@@ -11,6 +11,8 @@ import { Worker } from 'node:worker_threads';
  * even if the worker were gone.
  */
 export const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
+/** SQLite's own threshold, used again if the worker fails. */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 1_000;
 /** How often the worker looks for changed logs. */
 const CHECK_EVERY_MS = 100;
 /** Longest the main thread waits for the worker to let go of a file (closing a hotel's database, shutdown). */
@@ -63,11 +65,27 @@ export class WalCheckpointer {
   private seq = 0;
   private stopped = false;
 
-  constructor(opts: { synchronous: 'FULL' | 'NORMAL'; everyMs?: number }) {
+  /**
+   * `onFailure`: the worker is gone (it could not start or died); checkpoints must go back inside
+   * commits. `source` replaces the worker's code (tests).
+   */
+  constructor(opts: { synchronous: 'FULL' | 'NORMAL'; everyMs?: number; onFailure: (err: unknown) => void; source?: string }) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, cell: this.cell.buffer, synchronous: opts.synchronous, everyMs: opts.everyMs ?? CHECK_EVERY_MS } });
+    this.worker = new Worker(opts.source ?? WORKER_SOURCE, { eval: true, workerData: { driver, cell: this.cell.buffer, synchronous: opts.synchronous, everyMs: opts.everyMs ?? CHECK_EVERY_MS } });
     // Checkpoints are housekeeping: they never keep the process alive.
     this.worker.unref();
+    const failed = (err: unknown) => {
+      if (this.stopped) return;
+      this.stopped = true;
+      opts.onFailure(err);
+    };
+    this.worker.on('error', failed);
+    this.worker.on('exit', (code) => failed(new Error(`checkpoint worker exited with code ${code}`)));
+  }
+
+  /** False once the worker has stopped or failed. */
+  get running(): boolean {
+    return !this.stopped;
   }
 
   /** Checkpoints this database file from now on. */
