@@ -53,6 +53,8 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(200);
+  // Knowledge to search, so a long guest message goes through retrieval and typo correction too.
+  expect((await s.admin.post(`/api/v1/properties/${hotelId}/knowledge-base/items`, { category: 'facilities', title: 'Parking', content: 'Parking is free in the basement car park for hotel guests.' })).status).toBe(201);
   widgetKey = (await json(await s.admin.put(`/api/v1/properties/${hotelId}/channels/widget`, { allowedOrigins: [SITE], title: 'Hostile Inn', askContactBefore: false }))).widgetKey as string;
 });
 afterAll(async () => {
