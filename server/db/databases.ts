@@ -3,11 +3,14 @@ import path from 'node:path';
 import { loadMigrations, migrate, type Migration } from './migrate.js';
 import { bindConnection, type Transactional } from './handle.js';
 import { openDatabase, vecVersion, type Db } from './sqlite.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
 export interface DatabaseOptions {
   dataDir: string;
   busyTimeoutMs: number;
   synchronous: 'FULL' | 'NORMAL';
+  /** Where write-ahead-log checkpoints run: a worker thread (default; see WalCheckpointer), or inside commits. */
+  checkpoints?: 'worker' | 'inline';
 }
 
 const PROPERTY_ID = /^prop_[A-Za-z0-9_-]{8,40}$/;
@@ -20,11 +23,13 @@ export class Databases {
   readonly group: Db;
   private readonly properties = new Map<string, Db>();
   private readonly propertyMigrations: Migration[];
+  private readonly checkpointer: WalCheckpointer | undefined;
 
   constructor(private readonly opts: DatabaseOptions) {
     mkdirSync(path.join(opts.dataDir, 'properties'), { recursive: true, mode: 0o700 });
     this.propertyMigrations = loadMigrations('property');
-    const group = openDatabase(path.join(opts.dataDir, 'group.db'), opts);
+    const file = path.join(opts.dataDir, 'group.db');
+    const group = openDatabase(file, opts);
     try {
       migrate(group, loadMigrations('group'), 'group.db');
     } catch (err) {
@@ -32,6 +37,21 @@ export class Databases {
       throw err;
     }
     this.group = group;
+    if ((opts.checkpoints ?? 'worker') === 'worker') {
+      this.checkpointer = new WalCheckpointer({ synchronous: opts.synchronous, onFailure: () => this.checkpointInline() });
+      this.checkpointOffThread(group, file);
+    }
+  }
+
+  private checkpointOffThread(db: Db, file: string): void {
+    if (!this.checkpointer?.running) return;
+    db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    this.checkpointer.add(file);
+  }
+
+  /** Without the worker, every open connection checkpoints inside its commits again (SQLite's default). */
+  private checkpointInline(): void {
+    for (const db of [this.group, ...this.properties.values()]) if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
   }
 
   propertyFile(propertyId: string): string {
@@ -51,6 +71,7 @@ export class Databases {
       db.close();
       throw err;
     }
+    this.checkpointOffThread(db, file);
     this.properties.set(propertyId, db);
     return db;
   }
@@ -93,12 +114,17 @@ export class Databases {
     return [...this.properties.keys()];
   }
 
+  /** Closes the hotel's file (the worker's connection first), so it can be moved or deleted. */
   closeProperty(propertyId: string): void {
-    this.properties.get(propertyId)?.close();
+    const db = this.properties.get(propertyId);
+    if (!db) return;
+    this.checkpointer?.release(this.propertyFile(propertyId));
+    db.close();
     this.properties.delete(propertyId);
   }
 
   close(): void {
+    this.checkpointer?.stop();
     for (const id of [...this.properties.keys()]) this.closeProperty(id);
     if (this.group.open) this.group.close();
   }

@@ -16,8 +16,10 @@ const SECRETS = { appSecret: 'hostile-app-secret-1515', accessToken: 'EAAhostile
 const PHONE_NUMBER_ID = '106540352240151';
 const POSTMARK = { user: 'postmark-hostile', password: 'pm-hostile-password-0151', address: 'stay@hostile.example' };
 const SITE = 'https://www.hostile-inn.example';
-/** Longest a /health answer may take while 1 MB messages are stored and processed (see the test). */
-const HEALTH_BOUND_MS = 250;
+/** Longest a /health answer may take while 1 MB messages are stored and processed (issue 15). */
+const HEALTH_BOUND_MS = 100;
+/** Longest the event loop may be held meanwhile: below the /health bound, with room for the request itself. */
+const LOOP_BOUND_MS = 80;
 
 let s: TestServer;
 let graph: GraphStub;
@@ -51,6 +53,8 @@ beforeAll(async () => {
       })
     ).status,
   ).toBe(200);
+  // Knowledge to search, so a long guest message goes through retrieval and typo correction too.
+  expect((await s.admin.post(`/api/v1/properties/${hotelId}/knowledge-base/items`, { category: 'facilities', title: 'Parking', content: 'Parking is free in the basement car park for hotel guests.' })).status).toBe(201);
   widgetKey = (await json(await s.admin.put(`/api/v1/properties/${hotelId}/channels/widget`, { allowedOrigins: [SITE], title: 'Hostile Inn', askContactBefore: false }))).widgetKey as string;
 });
 afterAll(async () => {
@@ -131,13 +135,12 @@ describe('hostile input (issue 15)', () => {
     }
     // Each event is processed (none left pending or failed).
     expect(s.core.databases.group.prepare("select count(*) as n from inbox_events where status not in ('done')").get()).toEqual({ n: 0 });
-    // The staff listener kept answering (before the fix one such message held the loop for minutes).
-    // The target is 100 ms: about 60-90 ms here when the machine is quiet, the rest being SQLite
-    // writing, checkpointing and zeroing the megabytes. The bound leaves room for a busy shared CI
-    // machine; a pattern gone quadratic again takes seconds. The loop's histogram also counts this
-    // test's own client, which shares the loop and writes the 2 MB request bodies in one go.
+    // The staff listener kept answering (before the fix one such message held the loop for minutes):
+    // every step on a large message is a turn of the event loop of its own, and checkpoints of the
+    // megabytes written run in a worker thread. The loop's histogram also counts this test's own
+    // client, which shares the loop and writes the 2 MB request bodies.
     expect(Math.max(...health)).toBeLessThan(HEALTH_BOUND_MS);
-    expect(loop.max / 1e6).toBeLessThan(2 * HEALTH_BOUND_MS);
+    expect(loop.max / 1e6).toBeLessThan(LOOP_BOUND_MS);
   }, 60_000);
 
   it('email webhooks answer every unauthenticated failure alike and throttle them per address', async () => {

@@ -4,6 +4,7 @@ import { normaliseMessage, splitWebhook } from '../../server/features/channels/w
 import { phoneNumberIdsIn } from '../../server/features/channels/whatsapp/whatsapp.signature.js';
 import { optKeyword } from '../../server/features/channels/opt-out.js';
 import { detectLanguage, extractLead } from '../../server/features/leads/lead-extraction.js';
+import { Vocabulary } from '../../server/features/knowledge/fuzzy.js';
 import { PiiMasker } from '../../server/features/llm/pii-mask.js';
 import { asksForPerson, injectionFlags, policyHandoff, smallTalk } from '../../server/features/pipeline/guards.js';
 import { emailSpans, maskPii } from '../../server/shared/redact.js';
@@ -58,6 +59,8 @@ const textFunctions: Record<string, (s: string) => unknown> = {
   replySubject: (s) => replySubject(s, 'Your stay'),
   optKeyword,
   phoneNumberIdsIn,
+  // Typo correction of a guest's word against the hotel's words (knowledge search).
+  'Vocabulary.near': (s) => new Vocabulary(new Map([['parking', 3], ['breakfast', 2], ['reservation', 1]])).near(s),
 };
 
 describe('every pattern that sees guest text runs in linear time', () => {

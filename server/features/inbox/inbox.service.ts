@@ -1,4 +1,5 @@
 import type { Clock } from '../../shared/clock.js';
+import { nextTurn } from '../../shared/event-loop.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
 import { InboxRepository, type InboxProvider } from './inbox.repository.js';
@@ -87,10 +88,10 @@ export class InboxService {
     try {
       const scope = this.properties.scope(row.property_id);
       const payload = this.repo.payload(row.id, scope.cipher)!;
+      await nextTurn();
       const receivedAt = new Date(row.received_at);
       await this.withinBudget(handler(scope, payload, { eventId: row.id, receivedAt, backlog: now.getTime() - receivedAt.getTime() > this.settings.backlogCutoffMs }));
-      // Let waiting requests in between the handler's writes and this one (a large event's are not small).
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       this.repo.finish(row.id, 'done', null, this.clock.now().toISOString());
     } catch (err) {
       const message = (err as Error).message;
@@ -181,6 +182,9 @@ export class InboxService {
     let rows = first;
     while (rows.length > 0) {
       for (const row of rows) {
+        // A turn of the event loop between events, and between the request that stored an event
+        // and its processing: waiting requests are served in between (a large event's steps are not small).
+        await nextTurn();
         if (this.stopped) return;
         await this.processOne(row);
       }

@@ -44,10 +44,14 @@ function deletes(word: string): string[] {
 /** A hotel's vocabulary with its document frequencies and a deletion index for near matches. */
 export class Vocabulary {
   private readonly byDelete = new Map<string, string[]>();
+  /** The longest all-letter term: a word more than 3 letters longer is near none (see `near`). */
+  private longest = 0;
 
   constructor(readonly docs: ReadonlyMap<string, number>) {
     for (const term of docs.keys()) {
-      if (term.length < 3 || !/^\p{L}+$/u.test(term)) continue;
+      if (!/^\p{L}+$/u.test(term)) continue;
+      this.longest = Math.max(this.longest, term.length);
+      if (term.length < 3) continue;
       for (const d of deletes(term)) {
         const list = this.byDelete.get(d);
         if (list) list.push(term);
@@ -66,7 +70,9 @@ export class Vocabulary {
    */
   near(word: string, limit = 2): string[] {
     const max = maxEdits(word.length);
-    if (max === 0 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
+    // Both ways of being near take a term at most 3 letters shorter; past that, a long guest word
+    // would only cost time (building its deletions grows with the cube of its length).
+    if (max === 0 || word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
     const close = this.withinEdits(word, max, limit);
     if (close.length > 0) return close;
     // A clipped or misspelt ending ("parkng", "reservaton"): the longest hotel term of 4+ letters

@@ -1,5 +1,6 @@
 import type { Channel, HandoffReason, LeadDetails, Message } from '../../contract/conversations.js';
 import type { Clock } from '../../shared/clock.js';
+import { nextTurn } from '../../shared/event-loop.js';
 import { boundGuestText, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
@@ -140,6 +141,8 @@ export class PipelineService {
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
     const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, hotelName: property.name, profileName: msg.from.name ?? guest.name });
+    // Storing a long message and answering it are two turns of the event loop: waiting requests are served in between.
+    await nextTurn();
 
     // 2. Guards that mean "no automatic answer".
     if (msg.consentKeyword) return this.outcome(scope, conversation, guestMessage.id, 'none', null, null, [...flags, msg.consentKeyword]);

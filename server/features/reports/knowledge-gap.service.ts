@@ -2,6 +2,7 @@ import { AddGapToKnowledge, KnowledgeGapQuery, type KnowledgeGap } from '../../c
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
+import { boundGuestText } from '../../shared/guest-text.js';
 import { newId } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import { maskNames, maskPii } from '../../shared/redact.js';
@@ -54,7 +55,7 @@ export class KnowledgeGapService {
     const repo = new KnowledgeGapRepository(scope);
     return repo.transaction(() => {
       if (repo.questionRecorded(question.id)) return false;
-      const text = this.masked(scope, conversationId, question.body);
+      const text = this.masked(scope, conversationId, boundGuestText(question.body));
       const words = questionWords(text);
       const hashed = [...new Set(words.map((w) => scope.blindIndex.token('gap-word', w)))].sort();
       let best: { id: string; score: number } | undefined;

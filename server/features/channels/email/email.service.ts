@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Actor } from '../../../shared/actor.js';
 import type { Clock } from '../../../shared/clock.js';
+import { nextTurn } from '../../../shared/event-loop.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { InboxHandler } from '../../inbox/inbox.service.js';
@@ -227,16 +228,18 @@ export class EmailChannelService {
   }
 
   /** Commits the raw event and its idempotency receipt; the webhook is answered only after this returns (D5). */
-  private store(binding: EmailBinding, delivery: Delivery): WebhookReceipt {
+  private async store(binding: EmailBinding, delivery: Delivery): Promise<WebhookReceipt> {
     this.deps.channels.limit(`email:${binding.id}`, INBOUND_BURST, INBOUND_PER_SECOND);
     const id = dedupeKey(delivery.messageId, delivery.stored);
     const payload = JSON.stringify({ ...delivery.stored, id });
+    // Serialising a large email and committing it (encryption, megabytes to SQLite) are two turns of the event loop.
+    await nextTurn();
     const r = this.deps.inbox.accept({ propertyId: binding.propertyId, provider: 'email', externalId: id, eventType: 'message', payload });
     return { status: r.duplicate ? 'duplicate' : 'accepted' };
   }
 
   /** SendGrid Inbound Parse carries no signature: the per-hotel key in the URL authenticates it (A1). */
-  receiveSendGrid(form: FormBody, key: string | undefined): WebhookReceipt {
+  async receiveSendGrid(form: FormBody, key: string | undefined): Promise<WebhookReceipt> {
     const delivery = sendgridDelivery(form);
     const binding = this.match('sendgrid', delivery.recipients);
     if (!binding) return this.unmatched('sendgrid', delivery.recipients);
@@ -245,7 +248,7 @@ export class EmailChannelService {
   }
 
   /** Mailgun: HMAC-SHA256(signing key, timestamp + token) in constant time, fresh timestamp, unused token. */
-  receiveMailgun(form: FormBody): WebhookReceipt {
+  async receiveMailgun(form: FormBody): Promise<WebhookReceipt> {
     const { delivery, signature } = mailgunDelivery(form);
     const binding = this.match('mailgun', delivery.recipients);
     if (!binding) return this.unmatched('mailgun', delivery.recipients);
@@ -259,7 +262,7 @@ export class EmailChannelService {
     const threads = new EmailThreadRepository(this.deps.scope(binding.propertyId));
     if (!threads.consumeToken(signature.token, nowMs, 2 * MAILGUN_MAX_AGE_MS + 60_000)) throw new UnauthorizedError('This Mailgun token was already used');
     try {
-      return this.store(binding, delivery);
+      return await this.store(binding, delivery);
     } catch (err) {
       threads.releaseToken(signature.token);
       throw err;
@@ -267,7 +270,7 @@ export class EmailChannelService {
   }
 
   /** Postmark inbound has no signature: HTTP basic auth with the hotel's webhook credentials (A1). */
-  receivePostmark(body: unknown, authorization: string | undefined): WebhookReceipt {
+  async receivePostmark(body: unknown, authorization: string | undefined): Promise<WebhookReceipt> {
     const delivery = postmarkDelivery(body);
     const binding = this.match('postmark', delivery.recipients);
     if (!binding) return this.unmatched('postmark', delivery.recipients);
@@ -331,6 +334,8 @@ export class EmailChannelService {
       backlog: meta.backlog,
       replyTo: { ...replyTo },
     };
+    // Reading a large stored email and storing the guest's message are two turns of the event loop.
+    await nextTurn();
     // A guest may write STOP in the subject line, above an unrelated body (or quoted history).
     await this.deps.optOuts.handle(scope, msg, (m) => this.deps.pipeline.handle(scope, m), bareSubject(email.subject));
   };

@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { clientAddress } from '../../../http/client-address.js';
+import { nextTurn } from '../../../shared/event-loop.js';
 import { ForbiddenError, PayloadTooLargeError, UnauthorizedError, UnsupportedMediaError, ValidationError } from '../../../shared/errors.js';
 import type { FormBody } from './email-providers.js';
 import { UNSUBSCRIBE_PATH } from './email.sender.js';
@@ -153,6 +154,7 @@ export function emailWebhooks(email: EmailChannelService, opts: { maxBytes?: num
     receive('sendgrid', async (req) => {
       if (!req.is('multipart/form-data')) throw new UnsupportedMediaError('SendGrid Inbound Parse posts multipart/form-data');
       const form = await readMultipart(req, maxBytes);
+      await nextTurn();
       return email.receiveSendGrid(form, typeof req.query.key === 'string' ? req.query.key : undefined);
     }),
   );
@@ -160,7 +162,11 @@ export function emailWebhooks(email: EmailChannelService, opts: { maxBytes?: num
   // Mailgun routes: forward("…/mailgun") posts parsed fields, forward("…/mailgun/mime") the raw message.
   router.post(
     ['/webhooks/email/mailgun', '/webhooks/email/mailgun/mime'],
-    receive('mailgun', async (req) => email.receiveMailgun(await readForm(req, maxBytes))),
+    receive('mailgun', async (req) => {
+      const form = await readForm(req, maxBytes);
+      await nextTurn();
+      return email.receiveMailgun(form);
+    }),
   );
 
   // Postmark inbound: JSON, HTTP basic auth credentials in the webhook URL.
@@ -175,6 +181,8 @@ export function emailWebhooks(email: EmailChannelService, opts: { maxBytes?: num
       } catch {
         throw new ValidationError('The request body is not valid JSON');
       }
+      // Parsing a large body and storing it are two turns of the event loop: other requests are served in between.
+      await nextTurn();
       return email.receivePostmark(body, req.get('authorization'));
     }),
   );

@@ -1,6 +1,7 @@
 import type { Actor } from '../../../shared/actor.js';
 import type { Clock } from '../../../shared/clock.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
+import { nextTurn } from '../../../shared/event-loop.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { AiSwitchService } from '../../ai-switch/ai-switch.service.js';
 import type { ConversationLedger } from '../../conversations/conversation-ledger.js';
@@ -213,6 +214,8 @@ export class WhatsAppService {
       this.deps.log.warn({ bytes: raw.length }, 'WhatsApp webhook with a wrong signature refused');
       return refuse('The X-Hub-Signature-256 signature does not match');
     }
+    // Checking the signature over a large body and parsing it are two turns of the event loop.
+    await nextTurn();
     let split: ReturnType<typeof splitWebhook>;
     try {
       split = splitWebhook(JSON.parse(text));
