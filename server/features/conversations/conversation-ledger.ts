@@ -4,7 +4,7 @@ import { NotFoundError } from '../../shared/errors.js';
 import type { EventBus, NocturnEvent } from '../../shared/events.js';
 import { GuestRepository, type Guest } from '../guests/guest.repository.js';
 import { captureLead } from '../leads/lead-capture.js';
-import type { Intent } from '../leads/lead-extraction.js';
+import type { ExtractedLead, Intent } from '../leads/lead-extraction.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import { isAfterHours } from '../properties/desk-hours.js';
 import type { PropertyScope } from '../properties/property.service.js';
@@ -48,6 +48,8 @@ export interface RecordedGuestMessage {
   guestMessage: Message;
   /** A message a crash left stored but unanswered, found again. */
   resumed: boolean;
+  /** What the message says of a booking, as read for its lead (null when it was not read for one). */
+  lead: ExtractedLead | null;
 }
 
 /** A reply's words and how they were made. */
@@ -213,11 +215,9 @@ export class ConversationLedger {
       }
       if (m.replyTo) conversations.setReplyTo(conversation.id, m.replyTo);
       const guestMessage = conversations.insertMessage({ conversationId: conversation.id, role: 'guest', body: m.text, externalId: m.externalId, flags: m.flags, createdAt: at });
-      if (m.leadText !== null) {
-        captureLead(new LeadRepository(scope), property, { conversationId: conversation.id, guest, text: m.leadText, channel: m.channel, afterHours, profileName: m.from.name, now: m.receivedAt });
-      }
+      const lead = m.leadText === null ? null : captureLead(new LeadRepository(scope), property, { conversationId: conversation.id, guest, text: m.leadText, channel: m.channel, afterHours, profileName: m.from.name, now: m.receivedAt });
       this.messageCreated(scope, conversation.id, guestMessage, at);
-      return { conversation: conversations.get(conversation.id)!, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, guestMessage, resumed: false };
+      return { conversation: conversations.get(conversation.id)!, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, guestMessage, resumed: false, lead };
     });
   }
 
@@ -230,7 +230,7 @@ export class ConversationLedger {
     if (!found) return undefined;
     const guests = new GuestRepository(scope);
     const guest = guests.get(found.conversation.guest_id)!;
-    return { ...found, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, resumed: true };
+    return { ...found, guest: { ...guest, optedOut: guests.isOptedOut(guest.id) }, resumed: true, lead: null };
   }
 
   /** Name and contact details the guest gave (the widget's form), added to the guest and to the conversation's lead. */

@@ -39,9 +39,9 @@ export interface InquiryMessage {
  * Dec?"); a new stay date replaces the old pair; a written name replaces the channel profile's; a
  * first definite intent replaces "other". A plain
  * question adds no dates or party size. Runs inside the caller's transaction, with the message it was
- * read from.
+ * read from, and returns what it read, so the message is read once.
  */
-export function captureLead(leads: LeadRepository, property: Property, m: InquiryMessage): void {
+export function captureLead(leads: LeadRepository, property: Property, m: InquiryMessage): ExtractedLead {
   const existing = leads.byConversation(m.conversationId);
   const x = extractLead(m.text, {
     today: hotelDay(m.now, property.timezone),
@@ -63,7 +63,7 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
   };
   if (!existing) {
     leads.insert({ conversationId: m.conversationId, guestId: m.guest.id, intent: x.intent, details: fresh, sourceChannel: m.channel, afterHours: m.afterHours, at });
-    return;
+    return x;
   }
   // "Can I make a booking?" then "24-26 Dec": a request and a stay in separate messages still make a booking.
   const asked = x.requested && (x.checkIn !== null || existing.details.checkIn !== null) ? 'room_booking' : 'other';
@@ -75,6 +75,7 @@ export function captureLead(leads: LeadRepository, property: Property, m: Inquir
   // A name the guest writes ("my name is Sarah Lim") replaces one that only came from the channel profile.
   if (x.name && existing.details.name === profileName) merged.name = x.name;
   if (JSON.stringify(merged) !== JSON.stringify(existing.details) || intent !== existing.intent) leads.save({ ...existing, details: merged, intent }, at);
+  return x;
 }
 
 /** The stay after a later message: its new dates replace the old ones; "2 nights" alone completes a check-in. */

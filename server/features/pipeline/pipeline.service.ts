@@ -140,7 +140,8 @@ export class PipelineService {
     if (!stored) return this.duplicateOutcome(scope, msg);
     const { guest, guestMessage } = stored;
     let conversation = stored.conversation;
-    const extracted = extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, hotelName: property.name, profileName: msg.from.name ?? guest.name });
+    // Read once, for the lead, as it was stored; a message resumed after a crash is read again.
+    const extracted = stored.lead ?? extractLead(bounded, { today: hotelDay(now, property.timezone), country: property.country as never, hotelName: property.name, profileName: msg.from.name ?? guest.name });
     // Storing a long message and answering it are two turns of the event loop: waiting requests are served in between.
     await nextTurn();
 
