@@ -33,4 +33,13 @@ describe('questionCue', () => {
   it('does not take a remark for a question', () => {
     for (const s of ['We are coming on Friday.', 'Thanks so much', 'Regards, Ahmad', 'Driving up from Penang tomorrow', '我们下周到']) expect(questionCue(s), s).toBe(false);
   });
+
+  it('reads a clause of a sentence closed by a full stop as a remark unless a wh-word or an asking phrase opens it', () => {
+    const sentence = 'We are three sisters and will arrive by ferry.';
+    expect(questionCue('will arrive by ferry.', sentence)).toBe(false);
+    expect(questionCue('will arrive by ferry', 'We are three sisters and will arrive by ferry?')).toBe(true);
+    expect(questionCue('what time does the ferry leave.', 'Hello and what time does the ferry leave.')).toBe(true);
+    expect(questionCue('pls advise on the ferry.', 'Arriving late, pls advise on the ferry.')).toBe(true);
+    expect(questionCue('我们有两个孩子。', '我们有两个孩子。')).toBe(false);
+  });
 });

@@ -11,7 +11,7 @@ import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { answerConfidence } from './answer-confidence.js';
 import { answerSentences } from './extractive.js';
-import { asksForPerson, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
+import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
 import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
 import { ReplyDraft } from './reply-draft.js';
 import { clauses, MAX_QUESTIONS, questionCue, segments } from './questions.js';
@@ -146,7 +146,7 @@ export class ReplyComposer {
     const { text, language, property } = input;
     const whole = (reason: HandoffReason): Composition => this.handoff(input, reason, [], [], null);
     if (asksForPerson(text)) return whole('asked_for_person');
-    const policy = policyHandoff(text);
+    const policy = policyHandoff(input.flags.includes('injection_suspected') ? withoutQuoted(text) : text);
     if (policy) return whole(policy);
     const talk = smallTalk(text);
     if (talk) {
@@ -215,16 +215,16 @@ export class ReplyComposer {
     }
     const wholeQuestion: Question = { text: cleanWhole, passages: wholePassages };
 
-    const pieces = segments(input.text).flatMap((sentence) => clauses(sentence));
+    const pieces = segments(input.text).flatMap((sentence) => clauses(sentence).map((clause) => ({ clause, sentence })));
     if (pieces.length < 2) return [wholeQuestion];
     const found: Question[] = [];
     // What came just before: remarks ("we're driving up tomorrow") or the previous question.
     let context: string[] = [];
     let contextIsRemarks = false;
-    for (const piece of pieces) {
+    for (const { clause: piece, sentence } of pieces) {
       const clean = searchableText(piece, input.names);
       if (!clean) continue;
-      if (!questionCue(piece)) {
+      if (!questionCue(piece, sentence)) {
         context = contextIsRemarks ? [...context, clean].slice(-2) : [clean];
         contextIsRemarks = true;
         continue;
@@ -239,7 +239,10 @@ export class ReplyComposer {
         if (dependent || top(withContext) > top(passages)) passages = withContext;
         if (previous && dependent && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;
-          context = [clean];
+          // The same item, found with more or less of the topic: its surer reading stands.
+          if (top(passages) > top(previous.passages)) previous.passages = passages;
+          // The next follow-up ("when is it?") points at the same topic: the merged question carries it.
+          context = [previous.text];
           contextIsRemarks = false;
           continue;
         }
