@@ -41,6 +41,13 @@ describe('askedValues', () => {
     expect(askedValues('早餐几点')).toEqual(['time']);
     expect(askedValues('frm airport how long n hw much')).toEqual(['price', 'distance']);
     expect(askedValues('can I bring my dog')).toEqual([]);
+    // Malay "berapa" alone asks how much; with a word of time or count it does not.
+    expect(askedValues('berapa tiket feri ke pulau')).toEqual(['price']);
+    expect(askedValues('berapa lama ke pulau')).toEqual(['distance']);
+    expect(askedValues('pukul berapa feri')).toEqual(['time']);
+    expect(askedValues('is there a pharmacy nearby')).toEqual(['distance']);
+    // A question that names a time asks what happens at that time.
+    expect(askedValues('can we still swim at 9.30pm')).toEqual(['time']);
   });
 });
 
@@ -63,3 +70,13 @@ describe('sentencesOf', () => {
     expect(sentencesOf('- Pool: 7am to 9pm.\n- Gym: 24 hours. Bring your key card.')).toEqual(['Pool: 7am to 9pm.', 'Gym: 24 hours.', 'Bring your key card.']);
   });
 });
+
+describe('answerSentences reads the remark before the question', () => {
+  const SPA =
+    'The spa opens daily from 10:00 am. Treatments start at RM 150 for 60 minutes. Last bookings are taken at 9:00 pm and the spa closes at 10:00 pm. Couples rooms must be booked a day ahead.';
+  it('answers a question about a time the guest named with the rule about that time', () => {
+    expect(answerSentences(['can we still get a massage?'], SPA, 'Spa', ['we only get back at 9.30pm'])).toContain('closes at 10:00 pm');
+    expect(answerSentences(['can we still get a massage?'], SPA, 'Spa')).not.toContain('closes at 10:00 pm');
+  });
+});
+

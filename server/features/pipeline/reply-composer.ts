@@ -10,6 +10,7 @@ import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { answerConfidence } from './answer-confidence.js';
+import { analyzeQuery } from '../knowledge/query-expansion.js';
 import { answerSentences } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
 import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
@@ -129,6 +130,8 @@ export function handoffNotice(property: Property, now: Date, language: Language)
 interface Question {
   text: string;
   passages: Passage[];
+  /** What the guest said just before asking ("we leave at 5am"): it tells which sentences answer. */
+  remarks?: string[];
 }
 
 export class ReplyComposer {
@@ -247,7 +250,7 @@ export class ReplyComposer {
           continue;
         }
       }
-      found.push({ text: clean, passages });
+      found.push({ text: clean, passages, ...(contextIsRemarks ? { remarks: context } : {}) });
       context = [clean];
       contextIsRemarks = false;
     }
@@ -282,7 +285,7 @@ export class ReplyComposer {
     parts.forEach((p, i) => {
       if (!p.answered) return;
       const passage = questions[i]!.passages[0]!;
-      const answer = answerSentences([questions[i]!.text], passage.text, passage.title);
+      const answer = answerSentences([questions[i]!.text], passage.text, passage.title, questions[i]!.remarks);
       if (!paragraphs.includes(answer)) paragraphs.push(answer);
     });
     return paragraphs.join('\n\n');
@@ -420,11 +423,23 @@ function uniquePassages(passages: Passage[]): Passage[] {
 /** Words that point back at what was said before ("it", "that one", "itu", "它"). */
 const ANAPHORA = /\b(it|its|it's|that|this|those|these|they|them|itu|ini|tu|ni|nya)\b|它|这个|那个|这|那/iu;
 
-/** A question that cannot be read alone: it points back, or has at most three words ("Pork-free?", "How much?"). */
-function dependsOnContext(question: string): boolean {
+/** "After that", "lepas tu", "之后": they order events, and point at no topic. */
+const TIME_LINK = /\b(?:after|before|besides|apart from|other than) (?:that|this|those)\b|\b(?:lepas|selepas|sebelum) (?:itu|tu|ini|ni)\b|之后|以后|然后/giu;
+
+/** Concepts that ask about an aspect of something (when, how much, free, how far, how big), never what. */
+const ASPECTS = new Set(['time', 'price', 'free', 'distance', 'size']);
+
+/**
+ * A question that cannot be read alone: it points back, has at most three words ("Pork-free?",
+ * "How much?"), or asks only an aspect with no topic ("what time does it start?", "几点开始？",
+ * "any extra charge?").
+ */
+export function dependsOnContext(question: string): boolean {
   const words = question.match(/[\p{L}\p{N}]+/gu) ?? [];
   const cjk = (question.match(/\p{Script=Han}/gu) ?? []).length;
-  return ANAPHORA.test(question) || (cjk === 0 ? words.length <= 3 : cjk <= 3);
+  if (ANAPHORA.test(question.replace(TIME_LINK, ' ')) || (cjk === 0 ? words.length <= 3 : cjk <= 3)) return true;
+  const groups = analyzeQuery(question);
+  return groups.length > 0 && groups.every((g) => ASPECTS.has(g.label) || g.weak);
 }
 
 /** Every question's passages merged, best relevance first: what the message found. */
