@@ -62,6 +62,9 @@ describe('hotel query expansion', () => {
     expect(weak('周六早餐几点')).toContainEqual(['周六', true]);
     expect(labels('can I get room service after midnight')).toEqual(['room service', 'time']);
     expect(labels('what time does the restaurant close')).toEqual(['time', 'dining']);
+    // "till" and the Malay "sampai" say until: a time asked for, not a topic the hotel lacks.
+    expect(labels('gym open till?')).toEqual(['gym', 'time']);
+    expect(labels('gim buka sampai bila')).toEqual(['gym', 'time']);
   });
 });
 
