@@ -26,7 +26,7 @@ describe('segments', () => {
 
 describe('questionCue', () => {
   it('knows a question by its mark, its first word (after a greeting) or a Chinese particle', () => {
-    for (const q of ['Is there parking?', 'hi what time is breakfast', 'and btw can I bring my dog', 'berapa harga bilik', 'ada parking tak', 'bolehkah saya daftar masuk awal', '停车免费吗', '早餐几点', "I'd like to know if the pool is heated", 'pls advise on the shuttle'])
+    for (const q of ['Is there parking?', 'hi what time is breakfast', 'and btw can I bring my dog', 'berapa harga bilik', 'ada parking tak', 'bolehkah saya daftar masuk awal', '停车免费吗', '早餐几点', "I'd like to know if the pool is heated", 'pls advise on the shuttle', "What's the wifi password", 'Where’s the gym'])
       expect(questionCue(q), q).toBe(true);
   });
 

@@ -41,7 +41,8 @@ export function questionCue(segment: string, sentence?: string): boolean {
   if (/[?？]/.test(segment)) return true;
   const declarative = sentence !== undefined && !/[?？]/.test(sentence) && /[.!。！]\s*$/.test(sentence.trim());
   if (declarative ? CJK_ASKING.test(segment) : CJK_QUESTION.test(segment)) return true;
-  const lower = segment.toLowerCase();
+  // "what's", "where’s", "how're": the question word without its contraction.
+  const lower = segment.toLowerCase().replace(/['’](?:s|re|ll|d)\b/g, '');
   if (ASKING.test(lower)) return true;
   const words = lower.match(/[\p{L}\p{N}']+/gu) ?? [];
   // "hi, is there parking" / "and btw can I...": the question word comes first, after any lead-in.
