@@ -6,6 +6,9 @@
  * at most 1 edit for words of 4-7 characters, 2 from 8 characters; shorter words are not corrected.
  */
 
+/** "doggi" (the stem of "doggy"), "kiddie": a word of 3+ letters, its last consonant doubled, then -y, -i or -ie. */
+const PET_FORM = /^(\p{L}{2,}?([b-df-hj-np-tv-z]))\2(?:y|i|ie)$/u;
+
 /** Edits allowed for a word of this many characters. */
 export function maxEdits(length: number): number {
   return length < 4 ? 0 : length < 8 ? 1 : 2;
@@ -75,6 +78,9 @@ export class Vocabulary {
       const prefix = word.slice(0, n);
       if (this.docs.has(prefix)) return [prefix];
     }
+    // A pet form ("doggy", "kiddie"): the word before its doubled last consonant and -y/-ie.
+    const pet = PET_FORM.exec(word);
+    if (pet && this.docs.has(pet[1]!)) return [pet[1]!];
     return [];
   }
 

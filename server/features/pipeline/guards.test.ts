@@ -17,6 +17,10 @@ describe('policyHandoff', () => {
   it('leaves questions that merely mention a fault word alone', () => {
     for (const t of ['Is breakfast a cold or hot buffet?', 'Does the wifi work in the rooms?', 'Is it too loud near the bar at night?', 'What time is check-in?']) expect(policyHandoff(t), t).toBeNull();
   });
+  it("reads the guest's own dirty clothes as a laundry question, and a dirty room as a complaint", () => {
+    for (const t of ['Ada dobi? Baju kotor banyak lepas hiking', 'Where can I wash my dirty clothes?', '有地方洗脏衣服吗？']) expect(policyHandoff(t), t).toBeNull();
+    for (const t of ['The room is dirty', 'Bilik kotor, tolong bersihkan', 'The towels were dirty and the clothes rail broken']) expect(policyHandoff(t), t).toBe('complaint');
+  });
   it('sends card numbers and refunds to a person', () => {
     expect(policyHandoff('my card is 4111 1111 1111 1111 exp 12/28')).toBe('payment');
     expect(policyHandoff('I want my money back')).toBe('refund');

@@ -49,6 +49,9 @@ const REFUND = /\b(refund|money back|chargeback|bayaran balik|pulangan wang)\b|�
 /** "If I cancel, do I get a refund?": asks what the policy says, which the knowledge answers. */
 const CONDITION = /\b(if|kalau|kalo|jika|sekiranya|andai)\b|如果|要是/i;
 
+/** The guest's own dirty clothes ("baju kotor banyak", "dirty laundry to wash"): laundry, not a complaint. */
+const OWN_LAUNDRY = /\b(?:dirty|soiled|kotor)\s+(?:clothes|clothing|laundry|washing|shirts?|baju|pakaian)\b|\b(?:clothes|clothing|laundry|baju|pakaian|seluar)\s+(?:(?:are|is|yang|sangat|banyak)\s+)?(?:dirty|kotor)\b|脏衣服/giu;
+
 const POLICY: [HandoffReason, RegExp][] = [
   ['refund', REFUND],
   ['dispute', /\b(dispute|overcharged|charged twice|double charged|wrong charge|lawyer|legal action)\b|投诉.*收费|多收/i],
@@ -62,6 +65,7 @@ export function asksForPerson(text: string): boolean {
 
 /** Topics staff must handle: complaints, refunds, disputes and anything involving payment details. */
 export function policyHandoff(text: string): HandoffReason | null {
+  text = text.replace(OWN_LAUNDRY, ' ');
   const card = [...text.matchAll(CARD)].some((m) => {
     const digits = m[0].replace(/\D/g, '');
     return digits.length >= 13 && luhn(digits);
