@@ -159,3 +159,31 @@ export function answerSentences(questions: string[], text: string, title = '', r
     .map((c) => c.s)
     .join(' ');
 }
+
+/**
+ * A sentence of another item that gives what `answer` leaves out of the question, or null: a word
+ * the guest asked about that the answer never holds ("is breakfast halal?" answered from the
+ * breakfast item, which never says halal), or a value asked for that it never gives (a price). The
+ * sentence must hold such a missing word, or the missing value beside one of the question's words.
+ */
+export function supportSentence(questions: string[], answer: string, text: string, title = '', answerTitle = ''): string | null {
+  const groups = questionGroups(questions, answerTitle);
+  const held = new Set(indexTokens(`${answerTitle} ${answer}`));
+  const missing = groups.filter((g) => g.weight === 1 && !g.tokens.some((t) => matches(t, held)));
+  const kinds = [...new Set(questions.flatMap(askedValues))].filter((k) => !VALUE_PATTERN[k].test(answer));
+  if (!missing.length && !kinds.length) return null;
+  const own = new Set(indexTokens(title));
+  let best: { s: string; score: number } | null = null;
+  for (const s of sentencesOf(text)) {
+    const tokens = new Set([...indexTokens(s), ...own]);
+    // Exact words only: a near spelling of a synonym ("pork" for "park") must not bring in another item.
+    const fills = missing.filter((g) => g.tokens.some((t) => tokens.has(t))).length;
+    const values = kinds.filter((k) => VALUE_PATTERN[k].test(s)).length;
+    const overlap = groups.filter((g) => g.tokens.some((t) => matches(t, tokens))).length;
+    if (fills === 0 && !(values > 0 && overlap > 0)) continue;
+    const score = fills * 2 + values * 1.5 + overlap * 0.3;
+    if (!best || score > best.score) best = { s, score };
+  }
+  return best?.s ?? null;
+}
+

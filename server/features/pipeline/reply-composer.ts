@@ -11,7 +11,7 @@ import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { answerConfidence } from './answer-confidence.js';
 import { analyzeQuery } from '../knowledge/query-expansion.js';
-import { answerSentences } from './extractive.js';
+import { answerSentences, supportSentence } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
 import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
 import { ReplyDraft } from './reply-draft.js';
@@ -94,6 +94,10 @@ export interface ComposerSettings {
 export const BOOKING_HANDOFF: HandoffReason = 'booking';
 /** Intents that make a message a request staff must confirm: no availability is ever claimed. */
 const BOOKING_INTENTS = new Set<ExtractedLead['intent']>(['room_booking', 'event', 'dining']);
+/** Further items a no-model answer may take a sentence from, when the best item leaves part of the question out. */
+const SUPPORT_ITEMS = 2;
+/** Below this relevance an item is too unrelated to complete an answer. */
+const MIN_SUPPORT_RELEVANCE = 0.15;
 /** Passages the model sees in all, however many questions. */
 const MAX_PROMPT_PASSAGES = 10;
 /** Below this relevance nothing matched at all ("not in the knowledge base" rather than "not sure"). */
@@ -132,6 +136,8 @@ interface Question {
   passages: Passage[];
   /** What the guest said just before asking ("we leave at 5am"): it tells which sentences answer. */
   remarks?: string[];
+  /** What the question's other readings found (a follow-up merged into it): items that may complete the answer. */
+  alternates?: Passage[];
 }
 
 export class ReplyComposer {
@@ -172,8 +178,9 @@ export class ReplyComposer {
     }
     const parts = this.extractiveParts(input, questions);
     const answered = parts.filter((p) => p.answered);
-    const reply = answered.length ? this.extractiveReply(questions, parts) : null;
-    const cited = [...new Set(answered.map((p) => p.itemId!))];
+    const extractive = answered.length ? this.extractiveReply(questions, parts) : null;
+    const reply = extractive?.text ?? null;
+    const cited = [...new Set([...answered.map((p) => p.itemId!), ...(extractive?.support ?? [])])];
     const confidence = answered.length ? Math.min(...answered.map((p) => p.confidence)) : answerConfidence(retrieved[0]?.score ?? 0, retrieved[1]?.score ?? 0);
     const open = parts.filter((p) => !p.answered && (p.question !== '' || answered.length === 0));
     const injection = input.flags.includes('injection_suspected');
@@ -242,8 +249,11 @@ export class ReplyComposer {
         if (dependent || top(withContext) > top(passages)) passages = withContext;
         if (previous && dependent && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;
-          // The same item, found with more or less of the topic: its surer reading stands.
-          if (top(passages) > top(previous.passages)) previous.passages = passages;
+          // The same item, found with more or less of the topic: its surer reading stands, the other
+          // may still hold what completes the answer ("how much is it a night?" finds the rates).
+          const [surer, other] = top(passages) > top(previous.passages) ? [passages, previous.passages] : [previous.passages, passages];
+          previous.passages = surer;
+          previous.alternates = [...(previous.alternates ?? []), ...other];
           // The next follow-up ("when is it?") points at the same topic: the merged question carries it.
           context = [previous.text];
           contextIsRemarks = false;
@@ -280,15 +290,24 @@ export class ReplyComposer {
   }
 
   /** The answered parts, one paragraph each, from the sentences of their items. */
-  private extractiveReply(questions: Question[], parts: QuestionPart[]): string {
+  private extractiveReply(questions: Question[], parts: QuestionPart[]): { text: string; support: string[] } {
     const paragraphs: string[] = [];
+    const support: string[] = [];
     parts.forEach((p, i) => {
       if (!p.answered) return;
-      const passage = questions[i]!.passages[0]!;
-      const answer = answerSentences([questions[i]!.text], passage.text, passage.title, questions[i]!.remarks);
+      const q = questions[i]!;
+      const passage = q.passages[0]!;
+      let answer = answerSentences([q.text], passage.text, passage.title, q.remarks);
+      // What the best item leaves out ("is it halal?"), from the next items the search found.
+      for (const other of supportCandidates(q)) {
+        const more = supportSentence([q.text], answer, other.text, other.title, passage.title);
+        if (!more || answer.includes(more)) continue;
+        answer = `${answer} ${more}`;
+        support.push(other.itemId);
+      }
       if (!paragraphs.includes(answer)) paragraphs.push(answer);
     });
-    return paragraphs.join('\n\n');
+    return { text: paragraphs.join('\n\n'), support };
   }
 
   private handoff(
@@ -440,6 +459,20 @@ export function dependsOnContext(question: string): boolean {
   if (ANAPHORA.test(question.replace(TIME_LINK, ' ')) || (cjk === 0 ? words.length <= 3 : cjk <= 3)) return true;
   const groups = analyzeQuery(question);
   return groups.length > 0 && groups.every((g) => ASPECTS.has(g.label) || g.weak);
+}
+
+/** The items after the best one that may complete its answer: each at its best relevance, best first. */
+function supportCandidates(q: Question): Passage[] {
+  const best = new Map<string, Passage>();
+  for (const p of [...q.passages.slice(1), ...(q.alternates ?? [])]) {
+    if (p.itemId === q.passages[0]?.itemId) continue;
+    const seen = best.get(p.itemId);
+    if (!seen || p.score > seen.score) best.set(p.itemId, p);
+  }
+  return [...best.values()]
+    .filter((p) => p.score >= MIN_SUPPORT_RELEVANCE)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, SUPPORT_ITEMS);
 }
 
 /** Every question's passages merged, best relevance first: what the message found. */
