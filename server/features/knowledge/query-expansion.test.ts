@@ -65,6 +65,7 @@ describe('hotel query expansion', () => {
     // "till" and the Malay "sampai" say until: a time asked for, not a topic the hotel lacks.
     expect(labels('gym open till?')).toEqual(['gym', 'time']);
     expect(labels('gim buka sampai bila')).toEqual(['gym', 'time']);
+    expect(labels('is the gym open all night')).toEqual(['gym', 'time']);
   });
 });
 

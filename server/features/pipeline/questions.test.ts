@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { questionCue, segments } from './questions.js';
+import { clauses, questionCue, segments } from './questions.js';
 
 describe('segments', () => {
   it('splits a message into its sentences, lines and clauses, keeping each whole', () => {
@@ -43,3 +43,11 @@ describe('questionCue', () => {
     expect(questionCue('我们有两个孩子。', '我们有两个孩子。')).toBe(false);
   });
 });
+
+describe('clauses', () => {
+  it('cuts a sentence at coordinators, list markers and a colon, but not inside a clock time', () => {
+    expect(clauses('Two questions: is the gym open all night, and does the hotel have a sauna?')).toEqual(['Two questions', 'is the gym open all night', 'does the hotel have a sauna?']);
+    expect(clauses('is breakfast still served at 10:45')).toEqual(['is breakfast still served at 10:45']);
+  });
+});
+

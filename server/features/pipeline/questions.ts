@@ -76,11 +76,12 @@ export function segments(text: string): string[] {
 }
 
 /**
- * Where one sentence may hold two questions: a coordinator ("and", "also", "dan", "还有") or a
- * list marker ("1)", "2."). Splitting there is safe because a piece that asks nothing of its own
- * and finds nothing is read as context, and pieces answered by the same item merge again.
+ * Where one sentence may hold two questions: a coordinator ("and", "also", "dan", "还有"), a
+ * list marker ("1)", "2.") or a colon ("two questions: is the gym ..."). Splitting there is safe
+ * because a piece that asks nothing of its own and finds nothing is read as context, and pieces
+ * answered by the same item merge again.
  */
-const CLAUSE_BREAK = /\s+(?:and also|and|also|plus|as well as|&|n|dan juga|dan|serta|juga)\s+|[,，、]\s*(?:and|also|dan|juga)?\s*|\s*(?:还有|以及|另外|并且|而且)\s*|(?:^|\s)\(?\d{1,2}[).]\s+/giu;
+const CLAUSE_BREAK = /\s+(?:and also|and|also|plus|as well as|&|n|dan juga|dan|serta|juga)\s+|[,，、]\s*(?:and|also|dan|juga)?\s*|\s*(?:还有|以及|另外|并且|而且)\s*|(?:^|\s)\(?\d{1,2}[).]\s+|[:：]\s+/giu;
 /** At most this many clauses are read from one message. */
 const MAX_CLAUSES = 12;
 
