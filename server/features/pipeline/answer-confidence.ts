@@ -17,7 +17,7 @@ export interface AnswerCalibration {
   intercept: number;
 }
 
-export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 2.067, margin: 6.404, intercept: -0.624 };
+export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 1.784, margin: 6.582, intercept: -0.372 };
 
 function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
