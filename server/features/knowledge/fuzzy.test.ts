@@ -31,6 +31,8 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(pets.near('kiddie')).toEqual(['kid']);
     expect(pets.near('daddy')).toEqual([]);
     expect(pets.near('bedding')).toEqual([]);
+    expect(pets.petForm('doggi')).toBe('dog');
+    expect(pets.petForm('dog')).toBeUndefined();
   });
 
   it('takes a clipped ending back to the hotel word it starts with', () => {

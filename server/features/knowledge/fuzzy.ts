@@ -78,10 +78,14 @@ export class Vocabulary {
       const prefix = word.slice(0, n);
       if (this.docs.has(prefix)) return [prefix];
     }
-    // A pet form ("doggy", "kiddie"): the word before its doubled last consonant and -y/-ie.
+    const pet = this.petForm(word);
+    return pet ? [pet] : [];
+  }
+
+  /** The hotel's word a pet form comes from ("doggy" -> dog, "kiddie" -> kid): the same word, not a guess. */
+  petForm(word: string): string | undefined {
     const pet = PET_FORM.exec(word);
-    if (pet && this.docs.has(pet[1]!)) return [pet[1]!];
-    return [];
+    return pet && this.docs.has(pet[1]!) ? pet[1] : undefined;
   }
 
   private withinEdits(word: string, max: number, limit: number): string[] {

@@ -692,6 +692,8 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     let alts = present(g.terms);
     let trust = g.weak ? WEAK_TRUST : 1;
     if (alts.length === 0 && g.fallbacks) alts = present(g.fallbacks);
+    const pet = alts.length === 0 && !g.expanded ? stats.vocabulary.petForm(indexTokens(g.label)[0] ?? '') : undefined;
+    if (pet) alts = [{ term: pet, tokens: [pet] }];
     if (alts.length === 0 && !g.expanded) {
       trust = FUZZY_TRUST;
       const tokens = indexTokens(g.label);
