@@ -17,7 +17,7 @@ export interface AnswerCalibration {
   intercept: number;
 }
 
-export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 1.784, margin: 6.582, intercept: -0.372 };
+export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 1.822, margin: 6.487, intercept: -0.364 };
 
 function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
