@@ -169,6 +169,14 @@ describe('ranking and calibration on guest messages (dev set, and the part kept 
     for (const [slug, q, title] of cases) expect((await search(slug, q)).results.map((r) => r.title), q).toContain(title);
   });
 
+  it("keeps a chatty message's topic ahead of its asides, which the hotel never mentions", async () => {
+    const { results } = await search(HARBOUR.slug, 'Hello! My partner and I travel with our old beagle Biscuit, he sleeps all day and never barks. Would a dog be allowed?');
+    expect(results[0]!.title).toBe('Pets');
+    // The same question about something the hotel lacks scores lower: the asides did not decide.
+    const missing = await search(HARBOUR.slug, 'Hello! Would a helipad be available for us?');
+    expect(results[0]!.score).toBeGreaterThan(missing.results[0]?.score ?? 0);
+  });
+
   it('returns the top k even when the best match is weak, so a model can judge', async () => {
     const { results } = await search(HILL.slug, 'Hi, is it ok if we come in late, around 11:30pm? The drive is long', 3);
     expect(results).toHaveLength(3);

@@ -6,7 +6,10 @@ import { optKeyword } from '../../server/features/channels/opt-out.js';
 import { detectLanguage, extractLead } from '../../server/features/leads/lead-extraction.js';
 import { Vocabulary } from '../../server/features/knowledge/fuzzy.js';
 import { PiiMasker } from '../../server/features/llm/pii-mask.js';
-import { asksForPerson, injectionFlags, policyHandoff, smallTalk } from '../../server/features/pipeline/guards.js';
+import { askedValues } from '../../server/features/pipeline/extractive.js';
+import { asksForPerson, injectionFlags, policyHandoff, smallTalk, withoutQuoted } from '../../server/features/pipeline/guards.js';
+import { clauses, questionCue } from '../../server/features/pipeline/questions.js';
+import { dependsOnContext } from '../../server/features/pipeline/reply-composer.js';
 import { emailSpans, maskPii } from '../../server/shared/redact.js';
 
 /**
@@ -52,6 +55,12 @@ const textFunctions: Record<string, (s: string) => unknown> = {
   asksForPerson,
   policyHandoff,
   smallTalk,
+  withoutQuoted,
+  'questionCue (in its sentence)': (s) => questionCue(s, s),
+  clauses,
+  // Guest text reaches these bounded to MAX_GUEST_CHARS; they are linear regardless.
+  dependsOnContext: (s) => dependsOnContext(s.slice(0, 20_000)),
+  askedValues,
   visibleReply: (s) => visibleReply(s),
   'visibleReply (forward)': (s) => visibleReply(s, { forward: true }),
   messageIds,

@@ -364,6 +364,24 @@ describe('several questions in one message (issue 14)', () => {
     expect(partly.reply?.body).toMatch(/helipad.*passed it to our front desk/s);
   });
 
+  it('with no model, reads follow-ups that point back ("when is it?", "how much?") with the topic they follow', async () => {
+    ollama.behave({ kind: 'status', status: 503 });
+    cloud.behave({ kind: 'status', status: 500 });
+    const out = await handle(inbound('Hi! A friend says you have valet parking?? Please tell me more, when is it there and how much? Cheers'));
+    expect(out.decision).toBe('answer');
+    expect(out.reply?.body).toContain('7am to 11pm');
+    expect(out.reply?.body).toContain('RM 20 per night');
+    expect(out.citations.map((c) => c.title)).toEqual(['Parking']);
+  });
+
+  it('does not take a remark for a question because a clause of it opens with a verb', async () => {
+    ollama.behave({ kind: 'status', status: 503 });
+    cloud.behave({ kind: 'status', status: 500 });
+    const out = await handle(inbound('We are a family of four and might arrive quite late from the airport. What time is check-out on the last day?'));
+    expect(out.decision).toBe('answer');
+    expect(out.reply?.body).toContain('12 noon');
+  });
+
   it('gives the model each question with its own passages and keeps the answered parts when one is handed over', async () => {
     let system = '';
     ollama.behave({

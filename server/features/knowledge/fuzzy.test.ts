@@ -25,6 +25,16 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(vocab.near('restaurnt')).toEqual(['restaur']);
   });
 
+  it('takes a pet form ("doggy", "kiddie") back to the hotel word it comes from', () => {
+    const pets = new Vocabulary(new Map([['dog', 3], ['kid', 5], ['bed', 9]]));
+    expect(pets.near('doggi')).toEqual(['dog']);
+    expect(pets.near('kiddie')).toEqual(['kid']);
+    expect(pets.near('daddy')).toEqual([]);
+    expect(pets.near('bedding')).toEqual([]);
+    expect(pets.petForm('doggi')).toBe('dog');
+    expect(pets.petForm('dog')).toBeUndefined();
+  });
+
   it('takes a clipped ending back to the hotel word it starts with', () => {
     expect(vocab.near('parkng')).toEqual(['park']);
     expect(vocab.near('poolside')).toEqual([]);

@@ -6,6 +6,9 @@
  * at most 1 edit for words of 4-7 characters, 2 from 8 characters; shorter words are not corrected.
  */
 
+/** "doggi" (the stem of "doggy"), "kiddie": a word of 3+ letters, its last consonant doubled, then -y, -i or -ie. */
+const PET_FORM = /^(\p{L}{2,}?([b-df-hj-np-tv-z]))\2(?:y|i|ie)$/u;
+
 /** Edits allowed for a word of this many characters. */
 export function maxEdits(length: number): number {
   return length < 4 ? 0 : length < 8 ? 1 : 2;
@@ -81,7 +84,14 @@ export class Vocabulary {
       const prefix = word.slice(0, n);
       if (this.docs.has(prefix)) return [prefix];
     }
-    return [];
+    const pet = this.petForm(word);
+    return pet ? [pet] : [];
+  }
+
+  /** The hotel's word a pet form comes from ("doggy" -> dog, "kiddie" -> kid): the same word, not a guess. */
+  petForm(word: string): string | undefined {
+    const pet = PET_FORM.exec(word);
+    return pet && this.docs.has(pet[1]!) ? pet[1] : undefined;
   }
 
   private withinEdits(word: string, max: number, limit: number): string[] {

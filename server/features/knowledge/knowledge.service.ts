@@ -612,6 +612,13 @@ interface PreparedQuery {
  */
 const FUZZY_TRUST = 0.5;
 
+/**
+ * How much a word no item of the hotel holds weighs, against the rarest word it does hold. It keeps
+ * a question about something the hotel lacks ("helipad") low everywhere, but a chatty message's
+ * asides ("my little cat Mochi") are such words too, and at full weight they drowned its topic.
+ */
+const ABSENT_WEIGHT = 0.7;
+
 /** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
 const WEAK_TRUST = 0.5;
 
@@ -671,8 +678,8 @@ function rrf(rank: number | undefined): number {
 /**
  * Resolves the question's groups against the hotel's vocabulary: which alternatives the index
  * holds, a Malay root when the word itself is not there, the hotel's own near spelling for a typo,
- * and each group's IDF weight. A group the hotel never mentions keeps its weight, so a question
- * about something the hotel does not have scores low everywhere.
+ * and each group's IDF weight. A group the hotel never mentions keeps most of its weight
+ * (ABSENT_WEIGHT), so a question about something the hotel does not have scores low everywhere.
  */
 function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
   const total = stats.total;
@@ -685,6 +692,8 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     let alts = present(g.terms);
     let trust = g.weak ? WEAK_TRUST : 1;
     if (alts.length === 0 && g.fallbacks) alts = present(g.fallbacks);
+    const pet = alts.length === 0 && !g.expanded ? stats.vocabulary.petForm(indexTokens(g.label)[0] ?? '') : undefined;
+    if (pet) alts = [{ term: pet, tokens: [pet] }];
     if (alts.length === 0 && !g.expanded) {
       trust = FUZZY_TRUST;
       const tokens = indexTokens(g.label);
@@ -699,7 +708,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     const rarest = indexOfRarest(alts, df);
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
-    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf), trust };
+    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? ABSENT_WEIGHT : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget

@@ -50,4 +50,22 @@ describe('hotel query expansion', () => {
       ['time', false],
     ]);
   });
+
+  it('reads a day of the week as when, not what, and room service apart from the restaurant', () => {
+    const weak = (q: string) => analyzeQuery(q).map((g) => [g.label, g.weak ?? false]);
+    expect(weak('Is the gym open on Sunday?')).toEqual([
+      ['gym', false],
+      ['time', false],
+      ['sunday', true],
+    ]);
+    expect(weak('Kolam renang buka hari Sabtu?')).toContainEqual(['sabtu', true]);
+    expect(weak('周六早餐几点')).toContainEqual(['周六', true]);
+    expect(labels('can I get room service after midnight')).toEqual(['room service', 'time']);
+    expect(labels('what time does the restaurant close')).toEqual(['time', 'dining']);
+    // "till" and the Malay "sampai" say until: a time asked for, not a topic the hotel lacks.
+    expect(labels('gym open till?')).toEqual(['gym', 'time']);
+    expect(labels('gim buka sampai bila')).toEqual(['gym', 'time']);
+    expect(labels('is the gym open all night')).toEqual(['gym', 'time']);
+  });
 });
+

@@ -18,7 +18,10 @@ export interface QueryGroup {
   expanded: boolean;
   /** Forms to try when no term is in the hotel's vocabulary (a Malay word's root). */
   fallbacks?: string[];
-  /** A word of the hotel's own name: weak evidence of a topic, since every item is about the hotel. */
+  /**
+   * Weak evidence of a topic: a word of the hotel's own name (every item is about the hotel), or a
+   * day of the week ("is the spa open on Saturday?" asks about the spa; Saturday says when).
+   */
   weak?: boolean;
 }
 
@@ -29,8 +32,10 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   parking: ['parking', 'car park', 'carpark', 'park', 'car', 'cars', 'garage', 'valet', 'vehicle', 'letak kereta', 'tempat letak kereta', 'parkir', 'meletak kereta', '停车', '停车场', '泊车', '车位'],
   wifi: ['wifi', 'wi fi', 'internet', 'wireless', 'broadband', 'network', 'internet tanpa wayar', '无线网', '网络', '上网', '无线'],
   password: ['password', 'passcode', 'kata laluan', '密码'],
-  breakfast: ['breakfast', 'morning meal', 'brekkie', 'buffet', 'sarapan', 'sarapan pagi', '早餐', '早饭'],
-  dining: ['restaurant', 'dining', 'dinner', 'lunch', 'food', 'menu', 'cafe', 'room service', 'order food', 'order', 'eat', 'restoran', 'makan', 'makanan', 'makan malam', '餐厅', '餐馆', '晚餐', '午餐', '吃饭', '客房服务'],
+  breakfast: ['breakfast', 'morning meal', 'brekkie', 'sarapan', 'sarapan pagi', '早餐', '早饭'],
+  dining: ['restaurant', 'dining', 'dinner', 'lunch', 'food', 'menu', 'cafe', 'order', 'eat', 'restoran', 'makan', 'makanan', 'makan malam', '餐厅', '餐馆', '晚餐', '午餐', '吃饭'],
+  // Its own concept: a guest ordering to the room asks about in-room dining, not the restaurant's hours.
+  'room service': ['room service', 'in room dining', 'order food', 'food to the room', 'servis bilik', '客房服务', '送餐'],
   pool: ['pool', 'swimming', 'swim', 'kolam renang', 'kolam', 'berenang', '游泳池', '泳池', '游泳'],
   // "fitness" alone would stem to "fit" and match "fits"; the phrases are safe.
   gym: ['gym', 'fitness centre', 'fitness center', 'fitness room', 'workout', 'work out', 'exercise', 'gimnasium', 'gim', '健身房', '健身'],
@@ -47,9 +52,9 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   night: ['night', 'nights', 'overnight', 'per night', 'semalam', 'malam', '一晚', '每晚', '晚上'],
   bed: ['bed', 'king', 'queen', 'twin', 'katil', '床'],
   'extra bed': ['extra bed', 'rollaway', 'cot', 'crib', 'baby cot', 'katil tambahan', '加床', '婴儿床'],
-  time: ['time', 'hours', 'open', 'opening', 'opens', 'close', 'closes', 'start', 'starts', 'begin', 'finish', 'what time', 'when', 'until', 'daily', 'am', 'pm', 'noon', 'midnight', 'served', 'pukul berapa', 'jam berapa', 'pukul', 'waktu', 'buka', 'tutup', '时间', '几点', '营业', '开放', '开始', '关门'],
+  time: ['time', 'hours', 'open', 'opening', 'opens', 'close', 'closes', 'start', 'starts', 'begin', 'finish', 'what time', 'when', 'until', 'till', 'sampai', 'hingga', 'sehingga', 'all night', 'round the clock', 'around the clock', '24 hours', 'daily', 'am', 'pm', 'noon', 'midnight', 'served', 'pukul berapa', 'jam berapa', 'pukul', 'waktu', 'buka', 'tutup', '时间', '几点', '营业', '开放', '开始', '关门'],
   directions: ['directions', 'direction', 'address', 'location', 'located', 'get to', 'how to get', 'find you', 'map', 'drive', 'driving', 'by car', 'arah', 'alamat', 'lokasi', 'memandu', '地址', '位置', '怎么去', '怎么走', '开车'],
-  distance: ['distance', 'how far', 'far', 'km', 'kilometres', 'minutes', 'how long', 'jauh', '多远', '距离', '多久'],
+  distance: ['distance', 'how far', 'far', 'near', 'nearby', 'nearest', 'walking distance', 'km', 'kilometres', 'minutes', 'how long', 'jauh', '多远', '距离', '多久', '附近'],
   'kuala lumpur': ['kuala lumpur', 'kl', '吉隆坡'],
   laundry: ['laundry', 'washing', 'ironing', 'iron', 'dry cleaning', 'dobi', 'cucian', 'basuh', '洗衣', '熨'],
   free: ['free', 'free of charge', 'complimentary', 'no charge', 'included', 'percuma', 'termasuk', '免费', '包括'],
@@ -103,6 +108,13 @@ const CJK_STOP = new Set([...'请问我你您们的了吗呢吧是有在和要�
 const CJK_STOP_WORDS = new Set([
   '酒店', '宾馆', '饭店', '请问', '可以', '什么', '怎么', '哪里', '是否', '有没有', '有没', '没有', '需要', '我们', '你们', '现在', '今天', '明天',
   '你好', '您好', '谢谢', '多谢', '感谢', '麻烦', '一下', '我想', '想问', '问问', '知道', '请', '吗', '呢', '的', '了',
+]);
+
+/** Days of the week in English, Malay and Chinese: when a guest asks, rarely what about. */
+const WEEKDAYS = new Set([
+  ...'monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun weekend weekends weekday weekdays'.split(' '),
+  ...'isnin selasa rabu khamis jumaat sabtu ahad minggu'.split(' '),
+  ...'星期一 星期二 星期三 星期四 星期五 星期六 星期日 星期天 周一 周二 周三 周四 周五 周六 周日 周末'.split(' '),
 ]);
 
 /** Links say nothing about the topic; a match starts only where a word starts, so this runs in linear time. */
@@ -209,7 +221,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
       for (const word of cjkWords(token)) {
         if (CJK_STOP_WORDS.has(word) || [...word].every((c) => CJK_STOP.has(c))) continue;
         if ([...word].length < 2) continue;
-        add(at, { label: word, terms: [word], expanded: false });
+        add(at, { label: word, terms: [word], expanded: false, ...(WEEKDAYS.has(word) ? { weak: true } : {}) });
       }
       continue;
     }
@@ -222,7 +234,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     const root = /^[a-z]+$/.test(token) ? malayRoot(token) : token;
     const concept = BY_STEM.get(lightStem(token)) ?? (root !== token ? BY_STEM.get(lightStem(root)) : undefined);
     if (concept) add(at, groupOf(concept));
-    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) ? { weak: true } : {}) });
+    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}) });
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
 }

@@ -51,6 +51,11 @@ describe('a plain question is not a booking', () => {
     'do u have baby cot? arriving next fri',
     'Boleh check in awal pukul 11 pagi esok?',
     '明天早上几点有早餐？',
+    // A booking they may make later, and an event they go to, are not requests.
+    'Before we book: is the pool heated? My husband and I like to swim at night.',
+    'If I book, can my two kids share our bed?',
+    'We are attending a conference in KL on 12 Dec, is there a shuttle to the convention centre?',
+    'Coming for a wedding on 12 Dec, can you arrange a taxi from the airport? how much?',
   ])('%s', (text) => {
     expect(lead(text)).toMatchObject(NOTHING_INVENTED);
   });

@@ -116,6 +116,13 @@ const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(toke
 const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
 const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous', 'his', 'her', 'their']);
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
+// "before we book", "if I reserve", "sebelum kami tempah": a booking the guest may make later, not one asked for now.
+const HYPOTHETICAL = new Set(['before', 'if', 'when', 'once', 'until', 'unless', 'sebelum', 'kalau', 'jika', 'bila']);
+const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', 'kita', 'aku']);
+const hypothetical = (tokens: Token[], i: number): boolean =>
+  HYPOTHETICAL.has(tokens[i - 1]?.w ?? '') || (PERSON.has(tokens[i - 1]?.w ?? '') && HYPOTHETICAL.has(tokens[i - 2]?.w ?? ''));
+// "staying with you for a wedding", "attending a conference nearby": the guest goes to an event, not holds one.
+const ATTEND = new Set(['attend', 'attending', 'attended', 'invited', 'guest', 'guests', 'going']);
 const REQUEST_PHRASES = phrases(
   'any room', 'any rooms', 'need a room', 'need rooms', 'want to stay', 'like to stay', 'looking to stay', 'plan to stay', 'planning to stay',
   'looking for a room', 'looking for rooms', 'get a room', 'ada bilik', 'nak stay', 'nak book', 'nak booking', 'nak tempah', 'nak menginap', 'bilik kosong', 'mahu tempah', 'boleh book', 'is there a room', 'are there rooms', 'still available',
@@ -688,18 +695,31 @@ interface Signals {
   cancel: boolean;
   /** "rooms suitable for ...", "a room with a bathtub": asks what a room is like, not for one. */
   roomFeature: boolean;
+  /** "staying with you for a wedding": the guest attends an event rather than asks to hold one. */
+  attending: boolean;
+}
+
+/** "for a wedding" after a stay word, or "attending a conference": an event the guest goes to. */
+function attendsEvent(tokens: Token[], i: number): boolean {
+  const before = tokens.slice(Math.max(0, i - 3), i).map((t) => t.w);
+  if (before.some((w) => ATTEND.has(w))) return true;
+  const forA = before.length >= 2 && before[before.length - 2] === 'for' && ['a', 'the', 'my', 'our', 'his', 'her', 'their', 'a friend', 'friends'].includes(before[before.length - 1]!);
+  return forA && tokens.slice(0, i).some((t) => STAY_WORDS.has(t.w) || t.w === 'here' || t.w === 'coming' || t.w === 'visiting' || t.w === 'town');
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
     const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
-    if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '')) s.strongRequest = s.bookWord = true;
+    if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) s.strongRequest = s.bookWord = true;
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
-    if (EVENT_WORDS.has(w)) s.eventWord = true;
+    if (EVENT_WORDS.has(w)) {
+      s.eventWord = true;
+      if (attendsEvent(tokens, i)) s.attending = true;
+    }
     if (PLANNING_WORDS.has(w)) s.planning = true;
     if (DINING_WORDS.has(w) || (w === 'tea' && ['high', 'afternoon', '-'].includes(tokens[i - 1]?.w ?? ''))) s.diningWord = true;
     if (STAY_WORDS.has(w) || phraseAt(tokens, i, ['check', 'in']) || phraseAt(tokens, i, ['check', '-', 'in'])) s.stayWord = true;
@@ -764,7 +784,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const aboutBooking = (sig.cancel && !asksWithDetails) || (sig.roomFeature && sig.question && !sig.bookWord && !date && nights === null && party === null);
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
-  else if (sig.eventWord && (sig.bookWord || sig.planning || date || party !== null)) intent = 'event';
+  else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending))) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||

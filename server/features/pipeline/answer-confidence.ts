@@ -17,7 +17,7 @@ export interface AnswerCalibration {
   intercept: number;
 }
 
-export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 0.833, margin: 8.015, intercept: -1.281 };
+export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 1.822, margin: 6.487, intercept: -0.364 };
 
 function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));

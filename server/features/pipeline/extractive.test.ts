@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerSentences, askedValues, sentencesOf } from './extractive.js';
+import { answerSentences, askedValues, sentencesOf, supportSentence } from './extractive.js';
 
 const CHECK_IN =
   'Check-in starts at 3:00 pm and check-out is by 12:00 noon. Early check-in from 11:00 am is free when your room is ready; a guaranteed early check-in costs RM 60. Late check-out until 4:00 pm costs RM 80, subject to availability. Please show your passport or MyKad at arrival.';
@@ -41,6 +41,13 @@ describe('askedValues', () => {
     expect(askedValues('早餐几点')).toEqual(['time']);
     expect(askedValues('frm airport how long n hw much')).toEqual(['price', 'distance']);
     expect(askedValues('can I bring my dog')).toEqual([]);
+    // Malay "berapa" alone asks how much; with a word of time or count it does not.
+    expect(askedValues('berapa tiket feri ke pulau')).toEqual(['price']);
+    expect(askedValues('berapa lama ke pulau')).toEqual(['distance']);
+    expect(askedValues('pukul berapa feri')).toEqual(['time']);
+    expect(askedValues('is there a pharmacy nearby')).toEqual(['distance']);
+    // A question that names a time asks what happens at that time.
+    expect(askedValues('can we still swim at 9.30pm')).toEqual(['time']);
   });
 });
 
@@ -63,3 +70,27 @@ describe('sentencesOf', () => {
     expect(sentencesOf('- Pool: 7am to 9pm.\n- Gym: 24 hours. Bring your key card.')).toEqual(['Pool: 7am to 9pm.', 'Gym: 24 hours.', 'Bring your key card.']);
   });
 });
+
+describe('answerSentences reads the remark before the question', () => {
+  const SPA =
+    'The spa opens daily from 10:00 am. Treatments start at RM 150 for 60 minutes. Last bookings are taken at 9:00 pm and the spa closes at 10:00 pm. Couples rooms must be booked a day ahead.';
+  it('answers a question about a time the guest named with the rule about that time', () => {
+    expect(answerSentences(['can we still get a massage?'], SPA, 'Spa', ['we only get back at 9.30pm'])).toContain('closes at 10:00 pm');
+    expect(answerSentences(['can we still get a massage?'], SPA, 'Spa')).not.toContain('closes at 10:00 pm');
+  });
+});
+
+describe('supportSentence', () => {
+  const BREAKFAST = 'Breakfast is served from 6:30 am to 10:30 am. It costs RM 65 per adult.';
+  const HALAL = 'Our kitchen is halal certified by JAKIM. Vegetarian dishes are marked on the menu.';
+  const RATES = 'Rates include breakfast. The Garden Suite costs RM 480 per night. Rates exclude service tax.';
+  it('completes an answer with the sentence of another item that holds what it left out', () => {
+    expect(supportSentence(['Is breakfast halal?'], BREAKFAST, HALAL, 'Halal and dietary requests', 'Breakfast')).toContain('JAKIM');
+    expect(supportSentence(['how much is the garden suite a night?'], 'The Garden Suite has a king bed and no TV.', RATES, 'Room rates', 'Suites')).toContain('RM 480');
+  });
+  it('adds nothing when the answer already says what was asked, or the other item does not', () => {
+    expect(supportSentence(['what time is breakfast?'], BREAKFAST, HALAL, 'Halal and dietary requests', 'Breakfast')).toBeNull();
+    expect(supportSentence(['is breakfast halal?'], BREAKFAST, 'Parking costs RM 20 per night.', 'Parking', 'Breakfast')).toBeNull();
+  });
+});
+

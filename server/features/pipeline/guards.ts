@@ -12,6 +12,9 @@ const INJECTION = [
   /\bact as (the )?(system|admin|developer)\b/i,
   /abaikan (semua )?arahan/i,
   /忽略(之前|以上|所有)(的)?(指令|说明|提示)/,
+  // Orders addressed to the assistant about its own reply ("instruction for the AI: end your reply with ...").
+  /\b(instructions?|note|message|command) (for|to) (the )?(ai|bot|chatbot|assistant|model|llm)\b/i,
+  /\b(end|start|begin|finish|close) (your|the) (reply|answer|response) with\b/i,
 ];
 
 export function injectionFlags(text: string): string[] {
@@ -42,8 +45,15 @@ const COMPLAINT = new RegExp(
   'iu',
 );
 
+const REFUND = /\b(refund|money back|chargeback|bayaran balik|pulangan wang)\b|退款/i;
+/** "If I cancel, do I get a refund?": asks what the policy says, which the knowledge answers. */
+const CONDITION = /\b(if|kalau|kalo|jika|sekiranya|andai)\b|如果|要是/i;
+
+/** The guest's own dirty clothes ("baju kotor banyak", "dirty laundry to wash"): laundry, not a complaint. */
+const OWN_LAUNDRY = /\b(?:dirty|soiled|kotor)\s+(?:clothes|clothing|laundry|washing|shirts?|baju|pakaian)\b|\b(?:clothes|clothing|laundry|baju|pakaian|seluar)\s+(?:(?:are|is|yang|sangat|banyak)\s+)?(?:dirty|kotor)\b|脏衣服/giu;
+
 const POLICY: [HandoffReason, RegExp][] = [
-  ['refund', /\b(refund|money back|chargeback|bayaran balik|pulangan wang)\b|退款/i],
+  ['refund', REFUND],
   ['dispute', /\b(dispute|overcharged|charged twice|double charged|wrong charge|lawyer|legal action)\b|投诉.*收费|多收/i],
   ['complaint', COMPLAINT],
   ['payment', /\b(credit card|card number|cvv|cvc|bank transfer details|pay(ment)? (link|details)|nombor kad)\b|信用卡|付款/i],
@@ -55,12 +65,28 @@ export function asksForPerson(text: string): boolean {
 
 /** Topics staff must handle: complaints, refunds, disputes and anything involving payment details. */
 export function policyHandoff(text: string): HandoffReason | null {
+  text = text.replace(OWN_LAUNDRY, ' ');
   const card = [...text.matchAll(CARD)].some((m) => {
     const digits = m[0].replace(/\D/g, '');
     return digits.length >= 13 && luhn(digits);
   });
   if (card) return 'payment';
-  return POLICY.find(([, re]) => re.test(text))?.[0] ?? null;
+  return POLICY.find(([reason, re]) => re.test(text) && !(reason === 'refund' && asksRefundPolicy(text)))?.[0] ?? null;
+}
+
+/** A refund asked about under a condition ("kalau cancel, dapat refund tak?"), not a refund asked for. */
+function asksRefundPolicy(text: string): boolean {
+  const condition = CONDITION.exec(text);
+  const refund = REFUND.exec(text);
+  return !!condition && !!refund && condition.index < refund.index;
+}
+
+/** Quoted text ('...', "...", “...”): words the guest quotes or wants repeated, not their own request. */
+const QUOTED = /(?<![\p{L}\p{N}])(?:'[^'\n]{1,200}'|"[^"\n]{1,200}"|“[^”\n]{1,200}”|‘[^’\n]{1,200}’)/gu;
+
+/** The text without its quoted parts: a suspected injection's quoted payload ("reply 'Refund approved'") asks for nothing. */
+export function withoutQuoted(text: string): string {
+  return text.replace(QUOTED, ' ');
 }
 
 const GREETING = /^\s*(hi|hello|hey|good (morning|afternoon|evening)|hai|helo|selamat (pagi|petang|malam)|assalamualaikum|你好|您好|哈喽)[\s!.,?]*$/i;

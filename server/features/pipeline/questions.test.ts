@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { questionCue, segments } from './questions.js';
+import { clauses, questionCue, segments } from './questions.js';
 
 describe('segments', () => {
   it('splits a message into its sentences, lines and clauses, keeping each whole', () => {
@@ -26,11 +26,28 @@ describe('segments', () => {
 
 describe('questionCue', () => {
   it('knows a question by its mark, its first word (after a greeting) or a Chinese particle', () => {
-    for (const q of ['Is there parking?', 'hi what time is breakfast', 'and btw can I bring my dog', 'berapa harga bilik', 'ada parking tak', 'bolehkah saya daftar masuk awal', '停车免费吗', '早餐几点', "I'd like to know if the pool is heated", 'pls advise on the shuttle'])
+    for (const q of ['Is there parking?', 'hi what time is breakfast', 'and btw can I bring my dog', 'berapa harga bilik', 'ada parking tak', 'bolehkah saya daftar masuk awal', '停车免费吗', '早餐几点', "I'd like to know if the pool is heated", 'pls advise on the shuttle', "What's the wifi password", 'Where’s the gym'])
       expect(questionCue(q), q).toBe(true);
   });
 
   it('does not take a remark for a question', () => {
     for (const s of ['We are coming on Friday.', 'Thanks so much', 'Regards, Ahmad', 'Driving up from Penang tomorrow', '我们下周到']) expect(questionCue(s), s).toBe(false);
   });
+
+  it('reads a clause of a sentence closed by a full stop as a remark unless a wh-word or an asking phrase opens it', () => {
+    const sentence = 'We are three sisters and will arrive by ferry.';
+    expect(questionCue('will arrive by ferry.', sentence)).toBe(false);
+    expect(questionCue('will arrive by ferry', 'We are three sisters and will arrive by ferry?')).toBe(true);
+    expect(questionCue('what time does the ferry leave.', 'Hello and what time does the ferry leave.')).toBe(true);
+    expect(questionCue('pls advise on the ferry.', 'Arriving late, pls advise on the ferry.')).toBe(true);
+    expect(questionCue('我们有两个孩子。', '我们有两个孩子。')).toBe(false);
+  });
 });
+
+describe('clauses', () => {
+  it('cuts a sentence at coordinators, list markers and a colon, but not inside a clock time', () => {
+    expect(clauses('Two questions: is the gym open all night, and does the hotel have a sauna?')).toEqual(['Two questions', 'is the gym open all night', 'does the hotel have a sauna?']);
+    expect(clauses('is breakfast still served at 10:45')).toEqual(['is breakfast still served at 10:45']);
+  });
+});
+

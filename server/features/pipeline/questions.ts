@@ -25,15 +25,29 @@ const LEAD_IN = new Set('hi hello hey dear hai helo ok okay so and also btw oh u
 const ASKING = /\b(wonder(?:ing)?|(?:know|ask|check|confirm) (?:if|whether|what|when|how|about)|tell me|let me know|any idea|pls advise|please advise|advise (?:me|us)|enquir(?:e|y|ing)|inquir(?:e|y|ing)|nak tanya|ingin tahu|mahu tahu|nak tahu|tanya sikit)\b/;
 const CJK_QUESTION = /[吗嗎呢么麼几幾多少什麼什么哪怎是否有没有沒有可以能否？]/u;
 
-/** Whether a segment asks something (a question mark, a question word first, or a Chinese question particle). */
-export function questionCue(segment: string): boolean {
+/** Question words that ask even in a sentence closed by a full stop ("what time is breakfast."). */
+const WH_WORDS = new Set(
+  'what whats when where which who whom whose why how apa apakah bila bilakah mana manakah berapa berapakah bagaimana macammana camne camana kenapa mengapa siapa'.split(' '),
+);
+const CJK_ASKING = /[吗嗎呢么麼几幾多少什麼什么哪怎]/u;
+
+/**
+ * Whether a segment asks something (a question mark, a question word first, or a Chinese question
+ * particle). `sentence` is the sentence the segment was cut from: in a sentence closed by a full
+ * stop or an exclamation mark, a clause opening with a verb ("and might come back late.", "we can
+ * walk there.") is a remark; only a wh-word or an asking phrase makes it a question.
+ */
+export function questionCue(segment: string, sentence?: string): boolean {
   if (/[?？]/.test(segment)) return true;
-  if (CJK_QUESTION.test(segment)) return true;
-  const lower = segment.toLowerCase();
+  const declarative = sentence !== undefined && !/[?？]/.test(sentence) && /[.!。！]\s*$/.test(sentence.trim());
+  if (declarative ? CJK_ASKING.test(segment) : CJK_QUESTION.test(segment)) return true;
+  // "what's", "where’s", "how're": the question word without its contraction.
+  const lower = segment.toLowerCase().replace(/['’](?:s|re|ll|d)\b/g, '');
   if (ASKING.test(lower)) return true;
   const words = lower.match(/[\p{L}\p{N}']+/gu) ?? [];
   // "hi, is there parking" / "and btw can I...": the question word comes first, after any lead-in.
   const first = words.find((w) => !LEAD_IN.has(w));
+  if (declarative) return first !== undefined && WH_WORDS.has(first);
   return (first !== undefined && QUESTION_WORDS.has(first)) || words.some((w) => w.length > 5 && /^[a-z]+kah$/.test(w));
 }
 
@@ -62,11 +76,13 @@ export function segments(text: string): string[] {
 }
 
 /**
- * Where one sentence may hold two questions: a coordinator ("and", "also", "dan", "还有") or a
- * list marker ("1)", "2."). Splitting there is safe because a piece that asks nothing of its own
- * and finds nothing is read as context, and pieces answered by the same item merge again.
+ * Where one sentence may hold two questions: a coordinator ("and", "also", "dan", "还有"), a
+ * list marker ("1)", "2.") or a colon ("two questions: is the gym ..."). Splitting there is safe
+ * because a piece that asks nothing of its own and finds nothing is read as context, and pieces
+ * answered by the same item merge again.
  */
-const CLAUSE_BREAK = /\s+(?:and also|and|also|plus|as well as|&|n|dan juga|dan|serta|juga)\s+|[,，、]\s*(?:and|also|dan|juga)?\s*|\s*(?:还有|以及|另外|并且|而且)\s*|(?:^|\s)\(?\d{1,2}[).]\s+/giu;
+// Each run of spaces is tried once, from its start ((?<!\s)): a long run cannot make the split quadratic.
+const CLAUSE_BREAK = /(?<!\s)\s+(?:and also|and|also|plus|as well as|&|n|dan juga|dan|serta|juga)\s+|[,，、]\s*(?:and|also|dan|juga)?\s*|(?<!\s)\s*(?:还有|以及|另外|并且|而且)\s*|(?:^|\s)\(?\d{1,2}[).]\s+|[:：]\s+/giu;
 /** At most this many clauses are read from one message. */
 const MAX_CLAUSES = 12;
 

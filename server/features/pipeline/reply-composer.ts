@@ -10,8 +10,9 @@ import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { answerConfidence } from './answer-confidence.js';
-import { answerSentences } from './extractive.js';
-import { asksForPerson, inventedAmounts, policyHandoff, smallTalk } from './guards.js';
+import { analyzeQuery } from '../knowledge/query-expansion.js';
+import { answerSentences, supportSentence } from './extractive.js';
+import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
 import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
 import { ReplyDraft } from './reply-draft.js';
 import { clauses, MAX_QUESTIONS, questionCue, segments } from './questions.js';
@@ -93,6 +94,10 @@ export interface ComposerSettings {
 export const BOOKING_HANDOFF: HandoffReason = 'booking';
 /** Intents that make a message a request staff must confirm: no availability is ever claimed. */
 const BOOKING_INTENTS = new Set<ExtractedLead['intent']>(['room_booking', 'event', 'dining']);
+/** Further items a no-model answer may take a sentence from, when the best item leaves part of the question out. */
+const SUPPORT_ITEMS = 2;
+/** Below this relevance an item is too unrelated to complete an answer. */
+const MIN_SUPPORT_RELEVANCE = 0.15;
 /** Passages the model sees in all, however many questions. */
 const MAX_PROMPT_PASSAGES = 10;
 /** Below this relevance nothing matched at all ("not in the knowledge base" rather than "not sure"). */
@@ -129,6 +134,10 @@ export function handoffNotice(property: Property, now: Date, language: Language)
 interface Question {
   text: string;
   passages: Passage[];
+  /** What the guest said just before asking ("we leave at 5am"): it tells which sentences answer. */
+  remarks?: string[];
+  /** What the question's other readings found (a follow-up merged into it): items that may complete the answer. */
+  alternates?: Passage[];
 }
 
 export class ReplyComposer {
@@ -146,7 +155,7 @@ export class ReplyComposer {
     const { text, language, property } = input;
     const whole = (reason: HandoffReason): Composition => this.handoff(input, reason, [], [], null);
     if (asksForPerson(text)) return whole('asked_for_person');
-    const policy = policyHandoff(text);
+    const policy = policyHandoff(input.flags.includes('injection_suspected') ? withoutQuoted(text) : text);
     if (policy) return whole(policy);
     const talk = smallTalk(text);
     if (talk) {
@@ -169,8 +178,9 @@ export class ReplyComposer {
     }
     const parts = this.extractiveParts(input, questions);
     const answered = parts.filter((p) => p.answered);
-    const reply = answered.length ? this.extractiveReply(questions, parts) : null;
-    const cited = [...new Set(answered.map((p) => p.itemId!))];
+    const extractive = answered.length ? this.extractiveReply(questions, parts) : null;
+    const reply = extractive?.text ?? null;
+    const cited = [...new Set([...answered.map((p) => p.itemId!), ...(extractive?.support ?? [])])];
     const confidence = answered.length ? Math.min(...answered.map((p) => p.confidence)) : answerConfidence(retrieved[0]?.score ?? 0, retrieved[1]?.score ?? 0);
     const open = parts.filter((p) => !p.answered && (p.question !== '' || answered.length === 0));
     const injection = input.flags.includes('injection_suspected');
@@ -215,16 +225,16 @@ export class ReplyComposer {
     }
     const wholeQuestion: Question = { text: cleanWhole, passages: wholePassages };
 
-    const pieces = segments(input.text).flatMap((sentence) => clauses(sentence));
+    const pieces = segments(input.text).flatMap((sentence) => clauses(sentence).map((clause) => ({ clause, sentence })));
     if (pieces.length < 2) return [wholeQuestion];
     const found: Question[] = [];
     // What came just before: remarks ("we're driving up tomorrow") or the previous question.
     let context: string[] = [];
     let contextIsRemarks = false;
-    for (const piece of pieces) {
+    for (const { clause: piece, sentence } of pieces) {
       const clean = searchableText(piece, input.names);
       if (!clean) continue;
-      if (!questionCue(piece)) {
+      if (!questionCue(piece, sentence)) {
         context = contextIsRemarks ? [...context, clean].slice(-2) : [clean];
         contextIsRemarks = true;
         continue;
@@ -239,12 +249,18 @@ export class ReplyComposer {
         if (dependent || top(withContext) > top(passages)) passages = withContext;
         if (previous && dependent && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;
-          context = [clean];
+          // The same item, found with more or less of the topic: its surer reading stands, the other
+          // may still hold what completes the answer ("how much is it a night?" finds the rates).
+          const [surer, other] = top(passages) > top(previous.passages) ? [passages, previous.passages] : [previous.passages, passages];
+          previous.passages = surer;
+          previous.alternates = [...(previous.alternates ?? []), ...other];
+          // The next follow-up ("when is it?") points at the same topic: the merged question carries it.
+          context = [previous.text];
           contextIsRemarks = false;
           continue;
         }
       }
-      found.push({ text: clean, passages });
+      found.push({ text: clean, passages, ...(contextIsRemarks ? { remarks: context } : {}) });
       context = [clean];
       contextIsRemarks = false;
     }
@@ -274,15 +290,24 @@ export class ReplyComposer {
   }
 
   /** The answered parts, one paragraph each, from the sentences of their items. */
-  private extractiveReply(questions: Question[], parts: QuestionPart[]): string {
+  private extractiveReply(questions: Question[], parts: QuestionPart[]): { text: string; support: string[] } {
     const paragraphs: string[] = [];
+    const support: string[] = [];
     parts.forEach((p, i) => {
       if (!p.answered) return;
-      const passage = questions[i]!.passages[0]!;
-      const answer = answerSentences([questions[i]!.text], passage.text, passage.title);
+      const q = questions[i]!;
+      const passage = q.passages[0]!;
+      let answer = answerSentences([q.text], passage.text, passage.title, q.remarks);
+      // What the best item leaves out ("is it halal?"), from the next items the search found.
+      for (const other of supportCandidates(q)) {
+        const more = supportSentence([q.text], answer, other.text, other.title, passage.title);
+        if (!more || answer.includes(more)) continue;
+        answer = `${answer} ${more}`;
+        support.push(other.itemId);
+      }
       if (!paragraphs.includes(answer)) paragraphs.push(answer);
     });
-    return paragraphs.join('\n\n');
+    return { text: paragraphs.join('\n\n'), support };
   }
 
   private handoff(
@@ -417,11 +442,37 @@ function uniquePassages(passages: Passage[]): Passage[] {
 /** Words that point back at what was said before ("it", "that one", "itu", "它"). */
 const ANAPHORA = /\b(it|its|it's|that|this|those|these|they|them|itu|ini|tu|ni|nya)\b|它|这个|那个|这|那/iu;
 
-/** A question that cannot be read alone: it points back, or has at most three words ("Pork-free?", "How much?"). */
-function dependsOnContext(question: string): boolean {
+/** "After that", "lepas tu", "之后": they order events, and point at no topic. */
+const TIME_LINK = /\b(?:after|before|besides|apart from|other than) (?:that|this|those)\b|\b(?:lepas|selepas|sebelum) (?:itu|tu|ini|ni)\b|之后|以后|然后/giu;
+
+/** Concepts that ask about an aspect of something (when, how much, free, how far, how big), never what. */
+const ASPECTS = new Set(['time', 'price', 'free', 'distance', 'size']);
+
+/**
+ * A question that cannot be read alone: it points back, has at most three words ("Pork-free?",
+ * "How much?"), or asks only an aspect with no topic ("what time does it start?", "几点开始？",
+ * "any extra charge?").
+ */
+export function dependsOnContext(question: string): boolean {
   const words = question.match(/[\p{L}\p{N}]+/gu) ?? [];
   const cjk = (question.match(/\p{Script=Han}/gu) ?? []).length;
-  return ANAPHORA.test(question) || (cjk === 0 ? words.length <= 3 : cjk <= 3);
+  if (ANAPHORA.test(question.replace(TIME_LINK, ' ')) || (cjk === 0 ? words.length <= 3 : cjk <= 3)) return true;
+  const groups = analyzeQuery(question);
+  return groups.length > 0 && groups.every((g) => ASPECTS.has(g.label) || g.weak);
+}
+
+/** The items after the best one that may complete its answer: each at its best relevance, best first. */
+function supportCandidates(q: Question): Passage[] {
+  const best = new Map<string, Passage>();
+  for (const p of [...q.passages.slice(1), ...(q.alternates ?? [])]) {
+    if (p.itemId === q.passages[0]?.itemId) continue;
+    const seen = best.get(p.itemId);
+    if (!seen || p.score > seen.score) best.set(p.itemId, p);
+  }
+  return [...best.values()]
+    .filter((p) => p.score >= MIN_SUPPORT_RELEVANCE)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, SUPPORT_ITEMS);
 }
 
 /** Every question's passages merged, best relevance first: what the message found. */
