@@ -10,6 +10,10 @@
  * wrong, and a question no item of this hotel answers (out of knowledge, another hotel's facility), are
  * negatives. Messages that guards hand off whatever the knowledge (bookings, complaints...) say nothing
  * about the knowledge answer and are left out.
+ *
+ * The two errors do not cost the same: a hand-off of an answerable question costs the front desk a
+ * minute, while an answer to a question this hotel cannot answer (out of knowledge, another hotel's
+ * facility) misleads a guest. Those negatives weigh MUST_HANDOFF_WEIGHT times as much in the fit.
  */
 import { readFileSync } from 'node:fs';
 import { answerConfidence, answerFeatures } from '../server/features/pipeline/answer-confidence.js';
@@ -22,6 +26,8 @@ interface Line {
   scores: number[];
 }
 
+const MUST_HANDOFF_KINDS = new Set(['out_of_kb', 'other_hotel']);
+const MUST_HANDOFF_WEIGHT = Number(process.env.MUST_HANDOFF_WEIGHT ?? 3);
 const SINGLE_QUESTION_KINDS = new Set(['faq', 'chatty', 'typo_slang', 'malay', 'mixed', 'chinese', 'timed', 'out_of_kb', 'other_hotel']);
 
 const file = process.argv[2];
@@ -36,21 +42,22 @@ if (lines.some((l) => l.split !== 'tune')) {
 }
 const rows = lines
   .filter((l) => SINGLE_QUESTION_KINDS.has(l.kind) && l.scores.length > 0)
-  .map((l) => ({ ...answerFeatures(l.scores[0]!, l.scores[1] ?? 0), y: l.expectedDecision === 'answer' && l.rank === 1 ? 1 : 0, kind: l.kind, best: l.scores[0]!, runnerUp: l.scores[1] ?? 0 }));
+  .map((l) => ({ ...answerFeatures(l.scores[0]!, l.scores[1] ?? 0), y: l.expectedDecision === 'answer' && l.rank === 1 ? 1 : 0, weight: MUST_HANDOFF_KINDS.has(l.kind) ? MUST_HANDOFF_WEIGHT : 1, kind: l.kind, best: l.scores[0]!, runnerUp: l.scores[1] ?? 0 }));
 
 // Logistic regression by batch gradient descent, lightly regularised.
 const w = { slope: 1, margin: 0, intercept: 0 };
 for (let step = 0; step < 40_000; step++) {
   const g = { slope: 0, margin: 0, intercept: 0 };
   for (const r of rows) {
-    const err = 1 / (1 + Math.exp(-(w.slope * r.logit + w.margin * r.margin + w.intercept))) - r.y;
+    const err = r.weight * (1 / (1 + Math.exp(-(w.slope * r.logit + w.margin * r.margin + w.intercept))) - r.y);
     g.slope += err * r.logit;
     g.margin += err * r.margin;
     g.intercept += err;
   }
-  w.slope -= 0.05 * (g.slope / rows.length + 0.001 * w.slope);
-  w.margin -= 0.05 * (g.margin / rows.length + 0.001 * w.margin);
-  w.intercept -= (0.05 * g.intercept) / rows.length;
+  const n = rows.reduce((sum, r) => sum + r.weight, 0);
+  w.slope -= 0.05 * (g.slope / n + 0.001 * w.slope);
+  w.margin -= 0.05 * (g.margin / n + 0.001 * w.margin);
+  w.intercept -= (0.05 * g.intercept) / n;
 }
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const calibration = { slope: round(w.slope), margin: round(w.margin), intercept: round(w.intercept) };
