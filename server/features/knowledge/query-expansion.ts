@@ -20,7 +20,7 @@ export interface QueryGroup {
   fallbacks?: string[];
   /**
    * Weak evidence of a topic: a word of the hotel's own name (every item is about the hotel), or a
-   * day of the week ("is the spa open on Saturday?" asks about the spa; Saturday says when).
+   * day of the week ("is the gym open on Sunday?" asks about the gym; Sunday says when).
    */
   weak?: boolean;
 }

@@ -46,8 +46,8 @@ describe('questionCue', () => {
 
 describe('clauses', () => {
   it('cuts a sentence at coordinators, list markers and a colon, but not inside a clock time', () => {
-    expect(clauses('Two questions: is the gym open all night, and does the hotel have a sauna?')).toEqual(['Two questions', 'is the gym open all night', 'does the hotel have a sauna?']);
-    expect(clauses('is breakfast still served at 10:45')).toEqual(['is breakfast still served at 10:45']);
+    expect(clauses('Three things: is the pool heated, and do you lend umbrellas?')).toEqual(['Three things', 'is the pool heated', 'do you lend umbrellas?']);
+    expect(clauses('can we check out at 13:30')).toEqual(['can we check out at 13:30']);
   });
 });
 
