@@ -334,7 +334,7 @@ function fromParts(headers: HeaderList, parts: { from?: string | undefined; subj
   };
 }
 
-/** Turns a stored inbound email (raw MIME or provider fields) into the guest's message. Runs in the inbox worker. */
+/** Turns a stored inbound email (raw MIME or provider fields) into the guest's message. Runs in the inbound queue worker. */
 export async function readEmail(stored: StoredEmail): Promise<InboundEmail> {
   if (stored.mime) {
     const parsed = await PostalMime.parse(Buffer.from(stored.mime, 'base64'), { attachmentEncoding: 'arraybuffer' });

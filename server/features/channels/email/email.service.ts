@@ -4,7 +4,7 @@ import type { Clock } from '../../../shared/clock.js';
 import { nextTurn } from '../../../shared/event-loop.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
-import type { InboxHandler } from '../../inbox/inbox.service.js';
+import type { InboundHandler } from '../../inbound/inbound-queue.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
@@ -34,7 +34,7 @@ const REFUSED_PER_SECOND = 1 / 60;
 
 export interface EmailChannelDeps {
   channels: ChannelBindingService;
-  inbox: { accept(e: { propertyId: string; provider: 'email'; externalId: string; eventType: string; payload: string }): { duplicate: boolean } };
+  inboundQueue: { accept(e: { propertyId: string; provider: 'email'; externalId: string; eventType: string; payload: string }): { duplicate: boolean } };
   pipeline: Pick<PipelineService, 'handle'>;
   /** The one opt-out policy: STOP as the whole reply or as the subject, and one-click unsubscribe links. */
   optOuts: Pick<OptOuts, 'handle' | 'unsubscribe' | 'validUnsubscribe'>;
@@ -80,7 +80,7 @@ function withoutPlusTag(address: string): string {
 
 /**
  * The email channel (issue 6 §3): hotel settings, the three inbound webhooks (SendGrid Inbound
- * Parse, Mailgun routes, Postmark inbound), and the inbox worker step that turns a stored email
+ * Parse, Mailgun routes, Postmark inbound), and the inbound queue worker step that turns a stored email
  * into a guest message in the right conversation.
  */
 export class EmailChannelService {
@@ -234,7 +234,7 @@ export class EmailChannelService {
     const payload = JSON.stringify({ ...delivery.stored, id });
     // Serialising a large email and committing it (encryption, megabytes to SQLite) are two turns of the event loop.
     await nextTurn();
-    const r = this.deps.inbox.accept({ propertyId: binding.propertyId, provider: 'email', externalId: id, eventType: 'message', payload });
+    const r = this.deps.inboundQueue.accept({ propertyId: binding.propertyId, provider: 'email', externalId: id, eventType: 'message', payload });
     return { status: r.duplicate ? 'duplicate' : 'accepted' };
   }
 
@@ -281,13 +281,13 @@ export class EmailChannelService {
     return this.store(binding, delivery);
   }
 
-  // ----- inbox worker ----------------------------------------------------------------------
+  // ----- inbound queue worker ----------------------------------------------------------------------
 
   /**
    * Parses one stored email and hands the new reply to the pipeline. Idempotent: the thread
    * mapping is insert-or-keep and the pipeline skips a Message-ID it has stored already.
    */
-  readonly handleInbound: InboxHandler = async (scope, payload, meta) => {
+  readonly handleInbound: InboundHandler = async (scope, payload, meta) => {
     const stored = StoredEmail.parse(JSON.parse(payload));
     const email = await readEmail(stored);
     const log = this.deps.log.child({ propertyId: scope.property.id, eventId: meta.eventId, channel: 'email' });

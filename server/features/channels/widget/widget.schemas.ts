@@ -126,8 +126,8 @@ export type PostWidgetFeedback = z.infer<typeof PostWidgetFeedback>;
 
 export const SessionQuery = z.object({ key: z.string(), session: Session });
 
-/** What the inbox stores for one widget event (parsed again before the worker uses it). */
-export const WidgetInboxEvent = z.discriminatedUnion('type', [
+/** What the inbound queue stores for one widget event (parsed again before the worker uses it). */
+export const WidgetInboundEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
     sessionId: Session,
@@ -145,7 +145,7 @@ export const WidgetInboxEvent = z.discriminatedUnion('type', [
     phone: z.string().optional(),
   }),
 ]);
-export type WidgetInboxEvent = z.infer<typeof WidgetInboxEvent>;
+export type WidgetInboundEvent = z.infer<typeof WidgetInboundEvent>;
 
 /** One message as the guest's widget shows it. */
 export interface WidgetMessage {
