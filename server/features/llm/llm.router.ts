@@ -1,7 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { hotelDay, type BudgetEvent, type BudgetStore } from './cloud-budget.js';
+import { hotelDay } from '../properties/desk-hours.js';
+import type { BudgetEvent, BudgetStore } from './cloud-budget.js';
 import {
   InvalidModelOutputError,
   LlmAbortedError,

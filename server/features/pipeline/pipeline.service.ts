@@ -7,7 +7,7 @@ import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import type { ConversationLedger, RecordedGuestMessage, ConversationRow } from '../conversations/conversation-ledger.js';
 import { emptyDetails, mergeDetails } from '../leads/lead-capture.js';
 import { detectLanguage, extractLead, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
-import { hotelDay } from '../llm/cloud-budget.js';
+import { hotelDay } from '../properties/desk-hours.js';
 import type { LlmMessage } from '../llm/llm.port.js';
 import type { LlmRouter } from '../llm/llm.router.js';
 import type { PropertyScope } from '../properties/property.service.js';

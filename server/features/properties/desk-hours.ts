@@ -7,11 +7,14 @@ export interface LocalTime {
   minutes: number; // since local midnight
 }
 
+/** One formatter per time zone: making one costs far more than formatting with it. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
+    // Constructed before it is kept, so an unknown zone throws and is not cached.
     f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    if (formatters.size > 1_000) formatters.clear();
     formatters.set(tz, f);
   }
   return f;
@@ -21,6 +24,14 @@ export function localTime(tz: string, at: Date): LocalTime {
   const parts = Object.fromEntries(formatter(tz).formatToParts(at).map((p) => [p.type, p.value]));
   const weekday = parts.weekday!.toLowerCase().slice(0, 3) as Weekday;
   return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/**
+ * The hotel's calendar day for an instant, as YYYY-MM-DD: the day the cloud budget is kept for,
+ * the "today" of lead dates and of the prompt, and the reports' local date.
+ */
+export function hotelDay(at: Date, timeZone: string): string {
+  return localTime(timeZone, at).date;
 }
 
 /** Offset of the zone from UTC at an instant, in minutes. */
