@@ -1,8 +1,10 @@
 import { prepared, type Db } from '../../db/sqlite.js';
+import type { Channel } from '../../contract/conversations.js';
 import type { BlindIndex, FieldCipher } from '../vault/field-crypto.js';
 import { isStoredProviderId, storedProviderId } from '../vault/provider-ids.js';
 
-export type InboundProvider = 'whatsapp' | 'email' | 'widget' | 'test';
+/** The channel an event came in on: its handler is that channel's `inbound` step. */
+export type InboundProvider = Channel;
 
 export interface NewInboundEvent {
   propertyId: string;

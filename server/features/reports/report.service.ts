@@ -19,7 +19,7 @@ import {
   type RelativePeriod,
   type ReportSnapshot,
 } from '../../contract/reports.js';
-import { LeadIntent } from '../../contract/conversations.js';
+import { Channel, LeadIntent } from '../../contract/conversations.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
@@ -61,7 +61,6 @@ const REBUILD_BATCH = 2000;
 /** Noted conversations refreshed per transaction, and how long after an event the refresh runs. */
 const REFRESH_BATCH = 100;
 const REFRESH_DELAY_MS = 100;
-const CHANNELS = ['whatsapp', 'email', 'widget', 'test'] as const;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -379,7 +378,7 @@ export class ReportService {
     });
     const channelConv = new Map(repo.byChannel(from, to).map((r) => [r.channel, r]));
     const channelLeads = new Map(repo.leadsByChannel(from, to).map((r) => [r.channel, r]));
-    const byChannel = CHANNELS.filter((ch) => ch !== 'test' || channelConv.has(ch) || channelLeads.has(ch)).map((channel) => {
+    const byChannel = Channel.options.filter((ch) => ch !== 'test' || channelConv.has(ch) || channelLeads.has(ch)).map((channel) => {
       return { channel, ...counts(channelConv.get(channel), channelLeads.get(channel)) };
     });
     const intents = new Map(repo.byIntent(from, to).map((r) => [r.intent, r]));
