@@ -86,8 +86,6 @@ export const envSchema = z.object({
   NOCTURN_POSTMARK_API_BASE: z.url().default('https://api.postmarkapp.com'),
 });
 
-export type EnvInput = z.input<typeof envSchema>;
-
 export interface Config {
   env: 'production' | 'development' | 'test';
   dataDir: string;
@@ -140,7 +138,7 @@ export interface TunnelConfig {
   publicUrl: string | undefined;
 }
 
-export interface KnowledgeConfig {
+interface KnowledgeConfig {
   embedder: 'auto' | 'none' | 'transformers' | 'ollama';
   embedModel: string | undefined;
   modelsDir: string;

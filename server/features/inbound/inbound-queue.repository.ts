@@ -6,7 +6,7 @@ import { isStoredProviderId, storedProviderId } from '../vault/provider-ids.js';
 /** The channel an event came in on: its handler is that channel's `inbound` step. */
 export type InboundProvider = Channel;
 
-export interface NewInboundEvent {
+interface NewInboundEvent {
   propertyId: string;
   provider: InboundProvider;
   externalId: string;

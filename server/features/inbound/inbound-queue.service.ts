@@ -14,7 +14,7 @@ export interface InboundMeta {
 /** Turns one stored raw event into pipeline calls. Must be idempotent: a crash can repeat it. */
 export type InboundHandler = (scope: PropertyScope, payload: string, meta: InboundMeta) => Promise<void>;
 
-export interface InboundQueueSettings {
+interface InboundQueueSettings {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -34,7 +34,7 @@ class OverBudgetError extends Error {
   }
 }
 
-export interface InboundQueueDeadLetter {
+interface InboundQueueDeadLetter {
   id: number;
   provider: InboundProvider;
   eventType: string;

@@ -20,7 +20,7 @@ export function mergeDetails(base: LeadDetails, next: LeadDetails, keepBase = fa
   return out;
 }
 
-export interface InquiryMessage {
+interface InquiryMessage {
   conversationId: string;
   guest: { id: string; name: string | null; phone: string | null; email: string | null };
   /** The guest's words (or what stands for them: "[Voice message]"). */

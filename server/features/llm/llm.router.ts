@@ -57,7 +57,7 @@ export interface LlmCallEvent {
   costUsd: number;
 }
 
-export interface LlmRouterDeps {
+interface LlmRouterDeps {
   local: LlmProvider;
   /** The cloud fallback; absent when NOCTURN_CLOUD_PROVIDER=none. */
   cloud?: LlmProvider | undefined;

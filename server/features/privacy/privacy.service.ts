@@ -27,7 +27,7 @@ function parseQuery(q: unknown): GuestQuery {
 }
 
 /** What an erasure removed, per hotel (counts only: the audit entry holds the same). */
-export interface ErasureResult {
+interface ErasureResult {
   hotels: {
     propertyId: string;
     guests: number;

@@ -1,7 +1,7 @@
 import { WEEKDAYS, type DeskHours, type Weekday } from '../../contract/properties.js';
 
 /** Wall-clock parts of an instant in a time zone. */
-export interface LocalTime {
+interface LocalTime {
   date: string; // YYYY-MM-DD
   weekday: Weekday;
   minutes: number; // since local midnight
@@ -64,7 +64,7 @@ function addDays(date: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-export interface HoursPolicy {
+interface HoursPolicy {
   timezone: string;
   deskHours: DeskHours;
   closures: readonly { date: string }[];
@@ -75,7 +75,7 @@ export interface HoursPolicy {
  * earlier than its open runs past midnight into the next day. A closure date closes the desk
  * for that whole local day (including the overnight tail of the day before).
  */
-export function isDeskOpen(p: HoursPolicy, at: Date): boolean {
+function isDeskOpen(p: HoursPolicy, at: Date): boolean {
   const t = localTime(p.timezone, at);
   if (p.closures.some((c) => c.date === t.date)) return false;
   for (const r of p.deskHours[t.weekday] ?? []) {

@@ -42,7 +42,7 @@ export interface ReportScopes {
 }
 
 /** What the reports feature needs of the leads feature: which captured inquiries are leads, re-read. */
-export interface LeadQualifier {
+interface LeadQualifier {
   requalify(scope: PropertyScope): number;
 }
 
@@ -56,7 +56,7 @@ export interface RebuildResult {
   ms: number;
 }
 
-export const MAX_PERIOD_DAYS = 731;
+const MAX_PERIOD_DAYS = 731;
 const REBUILD_BATCH = 2000;
 /** Noted conversations refreshed per transaction, and how long after an event the refresh runs. */
 const REFRESH_BATCH = 100;
@@ -106,7 +106,7 @@ function counts(
   };
 }
 
-export function heroChange(cur: Figures, prev: Figures): Record<HeroKey, number | null> {
+function heroChange(cur: Figures, prev: Figures): Record<HeroKey, number | null> {
   return {
     inquiries: relative(cur.inquiries, prev.inquiries),
     afterHoursShare: points(cur.afterHoursShare, prev.afterHoursShare),
@@ -585,7 +585,7 @@ export class ReportService {
 }
 
 /** The period a query asks for, given the hotel's local today. */
-export function hotelPeriod(q: { from?: string | undefined; to?: string | undefined; last?: RelativePeriod | undefined }, today: string): Period {
+function hotelPeriod(q: { from?: string | undefined; to?: string | undefined; last?: RelativePeriod | undefined }, today: string): Period {
   if (q.last === 'today') return makePeriod(today, today, today);
   if (q.last === 'yesterday') return makePeriod(addDays(today, -1), addDays(today, -1), today);
   if (q.last) return makePeriod(addDays(today, 1 - Number(q.last)), today, today);

@@ -9,7 +9,7 @@ import { hotelDay, localTime } from '../properties/desk-hours.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
-export interface RetentionSettings {
+interface RetentionSettings {
   /** Converted leads (and their conversations) are kept this many days, usually longer than the hotel's retention. */
   convertedDays: number;
   /** Local time (HH:MM, hotel zone) after which the nightly run happens. */
@@ -17,7 +17,7 @@ export interface RetentionSettings {
   batchSize: number;
 }
 
-export interface RetentionResult {
+interface RetentionResult {
   propertyId: string;
   cutoff: string;
   conversations: number;

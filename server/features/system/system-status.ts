@@ -8,7 +8,7 @@ import type { PropertyService } from '../properties/property.service.js';
 import type { ErrorRecorder, Readiness } from './system.service.js';
 
 /** What the system screen reads, passed in by the composition root. */
-export interface SystemStatusDeps {
+interface SystemStatusDeps {
   config: { dataDir: string };
   version: string;
   readiness: Pick<Readiness, 'report'>;

@@ -7,7 +7,7 @@ import type { FieldCipher } from './field-crypto.js';
 import type { KeyVault } from './key-vault.js';
 import { SealedColumnRepository } from './sealed-column.repository.js';
 
-export interface RotationProgress {
+interface RotationProgress {
   propertyId: string;
   state: 'idle' | 'running' | 'done' | 'failed';
   version: number | null;

@@ -14,7 +14,7 @@ import { mailgunDelivery, postmarkDelivery, sendgridDelivery, type Delivery, typ
 import { EmailThreadRepository } from './email-thread.repository.js';
 import { EmailSettings, StoredEmail, type EmailChannelInput, type EmailChannelView, type EmailProvider, type EmailReplyTo, type EmailSecrets } from './email.schemas.js';
 
-export type EmailBinding = Binding<EmailSecrets, EmailSettings>;
+type EmailBinding = Binding<EmailSecrets, EmailSettings>;
 
 export interface WebhookReceipt {
   /**
@@ -32,7 +32,7 @@ export const NOT_TAKEN: WebhookReceipt = { status: 'unmatched' };
 const REFUSED_BURST = 20;
 const REFUSED_PER_SECOND = 1 / 60;
 
-export interface EmailChannelDeps {
+interface EmailChannelDeps {
   channels: ChannelBindingService;
   inboundQueue: { accept(e: { propertyId: string; provider: 'email'; externalId: string; eventType: string; payload: string }): { duplicate: boolean } };
   pipeline: Pick<PipelineService, 'handle'>;
@@ -55,7 +55,7 @@ export interface UnsubscribeLink {
 const INVALID_LINK = 'This unsubscribe link is not valid';
 
 /** Signed Mailgun requests older (or newer) than this are refused. */
-export const MAILGUN_MAX_AGE_MS = 5 * 60_000;
+const MAILGUN_MAX_AGE_MS = 5 * 60_000;
 /** Per hotel inbound address: burst and sustained deliveries per second before 429. */
 const INBOUND_BURST = 120;
 const INBOUND_PER_SECOND = 4;

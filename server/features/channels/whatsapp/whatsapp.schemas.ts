@@ -25,7 +25,7 @@ export const WaMessage = z.looseObject({
 });
 export type WaMessage = z.infer<typeof WaMessage>;
 
-export const WaError = z.looseObject({
+const WaError = z.looseObject({
   code: z.number().optional(),
   title: z.string().optional(),
   message: z.string().optional(),

@@ -21,10 +21,10 @@ import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from '.
 import { optKeyword, OptOuts } from '../opt-out.js';
 import { whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
 
-export type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
+type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
 type InboundEvent = Parameters<InboundQueue['accept']>[0];
 
-export interface WhatsAppIngestSettings {
+interface WhatsAppIngestSettings {
   /** Guest messages older than this (by Meta's timestamp or by arrival) are stored, not answered. */
   backlogCutoffMs: number;
   /** Token bucket per sender address on the public listener. */
@@ -33,7 +33,7 @@ export interface WhatsAppIngestSettings {
   media: { apiBase: string; maxBytes: number; timeoutMs: number };
 }
 
-export interface IngestResult {
+interface IngestResult {
   accepted: number;
   duplicates: number;
   /** Events for a phone number no hotel is bound to (A2): acknowledged, logged, dropped. */

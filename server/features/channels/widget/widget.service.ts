@@ -33,10 +33,10 @@ export interface WidgetLimits {
   streamsPerSession: number;
 }
 
-export const DEFAULT_WIDGET_LIMITS: WidgetLimits = { addressBurst: 60, addressPerSecond: 1, sessionBurst: 8, sessionPerSecond: 0.2, streamsPerSession: 4 };
+const DEFAULT_WIDGET_LIMITS: WidgetLimits = { addressBurst: 60, addressPerSecond: 1, sessionBurst: 8, sessionPerSecond: 0.2, streamsPerSession: 4 };
 
 /** What the widget script needs to render itself for a hotel. */
-export interface WidgetPublicConfig {
+interface WidgetPublicConfig {
   title: string;
   greeting: string;
   color: string;
