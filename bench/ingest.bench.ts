@@ -16,10 +16,10 @@ import { loadInChild, type Sample } from './load-client.js';
 
 /**
  * Signed WhatsApp webhooks acknowledged per second by the real public listener (rate limit,
- * signature over the raw bytes, split, durable inbox commit, 200), next to a bare Express handler
- * that only reads the body and answers 200, measured in the same run over loopback. The inbox
+ * signature over the raw bytes, split, durable inbound queue commit, 200), next to a bare Express handler
+ * that only reads the body and answers 200, measured in the same run over loopback. The inbound queue
  * worker answers the messages meanwhile, as it would in production (at lower priority during a
- * burst). "Zero loss": every acknowledged webhook is in the durable inbox exactly once; the
+ * burst). "Zero loss": every acknowledged webhook is in the durable inbound queue exactly once; the
  * guest messages processed from it are counted after the burst (waiting at most BENCH_DRAIN_MS).
  *
  * BENCH_REQUESTS (2000), BENCH_CONCURRENCY (16), BENCH_DRAIN_MS (20000); NOCTURN_DB_SYNCHRONOUS
@@ -116,9 +116,9 @@ export async function run() {
     // Warm both paths (JIT, connections, prepared statements), then measure.
     await loadInChild({ url: bareUrl, bodies: bodies('warm-bare', 200), concurrency });
     await loadInChild({ url: nocturnUrl, bodies: bodies('warm', 100), concurrency });
-    await core.inbox.settle(60_000);
+    await core.inboundQueue.settle(60_000);
 
-    // Bare Express first, while Nocturn is idle; then Nocturn, whose inbox worker answers the
+    // Bare Express first, while Nocturn is idle; then Nocturn, whose inbound queue worker answers the
     // messages meanwhile (its own cost). Not interleaved: Nocturn's backlog would slow the bare runs.
     const measured = async (url: string, batch: { body: string; sig: string }[]): Promise<Run> => {
       const delay = monitorEventLoopDelay({ resolution: 5 });
@@ -130,20 +130,20 @@ export async function run() {
     const bareRun = await measured(bareUrl, bodies('bare', requests));
     // Provider ids are stored as keyed hashes: the measured run's rows are the ones after the warm-up's.
     const db = connectionOf(core.properties.scope(property.id));
-    const inboxBefore = (core.databases.group.prepare('select coalesce(max(id), 0) as id from inbox_events').get() as { id: number }).id;
+    const queuedBefore = (core.databases.group.prepare('select coalesce(max(id), 0) as id from inbox_events').get() as { id: number }).id;
     const messagesBefore = (db.prepare('select coalesce(max(rowid), 0) as id from messages').get() as { id: number }).id;
     const nocturnRun = await measured(nocturnUrl, bodies('run', requests));
-    const inboxed = core.databases.group
+    const queued = core.databases.group
       .prepare(`select count(*) as n, count(distinct external_id) as d from inbox_events where provider = 'whatsapp' and id > ?`)
-      .get(inboxBefore) as { n: number; d: number };
+      .get(queuedBefore) as { n: number; d: number };
     const drainStart = Date.now();
-    await core.inbox.settle(Number(process.env.BENCH_DRAIN_MS ?? 20_000));
+    await core.inboundQueue.settle(Number(process.env.BENCH_DRAIN_MS ?? 20_000));
     const drainSeconds = (Date.now() - drainStart) / 1000;
     const stored = db.prepare(`select count(*) as n, count(distinct external_id) as d from messages where role = 'guest' and rowid > ?`).get(messagesBefore) as { n: number; d: number };
     const ratio = round(nocturnRun.perSecond / bareRun.perSecond, 3);
     return {
       benchmark: 'ingest',
-      what: 'signed WhatsApp webhooks (one text message each) acknowledged by the public listener after the durable inbox commit',
+      what: 'signed WhatsApp webhooks (one text message each) acknowledged by the public listener after the durable inbound queue commit',
       requests,
       concurrency,
       senderAddresses: concurrency,
@@ -153,16 +153,16 @@ export async function run() {
       ratio,
       loss: {
         acknowledged: nocturnRun.acknowledged,
-        inDurableInbox: inboxed.d,
-        lost: nocturnRun.acknowledged - inboxed.d,
-        duplicated: inboxed.n - inboxed.d,
+        inDurableQueue: queued.d,
+        lost: nocturnRun.acknowledged - queued.d,
+        duplicated: queued.n - queued.d,
         processedIntoGuestMessages: stored.d,
         duplicateGuestMessages: stored.n - stored.d,
-        inboxBacklogDrained: stored.d === nocturnRun.acknowledged,
+        queueBacklogDrained: stored.d === nocturnRun.acknowledged,
         drainWaitSeconds: round(drainSeconds, 2),
       },
       target: { ratioAtLeast: 0.4, p99UnderMs: 25, zeroLoss: true },
-      meets: { ratio: ratio >= 0.4, p99: nocturnRun.p99Ms < 25, zeroLoss: nocturnRun.failed === 0 && inboxed.d === nocturnRun.acknowledged && inboxed.n === inboxed.d && stored.n === stored.d },
+      meets: { ratio: ratio >= 0.4, p99: nocturnRun.p99Ms < 25, zeroLoss: nocturnRun.failed === 0 && queued.d === nocturnRun.acknowledged && queued.n === queued.d && stored.n === stored.d },
       machine: { cpus: os.cpus().length, loadAverage1m: round(os.loadavg()[0]!, 2) },
     };
   } finally {

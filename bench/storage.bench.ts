@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Databases } from '../server/db/databases.js';
 import { openDatabase } from '../server/db/sqlite.js';
-import { InboxRepository } from '../server/features/inbox/inbox.repository.js';
+import { InboundQueueRepository } from '../server/features/inbound/inbound-queue.repository.js';
 import { BlindIndex, FieldCipher } from '../server/features/vault/field-crypto.js';
 
 /** Runs `fn` repeatedly for about `ms` milliseconds; returns operations per second. */
@@ -72,13 +72,13 @@ export async function run(durationMs = Number(process.env.BENCH_MS ?? 2000)) {
       dbs.group
         .prepare("insert into properties (id, slug, name, timezone, desk_hours, created_at, updated_at) values ('prop_benchbench01', 'bench', 'Bench', 'UTC', '{}', 'x', 'x')")
         .run();
-      const inbox = new InboxRepository(dbs.group);
+      const queue = new InboundQueueRepository(dbs.group);
       const cipher = new FieldCipher(new Map([[1, randomBytes(32)]]), 1);
       const blindIndex = new BlindIndex(randomBytes(32));
       const payloads = Array.from({ length: 256 }, (_, i) => webhookPayload(i));
       const now = new Date().toISOString();
       repoFigures[`wal_synchronous_${synchronous.toLowerCase()}`] = rate(durationMs, (i) =>
-        inbox.insert({ propertyId: 'prop_benchbench01', provider: 'whatsapp', externalId: `wamid.${i}`, eventType: 'message', payload: payloads[i % 256]!, receivedAt: now }, { cipher, blindIndex }),
+        queue.insert({ propertyId: 'prop_benchbench01', provider: 'whatsapp', externalId: `wamid.${i}`, eventType: 'message', payload: payloads[i % 256]!, receivedAt: now }, { cipher, blindIndex }),
       );
       dbs.close();
     }
@@ -87,7 +87,7 @@ export async function run(durationMs = Number(process.env.BENCH_MS ?? 2000)) {
       durationMsEach: durationMs,
       rowBytes: { raw: row.length, webhookPayload: webhookPayload(0).length },
       rawSqliteCommitsPerSecond: raw,
-      inboxRepositoryCommitsPerSecond: repoFigures,
+      inboundQueueRepositoryCommitsPerSecond: repoFigures,
       note: 'one autocommitted transaction per row; repository rows are encrypted (AES-256-GCM) and idempotency-checked',
       machine: { cpus: os.cpus().length, platform: process.platform, node: process.version },
     };

@@ -96,7 +96,7 @@ export async function run() {
       let written = 0;
       const completing = chunks.find((c) => (written += c.content.length) >= needed) ?? chunks.at(-1)!;
       lag.push(first.at - completing.at);
-      await server.core.inbox.settle();
+      await server.core.inboundQueue.settle();
     }
     const result = stats(firstWords);
     return {

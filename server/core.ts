@@ -29,7 +29,7 @@ import { ReportMailSender } from './features/report-mail/report-mail.sender.js';
 import { ReportMailService } from './features/report-mail/report-mail.service.js';
 import { ReportService } from './features/reports/report.service.js';
 import { EventBus } from './shared/events.js';
-import { InboxRepository } from './features/inbox/inbox.repository.js';
+import { InboundQueueRepository } from './features/inbound/inbound-queue.repository.js';
 import { BackupService } from './features/backup/backup.service.js';
 import { RetentionService } from './features/retention/retention.service.js';
 import { PrivacyService } from './features/privacy/privacy.service.js';
@@ -46,7 +46,7 @@ import { emailChannel } from './features/channels/email/email.channel.js';
 import { whatsappChannel } from './features/channels/whatsapp/whatsapp.channel.js';
 import type { WhatsAppService } from './features/channels/whatsapp/whatsapp.service.js';
 import { widgetChannel } from './features/channels/widget/widget.channel.js';
-import { InboxService } from './features/inbox/inbox.service.js';
+import { InboundQueue } from './features/inbound/inbound-queue.service.js';
 import { hashStoredProviderIds } from './features/vault/provider-id-conversion.js';
 import { OutboxService } from './features/outbox/outbox.service.js';
 import { LocalChannelSender } from './features/outbox/local.sender.js';
@@ -66,7 +66,7 @@ import { inboxRoutes } from './features/conversations/inbox.routes.js';
 import { privacyRoutes } from './features/privacy/privacy.routes.js';
 import { systemStatus } from './features/system/system-status.js';
 import { outboxRoutes } from './features/outbox/outbox.routes.js';
-import { inboxDeadLetterRoutes } from './features/inbox/inbox.routes.js';
+import { inboundDeadLetterRoutes } from './features/inbound/inbound-queue.routes.js';
 import { warmUpGuestParsers } from './features/leads/warm-up.js';
 import { userRoutes } from './features/users/user.routes.js';
 import { systemRoutes } from './features/system/system.routes.js';
@@ -143,7 +143,7 @@ export interface Core {
   knowledgeGaps: KnowledgeGapService;
   reportScheduler: ReportScheduler;
   reportMail: ReportMailService;
-  inbox: InboxService;
+  inboundQueue: InboundQueue;
   outbox: OutboxService;
   channels: ChannelBindingService;
   /** WhatsApp, email and the website widget, each wired the same way (features/channels/README.md). */
@@ -190,10 +190,10 @@ export function openCore(opts: CoreOptions): Core {
     const errors = new ErrorRecorder(new ErrorGroupRepository(databases.group), metrics, clock, log);
     const audit = new AuditService(new AuditRepository(databases.group), clock);
     const properties = new PropertyService(new PropertyRepository(databases.group), databases, vault, clock, audit);
-    const inboxRepo = new InboxRepository(databases.group);
+    const inboundRepo = new InboundQueueRepository(databases.group);
     // Provider ids stored in plaintext by earlier versions become keyed hashes (once per hotel).
     for (const p of properties.list()) {
-      const { rows } = hashStoredProviderIds(properties.scope(p.id), inboxRepo, clock.now().toISOString());
+      const { rows } = hashStoredProviderIds(properties.scope(p.id), inboundRepo, clock.now().toISOString());
       if (rows) log.info({ propertyId: p.id, rows }, 'stored provider message ids converted to keyed hashes');
     }
     const users = new UserService(new UserRepository(databases.group), audit, (id) => properties.find(id)?.id === id, vault.groupCipher(), clock);
@@ -222,12 +222,12 @@ export function openCore(opts: CoreOptions): Core {
     outbox.register(new LocalChannelSender());
     disposables.add('outbox worker', () => outbox.stop());
     const knowledgeGaps = new KnowledgeGapService({ knowledge, audit, clock, log });
-    const privacy = new PrivacyService(properties, inboxRepo, audit, clock, log, knowledgeGaps);
+    const privacy = new PrivacyService(properties, inboundRepo, audit, clock, log, knowledgeGaps);
     const backups = new BackupService(databases, properties, () => vault.masterKey(), config.backup, audit, clock, log, appVersion());
     disposables.add('backups', () => backups.stop());
     const retention = new RetentionService(properties, audit, clock, log, { ...config.retention, batchSize: 500 });
     disposables.add('retention', () => retention.stop());
-    const dataKeys = new DataKeyRotation(properties, vault, inboxRepo, audit, log);
+    const dataKeys = new DataKeyRotation(properties, vault, inboundRepo, audit, log);
     const keys: KeyRotation = {
       rotateMaster: (input) => {
         const next = input.newMasterKey ? { kek: Buffer.from(input.newMasterKey, 'base64'), kdfSalt: null } : deriveFromPassphrase(input.newPassphrase!);
@@ -238,30 +238,30 @@ export function openCore(opts: CoreOptions): Core {
         return counts;
       },
     };
-    const inbox = new InboxService(inboxRepo, properties, clock, log, {
-      maxAttempts: d.inboxMaxAttempts,
+    const inboundQueue = new InboundQueue(inboundRepo, properties, clock, log, {
+      maxAttempts: d.inboundMaxAttempts,
       baseDelayMs: d.retryBaseMs,
       maxDelayMs: 10 * 60_000,
       pollMs: 500,
       backlogCutoffMs: d.backlogCutoffMs,
-      eventBudgetMs: d.inboxEventBudgetMs,
-      maxInterruptions: d.inboxMaxInterruptions,
+      eventBudgetMs: d.inboundEventBudgetMs,
+      maxInterruptions: d.inboundMaxInterruptions,
     });
-    disposables.add('inbox worker', () => inbox.stop());
+    disposables.add('inbound queue worker', () => inboundQueue.stop());
     const pipeline = new PipelineService({ ai, retriever: new KnowledgeRetriever(knowledge), router: llm.router, ledger, clock, log });
     const { serving } = opts;
     const tunnel = new TunnelManager(serving ? createTunnelProvider(config.tunnel, log) : null, { log, clock });
     disposables.add('tunnel', () => tunnel.stop());
     const publicUrl = serving ? () => tunnel.url() ?? serving.listenerUrl() : () => config.public.url;
     const channelDeps: ChannelDeps = {
-      config, channels, properties, inbox, outbox, pipeline, ledger, ai, events, clock, log, publicUrl,
+      config, channels, properties, inboundQueue, outbox, pipeline, ledger, ai, events, clock, log, publicUrl,
       atomic: (fn) => databases.group.transaction(fn).immediate(),
     };
     // Every guest channel is wired the same way: one line here adds one (features/channels/README.md).
     const whatsapp = whatsappChannel(channelDeps);
     const guestChannels: GuestChannel[] = [whatsapp, emailChannel(channelDeps), widgetChannel(channelDeps)];
     for (const channel of guestChannels) {
-      inbox.register(channel.name, channel.inbound);
+      inboundQueue.register(channel.name, channel.inbound);
       outbox.register(channel.sender);
       if (channel.close) disposables.add(`${channel.name} channel`, () => channel.close?.());
     }
@@ -343,7 +343,7 @@ export function openCore(opts: CoreOptions): Core {
       ...aiSwitchRoutes(ai, properties),
       ...conversationRoutes(conversations, leads, properties, (id) => users.record(id) !== undefined, config.pageLimitMax),
       ...outboxRoutes(outbox, properties, config.pageLimitMax),
-      ...inboxDeadLetterRoutes(inbox, properties, config.pageLimitMax),
+      ...inboundDeadLetterRoutes(inboundQueue, properties, config.pageLimitMax),
       ...savedReplyRoutes(new SavedReplyService(audit, clock), properties),
       ...eventRoutes(events, {
         sessionLive: (res) => {
@@ -351,7 +351,7 @@ export function openCore(opts: CoreOptions): Core {
           return session !== undefined && auth.isLive(session);
         },
       }),
-      ...systemRoutes(errors, config.pageLimitMax, () => systemStatus({ config, version, readiness, properties, ai, inbox, outbox, databases, errors })),
+      ...systemRoutes(errors, config.pageLimitMax, () => systemStatus({ config, version, readiness, properties, ai, inboundQueue, outbox, databases, errors })),
       ...inboxRoutes(conversations, properties, config.pageLimitMax),
       ...privacyRoutes(privacy, backups, keys, dataKeys),
       ...channelRoutes({ channels, properties, checks, publicUrl, webhookPaths: new Map(guestChannels.flatMap((c) => (c.webhookPath ? [[c.name, c.webhookPath] as const] : []))) }),
@@ -370,7 +370,7 @@ export function openCore(opts: CoreOptions): Core {
     if (serving) warmUpGuestParsers();
     const start = ({ publicPort }: { publicPort: number }) => {
       knowledge.start();
-      inbox.start();
+      inboundQueue.start();
       outbox.start();
       tunnel.start({ port: publicPort });
       backups.start();
@@ -405,7 +405,7 @@ export function openCore(opts: CoreOptions): Core {
       knowledgeGaps,
       reportScheduler,
       reportMail,
-      inbox,
+      inboundQueue,
       outbox,
       channels,
       guestChannels,

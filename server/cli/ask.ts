@@ -7,7 +7,7 @@ import { ValidationError } from '../shared/errors.js';
 /** One line of `nocturn ask --file`: {"id": "...", "text": "..."}. */
 const AskLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), text: z.string().min(1).max(4000) });
 
-export interface AskResult {
+interface AskResult {
   reply: string | null;
   confidence: number | null;
   decision: 'answer' | 'handoff';

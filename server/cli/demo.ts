@@ -23,7 +23,7 @@ interface DemoHotel {
 const everyDay = (open: string, close: string) =>
   Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [{ open, close }]])) as DemoHotel['deskHours'];
 
-export const DEMO_HOTELS: readonly DemoHotel[] = [
+const DEMO_HOTELS: readonly DemoHotel[] = [
   {
     name: 'Harbour View Hotel (demo)',
     slug: 'demo-harbour-view',
@@ -75,14 +75,14 @@ export const DEMO_HOTELS: readonly DemoHotel[] = [
   },
 ];
 
-export interface DemoResult {
+interface DemoResult {
   hotels: { id: string; slug: string; name: string; timezone: string; created: boolean; knowledgeItems: number }[];
   conversations: { hotel: string; conversationId: string; decision: PipelineOutcome['decision']; status: string; duplicate: boolean }[];
   /** Set only when this run created the demo admin: print it, it is not stored anywhere readable. */
   admin: { email: string; password: string } | null;
 }
 
-export const DEMO_ADMIN_EMAIL = 'demo-admin@nocturn.example';
+const DEMO_ADMIN_EMAIL = 'demo-admin@nocturn.example';
 
 export async function runDemo(core: Core): Promise<DemoResult> {
   const actor = cliActor('nocturn demo');

@@ -39,6 +39,23 @@ describe('configuration (E8)', () => {
     writeFileSync(file, '[1,2]');
     expect(() => loadConfig({ NOCTURN_CONFIG_FILE: file })).toThrow(/NOCTURN_CONFIG_FILE/);
   });
+
+  it('still reads the deprecated NOCTURN_INBOX_* names of the inbound queue settings when the new name is unset', () => {
+    const old = loadConfig({ NOCTURN_INBOX_MAX_ATTEMPTS: '3', NOCTURN_INBOX_EVENT_BUDGET_SECONDS: '7', NOCTURN_INBOX_MAX_INTERRUPTIONS: '4' });
+    expect(old.delivery).toMatchObject({ inboundMaxAttempts: 3, inboundEventBudgetMs: 7000, inboundMaxInterruptions: 4 });
+    const both = loadConfig({ NOCTURN_INBOUND_MAX_ATTEMPTS: '5', NOCTURN_INBOX_MAX_ATTEMPTS: '3' });
+    expect(both.delivery.inboundMaxAttempts).toBe(5);
+    expect(loadConfig({ NOCTURN_INBOUND_MAX_ATTEMPTS: '', NOCTURN_INBOX_MAX_ATTEMPTS: '3' }).delivery.inboundMaxAttempts).toBe(3);
+    // The new name in the config file wins over the old name in the environment.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'nocturn-cfg-'));
+    const file = path.join(dir, 'nocturn.json');
+    writeFileSync(file, JSON.stringify({ NOCTURN_INBOUND_EVENT_BUDGET_SECONDS: 9, NOCTURN_INBOX_MAX_INTERRUPTIONS: 6 }));
+    const mixed = loadConfig({ NOCTURN_CONFIG_FILE: file, NOCTURN_INBOX_EVENT_BUDGET_SECONDS: '2' });
+    expect(mixed.delivery).toMatchObject({ inboundEventBudgetMs: 9000, inboundMaxInterruptions: 6, inboundMaxAttempts: 8 });
+    // A bad value is reported under the name the operator wrote.
+    expect(() => loadConfig({ NOCTURN_INBOX_MAX_ATTEMPTS: '0' })).toThrow(/NOCTURN_INBOX_MAX_ATTEMPTS:/);
+    expect(() => loadConfig({ NOCTURN_INBOUND_MAX_ATTEMPTS: '0' })).toThrow(/NOCTURN_INBOUND_MAX_ATTEMPTS:/);
+  });
 });
 
 describe('.env.example', () => {

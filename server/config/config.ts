@@ -48,9 +48,9 @@ export const envSchema = z.object({
   NOCTURN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(100).default(8),
   NOCTURN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   NOCTURN_BACKLOG_CUTOFF_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
-  NOCTURN_INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  NOCTURN_INBOX_EVENT_BUDGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
-  NOCTURN_INBOX_MAX_INTERRUPTIONS: z.coerce.number().int().min(1).max(20).default(2),
+  NOCTURN_INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  NOCTURN_INBOUND_EVENT_BUDGET_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
+  NOCTURN_INBOUND_MAX_INTERRUPTIONS: z.coerce.number().int().min(1).max(20).default(2),
   NOCTURN_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   NOCTURN_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2_000),
   NOCTURN_BACKUP_DIR: z.string().min(1).optional(),
@@ -86,8 +86,6 @@ export const envSchema = z.object({
   NOCTURN_POSTMARK_API_BASE: z.url().default('https://api.postmarkapp.com'),
 });
 
-export type EnvInput = z.input<typeof envSchema>;
-
 export interface Config {
   env: 'production' | 'development' | 'test';
   dataDir: string;
@@ -111,11 +109,11 @@ export interface Config {
   auth: { idleTimeoutMinutes: number; absoluteTimeoutHours: number; maxFailures: number; lockMinutes: number };
   delivery: {
     backlogCutoffMs: number;
-    inboxMaxAttempts: number;
+    inboundMaxAttempts: number;
     /** Longest one inbound event may take before it goes to the dead letters. */
-    inboxEventBudgetMs: number;
+    inboundEventBudgetMs: number;
     /** Restarts that may interrupt one inbound event before it goes to the dead letters. */
-    inboxMaxInterruptions: number;
+    inboundMaxInterruptions: number;
     outboxMaxAttempts: number;
     retryBaseMs: number;
   };
@@ -140,7 +138,7 @@ export interface TunnelConfig {
   publicUrl: string | undefined;
 }
 
-export interface KnowledgeConfig {
+interface KnowledgeConfig {
   embedder: 'auto' | 'none' | 'transformers' | 'ollama';
   embedModel: string | undefined;
   modelsDir: string;
@@ -184,6 +182,16 @@ function readConfigFile(file: string): Record<string, string> {
   return Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
 }
 
+/**
+ * Old names still read when the new one is unset anywhere (deprecated; README and .env.example
+ * say so). The durable queue of webhook events was called the inbox, a name the staff inbox keeps.
+ */
+const DEPRECATED_NAMES: Readonly<Record<string, string>> = {
+  NOCTURN_INBOUND_MAX_ATTEMPTS: 'NOCTURN_INBOX_MAX_ATTEMPTS',
+  NOCTURN_INBOUND_EVENT_BUDGET_SECONDS: 'NOCTURN_INBOX_EVENT_BUDGET_SECONDS',
+  NOCTURN_INBOUND_MAX_INTERRUPTIONS: 'NOCTURN_INBOX_MAX_INTERRUPTIONS',
+};
+
 /** Parses configuration from an environment (and the optional JSON file it names). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const fromFile = env.NOCTURN_CONFIG_FILE ? readConfigFile(env.NOCTURN_CONFIG_FILE) : {};
@@ -192,9 +200,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const v = env[key];
     if (v !== undefined && v !== '') merged[key] = v;
   }
+  // A bad value read under an old name is reported under the name the operator wrote.
+  const readAs = new Map<string, string>();
+  for (const [key, old] of Object.entries(DEPRECATED_NAMES)) {
+    if (merged[key] !== undefined && merged[key] !== '') continue;
+    const v = env[old] !== undefined && env[old] !== '' ? env[old] : fromFile[old];
+    if (v !== undefined && v !== '') {
+      merged[key] = v;
+      readAs.set(key, old);
+    }
+  }
   const result = envSchema.safeParse(merged);
   if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.map((k) => readAs.get(String(k)) ?? String(k)).join('.')}: ${i.message}`));
   }
   const e = result.data;
   if (e.NOCTURN_ENV === 'production' && !e.NOCTURN_MASTER_KEY && !e.NOCTURN_MASTER_PASSPHRASE) {
@@ -240,9 +258,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     delivery: {
       backlogCutoffMs: e.NOCTURN_BACKLOG_CUTOFF_MINUTES * 60_000,
-      inboxMaxAttempts: e.NOCTURN_INBOX_MAX_ATTEMPTS,
-      inboxEventBudgetMs: e.NOCTURN_INBOX_EVENT_BUDGET_SECONDS * 1000,
-      inboxMaxInterruptions: e.NOCTURN_INBOX_MAX_INTERRUPTIONS,
+      inboundMaxAttempts: e.NOCTURN_INBOUND_MAX_ATTEMPTS,
+      inboundEventBudgetMs: e.NOCTURN_INBOUND_EVENT_BUDGET_SECONDS * 1000,
+      inboundMaxInterruptions: e.NOCTURN_INBOUND_MAX_INTERRUPTIONS,
       outboxMaxAttempts: e.NOCTURN_OUTBOX_MAX_ATTEMPTS,
       retryBaseMs: e.NOCTURN_RETRY_BASE_MS,
     },

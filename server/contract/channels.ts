@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { GUEST_CHANNELS, type Channel } from './conversations.js';
 
 /**
  * The API contract of channel settings and the tunnel, shared by server and renderer: what staff
  * see of each channel (settings and which secrets are set, never the secrets). Only zod here.
  */
 
-export const CHANNELS = ['whatsapp', 'email', 'widget'] as const;
+export const CHANNELS = GUEST_CHANNELS;
 export const ChannelName = z.enum(CHANNELS);
 export type ChannelName = z.infer<typeof ChannelName>;
 
@@ -17,7 +18,7 @@ export const CHECK_STATES = ['connected', 'rejected', 'unreachable'] as const;
 export const ChannelCheck = z.object({ state: z.enum(CHECK_STATES), detail: z.string(), checkedAt: z.string() });
 export type ChannelCheck = z.infer<typeof ChannelCheck>;
 /** The channels whose credentials can be checked with their provider. */
-export const CHECKABLE_CHANNELS = ['whatsapp', 'email'] as const;
+export const CHECKABLE_CHANNELS = ['whatsapp', 'email'] as const satisfies readonly Exclude<Channel, 'test'>[];
 export const CheckableChannel = z.enum(CHECKABLE_CHANNELS);
 export type CheckableChannel = z.infer<typeof CheckableChannel>;
 

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export const Channel = z.enum(['whatsapp', 'email', 'widget', 'test']);
+/**
+ * The guest channels, in the order staff see them: the one list of their names. Every other list
+ * in TypeScript derives from it (the SQL CHECK constraints aside: a new channel brings a migration).
+ */
+export const GUEST_CHANNELS = ['whatsapp', 'email', 'widget'] as const;
+/** A conversation's channel: a guest channel, or `test`, the built-in channel for trying replies. */
+export const Channel = z.enum([...GUEST_CHANNELS, 'test']);
 export type Channel = z.infer<typeof Channel>;
 
 /** Conversation states; transitions are documented in server/features/conversations/README.md. */

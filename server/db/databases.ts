@@ -5,7 +5,7 @@ import { bindConnection, type Transactional } from './handle.js';
 import { openDatabase, vecVersion, type Db } from './sqlite.js';
 import { FALLBACK_AUTOCHECKPOINT_PAGES, SQLITE_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.js';
 
-export interface DatabaseOptions {
+interface DatabaseOptions {
   dataDir: string;
   busyTimeoutMs: number;
   synchronous: 'FULL' | 'NORMAL';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './sqlite.js';
 
-export type SchemaName = 'group' | 'property';
+type SchemaName = 'group' | 'property';
 
 export interface Migration {
   version: number;
@@ -39,7 +39,7 @@ export function loadMigrations(schema: SchemaName, dir = path.join(migrationsRoo
  * constraint, say). SQLite's documented procedure runs it with foreign keys off - dropping the old
  * table would otherwise cascade into its children - and checks every foreign key before commit.
  */
-export const REBUILDS_TABLES = '-- nocturn: rebuilds tables';
+const REBUILDS_TABLES = '-- nocturn: rebuilds tables';
 
 /**
  * Applies pending migrations, each in its own transaction, recording the version in

@@ -3,7 +3,7 @@ import * as sqliteVec from 'sqlite-vec';
 
 export type Db = Database.Database;
 
-export interface OpenOptions {
+interface OpenOptions {
   busyTimeoutMs: number;
   synchronous: 'FULL' | 'NORMAL';
   /** Load sqlite-vec and check it answers (property databases). */

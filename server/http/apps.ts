@@ -8,13 +8,13 @@ import { mountRoutes, openApiDocument, type RouteGuard } from './router.js';
 import type { RouteDef } from './route.js';
 
 /** What /metrics serves: the request counts and everything else the server measures. */
-export interface MetricsExposition extends RequestObserver {
+interface MetricsExposition extends RequestObserver {
   readonly contentType: string;
   text(): Promise<string>;
 }
 
 /** What /ready answers: 200 when ready, else 503, with the report as the body. */
-export interface ReadinessReporter {
+interface ReadinessReporter {
   report(): Promise<{ ready: boolean }>;
 }
 
@@ -51,7 +51,7 @@ function baseApp(deps: HttpDeps, listener: 'staff' | 'public', opts: { allowFram
   return app;
 }
 
-export interface StaffAppOptions {
+interface StaffAppOptions {
   routes: readonly RouteDef[];
   guard?: RouteGuard;
   /** Extra middleware before the API routes (sessions, ...). */
@@ -106,7 +106,7 @@ export function uiBuilt(staticDir: string): boolean {
   return existsSync(path.join(staticDir, 'index.html'));
 }
 
-export interface PublicAppOptions {
+interface PublicAppOptions {
   /** Guest-facing routers mounted under /webhooks and /widget by later features. */
   mount?: (app: Express) => void;
   /** Take the sender's address from X-Forwarded-For as set by a tunnel or proxy on this machine (see client-address.ts). */

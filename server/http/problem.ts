@@ -8,7 +8,7 @@ export function sendProblem(res: Response, status: number, body: Record<string, 
   res.status(status).type('application/problem+json').send(JSON.stringify({ ...body, status, requestId: res.locals.requestId }));
 }
 
-export function problemFor(err: AppError, instance: string): Record<string, unknown> {
+function problemFor(err: AppError, instance: string): Record<string, unknown> {
   return { type: PROBLEM_TYPE_BASE + err.type, title: err.title, detail: err.message, instance, ...err.extra };
 }
 

@@ -1,5 +1,5 @@
 /** Owns resources and releases them in reverse order of registration (STYLE.md rule 9). */
-export type Disposer = () => void | Promise<void>;
+type Disposer = () => void | Promise<void>;
 
 export class DisposableStack {
   private readonly disposers: { name: string; fn: Disposer }[] = [];

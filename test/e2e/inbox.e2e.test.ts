@@ -227,7 +227,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       // Harbour View traffic never reaches this desk; Hill Lodge traffic does, at once.
       const other = messageWebhook({ phoneNumberId: WA.phoneNumberId, waId: '60199999999', name: 'Harbour Only Guest', text: 'I need to speak to a manager about a refund.' });
       expect((await postWebhook(server.publicUrl, other.body, WA.appSecret)).status).toBe(200);
-      await server.core.inbox.settle();
+      await server.core.inboundQueue.settle();
       await server.core.pipeline.handle(server.core.properties.scope(hillId), msg('Can I talk to a person please?', 'Hill Guest'));
       await page.locator('a.inbox-row', { hasText: 'Hill Guest' }).waitFor();
       expect(await page.getByText('Harbour Only Guest').count()).toBe(0);
@@ -263,7 +263,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: live inbox' : `staff UI
       ]) {
         const hook = messageWebhook({ phoneNumberId: WA.phoneNumberId, waId, name: 'Voice Note Guest', message });
         expect((await postWebhook(server.publicUrl, hook.body, WA.appSecret)).status).toBe(200);
-        await server.core.inbox.settle();
+        await server.core.inboundQueue.settle();
         await server.core.whatsapp.settleMedia();
       }
       const agent = await server.staff('agent', 'all');

@@ -108,19 +108,19 @@ describe('crash safety (D4, D5)', () => {
       agent2.destroy();
       expect(acked.size).toBe(EVENTS);
 
-      // Wait until the inbox is drained, reading the databases the way an operator could.
+      // Wait until the inbound queue is drained, reading the databases the way an operator could.
       const group = new Database(path.join(tmp.dir, 'group.db'), { readonly: true });
       const hotel = new Database(path.join(tmp.dir, 'properties', `${property.id}.db`), { readonly: true });
       try {
         const deadline = Date.now() + 40_000;
-        let inbox: Record<string, number> = {};
+        let events: Record<string, number> = {};
         while (Date.now() < deadline) {
           const rows = group.prepare(`select status, count(*) as n from inbox_events where provider = 'whatsapp' group by status`).all() as { status: string; n: number }[];
-          inbox = Object.fromEntries(rows.map((r) => [r.status, r.n]));
-          if ((inbox.done ?? 0) + (inbox.failed ?? 0) === EVENTS) break;
+          events = Object.fromEntries(rows.map((r) => [r.status, r.n]));
+          if ((events.done ?? 0) + (events.failed ?? 0) === EVENTS) break;
           await new Promise((r) => setTimeout(r, 100));
         }
-        expect(inbox).toEqual({ done: EVENTS });
+        expect(events).toEqual({ done: EVENTS });
 
         const receipts = group.prepare(`select external_id as id, count(*) as n from inbox_events where provider = 'whatsapp' group by external_id`).all() as { id: string; n: number }[];
         expect(receipts).toHaveLength(EVENTS);

@@ -187,15 +187,15 @@ async function deliver(propertyId: string, send: () => Promise<Response>): Promi
   const before = await conversations(propertyId);
   const res = await send();
   const body = res.headers.get('content-type')?.includes('json') ? await json(res) : {};
-  await s.core.inbox.settle();
+  await s.core.inboundQueue.settle();
   const after = await conversations(propertyId);
   const created = [...after.values()].filter((c) => !before.has(c.id));
   return { status: res.status, body, created };
 }
 
-async function inboxCount(): Promise<number> {
-  await s.core.inbox.settle();
-  return Object.values(s.core.inbox.counts()).reduce((a, b) => a + b, 0);
+async function queuedEventCount(): Promise<number> {
+  await s.core.inboundQueue.settle();
+  return Object.values(s.core.inboundQueue.counts()).reduce((a, b) => a + b, 0);
 }
 
 // ----- tests --------------------------------------------------------------------------------
@@ -396,21 +396,21 @@ describe('Mailgun routes', () => {
 
   it('refuses a missing or wrong signature, a stale timestamp and a replayed token, storing nothing', async () => {
     const base = await fromFixture(`${REPLY}/talon/standard_replies/hotmail.eml`);
-    const before = await inboxCount();
+    const before = await queuedEventCount();
     await expectNotTaken(mailgunUrlencoded(base));
     await expectNotTaken(mailgunUrlencoded(await mailgunFields(base, { key: 'not-the-signing-key' })));
     const tampered = { ...(await mailgunFields(base)) };
     tampered.timestamp = String(Number(tampered.timestamp) + 1);
     await expectNotTaken(mailgunUrlencoded(tampered));
     await expectNotTaken(mailgunUrlencoded(await mailgunFields(base, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 })));
-    expect(await inboxCount()).toBe(before);
+    expect(await queuedEventCount()).toBe(before);
 
     const signed = await mailgunFields(base);
     expect((await mailgunUrlencoded(signed)).status).toBe(200);
     // The same signed token again, even with another message in it, is a replay.
     await expectNotTaken(mailgunUrlencoded({ ...signed, 'body-plain': 'Please send me your card details', 'Message-Id': '<replayed@example.net>' }));
     expect(s.logs()).toMatch(/already used/);
-    expect(await inboxCount()).toBe(before + 1);
+    expect(await queuedEventCount()).toBe(before + 1);
   });
 
   it('processes a retried delivery of the same email once', async () => {
@@ -454,29 +454,29 @@ describe('Postmark inbound', () => {
   it('does not take wrong or missing basic auth', async () => {
     const raw = fixture(`${REPLY}/talon/standard_replies/sparrow.eml`);
     const body = postmarkFrom(await parse(raw), headerSection(raw), HOTELS.postmark.address);
-    const before = await inboxCount();
+    const before = await queuedEventCount();
     await expectNotTaken(postmark(body, `${POSTMARK_USER}:wrong-password-000`));
     await expectNotTaken(postmark(body, `someone:${POSTMARK_PASSWORD}`));
     await expectNotTaken(postmark(body, null));
-    expect(await inboxCount()).toBe(before);
+    expect(await queuedEventCount()).toBe(before);
   });
 });
 
 describe('authentication and routing across providers', () => {
   it('refuses SendGrid posts with a wrong or missing key', async () => {
     const parts = sendgridRawParts(fixture('mime/mikel-mail/plain_emails__raw_email_reply.eml'), HOTELS.sgRaw.address);
-    const before = await inboxCount();
+    const before = await queuedEventCount();
     await expectNotTaken(sendgrid(parts, 'x'.repeat(32)));
     await expectNotTaken(sendgrid(parts, null));
     // The other hotel's key is not this hotel's key.
     await expectNotTaken(sendgrid(parts, sendgridKeyFields));
     // An address set up for Mailgun is not accepted on the SendGrid route, and the answer does not say so.
     await expectNotTaken(sendgrid(sendgridRawParts(fixture('mime/mikel-mail/plain_emails__raw_email_reply.eml'), HOTELS.mailgun.address), sendgridKeyRaw));
-    expect(await inboxCount()).toBe(before);
+    expect(await queuedEventCount()).toBe(before);
   });
 
   it('acknowledges mail for an address bound to no hotel with 200, stores nothing and logs no address', async () => {
-    const before = await inboxCount();
+    const before = await queuedEventCount();
     const stranger = 'nobody-here@unbound.example';
     const sg = await sendgrid(sendgridRawParts(fixture('mime/mikel-mail/plain_emails__raw_email_reply.eml'), stranger), 'any-key');
     expect(sg.status).toBe(200);
@@ -485,7 +485,7 @@ describe('authentication and routing across providers', () => {
     expect(mg.status).toBe(200);
     const pm = await postmark({ OriginalRecipient: stranger, ToFull: [{ Email: stranger }], TextBody: 'hi' }, null);
     expect(pm.status).toBe(200);
-    expect(await inboxCount()).toBe(before);
+    expect(await queuedEventCount()).toBe(before);
     expect(s.logs()).toContain('bound to no hotel');
     expect(s.logs()).not.toContain(stranger);
   });

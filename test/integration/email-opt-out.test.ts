@@ -70,7 +70,7 @@ async function guestWrites(h: { address: string; key: string }, opts: { text: st
   const { body, contentType } = multipart(sendgridRawParts(raw, h.address));
   const res = await fetch(`${s.publicUrl}/webhooks/email/sendgrid?key=${h.key}`, { method: 'POST', headers: { 'content-type': contentType }, body });
   expect(res.status).toBe(200);
-  await s.core.inbox.settle();
+  await s.core.inboundQueue.settle();
   await s.core.outbox.settle();
   return id;
 }

@@ -72,7 +72,7 @@ async function postSendgrid(h: { address: string; key: string }, raw: Buffer): P
   const { body, contentType } = multipart(sendgridRawParts(raw, h.address));
   const res = await fetch(`${s.publicUrl}/webhooks/email/sendgrid?key=${h.key}`, { method: 'POST', headers: { 'content-type': contentType }, body });
   expect(res.status).toBe(200);
-  await s.core.inbox.settle();
+  await s.core.inboundQueue.settle();
 }
 
 async function conversationIds(propertyId: string): Promise<string[]> {
@@ -162,7 +162,7 @@ describe('email replies through the outbox', () => {
       body: JSON.stringify(body),
     });
     expect(res.status).toBe(200);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     const dead = await waitFor('a dead letter', async () => {
       const items = (await json(await s.admin.get(`/api/v1/properties/${h.id}/outbox/dead-letters`))).items as { status: string; lastError: string; attempts: number; channel: string }[];
       return items.length > 0 && items;
@@ -200,7 +200,7 @@ describe('email replies through the outbox', () => {
     });
     const res = await fetch(`${s.publicUrl}/webhooks/email/mailgun`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
     expect(res.status).toBe(200);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     const attempts = await waitFor('two Mailgun attempts', () => {
       const r = api.requests.slice(before).filter((q) => q.provider === 'mailgun');
       return r.length >= 2 && r;

@@ -127,7 +127,7 @@ describe('hostile input (issue 15)', () => {
       expect((await widgetPost('hostile-widget-0', `Widget ${'Q'.repeat(60_000)}`)).status).toBe(400);
       expect((await widgetPost('hostile-widget-1', `Widget ${'Q'.repeat(1_990)}`)).status).toBe(202);
       await until(() => guestMessages().n === before + 3, 'all three messages to be stored', 20_000);
-      await s.core.inbox.settle(20_000);
+      await s.core.inboundQueue.settle(20_000);
     } finally {
       done = true;
       await probe;

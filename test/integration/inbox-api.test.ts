@@ -120,7 +120,7 @@ describe('live updates over server-sent events', () => {
 
 describe('system screen', () => {
   it('reports parts, queues, errors and disk for admins only', async () => {
-    const res = (await (await s.admin.get('/api/v1/system/status')).json()) as { checks: Record<string, unknown>; hotels: { outbox: Record<string, number> }[]; disk: { freeBytes: number }; inbox: unknown };
+    const res = (await (await s.admin.get('/api/v1/system/status')).json()) as { checks: Record<string, unknown>; hotels: { outbox: Record<string, number> }[]; disk: { freeBytes: number }; inboundQueue: unknown };
     expect(Object.keys(res.checks)).toEqual(expect.arrayContaining(['database', 'keys', 'ai', 'llm', 'embedder']));
     expect(res.hotels).toHaveLength(2);
     expect(res.hotels[0]!.outbox.sent).toBeGreaterThan(0); // test-channel replies were delivered

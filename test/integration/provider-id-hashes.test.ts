@@ -77,7 +77,7 @@ describe('provider ids stored as keyed hashes (issue 15)', () => {
       body: JSON.stringify({ From: 'guest@example.com', OriginalRecipient: POSTMARK.address, Subject: 'Parking?', TextBody: 'Is there parking?', MessageID: 'pm-7070', Headers: [{ Name: 'Message-ID', Value: `<${MESSAGE_ID}>` }] }),
     });
     expect(email.status).toBe(200);
-    await s.core.inbox.settle(10_000);
+    await s.core.inboundQueue.settle(10_000);
     await s.core.outbox.settle(5_000);
     const scope = s.core.properties.scope(hotelId);
     await until(() => new ConversationRepository(scope).messages(new ConversationRepository(scope).conversationOfMessage(new ConversationRepository(scope).messageIdByExternal(WAMID)!)!.id).some((m) => m.deliveryStatus === 'read'), 'the read status');
@@ -124,7 +124,7 @@ describe('converting plaintext ids written before (property migration 0013, grou
         const key = threads.lookup(['root-7070@old-guest.example']).get('root-7070@old-guest.example')!;
         // A guest's reply to the old thread finds the old conversation.
         expect(new ConversationRepository(scope).findOpenByThread(scope.blindIndex.token('thread:email', key))?.id).toBe('cnv_old');
-        expect(core.inbox.accept({ propertyId: hotel.id, provider: 'whatsapp', externalId: 'wamid.OLD7070', eventType: 'message', payload: '{}' }).duplicate).toBe(true);
+        expect(core.inboundQueue.accept({ propertyId: hotel.id, provider: 'whatsapp', externalId: 'wamid.OLD7070', eventType: 'message', payload: '{}' }).duplicate).toBe(true);
       } finally {
         await core.close();
       }

@@ -146,7 +146,7 @@ describe('opt-outs', () => {
     expect(audit.items.find((i) => i.target === `conversation:${conversationId}`)?.after).toMatchObject({ override: true, optedOut: true });
   });
 
-  it('a STOP stored just before a crash is recorded and confirmed when the inbox delivers it again, and only once', async () => {
+  it('a STOP stored just before a crash is recorded and confirmed when the inbound queue delivers it again, and only once', async () => {
     clock.set('2026-11-21T03:00:00Z');
     const phone = '+60123450005';
     const conversationId = await newConversation(phone);

@@ -40,7 +40,7 @@ async function guestWrites(hotel: Hotel, waId: string, message: { text?: string;
     : messageWebhook({ phoneNumberId: hotel.phoneNumberId, waId, at: clock.now(), ...(message.text ? { text: message.text } : {}), ...(message.message ? { message: message.message } : {}) });
   const res = await postWebhook(s.publicUrl, built.body, SECRETS.appSecret);
   expect(res.status).toBe(200);
-  await s.core.inbox.settle();
+  await s.core.inboundQueue.settle();
   await s.core.whatsapp.settleMedia();
   await s.core.outbox.settle();
   return built.wamid;
@@ -113,7 +113,7 @@ describe('WhatsApp replies through the Graph API (outbox)', () => {
     const status = async (st: string, errors?: unknown[]) => {
       const res = await postWebhook(s.publicUrl, statusWebhook({ phoneNumberId: hotel.phoneNumberId, wamid, status: st, recipient: '60123450002', at: clock.now(), ...(errors ? { errors } : {}) }), SECRETS.appSecret);
       expect(res.status).toBe(200);
-      await s.core.inbox.settle();
+      await s.core.inboundQueue.settle();
       return (await conversationOf(hotel)).messages.find((m) => m.role === 'assistant')!.deliveryStatus;
     };
     expect(await status('delivered')).toBe('delivered');
@@ -137,7 +137,7 @@ describe('WhatsApp replies through the Graph API (outbox)', () => {
       SECRETS.appSecret,
     );
     expect(res.status).toBe(200);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     const dead = await json(await admin.get(`/api/v1/properties/${hotel.id}/outbox/dead-letters`));
     expect(dead.items).toEqual([expect.objectContaining({ channel: 'whatsapp', status: 'dead', lastError: expect.stringMatching(/24-hour WhatsApp window has closed/) })]);
   });

@@ -177,7 +177,7 @@ describe('WhatsApp webhook: every real payload', () => {
     expect(await json(first)).toEqual({ received: expected.received });
     // Meta retries: the same notification again is acknowledged and processed once.
     expect((await postWebhook(s.publicUrl, bytes, SECRETS.appSecret)).status).toBe(200);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
 
     const normalised = splitWebhook(body)
       .events.flatMap((e) => (e.event.kind === 'message' ? [normaliseMessage(e.event.message, e.event.contact)] : []))
@@ -224,12 +224,12 @@ describe('WhatsApp webhook: signature, handshake, routing, limits', () => {
   });
 
   it('acknowledges a notification for a number no hotel is bound to, stores nothing and logs no guest data (A2)', async () => {
-    const before = s.core.inbox.counts();
+    const before = s.core.inboundQueue.counts();
     const { body } = messageWebhook({ phoneNumberId: '999000111222', waId: '60123456789', name: 'Unrouted Guest', text: 'secret question about room 1204' });
     const res = await postWebhook(s.publicUrl, body, SECRETS.appSecret);
     expect(res.status).toBe(200);
     expect(await json(res)).toEqual({ received: 0 });
-    expect(s.core.inbox.counts()).toEqual(before);
+    expect(s.core.inboundQueue.counts()).toEqual(before);
     const logs = s.logs();
     expect(logs).toContain('no hotel is bound to');
     expect(logs).not.toContain('Unrouted Guest');

@@ -268,7 +268,7 @@ describe('widget conversation', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await c.post('messages', body)).status);
     expect(statuses).toEqual([202, 200, 200]);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     const h = await history(c, session);
     expect(h.messages.filter((m) => m.role === 'guest')).toHaveLength(1);
@@ -290,14 +290,14 @@ describe('widget conversation', () => {
     expect((await c.post('messages', { sessionId: session, clientMessageId: 'cm_emoji_ok_1', text: '\u{1F600}'.repeat(2000) })).status).toBe(202);
     expect((await c.post('messages', { sessionId: session, clientMessageId: 'cm_empty_111', text: '   ' })).status).toBe(400);
     expect((await c.post('messages', { sessionId: 'not-a-session', clientMessageId: 'cm_bad_sess1', text: 'hi' })).status).toBe(400);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
   });
 
   it('stores "Was this helpful?" for the guest\'s own AI replies only', async () => {
     const c = client();
     const session = newSession();
     expect((await c.message(session, 'What time is breakfast served?')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     const reply = (await history(c, session)).messages.find((m) => m.role === 'assistant')!;
 
@@ -317,7 +317,7 @@ describe('widget conversation', () => {
     const c = client();
     const session = newSession();
     expect((await c.message(session, 'Can I bring my dog?')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     const stream = await c.stream(session);
     await stream.next((e) => e.event === 'ready');
     const conversation = conversationOf(session)!;
@@ -332,11 +332,11 @@ describe('widget conversation', () => {
     const c = client();
     const session = newSession();
     expect((await c.message(session, 'Do you have a family room for 2 adults and 2 kids?')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     const res = await c.post('contact', { sessionId: session, clientRequestId: 'cr_contact_01', name: 'Siti Rahman', email: 'siti@example.com', phone: '' });
     expect(res.status).toBe(202);
     expect((await c.post('contact', { sessionId: session, clientRequestId: 'cr_contact_02', email: 'not an email' })).status).toBe(400);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     const scope = s.core.properties.scope(propertyId);
     const conversation = conversationOf(session)!;
     expect(new GuestRepository(scope).get(conversation.guest_id)).toMatchObject({ name: 'Siti Rahman', email: 'siti@example.com' });
@@ -348,14 +348,14 @@ describe('widget conversation', () => {
     const session = newSession();
     const who = { name: 'Ahmad', email: 'ahmad@example.com' };
     expect((await c.message(session, 'What time is breakfast served?', who)).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     const calls = ollama.chatCalls();
     expect((await c.message(session, ' stop ', who)).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     expect((await c.message(session, 'STOP', who)).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     expect(ollama.chatCalls()).toBe(calls);
 
@@ -376,7 +376,7 @@ describe('widget conversation', () => {
     const session = newSession();
     const calls = ollama.chatCalls();
     expect((await c.message(session, '停止。')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     expect(ollama.chatCalls()).toBe(calls);
     expect((await history(c, session)).messages.map((m) => `${m.role}: ${m.text}`)).toEqual(['guest: 停止。', expect.stringMatching(/^assistant: 您已退订/)]);
@@ -386,7 +386,7 @@ describe('widget conversation', () => {
     expect(new LeadRepository(scope).byConversation(conversation.id)).toBeUndefined();
 
     expect((await c.message(session, '开始')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     expect(ollama.chatCalls()).toBe(calls);
     expect((await history(c, session)).messages.at(-1)?.text).toMatch(/^欢迎回来/);
@@ -394,7 +394,7 @@ describe('widget conversation', () => {
 
     // Opted back in, the guest's questions are answered again.
     expect((await c.message(session, 'What time is breakfast served?')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     expect(ollama.chatCalls()).toBeGreaterThan(calls);
     expect((await history(c, session)).messages.at(-1)).toMatchObject({ role: 'assistant', text: expect.stringMatching(/6:30/) });
@@ -404,7 +404,7 @@ describe('widget conversation', () => {
     const c = client();
     const session = newSession();
     expect((await c.message(session, 'Cancel')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
     await s.core.outbox.settle();
     const conversation = conversationOf(session)!;
     expect(new GuestRepository(s.core.properties.scope(propertyId)).isOptedOut(conversation.guest_id)).toBe(false);
@@ -434,7 +434,7 @@ describe('widget rate limits', () => {
     for (let i = 0; i < 9; i++) statuses.push((await c.message(session, `Question number ${i + 1} about parking`)).status);
     expect(statuses.slice(0, 8)).toEqual(Array(8).fill(202));
     expect(statuses[8]).toBe(429);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
 
     await s.stop();
     s = await startTestServer({ dataDir: data.dir, clock, env: env() });
@@ -447,6 +447,6 @@ describe('widget rate limits', () => {
     expect((await after.message(newSession(), 'Hello there')).status).toBe(202);
     clock.advance(5_000);
     expect((await after.message(session, 'One more question')).status).toBe(202);
-    await s.core.inbox.settle();
+    await s.core.inboundQueue.settle();
   });
 });

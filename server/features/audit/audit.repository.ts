@@ -18,7 +18,7 @@ export interface AuditRow {
 }
 
 /** A row with the names the log shows: who (the user's display name), where (the hotel), and the user it is about. */
-export interface AuditListRow extends AuditRow {
+interface AuditListRow extends AuditRow {
   actor_name: string | null;
   hotel_name: string | null;
   target_name: string | null;

@@ -10,7 +10,7 @@ const GENESIS = '0'.repeat(64);
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|hash|totp|cookie|authorization|private/i;
 
 /** Snapshots keep their shape but lose secrets and guest contact details. */
-export function scrub(value: unknown, depth = 0): unknown {
+function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return maskPii(value);
   if (value === null || typeof value !== 'object' || depth > 6) return value ?? null;
   if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
@@ -22,14 +22,14 @@ export function scrub(value: unknown, depth = 0): unknown {
 type Content = Omit<AuditRow, 'hash'>;
 
 /** Canonical content of a row: fixed key order, so the hash is reproducible. */
-export function rowHash(c: Content): string {
+function rowHash(c: Content): string {
   const canonical = JSON.stringify([
     c.seq, c.at, c.actor_id, c.actor_role, c.actor_label, c.action, c.target, c.property_id, c.request_id, c.address, c.before_json, c.after_json, c.prev_hash,
   ]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-export interface AuditEvent {
+interface AuditEvent {
   action: string;
   target?: string | null;
   propertyId?: string | null;

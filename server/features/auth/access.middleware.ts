@@ -9,9 +9,9 @@ import { isPermission, PERMISSIONS, roleAllows } from '../../contract/permission
 import type { AuthService, Session } from './auth.service.js';
 
 export const SESSION_COOKIE = 'nocturn_session';
-export const CSRF_HEADER = 'x-csrf-token';
+const CSRF_HEADER = 'x-csrf-token';
 
-export function readCookie(req: Request, name: string): string | undefined {
+function readCookie(req: Request, name: string): string | undefined {
   const header = req.headers.cookie;
   if (!header) return undefined;
   for (const part of header.split(';')) {

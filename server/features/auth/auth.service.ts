@@ -10,7 +10,7 @@ import { publicUser, type UserService } from '../users/user.service.js';
 import type { UserRecord } from '../users/user.repository.js';
 import type { SessionRepository, ThrottleRow } from './session.repository.js';
 
-export interface AuthSettings {
+interface AuthSettings {
   idleTimeoutMinutes: number;
   absoluteTimeoutHours: number;
   /** Failures before the lock gets long; delays grow from the third failure. */
@@ -26,7 +26,7 @@ export interface Session {
   actor: Actor;
 }
 
-export interface RequestOrigin {
+interface RequestOrigin {
   address: string | undefined;
   userAgent: string | undefined;
   requestId: string | undefined;
@@ -42,7 +42,7 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function actorFor(user: UserRecord, origin: Partial<RequestOrigin>): Actor {
+function actorFor(user: UserRecord, origin: Partial<RequestOrigin>): Actor {
   return {
     userId: user.id,
     role: user.role,

@@ -1,6 +1,6 @@
 import { prepared, type Db } from '../../db/sqlite.js';
 
-export interface SessionRow {
+interface SessionRow {
   token_hash: string;
   user_id: string;
   csrf_token: string;

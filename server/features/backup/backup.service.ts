@@ -11,14 +11,14 @@ import type { PropertyService } from '../properties/property.service.js';
 import { ArchiveError, archiveKey, archiveSalt, readArchive, writeArchive, type ArchiveFile } from './backup-archive.js';
 import { deriveFromPassphrase } from '../vault/key-vault.js';
 
-export interface BackupSettings {
+interface BackupSettings {
   dir: string;
   keep: number;
   /** Hours between scheduled backups; 0 turns the schedule off. */
   intervalHours: number;
 }
 
-export interface BackupInfo {
+interface BackupInfo {
   file: string;
   bytes: number;
   createdAt: string;

@@ -1,6 +1,8 @@
 import { prepared, type Db } from '../../db/sqlite.js';
+import type { ChannelName } from '../../contract/channels.js';
 
-export type BoundChannel = 'whatsapp' | 'email' | 'widget';
+/** A guest channel, as bound to a hotel. */
+export type BoundChannel = ChannelName;
 
 export interface BindingRow {
   id: string;

@@ -16,7 +16,7 @@ export type CredentialProbe = (propertyId: string) => Promise<CheckOutcome>;
 /** Bound on one provider call or SMTP step of a check. */
 export const CHECK_TIMEOUT_MS = 10_000;
 
-export interface ChannelCheckDeps {
+interface ChannelCheckDeps {
   repo: ChannelCheckRepository;
   clock: Clock;
   log: Logger;

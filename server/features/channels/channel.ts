@@ -6,8 +6,8 @@ import type { EventBus } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import type { ConversationLedger } from '../conversations/conversation-ledger.js';
-import type { InboxHandler, InboxService } from '../inbox/inbox.service.js';
-import type { InboxProvider } from '../inbox/inbox.repository.js';
+import type { InboundHandler, InboundQueue } from '../inbound/inbound-queue.service.js';
+import type { InboundProvider } from '../inbound/inbound-queue.repository.js';
 import type { ChannelSender } from '../outbox/channel-sender.port.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { PipelineService } from '../pipeline/pipeline.service.js';
@@ -20,9 +20,9 @@ import type { CredentialProbe } from './channel-check.service.js';
  * and the root registers them the same way (see README.md in this folder).
  */
 export interface GuestChannel {
-  readonly name: InboxProvider;
+  readonly name: InboundProvider;
   /** Processes one stored inbound event from the durable webhook queue. */
-  readonly inbound: InboxHandler;
+  readonly inbound: InboundHandler;
   /** Delivers outbox messages of this channel. */
   readonly sender: ChannelSender;
   /** Staff API routes (settings, snippet), mounted on the staff listener. */
@@ -42,7 +42,7 @@ export interface ChannelDeps {
   config: Pick<Config, 'whatsapp' | 'emailApis' | 'delivery' | 'webhookRateLimit' | 'webhookBodyLimitBytes'>;
   channels: ChannelBindingService;
   properties: PropertyService;
-  inbox: InboxService;
+  inboundQueue: InboundQueue;
   outbox: OutboxService;
   pipeline: PipelineService;
   /** The one writer of conversations, guests and leads. */

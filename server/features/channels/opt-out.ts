@@ -42,7 +42,7 @@ export const OPT_IN_WORDS: Readonly<Record<string, Language>> = {
   重新订阅: 'zh',
 };
 
-export interface OptKeyword {
+interface OptKeyword {
   kind: 'opt_out' | 'opt_in';
   language: Language;
 }
@@ -100,7 +100,7 @@ export function unsubscribeToken(scope: PropertyScope, guestId: string): string 
   return scope.blindIndex.token('unsubscribe', guestId);
 }
 
-export type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | 'opted_in' | null };
+type OptOutResult = PipelineOutcome & { optOut: 'recorded' | 'already' | 'opted_in' | null };
 
 /**
  * Applies the policy for every channel adapter. Wrap the pipeline call with `handle`: a keyword

@@ -40,7 +40,7 @@ export interface GuestMessageInput {
   reopen?: boolean;
 }
 
-export type LedgerGuest = Guest & { optedOut: boolean };
+type LedgerGuest = Guest & { optedOut: boolean };
 
 export interface RecordedGuestMessage {
   conversation: ConversationRow;
@@ -53,9 +53,9 @@ export interface RecordedGuestMessage {
 }
 
 /** A reply's words and how they were made. */
-export type ReplyInput = Omit<NewMessage, 'conversationId' | 'role' | 'createdAt' | 'deliveryStatus'> & { role: 'assistant' | 'staff' };
+type ReplyInput = Omit<NewMessage, 'conversationId' | 'role' | 'createdAt' | 'deliveryStatus'> & { role: 'assistant' | 'staff' };
 
-export interface ReplyOptions {
+interface ReplyOptions {
   at?: string;
   /** 'held' for a proactive message kept for the end of quiet hours. */
   deliveryStatus?: 'pending' | 'held';

@@ -36,7 +36,7 @@ export interface ConversationListRow extends ConversationRow {
   preview_enc: Buffer | null;
 }
 
-export interface MessageRow {
+interface MessageRow {
   id: string;
   conversation_id: string;
   role: Message['role'];
@@ -78,7 +78,7 @@ export interface NewMessage {
   createdAt: string;
 }
 
-export interface ListFilter {
+interface ListFilter {
   statuses?: ConversationStatus[] | undefined;
   channel?: Channel | undefined;
   afterHours?: boolean | undefined;
@@ -103,7 +103,7 @@ const LIST_SELECT = `
     (select id from messages where conversation_id = c.id order by rowid desc limit 1))`;
 
 /** A guest message stored with neither a reply after it nor a hand-off (its conversation is still the AI's). */
-export const UNANSWERED_SQL = `
+const UNANSWERED_SQL = `
   select m.*, null as media_mime_type, null as media_size from messages m join conversations c on c.id = m.conversation_id
   where m.external_id = ? and m.role = 'guest' and c.status = 'ai'
     and not exists (select 1 from messages r where r.conversation_id = m.conversation_id and r.role in ('assistant', 'staff') and r.rowid > m.rowid)`;

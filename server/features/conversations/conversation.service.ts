@@ -22,7 +22,7 @@ function parseCursor(c: string | undefined): { rank: number; lastMessageAt: stri
   }
 }
 
-export interface ConversationQuery {
+interface ConversationQuery {
   status?: ConversationStatus[] | undefined;
   channel?: Channel | undefined;
   afterHours?: boolean | undefined;
@@ -176,7 +176,7 @@ export class ConversationService {
  * when the AI has not answered that message (a hand-off notice or an answer to an earlier question
  * would put the wrong words in the reply box).
  */
-export function suggestionFor(messages: readonly Pick<Message, 'role' | 'provider' | 'body'>[]): string | null {
+function suggestionFor(messages: readonly Pick<Message, 'role' | 'provider' | 'body'>[]): string | null {
   const latestGuest = messages.findLastIndex((m) => m.role === 'guest');
   const after = messages.slice(latestGuest + 1);
   // A staff reply after the guest's message has already answered it.

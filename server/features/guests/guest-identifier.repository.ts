@@ -30,7 +30,7 @@ export function contactsIn(text: string): { phones: string[]; emails: string[] }
  * when the hotel's country reads it as a local number ("012-777 1234" in Malaysia is 60127771234),
  * so a number matches however it was written.
  */
-export function phoneForms(phone: string, country: string): string[] {
+function phoneForms(phone: string, country: string): string[] {
   const forms = new Set<string>();
   const digits = phone.replace(/\D/g, '');
   if (digits.length >= 6) forms.add(phone.trim().startsWith('00') ? digits.slice(2) : digits);

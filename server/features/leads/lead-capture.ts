@@ -1,6 +1,6 @@
 import type { Channel, LeadDetails } from '../../contract/conversations.js';
 import type { Property } from '../../contract/properties.js';
-import { hotelDay } from '../llm/cloud-budget.js';
+import { hotelDay } from '../properties/desk-hours.js';
 import { HotelCalendar } from './lead-dates.js';
 import { extractLead, type ExtractedLead, type Intent } from './lead-extraction.js';
 import type { LeadRepository } from './lead.repository.js';
@@ -20,7 +20,7 @@ export function mergeDetails(base: LeadDetails, next: LeadDetails, keepBase = fa
   return out;
 }
 
-export interface InquiryMessage {
+interface InquiryMessage {
   conversationId: string;
   guest: { id: string; name: string | null; phone: string | null; email: string | null };
   /** The guest's words (or what stands for them: "[Voice message]"). */

@@ -11,7 +11,7 @@ import {
   type LlmResult,
 } from './llm.port.js';
 
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 
 const MessageResponse = z.object({
   model: z.string().optional(),

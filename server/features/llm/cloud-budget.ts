@@ -8,21 +8,6 @@ export interface BudgetStore {
   addUsd(propertyId: string, day: string, usd: number): void | Promise<void>;
 }
 
-/** One formatter per time zone: making one costs far more than formatting with it. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The hotel's calendar day for an instant, as YYYY-MM-DD. */
-export function hotelDay(at: Date, timeZone: string): string {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    // en-CA formats as YYYY-MM-DD. Constructing first, so an unknown zone throws and is not kept.
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    if (dayFormats.size > 1_000) dayFormats.clear();
-    dayFormats.set(timeZone, format);
-  }
-  return format.format(at);
-}
-
 export interface BudgetEvent {
   type: 'llm.budget.warning' | 'llm.budget.exhausted';
   propertyId: string;

@@ -73,7 +73,7 @@ export function retryAfterMs(headers: Headers, clock: Clock): number | undefined
   return Math.max(0, date - clock.now().getTime());
 }
 
-export interface CloudCall {
+interface CloudCall {
   provider: ProviderName;
   model: string;
   url: string;

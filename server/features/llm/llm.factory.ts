@@ -9,10 +9,10 @@ import { OllamaAdapter } from './ollama.adapter.js';
 import { OpenAiAdapter } from './openai.adapter.js';
 import { CircuitBreaker, DEFAULT_RETRY, ResilientProvider, type RetryPolicy, type Sleep } from './resilience.js';
 
-export const DEFAULT_CLOUD_BASE_URL = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com/v1' } as const;
+const DEFAULT_CLOUD_BASE_URL = { openai: 'https://api.openai.com/v1', anthropic: 'https://api.anthropic.com/v1' } as const;
 
 /** Secrets from configuration (NOCTURN_CLOUD_API_KEY), until the vault holds them. */
-export function configSecretSource(config: LlmConfig): SecretSource {
+function configSecretSource(config: LlmConfig): SecretSource {
   return { get: async () => config.cloud.apiKey };
 }
 

@@ -76,7 +76,7 @@ export type LlmOutcome =
   | 'not_configured';
 
 /** How an error counts for a circuit breaker: the server failed, the server answered, or neither. */
-export type BreakerVerdict = 'failure' | 'success' | 'neutral';
+type BreakerVerdict = 'failure' | 'success' | 'neutral';
 
 interface LlmErrorTraits {
   outcome: LlmOutcome;

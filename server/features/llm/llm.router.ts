@@ -1,7 +1,8 @@
 import type { CountryCode } from 'libphonenumber-js';
 import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
-import { hotelDay, type BudgetEvent, type BudgetStore } from './cloud-budget.js';
+import { hotelDay } from '../properties/desk-hours.js';
+import type { BudgetEvent, BudgetStore } from './cloud-budget.js';
 import {
   InvalidModelOutputError,
   LlmAbortedError,
@@ -56,7 +57,7 @@ export interface LlmCallEvent {
   costUsd: number;
 }
 
-export interface LlmRouterDeps {
+interface LlmRouterDeps {
   local: LlmProvider;
   /** The cloud fallback; absent when NOCTURN_CLOUD_PROVIDER=none. */
   cloud?: LlmProvider | undefined;

@@ -13,7 +13,7 @@ import {
   type LlmResult,
 } from './llm.port.js';
 
-export interface OllamaAdapterOptions {
+interface OllamaAdapterOptions {
   /** Base URL of the Ollama server, always explicit (the client does not read OLLAMA_HOST). */
   host: string;
   model: string;
@@ -28,7 +28,7 @@ export interface OllamaAdapterOptions {
   healthTimeoutMs?: number;
 }
 
-export interface OllamaAdapterDeps {
+interface OllamaAdapterDeps {
   fetch?: typeof fetch;
 }
 

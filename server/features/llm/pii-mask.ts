@@ -10,9 +10,9 @@ import { CARD, ISO_DATE, luhn, maskPii, PHONE, replaceEmails } from '../../share
  * line, maskPii runs over the masked text, so anything the log masker would hide never leaves either.
  */
 
-export type PiiKind = 'NAME' | 'EMAIL' | 'CARD' | 'PHONE';
+type PiiKind = 'NAME' | 'EMAIL' | 'CARD' | 'PHONE';
 
-export interface MaskOptions {
+interface MaskOptions {
   /** Known guest names (full names; their parts are masked too). */
   names?: readonly string[];
   /** Country for numbers written without +country code (e.g. MY for 012-345 6789). */

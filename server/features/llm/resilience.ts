@@ -14,7 +14,7 @@ import {
 /** Waits `ms`, or rejects as soon as `signal` aborts. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-export const realSleep: Sleep = (ms, signal) =>
+const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
     const onAbort = () => {
@@ -47,9 +47,9 @@ export function backoffMs(policy: RetryPolicy, retry: number, random: () => numb
   return Math.round(cap * (1 - 0.25 * random()));
 }
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+type BreakerState = 'closed' | 'open' | 'half-open';
 
-export interface BreakerOptions {
+interface BreakerOptions {
   /** Consecutive failures that open the circuit. */
   failureThreshold: number;
   /** How long the circuit stays open before one trial request is let through. */
@@ -115,7 +115,7 @@ export class CircuitBreaker {
   }
 }
 
-export interface ResilienceDeps {
+interface ResilienceDeps {
   clock: Clock;
   sleep?: Sleep;
   random?: () => number;

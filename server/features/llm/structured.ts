@@ -4,20 +4,20 @@ import { dropNullOptionals, providerSchema } from './json-schema.js';
 import { InvalidModelOutputError, type LlmMessage } from './llm.port.js';
 import type { LlmRouter, RoutedRequest, RoutedResult } from './llm.router.js';
 
-export interface StructuredResult<T> {
+interface StructuredResult<T> {
   data: T;
   /** The answering call; tokens, latency and cost are summed over all tries. */
   result: RoutedResult;
   tries: number;
 }
 
-export interface StructuredOptions {
+interface StructuredOptions {
   /** Extra tries after an invalid reply (default 1, C5). */
   retries?: number;
 }
 
 /** The JSON Schema sent to providers for a zod schema (what the model must produce). */
-export function jsonSchemaFor(schema: z.ZodType) {
+function jsonSchemaFor(schema: z.ZodType) {
   return providerSchema(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>);
 }
 

@@ -5,7 +5,7 @@ import type { PropertyScope } from '../properties/property.service.js';
 import { newId } from '../../shared/ids.js';
 import { storedProviderId } from '../vault/provider-ids.js';
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'held' | 'dead' | 'blocked';
+type OutboxStatus = 'pending' | 'sending' | 'sent' | 'held' | 'dead' | 'blocked';
 
 export interface OutboxRow {
   id: string;
@@ -24,7 +24,7 @@ export interface OutboxRow {
   sent_at: string | null;
 }
 
-export interface OutboxPayload {
+interface OutboxPayload {
   body: string;
 }
 

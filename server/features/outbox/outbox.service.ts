@@ -11,14 +11,14 @@ import { SendError, type ChannelSender } from './channel-sender.port.js';
 import { OutboxRepository, type OutboxRow } from './outbox.repository.js';
 import type { Message } from '../../contract/conversations.js';
 
-export interface OutboxSettings {
+interface OutboxSettings {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
   pollMs: number;
 }
 
-export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = { maxAttempts: 8, baseDelayMs: 2_000, maxDelayMs: 10 * 60_000, pollMs: 500 };
+const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = { maxAttempts: 8, baseDelayMs: 2_000, maxDelayMs: 10 * 60_000, pollMs: 500 };
 
 export interface DeadLetter {
   id: string;

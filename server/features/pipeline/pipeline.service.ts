@@ -7,7 +7,7 @@ import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import type { ConversationLedger, RecordedGuestMessage, ConversationRow } from '../conversations/conversation-ledger.js';
 import { emptyDetails, mergeDetails } from '../leads/lead-capture.js';
 import { detectLanguage, extractLead, type ExtractedLead, type Language } from '../leads/lead-extraction.js';
-import { hotelDay } from '../llm/cloud-budget.js';
+import { hotelDay } from '../properties/desk-hours.js';
 import type { LlmMessage } from '../llm/llm.port.js';
 import type { LlmRouter } from '../llm/llm.router.js';
 import type { PropertyScope } from '../properties/property.service.js';
@@ -47,7 +47,7 @@ export interface DirectMessage extends Omit<InboundMessage, 'consentKeyword' | '
   acknowledge: { text: (language: string) => string; handoff: boolean } | null;
 }
 
-export type Decision = 'answer' | 'handoff' | 'none';
+type Decision = 'answer' | 'handoff' | 'none';
 
 export interface PipelineOutcome {
   duplicate: boolean;
@@ -80,14 +80,14 @@ export interface TrialOutcome {
   flags: string[];
 }
 
-export interface PipelineSettings {
+interface PipelineSettings {
   /** Guest messages per minute in one conversation before the AI stops answering. */
   rateLimitPerMinute: number;
   /** Passages retrieved per question. */
   retrievalK: number;
 }
 
-export const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { rateLimitPerMinute: 8, retrievalK: 5 };
+const DEFAULT_PIPELINE_SETTINGS: PipelineSettings = { rateLimitPerMinute: 8, retrievalK: 5 };
 
 /**
  * The one conversation pipeline every channel uses (C1): guards, retrieval, generation and the

@@ -4,7 +4,7 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { maskPii } from '../../shared/redact.js';
 import type { ExtractedLead, Language } from '../leads/lead-extraction.js';
-import { hotelDay } from '../llm/cloud-budget.js';
+import { hotelDay } from '../properties/desk-hours.js';
 import { InvalidModelOutputError, NoModelAvailableError, type LlmMessage } from '../llm/llm.port.js';
 import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';

@@ -31,7 +31,7 @@ const BOUNDARY = /[\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 /** How far back a new check looks, so a marker or amount across the previous cut is seen whole. */
 const OVERLAP = 48;
 
-export interface ReplyDraftOptions {
+interface ReplyDraftOptions {
   /** The text of the passages the model was given, for the amount check. */
   sources: string;
   publish: (text: string) => void;

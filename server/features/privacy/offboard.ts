@@ -3,7 +3,7 @@ import type { Actor } from '../../shared/actor.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ConversationRepository } from '../conversations/conversation.repository.js';
 import { GuestRepository } from '../guests/guest.repository.js';
-import type { InboxService } from '../inbox/inbox.service.js';
+import type { InboundQueue } from '../inbound/inbound-queue.service.js';
 import { KnowledgeRepository } from '../knowledge/knowledge.repository.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import type { PropertyService } from '../properties/property.service.js';
@@ -15,7 +15,7 @@ import type { KeyVault } from '../vault/key-vault.js';
  * its database file removed.
  */
 export function offboardProperty(
-  deps: { properties: PropertyService; inbox: Pick<InboxService, 'forgetProperty'>; vault: KeyVault; audit: AuditService },
+  deps: { properties: PropertyService; inboundQueue: Pick<InboundQueue, 'forgetProperty'>; vault: KeyVault; audit: AuditService },
   idOrSlug: string,
   exportFile: string,
   actor: Actor,
@@ -38,7 +38,7 @@ export function offboardProperty(
   const propertyId = scope.property.id;
   deps.properties.remove(propertyId, () => {
     deps.vault.destroyPropertyKeys(propertyId);
-    deps.inbox.forgetProperty(propertyId);
+    deps.inboundQueue.forgetProperty(propertyId);
   });
   const exported = { conversations: ids.length, leads: leads.length, guests: guestIds.length };
   deps.audit.record(actor, { action: 'property.offboard', target: `property:${propertyId}`, after: { exported, keysDestroyed: true } });

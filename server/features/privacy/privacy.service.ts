@@ -9,7 +9,7 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import { EmailThreadRepository } from '../channels/email/email-thread.repository.js';
 import { contactsIn, GuestIdentifierRepository } from '../guests/guest-identifier.repository.js';
 import { GuestRepository, type Guest } from '../guests/guest.repository.js';
-import type { InboxRepository } from '../inbox/inbox.repository.js';
+import type { InboundQueueRepository } from '../inbound/inbound-queue.repository.js';
 import { LeadRepository } from '../leads/lead.repository.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
 import { normalizeEmail, normalizePhone } from '../vault/field-crypto.js';
@@ -27,7 +27,7 @@ function parseQuery(q: unknown): GuestQuery {
 }
 
 /** What an erasure removed, per hotel (counts only: the audit entry holds the same). */
-export interface ErasureResult {
+interface ErasureResult {
   hotels: {
     propertyId: string;
     guests: number;
@@ -39,7 +39,7 @@ export interface ErasureResult {
     identifiers: number;
     gapQuestions: number;
   }[];
-  inboxEvents: number;
+  inboundEvents: number;
 }
 
 /**
@@ -49,7 +49,7 @@ export interface ErasureResult {
 export class PrivacyService {
   constructor(
     private readonly properties: PropertyService,
-    private readonly inbox: InboxRepository,
+    private readonly inboundQueue: InboundQueueRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -163,11 +163,11 @@ export class PrivacyService {
       scope.checkpoint();
       result.push({ propertyId: scope.property.id, ...counts });
     }
-    const inboxEvents = this.eraseQueuedEvents(actor, plaintext);
-    if (result.length === 0 && inboxEvents === 0) throw new NotFoundError('No guest with these details in the hotels you can act for');
-    this.audit.record(actor, { action: 'privacy.erase', target: 'guest', after: { hotels: result, inboxEvents } });
+    const inboundEvents = this.eraseQueuedEvents(actor, plaintext);
+    if (result.length === 0 && inboundEvents === 0) throw new NotFoundError('No guest with these details in the hotels you can act for');
+    this.audit.record(actor, { action: 'privacy.erase', target: 'guest', after: { hotels: result, inboundEvents } });
     this.log.info({ hotels: result.length }, 'guest erased');
-    return { hotels: result, inboxEvents };
+    return { hotels: result, inboundEvents };
   }
 
   /** Raw webhook payloads still queued (not yet processed) that mention any of the guest's identifiers. */
@@ -176,13 +176,13 @@ export class PrivacyService {
     const emails = [...ids.emails].map(normalizeEmail);
     let erased = 0;
     for (const scope of this.scopes(actor)) {
-      for (const id of this.inbox.withPayload(scope.property.id)) {
-        const payload = this.inbox.payload(id, scope.cipher);
+      for (const id of this.inboundQueue.withPayload(scope.property.id)) {
+        const payload = this.inboundQueue.payload(id, scope.cipher);
         if (!payload) continue;
         const digits = payload.replace(/\D/g, '');
         const lower = payload.toLowerCase();
         if (phones.some((p) => digits.includes(p)) || emails.some((e) => lower.includes(e))) {
-          this.inbox.erasePayload(id);
+          this.inboundQueue.erasePayload(id);
           erased++;
         }
       }

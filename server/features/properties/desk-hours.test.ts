@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAfterHours, localTime, nextDeskOpening, zonedInstant } from './desk-hours.js';
+import { hotelDay, isAfterHours, localTime, nextDeskOpening, zonedInstant } from './desk-hours.js';
 
 const empty = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
 
@@ -37,5 +37,14 @@ describe('desk hours in the hotel time zone', () => {
     expect(zonedInstant('Europe/London', '2026-03-28', 8 * 60).toISOString()).toBe('2026-03-28T08:00:00.000Z');
     expect(zonedInstant('Europe/London', '2026-03-30', 8 * 60).toISOString()).toBe('2026-03-30T07:00:00.000Z');
     expect(localTime('America/New_York', new Date('2026-11-01T05:30:00Z'))).toMatchObject({ date: '2026-11-01', minutes: 90 });
+  });
+
+  it("gives the hotel's calendar day, which turns at the hotel's midnight and not the server's", () => {
+    // 23:59 and 00:01 in Kuala Lumpur (UTC+8) fall on two UTC-sides of the same UTC day.
+    expect(hotelDay(new Date('2026-03-01T15:59:00Z'), 'Asia/Kuala_Lumpur')).toBe('2026-03-01');
+    expect(hotelDay(new Date('2026-03-01T16:01:00Z'), 'Asia/Kuala_Lumpur')).toBe('2026-03-02');
+    // West of UTC the hotel is still on the day before.
+    expect(hotelDay(new Date('2026-03-02T03:00:00Z'), 'America/New_York')).toBe('2026-03-01');
+    expect(() => hotelDay(new Date('2026-03-02T03:00:00Z'), 'Mars/Olympus_Mons')).toThrow(RangeError);
   });
 });

@@ -1,17 +1,20 @@
 import { WEEKDAYS, type DeskHours, type Weekday } from '../../contract/properties.js';
 
 /** Wall-clock parts of an instant in a time zone. */
-export interface LocalTime {
+interface LocalTime {
   date: string; // YYYY-MM-DD
   weekday: Weekday;
   minutes: number; // since local midnight
 }
 
+/** One formatter per time zone: making one costs far more than formatting with it. */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
+    // Constructed before it is kept, so an unknown zone throws and is not cached.
     f = new Intl.DateTimeFormat('en-US', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short', hourCycle: 'h23' });
+    if (formatters.size > 1_000) formatters.clear();
     formatters.set(tz, f);
   }
   return f;
@@ -21,6 +24,14 @@ export function localTime(tz: string, at: Date): LocalTime {
   const parts = Object.fromEntries(formatter(tz).formatToParts(at).map((p) => [p.type, p.value]));
   const weekday = parts.weekday!.toLowerCase().slice(0, 3) as Weekday;
   return { date: `${parts.year}-${parts.month}-${parts.day}`, weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+}
+
+/**
+ * The hotel's calendar day for an instant, as YYYY-MM-DD: the day the cloud budget is kept for,
+ * the "today" of lead dates and of the prompt, and the reports' local date.
+ */
+export function hotelDay(at: Date, timeZone: string): string {
+  return localTime(timeZone, at).date;
 }
 
 /** Offset of the zone from UTC at an instant, in minutes. */
@@ -53,7 +64,7 @@ function addDays(date: string, n: number): string {
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
 
-export interface HoursPolicy {
+interface HoursPolicy {
   timezone: string;
   deskHours: DeskHours;
   closures: readonly { date: string }[];
@@ -64,7 +75,7 @@ export interface HoursPolicy {
  * earlier than its open runs past midnight into the next day. A closure date closes the desk
  * for that whole local day (including the overnight tail of the day before).
  */
-export function isDeskOpen(p: HoursPolicy, at: Date): boolean {
+function isDeskOpen(p: HoursPolicy, at: Date): boolean {
   const t = localTime(p.timezone, at);
   if (p.closures.some((c) => c.date === t.date)) return false;
   for (const r of p.deskHours[t.weekday] ?? []) {

@@ -5,7 +5,7 @@ import type { EmailApiBases } from '../channels/email/email.sender.js';
 import { EmailSettings, type EmailSecrets } from '../channels/email/email.schemas.js';
 
 /** One report e-mail to staff: plain text with the PDF attached. */
-export interface ReportMail {
+interface ReportMail {
   to: string;
   subject: string;
   text: string;

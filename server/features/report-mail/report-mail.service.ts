@@ -10,7 +10,7 @@ import type { ReportService } from '../reports/report.service.js';
 import type { ReportMailRepository } from './report-mail.repository.js';
 import type { ReportMailSender } from './report-mail.sender.js';
 
-export interface ReportMailDeps {
+interface ReportMailDeps {
   repo: ReportMailRepository;
   sender: ReportMailSender;
   reports: Pick<ReportService, 'reportPdf' | 'listReports' | 'createReport'>;

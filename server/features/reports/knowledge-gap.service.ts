@@ -16,15 +16,15 @@ import { KnowledgeGapRepository, type GapListRow } from './knowledge-gap.reposit
 import { LocalCalendar, addDays } from './local-calendar.js';
 import { questionWords, SAME_GAP, similarity } from './question-similarity.js';
 
-export const GAP_REASONS = ['no_knowledge', 'low_confidence'] as const;
-export type GapReason = (typeof GAP_REASONS)[number];
+const GAP_REASONS = ['no_knowledge', 'low_confidence'] as const;
+type GapReason = (typeof GAP_REASONS)[number];
 
 export function isGapReason(reason: string | null | undefined): reason is GapReason {
   return (GAP_REASONS as readonly string[]).includes(reason ?? '');
 }
 
 /** What adding an answer needs of the knowledge feature (its service's `create`). */
-export interface KnowledgeWriter {
+interface KnowledgeWriter {
   create(property: string, input: unknown, author?: string | null, actor?: Actor): { id: string };
   /** Indexes the (masked) question with the item that answers it, so similar wording finds it. */
   learnQuestion(property: string, itemId: string, question: string): void;

@@ -1,4 +1,4 @@
-import { localTime, zonedInstant } from '../properties/desk-hours.js';
+import { hotelDay, localTime, zonedInstant } from '../properties/desk-hours.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -45,7 +45,7 @@ export class LocalCalendar {
 
   /** The hotel's date today. */
   today(now: Date): string {
-    return localTime(this.timeZone, now).date;
+    return hotelDay(now, this.timeZone);
   }
 
   /** Local wall-clock minutes since midnight and weekday, now. */

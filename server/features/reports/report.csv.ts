@@ -5,7 +5,7 @@ import type { DrillRow } from './report.repository.js';
  * outcome, lead and value. No guest name, phone, email or message text ever reaches this file
  * (B3): the facts do not hold them.
  */
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'conversation_id',
   'started_at',
   'local_day',

@@ -25,14 +25,14 @@ function latin1(text: string): string {
   return text.replace(/[\u2013\u2014]/g, '-').replace(/[^\x20-\x7e\xa0-\xff]/g, '?');
 }
 
-export interface PdfReport {
+interface PdfReport {
   kind: ReportKind;
   createdAt: string;
   snapshot: ReportSnapshot;
 }
 
 /** One line of the hero block: "Inquiries: 57 (+12% vs previous period)". */
-export function heroLines(summary: ReportSnapshot['summary']): { label: string; value: string; change: string }[] {
+function heroLines(summary: ReportSnapshot['summary']): { label: string; value: string; change: string }[] {
   const c = summary.current;
   const ch = summary.change;
   return [

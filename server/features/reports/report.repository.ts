@@ -70,7 +70,7 @@ export interface LeadFact {
   updated_at: string;
 }
 
-export interface DailyTotals {
+interface DailyTotals {
   inquiries: number;
   after_hours: number;
   ai_resolved: number;
@@ -79,7 +79,7 @@ export interface DailyTotals {
   feedback_down: number;
 }
 
-export interface LeadTotals {
+interface LeadTotals {
   leads: number;
   after_hours_leads: number;
   conversions: number;

@@ -19,7 +19,7 @@ import {
   type RelativePeriod,
   type ReportSnapshot,
 } from '../../contract/reports.js';
-import { LeadIntent } from '../../contract/conversations.js';
+import { Channel, LeadIntent } from '../../contract/conversations.js';
 import type { Actor } from '../../shared/actor.js';
 import type { Clock } from '../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
@@ -42,7 +42,7 @@ export interface ReportScopes {
 }
 
 /** What the reports feature needs of the leads feature: which captured inquiries are leads, re-read. */
-export interface LeadQualifier {
+interface LeadQualifier {
   requalify(scope: PropertyScope): number;
 }
 
@@ -56,12 +56,11 @@ export interface RebuildResult {
   ms: number;
 }
 
-export const MAX_PERIOD_DAYS = 731;
+const MAX_PERIOD_DAYS = 731;
 const REBUILD_BATCH = 2000;
 /** Noted conversations refreshed per transaction, and how long after an event the refresh runs. */
 const REFRESH_BATCH = 100;
 const REFRESH_DELAY_MS = 100;
-const CHANNELS = ['whatsapp', 'email', 'widget', 'test'] as const;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -107,7 +106,7 @@ function counts(
   };
 }
 
-export function heroChange(cur: Figures, prev: Figures): Record<HeroKey, number | null> {
+function heroChange(cur: Figures, prev: Figures): Record<HeroKey, number | null> {
   return {
     inquiries: relative(cur.inquiries, prev.inquiries),
     afterHoursShare: points(cur.afterHoursShare, prev.afterHoursShare),
@@ -379,7 +378,7 @@ export class ReportService {
     });
     const channelConv = new Map(repo.byChannel(from, to).map((r) => [r.channel, r]));
     const channelLeads = new Map(repo.leadsByChannel(from, to).map((r) => [r.channel, r]));
-    const byChannel = CHANNELS.filter((ch) => ch !== 'test' || channelConv.has(ch) || channelLeads.has(ch)).map((channel) => {
+    const byChannel = Channel.options.filter((ch) => ch !== 'test' || channelConv.has(ch) || channelLeads.has(ch)).map((channel) => {
       return { channel, ...counts(channelConv.get(channel), channelLeads.get(channel)) };
     });
     const intents = new Map(repo.byIntent(from, to).map((r) => [r.intent, r]));
@@ -586,7 +585,7 @@ export class ReportService {
 }
 
 /** The period a query asks for, given the hotel's local today. */
-export function hotelPeriod(q: { from?: string | undefined; to?: string | undefined; last?: RelativePeriod | undefined }, today: string): Period {
+function hotelPeriod(q: { from?: string | undefined; to?: string | undefined; last?: RelativePeriod | undefined }, today: string): Period {
   if (q.last === 'today') return makePeriod(today, today, today);
   if (q.last === 'yesterday') return makePeriod(addDays(today, -1), addDays(today, -1), today);
   if (q.last) return makePeriod(addDays(today, 1 - Number(q.last)), today, today);

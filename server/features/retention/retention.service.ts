@@ -5,11 +5,11 @@ import type { AuditService } from '../audit/audit.service.js';
 import { ConversationRepository } from '../conversations/conversation.repository.js';
 import { GuestRepository } from '../guests/guest.repository.js';
 import { LeadRepository } from '../leads/lead.repository.js';
-import { localTime } from '../properties/desk-hours.js';
+import { hotelDay, localTime } from '../properties/desk-hours.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
 import { RetentionRepository } from './retention.repository.js';
 
-export interface RetentionSettings {
+interface RetentionSettings {
   /** Converted leads (and their conversations) are kept this many days, usually longer than the hotel's retention. */
   convertedDays: number;
   /** Local time (HH:MM, hotel zone) after which the nightly run happens. */
@@ -17,7 +17,7 @@ export interface RetentionSettings {
   batchSize: number;
 }
 
-export interface RetentionResult {
+interface RetentionResult {
   propertyId: string;
   cutoff: string;
   conversations: number;
@@ -64,7 +64,7 @@ export class RetentionService {
     }
     // Guests with nothing left, who have not written since the cut-off.
     total.guests = new GuestRepository(scope).deleteInactive(cutoff);
-    new RetentionRepository(scope).markRun(localTime(scope.property.timezone, now).date);
+    new RetentionRepository(scope).markRun(hotelDay(now, scope.property.timezone));
     scope.checkpoint();
     const result = { propertyId: scope.property.id, cutoff, ...total };
     this.audit.record(actor, { action: 'retention.purge', target: `property:${scope.property.id}`, propertyId: scope.property.id, after: { ...total, cutoff, retentionDays: scope.property.retentionDays } });

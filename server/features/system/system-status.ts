@@ -2,19 +2,19 @@ import { statSync, statfsSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Databases } from '../../db/databases.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
-import type { InboxService } from '../inbox/inbox.service.js';
+import type { InboundQueue } from '../inbound/inbound-queue.service.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { ErrorRecorder, Readiness } from './system.service.js';
 
 /** What the system screen reads, passed in by the composition root. */
-export interface SystemStatusDeps {
+interface SystemStatusDeps {
   config: { dataDir: string };
   version: string;
   readiness: Pick<Readiness, 'report'>;
   properties: Pick<PropertyService, 'list' | 'scope'>;
   ai: Pick<AiSwitchService, 'isPaused'>;
-  inbox: Pick<InboxService, 'counts' | 'failedCount'>;
+  inboundQueue: Pick<InboundQueue, 'counts' | 'failedCount'>;
   outbox: Pick<OutboxService, 'counts'>;
   databases: Pick<Databases, 'propertyFile'>;
   errors: Pick<ErrorRecorder, 'list'>;
@@ -41,7 +41,7 @@ export async function systemStatus(core: SystemStatusDeps) {
     checks: ready.checks,
     version: core.version,
     uptimeSeconds: Math.round(process.uptime()),
-    inbox: core.inbox.counts(),
+    inboundQueue: core.inboundQueue.counts(),
     hotels: hotels.map((p) => {
       const scope = core.properties.scope(p.id);
       return {
@@ -50,7 +50,7 @@ export async function systemStatus(core: SystemStatusDeps) {
         aiPaused: core.ai.isPaused(p.id),
         outbox: core.outbox.counts(scope),
         /** Inbound events that could not be processed (inbound dead letters). */
-        inboundFailed: core.inbox.failedCount(p.id),
+        inboundFailed: core.inboundQueue.failedCount(p.id),
         databaseBytes: fileSize(core.databases.propertyFile(p.id)),
       };
     }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { route, type RouteDef } from '../../http/route.js';
 import type { ErrorRecorder } from './system.service.js';
 
-export const ErrorGroupList = z.object({
+const ErrorGroupList = z.object({
   items: z.array(
     z.object({
       fingerprint: z.string(),

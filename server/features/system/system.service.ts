@@ -48,7 +48,7 @@ export interface ReadinessCheck {
   check(): Promise<{ ok: boolean; detail?: string | Record<string, unknown>; warning?: string }>;
 }
 
-export interface ReadinessReport {
+interface ReadinessReport {
   ready: boolean;
   checks: Record<string, { ok: boolean; critical: boolean; detail?: string | Record<string, unknown>; warning?: string }>;
   /** Every check's warning, in plain words, for an operator reading /ready. */

@@ -3,7 +3,7 @@ import { openProcessTunnel } from './process-tunnel.js';
 import type { TunnelProvider, TunnelSession } from './tunnel.port.js';
 
 /** A free loopback port for cloudflared's metrics server (which also serves /ready and /quicktunnel). */
-export function freeLoopbackPort(): Promise<number> {
+function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -21,9 +21,9 @@ async function getJson(url: string, timeoutMs: number): Promise<{ status: number
   return { status: res.status, body };
 }
 
-export const QUICK_TUNNEL_URL = /https:\/\/[a-z0-9-]+\.trycloudflare\.com/i;
+const QUICK_TUNNEL_URL = /https:\/\/[a-z0-9-]+\.trycloudflare\.com/i;
 
-export interface CloudflaredOptions {
+interface CloudflaredOptions {
   /** The program; found on PATH by default. */
   binary?: string;
   startTimeoutMs?: number;

@@ -41,9 +41,9 @@ export function parseCommandLine(line: string): string[] {
 }
 
 /** Any https URL in the output, up to whitespace or quotes. */
-export const DEFAULT_URL_PATTERN = 'https://[^\\s"\'<>]+';
+const DEFAULT_URL_PATTERN = 'https://[^\\s"\'<>]+';
 
-export interface CommandTunnelOptions {
+interface CommandTunnelOptions {
   /** For example `ssh -R 80:127.0.0.1:{port} nokey@localhost.run`; `{port}` becomes the public listener's port. */
   commandLine: string;
   /** Regular expression for the public URL in the program's output (group 1 if present). */

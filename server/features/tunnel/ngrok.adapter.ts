@@ -1,11 +1,11 @@
 import { TunnelUnavailableError, type TunnelProvider, type TunnelSession } from './tunnel.port.js';
 
 /** The part of `@ngrok/ngrok` this adapter uses (REFERENCE.md section 5). */
-export interface NgrokListener {
+interface NgrokListener {
   url(): string | null;
   close(): Promise<void>;
 }
-export interface NgrokModule {
+interface NgrokModule {
   forward(config: Record<string, unknown>): Promise<NgrokListener>;
 }
 
@@ -18,7 +18,7 @@ async function loadNgrok(): Promise<NgrokModule> {
   return typeof mod.forward === 'function' ? mod : mod.default!;
 }
 
-export interface NgrokOptions {
+interface NgrokOptions {
   /** A reserved domain keeps the URL stable (Meta's callback URL must not change). */
   domain?: string;
   /** The module loader; tests hand in a stand-in. */

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { maskPii } from '../../shared/redact.js';
 import { TunnelUnavailableError, type TunnelSession } from './tunnel.port.js';
 
-export interface ProcessTunnelOptions {
+interface ProcessTunnelOptions {
   /** What the tunnel is called in messages ("cloudflared", "the tunnel command"). */
   label: string;
   command: string;

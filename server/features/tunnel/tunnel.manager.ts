@@ -17,7 +17,7 @@ export interface TunnelManagerSettings {
   probeFailures: number;
 }
 
-export const DEFAULT_TUNNEL_SETTINGS: TunnelManagerSettings = {
+const DEFAULT_TUNNEL_SETTINGS: TunnelManagerSettings = {
   baseDelayMs: 1_000,
   maxDelayMs: 60_000,
   stableMs: 60_000,

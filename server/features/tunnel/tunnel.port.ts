@@ -1,9 +1,7 @@
 /** The tunnel that carries webhooks and widget traffic to the public listener (D7). */
-import type { TunnelProviderName, TunnelStatus } from '../../contract/channels.js';
+import type { TunnelProviderName } from '../../contract/channels.js';
 
 export { TUNNEL_PROVIDERS, type TunnelProviderName, type TunnelStatus } from '../../contract/channels.js';
-
-export type TunnelState = TunnelStatus['state'];
 
 /** One run of a tunnel, from the moment its public URL is known until it ends. */
 export interface TunnelSession {

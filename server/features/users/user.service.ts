@@ -26,7 +26,7 @@ export function publicUser(u: UserRecord): User {
 }
 
 /** Called when a user's sessions must end (password change, deactivation, role change). */
-export type SessionRevoker = (userId: string, reason: string, exceptTokenHash?: string) => void;
+type SessionRevoker = (userId: string, reason: string, exceptTokenHash?: string) => void;
 
 export class UserService {
   private revokeSessions: SessionRevoker = () => {};

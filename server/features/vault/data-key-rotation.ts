@@ -1,13 +1,13 @@
 import type { Actor } from '../../shared/actor.js';
 import type { Logger } from '../../shared/logger.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { InboxRepository } from '../inbox/inbox.repository.js';
+import type { InboundQueueRepository } from '../inbound/inbound-queue.repository.js';
 import type { PropertyService } from '../properties/property.service.js';
 import type { FieldCipher } from './field-crypto.js';
 import type { KeyVault } from './key-vault.js';
 import { SealedColumnRepository } from './sealed-column.repository.js';
 
-export interface RotationProgress {
+interface RotationProgress {
   propertyId: string;
   state: 'idle' | 'running' | 'done' | 'failed';
   version: number | null;
@@ -27,7 +27,7 @@ export class DataKeyRotation {
   constructor(
     private readonly properties: PropertyService,
     private readonly vault: KeyVault,
-    private readonly inbox: Pick<InboxRepository, 'withPayload' | 'resealPayload'>,
+    private readonly inboundQueue: Pick<InboundQueueRepository, 'withPayload' | 'resealPayload'>,
     private readonly audit: AuditService,
     private readonly log: Logger,
   ) {}
@@ -45,8 +45,8 @@ export class DataKeyRotation {
     const scope = this.properties.scope(property.id);
     const sealed = new SealedColumnRepository(scope);
     const work = sealed.stale(version);
-    const inbox = this.inbox.withPayload(property.id);
-    const progress: RotationProgress = { propertyId: property.id, state: 'running', version, total: work.reduce((n, w) => n + w.ids.length, 0) + inbox.length, done: 0, error: null };
+    const queued = this.inboundQueue.withPayload(property.id);
+    const progress: RotationProgress = { propertyId: property.id, state: 'running', version, total: work.reduce((n, w) => n + w.ids.length, 0) + queued.length, done: 0, error: null };
     this.progress.set(property.id, progress);
     this.audit.record(actor, { action: 'keys.rotate_data_key', target: `property:${property.id}`, propertyId: property.id, after: { version, values: progress.total } });
     const cipher: FieldCipher = scope.cipher;
@@ -61,8 +61,8 @@ export class DataKeyRotation {
             await new Promise((r) => setImmediate(r));
           }
         }
-        for (const id of inbox) {
-          this.inbox.resealPayload(id, reseal);
+        for (const id of queued) {
+          this.inboundQueue.resealPayload(id, reseal);
           progress.done++;
         }
         const left = sealed.stale(version).reduce((n, w) => n + w.ids.length, 0);

@@ -21,7 +21,7 @@ export interface Slot {
   rowId: string | number | bigint;
 }
 
-export function slotAad(slot: Slot): Buffer {
+function slotAad(slot: Slot): Buffer {
   return Buffer.from(`${slot.table}\u0000${slot.column}\u0000${String(slot.rowId)}`, 'utf8');
 }
 
@@ -36,7 +36,7 @@ export function sealBytes(key: Buffer, keyVersion: number, plain: Buffer, aad: B
 }
 
 /** The key version a sealed value was written with, for rotation. */
-export function sealedKeyVersion(sealed: Buffer): number {
+function sealedKeyVersion(sealed: Buffer): number {
   if (sealed.length < HEADER || sealed[0] !== FORMAT) throw new DecryptionError('unknown ciphertext format');
   return sealed[1]!;
 }

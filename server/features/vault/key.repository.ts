@@ -1,6 +1,6 @@
 import type { Db } from '../../db/sqlite.js';
 
-export interface WrappedKeyRow {
+interface WrappedKeyRow {
   property_id: string;
   version: number;
   wrapped_dek: Buffer;

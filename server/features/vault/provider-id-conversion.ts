@@ -1,4 +1,4 @@
-import type { InboxRepository } from '../inbox/inbox.repository.js';
+import type { InboundQueueRepository } from '../inbound/inbound-queue.repository.js';
 import type { PropertyScope } from '../properties/property.service.js';
 import { ProviderIdConversionRepository } from './provider-id-conversion.repository.js';
 
@@ -13,7 +13,7 @@ const CONVERSION = 'provider-ids-hashed';
  */
 export function hashStoredProviderIds(
   scope: Pick<PropertyScope, 'transaction' | 'checkpoint' | 'blindIndex' | 'property'>,
-  inbox: Pick<InboxRepository, 'hashStoredExternalIds'>,
+  inboundQueue: Pick<InboundQueueRepository, 'hashStoredExternalIds'>,
   at: string,
 ): { rows: number } {
   const repo = new ProviderIdConversionRepository(scope);
@@ -22,6 +22,6 @@ export function hashStoredProviderIds(
     rows += repo.hashAll(scope.blindIndex, CONVERSION, at);
     scope.checkpoint();
   }
-  rows += inbox.hashStoredExternalIds(scope.property.id, scope.blindIndex, `${CONVERSION}:${scope.property.id}`, at);
+  rows += inboundQueue.hashStoredExternalIds(scope.property.id, scope.blindIndex, `${CONVERSION}:${scope.property.id}`, at);
   return { rows };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Databases } from '../../db/databases.js';
 import { GuestRepository } from '../guests/guest.repository.js';
-import { InboxRepository } from '../inbox/inbox.repository.js';
+import { InboundQueueRepository } from '../inbound/inbound-queue.repository.js';
 import { BlindIndex, FieldCipher } from './field-crypto.js';
 import { SEALED_COLUMNS, SealedColumnRepository, type SealedSlot } from './sealed-column.repository.js';
 
@@ -56,15 +56,15 @@ describe("re-sealing a hotel's values under a new data key (B4)", () => {
     dbs.group
       .prepare(`insert into properties (id, slug, name, timezone, desk_hours, created_at, updated_at) values (?, 'sealed', 'Sealed Hotel', 'UTC', '{}', 'x', 'x')`)
       .run(HOTEL);
-    const inbox = new InboxRepository(dbs.group);
+    const queue = new InboundQueueRepository(dbs.group);
     const event = (externalId: string) => ({ propertyId: HOTEL, provider: 'test' as const, externalId, eventType: 'message', payload: `{"text":"${externalId}"}`, receivedAt: '2026-12-01T00:00:00.000Z' });
-    const queued = inbox.insert(event('wamid.one'), { cipher: v1, blindIndex }).id;
-    const erased = inbox.insert(event('wamid.two'), { cipher: v1, blindIndex }).id;
-    inbox.erasePayload(erased);
-    expect(inbox.withPayload(HOTEL)).toEqual([queued]);
-    inbox.resealPayload(queued, toV2);
-    inbox.resealPayload(erased, toV2);
-    expect(inbox.payload(queued, onlyV2)).toBe('{"text":"wamid.one"}');
-    expect(inbox.payload(erased, onlyV2)).toBeUndefined();
+    const queued = queue.insert(event('wamid.one'), { cipher: v1, blindIndex }).id;
+    const erased = queue.insert(event('wamid.two'), { cipher: v1, blindIndex }).id;
+    queue.erasePayload(erased);
+    expect(queue.withPayload(HOTEL)).toEqual([queued]);
+    queue.resealPayload(queued, toV2);
+    queue.resealPayload(erased, toV2);
+    expect(queue.payload(queued, onlyV2)).toBe('{"text":"wamid.one"}');
+    expect(queue.payload(erased, onlyV2)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { connectionOf, type Transactional } from '../../db/handle.js';
 import { prepared, type Db } from '../../db/sqlite.js';
 
 /** An encrypted column of a hotel database: table, id column, sealed column, AAD column name. */
-export interface SealedColumn {
+interface SealedColumn {
   table: string;
   id: string;
   column: string;

@@ -1,4 +1,4 @@
-import { Channel, ConversationStatus } from '@contract/conversations';
+import { Channel, CHANNEL_LABEL, ConversationStatus } from '@contract/conversations';
 import { z } from 'zod';
 import type { InboxQuery } from '../conversations/conversations.api';
 
@@ -26,10 +26,7 @@ export const STATUS_OPTIONS: readonly { value: StatusFilter; label: string }[] =
 
 export const CHANNEL_OPTIONS: readonly { value: InboxFilters['channel']; label: string }[] = [
   { value: '', label: 'All channels' },
-  { value: 'whatsapp', label: 'WhatsApp' },
-  { value: 'email', label: 'Email' },
-  { value: 'widget', label: 'Website chat' },
-  { value: 'test', label: 'Test' },
+  ...Channel.options.map((value) => ({ value, label: CHANNEL_LABEL[value] })),
 ];
 
 export const AFTER_HOURS_OPTIONS: readonly { value: InboxFilters['afterHours']; label: string }[] = [

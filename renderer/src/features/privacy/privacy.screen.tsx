@@ -34,7 +34,7 @@ const EraseResult = z.object({
       gapQuestions: z.number(),
     }),
   ),
-  inboxEvents: z.number(),
+  inboundEvents: z.number(),
 });
 type EraseResult = z.infer<typeof EraseResult>;
 
@@ -48,7 +48,7 @@ function erasedSentence(r: EraseResult): string {
     `${n(sum((h) => h.identifiers), 'phone number or email address', 'phone numbers and email addresses')} found with them, ` +
     `${n(sum((h) => h.conversations), 'conversation', 'conversations')}, ${n(sum((h) => h.messages), 'message', 'messages')}, ` +
     `${n(sum((h) => h.leads), 'inquiry', 'inquiries')}, ${n(sum((h) => h.emailThreads), 'email thread reference', 'email thread references')}, ` +
-    `${n(sum((h) => h.gapQuestions), 'knowledge-gap question', 'knowledge-gap questions')} and ${n(r.inboxEvents, 'queued message', 'queued messages')}. ` +
+    `${n(sum((h) => h.gapQuestions), 'knowledge-gap question', 'knowledge-gap questions')} and ${n(r.inboundEvents, 'queued message', 'queued messages')}. ` +
     'Report figures are unchanged.'
   );
 }

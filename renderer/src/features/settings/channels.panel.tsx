@@ -1,13 +1,16 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type ComponentType } from 'react';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
 import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
 import { EmailChannel } from './email-channel';
-import type { ChannelSummary, CheckableChannel } from '@contract/channels';
+import type { ChannelName, ChannelSummary, CheckableChannel } from '@contract/channels';
 import { useSettingsApi } from './settings.api';
 import { WidgetChannel } from './widget-channel';
+
+/** Each guest channel's set-up form: a channel added to the contract is a type error here until it has one. */
+const CHANNEL_FORMS: Record<ChannelName, ComponentType<ChannelProps>> = { whatsapp: WhatsAppChannel, email: EmailChannel, widget: WidgetChannel };
 
 /** A hotel's channels: status, what to paste into each provider or website, and (admins) the set-up forms. */
 export function ChannelsPanel({ propertyId }: { propertyId: string }) {
@@ -32,13 +35,14 @@ export function ChannelsPanel({ propertyId }: { propertyId: string }) {
   };
   return (
     <ul className="channel-list">
-      {channels.data.map((c) => (
-        <li key={c.channel} className="channel">
-          {c.channel === 'whatsapp' ? <WhatsAppChannel propertyId={propertyId} channel={c} onSaved={saved} /> : null}
-          {c.channel === 'email' ? <EmailChannel propertyId={propertyId} channel={c} onSaved={saved} /> : null}
-          {c.channel === 'widget' ? <WidgetChannel propertyId={propertyId} channel={c} onSaved={saved} /> : null}
-        </li>
-      ))}
+      {channels.data.map((c) => {
+        const Form = CHANNEL_FORMS[c.channel];
+        return (
+          <li key={c.channel} className="channel">
+            <Form propertyId={propertyId} channel={c} onSaved={saved} />
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -18,7 +18,7 @@ const SystemStatus = z.object({
   checks: z.record(z.string(), z.object({ ok: z.boolean(), critical: z.boolean().optional(), detail: z.unknown().optional(), warning: z.string().optional() })),
   version: z.string(),
   uptimeSeconds: z.number(),
-  inbox: z.record(z.string(), z.number()),
+  inboundQueue: z.record(z.string(), z.number()),
   hotels: z.array(z.object({ id: z.string(), name: z.string(), aiPaused: z.boolean(), outbox: z.record(z.string(), z.number()), inboundFailed: z.number().optional(), databaseBytes: z.number() })),
   errors: z.array(z.object({ fingerprint: z.string(), name: z.string(), message: z.string(), route: z.string().nullable(), count: z.number(), firstSeen: z.string(), lastSeen: z.string() })),
   disk: z.object({ dataDir: z.string(), groupDatabaseBytes: z.number(), freeBytes: z.number(), totalBytes: z.number() }),
@@ -122,7 +122,7 @@ function SystemBody({ status: s }: { status: SystemStatus }) {
       <section className="panel" aria-labelledby="sys-queues">
         <h2 id="sys-queues">Queues</h2>
         <p className="section-help">
-          Incoming events: {Object.keys(s.inbox).length === 0 ? 'none stored' : Object.entries(s.inbox).map(([k, v]) => `${v} ${k}`).join(', ')}.
+          Incoming events: {Object.keys(s.inboundQueue).length === 0 ? 'none stored' : Object.entries(s.inboundQueue).map(([k, v]) => `${v} ${k}`).join(', ')}.
         </p>
         {s.hotels.length === 0 ? (
           <p className="muted">No hotels yet.</p>
@@ -294,7 +294,7 @@ function DeadLetterList({ hotelId, count, hotelName, what, load, retry }: { hote
 /** Incoming webhooks that could not be processed (over their time budget, out of attempts, cut short by restarts), with the reason. */
 function InboundDeadLetters({ propertyId, count, hotelName }: { propertyId: string; count: number; hotelName: string }) {
   const api = useApi();
-  const base = `/properties/${encodeURIComponent(propertyId)}/inbox/dead-letters`;
+  const base = `/properties/${encodeURIComponent(propertyId)}/inbound/dead-letters`;
   return (
     <DeadLetterList
       hotelId={propertyId}

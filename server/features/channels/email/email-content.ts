@@ -5,7 +5,7 @@ import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import type { AttachmentNote, StoredEmail } from './email.schemas.js';
 
 /** One inbound email reduced to what the conversation needs: the new reply, who, and the thread headers. */
-export interface InboundEmail {
+interface InboundEmail {
   /** Bare Message-ID (no angle brackets), or null when the message has none. */
   messageId: string | null;
   inReplyTo: string[];
@@ -285,7 +285,7 @@ function attachmentNote(attachments: AttachmentNote[]): string {
 
 const REPLY_PREFIX = /^\s*((re|aw|sv|vs|antw|wg|fw|fwd|tr|rv|r|balas)\s*(\[\d+\])?\s*[:：]\s*)+/i;
 
-export function isForwardSubject(subject: string | null): boolean {
+function isForwardSubject(subject: string | null): boolean {
   return /^\s*(fw|fwd|wg|tr|rv)\s*[:：]/i.test(subject ?? '');
 }
 
@@ -334,7 +334,7 @@ function fromParts(headers: HeaderList, parts: { from?: string | undefined; subj
   };
 }
 
-/** Turns a stored inbound email (raw MIME or provider fields) into the guest's message. Runs in the inbox worker. */
+/** Turns a stored inbound email (raw MIME or provider fields) into the guest's message. Runs in the inbound queue worker. */
 export async function readEmail(stored: StoredEmail): Promise<InboundEmail> {
   if (stored.mime) {
     const parsed = await PostalMime.parse(Buffer.from(stored.mime, 'base64'), { attachmentEncoding: 'arraybuffer' });

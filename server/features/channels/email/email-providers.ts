@@ -83,7 +83,7 @@ function fileNotes(form: FormBody, isAttachment: (field: string) => boolean): At
   return form.files.filter((f) => isAttachment(f.field)).map((f) => ({ filename: f.filename, contentType: f.contentType, size: f.size }));
 }
 
-export interface MailgunSignature {
+interface MailgunSignature {
   timestamp: string;
   token: string;
   signature: string;
@@ -129,7 +129,7 @@ export function mailgunDelivery(form: FormBody): { delivery: Delivery; signature
 
 const PostmarkAddress = z.object({ Email: z.string().default(''), Name: z.string().nullish() }).loose();
 /** The fields of Postmark's inbound webhook that Nocturn reads (postmark npm `InboundWebhook`). */
-export const PostmarkInbound = z
+const PostmarkInbound = z
   .object({
     From: z.string().nullish(),
     FromName: z.string().nullish(),

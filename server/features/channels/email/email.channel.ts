@@ -8,14 +8,14 @@ import { emailWebhooks } from './email.webhooks.js';
 
 /**
  * Email: the provider webhooks and the one-click unsubscribe link on the public listener
- * (/webhooks/email/*), the inbox step that parses stored emails, the sender (provider API or
+ * (/webhooks/email/*), the inbound queue step that parses stored emails, the sender (provider API or
  * SMTP), the staff settings and the credentials check. The service is stateless: everything lives in the databases.
  */
 export function emailChannel(deps: ChannelDeps): GuestChannel {
   const { clock, log, publicUrl } = deps;
   const service = new EmailChannelService({
     channels: deps.channels,
-    inbox: deps.inbox,
+    inboundQueue: deps.inboundQueue,
     pipeline: deps.pipeline,
     optOuts: new OptOuts({ ledger: deps.ledger, clock }),
     scope: (propertyId) => deps.properties.scope(propertyId),

@@ -67,9 +67,9 @@ const Attachment = z.object({ filename: z.string().nullable(), contentType: z.st
 export type AttachmentNote = z.infer<typeof Attachment>;
 
 /**
- * One inbound email as stored in the durable inbox: the raw MIME message when the provider sent
+ * One inbound email as stored in the durable inbound queue: the raw MIME message when the provider sent
  * it (SendGrid raw mode, Mailgun `mime` routes), else the provider's parsed fields. MIME is parsed
- * by the inbox worker, never in the request.
+ * by the inbound queue worker, never in the request.
  */
 export const StoredEmail = z.object({
   v: z.literal(1),

@@ -15,7 +15,7 @@ export interface EmailApiBases {
   postmark: string;
 }
 
-export interface EmailSenderDeps {
+interface EmailSenderDeps {
   channels: ChannelBindingService;
   apiBases: EmailApiBases;
   clock: Clock;
@@ -30,7 +30,7 @@ export interface EmailSenderDeps {
 export const UNSUBSCRIBE_PATH = '/webhooks/email/unsubscribe';
 
 /** One reply, addressed and threaded. Message-IDs in angle brackets. */
-export interface OutboundMail {
+interface OutboundMail {
   from: { email: string; name: string | null };
   /** The inbound address, when replies would otherwise go to a sender address Nocturn does not receive. */
   replyTo: string | null;

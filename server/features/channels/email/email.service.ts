@@ -4,7 +4,7 @@ import type { Clock } from '../../../shared/clock.js';
 import { nextTurn } from '../../../shared/event-loop.js';
 import { ForbiddenError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../../shared/errors.js';
 import type { Logger } from '../../../shared/logger.js';
-import type { InboxHandler } from '../../inbox/inbox.service.js';
+import type { InboundHandler } from '../../inbound/inbound-queue.service.js';
 import type { PipelineService } from '../../pipeline/pipeline.service.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
@@ -14,7 +14,7 @@ import { mailgunDelivery, postmarkDelivery, sendgridDelivery, type Delivery, typ
 import { EmailThreadRepository } from './email-thread.repository.js';
 import { EmailSettings, StoredEmail, type EmailChannelInput, type EmailChannelView, type EmailProvider, type EmailReplyTo, type EmailSecrets } from './email.schemas.js';
 
-export type EmailBinding = Binding<EmailSecrets, EmailSettings>;
+type EmailBinding = Binding<EmailSecrets, EmailSettings>;
 
 export interface WebhookReceipt {
   /**
@@ -32,9 +32,9 @@ export const NOT_TAKEN: WebhookReceipt = { status: 'unmatched' };
 const REFUSED_BURST = 20;
 const REFUSED_PER_SECOND = 1 / 60;
 
-export interface EmailChannelDeps {
+interface EmailChannelDeps {
   channels: ChannelBindingService;
-  inbox: { accept(e: { propertyId: string; provider: 'email'; externalId: string; eventType: string; payload: string }): { duplicate: boolean } };
+  inboundQueue: { accept(e: { propertyId: string; provider: 'email'; externalId: string; eventType: string; payload: string }): { duplicate: boolean } };
   pipeline: Pick<PipelineService, 'handle'>;
   /** The one opt-out policy: STOP as the whole reply or as the subject, and one-click unsubscribe links. */
   optOuts: Pick<OptOuts, 'handle' | 'unsubscribe' | 'validUnsubscribe'>;
@@ -55,7 +55,7 @@ export interface UnsubscribeLink {
 const INVALID_LINK = 'This unsubscribe link is not valid';
 
 /** Signed Mailgun requests older (or newer) than this are refused. */
-export const MAILGUN_MAX_AGE_MS = 5 * 60_000;
+const MAILGUN_MAX_AGE_MS = 5 * 60_000;
 /** Per hotel inbound address: burst and sustained deliveries per second before 429. */
 const INBOUND_BURST = 120;
 const INBOUND_PER_SECOND = 4;
@@ -80,7 +80,7 @@ function withoutPlusTag(address: string): string {
 
 /**
  * The email channel (issue 6 §3): hotel settings, the three inbound webhooks (SendGrid Inbound
- * Parse, Mailgun routes, Postmark inbound), and the inbox worker step that turns a stored email
+ * Parse, Mailgun routes, Postmark inbound), and the inbound queue worker step that turns a stored email
  * into a guest message in the right conversation.
  */
 export class EmailChannelService {
@@ -234,7 +234,7 @@ export class EmailChannelService {
     const payload = JSON.stringify({ ...delivery.stored, id });
     // Serialising a large email and committing it (encryption, megabytes to SQLite) are two turns of the event loop.
     await nextTurn();
-    const r = this.deps.inbox.accept({ propertyId: binding.propertyId, provider: 'email', externalId: id, eventType: 'message', payload });
+    const r = this.deps.inboundQueue.accept({ propertyId: binding.propertyId, provider: 'email', externalId: id, eventType: 'message', payload });
     return { status: r.duplicate ? 'duplicate' : 'accepted' };
   }
 
@@ -281,13 +281,13 @@ export class EmailChannelService {
     return this.store(binding, delivery);
   }
 
-  // ----- inbox worker ----------------------------------------------------------------------
+  // ----- inbound queue worker ----------------------------------------------------------------------
 
   /**
    * Parses one stored email and hands the new reply to the pipeline. Idempotent: the thread
    * mapping is insert-or-keep and the pipeline skips a Message-ID it has stored already.
    */
-  readonly handleInbound: InboxHandler = async (scope, payload, meta) => {
+  readonly handleInbound: InboundHandler = async (scope, payload, meta) => {
     const stored = StoredEmail.parse(JSON.parse(payload));
     const email = await readEmail(stored);
     const log = this.deps.log.child({ propertyId: scope.property.id, eventId: meta.eventId, channel: 'email' });

@@ -10,7 +10,7 @@ import { NOT_TAKEN, type EmailChannelService, type UnsubscribeLink, type Webhook
 import type { EmailProvider } from './email.schemas.js';
 
 /** Largest inbound email accepted (providers cap near 25-30 MB); attachment bytes are counted, never kept. */
-export const EMAIL_WEBHOOK_LIMIT_BYTES = 25 * 1024 * 1024;
+const EMAIL_WEBHOOK_LIMIT_BYTES = 25 * 1024 * 1024;
 
 /** Fields whose bytes are kept even when sent as a file part (the raw message). */
 const RAW_FIELDS = new Set(['email', 'body-mime']);

@@ -6,7 +6,7 @@ import { WhatsAppService } from './whatsapp.service.js';
 import { WHATSAPP_WEBHOOK_PATH, whatsAppWebhookRouter } from './whatsapp.webhook.js';
 
 /**
- * WhatsApp Cloud API: the signed webhook on the public listener, the inbox step that answers stored
+ * WhatsApp Cloud API: the signed webhook on the public listener, the inbound queue step that answers stored
  * notifications, the sender (text in the 24-hour window, else the template), the staff settings and the credentials check.
  */
 export function whatsappChannel(deps: ChannelDeps): GuestChannel & { service: WhatsAppService } {
@@ -15,7 +15,7 @@ export function whatsappChannel(deps: ChannelDeps): GuestChannel & { service: Wh
   const service = new WhatsAppService({
     channels: deps.channels,
     properties: deps.properties,
-    inbox: deps.inbox,
+    inboundQueue: deps.inboundQueue,
     pipeline: deps.pipeline,
     outbox: deps.outbox,
     ledger: deps.ledger,

@@ -2,7 +2,7 @@
  * Graph API error codes (REFERENCE.md §1.8) as decisions: back off and retry, or stop and tell
  * staff what to do. Messages are for staff (they show on dead letters); they never hold secrets.
  */
-export interface GraphErrorDecision {
+interface GraphErrorDecision {
   retryable: boolean;
   retryAfterMs?: number;
   message: string;

@@ -14,7 +14,7 @@ const MediaInfo = z.looseObject({
   file_size: z.union([z.number(), z.string()]).optional(),
 });
 
-export interface MediaFile {
+interface MediaFile {
   mimeType: string;
   bytes: Buffer;
   /** Hex SHA-256 of the bytes. */
@@ -23,7 +23,7 @@ export interface MediaFile {
 
 export class MediaDownloadError extends Error {}
 
-export interface MediaDownloadOptions {
+interface MediaDownloadOptions {
   apiBase: string;
   token: string;
   maxBytes: number;

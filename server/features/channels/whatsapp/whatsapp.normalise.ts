@@ -27,7 +27,7 @@ import type { Acknowledgement } from './whatsapp.texts.js';
  * - `store`: shown to staff, no reply (reactions, stickers, form replies);
  * - `ignore`: not a guest message (system notices, orders, deletions, edits), logged only.
  */
-export type Handling = 'answer' | 'acknowledge' | 'store' | 'ignore';
+type Handling = 'answer' | 'acknowledge' | 'store' | 'ignore';
 
 export interface NormalisedMessage {
   wamid: string;
@@ -48,14 +48,14 @@ export interface NormalisedMessage {
   media: { id: string; mimeType: string | null } | null;
 }
 
-export interface SplitEvent {
+interface SplitEvent {
   phoneNumberId: string;
   externalId: string;
   eventType: 'message' | 'status';
   event: StoredEvent;
 }
 
-export interface SplitResult {
+interface SplitResult {
   events: SplitEvent[];
   /** Changes of other fields (template updates, calls, echoes, preferences): acknowledged, not stored. */
   ignoredChanges: string[];
@@ -64,7 +64,7 @@ export interface SplitResult {
 }
 
 /** True when `value` nests deeper than `max` levels. Iterative: a 10,000-level body cannot overflow the stack. */
-export function nestedDeeperThan(value: unknown, max: number): boolean {
+function nestedDeeperThan(value: unknown, max: number): boolean {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;

@@ -3,7 +3,7 @@ import type { Db } from '../../../db/sqlite.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 import { storedProviderId } from '../../vault/provider-ids.js';
 
-export interface DeliveryTarget {
+interface DeliveryTarget {
   outboxId: string;
   outboxStatus: string;
   conversationId: string | null;

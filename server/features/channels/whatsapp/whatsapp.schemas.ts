@@ -25,7 +25,7 @@ export const WaMessage = z.looseObject({
 });
 export type WaMessage = z.infer<typeof WaMessage>;
 
-export const WaError = z.looseObject({
+const WaError = z.looseObject({
   code: z.number().optional(),
   title: z.string().optional(),
   message: z.string().optional(),
@@ -70,7 +70,7 @@ export const MAX_WA_ID_CHARS = MAX_WA_ID_CHARS_;
 /** Deepest nesting accepted inside one message, status or contact (Meta's go about six levels deep). */
 export const MAX_WA_DEPTH = 32;
 
-/** One inbox event: a single message (with its sender's contact) or a single status update. */
+/** One inbound queue event: a single message (with its sender's contact) or a single status update. */
 export const StoredEvent = z.discriminatedUnion('kind', [
   z.object({ v: z.literal(1), kind: z.literal('message'), phoneNumberId: z.string(), contact: WaContact.nullable(), message: WaMessage }),
   z.object({ v: z.literal(1), kind: z.literal('status'), phoneNumberId: z.string(), status: WaStatus }),

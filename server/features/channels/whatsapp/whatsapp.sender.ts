@@ -11,7 +11,7 @@ const WINDOW_MS = 24 * 60 * 60_000;
 const WINDOW_MARGIN_MS = 2 * 60_000;
 const MAX_BODY = 4096;
 
-export interface WhatsAppSenderSettings {
+interface WhatsAppSenderSettings {
   /** Graph API base including the version, for example https://graph.facebook.com/v24.0. */
   apiBase: string;
   timeoutMs?: number;

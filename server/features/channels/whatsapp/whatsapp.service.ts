@@ -5,7 +5,7 @@ import { nextTurn } from '../../../shared/event-loop.js';
 import type { Logger } from '../../../shared/logger.js';
 import type { AiSwitchService } from '../../ai-switch/ai-switch.service.js';
 import type { ConversationLedger } from '../../conversations/conversation-ledger.js';
-import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
+import type { InboundMeta, InboundQueue } from '../../inbound/inbound-queue.service.js';
 import type { Language } from '../../leads/lead-extraction.js';
 import type { OutboxService } from '../../outbox/outbox.service.js';
 import type { InboundMessage, PipelineService } from '../../pipeline/pipeline.service.js';
@@ -21,10 +21,10 @@ import { parseSignature, phoneNumberIdsIn, safeEqual, signatureMatches } from '.
 import { optKeyword, OptOuts } from '../opt-out.js';
 import { whatsAppTexts, type Acknowledgement } from './whatsapp.texts.js';
 
-export type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
-type InboxEvent = Parameters<InboxService['accept']>[0];
+type WhatsAppBinding = Binding<WhatsAppSecrets, WhatsAppSettings>;
+type InboundEvent = Parameters<InboundQueue['accept']>[0];
 
-export interface WhatsAppIngestSettings {
+interface WhatsAppIngestSettings {
   /** Guest messages older than this (by Meta's timestamp or by arrival) are stored, not answered. */
   backlogCutoffMs: number;
   /** Token bucket per sender address on the public listener. */
@@ -33,7 +33,7 @@ export interface WhatsAppIngestSettings {
   media: { apiBase: string; maxBytes: number; timeoutMs: number };
 }
 
-export interface IngestResult {
+interface IngestResult {
   accepted: number;
   duplicates: number;
   /** Events for a phone number no hotel is bound to (A2): acknowledged, logged, dropped. */
@@ -59,7 +59,7 @@ type DirectMode =
 
 /**
  * WhatsApp Cloud API (REFERENCE.md §1): the verification handshake, signed webhooks split into
- * one durable inbox event per message and per status, normalisation of every inbound type, opt-out
+ * one durable inbound queue event per message and per status, normalisation of every inbound type, opt-out
  * keywords, and delivery statuses applied monotonically. Replies leave through the outbox
  * (WhatsAppSender).
  */
@@ -68,7 +68,7 @@ export class WhatsAppService {
   /** Addresses whose bucket is empty, until when: refused before their body is read. */
   private readonly blocked = new Map<string, number>();
   /** Requests waiting for the next group commit. */
-  private readonly pending: { events: InboxEvent[]; resolve: (r: { duplicate: boolean }[]) => void; reject: (err: unknown) => void }[] = [];
+  private readonly pending: { events: InboundEvent[]; resolve: (r: { duplicate: boolean }[]) => void; reject: (err: unknown) => void }[] = [];
 
   /** Files downloaded at once; more wait their turn. */
   private mediaSlots = 2;
@@ -79,7 +79,7 @@ export class WhatsAppService {
     private readonly deps: {
       channels: ChannelBindingService;
       properties: PropertyService;
-      inbox: Pick<InboxService, 'accept'>;
+      inboundQueue: Pick<InboundQueue, 'accept'>;
       /** Runs `fn` in one group.db transaction (nested writes become savepoints): one commit, one flush. */
       atomic: <T>(fn: () => T) => T;
       pipeline: Pick<PipelineService, 'handle' | 'storeDirect'>;
@@ -181,7 +181,7 @@ export class WhatsAppService {
 
   /**
    * POST: the signature is checked over the raw bytes before the body is parsed. The app secret
-   * comes from the hotel(s) the payload names; events are committed to the inbox (encrypted, with
+   * comes from the hotel(s) the payload names; events are committed to the inbound queue (encrypted, with
    * their idempotency receipt) before this resolves, and only then is the webhook answered 200.
    */
   async ingest(raw: Buffer, signatureHeader: string | undefined, address: string): Promise<IngestResult> {
@@ -225,7 +225,7 @@ export class WhatsAppService {
     const result: IngestResult = { accepted: 0, duplicates: 0, unmatched: 0, ignored: split.ignoredChanges.length, skipped: split.skipped.length };
     if (split.skipped.length) this.deps.log.warn({ reasons: [...new Set(split.skipped)], events: split.skipped.length }, 'malformed WhatsApp events skipped; the rest of the notification is stored');
     const unmatchedIds = new Set<string>();
-    const events: InboxEvent[] = [];
+    const events: InboundEvent[] = [];
     for (const e of split.events) {
       const binding = resolve(e.phoneNumberId);
       if (!binding || !verified.has(binding.secrets.appSecret)) {
@@ -253,7 +253,7 @@ export class WhatsAppService {
    * shared commit fails, each request's events are tried on their own, so one bad request cannot
    * fail the others.
    */
-  private commit(events: InboxEvent[]): Promise<{ duplicate: boolean }[]> {
+  private commit(events: InboundEvent[]): Promise<{ duplicate: boolean }[]> {
     return new Promise((resolve, reject) => {
       this.pending.push({ events, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -262,7 +262,7 @@ export class WhatsAppService {
 
   private flush(): void {
     const batch = this.pending.splice(0);
-    const store = (events: InboxEvent[]) => events.map((e) => this.deps.inbox.accept(e));
+    const store = (events: InboundEvent[]) => events.map((e) => this.deps.inboundQueue.accept(e));
     try {
       const results = this.deps.atomic(() => batch.map((b) => store(b.events)));
       batch.forEach((b, i) => b.resolve(results[i]!));
@@ -277,10 +277,10 @@ export class WhatsAppService {
     }
   }
 
-  // ---- inbox worker ------------------------------------------------------------------------
+  // ---- inbound queue worker ------------------------------------------------------------------------
 
   /**
-   * Acknowledging webhooks comes first (Meta retries slow answers; the inbox exists so answering
+   * Acknowledging webhooks comes first (Meta retries slow answers; the inbound queue exists so answering
    * can lag behind a burst). Yields to waiting requests, and while webhooks keep arriving waits a
    * little, never more than MAX_DEFER_MS per event, so processing is slowed, never starved.
    */
@@ -292,8 +292,8 @@ export class WhatsAppService {
     }
   }
 
-  /** The inbox handler: one stored event. Idempotent (dedupe by wamid; statuses only move forward). */
-  async process(scope: PropertyScope, payload: string, meta: InboxMeta): Promise<void> {
+  /** The inbound queue handler: one stored event. Idempotent (dedupe by wamid; statuses only move forward). */
+  async process(scope: PropertyScope, payload: string, meta: InboundMeta): Promise<void> {
     await this.afterAcknowledgements();
     const event = StoredEvent.parse(JSON.parse(payload));
     if (event.kind === 'status') {
@@ -306,7 +306,7 @@ export class WhatsAppService {
       return;
     }
     await this.storeMessage(scope, event.phoneNumberId, m, meta);
-    // After the message is stored (and the guest answered), beside the inbox worker: a large file
+    // After the message is stored (and the guest answered), beside the inbound queue worker: a large file
     // on a slow line must not hold up other guests' messages.
     if (m.media) this.queueMedia(scope, m.wamid, m.media);
   }
@@ -349,7 +349,7 @@ export class WhatsAppService {
     }
   }
 
-  private async storeMessage(scope: PropertyScope, phoneNumberId: string, m: NormalisedMessage, meta: InboxMeta): Promise<void> {
+  private async storeMessage(scope: PropertyScope, phoneNumberId: string, m: NormalisedMessage, meta: InboundMeta): Promise<void> {
     const now = this.deps.clock.now().getTime();
     // Meta's timestamp says when the guest wrote; after hours of Meta retrying, that is what counts.
     const sentAt = m.sentAt && m.sentAt.getTime() <= now + 5 * 60_000 ? m.sentAt : meta.receivedAt;

@@ -10,7 +10,7 @@ function newWidgetKey(): string {
 
 /** Staff side of the website widget: a hotel's key, allowed origins and texts, and the snippet to paste. */
 /** How long a rotated widget key keeps working. */
-export const WIDGET_KEY_OVERLAP_MS = 72 * 3_600_000;
+const WIDGET_KEY_OVERLAP_MS = 72 * 3_600_000;
 
 export class WidgetSettingsService {
   constructor(

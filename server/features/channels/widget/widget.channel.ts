@@ -9,7 +9,7 @@ import { WidgetService, type WidgetLimits } from './widget.service.js';
 import { WidgetSettingsService } from './widget-settings.service.js';
 
 /**
- * The website chat widget: the script and guest API on the public listener (/widget/*), the inbox
+ * The website chat widget: the script and guest API on the public listener (/widget/*), the inbound queue
  * step, the sender (live push to the open chat), and the staff settings and snippet. `close`
  * releases the typing timers.
  */
@@ -19,7 +19,7 @@ export function widgetChannel(deps: ChannelDeps, opts: { limits?: Partial<Widget
   const service = new WidgetService({
     channels: deps.channels,
     properties: deps.properties,
-    inbox: deps.inbox,
+    inboundQueue: deps.inboundQueue,
     pipeline: deps.pipeline,
     optOuts: new OptOuts({ ledger: deps.ledger, clock }),
     hub,

@@ -15,7 +15,7 @@ const ENTRY = fileURLToPath(new URL('./guest/widget.ts', import.meta.url));
 export const WIDGET_SCRIPT_FILE = fileURLToPath(new URL('./guest/widget.js', import.meta.url));
 
 /** esbuild's settings for the guest script; one place for the build and for development. */
-export const WIDGET_BUILD = {
+const WIDGET_BUILD = {
   entryPoints: [ENTRY] as string[],
   bundle: true,
   format: 'iife' as const,

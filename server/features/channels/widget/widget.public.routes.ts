@@ -7,7 +7,7 @@ import type { WidgetHub, WidgetStreamEvent } from './widget.hub.js';
 import { PostWidgetContact, PostWidgetFeedback, PostWidgetMessage, SessionQuery } from './widget.schemas.js';
 import type { WidgetBinding, WidgetService } from './widget.service.js';
 
-export interface WidgetPublicDeps {
+interface WidgetPublicDeps {
   widget: WidgetService;
   hub: WidgetHub;
   /** The widget script served at /widget/widget.js. */

@@ -2,7 +2,7 @@ import { connectionOf } from '../../../db/handle.js';
 import type { Db } from '../../../db/sqlite.js';
 import type { PropertyScope } from '../../properties/property.service.js';
 
-export interface WidgetMessageInfo {
+interface WidgetMessageInfo {
   id: string;
   conversation_id: string;
   role: 'guest' | 'assistant' | 'staff' | 'system';

@@ -4,7 +4,7 @@ import { MAX_GUEST_CHARS } from '../../../shared/guest-text.js';
 /** Widget keys are issued by the server; session and message ids are made by the guest's browser. */
 export const WIDGET_KEY = /^wk_[A-Za-z0-9_-]{32}$/;
 export const SESSION_ID = /^ws_[A-Za-z0-9_-]{32}$/;
-export const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const CLIENT_MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /** The guest text limit (C5), which the widget enforces on what a guest may send, counted in code points. */
 export const MAX_WIDGET_TEXT = MAX_GUEST_CHARS;
 
@@ -15,7 +15,7 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * staging copy of the site on the same machine), no wildcard, no path. Returned normalised
  * (`https://www.hotel.com`), which is what browsers send in `Origin`.
  */
-export function parseOrigin(raw: string): string | null {
+function parseOrigin(raw: string): string | null {
   if (raw.includes('*')) return null;
   let url: URL;
   try {
@@ -126,8 +126,8 @@ export type PostWidgetFeedback = z.infer<typeof PostWidgetFeedback>;
 
 export const SessionQuery = z.object({ key: z.string(), session: Session });
 
-/** What the inbox stores for one widget event (parsed again before the worker uses it). */
-export const WidgetInboxEvent = z.discriminatedUnion('type', [
+/** What the inbound queue stores for one widget event (parsed again before the worker uses it). */
+export const WidgetInboundEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message'),
     sessionId: Session,
@@ -145,7 +145,7 @@ export const WidgetInboxEvent = z.discriminatedUnion('type', [
     phone: z.string().optional(),
   }),
 ]);
-export type WidgetInboxEvent = z.infer<typeof WidgetInboxEvent>;
+export type WidgetInboundEvent = z.infer<typeof WidgetInboundEvent>;
 
 /** One message as the guest's widget shows it. */
 export interface WidgetMessage {

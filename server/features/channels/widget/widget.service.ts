@@ -1,7 +1,7 @@
 import type { Clock } from '../../../shared/clock.js';
 import { NotFoundError, ValidationError } from '../../../shared/errors.js';
 import type { ConversationLedger, ConversationRow } from '../../conversations/conversation-ledger.js';
-import type { InboxMeta, InboxService } from '../../inbox/inbox.service.js';
+import type { InboundMeta, InboundQueue } from '../../inbound/inbound-queue.service.js';
 import type { InboundMessage, PipelineService } from '../../pipeline/pipeline.service.js';
 import type { PropertyScope, PropertyService } from '../../properties/property.service.js';
 import type { Binding, ChannelBindingService } from '../channel-binding.service.js';
@@ -11,7 +11,7 @@ import { WidgetRepository } from './widget.repository.js';
 import {
   MAX_WIDGET_TEXT,
   WIDGET_KEY,
-  WidgetInboxEvent,
+  WidgetInboundEvent,
   type PostWidgetContact,
   type PostWidgetFeedback,
   type PostWidgetMessage,
@@ -33,10 +33,10 @@ export interface WidgetLimits {
   streamsPerSession: number;
 }
 
-export const DEFAULT_WIDGET_LIMITS: WidgetLimits = { addressBurst: 60, addressPerSecond: 1, sessionBurst: 8, sessionPerSecond: 0.2, streamsPerSession: 4 };
+const DEFAULT_WIDGET_LIMITS: WidgetLimits = { addressBurst: 60, addressPerSecond: 1, sessionBurst: 8, sessionPerSecond: 0.2, streamsPerSession: 4 };
 
 /** What the widget script needs to render itself for a hotel. */
-export interface WidgetPublicConfig {
+interface WidgetPublicConfig {
   title: string;
   greeting: string;
   color: string;
@@ -55,7 +55,7 @@ function characters(text: string): number {
 
 /**
  * The website chat widget for guests (D3, A1, A6): per-hotel keys and allowed origins, guest messages into
- * the durable inbox and through the one pipeline, live replies and the typing indicator through
+ * the durable inbound queue and through the one pipeline, live replies and the typing indicator through
  * the hub, history for reconnecting browsers, and "Was this helpful?" answers (F5).
  */
 export class WidgetService {
@@ -65,7 +65,7 @@ export class WidgetService {
     private readonly deps: {
       channels: ChannelBindingService;
       properties: PropertyService;
-      inbox: Pick<InboxService, 'accept'>;
+      inboundQueue: Pick<InboundQueue, 'accept'>;
       pipeline: Pick<PipelineService, 'handle'>;
       optOuts: OptOuts;
       hub: WidgetHub;
@@ -122,7 +122,7 @@ export class WidgetService {
       ]);
     }
     this.limitSession(binding, m.sessionId);
-    const event: WidgetInboxEvent = {
+    const event: WidgetInboundEvent = {
       type: 'message',
       sessionId: m.sessionId,
       clientMessageId: m.clientMessageId,
@@ -131,8 +131,8 @@ export class WidgetService {
       ...(m.email ? { email: m.email } : {}),
       ...(m.phone ? { phone: m.phone } : {}),
     };
-    const r = this.deps.inbox.accept({ propertyId: binding.propertyId, provider: 'widget', externalId: `${m.sessionId}:${m.clientMessageId}`, eventType: 'message', payload: JSON.stringify(event) });
-    // The assistant is "typing" from now until its reply is queued (the inbox worker ends it).
+    const r = this.deps.inboundQueue.accept({ propertyId: binding.propertyId, provider: 'widget', externalId: `${m.sessionId}:${m.clientMessageId}`, eventType: 'message', payload: JSON.stringify(event) });
+    // The assistant is "typing" from now until its reply is queued (the inbound queue worker ends it).
     if (!r.duplicate) this.deps.hub.typingStart(binding.propertyId, m.sessionId, String(r.id));
     return { duplicate: r.duplicate };
   }
@@ -141,14 +141,14 @@ export class WidgetService {
   acceptContact(binding: WidgetBinding, c: PostWidgetContact): { duplicate: boolean } {
     if (!c.name && !c.email && !c.phone) throw new ValidationError('Give a name, an email address or a phone number', [{ path: 'email', message: 'required' }]);
     this.limitSession(binding, c.sessionId);
-    const event: WidgetInboxEvent = {
+    const event: WidgetInboundEvent = {
       type: 'contact',
       sessionId: c.sessionId,
       ...(c.name ? { name: c.name } : {}),
       ...(c.email ? { email: c.email } : {}),
       ...(c.phone ? { phone: c.phone } : {}),
     };
-    const r = this.deps.inbox.accept({ propertyId: binding.propertyId, provider: 'widget', externalId: `${c.sessionId}:${c.clientRequestId}`, eventType: 'contact', payload: JSON.stringify(event) });
+    const r = this.deps.inboundQueue.accept({ propertyId: binding.propertyId, provider: 'widget', externalId: `${c.sessionId}:${c.clientRequestId}`, eventType: 'contact', payload: JSON.stringify(event) });
     return { duplicate: r.duplicate };
   }
 
@@ -195,11 +195,11 @@ export class WidgetService {
     repo.saveFeedback({ messageId: info.id, conversationId: conversation.id, helpful: f.helpful, at: this.deps.clock.now().toISOString() });
   }
 
-  // --- inbox worker ---
+  // --- inbound queue worker ---
 
   /** Processes one stored widget event; safe to repeat (the pipeline deduplicates by message id). */
-  readonly handleInbound = async (scope: PropertyScope, payload: string, meta: InboxMeta): Promise<void> => {
-    const event = WidgetInboxEvent.parse(JSON.parse(payload));
+  readonly handleInbound = async (scope: PropertyScope, payload: string, meta: InboundMeta): Promise<void> => {
+    const event = WidgetInboundEvent.parse(JSON.parse(payload));
     try {
       if (event.type === 'contact') {
         this.applyContact(scope, event);
@@ -223,7 +223,7 @@ export class WidgetService {
     }
   };
 
-  private applyContact(scope: PropertyScope, c: Extract<WidgetInboxEvent, { type: 'contact' }>): void {
+  private applyContact(scope: PropertyScope, c: Extract<WidgetInboundEvent, { type: 'contact' }>): void {
     const conversation = this.conversationFor(scope, c.sessionId);
     // Before the first message there is no conversation yet; the widget sends the details with that message.
     if (!conversation) return;

@@ -169,7 +169,7 @@ export function onColour(hex: string): string {
 // ---- reconnecting ------------------------------------------------------------------------------
 
 export const FIRST_RETRY_MS = 1000;
-export const MAX_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 30_000;
 
 /** The wait after the next failed reconnect: doubling, at most 30 seconds. */
 export function nextRetryMs(ms: number): number {
@@ -187,7 +187,7 @@ export function indexOf(items: readonly ChatItem[], m: Pick<ServerMessage, 'id' 
   return -1;
 }
 
-export function fromServer(m: ServerMessage): ChatItem {
+function fromServer(m: ServerMessage): ChatItem {
   return { id: m.id, clientMessageId: m.clientMessageId, role: m.role, text: m.text, createdAt: m.createdAt, state: 'stored', feedback: m.feedback, rateable: m.rateable };
 }
 
@@ -230,7 +230,7 @@ export function applyHistory(items: ChatItem[], list: readonly ServerMessage[]):
 // ---- the live stream ---------------------------------------------------------------------------
 
 /** A server-sent event of the widget stream, read; anything malformed is null and ignored. */
-export type StreamEvent =
+type StreamEvent =
   | { kind: 'ready'; typing: boolean }
   | { kind: 'message'; message: ServerMessage }
   | { kind: 'delta'; text: string }

@@ -1,12 +1,14 @@
 import { prepared, type Db } from '../../db/sqlite.js';
+import type { Channel } from '../../contract/conversations.js';
 import type { BlindIndex, FieldCipher } from '../vault/field-crypto.js';
 import { isStoredProviderId, storedProviderId } from '../vault/provider-ids.js';
 
-export type InboxProvider = 'whatsapp' | 'email' | 'widget' | 'test';
+/** The channel an event came in on: its handler is that channel's `inbound` step. */
+export type InboundProvider = Channel;
 
-export interface NewInboxEvent {
+interface NewInboundEvent {
   propertyId: string;
-  provider: InboxProvider;
+  provider: InboundProvider;
   externalId: string;
   eventType: string;
   payload: string;
@@ -14,11 +16,12 @@ export interface NewInboxEvent {
 }
 
 /**
- * The durable webhook inbox in group.db. `insert` commits the encrypted raw event and its
+ * The durable inbound queue (webhook events) in group.db. `insert` commits the encrypted raw event and its
  * idempotency receipt (property, provider, external id, event type) in one statement; a repeat
- * delivery is reported as a duplicate and stored nothing (D4, D5).
+ * delivery is reported as a duplicate and stored nothing (D4, D5). The table keeps its first name,
+ * `inbox_events`: renaming it would need a migration that rebuilds the table for no behaviour.
  */
-export class InboxRepository {
+export class InboundQueueRepository {
   private readonly findReceipt;
   private readonly nextId;
   private readonly insertEvent;
@@ -35,7 +38,7 @@ export class InboxRepository {
   }
 
   /** `keys`: the hotel's cipher (payload) and blind index (the provider's id is stored only as a keyed hash). */
-  insert(e: NewInboxEvent, keys: { cipher: FieldCipher; blindIndex: Pick<BlindIndex, 'token'> }): { id: number; duplicate: boolean } {
+  insert(e: NewInboundEvent, keys: { cipher: FieldCipher; blindIndex: Pick<BlindIndex, 'token'> }): { id: number; duplicate: boolean } {
     const { cipher } = keys;
     const externalId = storedProviderId(keys.blindIndex, e.externalId);
     return this.db.transaction(() => {
@@ -48,7 +51,7 @@ export class InboxRepository {
   }
 
   /** Claims due events, oldest first: of one hotel, or of every hotel but the `busy` ones. */
-  claimDue(now: string, limit: number, which: { only: string } | { busy: readonly string[] } = { busy: [] }): { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[] {
+  claimDue(now: string, limit: number, which: { only: string } | { busy: readonly string[] } = { busy: [] }): { id: number; property_id: string; provider: InboundProvider; attempts: number; received_at: string }[] {
     return this.db.transaction(() => {
       const rows = (
         'only' in which
@@ -58,7 +61,7 @@ export class InboxRepository {
               `select id, property_id, provider, attempts, received_at from inbox_events
                where status = 'pending' and next_attempt_at <= ? and property_id not in (select value from json_each(?)) order by id limit ?`,
             ).all(now, JSON.stringify(which.busy), limit)
-      ) as { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }[];
+      ) as { id: number; property_id: string; provider: InboundProvider; attempts: number; received_at: string }[];
       const claim = prepared(this.db, `update inbox_events set status = 'processing', attempts = attempts + 1, claimed_at = ? where id = ?`);
       for (const r of rows) claim.run(now, r.id);
       return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
@@ -103,12 +106,12 @@ export class InboxRepository {
   }
 
   /** One hotel's inbound events that failed for good (dead letters), newest first. */
-  deadLetters(propertyId: string, limit: number): { id: number; provider: InboxProvider; event_type: string; attempts: number; interruptions: number; last_error: string | null; received_at: string; processed_at: string | null }[] {
+  deadLetters(propertyId: string, limit: number): { id: number; provider: InboundProvider; event_type: string; attempts: number; interruptions: number; last_error: string | null; received_at: string; processed_at: string | null }[] {
     return prepared(
       this.db,
       `select id, provider, event_type, attempts, interruptions, last_error, received_at, processed_at from inbox_events
        where property_id = ? and status = 'failed' order by processed_at desc limit ?`,
-    ).all(propertyId, limit) as ReturnType<InboxRepository['deadLetters']>;
+    ).all(propertyId, limit) as ReturnType<InboundQueueRepository['deadLetters']>;
   }
 
   /** A dead letter staff send back to the queue; false when it is not one of this hotel's or its payload is gone. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InboxRepository } from '../../server/features/inbox/inbox.repository.js';
+import { InboundQueueRepository } from '../../server/features/inbound/inbound-queue.repository.js';
 import { messageWebhook, postWebhook, startGraphStub, type GraphStub } from '../support/graph-stub.js';
 import { startOllamaStub, type OllamaStub } from '../support/ollama-stub.js';
 import { json, startTestServer, type TestServer } from '../support/server.js';
@@ -30,7 +30,7 @@ beforeAll(async () => {
       NOCTURN_OLLAMA_MODEL: 'qwen2.5:7b-instruct',
       NOCTURN_OLLAMA_TIMEOUT_MS: '60000',
       NOCTURN_LLM_RETRIES: '0',
-      NOCTURN_INBOX_EVENT_BUDGET_SECONDS: '2',
+      NOCTURN_INBOUND_EVENT_BUDGET_SECONDS: '2',
     },
   });
   hotelId = (await json(await s.admin.post('/api/v1/properties', { name: 'Poison Inn', slug: 'poison-inn', timezone: 'Asia/Kuala_Lumpur' }))).id as string;
@@ -53,7 +53,7 @@ describe('poison events (issue 15)', () => {
     expect((await postWebhook(s.publicUrl, next.body, SECRETS.appSecret)).status).toBe(200);
 
     await until(() => graph.delivered().some((r) => r.body.to === '60120000042'), 'the next guest to be answered', 15_000);
-    const dead = (await json(await s.admin.get(`/api/v1/properties/${hotelId}/inbox/dead-letters`))).items as { provider: string; reason: string }[];
+    const dead = (await json(await s.admin.get(`/api/v1/properties/${hotelId}/inbound/dead-letters`))).items as { provider: string; reason: string }[];
     expect(dead).toEqual([expect.objectContaining({ provider: 'whatsapp', reason: expect.stringContaining('time budget of 2 s') })]);
     // The dead letter names no guest data.
     expect(JSON.stringify(dead)).not.toMatch(/60120000041|parking/i);
@@ -65,16 +65,16 @@ describe('poison events (issue 15)', () => {
     // Staff send it back once the model is well again: processed, and off the list.
     const id = (dead[0] as unknown as { id: number }).id;
     ollama.behave({ kind: 'status', status: 503 });
-    expect((await s.admin.post(`/api/v1/properties/${hotelId}/inbox/dead-letters/${id}/retry`)).status).toBeLessThan(300);
-    await until(async () => ((await json(await s.admin.get(`/api/v1/properties/${hotelId}/inbox/dead-letters`))).items as unknown[]).length === 0, 'the retried event to leave the list', 15_000);
-    // Off the list as soon as it is queued again; processed once the inbox settles.
-    await s.core.inbox.settle(15_000);
-    expect((await s.admin.post(`/api/v1/properties/${hotelId}/inbox/dead-letters/${id}/retry`)).status).toBe(409);
-    expect((await s.admin.post(`/api/v1/properties/${hotelId}/inbox/dead-letters/not-a-number/retry`)).status).toBe(409);
+    expect((await s.admin.post(`/api/v1/properties/${hotelId}/inbound/dead-letters/${id}/retry`)).status).toBeLessThan(300);
+    await until(async () => ((await json(await s.admin.get(`/api/v1/properties/${hotelId}/inbound/dead-letters`))).items as unknown[]).length === 0, 'the retried event to leave the list', 15_000);
+    // Off the list as soon as it is queued again; processed once the inbound queue settles.
+    await s.core.inboundQueue.settle(15_000);
+    expect((await s.admin.post(`/api/v1/properties/${hotelId}/inbound/dead-letters/${id}/retry`)).status).toBe(409);
+    expect((await s.admin.post(`/api/v1/properties/${hotelId}/inbound/dead-letters/not-a-number/retry`)).status).toBe(409);
   }, 40_000);
 
   it('start-up does not replay an event that ran past its budget or was interrupted too often', () => {
-    const repo = new InboxRepository(s.core.databases.group);
+    const repo = new InboundQueueRepository(s.core.databases.group);
     const scope = s.core.properties.scope(hotelId);
     // Due only in 2099, so the running server's own worker leaves them to this test.
     const later = '2099-01-01T00:00:00.000Z';

@@ -2,9 +2,9 @@ import type { Clock } from '../../shared/clock.js';
 import { nextTurn } from '../../shared/event-loop.js';
 import type { Logger } from '../../shared/logger.js';
 import type { PropertyScope, PropertyService } from '../properties/property.service.js';
-import { InboxRepository, type InboxProvider } from './inbox.repository.js';
+import { InboundQueueRepository, type InboundProvider } from './inbound-queue.repository.js';
 
-export interface InboxMeta {
+export interface InboundMeta {
   eventId: number;
   receivedAt: Date;
   /** Received longer ago than the backlog cut-off: store and show, but do not answer automatically. */
@@ -12,9 +12,9 @@ export interface InboxMeta {
 }
 
 /** Turns one stored raw event into pipeline calls. Must be idempotent: a crash can repeat it. */
-export type InboxHandler = (scope: PropertyScope, payload: string, meta: InboxMeta) => Promise<void>;
+export type InboundHandler = (scope: PropertyScope, payload: string, meta: InboundMeta) => Promise<void>;
 
-export interface InboxSettings {
+interface InboundQueueSettings {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
@@ -34,9 +34,9 @@ class OverBudgetError extends Error {
   }
 }
 
-export interface InboxDeadLetter {
+interface InboundQueueDeadLetter {
   id: number;
-  provider: InboxProvider;
+  provider: InboundProvider;
   eventType: string;
   attempts: number;
   interruptions: number;
@@ -46,12 +46,12 @@ export interface InboxDeadLetter {
 }
 
 /**
- * The durable webhook inbox (D4, D5). `accept` commits the encrypted raw event with its
+ * The durable inbound queue of webhook events (D4, D5). `accept` commits the encrypted raw event with its
  * idempotency receipt before the webhook is answered; workers process it afterwards with retries
  * and backoff, so a crash or restart loses nothing and repeats nothing.
  */
-export class InboxService {
-  private readonly handlers = new Map<InboxProvider, InboxHandler>();
+export class InboundQueue {
+  private readonly handlers = new Map<InboundProvider, InboundHandler>();
   private timer: NodeJS.Timeout | undefined;
   /** The hotels being worked on, each by its own lane. */
   private readonly lanes = new Map<string, Promise<void>>();
@@ -59,26 +59,26 @@ export class InboxService {
   private stopped = false;
 
   constructor(
-    private readonly repo: InboxRepository,
+    private readonly repo: InboundQueueRepository,
     private readonly properties: PropertyService,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly settings: InboxSettings,
+    private readonly settings: InboundQueueSettings,
   ) {}
 
-  register(provider: InboxProvider, handler: InboxHandler): void {
+  register(provider: InboundProvider, handler: InboundHandler): void {
     this.handlers.set(provider, handler);
   }
 
   /** Stores one event; a repeat delivery of the same event is recognised and stored once. */
-  accept(e: { propertyId: string; provider: InboxProvider; externalId: string; eventType: string; payload: string }): { id: number; duplicate: boolean } {
+  accept(e: { propertyId: string; provider: InboundProvider; externalId: string; eventType: string; payload: string }): { id: number; duplicate: boolean } {
     const scope = this.properties.scope(e.propertyId);
     const result = this.repo.insert({ ...e, receivedAt: this.clock.now().toISOString() }, scope);
     if (!result.duplicate) this.kick();
     return result;
   }
 
-  private async processOne(row: { id: number; property_id: string; provider: InboxProvider; attempts: number; received_at: string }): Promise<void> {
+  private async processOne(row: { id: number; property_id: string; provider: InboundProvider; attempts: number; received_at: string }): Promise<void> {
     const handler = this.handlers.get(row.provider);
     const now = this.clock.now();
     if (!handler) {
@@ -119,7 +119,7 @@ export class InboxService {
   }
 
   /** A hotel's inbound events that failed for good, with the reason, for staff. */
-  deadLetters(propertyId: string, limit: number): InboxDeadLetter[] {
+  deadLetters(propertyId: string, limit: number): InboundQueueDeadLetter[] {
     return this.repo.deadLetters(propertyId, limit).map((r) => ({
       id: r.id,
       provider: r.provider,
@@ -168,7 +168,7 @@ export class InboxService {
       for (const row of rows) byHotel.set(row.property_id, [...(byHotel.get(row.property_id) ?? []), row]);
       for (const [propertyId, first] of byHotel) {
         const lane = this.lane(propertyId, first)
-          .catch((err: unknown) => this.log.error({ err, propertyId }, 'inbox lane failed'))
+          .catch((err: unknown) => this.log.error({ err, propertyId }, 'inbound queue lane failed'))
           .finally(() => {
             this.lanes.delete(propertyId);
             this.kick();
@@ -178,7 +178,7 @@ export class InboxService {
     }
   }
 
-  private async lane(propertyId: string, first: Awaited<ReturnType<InboxRepository['claimDue']>>): Promise<void> {
+  private async lane(propertyId: string, first: Awaited<ReturnType<InboundQueueRepository['claimDue']>>): Promise<void> {
     let rows = first;
     while (rows.length > 0) {
       for (const row of rows) {

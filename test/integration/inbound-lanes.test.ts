@@ -5,7 +5,7 @@ import { json, startTestServer, type TestServer } from '../support/server.js';
 import { until } from '../support/wait.js';
 
 /**
- * The durable inbox works a lane per hotel: while one hotel's guest waits on a slow local model,
+ * The durable inbound queue works a lane per hotel: while one hotel's guest waits on a slow local model,
  * another hotel's guests are answered.
  */
 
@@ -41,7 +41,7 @@ afterAll(async () => {
   await ollama?.close();
 });
 
-describe('inbox lanes', () => {
+describe('inbound queue lanes', () => {
   it("answers one hotel's guest while another hotel's guest waits on the model", async () => {
     const slowId = await hotel('slow-model', '106540352240001');
     await hotel('quick-hello', '106540352240002');
