@@ -7,7 +7,7 @@ import type { Logger } from '../../shared/logger.js';
 import type { AiSwitchService } from '../ai-switch/ai-switch.service.js';
 import type { ConversationLedger } from '../conversations/conversation-ledger.js';
 import type { InboundHandler, InboundQueue } from '../inbound/inbound-queue.service.js';
-import type { InboundProvider } from '../inbound/inbound-queue.repository.js';
+import type { Channel } from '../../contract/conversations.js';
 import type { ChannelSender } from '../outbox/channel-sender.port.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { PipelineService } from '../pipeline/pipeline.service.js';
@@ -20,7 +20,7 @@ import type { CredentialProbe } from './channel-check.service.js';
  * and the root registers them the same way (see README.md in this folder).
  */
 export interface GuestChannel {
-  readonly name: InboundProvider;
+  readonly name: Channel;
   /** Processes one stored inbound event from the durable webhook queue. */
   readonly inbound: InboundHandler;
   /** Delivers outbox messages of this channel. */
