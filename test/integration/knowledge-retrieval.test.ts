@@ -88,6 +88,21 @@ describe('lexical retrieval quality', () => {
     expect(b.results[0]!.snippet).toContain('2:00 pm');
   });
 
+  it("does not let the names in a guest's story drown the question", async () => {
+    // The same words, once written as names (capitalised inside a sentence) and once not: names the
+    // hotel never mentions are the guest's story, not the topic, so the pet item scores higher.
+    const story = (n: (w: string) => string) =>
+      `Evening! My partner ${n('Rafael')} and I are coming from ${n('Ipoh')} with our dog ${n('Noodle')}. Could he sleep in the room with us? Best, ${n('Ines')}`;
+    const named = await search(HARBOUR.slug, story((w) => w));
+    const plain = await search(HARBOUR.slug, story((w) => w.toLowerCase()));
+    expect(named.results[0]?.title).toBe('Pets');
+    expect(plain.results[0]?.title).toBe('Pets');
+    expect(named.results[0]!.score).toBeGreaterThan(plain.results[0]!.score + 0.03);
+    // A name that is the whole question, about something the hotel does not have, still scores low.
+    const { results } = await search(HARBOUR.slug, 'Do you sell tickets for Legoland?');
+    for (const r of results) expect(r.score, r.title).toBeLessThan(0.4);
+  });
+
   it('scores every item low for questions the knowledge base does not answer', async () => {
     for (const q of [...OFF_TOPIC, ...BORDERLINE]) {
       for (const h of [HARBOUR, HILL]) {

@@ -619,6 +619,13 @@ const FUZZY_TRUST = 0.5;
  */
 const ABSENT_WEIGHT = 0.7;
 
+/**
+ * What a name no item holds weighs ("our cat Mochi", "flying in from London", "Regards, Priya"): the
+ * guest's story around the question, not its topic. A name the hotel does hold ("Kuching", a suite's
+ * name) weighs as any word.
+ */
+const ABSENT_NAME_WEIGHT = 0.2;
+
 /** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
 const WEAK_TRUST = 0.5;
 
@@ -708,7 +715,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     const rarest = indexOfRarest(alts, df);
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
-    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? ABSENT_WEIGHT : 1), trust };
+    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget
