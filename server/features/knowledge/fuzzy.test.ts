@@ -35,6 +35,21 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(pets.petForm('dog')).toBeUndefined();
   });
 
+  it('reads the short chat spellings guests use by how they shorten words, not by edits', () => {
+    const chat = new Vocabulary(new Map([['night', 6], ['tonight', 1], ['check', 14], ['chicken', 2], ['breakfast', 9], ['lift', 2], ['bath', 3], ['bats', 1], ['here', 8], ['gym', 4]]));
+    expect(chat.near('nite')).toEqual(['night']);
+    expect(chat.near('tonite')).toEqual(['tonight']);
+    // Vowels dropped: the commonest term keeping the consonants in order, first and last included.
+    expect(chat.near('chk')).toEqual(['check']);
+    expect(chat.near('bkfst')).toEqual(['breakfast']);
+    expect(chat.near('xyz')).toEqual([]);
+    // A clipped final consonant, only when one hotel term fits and the word is not an ordinary one.
+    expect(chat.near('lif')).toEqual(['lift']);
+    expect(chat.near('bat')).toEqual([]);
+    expect(chat.near('her')).toEqual([]);
+    expect(chat.near('gym')).toEqual([]);
+  });
+
   it('takes a clipped ending back to the hotel word it starts with', () => {
     expect(vocab.near('parkng')).toEqual(['park']);
     expect(vocab.near('poolside')).toEqual([]);

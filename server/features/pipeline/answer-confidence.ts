@@ -19,7 +19,7 @@ export interface AnswerCalibration {
   intercept: number;
 }
 
-export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 2.462, margin: 6.147, intercept: -0.836 };
+export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 2.37, margin: 6.667, intercept: -1.057 };
 
 function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
