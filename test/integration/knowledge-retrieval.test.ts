@@ -103,6 +103,18 @@ describe('lexical retrieval quality', () => {
     for (const r of results) expect(r.score, r.title).toBeLessThan(0.4);
   });
 
+  it('puts the item that says the asked things together above one that mentions them apart', async () => {
+    s.core.properties.create({ name: 'Quay Rooms', slug: 'quay-rooms', timezone: 'Asia/Kuala_Lumpur' });
+    const items = [
+      { category: 'facilities', title: 'Level 12', content: 'Live jazz plays on the terrace every Friday from 8 pm. The lobby has a grand piano.' },
+      { category: 'facilities', title: 'Level 3', content: 'A jazz record shop is across the road from the lobby. Our terrace is closed for repairs until March.' },
+    ];
+    expect((await s.admin.put('/api/v1/properties/quay-rooms/knowledge-base', { items })).status).toBe(200);
+    const { results } = await search('quay-rooms', 'any jazz on the terrace?');
+    expect(results.map((r) => r.title)).toEqual(['Level 12', 'Level 3']);
+    expect(results[0]!.score).toBeGreaterThan(results[1]!.score + 0.05);
+  });
+
   it('scores every item low for questions the knowledge base does not answer', async () => {
     for (const q of [...OFF_TOPIC, ...BORDERLINE]) {
       for (const h of [HARBOUR, HILL]) {
