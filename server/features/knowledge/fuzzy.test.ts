@@ -50,6 +50,19 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(chat.near('gym')).toEqual([]);
   });
 
+  it('reads a Malay spelling of an English loanword as the hotel\'s English word', () => {
+    const loans = new Vocabulary(new Map([['clinic', 2], ['music', 3], ['taxi', 5], ['class', 2], ['cafe', 4], ['recept', 6]]));
+    expect(loans.near('klinik')).toEqual(['clinic']);
+    expect(loans.near('muzik')).toEqual(['music']);
+    expect(loans.near('teksi')).toEqual(['taxi']);
+    expect(loans.near('kelas')).toEqual(['class']);
+    expect(loans.near('kafe')).toEqual(['cafe']);
+    expect(loans.near('resepsi')).toEqual(['recept']);
+    // A Malay word that is no loan finds nothing.
+    expect(loans.near('kolam')).toEqual([]);
+    expect(loans.near('makan')).toEqual([]);
+  });
+
   it('takes a clipped ending back to the hotel word it starts with', () => {
     expect(vocab.near('parkng')).toEqual(['park']);
     expect(vocab.near('poolside')).toEqual([]);

@@ -7,6 +7,24 @@
  * spellings of `chatForm`.
  */
 
+import { porterStem } from './porter-stemmer.js';
+
+/**
+ * How Malay spells the English words it borrows, undone in order: "ks" for x (teksi), -asi and -si
+ * for -ation and -tion (lokasi, resepsi), -iti for -ity (universiti), -ik for -ic (klinik, muzik), an
+ * e put between the first two consonants (kelas), and k for c (kafe). The result is compared with
+ * the hotel's words within one edit, since a loan keeps other Malay spellings (muzik -> music).
+ */
+const LOAN_RULES: [RegExp, string][] = [
+  [/ks/g, 'x'],
+  [/asi$/, 'ation'],
+  [/si$/, 'tion'],
+  [/iti$/, 'ity'],
+  [/ik$/, 'ic'],
+  [/^([bcdfgkpt])e([lr])/, '$1$2'],
+  [/k/g, 'c'],
+];
+
 /** "doggi" (the stem of "doggy"), "kiddie": a word of 3+ letters, its last consonant doubled, then -y, -i or -ie. */
 const PET_FORM = /^(\p{L}{2,}?([b-df-hj-np-tv-z]))\2(?:y|i|ie)$/u;
 
@@ -79,6 +97,8 @@ export class Vocabulary {
     if (word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
     const chat = this.chatForm(word);
     if (chat) return [chat];
+    const loan = this.loanForm(word);
+    if (loan) return [loan];
     if (max === 0) return [];
     const close = this.withinEdits(word, max, limit);
     if (close.length > 0) return close;
@@ -111,6 +131,16 @@ export class Vocabulary {
       if (longer.length === 1) return longer[0];
     }
     return undefined;
+  }
+
+  /** The hotel's English word for a Malay spelling of it (see LOAN_RULES): "klinik" -> clinic, "kelas" -> class. */
+  loanForm(word: string): string | undefined {
+    if (word.length < 4) return undefined;
+    const english = LOAN_RULES.reduce((w, [rule, to]) => w.replace(rule, to), word);
+    if (english === word) return undefined;
+    const stem = porterStem(english);
+    if (this.docs.has(stem)) return stem;
+    return this.withinEdits(stem, 1, 1)[0] ?? (stem === english ? undefined : this.withinEdits(english, 1, 1)[0]);
   }
 
   private byConsonants(word: string): string | undefined {
