@@ -50,6 +50,10 @@ describe('hotel query expansion', () => {
     expect(labels('kalau hujan, kolam renang tetap buka sekarang?')).toEqual(['hujan', 'pool', 'tetap', 'time']);
   });
 
+  it('reads the currency by name as a question of price', () => {
+    expect(labels('parking berapa ringgit sehari')).toEqual(['parking', 'price', 'sehari']);
+  });
+
   it("reads Malay words by their root, and a hotel's own synonyms as one concept", () => {
     expect(['dihidangkan', 'merokok', 'pembatalan', 'bayarnya', 'menginap'].map(malayRoot)).toEqual(['hidang', 'rokok', 'batal', 'bayar', 'inap']);
     expect(labels('Boleh saya merokok di dalam bilik?')).toEqual(['smoking', 'room']);

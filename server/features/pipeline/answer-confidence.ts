@@ -19,7 +19,7 @@ export interface AnswerCalibration {
   intercept: number;
 }
 
-export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 2.187, margin: 6.382, intercept: -0.843 };
+export const ANSWER_CALIBRATION: AnswerCalibration = { slope: 2.254, margin: 6.627, intercept: -0.944 };
 
 function logit(p: number): number {
   const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
