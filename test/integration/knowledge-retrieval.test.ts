@@ -88,6 +88,33 @@ describe('lexical retrieval quality', () => {
     expect(b.results[0]!.snippet).toContain('2:00 pm');
   });
 
+  it("does not let the names in a guest's story drown the question", async () => {
+    // The same words, once written as names (capitalised inside a sentence) and once not: names the
+    // hotel never mentions are the guest's story, not the topic, so the pet item scores higher.
+    const story = (n: (w: string) => string) =>
+      `Evening! My partner ${n('Rafael')} and I are coming from ${n('Ipoh')} with our dog ${n('Noodle')}. Could he sleep in the room with us? Best, ${n('Ines')}`;
+    const named = await search(HARBOUR.slug, story((w) => w));
+    const plain = await search(HARBOUR.slug, story((w) => w.toLowerCase()));
+    expect(named.results[0]?.title).toBe('Pets');
+    expect(plain.results[0]?.title).toBe('Pets');
+    expect(named.results[0]!.score).toBeGreaterThan(plain.results[0]!.score + 0.03);
+    // A name that is the whole question, about something the hotel does not have, still scores low.
+    const { results } = await search(HARBOUR.slug, 'Do you sell tickets for Legoland?');
+    for (const r of results) expect(r.score, r.title).toBeLessThan(0.4);
+  });
+
+  it('puts the item that says the asked things together above one that mentions them apart', async () => {
+    s.core.properties.create({ name: 'Quay Rooms', slug: 'quay-rooms', timezone: 'Asia/Kuala_Lumpur' });
+    const items = [
+      { category: 'facilities', title: 'Level 12', content: 'Live jazz plays on the terrace every Friday from 8 pm. The lobby has a grand piano.' },
+      { category: 'facilities', title: 'Level 3', content: 'A jazz record shop is across the road from the lobby. Our terrace is closed for repairs until March.' },
+    ];
+    expect((await s.admin.put('/api/v1/properties/quay-rooms/knowledge-base', { items })).status).toBe(200);
+    const { results } = await search('quay-rooms', 'any jazz on the terrace?');
+    expect(results.map((r) => r.title)).toEqual(['Level 12', 'Level 3']);
+    expect(results[0]!.score).toBeGreaterThan(results[1]!.score + 0.05);
+  });
+
   it('scores every item low for questions the knowledge base does not answer', async () => {
     for (const q of [...OFF_TOPIC, ...BORDERLINE]) {
       for (const h of [HARBOUR, HILL]) {

@@ -35,6 +35,34 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(pets.petForm('dog')).toBeUndefined();
   });
 
+  it('reads the short chat spellings guests use by how they shorten words, not by edits', () => {
+    const chat = new Vocabulary(new Map([['night', 6], ['tonight', 1], ['check', 14], ['chicken', 2], ['breakfast', 9], ['lift', 2], ['bath', 3], ['bats', 1], ['here', 8], ['gym', 4]]));
+    expect(chat.near('nite')).toEqual(['night']);
+    expect(chat.near('tonite')).toEqual(['tonight']);
+    // Vowels dropped: the commonest term keeping the consonants in order, first and last included.
+    expect(chat.near('chk')).toEqual(['check']);
+    expect(chat.near('bkfst')).toEqual(['breakfast']);
+    expect(chat.near('xyz')).toEqual([]);
+    // A clipped final consonant, only when one hotel term fits and the word is not an ordinary one.
+    expect(chat.near('lif')).toEqual(['lift']);
+    expect(chat.near('bat')).toEqual([]);
+    expect(chat.near('her')).toEqual([]);
+    expect(chat.near('gym')).toEqual([]);
+  });
+
+  it('reads a Malay spelling of an English loanword as the hotel\'s English word', () => {
+    const loans = new Vocabulary(new Map([['clinic', 2], ['music', 3], ['taxi', 5], ['class', 2], ['cafe', 4], ['recept', 6]]));
+    expect(loans.near('klinik')).toEqual(['clinic']);
+    expect(loans.near('muzik')).toEqual(['music']);
+    expect(loans.near('teksi')).toEqual(['taxi']);
+    expect(loans.near('kelas')).toEqual(['class']);
+    expect(loans.near('kafe')).toEqual(['cafe']);
+    expect(loans.near('resepsi')).toEqual(['recept']);
+    // A Malay word that is no loan finds nothing.
+    expect(loans.near('kolam')).toEqual([]);
+    expect(loans.near('makan')).toEqual([]);
+  });
+
   it('takes a clipped ending back to the hotel word it starts with', () => {
     expect(vocab.near('parkng')).toEqual(['park']);
     expect(vocab.near('poolside')).toEqual([]);

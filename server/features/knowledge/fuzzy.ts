@@ -3,8 +3,27 @@
  * FTS5 index), so "brekfast" finds "breakfast" and "pasword" finds "password" without a word list.
  * Candidates come from a deletion index (every term with one character removed, as in SymSpell),
  * then are confirmed with a bounded Damerau-Levenshtein (optimal string alignment) distance:
- * at most 1 edit for words of 4-7 characters, 2 from 8 characters; shorter words are not corrected.
+ * at most 1 edit for words of 4-7 characters, 2 from 8 characters; shorter words only by the chat
+ * spellings of `chatForm`.
  */
+
+import { porterStem } from './porter-stemmer.js';
+
+/**
+ * How Malay spells the English words it borrows, undone in order: "ks" for x (teksi), -asi and -si
+ * for -ation and -tion (lokasi, resepsi), -iti for -ity (universiti), -ik for -ic (klinik, muzik), an
+ * e put between the first two consonants (kelas), and k for c (kafe). The result is compared with
+ * the hotel's words within one edit, since a loan keeps other Malay spellings (muzik -> music).
+ */
+const LOAN_RULES: [RegExp, string][] = [
+  [/ks/g, 'x'],
+  [/asi$/, 'ation'],
+  [/si$/, 'tion'],
+  [/iti$/, 'ity'],
+  [/ik$/, 'ic'],
+  [/^([bcdfgkpt])e([lr])/, '$1$2'],
+  [/k/g, 'c'],
+];
 
 /** "doggi" (the stem of "doggy"), "kiddie": a word of 3+ letters, its last consonant doubled, then -y, -i or -ie. */
 const PET_FORM = /^(\p{L}{2,}?([b-df-hj-np-tv-z]))\2(?:y|i|ie)$/u;
@@ -75,7 +94,12 @@ export class Vocabulary {
     const max = maxEdits(word.length);
     // Both ways of being near take a term at most 3 letters shorter; past that, a long guest word
     // would only cost time (building its deletions grows with the cube of its length).
-    if (max === 0 || word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
+    if (word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
+    const chat = this.chatForm(word);
+    if (chat) return [chat];
+    const loan = this.loanForm(word);
+    if (loan) return [loan];
+    if (max === 0) return [];
     const close = this.withinEdits(word, max, limit);
     if (close.length > 0) return close;
     // A clipped or misspelt ending ("parkng", "reservaton"): the longest hotel term of 4+ letters
@@ -86,6 +110,48 @@ export class Vocabulary {
     }
     const pet = this.petForm(word);
     return pet ? [pet] : [];
+  }
+
+  /**
+   * The hotel's word for a chat spelling, by rules of how guests shorten words rather than by edits
+   * (a 3-letter word is 1 edit from too many words to guess): "nite" and "tonite" are the hotel's
+   * "night" and "tonight" when it has them; a word with no vowel ("chk", "bkfst") is the commonest hotel term whose
+   * consonants it keeps in order, first and last included; a 3-letter word is the one hotel term
+   * that is that word with a final consonant clipped ("lif" -> "lift"), and none when two are ("bat":
+   * "bath", "bats"), nor a word that only lacks a vowel ("her" is not "here").
+   */
+  chatForm(word: string): string | undefined {
+    if (word.endsWith('nite')) {
+      const night = `${word.slice(0, -4)}night`;
+      if (this.docs.has(night)) return night;
+    }
+    if (word.length >= 3 && !/[aeiou]/.test(word)) return this.byConsonants(word);
+    if (word.length === 3) {
+      const longer = [...(this.byDelete.get(word) ?? [])].filter((t) => t.length === 4 && t.startsWith(word) && !/[aeiouy]/.test(t[3]!));
+      if (longer.length === 1) return longer[0];
+    }
+    return undefined;
+  }
+
+  /** The hotel's English word for a Malay spelling of it (see LOAN_RULES): "klinik" -> clinic, "kelas" -> class. */
+  loanForm(word: string): string | undefined {
+    if (word.length < 4) return undefined;
+    const english = LOAN_RULES.reduce((w, [rule, to]) => w.replace(rule, to), word);
+    if (english === word) return undefined;
+    const stem = porterStem(english);
+    if (this.docs.has(stem)) return stem;
+    return this.withinEdits(stem, 1, 1)[0] ?? (stem === english ? undefined : this.withinEdits(english, 1, 1)[0]);
+  }
+
+  private byConsonants(word: string): string | undefined {
+    let best: string | undefined;
+    for (const [term, docs] of this.docs) {
+      if (term[0] !== word[0] || term.length > word.length * 2 + 2 || term.length <= word.length || !/^\p{L}+$/u.test(term)) continue;
+      const skeleton = term.replace(/[aeiou]/g, '').replace(/(.)\1+/g, '$1');
+      if (skeleton.at(-1) !== word.at(-1) || !isSubsequence(word, skeleton)) continue;
+      if (!best || docs > (this.docs.get(best) ?? 0)) best = term;
+    }
+    return best;
   }
 
   /** The hotel's word a pet form comes from ("doggy" -> dog, "kiddie" -> kid): the same word, not a guess. */
@@ -111,4 +177,10 @@ export class Vocabulary {
       .slice(0, limit)
       .map((c) => c.t);
   }
+}
+
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0;
+  for (const c of long) if (c === short[i]) i++;
+  return i === short.length;
 }

@@ -347,6 +347,7 @@ export class KnowledgeService {
       titleCoverage: q.totalWeight > 0 ? score.inTitle / q.totalWeight : 0,
       bm25: best > 0 ? score.bm25 / best : 0,
       bm25Absolute: q.totalWeight > 0 ? Math.min(1, score.bm25 / (q.totalWeight * (BM25_K1 + 1))) : 0,
+      sentenceCoverage: q.totalWeight > 0 ? score.inSentence / q.totalWeight : 0,
       vector: sim > minSim ? Math.min(1, (sim - minSim) / (1 - minSim)) : 0,
     };
   }
@@ -360,6 +361,7 @@ export class KnowledgeService {
         title: indexTokens(c.hit.title),
         heading: indexTokens(c.hit.heading),
         body: indexTokens(c.hit.text),
+        sentences: sentencesOf(c.hit.text).map(indexTokens),
         questions: indexTokens(c.hit.questions),
         source: c.hit.text,
         questionsSource: c.hit.questions,
@@ -564,6 +566,8 @@ interface ChunkFields {
   heading: string[];
   body: string[];
   questions: string[];
+  /** The body's tokens, sentence by sentence. */
+  sentences: string[][];
 }
 
 interface CachedFields extends ChunkFields {
@@ -619,6 +623,13 @@ const FUZZY_TRUST = 0.5;
  */
 const ABSENT_WEIGHT = 0.7;
 
+/**
+ * What a name no item holds weighs ("our cat Mochi", "flying in from London", "Regards, Priya"): the
+ * guest's story around the question, not its topic. A name the hotel does hold ("Kuching", a suite's
+ * name) weighs as any word.
+ */
+const ABSENT_NAME_WEIGHT = 0.2;
+
 /** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
 const WEAK_TRUST = 0.5;
 
@@ -635,16 +646,23 @@ interface ConceptMatch {
   bm25: number;
   found: number;
   inTitle: number;
+  /** Weight of the concepts its best sentence holds, read with its title, heading and learned questions. */
+  inSentence: number;
 }
 
 function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
   let bm25 = 0;
   let found = 0;
   let inTitle = 0;
+  const bySentence = new Array<number>(fields.sentences.length).fill(0);
   for (const g of q.groups) {
     let tf = 0;
     let titled = false;
+    const inSentences = new Set<number>();
     for (const tokens of g.present) {
+      fields.sentences.forEach((sentence, i) => {
+        if (countSequence(sentence, tokens) > 0) inSentences.add(i);
+      });
       let t = 0;
       for (const f of Object.keys(FIELD_WEIGHTS) as (keyof typeof FIELD_WEIGHTS)[]) {
         const n = countSequence(fields[f], tokens);
@@ -656,9 +674,10 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
     if (tf === 0) continue;
     found += g.weight * g.trust;
     if (titled) inTitle += g.weight * g.trust;
+    else for (const i of inSentences) bySentence[i]! += g.weight * g.trust;
     bm25 += (g.trust * g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
   }
-  return { bm25, found, inTitle };
+  return { bm25, found, inTitle, inSentence: inTitle + Math.max(0, ...bySentence) };
 }
 
 /** Chunks BM25 hands the relevance model per search (at least; 4 per result asked for). */
@@ -708,7 +727,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     const rarest = indexOfRarest(alts, df);
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
-    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? ABSENT_WEIGHT : 1), trust };
+    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget
@@ -724,6 +743,11 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     totalWeight: prepared.reduce((sum, g) => sum + g.weight, 0),
     expr: [...new Set(phrases)].join(' OR '),
   };
+}
+
+/** A chunk's body cut at sentence ends ("." "!" "?" and their CJK forms, or a line break); one pass. */
+function sentencesOf(text: string): string[] {
+  return text.split(/[.!?。！？\n]+(?:\s+|$)|\n/).filter((x) => x.trim());
 }
 
 function countSequence(tokens: string[], seq: string[]): number {

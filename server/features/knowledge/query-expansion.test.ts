@@ -37,6 +37,23 @@ describe('hotel query expansion', () => {
     expect(labels('helipad? see https://example.com/heli-photos')).toEqual(['helipad']);
   });
 
+  it('marks words written as names inside a sentence, unless the guest capitalises everything', () => {
+    const names = (q: string) => analyzeQuery(q).filter((g) => g.name).map((g) => g.label);
+    expect(names('We fly in from Perth with our parrot Kiwi. Is a bird allowed? Cheers, Dana')).toEqual(['perth', 'kiwi', 'dana']);
+    // The first word of a sentence is capitalised anyway; a title-cased message names nothing.
+    expect(names('Sauna. Is it open late?')).toEqual([]);
+    expect(names('Is There A Sauna Near The Lobby')).toEqual([]);
+  });
+
+  it('drops English and Malay conjunctions, which carry no topic', () => {
+    expect(labels('but because of the rain, is the gym open')).toEqual(['rain', 'gym', 'time']);
+    expect(labels('kalau hujan, kolam renang tetap buka sekarang?')).toEqual(['hujan', 'pool', 'tetap', 'time']);
+  });
+
+  it('reads the currency by name as a question of price', () => {
+    expect(labels('parking berapa ringgit sehari')).toEqual(['parking', 'price', 'sehari']);
+  });
+
   it("reads Malay words by their root, and a hotel's own synonyms as one concept", () => {
     expect(['dihidangkan', 'merokok', 'pembatalan', 'bayarnya', 'menginap'].map(malayRoot)).toEqual(['hidang', 'rokok', 'batal', 'bayar', 'inap']);
     expect(labels('Boleh saya merokok di dalam bilik?')).toEqual(['smoking', 'room']);

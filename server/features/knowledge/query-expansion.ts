@@ -23,6 +23,11 @@ export interface QueryGroup {
    * day of the week ("is the gym open on Sunday?" asks about the gym; Sunday says when).
    */
   weak?: boolean;
+  /**
+   * Written capitalised inside a sentence ("our cat Mochi", "from London", "Regards, Priya"): a
+   * name of a person, a pet or a place, which a hotel that never mentions it cannot be asked about.
+   */
+  name?: boolean;
 }
 
 /** Hotel vocabulary: concept -> words and phrases guests and hotels use for it. */
@@ -46,7 +51,7 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   pets: ['pet', 'pets', 'dog', 'dogs', 'cat', 'cats', 'puppy', 'animal', 'haiwan peliharaan', 'haiwan', 'anjing', 'kucing', '宠物', '狗', '猫'],
   smoking: ['smoking', 'smoke', 'cigarette', 'vape', 'vaping', 'merokok', 'rokok', '吸烟', '抽烟'],
   cancellation: ['cancel', 'cancellation', 'refund', 'money back', 'no show', 'pembatalan', 'batal', 'membatalkan', 'bayaran balik', '取消', '退款', '退订'],
-  price: ['price', 'rate', 'cost', 'how much', 'tariff', 'fee', 'charge', 'rm', 'myr', 'harga', 'kadar', 'bayaran', 'caj', 'berapa harga', '价格', '多少钱', '房价', '费用', '收费', '价钱'],
+  price: ['price', 'rate', 'cost', 'how much', 'tariff', 'fee', 'charge', 'rm', 'myr', 'ringgit', 'harga', 'kadar', 'bayaran', 'caj', 'berapa harga', '价格', '多少钱', '房价', '费用', '收费', '价钱'],
   room: ['room', 'suite', 'bilik', '房间', '客房'],
   size: ['size', 'big', 'large', 'spacious', 'square metres', 'sqm', 'm2', 'sq ft', 'luas', 'besar', '面积', '多大'],
   night: ['night', 'nights', 'overnight', 'per night', 'semalam', 'malam', '一晚', '每晚', '晚上'],
@@ -82,10 +87,15 @@ const STOPWORDS = new Set(
     'up wat wht whats wheres hows whr hw gonna gotta kinda sorta bit abit quick quickly actually maybe probably sure also still again already just wanted wants gt gd morning afternoon evening ' +
     'email mail see sir madam maam team guys folks everyone there hope doing well cheers best wishes bye goodbye soon reply asap thing things stuff way ' +
     'wife husband friend friends mum mom dad parents partner ' +
+    // conjunctions and determiners of a standard English stop-word list (NLTK's); not the
+    // prepositions that can carry a topic ("under 12", "other hotel", "run out")
+    'but because while nor having own such each both few same further once ' +
     // Malay, with the chat forms
     'apa ada adakah boleh bolehkah saya sy kami kita anda awak di ke dari daripada untuk dengan yang ini itu dan atau tak tidak x bila mana bagaimana macam mahu nak nk ' +
     'hendak tolong sila encik puan cik ialah adalah pada dalam kah pun lah juga tu ni ye ya yer je jer jugak hai helo terima kasih berapa perlu sudah dah masih akan hotel tetamu ' +
     'bawa dapat mana2 sahaja saja satu dua tiga hari esok kat dekat camne cmne mcm kot ke bro sis boss bos kak abang korang kitorang dia diorang mereka selamat pagi petang ' +
+    // Malay conjunctions and adverbs from a standard stop-word list: if, but, because, very, again, all, now, here, there, before, after
+    'kalau jika jikalau tapi tetapi sebab kerana karena sangat lagi semua pula bagi oleh telah sedang ingin mau nanti sekarang sini situ sana begitu begini sebelum selepas selain ' +
     // Chinese in pinyin chat
     'ni hao xie xie'
   )
@@ -181,6 +191,7 @@ export interface SynonymSet {
  */
 export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: ReadonlySet<string> = new Set()): QueryGroup[] {
   let text = cleaned(query);
+  const names = namesIn(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
   const add = (at: number, group: QueryGroup) => {
@@ -234,10 +245,38 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     const root = /^[a-z]+$/.test(token) ? malayRoot(token) : token;
     const concept = BY_STEM.get(lightStem(token)) ?? (root !== token ? BY_STEM.get(lightStem(root)) : undefined);
     if (concept) add(at, groupOf(concept));
-    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}) });
+    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}), ...(names.has(token) ? { name: true } : {}) });
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
 }
+
+/** A capitalised word (capital then small letters) preceded by a word or a comma, not by a sentence's end. */
+const CAPITALISED = /^\p{Lu}\p{Ll}{2,}$/u;
+const LETTERS = /[\p{L}\p{N}]+/gu;
+
+/**
+ * The words of a message written as names: capitalised inside a sentence, where an ordinary word
+ * would be small. A guest who capitalises most of the words (a title-cased message) names nothing.
+ * One pass over the words, each looking back only over the spaces before it: linear time.
+ */
+function namesIn(query: string): Set<string> {
+  const text = query.slice(0, MAX_NAME_SCAN);
+  const names = new Set<string>();
+  let inside = 0;
+  let capitalised = 0;
+  for (const m of text.matchAll(LETTERS)) {
+    let i = m.index - 1;
+    while (i >= 0 && /\s/.test(text[i]!)) i--;
+    if (i < 0 || /[.!?。！？\n]/.test(text[i]!)) continue;
+    inside++;
+    if (!CAPITALISED.test(m[0])) continue;
+    capitalised++;
+    names.add(normalizeForMatch(m[0]));
+  }
+  return capitalised * 2 > inside ? new Set() : names;
+}
+/** Characters of a message read for names (guest text is bounded before parsing). */
+const MAX_NAME_SCAN = 4_000;
 
 /** Lower case, contact details and pleasantries out, padded with spaces for phrase matching. */
 function cleaned(query: string): string {
