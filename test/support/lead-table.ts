@@ -24,7 +24,7 @@ export function leadMistakes(row: LeadRow, today: string): string[] {
   const mistakes: string[] = [];
   for (const field of Object.keys(row.expected) as (keyof LeadFields)[]) {
     const [a, b] = [got[field], row.expected[field]];
-    const same = field === 'name' ? (a ?? '').toLowerCase() === (b ?? '').toString().toLowerCase() : a === b;
+    const same = field === 'name' ? String(a ?? '').toLowerCase() === String(b ?? '').toLowerCase() : a === b;
     if (!same) mistakes.push(`${field}: ${String(a)} (want ${String(b)})`);
   }
   return mistakes;

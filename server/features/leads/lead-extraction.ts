@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
 import { findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
-import { findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
+import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
@@ -180,8 +180,11 @@ const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my
 
 const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
 const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
+// Things for a child ("a baby cot", "kids club"), not a child in the party.
+const CHILD_THINGS = new Set(['cot', 'cots', 'bed', 'beds', 'chair', 'chairs', 'seat', 'seats', 'crib', 'menu', 'pool', 'club', 'stroller', 'pram', 'meal', 'meals', 'price', 'rate', 'policy', 'friendly', 'activities', 'playground']);
+const CHILD_JOINS = new Set(['+', '&', 'and', 'plus', 'with', 'dan', 'dengan', 'n']);
+const SINGLE_CHILD = new Set(['baby', 'infant', 'toddler', 'child', 'kid', 'bayi']);
 const ZH_ADULT = ['大人', '成人'];
-const ZH_GUESTS = ['客人', '宾客', '嘉宾', '来宾'];
 const ZH_CHILD = ['小孩', '孩子', '儿童', '小朋友', '婴儿', '宝宝'];
 
 function isClock(tokens: Token[], i: number, next: number): boolean {
@@ -199,13 +202,25 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     const t = tokens[i]!;
     if (used.has(i)) continue;
     // "a baby", "an infant" (not "a baby cot")
-    if ((t.w === 'a' || t.w === 'an') && CHILD_WORDS.has(tokens[i + 1]?.w ?? '') && !['cot', 'cots', 'bed', 'chair', 'seat', 'crib', 'menu', 'pool', 'club'].includes(tokens[i + 2]?.w ?? '')) {
+    if ((t.w === 'a' || t.w === 'an') && CHILD_WORDS.has(tokens[i + 1]?.w ?? '') && !CHILD_THINGS.has(tokens[i + 2]?.w ?? '')) {
+      kids += 1;
+      continue;
+    }
+    // "2 adults + baby", "with an infant": one child joined to the party without a number
+    if (CHILD_JOINS.has(t.w) && SINGLE_CHILD.has(tokens[i + 1]?.w ?? '') && !CHILD_THINGS.has(tokens[i + 2]?.w ?? '')) {
       kids += 1;
       continue;
     }
     const n = numberAt(tokens, i);
     if (!n || n.n < 1 || n.n > 999 || isClock(tokens, i, n.next)) continue;
     if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
+    // "2A2C", "2A1C": the shorthand of booking forms, adults then children, written as one word
+    const letter = tokens[n.next];
+    if (t.kind === 'num' && letter && adjacent(tokens, i) && (letter.raw === 'A' || letter.raw === 'C' || letter.raw === 'K') && (!adjacent(tokens, n.next) || tokens[n.next + 1]!.kind !== 'word')) {
+      if (letter.raw === 'A') adults += n.n;
+      else kids += n.n;
+      continue;
+    }
     // the word the count follows, past "about" / "lebih kurang"
     let p = i;
     while (p > i - 2 && ABOUT_WORDS.has(tokens[p - 1]?.w ?? '')) p--;
@@ -219,7 +234,8 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
       else if (unit === '小' && tokens[k + 1]?.raw !== '时' && tokens[k + 1]?.raw !== '時' && (tokens[k - 2]?.raw === '大' || tokens[k + 1]?.kind !== 'han')) kids += n.n;
       else if (unit === '口' && tokens[i - 1]?.raw === '家') total ??= n.n; // 一家四口
       else if (ZH_CHILD.includes(two) || (tokens[k]?.raw === '小' && tokens[k + 1]?.raw === '孩')) kids += n.n;
-      else if (tokens[k]?.raw === '人' || (unit === '位' && (tokens[k]?.kind !== 'han' || ZH_GUESTS.includes(two)))) total ??= n.n;
+      // 位 counts people: "两位", "三位客人" (but not 两位数, a two-digit number)
+      else if (tokens[k]?.raw === '人' || (unit === '位' && tokens[k]?.raw !== '数')) total ??= n.n;
       i = n.next - 1;
       continue;
     }
@@ -343,7 +359,7 @@ function nameIn(ctx: NameContext): string | null {
     }
   }
   // 1b. Labels without a colon ("Name Sarah Tan", "contact Raj", "for Mr Lim"): the name must be capitalised.
-  const labelled = labelledName(tokens, text);
+  const labelled = labelledName(tokens, text, ctx.contacts);
   if (labelled && !isHotelName(labelled, ctx.hotel)) return labelled;
   // 2. "我叫X", "我是X", "我姓X", "名字：X", "联系人：X", "请联系X"
   const zh = chineseName(text);
@@ -437,7 +453,7 @@ const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'book
 const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
 
 /** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
-function labelledName(tokens: Token[], text: string): string | null {
+function labelledName(tokens: Token[], text: string, contacts: [number, number][]): string | null {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.w === 'for' && HONORIFICS.has(tokens[i + 1]?.w ?? '') && tokens[i + 1]!.w !== 'sir' && tokens[i + 1]!.w !== 'madam') {
@@ -450,11 +466,28 @@ function labelledName(tokens: Token[], text: string): string | null {
     const p = LABEL_CUES.find((c) => c[0] === t.w && phraseAt(tokens, i, c));
     if (!p || NOT_LABEL_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
     const first = tokens[i + p.length];
-    if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
+    if (!first || first.kind !== 'word') continue;
+    if (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w)) {
+      // "name tan kim hock 0166667777": after a name label, lower-case words the guest's contact or the
+      // end of the line closes
+      const n = NAME_LABELS.has(p.join(' ')) ? nameSpanAt(tokens, i + p.length, true, text) : null;
+      if (n && plausibleName(n.name) && closedName(text, n.end, contacts)) return n.name;
+      continue;
+    }
     const n = nameSpanAt(tokens, i + p.length, false, text);
     if (n && plausibleName(n.name)) return n.name;
   }
   return null;
+}
+
+const NAME_LABELS = new Set(['name', 'nama', 'guest name', 'contact name', 'booking name', 'contact person']);
+
+/** Whether a name ending at `end` is followed by nothing, a new line, a stop or one of the guest's contacts. */
+function closedName(text: string, end: number, contacts: [number, number][]): boolean {
+  let k = end;
+  while (k < text.length && k - end < 4 && text[k] === ' ') k++;
+  if (contacts.some(([s]) => s >= end && s <= k)) return true;
+  return k >= text.length || '\n,.;!)'.includes(text[k]!);
 }
 
 const plausibleName = (name: string, calendarOk = false): boolean => name.toLowerCase().split(' ').every((w) => NAME_CONNECTORS.has(w) || !notNameWord(w, calendarOk));
@@ -697,6 +730,8 @@ interface Signals {
   roomFeature: boolean;
   /** "staying with you for a wedding": the guest attends an event rather than asks to hold one. */
   attending: boolean;
+  /** "do you have ... rooms": asks what the hotel has, a booking only with a date or a length of stay. */
+  haveRooms: boolean;
 }
 
 /** "for a wedding" after a stay word, or "attending a conference": an event the guest goes to. */
@@ -708,7 +743,7 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
@@ -728,7 +763,7 @@ function signals(tokens: Token[], text: string): Signals {
     if (isGuestRoom(tokens, i) && ROOM_FEATURE_AFTER.has(tokens[i + 1]?.w ?? '')) s.roomFeature = true;
     if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
     if (FORM_LABELS.some((p) => p[0] === w && phraseAt(tokens, i, p))) s.formLabel = true;
-    if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = true;
+    if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = s.haveRooms = true;
     if (tokens[i]!.kind === 'num') {
       const next = tokens[i + 1]?.w;
       if (next === 'am' || next === 'pm' || next === 'hrs' || ((next === ':' || next === '.') && tokens[i + 2]?.kind === 'num' && tokens[i + 2]!.raw.length === 2 && tokens[i + 3]?.w !== '/' )) s.time = true;
@@ -781,14 +816,20 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   // "is there a charge to cancel?", "do you have rooms suitable for a wheelchair user?": a question about
   // booking, not a booking ("book 24 Dec for 2; is cancellation free?" still asks for one)
   const asksWithDetails = sig.strongRequest && (date || nights !== null || party !== null);
-  const aboutBooking = (sig.cancel && !asksWithDetails) || (sig.roomFeature && sig.question && !sig.bookWord && !date && nights === null && party === null);
+  const noStay = !date && nights === null;
+  const aboutBooking =
+    (sig.cancel && !asksWithDetails) ||
+    (sig.roomFeature && sig.question && !sig.bookWord && noStay && party === null) ||
+    // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
+    (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null);
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
   else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending))) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
-    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && (date || nights !== null)) ||
+    // a price with dates is a quote for a stay; "how much for 2 nights?" with none is a question about prices
+    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
     (date && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
