@@ -386,6 +386,16 @@ function holidayAt(cal: HotelCalendar, tokens: Token[], i: number): DateMention 
 
 /** "this Friday", "next Friday", "Sat to Sun", "Jumaat depan", "next weekend", "hujung minggu ini". */
 function weekday(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  // "the weekend of 19 Dec", "weekend of the 19th": the Saturday and Sunday around that date
+  if (tokens[i]?.w === 'weekend' && tokens[i + 1]?.w === 'of') {
+    const k = tokens[i + 2]?.w === 'the' ? i + 3 : i + 2;
+    const d = dayFirst(cal, tokens, k) ?? monthFirst(cal, tokens, k) ?? numeric(cal, tokens, k) ?? ordinalDay(cal, tokens, k);
+    if (d && !d.to) {
+      const wd = new Date(`${d.from}T00:00:00Z`).getUTCDay();
+      const saturday = HotelCalendar.addDays(d.from, wd === 0 ? -1 : (6 - wd + 7) % 7);
+      return { from: saturday, to: HotelCalendar.addDays(saturday, 1), i, j: d.j };
+    }
+  }
   const one = (k: number): { iso: string; wd: number; weekend: boolean; next: number } | null => {
     let j = k;
     let nextWeek = false;

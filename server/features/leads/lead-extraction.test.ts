@@ -609,3 +609,72 @@ describe('a question about booking is not a booking', () => {
     expect(lead('Do you have rooms on 24 Dec for 2 adults? What is the cancellation policy?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
   });
 });
+
+describe('holidays on the hotel calendar', () => {
+  it('reads Chinese New Year by its names as the next one to come', () => {
+    expect(lead('Room for CNY, 3 nights, 2 adults pls')).toMatchObject({ intent: 'room_booking', checkIn: '2027-02-06', checkOut: '2027-02-09', guests: 2 });
+    expect(lead('need a room on Chinese New Year eve for 1 night, 4 pax')).toMatchObject({ checkIn: '2027-02-05', checkOut: '2027-02-06' });
+    expect(lead('nak tempah bilik Tahun Baru Cina 2 malam, 2 orang')).toMatchObject({ checkIn: '2027-02-06', checkOut: '2027-02-08' });
+    expect(lead('想订春节的房间，住两晚，两个人')).toMatchObject({ checkIn: '2027-02-06', checkOut: '2027-02-08', guests: 2 });
+    // past the published table the Chinese calendar of Intl answers
+    expect(lead('book a room for CNY 1 night for 2', { today: '2036-01-02' }).checkIn).toMatch(/^2036-0[12]-\d\d$/);
+  });
+
+  it('lets a date written beside a holiday named as a kind of party win', () => {
+    expect(lead('Our office Xmas party on 17 Dec, 60 pax, need a hall')).toMatchObject({ intent: 'event', checkIn: '2026-12-17', guests: 60 });
+    expect(lead('Any room over New Year? 30 Dec to 2 Jan, 2 adults')).toMatchObject({ checkIn: '2026-12-30', checkOut: '2027-01-02' });
+    expect(lead('Christmas lunch for 5 pls, can reserve a table?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-25', guests: 5 });
+  });
+
+  it('reads "the weekend of" a date as its Saturday and Sunday', () => {
+    expect(lead('room for 2 adults the weekend of 5 Dec')).toMatchObject({ checkIn: '2026-12-05', checkOut: '2026-12-06' });
+    expect(lead('need a room for the weekend of the 13th of Dec, 3 pax')).toMatchObject({ checkIn: '2026-12-12', checkOut: '2026-12-13', guests: 3 });
+  });
+});
+
+describe('party sizes in shorthand and without numbers', () => {
+  it.each<[string, number]>([
+    ['book room 26-27 Dec 2A1C', 3],
+    ['1 room, 3A, 24-25 Dec', 3],
+    ['book a room 26-27 Dec for 2 adults & infant', 3],
+    ['room 26-27 Dec, me and my husband with baby', 3],
+    ['订房 12月26日到27日 三位', 3],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+
+  it('does not count a cot or a kids club as a child', () => {
+    expect(lead('book a room 26-27 Dec, 2 adults with baby cot').guests).toBe(2);
+  });
+});
+
+describe('a booking already made, and prices, are not new bookings', () => {
+  it.each([
+    'We have a reservation on 27 Dec for 3 nights, is parking free?',
+    'I booked a room for 28-30 Dec, what time is check-in?',
+    'How much is the deluxe room for 3 nights?',
+    'Berapa harga bilik satu malam?',
+    'Do you have interconnecting rooms for 6 people?',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads a price asked for a stay of several nights and a party as a quote for a room', () => {
+    expect(lead('what is your rate for 26 to 29 Dec for 3 adults?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-26', checkOut: '2026-12-29', guests: 3 });
+  });
+});
+
+describe('names in more places', () => {
+  it.each<[string, string]>([
+    ['pls book room 2 nights from 27 Dec for 2 adults, name lim ah seng 0123456789', 'Lim Ah Seng'],
+    ['Kindly reserve 1 room 27-28 Dec. Guest: Mr Ravi Shankar', 'Ravi Shankar'],
+    ['订房12月27号一晚，两个人。谢谢！陈小姐', '陈'],
+    ['room 27-28 Dec for 2 pls. Thank you :) Farhana', 'Farhana'],
+  ])('%s', (text, name) => {
+    expect(lead(text).name).toBe(name);
+  });
+
+  it('keeps a lower-case word after "name" out of the name when more text follows it', () => {
+    expect(lead('what name should the booking be under for 2 adults on 27 Dec').name).toBeNull();
+  });
+});

@@ -118,6 +118,8 @@ const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
 // "before we book", "if I reserve", "sebelum kami tempah": a booking the guest may make later, not one asked for now.
 const HYPOTHETICAL = new Set(['before', 'if', 'when', 'once', 'until', 'unless', 'sebelum', 'kalau', 'jika', 'bila']);
+const HELD = new Set(['have', 'had', 'has', 'made', 'got', 'hold', 'holding', 'ada']);
+const BOOKED = new Set(['booked', 'reserved', 'prebooked']);
 const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', 'kita', 'aku']);
 const hypothetical = (tokens: Token[], i: number): boolean =>
   HYPOTHETICAL.has(tokens[i - 1]?.w ?? '') || (PERSON.has(tokens[i - 1]?.w ?? '') && HYPOTHETICAL.has(tokens[i - 2]?.w ?? ''));
@@ -362,7 +364,7 @@ function nameIn(ctx: NameContext): string | null {
   const labelled = labelledName(tokens, text, ctx.contacts);
   if (labelled && !isHotelName(labelled, ctx.hotel)) return labelled;
   // 2. "我叫X", "我是X", "我姓X", "名字：X", "联系人：X", "请联系X"
-  const zh = chineseName(text);
+  const zh = chineseName(text) ?? chineseClosingName(text);
   if (zh) return zh;
   // 3. Introductions: "I'm X", "this is X", "saya X" (a capitalised name, not "I'm looking").
   for (let i = 0; i < tokens.length; i++) {
@@ -449,7 +451,7 @@ const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', '
 const notNameWord = (w: string, calendarOk = false): boolean =>
   NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
 
-const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact').sort((a, b) => b.length - a.length);
+const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact', 'guest :', 'guest -').sort((a, b) => b.length - a.length);
 const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
 
 /** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
@@ -626,7 +628,8 @@ function closingName(tokens: Token[], text: string): string | null {
   const run = nameRun(tokens, text, k, -1, false);
   const before = run && tokens[run.from - 1];
   // after the end of a sentence, or an emoji ("Thanks! 😊 Raj")
-  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || /\p{Extended_Pictographic}/u.test(before.raw));
+  const smiley = before?.w === ')' && (tokens[run!.from - 2]?.w === ':' || tokens[run!.from - 2]?.w === ';');
+  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || smiley || /\p{Extended_Pictographic}/u.test(before.raw));
   if (!run || !ends) return null;
   // a word the guest also wrote in lower case is a common word, not a name
   const common = new Set(tokens.filter((t) => t.kind === 'word' && t.raw === t.w).map((t) => t.w));
@@ -670,6 +673,19 @@ function chineseNameBeside(text: string, s: number, e: number): string | null {
   let d = c;
   while (d < text.length && d - c < 8 && isHan(text[d])) d++;
   return d - c >= 2 && !isHan(text[d]) ? hanName(text.slice(c, d)) : null;
+}
+
+/** "谢谢，林小姐", "。王先生": a Han name with a title, or after thanks, closing the message. */
+function chineseClosingName(text: string): string | null {
+  let end = text.length;
+  while (end > 0 && end > text.length - 4 && /[\s。！.!~]/u.test(text[end - 1]!)) end--;
+  let start = end;
+  while (start > 0 && end - start < 6 && isHan(text[start - 1])) start--;
+  if (end - start < 2 || !/[\s，,。！!\n]/u.test(text[start - 1] ?? '\n')) return null;
+  const run = text.slice(start, end);
+  const before = text.slice(Math.max(0, start - 4), start);
+  const titled = ZH_TITLES.some((t) => run.endsWith(t));
+  return titled || before.includes('谢') || before.includes('謝') ? hanName(run) : null;
 }
 
 function chineseName(text: string): string | null {
@@ -730,6 +746,8 @@ interface Signals {
   roomFeature: boolean;
   /** "staying with you for a wedding": the guest attends an event rather than asks to hold one. */
   attending: boolean;
+  /** "I have a booking", "we booked": the guest writes about a booking already made. */
+  existing: boolean;
   /** "do you have ... rooms": asks what the hotel has, a booking only with a date or a length of stay. */
   haveRooms: boolean;
 }
@@ -743,15 +761,19 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
     const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
-    if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) s.strongRequest = s.bookWord = true;
+    // "I have a booking on 24 Dec", "we made a reservation": one already made, not a new one
+    const held = STRONG_REQUEST.has(w) && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an') && HELD.has(tokens[i - 2]?.w ?? '');
+    if (held || (BOOKED.has(w) && PERSON.has(tokens[i - 1]?.w ?? ''))) s.existing = true;
+    else if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) s.strongRequest = s.bookWord = true;
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
-    if (EVENT_WORDS.has(w)) {
+    // "our office Xmas party", but not "a party of 4"
+    if (EVENT_WORDS.has(w) || ((w === 'party' || w === 'parties') && tokens[i + 1]?.w !== 'of')) {
       s.eventWord = true;
       if (attendsEvent(tokens, i)) s.attending = true;
     }
@@ -821,7 +843,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.cancel && !asksWithDetails) ||
     (sig.roomFeature && sig.question && !sig.bookWord && noStay && party === null) ||
     // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
-    (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null);
+    (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null) ||
+    (sig.existing && !sig.strongRequest);
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
   else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending))) intent = 'event';
@@ -830,6 +853,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
     // a price with dates is a quote for a stay; "how much for 2 nights?" with none is a question about prices
     (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
+    // "what is the rate for 24-26 Dec for 2 adults?": a price for a stay of several nights
+    (sig.weakRequest && !sig.notRoomThing && !sig.diningWord && !sig.eventWord && date && (dates[0]!.to !== null || nights !== null) && party !== null) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
     (date && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
