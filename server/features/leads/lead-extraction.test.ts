@@ -678,3 +678,19 @@ describe('names in more places', () => {
     expect(lead('what name should the booking be under for 2 adults on 27 Dec').name).toBeNull();
   });
 });
+
+describe('the writer and one companion, and names with bin', () => {
+  it.each<[string, number]>([
+    ['room 26-27 Dec for myself and my mother', 2],
+    ['book room 26-27 Dec, my brother and I', 2],
+    ['nak bilik 26-27 Dec, dua orang dewasa dan seorang budak', 3],
+    ['saya seorang je, nak bilik 26-27 Dec', 1],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+
+  it('reads a Malay name with bin or binti closing the message, and a name after "From:"', () => {
+    expect(lead('nak tempah bilik 26-27 Dec 3 org. Ahmad Zaki bin Yusof').name).toBe('Ahmad Zaki bin Yusof');
+    expect(lead('From: Chloe Tan\nNeed a room 26-27 Dec for 2').name).toBe('Chloe Tan');
+  });
+});

@@ -180,6 +180,8 @@ const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', '
 const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
 
+const ONE_OTHER_BEFORE = new Set(['my', 'a', 'one']);
+const COMPANIONS = new Set(['mum', 'mom', 'mother', 'mummy', 'mommy', 'dad', 'father', 'daddy', 'sister', 'brother', 'son', 'daughter', 'friend', 'colleague', 'boss', 'cousin', 'aunt', 'auntie', 'uncle', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'niece', 'nephew', 'wife', 'husband', 'hubby', 'partner', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'mil', 'ibu', 'ayah', 'mak', 'abah', 'kawan', 'adik', 'kakak', 'abang']);
 const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
 const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
 // Things for a child ("a baby cot", "kids club"), not a child in the party.
@@ -261,6 +263,12 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
   for (let i = 0; i < tokens.length && !couple; i++) {
     if (SPOUSES.has(tokens[i]!.w) && (tokens[i - 1]?.w === 'my' || tokens[i - 1]?.w === 'with')) couple = 2;
     if (tokens[i]!.w === 'couple' && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'for') && tokens[i + 1]?.w !== 'of') couple = 2;
+  }
+  // "me and my mum", "myself and a friend", "my sister and I": the writer and one other
+  for (let i = 0; i < tokens.length && !couple; i++) {
+    const w = tokens[i]!.w;
+    if ((w === 'me' || w === 'myself' || w === 'i') && tokens[i + 1]?.w === 'and' && ONE_OTHER_BEFORE.has(tokens[i + 2]?.w ?? '') && COMPANIONS.has(tokens[i + 3]?.w ?? '')) couple = 2;
+    if (w === 'my' && COMPANIONS.has(tokens[i + 1]?.w ?? '') && tokens[i + 2]?.w === 'and' && ['i', 'me', 'myself'].includes(tokens[i + 3]?.w ?? '')) couple = 2;
   }
   if (!couple && !kids && findPhrase(tokens, SOLO_PHRASES) !== -1) return 1;
   return couple + kids || null;
@@ -451,7 +459,7 @@ const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', '
 const notNameWord = (w: string, calendarOk = false): boolean =>
   NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
 
-const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact', 'guest :', 'guest -').sort((a, b) => b.length - a.length);
+const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact', 'guest :', 'guest -', 'from :').sort((a, b) => b.length - a.length);
 const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
 
 /** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
@@ -633,7 +641,7 @@ function closingName(tokens: Token[], text: string): string | null {
   if (!run || !ends) return null;
   // a word the guest also wrote in lower case is a common word, not a name
   const common = new Set(tokens.filter((t) => t.kind === 'word' && t.raw === t.w).map((t) => t.w));
-  for (let j = run.from; j <= run.to; j++) if (common.has(tokens[j]!.w)) return null;
+  for (let j = run.from; j <= run.to; j++) if (common.has(tokens[j]!.w) && !NAME_CONNECTORS.has(tokens[j]!.w)) return null;
   return runName(tokens, run);
 }
 
