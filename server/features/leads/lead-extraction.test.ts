@@ -501,8 +501,15 @@ describe('conversation context', () => {
     expect(lead('Can I book the airport transfer?').requested).toBe(false);
   });
 
-  it('keeps the dates of a clearly stated stay without calling it a booking', () => {
-    expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
+  it('keeps the dates of a stay stated on its own, but gives a question about a stay no lead details', () => {
+    expect(lead('We arrive 26 Dec for 2 nights.')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
+    expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject(NOTHING_INVENTED);
+    expect(lead("we're staying 27-29 Dec, is breakfast included?")).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads a question about what events are on as no event of the guest', () => {
+    expect(lead("Are there any events on New Year's Eve?")).toMatchObject(NOTHING_INVENTED);
+    expect(lead('Any events on 31 Dec for 2 adults?')).toMatchObject({ intent: 'other', checkIn: null });
   });
 });
 

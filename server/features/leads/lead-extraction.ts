@@ -754,6 +754,8 @@ interface Signals {
   roomFeature: boolean;
   /** "staying with you for a wedding": the guest attends an event rather than asks to hold one. */
   attending: boolean;
+  /** "any events": asks what is on rather than to hold one. */
+  whatsOn: boolean;
   /** "I have a booking", "we booked": the guest writes about a booking already made. */
   existing: boolean;
   /** "do you have ... rooms": asks what the hotel has, a booking only with a date or a length of stay. */
@@ -769,7 +771,7 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
@@ -784,6 +786,8 @@ function signals(tokens: Token[], text: string): Signals {
     if (EVENT_WORDS.has(w) || ((w === 'party' || w === 'parties') && tokens[i + 1]?.w !== 'of')) {
       s.eventWord = true;
       if (attendsEvent(tokens, i)) s.attending = true;
+      // "are there any events on NYE?": what is on at the hotel, not one the guest holds
+      if (tokens[i - 1]?.w === 'any') s.whatsOn = true;
     }
     if (PLANNING_WORDS.has(w)) s.planning = true;
     if (DINING_WORDS.has(w) || (w === 'tea' && ['high', 'afternoon', '-'].includes(tokens[i - 1]?.w ?? ''))) s.diningWord = true;
@@ -855,7 +859,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.existing && !sig.strongRequest);
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
-  else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending))) intent = 'event';
+  else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending && !sig.whatsOn))) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
@@ -870,7 +874,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   )
     intent = 'room_booking';
 
-  const stayStated = date && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
+  // "Staying 24-26 Dec." states a stay; "we're staying 24-26 Dec, is breakfast included?" asks about one
+  const stayStated = date && !sig.question && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
   // A filled-in form ("Check-in: 24 Dec / Check-out: 27 Dec / Guests: 2") asks for a room.
   if (intent === 'other' && date && sig.formLabel && !sig.notRoomThing) intent = 'room_booking';
   // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
