@@ -349,7 +349,7 @@ function relative(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
 }
 
 // After a holiday's name, words that keep it a date ("Christmas Eve", "CNY 2 nights", "Xmas to New Year").
-const HOLIDAY_FOLLOWERS = new Set(['eve', 'day', 'night', 'nights', 'nite', 'and', 'to', 'until', 'till', 'through', 'thru', 'for', 'weekend', 'week', 'holiday', 'holidays', 'period', 'break', 'onwards', 'this', 'next', 'malam', 'hingga', 'sampai']);
+const HOLIDAY_FOLLOWERS = new Set(['eve', 'day', 'night', 'nights', 'nite', 'and', 'n', 'or', 'dan', 'to', 'until', 'till', 'through', 'thru', 'for', 'weekend', 'week', 'holiday', 'holidays', 'period', 'break', 'onwards', 'this', 'next', 'malam', 'hingga', 'sampai']);
 
 /**
  * A holiday by name: Christmas (Eve), New Year('s Eve/Day), NYE, Chinese New Year (CNY, Tahun Baru Cina),
@@ -365,6 +365,10 @@ function holidayAt(cal: HotelCalendar, tokens: Token[], i: number): DateMention 
     day = cal.dayMonth(eve ? 24 : 25, 12);
     if (eve || tokens[j]?.w === 'day') j++;
   } else if (w === 'nye') day = cal.dayMonth(31, 12);
+  else if (w === 'boxing' && tokens[j]?.w === 'day') {
+    day = cal.dayMonth(26, 12);
+    j++;
+  }
   else if (w === 'new' && (tokens[j]?.w === 'year' || tokens[j]?.w === "year's" || tokens[j]?.w === 'years')) {
     j++;
     const eve = tokens[j]?.w === 'eve';
@@ -519,7 +523,7 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
 // Words a date can start with; any other word or sign is skipped without trying the parsers.
 const DATE_STARTS = new Set([
   ...Object.keys(MONTHS), ...Object.keys(WEEKDAYS), ...NEXT_WORDS, ...THIS_WORDS,
-  'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung', 'cny', 'chinese', 'lunar', 'tahun',
+  'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung', 'cny', 'chinese', 'lunar', 'tahun', 'boxing',
 ]);
 const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼春农';
 // Which parsers can start at a token of each kind.
@@ -645,7 +649,7 @@ export function lastNamedNight(tokens: Token[], dates: DateMention[]): string | 
   return named ? lastNight : null;
 }
 const NIGHT_WORDS = new Set(['night', 'nights', 'nite', 'tonight', 'tonite', 'malam']);
-const LIST_JOINS = new Set(['and', '&', ',', 'dan', '和', '、']);
+const LIST_JOINS = new Set(['and', 'n', '&', ',', 'dan', '和', '、']);
 
 /** The number of nights (or days, for an event) a guest asked for. */
 export function findNights(tokens: Token[], used: Set<number>): { nights: number | null; days: number | null } {

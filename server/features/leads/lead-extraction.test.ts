@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { emailsIn, findEmail, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import { contactGiven, contactsIn, detectLanguage, extractLead } from './lead-extraction.js';
-import { tokenize } from './lead-tokens.js';
+import { spelledWord, tokenize } from './lead-tokens.js';
 
 const today = '2026-11-21'; // a Saturday, in the hotel's own time zone
 const lead = (text: string, more: Partial<Parameters<typeof extractLead>[1]> = {}) => extractLead(text, { today, ...more });
@@ -699,5 +699,25 @@ describe('the writer and one companion, and names with bin', () => {
   it('reads a Malay name with bin or binti closing the message, and a name after "From:"', () => {
     expect(lead('nak tempah bilik 26-27 Dec 3 org. Ahmad Zaki bin Yusof').name).toBe('Ahmad Zaki bin Yusof');
     expect(lead('From: Chloe Tan\nNeed a room 26-27 Dec for 2').name).toBe('Chloe Tan');
+  });
+});
+
+describe('misspelt lead words', () => {
+  it('reads a lower-case word one dropped, doubled or swapped letter from a lead word as that word', () => {
+    expect(lead('pls bok a rom 27-29 dec 2 adlts')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-29', guests: 2 });
+    expect(lead('need a roomm for 3 nigths from 27 decmber, 2 peple')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-30', guests: 2 });
+  });
+
+  it('leaves real words and capitalised names alone', () => {
+    expect(spelledWord('groom')).toBeNull();
+    expect(spelledWord('books')).toBeNull();
+    expect(spelledWord('guess')).toBeNull();
+    expect(spelledWord('room')).toBeNull();
+    expect(lead('Room 27-28 Dec for 2. Thanks, Rom').name).toBe('Rom');
+  });
+
+  it('reads holidays listed as nights, and Boxing Day', () => {
+    expect(lead('room for 2 on xmas eve n xmas night pls')).toMatchObject({ checkIn: '2026-12-24', checkOut: '2026-12-26' });
+    expect(lead('a 2-night stay from boxing day for 2 adults pls')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 2 });
   });
 });

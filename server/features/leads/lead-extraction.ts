@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
 import { findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
-import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
+import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, withSpelling, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
@@ -834,7 +834,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   // Contacts are read; the rest of the rules see the text with them blanked out.
   let rest = folded;
   for (const [s, e] of contacts.spans) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
-  const tokens = tokenize(rest);
+  const tokens = withSpelling(tokenize(rest));
   const lower = rest.toLowerCase();
 
   const dates = findDates(opts.today, tokens, rest);
