@@ -721,3 +721,14 @@ describe('misspelt lead words', () => {
     expect(lead('a 2-night stay from boxing day for 2 adults pls')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 2 });
   });
 });
+
+describe('names after a title, and sign-offs that name a place', () => {
+  it('reads a lower-case name the guest introduced with a title', () => {
+    expect(lead('hi this is mr rajan, room 27-28 dec for 2 pls').name).toBe('Rajan');
+    expect(lead('Is the spa open for Dr appointments on Sunday?').name).toBeNull();
+  });
+
+  it('does not take a hotel signed off with as the guest', () => {
+    expect(lead('Need a room 27-28 Dec for 2. Regards, Sunrise Bay Resort').name).toBeNull();
+  });
+});

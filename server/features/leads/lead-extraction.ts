@@ -305,11 +305,12 @@ function tidyName(words: string[]): string | null {
 }
 
 /** Up to four name words from token i; `strong` accepts lower-case names after "my name is". */
-function nameAt(tokens: Token[], i: number, strong: boolean, text: string): string | null {
-  return nameSpanAt(tokens, i, strong, text)?.name ?? null;
+function nameAt(tokens: Token[], i: number, strong: boolean, text: string, introduced = false): string | null {
+  return nameSpanAt(tokens, i, strong, text, introduced)?.name ?? null;
 }
 
-function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): { name: string; end: number } | null {
+/** `introduced`: the guest introduced themselves ("this is"), so "mrs lim" in lower case is a name. */
+function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string, introduced = false): { name: string; end: number } | null {
   const words: string[] = [];
   let k = i;
   let lastEnd = tokens[i]?.s ?? 0;
@@ -336,7 +337,8 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): 
     const capital = /^\p{Lu}/u.test(t.raw);
     if (!isHonorific && NOT_NAMES.has(t.w)) break;
     if (words.length && NAME_CONNECTORS.has(t.w)) words.push(t.raw);
-    else if (capital || strong || isHonorific) words.push(t.raw);
+    // "this is mrs lim": after a title, a name written in lower case is still a name
+    else if (capital || strong || isHonorific || (introduced && words.length > 0 && HONORIFICS.has(words[0]!.toLowerCase().replace(/\.$/, '')))) words.push(t.raw);
     else break;
     lastEnd = t.e;
     k++;
@@ -382,7 +384,7 @@ function nameIn(ctx: NameContext): string | null {
       if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
       // "I'm Travelling", "I'm Malaysian": a state or a nationality, not a name ("I'm Ming" is a name)
       if ((first.w.length >= 6 && first.w.endsWith('ing')) || NOT_NAMES_AFTER_I_AM.has(first.w)) continue;
-      const n = nameAt(tokens, i + p.length, false, text);
+      const n = nameAt(tokens, i + p.length, false, text, true);
       if (n) return n;
     }
   }
@@ -438,8 +440,10 @@ function signOff(tokens: Token[], text: string): string | null {
       const after = tokens[k];
       // the sign-off must end its sentence: followed by a name and then nothing but contacts or the end
       if (!after || !/^\p{Lu}/u.test(after.raw)) break;
-      const n = nameAt(tokens, k, false, text);
-      if (n) found = n;
+      const n = nameSpanAt(tokens, k, false, text);
+      // "Thanks, Seri Pagi Hotel": a name that runs into a hotel or a place is not the guest's
+      const next = n && tokens.find((x) => x.s >= n.end);
+      if (n && !(next && next.kind === 'word' && /^\p{Lu}/u.test(next.raw) && SPOILERS.has(next.w))) found = n.name;
       break;
     }
   }
