@@ -492,6 +492,21 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     if (end) return { from, to: HotelCalendar.addDays(from, (end.wd - day.wd + 7) % 7 || 7), i, j: end.next };
     return { from, to: null, i, j: day.next };
   }
+  // 下个月10号, 下月10号到12号: days of next month
+  if (w === '下' && tokens[k]?.raw === '月') {
+    const monthWord = k;
+    const m = (Number(cal.today.slice(5, 7)) % 12) + 1;
+    const y = Number(cal.today.slice(0, 4)) + (m === 1 ? 1 : 0);
+    const a = numberAt(tokens, monthWord + 1);
+    const unit = a && tokens[a.next]?.raw;
+    if (a && (unit === '号' || unit === '日' || unit === '號')) {
+      const from = HotelCalendar.iso(y, m, a.n);
+      const r = rangeAt(tokens, a.next + 1);
+      const b = r === -1 ? null : numberAt(tokens, r);
+      const to = b && ['号', '日', '號'].includes(tokens[b.next]?.raw ?? '') ? HotelCalendar.iso(y, m, b.n) : null;
+      if (from) return to && to > from ? { from, to, i, j: b!.next + 1 } : { from, to: null, i, j: a.next + 1 };
+    }
+  }
   if (k !== i) return null;
   // month/day
   const md = (p: number): { m?: number; d: number; next: number } | null => {

@@ -732,3 +732,21 @@ describe('names after a title, and sign-offs that name a place', () => {
     expect(lead('Need a room 27-28 Dec for 2. Regards, Sunrise Bay Resort').name).toBeNull();
   });
 });
+
+describe('Chinese and Malay dining and next month', () => {
+  it('reads a private dining room or a table booked as dining', () => {
+    expect(lead('这个周五想订包厢吃饭，八个人')).toMatchObject({ intent: 'dining', checkIn: '2026-11-27', guests: 8 });
+    expect(lead('nak reserve meja untuk 5 org malam esok')).toMatchObject({ intent: 'dining', checkIn: '2026-11-22', guests: 5 });
+    expect(lead('book a room 24-25 Dec for 2, is there table tennis?').intent).toBe('room_booking');
+  });
+
+  it('reads 下个月 days as days of next month', () => {
+    expect(lead('下个月3号到5号有房吗？两个人')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-03', checkOut: '2026-12-05', guests: 2 });
+    expect(lead('想订下月8号的房间，住一晚，一个人')).toMatchObject({ checkIn: '2026-12-08', checkOut: '2026-12-09', guests: 1 });
+    expect(lead('下个月8号订房一晚', { today: '2026-12-20' })).toMatchObject({ checkIn: '2027-01-08', checkOut: '2027-01-09' });
+  });
+
+  it('takes a manager title off a Chinese name', () => {
+    expect(lead('公司年会，1月20日，大约80人，请报价。联系：周经理 012-8888777').name).toBe('周');
+  });
+});

@@ -137,6 +137,7 @@ const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'org
 // Food and drink a guest books: a named outlet ("the rooftop bar", "Sizzle Grill") or a meal.
 const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'restoran', 'supper', 'meal', 'meals', 'makan', 'dining', 'bbq', 'barbecue', 'barbeque', 'bar', 'grill', 'cafe', 'café', 'bistro']);
 const TABLE_PHRASES = phrases('table for', 'table at', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
+const TABLE_WORDS = new Set(['table', 'tables', 'meja']);
 const CANCEL_WORDS = new Set(['cancel', 'cancels', 'cancelled', 'canceled', 'cancelling', 'canceling', 'cancellation', 'batal', 'batalkan', 'pembatalan']);
 const ROOM_FEATURE_AFTER = new Set(['suitable', 'with', 'that', 'which', 'accessible', 'equipped', 'adapted', 'designed', 'where', 'having', 'dengan', 'yang', 'sesuai']);
 const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
@@ -147,8 +148,9 @@ const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'c
 
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
-const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶'];
-const ZH_TABLE = ['订位', '订桌', '订座'];
+const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶', '吃饭', '用餐', '聚餐', '包厢', '包间'];
+// a table, or a private dining room (包厢), booked
+const ZH_TABLE = ['订位', '订桌', '订座', '包厢', '包间'];
 
 const ROOM_TYPES: [string[], string][] = [
   ...(['family suite', 'junior suite', 'executive suite', 'presidential suite', 'family room', 'deluxe', 'superior', 'executive', 'premier', 'premium'].map((p) => [p.split(' '), p === 'family room' ? 'family' : p] as [string[], string])),
@@ -655,7 +657,7 @@ const ZH_SURNAMES = '李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
 const ZH_DOUBLE_SURNAMES = ['欧阳', '歐陽', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '夏侯', '令狐', '司徒'];
 // characters of rooms, dates, counts and places, which a name written beside a phone does not hold
 const ZH_NOT_IN_NAME = new Set([...'房间床楼店号晚天点元人位早餐级景日月年号路街市']);
-const ZH_TITLES = ['先生', '小姐', '女士', '太太', '老师'];
+const ZH_TITLES = ['先生', '小姐', '女士', '太太', '老师', '经理', '經理'];
 const isHan = (c: string | undefined): boolean => c !== undefined && /\p{Script=Han}/u.test(c);
 
 /** A Han name: 2-4 characters starting with a surname, or a surname and a title ("王先生" is 王). */
@@ -811,6 +813,8 @@ function signals(tokens: Token[], text: string): Signals {
   if (findPhrase(tokens, REQUEST_PHRASES) !== -1) s.strongRequest = true;
   if (findPhrase(tokens, EVENT_PHRASES) !== -1) s.eventWord = true;
   if (findPhrase(tokens, TABLE_PHRASES) !== -1) s.tableFor = true;
+  // "boleh reserve meja utk 6", "book us a table": a table with a booking word anywhere
+  if (s.bookWord && tokens.some((t, i) => TABLE_WORDS.has(t.w) && tokens[i + 1]?.w !== 'tennis')) s.tableFor = true;
   if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
   if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
   if (text.includes('房')) s.roomWord = true;
