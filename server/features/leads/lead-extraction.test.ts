@@ -750,3 +750,13 @@ describe('Chinese and Malay dining and next month', () => {
     expect(lead('公司年会，1月20日，大约80人，请报价。联系：周经理 012-8888777').name).toBe('周');
   });
 });
+
+describe("questions about the hotel's own events", () => {
+  it.each(['What time is the New Year countdown party?', 'Hi! When is the Christmas eve gala dinner?', 'Bila majlis hari jadi hotel pada 31 Dec?'])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('still reads an event the guest sizes as theirs', () => {
+    expect(lead('What is the price of a wedding on 20 Feb for 250 guests?')).toMatchObject({ intent: 'event', checkIn: '2027-02-20', guests: 250 });
+  });
+});

@@ -830,6 +830,15 @@ function signals(tokens: Token[], text: string): Signals {
   return s;
 }
 
+const WH_WORDS = new Set(['what', 'when', 'where', 'which', 'who', 'why', "what's", "when's", "where's", 'bila', 'apa', 'mana']);
+
+/** Whether the message opens (after a greeting) with a question word: it asks about something, not for it. */
+function asksWh(tokens: Token[]): boolean {
+  let k = 0;
+  while (k < tokens.length && k < 6 && (tokens[k]!.kind === 'punct' || GREETINGS.has(tokens[k]!.w) || tokens[k]!.w === 'there' || tokens[k]!.w === 'team')) k++;
+  return WH_WORDS.has(tokens[k]?.w ?? '');
+}
+
 /**
  * Deterministic lead fields from a guest's message, so capture works with no model at all (C6, C7).
  * A plain question ("is the pool open at 8pm?") is `other` and gets no dates or party size: dates and
@@ -867,7 +876,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.existing && !sig.strongRequest);
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
-  else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending && !sig.whatsOn))) intent = 'event';
+  // "what time is the NYE countdown party?" asks about the hotel's event; a party size makes it the guest's
+  else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn))) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
