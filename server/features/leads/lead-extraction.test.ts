@@ -760,3 +760,22 @@ describe("questions about the hotel's own events", () => {
     expect(lead('What is the price of a wedding on 20 Feb for 250 guests?')).toMatchObject({ intent: 'event', checkIn: '2027-02-20', guests: 250 });
   });
 });
+
+describe('names in signatures, sign-offs and labels', () => {
+  it.each<[string, string]>([
+    ['room 26-27 Dec for 3 - Hana (016-778 8990)', 'Hana'],
+    ['Room 26-27 Dec for 2\nkind regards\nK. Subramaniam', 'K. Subramaniam'],
+    ['kindly put the reservation under my name, Daniel Yap. room 26-27 Dec for 2', 'Daniel Yap'],
+    ['Nama saya ialah Siti Aisyah, nak bilik 26-27 Dis 2 orang', 'Siti Aisyah'],
+    ['room 26-27 Dec 2 adults\n--\nPeter Lim | Finance Director | Orbit Sdn Bhd', 'Peter Lim'],
+    ['reserve for Mr & Mrs Walker, 26-27 Dec, 2 adults', 'Walker'],
+    ['Please reserve 1 room 26-27 Dec for 2. Yours faithfully, Muthu Samy', 'Muthu Samy'],
+    ['can i book a room for 2 on 26-27 dec? tq - ain', 'Ain'],
+  ])('%s', (text, name) => {
+    expect(lead(text)).toMatchObject({ name, intent: 'room_booking', checkIn: '2026-12-26' });
+  });
+
+  it('keeps a lone lower-case word after a dash out when it is a common word', () => {
+    expect(lead('room 26-27 Dec for 2 - urgent').name).toBeNull();
+  });
+});

@@ -177,7 +177,7 @@ const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'gu
 const ABOUT_WORDS = new Set(['about', 'around', 'approximately', 'approx', 'roughly', 'some', 'nearly', 'almost', 'maybe', 'estimated', 'est', 'sekitar', 'kira', 'anggaran', 'lebih', 'kurang', '~']);
 const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'other', 'big']);
 const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
-const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
+const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for', 'regards', 'thanks', 'thank', 'thx', 'tq', 'cheers', 'best', 'rgds', 'sincerely', 'kind', 'warm', 'warmest', 'many', 'yours', 'sent']);
 const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', 'day', 'days', 'hari', 'room', 'rooms', 'bilik', 'am', 'pm', 'hrs', 'hr', 'hours', 'hour', 'mins', 'minutes', 'km', 'kg', 'weeks', 'week', 'months', 'years', 'year', 'beds', 'bed', 'star', 'stars', 'percent', 'units', 'cars', 'car', 'floors', 'floor', 'tables', 'table']);
 const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
@@ -246,7 +246,7 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
       continue;
     }
     let k = n.next;
-    if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word') k++;
+    if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word' && tokens[k]!.s === tokens[k - 1]!.e) k++; // "2-night", not "2 - Sarah"
     if (COUNT_FILLERS.has(tokens[k]?.w ?? '')) k++;
     const w = tokens[k]?.w ?? '';
     if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
@@ -285,7 +285,7 @@ const NOT_NAMES = new Set([
   'a', 'an', 'the', 'not', 'so', 'very', 'just', 'also', 'from', 'with', 'in', 'at', 'on', 'and', 'to', 'currently', 'still', 'already', 'booking', 'sorry', 'glad', 'happy',
   'hoping', 'thinking', 'sure', 'fine', 'good', 'ok', 'okay', 'well', 'back', 'new', 'your', 'our', 'my', 'i', 'we', 'you', 'it', 'this', 'that', 'hotel', 'guest', 'reservation',
   'reservations', 'team', 'management', 'front', 'desk', 'staff', 'all', 'everyone', 'hi', 'hello', 'dear', 'thanks', 'thank', 'regards', 'best', 'cheers', 'please', 'pls',
-  'nak', 'mahu', 'ingin', 'dari', 'untuk', 'dan', 'ada', 'tanya', 'ni', 'ini', 'boleh', 'sekeluarga', 'tak', 'tidak', 'dah', 'sudah', 'akan', 'nk', 'mau', 'mahu', 'perlu',
+  'nak', 'mahu', 'ingin', 'ialah', 'adalah', 'dari', 'untuk', 'dan', 'ada', 'tanya', 'ni', 'ini', 'boleh', 'sekeluarga', 'tak', 'tidak', 'dah', 'sudah', 'akan', 'nk', 'mau', 'mahu', 'perlu',
   'hope', 'see', 'have', 'can', 'could', 'would', 'will', 'waiting', 'available', 'free', 'sent', 'iphone', 'android', 'mobile', 'kind', 'warm', 'many', 'much', 'love',
   'a', 'about', 'after', 'again', 'any', 'are', 'as', 'be', 'been', 'but', 'by', 'do', 'does', 'for', 'get', 'had', 'has', 'if', 'is', 'its', 'me', 'more', 'no', 'of', 'or',
   'out', 'should', 'some', 'than', 'then', 'there', 'they', 'was', 'what', 'when', 'where', 'which', 'who', 'why', 'how', 'yes', 'tomorrow', 'today', 'tonight', 'night',
@@ -293,10 +293,10 @@ const NOT_NAMES = new Set([
   'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
 const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning']);
-const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
+const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'under my name ,', 'under my name :', 'under my name', 'in my name ,', 'in the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
-const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
+const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'yours faithfully', 'faithfully', 'sincerely yours', 'respectfully', 'warmest regards', 'warm wishes', 'with thanks', 'with regards', 'thanks and regards', 'thanks & regards', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
 
 function tidyName(words: string[]): string | null {
   while (words.length && HONORIFICS.has(words[0]!.toLowerCase().replace(/\.$/, ''))) words.shift();
@@ -320,6 +320,14 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string, i
     const t = tokens[k]!;
     if (t.s - lastEnd > 2 && words.length) break;
     if (t.kind === 'punct' && t.w === '.' && words.length && HONORIFICS.has(words[words.length - 1]!.toLowerCase())) {
+      lastEnd = t.e;
+      k++;
+      continue;
+    }
+    // "J. Tan": an initial keeps its stop when a name follows
+    const last = words[words.length - 1];
+    if (t.kind === 'punct' && t.w === '.' && last && /^\p{Lu}$/u.test(last) && t.s === lastEnd && tokens[k + 1]?.kind === 'word' && /^\p{Lu}/u.test(tokens[k + 1]!.raw)) {
+      words[words.length - 1] = last + '.';
       lastEnd = t.e;
       k++;
       continue;
@@ -432,7 +440,14 @@ function signOff(tokens: Token[], text: string): string | null {
       // what follows the name on its line (looked at over a fixed window, so many dashes cost little)
       const rest = n ? text.slice(n.end, n.end + 120) : '';
       const after = rest.includes('\n') ? rest.slice(0, rest.indexOf('\n')) : n && n.end + 120 >= text.length ? rest : 'more';
-      if (n && (i === 0 || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after))) found = n.name;
+      // "--\nJohn Smith | Manager": the first line of an email signature
+      const signature = /(?:^|\n)\s*--?\s*\n\s*$/.test(text.slice(Math.max(0, t.s - 4), tokens[i + 1]!.s));
+      if (n && (i === 0 || signature || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after) || (signature && /^\s*[|,]/.test(after)))) found = n.name;
+      continue;
+    }
+    // "thx!!! - jen": one lower-case word after a dash ends a message written all in lower case
+    if (t.w === '-' && i === tokens.length - 2 && tokens[i + 1]!.kind === 'word' && tokens[i + 1]!.raw === tokens[i + 1]!.w && tokens[i + 1]!.w.length >= 2 && !notNameWord(tokens[i + 1]!.w) && text.slice(t.e, tokens[i + 1]!.s) === ' ') {
+      found = tidyName([tokens[i + 1]!.raw]);
       continue;
     }
     for (const p of SIGN_OFFS) {
@@ -474,7 +489,7 @@ function labelledName(tokens: Token[], text: string, contacts: [number, number][
     const t = tokens[i]!;
     if (t.w === 'for' && HONORIFICS.has(tokens[i + 1]?.w ?? '') && tokens[i + 1]!.w !== 'sir' && tokens[i + 1]!.w !== 'madam') {
       // "for Mr and Mrs Smith"
-      const couple = tokens[i + 2]?.w === 'and' && HONORIFICS.has(tokens[i + 3]?.w ?? '');
+      const couple = (tokens[i + 2]?.w === 'and' || tokens[i + 2]?.w === '&') && HONORIFICS.has(tokens[i + 3]?.w ?? '');
       const n = nameSpanAt(tokens, i + (couple ? 3 : 1), false, text);
       if (n && plausibleName(n.name)) return n.name;
       continue;
