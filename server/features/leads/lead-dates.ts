@@ -467,6 +467,11 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   if (w === '今' && (two('天') || two('晚'))) return { from: cal.today, to: null, i, j: i + 2 };
   if (w === '明' && (two('天') || two('晚'))) return { from: HotelCalendar.addDays(cal.today, 1), to: null, i, j: i + 2 };
   if (w === '后' && two('天')) return { from: HotelCalendar.addDays(cal.today, 2), to: null, i, j: i + 2 };
+  // 元旦, 平安夜, 圣诞(节), 跨年, 除夕: holidays by their Chinese names
+  const fixed = w === '元' && two('旦') ? cal.dayMonth(1, 1) : w === '平' && two('安') && tokens[i + 2]?.raw === '夜' ? cal.dayMonth(24, 12) : (w === '圣' || w === '聖') && two('诞') ? cal.dayMonth(25, 12) : w === '跨' && two('年') ? cal.dayMonth(31, 12) : null;
+  if (fixed) return { from: fixed, to: null, i, j: w === '平' || (w === '圣' && tokens[i + 2]?.raw === '节') ? i + 3 : i + 2, holiday: true };
+  const eve = w === '除' && two('夕') ? cal.lunarNewYear() : null;
+  if (eve) return { from: HotelCalendar.addDays(eve, -1), to: null, i, j: i + 2, holiday: true };
   // 春节, 农历新年: Chinese New Year on the hotel's calendar
   const lny = (w === '春' && two('节')) || (w === '农' && two('历') && tokens[i + 2]?.raw === '新' && tokens[i + 3]?.raw === '年');
   const lnyDay = lny ? cal.lunarNewYear() : null;
@@ -540,7 +545,7 @@ const DATE_STARTS = new Set([
   ...Object.keys(MONTHS), ...Object.keys(WEEKDAYS), ...NEXT_WORDS, ...THIS_WORDS,
   'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung', 'cny', 'chinese', 'lunar', 'tahun', 'boxing',
 ]);
-const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼春农';
+const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼春农元平圣聖跨除';
 // Which parsers can start at a token of each kind.
 const NUM_PARSERS = [numeric, dayFirst, ordinalDay];
 const NUM_HAN_PARSERS = [chinese];

@@ -779,3 +779,15 @@ describe('names in signatures, sign-offs and labels', () => {
     expect(lead('room 26-27 Dec for 2 - urgent').name).toBeNull();
   });
 });
+
+describe('holidays by their Chinese names', () => {
+  it.each<[string, string, string]>([
+    ['元旦想订房一晚，两个人', '2027-01-01', '2027-01-02'],
+    ['平安夜订一间房，住一晚', '2026-12-24', '2026-12-25'],
+    ['圣诞节想住两晚，三个人', '2026-12-25', '2026-12-27'],
+    ['除夕订房一晚', '2027-02-05', '2027-02-06'],
+    ['跨年想订房一晚', '2026-12-31', '2027-01-01'],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ intent: 'room_booking', checkIn, checkOut });
+  });
+});
