@@ -791,3 +791,13 @@ describe('holidays by their Chinese names', () => {
     expect(lead(text)).toMatchObject({ intent: 'room_booking', checkIn, checkOut });
   });
 });
+
+describe('questions about how booking works', () => {
+  it.each(['Do I need a reservation for the dinner buffet?', 'Is booking required for the spa on 27 Dec?', 'How early should I book for New Year?', 'Do you accept bookings for a single night?', 'Perlu tempah awal ke untuk sarapan?'])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('still reads a booking asked for in the same words with its details', () => {
+    expect(lead('How do I book a room for 2 adults from 27 Dec for 2 nights?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-29', guests: 2 });
+  });
+});

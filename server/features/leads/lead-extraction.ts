@@ -118,6 +118,7 @@ const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
 // "before we book", "if I reserve", "sebelum kami tempah": a booking the guest may make later, not one asked for now.
 const HYPOTHETICAL = new Set(['before', 'if', 'when', 'once', 'until', 'unless', 'sebelum', 'kalau', 'jika', 'bila']);
+const BOOKING_PROCESS = new Set(['need', 'needed', 'required', 'require', 'requires', 'necessary', 'compulsory', 'mandatory', 'advance', 'accept', 'accepts', 'how', 'early', 'should', 'must', 'perlu', 'wajib', 'through', 'via', 'online', 'process', 'policy']);
 const HELD = new Set(['have', 'had', 'has', 'made', 'got', 'hold', 'holding', 'ada']);
 const BOOKED = new Set(['booked', 'reserved', 'prebooked']);
 const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', 'kita', 'aku']);
@@ -775,6 +776,8 @@ interface Signals {
   roomFeature: boolean;
   /** "staying with you for a wedding": the guest attends an event rather than asks to hold one. */
   attending: boolean;
+  /** "do I need a reservation?", "how early should I book?": asks how booking works. */
+  howToBook: boolean;
   /** "any events": asks what is on rather than to hold one. */
   whatsOn: boolean;
   /** "I have a booking", "we booked": the guest writes about a booking already made. */
@@ -792,7 +795,7 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) s.roomWord = true;
@@ -800,7 +803,11 @@ function signals(tokens: Token[], text: string): Signals {
     // "I have a booking on 24 Dec", "we made a reservation": one already made, not a new one
     const held = STRONG_REQUEST.has(w) && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an') && HELD.has(tokens[i - 2]?.w ?? '');
     if (held || (BOOKED.has(w) && PERSON.has(tokens[i - 1]?.w ?? ''))) s.existing = true;
-    else if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) s.strongRequest = s.bookWord = true;
+    else if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) {
+      s.strongRequest = s.bookWord = true;
+      // "do I need a reservation", "is booking required", "how early should I book": how booking works
+      for (let d = -4; d <= 3; d++) if (d !== 0 && BOOKING_PROCESS.has(tokens[i + d]?.w ?? '')) s.howToBook = true;
+    }
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
     // "our office Xmas party", but not "a party of 4"
@@ -888,7 +895,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.roomFeature && sig.question && !sig.bookWord && noStay && party === null) ||
     // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
     (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null) ||
-    (sig.existing && !sig.strongRequest);
+    (sig.existing && !sig.strongRequest) ||
+    (sig.howToBook && sig.question && party === null && (nights === null || !date));
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
   // "what time is the NYE countdown party?" asks about the hotel's event; a party size makes it the guest's
