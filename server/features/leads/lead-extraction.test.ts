@@ -801,3 +801,16 @@ describe('questions about how booking works', () => {
     expect(lead('How do I book a room for 2 adults from 27 Dec for 2 nights?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-29', guests: 2 });
   });
 });
+
+describe('more ways to count a party', () => {
+  it.each<[string, number]>([
+    ['room 26-27 Dec for us 3', 3],
+    ['bilik 26-27 Dec, 2 dewasa 1 bayi', 3],
+    ['twin room 26-27 Dec for 2 gentlemen', 2],
+    ['room 26-27 Dec, 2 adults 1 senior', 3],
+    ['book 2 rooms 26-27 Dec for 2 couples', 4],
+    ['room 26-27 Dec, 1 lady and 2 girls', 3],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});

@@ -170,8 +170,8 @@ function roomTypeIn(tokens: Token[], text: string): string | null {
 
 // ---- party size ------------------------------------------------------------------------------
 
-const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown']);
-const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak']);
+const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown', 'ladies', 'lady', 'men', 'man', 'women', 'woman', 'gentlemen', 'guys', 'seniors', 'senior', 'elderly', 'warga']);
+const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak', 'bayi', 'boys', 'girls', 'sons', 'daughters']);
 const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.', 'org', 'tetamu', 'peserta',
   'engineers', 'workers', 'crew', 'technicians', 'officers', 'teachers', 'relatives', 'players', 'athletes', 'volunteers', 'pilgrims', 'trainees', 'ahli', 'pekerja', 'kakitangan']);
 // "about 100 guests", "for around 40": an estimate of the party is still its size
@@ -253,6 +253,9 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
     else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
     else if (ADULT_WORDS.has(w)) adults += n.n;
+    else if (w === 'couples' || w === 'couple' || w === 'pasangan') adults += 2 * n.n;
+    // "for us 2", "kami 4": the party counted after "us"
+    else if (total === null && (tokens[i - 1]?.w === 'us' || tokens[i - 1]?.w === 'kami') && n.n <= 50 && !NOT_PERSON_AFTER.has(w)) total = n.n;
     else if (CHILD_WORDS.has(w)) kids += n.n;
     else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
     else if (NOT_PERSON_AFTER.has(w)) continue;
