@@ -814,3 +814,10 @@ describe('more ways to count a party', () => {
     expect(lead(text).guests).toBe(guests);
   });
 });
+
+describe('a signature with a company beside the contacts', () => {
+  it('takes the name the email address spells over a company written next to it', () => {
+    const text = 'Hi, annual dinner for 120 staff on 15 Jan, pls send packages. Kind regards, Marcus Ong | Admin Exec | Apex Holdings | marcus.ong@apex.com.my';
+    expect(lead(text)).toMatchObject({ name: 'Marcus Ong', intent: 'event', guests: 120, email: 'marcus.ong@apex.com.my' });
+  });
+});

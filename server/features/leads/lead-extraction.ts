@@ -412,6 +412,9 @@ function nameIn(ctx: NameContext): string | null {
   // 6. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming", a name alone on the last line, or
   //    ending the last sentence ("Please confirm. Chloé").
   const late = [contactName(ctx), signOff(tokens, text), lastLineName(tokens, text), closingName(tokens, text)];
+  // "Best regards, Stephanie Wong | HR | Delta Logistics | stephanie.wong@...": the name the email spells wins
+  const spelled = ctx.email ? late.find((n) => n !== null && emailSpells(ctx.email, n)) : undefined;
+  if (spelled && plausibleName(spelled, spelled.includes(' ')) && !isHotelName(spelled, ctx.hotel)) return spelled;
   // "May Lee" is a name, "Fri-Sun" and "Thanks, Monday" are not
   return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? null;
 }
