@@ -86,9 +86,12 @@ export class HotelCalendar {
     return null;
   }
 
+  /** The guest wrote "next month" ("bulan depan"): a day of the month alone is one of next month's. */
+  nextMonth = false;
+
   /** A day of the month alone ("the 18th"): this month's, or next month's once it has passed. */
   dayOnly(d: number): string | null {
-    for (let k = 0; k < 3; k++) {
+    for (let k = this.nextMonth ? 1 : 0; k < 3; k++) {
       const m = ((this.m - 1 + k) % 12) + 1;
       const y = this.y + Math.floor((this.m - 1 + k) / 12);
       const iso = HotelCalendar.iso(y, m, d);
@@ -558,6 +561,7 @@ const WORD_PARSERS = [monthFirst, relative, weekday];
  */
 export function findDates(today: string, tokens: Token[], text: string): DateMention[] {
   const cal = new HotelCalendar(today);
+  cal.nextMonth = tokens.some((t, k) => (t.w === 'next' && tokens[k + 1]?.w === 'month') || (t.w === 'bulan' && (tokens[k + 1]?.w === 'depan' || tokens[k + 1]?.w === 'hadapan')));
   const out: DateMention[] = [];
   for (let i = 0; i < tokens.length; ) {
     const t = tokens[i]!;

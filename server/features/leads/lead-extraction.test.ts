@@ -821,3 +821,11 @@ describe('a signature with a company beside the contacts', () => {
     expect(lead(text)).toMatchObject({ name: 'Marcus Ong', intent: 'event', guests: 120, email: 'marcus.ong@apex.com.my' });
   });
 });
+
+describe('days of next month', () => {
+  it('reads a day written alone as next month’s when the guest says so', () => {
+    expect(lead('room for 2 adults on the 25th of next month, 2 nights')).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-27' });
+    expect(lead('nak bilik 2 org 25hb bulan depan, 1 malam')).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-26' });
+    expect(lead('room for 2 adults on the 25th, 2 nights')).toMatchObject({ checkIn: '2026-11-25', checkOut: '2026-11-27' });
+  });
+});
