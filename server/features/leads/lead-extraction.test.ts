@@ -829,3 +829,18 @@ describe('days of next month', () => {
     expect(lead('room for 2 adults on the 25th, 2 nights')).toMatchObject({ checkIn: '2026-11-25', checkOut: '2026-11-27' });
   });
 });
+
+describe('forms and closings written in a hurry', () => {
+  it('reads a form whose labels end in a dash', () => {
+    expect(lead('Name - Nora Aziz\nDate - 26/12 to 28/12\nPax - 3\nRoom - Deluxe\nContact - 016 555 7788')).toMatchObject({
+      name: 'Nora Aziz', checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 3, intent: 'room_booking', phone: '+60165557788',
+    });
+    expect(lead('room for 2\nSat - Sun')).toMatchObject({ checkIn: '2026-11-21', checkOut: '2026-11-22' });
+  });
+
+  it('reads a lower-case name closing the message after thanks, but not a word of address', () => {
+    expect(lead('nak tempah bilik 26-28 dis..2 org..tq..hafiz').name).toBe('Hafiz');
+    expect(lead('room 26-28 dec for 2 thanks bro').name).toBeNull();
+    expect(lead('Room x1, 26-28 Dec, 2A, Mr Daniel Koh').name).toBe('Daniel Koh');
+  });
+});

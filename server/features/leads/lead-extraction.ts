@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
 import { findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
-import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, withSpelling, type Token } from './lead-tokens.js';
+import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, spelledWord, tokenize, withSpelling, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
@@ -201,7 +201,7 @@ function isClock(tokens: Token[], i: number, next: number): boolean {
   return tokens[next]?.raw === '点' || tokens[next]?.raw === '點';
 }
 
-function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): number | null {
+function partySize(tokens: Token[], text: string, used: Set<number>, eventSized: boolean): number | null {
   let adults = 0;
   let kids = 0;
   let total: number | null = null;
@@ -249,7 +249,8 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     let k = n.next;
     if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word' && tokens[k]!.s === tokens[k - 1]!.e) k++; // "2-night", not "2 - Sarah"
     if (COUNT_FILLERS.has(tokens[k]?.w ?? '')) k++;
-    const w = tokens[k]?.w ?? '';
+    // a word on the next line ("Pax: 3\nRoom: Deluxe") says nothing about the count
+    const w = tokens[k] && !text.slice(tokens[k - 1]!.e, tokens[k]!.s).includes('\n') ? tokens[k]!.w : '';
     if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
     else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
     else if (ADULT_WORDS.has(w)) adults += n.n;
@@ -260,7 +261,7 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
     else if (NOT_PERSON_AFTER.has(w)) continue;
     else if (total === null && GROUP_PREFIXES.some((g) => phraseAt(tokens, p - g.length, g)) && n.n <= 500) total = n.n;
-    else if (total === null && (tokens[p - 1]?.w === 'for' || tokens[p - 1]?.w === 'untuk' || tokens[p - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
+    else if (total === null && (tokens[p - 1]?.w === 'for' || tokens[p - 1]?.w === 'untuk' || tokens[p - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (w === '' || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
@@ -437,6 +438,10 @@ function lastLineName(tokens: Token[], text: string): string | null {
   return n && n.end === tokens[k]!.e ? n.name : null;
 }
 
+// Words that close a message without naming anyone ("thanks bro", "tq boss").
+const ADDRESS_WORDS = new Set(['bro', 'sis', 'boss', 'dear', 'guys', 'all', 'lah', 'ya', 'ah', 'much', 'so', 'u', 'again', 'mate', 'team', 'everyone', 'kak', 'abang', 'bang', 'admin', 'in', 'advance', 'you', 'ye', 'yea', 'je', 'jer', 'k', 'ok', 'tuan', 'puan', 'cik', 'sir', 'madam', 'maam', 'anyway', 'lots', 'heaps', 'alot']);
+const lowerCaseCloser = (t: Token): boolean => t.kind === 'word' && t.raw === t.w && t.w.length >= 3 && !ADDRESS_WORDS.has(t.w) && !notNameWord(t.w) && spelledWord(t.w) === null;
+
 function signOff(tokens: Token[], text: string): string | null {
   let found: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
@@ -453,15 +458,20 @@ function signOff(tokens: Token[], text: string): string | null {
       continue;
     }
     // "thx!!! - jen": one lower-case word after a dash ends a message written all in lower case
-    if (t.w === '-' && i === tokens.length - 2 && tokens[i + 1]!.kind === 'word' && tokens[i + 1]!.raw === tokens[i + 1]!.w && tokens[i + 1]!.w.length >= 2 && !notNameWord(tokens[i + 1]!.w) && text.slice(t.e, tokens[i + 1]!.s) === ' ') {
+    if (t.w === '-' && i === tokens.length - 2 && lowerCaseCloser(tokens[i + 1]!) && text.slice(t.e, tokens[i + 1]!.s) === ' ') {
       found = tidyName([tokens[i + 1]!.raw]);
       continue;
     }
     for (const p of SIGN_OFFS) {
       if (p[0] !== t.w || !phraseAt(tokens, i, p)) continue;
       let k = i + p.length;
-      while (tokens[k] && (tokens[k]!.w === ',' || tokens[k]!.w === '!' || tokens[k]!.w === '.' || tokens[k]!.w === '-')) k++;
+      while (tokens[k] && (tokens[k]!.w === ',' || tokens[k]!.w === '!' || tokens[k]!.w === '.' || tokens[k]!.w === '-' || tokens[k]!.w === ':')) k++;
       const after = tokens[k];
+      // "tq..kamal": one lower-case word closing the message after a sign-off
+      if (after && k === tokens.length - 1 && lowerCaseCloser(after)) {
+        found = tidyName([after.raw]);
+        break;
+      }
       // the sign-off must end its sentence: followed by a name and then nothing but contacts or the end
       if (!after || !/^\p{Lu}/u.test(after.raw)) break;
       const n = nameSpanAt(tokens, k, false, text);
@@ -665,7 +675,9 @@ function closingName(tokens: Token[], text: string): string | null {
   const before = run && tokens[run.from - 1];
   // after the end of a sentence, or an emoji ("Thanks! 😊 Raj")
   const smiley = before?.w === ')' && (tokens[run!.from - 2]?.w === ':' || tokens[run!.from - 2]?.w === ';');
-  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || smiley || /\p{Extended_Pictographic}/u.test(before.raw));
+  // "..., 2A, Ms Grace Teo": after a comma only a name with a title
+  const titled = before?.w === ',' && HONORIFICS.has(tokens[run!.from]!.w);
+  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || smiley || titled || /\p{Extended_Pictographic}/u.test(before.raw));
   if (!run || !ends) return null;
   // a word the guest also wrote in lower case is a common word, not a name
   const common = new Set(tokens.filter((t) => t.kind === 'word' && t.raw === t.w).map((t) => t.w));
@@ -868,6 +880,20 @@ function asksWh(tokens: Token[]): boolean {
 }
 
 /**
+ * "Pax - 3", "Name - Chloe Lee": a spaced dash after a label of up to three words starting a line is the
+ * label's colon (not a range, "Sat - Sun", nor a sign-off dash "- Wei Ming").
+ */
+function withLabelColons(tokens: Token[], text: string): Token[] {
+  let lineStart = 0;
+  return tokens.map((t, i) => {
+    if (i > 0 && text.slice(tokens[i - 1]!.e, t.s).includes('\n')) lineStart = i;
+    if (t.w !== '-' || i === lineStart || i - lineStart > 3 || text[t.s - 1] !== ' ' || text[t.e] !== ' ') return t;
+    for (let k = lineStart; k < i; k++) if (tokens[k]!.kind !== 'word' || CALENDAR_WORDS.has(tokens[k]!.w)) return t;
+    return { ...t, w: ':' };
+  });
+}
+
+/**
  * Deterministic lead fields from a guest's message, so capture works with no model at all (C6, C7).
  * A plain question ("is the pool open at 8pm?") is `other` and gets no dates or party size: dates and
  * counts are read only when the guest asks to book (or clearly states a stay). Reads only the first
@@ -879,7 +905,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   // Contacts are read; the rest of the rules see the text with them blanked out.
   let rest = folded;
   for (const [s, e] of contacts.spans) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
-  const tokens = withSpelling(tokenize(rest));
+  const tokens = withLabelColons(withSpelling(tokenize(rest)), rest);
   const lower = rest.toLowerCase();
 
   const dates = findDates(opts.today, tokens, rest);
@@ -887,7 +913,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   for (const d of dates) for (let k = d.i; k < d.j; k++) used.add(k);
   const { nights, days } = findNights(tokens, used);
   const sig = signals(tokens, lower);
-  const party = partySize(tokens, used, sig.eventWord);
+  const party = partySize(tokens, rest, used, sig.eventWord);
   const roomType = roomTypeIn(tokens, rest);
 
   const date = dates.length > 0;
