@@ -844,3 +844,9 @@ describe('forms and closings written in a hurry', () => {
     expect(lead('Room x1, 26-28 Dec, 2A, Mr Daniel Koh').name).toBe('Daniel Koh');
   });
 });
+
+describe('a team signing a message is not a guest', () => {
+  it.each(['Need 3 rooms 26-28 Dec for 6. Regards\nFinance Department', 'Rooms 26-28 Dec for 10 pax. Thank you, Sports Club Committee'])('%s', (text) => {
+    expect(lead(text).name).toBeNull();
+  });
+});
