@@ -672,6 +672,24 @@ export function lastNamedNight(tokens: Token[], dates: DateMention[]): string | 
   if (last === first && dates.length > 1) return null;
   return named ? lastNight : null;
 }
+const CHECK_OUT_CUES = new Set(['out', 'checkout', 'leaving', 'leave', 'depart', 'departing', 'until', 'till', 'til', 'to', 'keluar', 'hingga', 'sampai']);
+
+/**
+ * "26 Dec, check out 28", "from the 26th, leaving 28": a day number alone after a word for leaving, read
+ * in the check-in's month (or the next, when smaller). Skips counts ("out 2 pax") and tokens already dates.
+ */
+export function bareCheckOut(tokens: Token[], used: Set<number>, checkIn: string): string | null {
+  for (let i = 1; i < tokens.length; i++) {
+    if (used.has(i) || !CHECK_OUT_CUES.has(tokens[i - 1]!.w)) continue;
+    const d = dayAt(tokens, i);
+    if (!d || NOT_A_DAY_AFTER.has(tokens[d.next]?.w ?? '') || tokens[d.next]?.w === ':' || tokens[d.next]?.w === 'am' || tokens[d.next]?.w === 'pm') continue;
+    const m = Number(checkIn.slice(5, 7));
+    const to = endAfter(checkIn, d.d, d.d > Number(checkIn.slice(8, 10)) ? m : (m % 12) + 1);
+    if (to && to > checkIn && to <= HotelCalendar.addDays(checkIn, 31)) return to;
+  }
+  return null;
+}
+
 const NIGHT_WORDS = new Set(['night', 'nights', 'nite', 'tonight', 'tonite', 'malam']);
 const LIST_JOINS = new Set(['and', 'n', '&', ',', 'dan', '和', '、']);
 

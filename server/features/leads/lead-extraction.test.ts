@@ -850,3 +850,18 @@ describe('a team signing a message is not a guest', () => {
     expect(lead(text).name).toBeNull();
   });
 });
+
+describe('a check-out day written without its month', () => {
+  it.each<[string, string, string | null]>([
+    ['room for 2, 26 dec, check out 28. thx', '2026-12-26', '2026-12-28'],
+    ['room for 2 from 30 Dec, leaving 2, thanks', '2026-12-30', '2027-01-02'],
+    ['room for 2 on 26 Dec, can we check out 12pm?', '2026-12-26', null],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ checkIn, checkOut });
+  });
+
+  it('counts the writer and a partner written short, and a guest travelling alone', () => {
+    expect(lead('any room on 26 Dec? one night, me and my bf').guests).toBe(2);
+    expect(lead('a room for 26-27 Dec for myself please').guests).toBe(1);
+  });
+});

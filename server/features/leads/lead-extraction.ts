@@ -1,6 +1,6 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
-import { findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
+import { bareCheckOut, findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
 import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, spelledWord, tokenize, withSpelling, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
@@ -185,8 +185,8 @@ const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my
 
 const ONE_OTHER_BEFORE = new Set(['my', 'a', 'one']);
 const COMPANIONS = new Set(['mum', 'mom', 'mother', 'mummy', 'mommy', 'dad', 'father', 'daddy', 'sister', 'brother', 'son', 'daughter', 'friend', 'colleague', 'boss', 'cousin', 'aunt', 'auntie', 'uncle', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'niece', 'nephew', 'wife', 'husband', 'hubby', 'partner', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'mil', 'ibu', 'ayah', 'mak', 'abah', 'kawan', 'adik', 'kakak', 'abang']);
-const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
-const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
+const SPOUSES = new Set(['wife', 'husband', 'hubby', 'bf', 'gf', 'wifey', 'missus', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
+const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'for myself', 'for me only', 'me alone', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
 // Things for a child ("a baby cot", "kids club"), not a child in the party.
 const CHILD_THINGS = new Set(['cot', 'cots', 'bed', 'beds', 'chair', 'chairs', 'seat', 'seats', 'crib', 'menu', 'pool', 'club', 'stroller', 'pram', 'meal', 'meals', 'price', 'rate', 'policy', 'friendly', 'activities', 'playground']);
 const CHILD_JOINS = new Set(['+', '&', 'and', 'plus', 'with', 'dan', 'dengan', 'n']);
@@ -961,6 +961,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   let checkIn: string | null = null;
   let checkOut: string | null = null;
   if (booking && date) [checkIn, checkOut] = stayDates(booking, dates, nights, days, lastNamedNight(tokens, dates));
+  // "26 Dec, check out 28": the day the guest leaves, written without its month
+  if (booking === 'room_booking' && checkIn && !checkOut) checkOut = bareCheckOut(tokens, used, checkIn);
   const name = nameIn({ tokens, text: rest, contacts: contacts.spans, email: contacts.email, hotel: opts.hotelName ?? null }) ?? (opts.profileName?.trim() || null);
   return {
     name,
