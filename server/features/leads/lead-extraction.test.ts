@@ -865,3 +865,18 @@ describe('a check-out day written without its month', () => {
     expect(lead('a room for 26-27 Dec for myself please').guests).toBe(1);
   });
 });
+
+describe('the stay a guest already has', () => {
+  it.each([
+    'My reservation no. is 55120 for 2 adults 26-28 Dec, please add breakfast',
+    'Can I upgrade my room for 26-28 Dec? how much?',
+    'is there hot water in the room? we are 2 pax arriving tomorrow',
+    'ada wifi tak dalam bilik? kami 3 org sampai esok',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('still reads a change in a conversation already about a booking', () => {
+    expect(lead('can we make my booking 27 to 29 Dec instead?', { context: 'room_booking' })).toMatchObject({ checkIn: '2026-12-27', checkOut: '2026-12-29' });
+  });
+});

@@ -119,6 +119,8 @@ const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id',
 // "before we book", "if I reserve", "sebelum kami tempah": a booking the guest may make later, not one asked for now.
 const HYPOTHETICAL = new Set(['before', 'if', 'when', 'once', 'until', 'unless', 'sebelum', 'kalau', 'jika', 'bila']);
 const BOOKING_PROCESS = new Set(['need', 'needed', 'required', 'require', 'requires', 'necessary', 'compulsory', 'mandatory', 'advance', 'accept', 'accepts', 'how', 'early', 'should', 'must', 'perlu', 'wajib', 'through', 'via', 'online', 'process', 'policy']);
+const OWNED = new Set(['my', 'our', 'existing', 'current']);
+const IN_PLACE = new Set(['in', 'inside', 'within', 'dalam', 'di']);
 const HELD = new Set(['have', 'had', 'has', 'made', 'got', 'hold', 'holding', 'ada']);
 const BOOKED = new Set(['booked', 'reserved', 'prebooked']);
 const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', 'kita', 'aku']);
@@ -818,11 +820,16 @@ function signals(tokens: Token[], text: string): Signals {
   const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
-    if (isGuestRoom(tokens, i)) s.roomWord = true;
+    if (isGuestRoom(tokens, i)) {
+      const before = tokens[i - 1]?.w ?? '';
+      // "my room", "our rooms": the stay the guest already has; "in the room", "dalam bilik": where something is
+      if (before === 'my' || before === 'our') s.existing = true;
+      else if (!(IN_PLACE.has(before) || (IN_PLACE.has(tokens[i - 2]?.w ?? '') && (before === 'the' || before === 'each' || before === 'every')))) s.roomWord = true;
+    }
     const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
     // "I have a booking on 24 Dec", "we made a reservation": one already made, not a new one
     const held = STRONG_REQUEST.has(w) && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an') && HELD.has(tokens[i - 2]?.w ?? '');
-    if (held || (BOOKED.has(w) && PERSON.has(tokens[i - 1]?.w ?? ''))) s.existing = true;
+    if (held || (BOOKED.has(w) && PERSON.has(tokens[i - 1]?.w ?? '')) || (STRONG_REQUEST.has(w) && OWNED.has(tokens[i - 1]?.w ?? ''))) s.existing = true;
     else if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) {
       s.strongRequest = s.bookWord = true;
       // "do I need a reservation", "is booking required", "how early should I book": how booking works
@@ -929,7 +936,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.roomFeature && sig.question && !sig.bookWord && noStay && party === null) ||
     // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
     (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null) ||
-    (sig.existing && !sig.strongRequest) ||
+    (sig.existing && !sig.strongRequest && !opts.context) ||
     (sig.howToBook && sig.question && party === null && (nights === null || !date));
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
