@@ -880,3 +880,14 @@ describe('the stay a guest already has', () => {
     expect(lead('can we make my booking 27 to 29 Dec instead?', { context: 'room_booking' })).toMatchObject({ checkIn: '2026-12-27', checkOut: '2026-12-29' });
   });
 });
+
+describe('a party written as a sum', () => {
+  it.each<[string, number | null]>([
+    ['Is 26-28 Dec still available for a family room? 2+2. Regards, Cindy', 4],
+    ['room 26-28 Dec, 2+1 pls', 3],
+    ['room 26-28 Dec for 2 nights, 1+1 beds', null],
+    ['room 26-28 Dec, RM 2+3 fee?', null],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});

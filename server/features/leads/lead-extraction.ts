@@ -267,6 +267,13 @@ function partySize(tokens: Token[], text: string, used: Set<number>, eventSized:
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
+  // "2+2", "2+1": adults and children written as a sum
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [a, plus, b] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
+    if (used.has(i) || a.kind !== 'num' || plus.w !== '+' || b.kind !== 'num' || a.e !== plus.s || plus.e !== b.s || a.raw.length > 2 || b.raw.length > 2) continue;
+    if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '') || NOT_PERSON_AFTER.has(tokens[i + 3]?.w ?? '') || tokens[i + 3]?.w === '+') continue;
+    if (a.n! >= 1 && a.n! <= 20 && b.n! <= 20) return a.n! + b.n!;
+  }
   // "me and my wife", "my husband and I", "with my wife and 2 kids": the writer and the partner
   let couple = findPhrase(tokens, COUPLE_PHRASES) !== -1 ? 2 : 0;
   for (let i = 0; i < tokens.length && !couple; i++) {
