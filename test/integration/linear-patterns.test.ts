@@ -4,6 +4,7 @@ import { normaliseMessage, splitWebhook } from '../../server/features/channels/w
 import { phoneNumberIdsIn } from '../../server/features/channels/whatsapp/whatsapp.signature.js';
 import { optKeyword } from '../../server/features/channels/opt-out.js';
 import { detectLanguage, extractLead } from '../../server/features/leads/lead-extraction.js';
+import { tokenize, withSpelling } from '../../server/features/leads/lead-tokens.js';
 import { Vocabulary } from '../../server/features/knowledge/fuzzy.js';
 import { PiiMasker } from '../../server/features/llm/pii-mask.js';
 import { askedValues } from '../../server/features/pipeline/extractive.js';
@@ -51,6 +52,8 @@ const textFunctions: Record<string, (s: string) => unknown> = {
   'PiiMasker.mask': (s) => new PiiMasker({ names: ['Ana Lee'], defaultCountry: 'MY' }).mask(s),
   extractLead: (s) => extractLead(s, { today: '2026-03-01', country: 'MY' }),
   detectLanguage,
+  // Misspelt lead words read one token at a time ("rom", "adlts").
+  'withSpelling(tokenize)': (s) => withSpelling(tokenize(s.slice(0, 20_000))),
   injectionFlags,
   asksForPerson,
   policyHandoff,

@@ -12,6 +12,10 @@ export interface DateMention {
   relative?: boolean;
   /** Days listed ("12 and 13 Dec") rather than a range: for a stay, the nights. */
   list?: boolean;
+  /** Read from a holiday's name ("Christmas", "CNY"). */
+  holiday?: boolean;
+  /** A holiday's name describing something ("a Christmas party"): a date only if nothing else is written. */
+  attribute?: boolean;
 }
 
 const MONTHS: Record<string, number> = {
@@ -31,6 +35,24 @@ const ORDINALS = new Set(['st', 'nd', 'rd', 'th', 'hb']);
 const DATE_LEADS = new Set(['on', 'from', 'date', 'dates', 'tarikh', 'pada', 'dari', 'in', 'out', 'arrive', 'arriving', 'arrival', 'departure', ':']);
 const NEXT_WORDS = new Set(['next', 'depan', 'hadapan']);
 const THIS_WORDS = new Set(['this', 'coming', 'ini', 'ni']);
+
+// Published Chinese New Year dates (UTC+8). ICU's Chinese calendar is a day late in some years (2027),
+// so it answers only for years past this table.
+const LUNAR_NEW_YEAR: Record<number, string> = {
+  2024: '2024-02-10', 2025: '2025-01-29', 2026: '2026-02-17', 2027: '2027-02-06', 2028: '2028-01-26', 2029: '2029-02-13',
+  2030: '2030-02-03', 2031: '2031-01-23', 2032: '2032-02-11', 2033: '2033-01-31', 2034: '2034-02-19', 2035: '2035-02-08',
+};
+
+/** The first day of the first month of the Chinese calendar in `year`, from ICU (between 20 Jan and 20 Feb). */
+function lunarNewYearFromIntl(year: number): string | null {
+  const f = new Intl.DateTimeFormat('en-u-ca-chinese', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric' });
+  for (let d = 20; d <= 51; d++) {
+    const at = new Date(Date.UTC(year, 0, d, 4));
+    const parts = f.formatToParts(at);
+    if (parts.find((p) => p.type === 'month')?.value === '1' && parts.find((p) => p.type === 'day')?.value === '1') return at.toISOString().slice(0, 10);
+  }
+  return null;
+}
 
 export class HotelCalendar {
   readonly today: string;
@@ -64,13 +86,25 @@ export class HotelCalendar {
     return null;
   }
 
+  /** The guest wrote "next month" ("bulan depan"): a day of the month alone is one of next month's. */
+  nextMonth = false;
+
   /** A day of the month alone ("the 18th"): this month's, or next month's once it has passed. */
   dayOnly(d: number): string | null {
-    for (let k = 0; k < 3; k++) {
+    for (let k = this.nextMonth ? 1 : 0; k < 3; k++) {
       const m = ((this.m - 1 + k) % 12) + 1;
       const y = this.y + Math.floor((this.m - 1 + k) / 12);
       const iso = HotelCalendar.iso(y, m, d);
       if (iso && iso >= this.today) return iso;
+    }
+    return null;
+  }
+
+  /** The next Chinese New Year's day from today (today included), as Malaysia and Singapore keep it. */
+  lunarNewYear(): string | null {
+    for (const y of [this.y, this.y + 1]) {
+      const day = LUNAR_NEW_YEAR[y] ?? lunarNewYearFromIntl(y);
+      if (day && day >= this.today) return day;
     }
     return null;
   }
@@ -311,20 +345,64 @@ function relative(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
   if (w === 'today' || w === 'tonight' || w === 'tonite') return at(0, i + 1);
   if (w === 'tomorrow' || w === 'tmr' || w === 'tmrw' || w === 'tomorow' || w === 'tommorow' || w === 'esok' || w === 'besok') return at(1, i + 1);
   if (w === 'lusa') return at(2, i + 1);
-  const on = (d: number, m: number, j: number): DateMention | null => {
-    const from = cal.dayMonth(d, m);
-    return from ? { from, to: null, i, j } : null;
-  };
-  if ((w === 'christmas' || w === 'xmas') && tokens[i + 1]?.w === 'eve') return on(24, 12, i + 2);
-  if (w === 'christmas' || w === 'xmas') return on(25, 12, tokens[i + 1]?.w === 'day' ? i + 2 : i + 1);
-  if (w === 'nye') return on(31, 12, i + 1);
-  if (w === 'new' && (tokens[i + 1]?.w === 'year' || tokens[i + 1]?.w === "year's" || tokens[i + 1]?.w === 'years')) return tokens[i + 2]?.w === 'eve' ? on(31, 12, i + 3) : on(1, 1, tokens[i + 2]?.w === 'day' ? i + 3 : i + 2);
+  const holiday = holidayAt(cal, tokens, i);
+  if (holiday) return holiday;
   if ((w === 'hari' || w === 'malam') && (tokens[i + 1]?.w === 'ini' || tokens[i + 1]?.w === 'ni')) return at(0, i + 2);
   return null;
 }
 
+// After a holiday's name, words that keep it a date ("Christmas Eve", "CNY 2 nights", "Xmas to New Year").
+const HOLIDAY_FOLLOWERS = new Set(['eve', 'day', 'night', 'nights', 'nite', 'and', 'n', 'or', 'dan', 'to', 'until', 'till', 'through', 'thru', 'for', 'weekend', 'week', 'holiday', 'holidays', 'period', 'break', 'onwards', 'this', 'next', 'malam', 'hingga', 'sampai']);
+
+/**
+ * A holiday by name: Christmas (Eve), New Year('s Eve/Day), NYE, Chinese New Year (CNY, Tahun Baru Cina),
+ * each the next time it comes round on the hotel's calendar. A name used as a word about something else
+ * ("our company Christmas party") is marked `attribute`, so a date written in the message wins.
+ */
+function holidayAt(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  const w = tokens[i]?.w;
+  let day: string | null = null;
+  let j = i + 1;
+  if (w === 'christmas' || w === 'xmas') {
+    const eve = tokens[j]?.w === 'eve';
+    day = cal.dayMonth(eve ? 24 : 25, 12);
+    if (eve || tokens[j]?.w === 'day') j++;
+  } else if (w === 'nye') day = cal.dayMonth(31, 12);
+  else if (w === 'boxing' && tokens[j]?.w === 'day') {
+    day = cal.dayMonth(26, 12);
+    j++;
+  }
+  else if (w === 'new' && (tokens[j]?.w === 'year' || tokens[j]?.w === "year's" || tokens[j]?.w === 'years')) {
+    j++;
+    const eve = tokens[j]?.w === 'eve';
+    day = cal.dayMonth(eve ? 31 : 1, eve ? 12 : 1);
+    if (eve || tokens[j]?.w === 'day') j++;
+  } else if (w === 'cny' || phraseAt(tokens, i, ['chinese', 'new', 'year']) || phraseAt(tokens, i, ['lunar', 'new', 'year']) || phraseAt(tokens, i, ['tahun', 'baru', 'cina'])) {
+    j = w === 'cny' ? i + 1 : i + 3;
+    day = cal.lunarNewYear();
+    if (day && tokens[j]?.w === 'eve') {
+      day = HotelCalendar.addDays(day, -1);
+      j++;
+    } else if (day && tokens[j]?.w === 'day') j++;
+  }
+  if (!day) return null;
+  const next = tokens[j];
+  const attribute = next?.kind === 'word' && !HOLIDAY_FOLLOWERS.has(next.w) && !(next.w in MONTHS);
+  return attribute ? { from: day, to: null, i, j, holiday: true, attribute } : { from: day, to: null, i, j, holiday: true };
+}
+
 /** "this Friday", "next Friday", "Sat to Sun", "Jumaat depan", "next weekend", "hujung minggu ini". */
 function weekday(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
+  // "the weekend of 19 Dec", "weekend of the 19th": the Saturday and Sunday around that date
+  if (tokens[i]?.w === 'weekend' && tokens[i + 1]?.w === 'of') {
+    const k = tokens[i + 2]?.w === 'the' ? i + 3 : i + 2;
+    const d = dayFirst(cal, tokens, k) ?? monthFirst(cal, tokens, k) ?? numeric(cal, tokens, k) ?? ordinalDay(cal, tokens, k);
+    if (d && !d.to) {
+      const wd = new Date(`${d.from}T00:00:00Z`).getUTCDay();
+      const saturday = HotelCalendar.addDays(d.from, wd === 0 ? -1 : (6 - wd + 7) % 7);
+      return { from: saturday, to: HotelCalendar.addDays(saturday, 1), i, j: d.j };
+    }
+  }
   const one = (k: number): { iso: string; wd: number; weekend: boolean; next: number } | null => {
     let j = k;
     let nextWeek = false;
@@ -392,6 +470,15 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   if (w === '今' && (two('天') || two('晚'))) return { from: cal.today, to: null, i, j: i + 2 };
   if (w === '明' && (two('天') || two('晚'))) return { from: HotelCalendar.addDays(cal.today, 1), to: null, i, j: i + 2 };
   if (w === '后' && two('天')) return { from: HotelCalendar.addDays(cal.today, 2), to: null, i, j: i + 2 };
+  // 元旦, 平安夜, 圣诞(节), 跨年, 除夕: holidays by their Chinese names
+  const fixed = w === '元' && two('旦') ? cal.dayMonth(1, 1) : w === '平' && two('安') && tokens[i + 2]?.raw === '夜' ? cal.dayMonth(24, 12) : (w === '圣' || w === '聖') && two('诞') ? cal.dayMonth(25, 12) : w === '跨' && two('年') ? cal.dayMonth(31, 12) : null;
+  if (fixed) return { from: fixed, to: null, i, j: w === '平' || (w === '圣' && tokens[i + 2]?.raw === '节') ? i + 3 : i + 2, holiday: true };
+  const eve = w === '除' && two('夕') ? cal.lunarNewYear() : null;
+  if (eve) return { from: HotelCalendar.addDays(eve, -1), to: null, i, j: i + 2, holiday: true };
+  // 春节, 农历新年: Chinese New Year on the hotel's calendar
+  const lny = (w === '春' && two('节')) || (w === '农' && two('历') && tokens[i + 2]?.raw === '新' && tokens[i + 3]?.raw === '年');
+  const lnyDay = lny ? cal.lunarNewYear() : null;
+  if (lnyDay) return { from: lnyDay, to: null, i, j: w === '春' ? i + 2 : i + 4, holiday: true };
   // weekdays: (下|这|本)?(个)?(周|星期|礼拜)X, 周末
   let k = i;
   let nextWeek = false;
@@ -412,6 +499,21 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
     const end = r === -1 ? null : hanWeekdayAt(tokens, r);
     if (end) return { from, to: HotelCalendar.addDays(from, (end.wd - day.wd + 7) % 7 || 7), i, j: end.next };
     return { from, to: null, i, j: day.next };
+  }
+  // 下个月10号, 下月10号到12号: days of next month
+  if (w === '下' && tokens[k]?.raw === '月') {
+    const monthWord = k;
+    const m = (Number(cal.today.slice(5, 7)) % 12) + 1;
+    const y = Number(cal.today.slice(0, 4)) + (m === 1 ? 1 : 0);
+    const a = numberAt(tokens, monthWord + 1);
+    const unit = a && tokens[a.next]?.raw;
+    if (a && (unit === '号' || unit === '日' || unit === '號')) {
+      const from = HotelCalendar.iso(y, m, a.n);
+      const r = rangeAt(tokens, a.next + 1);
+      const b = r === -1 ? null : numberAt(tokens, r);
+      const to = b && ['号', '日', '號'].includes(tokens[b.next]?.raw ?? '') ? HotelCalendar.iso(y, m, b.n) : null;
+      if (from) return to && to > from ? { from, to, i, j: b!.next + 1 } : { from, to: null, i, j: a.next + 1 };
+    }
   }
   if (k !== i) return null;
   // month/day
@@ -444,9 +546,9 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
 // Words a date can start with; any other word or sign is skipped without trying the parsers.
 const DATE_STARTS = new Set([
   ...Object.keys(MONTHS), ...Object.keys(WEEKDAYS), ...NEXT_WORDS, ...THIS_WORDS,
-  'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung',
+  'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung', 'cny', 'chinese', 'lunar', 'tahun', 'boxing',
 ]);
-const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼';
+const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼春农元平圣聖跨除';
 // Which parsers can start at a token of each kind.
 const NUM_PARSERS = [numeric, dayFirst, ordinalDay];
 const NUM_HAN_PARSERS = [chinese];
@@ -459,6 +561,7 @@ const WORD_PARSERS = [monthFirst, relative, weekday];
  */
 export function findDates(today: string, tokens: Token[], text: string): DateMention[] {
   const cal = new HotelCalendar(today);
+  cal.nextMonth = tokens.some((t, k) => (t.w === 'next' && tokens[k + 1]?.w === 'month') || (t.w === 'bulan' && (tokens[k + 1]?.w === 'depan' || tokens[k + 1]?.w === 'hadapan')));
   const out: DateMention[] = [];
   for (let i = 0; i < tokens.length; ) {
     const t = tokens[i]!;
@@ -487,7 +590,11 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
     } else i++;
   }
   if (out.length === 0) return chronoFallback(cal, tokens, text);
-  return out;
+  // A written range ("over CNY? 5 to 8 Feb") says more than a holiday's name; so does any written date
+  // beside a holiday named as a kind of thing ("Christmas party on 18 Dec").
+  const range = out.some((d) => !d.holiday && d.to);
+  const written = out.filter((d) => !d.attribute && !(range && d.holiday));
+  return written.length ? written : out;
 }
 
 /**
@@ -565,8 +672,26 @@ export function lastNamedNight(tokens: Token[], dates: DateMention[]): string | 
   if (last === first && dates.length > 1) return null;
   return named ? lastNight : null;
 }
+const CHECK_OUT_CUES = new Set(['out', 'checkout', 'leaving', 'leave', 'depart', 'departing', 'until', 'till', 'til', 'to', 'keluar', 'hingga', 'sampai']);
+
+/**
+ * "26 Dec, check out 28", "from the 26th, leaving 28": a day number alone after a word for leaving, read
+ * in the check-in's month (or the next, when smaller). Skips counts ("out 2 pax") and tokens already dates.
+ */
+export function bareCheckOut(tokens: Token[], used: Set<number>, checkIn: string): string | null {
+  for (let i = 1; i < tokens.length; i++) {
+    if (used.has(i) || !CHECK_OUT_CUES.has(tokens[i - 1]!.w)) continue;
+    const d = dayAt(tokens, i);
+    if (!d || NOT_A_DAY_AFTER.has(tokens[d.next]?.w ?? '') || tokens[d.next]?.w === ':' || tokens[d.next]?.w === 'am' || tokens[d.next]?.w === 'pm') continue;
+    const m = Number(checkIn.slice(5, 7));
+    const to = endAfter(checkIn, d.d, d.d > Number(checkIn.slice(8, 10)) ? m : (m % 12) + 1);
+    if (to && to > checkIn && to <= HotelCalendar.addDays(checkIn, 31)) return to;
+  }
+  return null;
+}
+
 const NIGHT_WORDS = new Set(['night', 'nights', 'nite', 'tonight', 'tonite', 'malam']);
-const LIST_JOINS = new Set(['and', '&', ',', 'dan', '和', '、']);
+const LIST_JOINS = new Set(['and', 'n', '&', ',', 'dan', '和', '、']);
 
 /** The number of nights (or days, for an event) a guest asked for. */
 export function findNights(tokens: Token[], used: Set<number>): { nights: number | null; days: number | null } {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { emailsIn, findEmail, MAX_GUEST_CHARS } from '../../shared/guest-text.js';
 import { contactGiven, contactsIn, detectLanguage, extractLead } from './lead-extraction.js';
-import { tokenize } from './lead-tokens.js';
+import { spelledWord, tokenize } from './lead-tokens.js';
 
 const today = '2026-11-21'; // a Saturday, in the hotel's own time zone
 const lead = (text: string, more: Partial<Parameters<typeof extractLead>[1]> = {}) => extractLead(text, { today, ...more });
@@ -501,8 +501,15 @@ describe('conversation context', () => {
     expect(lead('Can I book the airport transfer?').requested).toBe(false);
   });
 
-  it('keeps the dates of a clearly stated stay without calling it a booking', () => {
-    expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
+  it('keeps the dates of a stay stated on its own, but gives a question about a stay no lead details', () => {
+    expect(lead('We arrive 26 Dec for 2 nights.')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', intent: 'other' });
+    expect(lead('We arrive 26 Dec for 2 nights, is parking free?')).toMatchObject(NOTHING_INVENTED);
+    expect(lead("we're staying 27-29 Dec, is breakfast included?")).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads a question about what events are on as no event of the guest', () => {
+    expect(lead("Are there any events on New Year's Eve?")).toMatchObject(NOTHING_INVENTED);
+    expect(lead('Any events on 31 Dec for 2 adults?')).toMatchObject({ intent: 'other', checkIn: null });
   });
 });
 
@@ -607,5 +614,280 @@ describe('a question about booking is not a booking', () => {
     expect(lead('Ada bilik satu malam 24 Dec?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-25' });
     expect(lead('Can I book a room for 24-26 Dec for 2? Is cancellation free?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-26', guests: 2, requested: true });
     expect(lead('Do you have rooms on 24 Dec for 2 adults? What is the cancellation policy?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
+  });
+});
+
+describe('holidays on the hotel calendar', () => {
+  it('reads Chinese New Year by its names as the next one to come', () => {
+    expect(lead('Room for CNY, 3 nights, 2 adults pls')).toMatchObject({ intent: 'room_booking', checkIn: '2027-02-06', checkOut: '2027-02-09', guests: 2 });
+    expect(lead('need a room on Chinese New Year eve for 1 night, 4 pax')).toMatchObject({ checkIn: '2027-02-05', checkOut: '2027-02-06' });
+    expect(lead('nak tempah bilik Tahun Baru Cina 2 malam, 2 orang')).toMatchObject({ checkIn: '2027-02-06', checkOut: '2027-02-08' });
+    expect(lead('想订春节的房间，住两晚，两个人')).toMatchObject({ checkIn: '2027-02-06', checkOut: '2027-02-08', guests: 2 });
+    // past the published table the Chinese calendar of Intl answers
+    expect(lead('book a room for CNY 1 night for 2', { today: '2036-01-02' }).checkIn).toMatch(/^2036-0[12]-\d\d$/);
+  });
+
+  it('lets a date written beside a holiday named as a kind of party win', () => {
+    expect(lead('Our office Xmas party on 17 Dec, 60 pax, need a hall')).toMatchObject({ intent: 'event', checkIn: '2026-12-17', guests: 60 });
+    expect(lead('Any room over New Year? 30 Dec to 2 Jan, 2 adults')).toMatchObject({ checkIn: '2026-12-30', checkOut: '2027-01-02' });
+    expect(lead('Christmas lunch for 5 pls, can reserve a table?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-25', guests: 5 });
+  });
+
+  it('reads "the weekend of" a date as its Saturday and Sunday', () => {
+    expect(lead('room for 2 adults the weekend of 5 Dec')).toMatchObject({ checkIn: '2026-12-05', checkOut: '2026-12-06' });
+    expect(lead('need a room for the weekend of the 13th of Dec, 3 pax')).toMatchObject({ checkIn: '2026-12-12', checkOut: '2026-12-13', guests: 3 });
+  });
+});
+
+describe('party sizes in shorthand and without numbers', () => {
+  it.each<[string, number]>([
+    ['book room 26-27 Dec 2A1C', 3],
+    ['1 room, 3A, 24-25 Dec', 3],
+    ['book a room 26-27 Dec for 2 adults & infant', 3],
+    ['room 26-27 Dec, me and my husband with baby', 3],
+    ['订房 12月26日到27日 三位', 3],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+
+  it('does not count a cot or a kids club as a child', () => {
+    expect(lead('book a room 26-27 Dec, 2 adults with baby cot').guests).toBe(2);
+  });
+});
+
+describe('a booking already made, and prices, are not new bookings', () => {
+  it.each([
+    'We have a reservation on 27 Dec for 3 nights, is parking free?',
+    'I booked a room for 28-30 Dec, what time is check-in?',
+    'How much is the deluxe room for 3 nights?',
+    'Berapa harga bilik satu malam?',
+    'Do you have interconnecting rooms for 6 people?',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads a price asked for a stay of several nights and a party as a quote for a room', () => {
+    expect(lead('what is your rate for 26 to 29 Dec for 3 adults?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-26', checkOut: '2026-12-29', guests: 3 });
+  });
+});
+
+describe('names in more places', () => {
+  it.each<[string, string]>([
+    ['pls book room 2 nights from 27 Dec for 2 adults, name lim ah seng 0123456789', 'Lim Ah Seng'],
+    ['Kindly reserve 1 room 27-28 Dec. Guest: Mr Ravi Shankar', 'Ravi Shankar'],
+    ['订房12月27号一晚，两个人。谢谢！陈小姐', '陈'],
+    ['room 27-28 Dec for 2 pls. Thank you :) Farhana', 'Farhana'],
+  ])('%s', (text, name) => {
+    expect(lead(text).name).toBe(name);
+  });
+
+  it('keeps a lower-case word after "name" out of the name when more text follows it', () => {
+    expect(lead('what name should the booking be under for 2 adults on 27 Dec').name).toBeNull();
+  });
+});
+
+describe('the writer and one companion, and names with bin', () => {
+  it.each<[string, number]>([
+    ['room 26-27 Dec for myself and my mother', 2],
+    ['book room 26-27 Dec, my brother and I', 2],
+    ['nak bilik 26-27 Dec, dua orang dewasa dan seorang budak', 3],
+    ['saya seorang je, nak bilik 26-27 Dec', 1],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+
+  it('reads a Malay name with bin or binti closing the message, and a name after "From:"', () => {
+    expect(lead('nak tempah bilik 26-27 Dec 3 org. Ahmad Zaki bin Yusof').name).toBe('Ahmad Zaki bin Yusof');
+    expect(lead('From: Chloe Tan\nNeed a room 26-27 Dec for 2').name).toBe('Chloe Tan');
+  });
+});
+
+describe('misspelt lead words', () => {
+  it('reads a lower-case word one dropped, doubled or swapped letter from a lead word as that word', () => {
+    expect(lead('pls bok a rom 27-29 dec 2 adlts')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-29', guests: 2 });
+    expect(lead('need a roomm for 3 nigths from 27 decmber, 2 peple')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-30', guests: 2 });
+  });
+
+  it('leaves real words and capitalised names alone', () => {
+    expect(spelledWord('groom')).toBeNull();
+    expect(spelledWord('books')).toBeNull();
+    expect(spelledWord('guess')).toBeNull();
+    expect(spelledWord('room')).toBeNull();
+    expect(lead('Room 27-28 Dec for 2. Thanks, Rom').name).toBe('Rom');
+  });
+
+  it('reads holidays listed as nights, and Boxing Day', () => {
+    expect(lead('room for 2 on xmas eve n xmas night pls')).toMatchObject({ checkIn: '2026-12-24', checkOut: '2026-12-26' });
+    expect(lead('a 2-night stay from boxing day for 2 adults pls')).toMatchObject({ checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 2 });
+  });
+});
+
+describe('names after a title, and sign-offs that name a place', () => {
+  it('reads a lower-case name the guest introduced with a title', () => {
+    expect(lead('hi this is mr rajan, room 27-28 dec for 2 pls').name).toBe('Rajan');
+    expect(lead('Is the spa open for Dr appointments on Sunday?').name).toBeNull();
+  });
+
+  it('does not take a hotel signed off with as the guest', () => {
+    expect(lead('Need a room 27-28 Dec for 2. Regards, Sunrise Bay Resort').name).toBeNull();
+  });
+});
+
+describe('Chinese and Malay dining and next month', () => {
+  it('reads a private dining room or a table booked as dining', () => {
+    expect(lead('这个周五想订包厢吃饭，八个人')).toMatchObject({ intent: 'dining', checkIn: '2026-11-27', guests: 8 });
+    expect(lead('nak reserve meja untuk 5 org malam esok')).toMatchObject({ intent: 'dining', checkIn: '2026-11-22', guests: 5 });
+    expect(lead('book a room 24-25 Dec for 2, is there table tennis?').intent).toBe('room_booking');
+  });
+
+  it('reads 下个月 days as days of next month', () => {
+    expect(lead('下个月3号到5号有房吗？两个人')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-03', checkOut: '2026-12-05', guests: 2 });
+    expect(lead('想订下月8号的房间，住一晚，一个人')).toMatchObject({ checkIn: '2026-12-08', checkOut: '2026-12-09', guests: 1 });
+    expect(lead('下个月8号订房一晚', { today: '2026-12-20' })).toMatchObject({ checkIn: '2027-01-08', checkOut: '2027-01-09' });
+  });
+
+  it('takes a manager title off a Chinese name', () => {
+    expect(lead('公司年会，1月20日，大约80人，请报价。联系：周经理 012-8888777').name).toBe('周');
+  });
+});
+
+describe("questions about the hotel's own events", () => {
+  it.each(['What time is the New Year countdown party?', 'Hi! When is the Christmas eve gala dinner?', 'Bila majlis hari jadi hotel pada 31 Dec?'])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('still reads an event the guest sizes as theirs', () => {
+    expect(lead('What is the price of a wedding on 20 Feb for 250 guests?')).toMatchObject({ intent: 'event', checkIn: '2027-02-20', guests: 250 });
+  });
+});
+
+describe('names in signatures, sign-offs and labels', () => {
+  it.each<[string, string]>([
+    ['room 26-27 Dec for 3 - Hana (016-778 8990)', 'Hana'],
+    ['Room 26-27 Dec for 2\nkind regards\nK. Subramaniam', 'K. Subramaniam'],
+    ['kindly put the reservation under my name, Daniel Yap. room 26-27 Dec for 2', 'Daniel Yap'],
+    ['Nama saya ialah Siti Aisyah, nak bilik 26-27 Dis 2 orang', 'Siti Aisyah'],
+    ['room 26-27 Dec 2 adults\n--\nPeter Lim | Finance Director | Orbit Sdn Bhd', 'Peter Lim'],
+    ['reserve for Mr & Mrs Walker, 26-27 Dec, 2 adults', 'Walker'],
+    ['Please reserve 1 room 26-27 Dec for 2. Yours faithfully, Muthu Samy', 'Muthu Samy'],
+    ['can i book a room for 2 on 26-27 dec? tq - ain', 'Ain'],
+  ])('%s', (text, name) => {
+    expect(lead(text)).toMatchObject({ name, intent: 'room_booking', checkIn: '2026-12-26' });
+  });
+
+  it('keeps a lone lower-case word after a dash out when it is a common word', () => {
+    expect(lead('room 26-27 Dec for 2 - urgent').name).toBeNull();
+  });
+});
+
+describe('holidays by their Chinese names', () => {
+  it.each<[string, string, string]>([
+    ['元旦想订房一晚，两个人', '2027-01-01', '2027-01-02'],
+    ['平安夜订一间房，住一晚', '2026-12-24', '2026-12-25'],
+    ['圣诞节想住两晚，三个人', '2026-12-25', '2026-12-27'],
+    ['除夕订房一晚', '2027-02-05', '2027-02-06'],
+    ['跨年想订房一晚', '2026-12-31', '2027-01-01'],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ intent: 'room_booking', checkIn, checkOut });
+  });
+});
+
+describe('questions about how booking works', () => {
+  it.each(['Do I need a reservation for the dinner buffet?', 'Is booking required for the spa on 27 Dec?', 'How early should I book for New Year?', 'Do you accept bookings for a single night?', 'Perlu tempah awal ke untuk sarapan?'])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('still reads a booking asked for in the same words with its details', () => {
+    expect(lead('How do I book a room for 2 adults from 27 Dec for 2 nights?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-27', checkOut: '2026-12-29', guests: 2 });
+  });
+});
+
+describe('more ways to count a party', () => {
+  it.each<[string, number]>([
+    ['room 26-27 Dec for us 3', 3],
+    ['bilik 26-27 Dec, 2 dewasa 1 bayi', 3],
+    ['twin room 26-27 Dec for 2 gentlemen', 2],
+    ['room 26-27 Dec, 2 adults 1 senior', 3],
+    ['book 2 rooms 26-27 Dec for 2 couples', 4],
+    ['room 26-27 Dec, 1 lady and 2 girls', 3],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});
+
+describe('a signature with a company beside the contacts', () => {
+  it('takes the name the email address spells over a company written next to it', () => {
+    const text = 'Hi, annual dinner for 120 staff on 15 Jan, pls send packages. Kind regards, Marcus Ong | Admin Exec | Apex Holdings | marcus.ong@apex.com.my';
+    expect(lead(text)).toMatchObject({ name: 'Marcus Ong', intent: 'event', guests: 120, email: 'marcus.ong@apex.com.my' });
+  });
+});
+
+describe('days of next month', () => {
+  it('reads a day written alone as next month’s when the guest says so', () => {
+    expect(lead('room for 2 adults on the 25th of next month, 2 nights')).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-27' });
+    expect(lead('nak bilik 2 org 25hb bulan depan, 1 malam')).toMatchObject({ checkIn: '2026-12-25', checkOut: '2026-12-26' });
+    expect(lead('room for 2 adults on the 25th, 2 nights')).toMatchObject({ checkIn: '2026-11-25', checkOut: '2026-11-27' });
+  });
+});
+
+describe('forms and closings written in a hurry', () => {
+  it('reads a form whose labels end in a dash', () => {
+    expect(lead('Name - Nora Aziz\nDate - 26/12 to 28/12\nPax - 3\nRoom - Deluxe\nContact - 016 555 7788')).toMatchObject({
+      name: 'Nora Aziz', checkIn: '2026-12-26', checkOut: '2026-12-28', guests: 3, intent: 'room_booking', phone: '+60165557788',
+    });
+    expect(lead('room for 2\nSat - Sun')).toMatchObject({ checkIn: '2026-11-21', checkOut: '2026-11-22' });
+  });
+
+  it('reads a lower-case name closing the message after thanks, but not a word of address', () => {
+    expect(lead('nak tempah bilik 26-28 dis..2 org..tq..hafiz').name).toBe('Hafiz');
+    expect(lead('room 26-28 dec for 2 thanks bro').name).toBeNull();
+    expect(lead('Room x1, 26-28 Dec, 2A, Mr Daniel Koh').name).toBe('Daniel Koh');
+  });
+});
+
+describe('a team signing a message is not a guest', () => {
+  it.each(['Need 3 rooms 26-28 Dec for 6. Regards\nFinance Department', 'Rooms 26-28 Dec for 10 pax. Thank you, Sports Club Committee'])('%s', (text) => {
+    expect(lead(text).name).toBeNull();
+  });
+});
+
+describe('a check-out day written without its month', () => {
+  it.each<[string, string, string | null]>([
+    ['room for 2, 26 dec, check out 28. thx', '2026-12-26', '2026-12-28'],
+    ['room for 2 from 30 Dec, leaving 2, thanks', '2026-12-30', '2027-01-02'],
+    ['room for 2 on 26 Dec, can we check out 12pm?', '2026-12-26', null],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ checkIn, checkOut });
+  });
+
+  it('counts the writer and a partner written short, and a guest travelling alone', () => {
+    expect(lead('any room on 26 Dec? one night, me and my bf').guests).toBe(2);
+    expect(lead('a room for 26-27 Dec for myself please').guests).toBe(1);
+  });
+});
+
+describe('the stay a guest already has', () => {
+  it.each([
+    'My reservation no. is 55120 for 2 adults 26-28 Dec, please add breakfast',
+    'Can I upgrade my room for 26-28 Dec? how much?',
+    'is there hot water in the room? we are 2 pax arriving tomorrow',
+    'ada wifi tak dalam bilik? kami 3 org sampai esok',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('still reads a change in a conversation already about a booking', () => {
+    expect(lead('can we make my booking 27 to 29 Dec instead?', { context: 'room_booking' })).toMatchObject({ checkIn: '2026-12-27', checkOut: '2026-12-29' });
+  });
+});
+
+describe('a party written as a sum', () => {
+  it.each<[string, number | null]>([
+    ['Is 26-28 Dec still available for a family room? 2+2. Regards, Cindy', 4],
+    ['room 26-28 Dec, 2+1 pls', 3],
+    ['room 26-28 Dec for 2 nights, 1+1 beds', null],
+    ['room 26-28 Dec, RM 2+3 fee?', null],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
   });
 });

@@ -1,7 +1,7 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
-import { findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
-import { findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, tokenize, type Token } from './lead-tokens.js';
+import { bareCheckOut, findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
+import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, spelledWord, tokenize, withSpelling, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
 export type Language = 'en' | 'ms' | 'zh';
@@ -118,6 +118,11 @@ const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
 // "before we book", "if I reserve", "sebelum kami tempah": a booking the guest may make later, not one asked for now.
 const HYPOTHETICAL = new Set(['before', 'if', 'when', 'once', 'until', 'unless', 'sebelum', 'kalau', 'jika', 'bila']);
+const BOOKING_PROCESS = new Set(['need', 'needed', 'required', 'require', 'requires', 'necessary', 'compulsory', 'mandatory', 'advance', 'accept', 'accepts', 'how', 'early', 'should', 'must', 'perlu', 'wajib', 'through', 'via', 'online', 'process', 'policy']);
+const OWNED = new Set(['my', 'our', 'existing', 'current']);
+const IN_PLACE = new Set(['in', 'inside', 'within', 'dalam', 'di']);
+const HELD = new Set(['have', 'had', 'has', 'made', 'got', 'hold', 'holding', 'ada']);
+const BOOKED = new Set(['booked', 'reserved', 'prebooked']);
 const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', 'kita', 'aku']);
 const hypothetical = (tokens: Token[], i: number): boolean =>
   HYPOTHETICAL.has(tokens[i - 1]?.w ?? '') || (PERSON.has(tokens[i - 1]?.w ?? '') && HYPOTHETICAL.has(tokens[i - 2]?.w ?? ''));
@@ -135,6 +140,7 @@ const PLANNING_WORDS = new Set(['plan', 'planning', 'organise', 'organize', 'org
 // Food and drink a guest books: a named outlet ("the rooftop bar", "Sizzle Grill") or a meal.
 const DINING_WORDS = new Set(['dinner', 'lunch', 'brunch', 'breakfast', 'buffet', 'restaurant', 'restoran', 'supper', 'meal', 'meals', 'makan', 'dining', 'bbq', 'barbecue', 'barbeque', 'bar', 'grill', 'cafe', 'café', 'bistro']);
 const TABLE_PHRASES = phrases('table for', 'table at', 'meja untuk', 'book a table', 'reserve a table', 'table booking', 'table reservation', 'tempah meja');
+const TABLE_WORDS = new Set(['table', 'tables', 'meja']);
 const CANCEL_WORDS = new Set(['cancel', 'cancels', 'cancelled', 'canceled', 'cancelling', 'canceling', 'cancellation', 'batal', 'batalkan', 'pembatalan']);
 const ROOM_FEATURE_AFTER = new Set(['suitable', 'with', 'that', 'which', 'accessible', 'equipped', 'adapted', 'designed', 'where', 'having', 'dengan', 'yang', 'sesuai']);
 const STAY_WORDS = new Set(['stay', 'staying', 'arrive', 'arriving', 'arrival', 'checkin', 'depart', 'departing', 'leaving', 'menginap', 'tinggal']);
@@ -145,8 +151,9 @@ const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'c
 
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
-const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶'];
-const ZH_TABLE = ['订位', '订桌', '订座'];
+const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶', '吃饭', '用餐', '聚餐', '包厢', '包间'];
+// a table, or a private dining room (包厢), booked
+const ZH_TABLE = ['订位', '订桌', '订座', '包厢', '包间'];
 
 const ROOM_TYPES: [string[], string][] = [
   ...(['family suite', 'junior suite', 'executive suite', 'presidential suite', 'family room', 'deluxe', 'superior', 'executive', 'premier', 'premium'].map((p) => [p.split(' '), p === 'family room' ? 'family' : p] as [string[], string])),
@@ -165,23 +172,28 @@ function roomTypeIn(tokens: Token[], text: string): string | null {
 
 // ---- party size ------------------------------------------------------------------------------
 
-const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown']);
-const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak']);
+const ADULT_WORDS = new Set(['adult', 'adults', 'dewasa', 'dws', 'grownups', 'grown', 'ladies', 'lady', 'men', 'man', 'women', 'woman', 'gentlemen', 'guys', 'seniors', 'senior', 'elderly', 'warga']);
+const CHILD_WORDS = new Set(['kid', 'kids', 'child', 'children', 'childs', 'baby', 'babies', 'infant', 'infants', 'toddler', 'toddlers', 'teen', 'teens', 'teenager', 'teenagers', 'budak', 'bdk', 'anak', 'kanak', 'bayi', 'boys', 'girls', 'sons', 'daughters']);
 const TOTAL_WORDS = new Set(['pax', 'people', 'persons', 'person', 'guests', 'guest', 'ppl', 'orang', 'staff', 'staffs', 'participants', 'attendees', 'delegates', 'members', 'employees', 'students', 'visitors', 'heads', 'peoples', 'colleagues', 'friends', 'pax.', 'org', 'tetamu', 'peserta',
   'engineers', 'workers', 'crew', 'technicians', 'officers', 'teachers', 'relatives', 'players', 'athletes', 'volunteers', 'pilgrims', 'trainees', 'ahli', 'pekerja', 'kakitangan']);
 // "about 100 guests", "for around 40": an estimate of the party is still its size
 const ABOUT_WORDS = new Set(['about', 'around', 'approximately', 'approx', 'roughly', 'some', 'nearly', 'almost', 'maybe', 'estimated', 'est', 'sekitar', 'kira', 'anggaran', 'lebih', 'kurang', '~']);
 const COUNT_FILLERS = new Set(['more', 'small', 'young', 'little', 'extra', 'other', 'big']);
 const GROUP_PREFIXES = phrases('table for', 'meja untuk', 'party of', 'group of', 'family of', 'we are', "we're", 'we r', 'kami', 'total of', 'a total of', 'booking for', 'room for', 'rooms for', 'reservation for', 'pax :', 'guests :', 'guest :', 'persons :', 'people :', 'no of guests :', 'no. of guests :', 'number of guests :', 'bilangan tetamu :', 'group size :');
-const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for']);
+const FOR_FOLLOWERS = new Set(['on', 'at', 'from', 'this', 'next', 'tomorrow', 'tonight', 'in', 'please', 'pls', 'and', 'only', 'for', 'regards', 'thanks', 'thank', 'thx', 'tq', 'cheers', 'best', 'rgds', 'sincerely', 'kind', 'warm', 'warmest', 'many', 'yours', 'sent']);
 const NOT_PERSON_AFTER = new Set(['night', 'nights', 'nite', 'nites', 'malam', 'day', 'days', 'hari', 'room', 'rooms', 'bilik', 'am', 'pm', 'hrs', 'hr', 'hours', 'hour', 'mins', 'minutes', 'km', 'kg', 'weeks', 'week', 'months', 'years', 'year', 'beds', 'bed', 'star', 'stars', 'percent', 'units', 'cars', 'car', 'floors', 'floor', 'tables', 'table']);
 const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'ref', 'level', 'floor', 'jam', 'pukul', 'at', 'by', 'before', 'after']);
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
 
-const SPOUSES = new Set(['wife', 'husband', 'hubby', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
-const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
+const ONE_OTHER_BEFORE = new Set(['my', 'a', 'one']);
+const COMPANIONS = new Set(['mum', 'mom', 'mother', 'mummy', 'mommy', 'dad', 'father', 'daddy', 'sister', 'brother', 'son', 'daughter', 'friend', 'colleague', 'boss', 'cousin', 'aunt', 'auntie', 'uncle', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'niece', 'nephew', 'wife', 'husband', 'hubby', 'partner', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'mil', 'ibu', 'ayah', 'mak', 'abah', 'kawan', 'adik', 'kakak', 'abang']);
+const SPOUSES = new Set(['wife', 'husband', 'hubby', 'bf', 'gf', 'wifey', 'missus', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
+const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'for myself', 'for me only', 'me alone', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
+// Things for a child ("a baby cot", "kids club"), not a child in the party.
+const CHILD_THINGS = new Set(['cot', 'cots', 'bed', 'beds', 'chair', 'chairs', 'seat', 'seats', 'crib', 'menu', 'pool', 'club', 'stroller', 'pram', 'meal', 'meals', 'price', 'rate', 'policy', 'friendly', 'activities', 'playground']);
+const CHILD_JOINS = new Set(['+', '&', 'and', 'plus', 'with', 'dan', 'dengan', 'n']);
+const SINGLE_CHILD = new Set(['baby', 'infant', 'toddler', 'child', 'kid', 'bayi']);
 const ZH_ADULT = ['大人', '成人'];
-const ZH_GUESTS = ['客人', '宾客', '嘉宾', '来宾'];
 const ZH_CHILD = ['小孩', '孩子', '儿童', '小朋友', '婴儿', '宝宝'];
 
 function isClock(tokens: Token[], i: number, next: number): boolean {
@@ -191,7 +203,7 @@ function isClock(tokens: Token[], i: number, next: number): boolean {
   return tokens[next]?.raw === '点' || tokens[next]?.raw === '點';
 }
 
-function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): number | null {
+function partySize(tokens: Token[], text: string, used: Set<number>, eventSized: boolean): number | null {
   let adults = 0;
   let kids = 0;
   let total: number | null = null;
@@ -199,13 +211,25 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
     const t = tokens[i]!;
     if (used.has(i)) continue;
     // "a baby", "an infant" (not "a baby cot")
-    if ((t.w === 'a' || t.w === 'an') && CHILD_WORDS.has(tokens[i + 1]?.w ?? '') && !['cot', 'cots', 'bed', 'chair', 'seat', 'crib', 'menu', 'pool', 'club'].includes(tokens[i + 2]?.w ?? '')) {
+    if ((t.w === 'a' || t.w === 'an') && CHILD_WORDS.has(tokens[i + 1]?.w ?? '') && !CHILD_THINGS.has(tokens[i + 2]?.w ?? '')) {
+      kids += 1;
+      continue;
+    }
+    // "2 adults + baby", "with an infant": one child joined to the party without a number
+    if (CHILD_JOINS.has(t.w) && SINGLE_CHILD.has(tokens[i + 1]?.w ?? '') && !CHILD_THINGS.has(tokens[i + 2]?.w ?? '')) {
       kids += 1;
       continue;
     }
     const n = numberAt(tokens, i);
     if (!n || n.n < 1 || n.n > 999 || isClock(tokens, i, n.next)) continue;
     if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
+    // "2A2C", "2A1C": the shorthand of booking forms, adults then children, written as one word
+    const letter = tokens[n.next];
+    if (t.kind === 'num' && letter && adjacent(tokens, i) && (letter.raw === 'A' || letter.raw === 'C' || letter.raw === 'K') && (!adjacent(tokens, n.next) || tokens[n.next + 1]!.kind !== 'word')) {
+      if (letter.raw === 'A') adults += n.n;
+      else kids += n.n;
+      continue;
+    }
     // the word the count follows, past "about" / "lebih kurang"
     let p = i;
     while (p > i - 2 && ABOUT_WORDS.has(tokens[p - 1]?.w ?? '')) p--;
@@ -219,30 +243,48 @@ function partySize(tokens: Token[], used: Set<number>, eventSized: boolean): num
       else if (unit === '小' && tokens[k + 1]?.raw !== '时' && tokens[k + 1]?.raw !== '時' && (tokens[k - 2]?.raw === '大' || tokens[k + 1]?.kind !== 'han')) kids += n.n;
       else if (unit === '口' && tokens[i - 1]?.raw === '家') total ??= n.n; // 一家四口
       else if (ZH_CHILD.includes(two) || (tokens[k]?.raw === '小' && tokens[k + 1]?.raw === '孩')) kids += n.n;
-      else if (tokens[k]?.raw === '人' || (unit === '位' && (tokens[k]?.kind !== 'han' || ZH_GUESTS.includes(two)))) total ??= n.n;
+      // 位 counts people: "两位", "三位客人" (but not 两位数, a two-digit number)
+      else if (tokens[k]?.raw === '人' || (unit === '位' && tokens[k]?.raw !== '数')) total ??= n.n;
       i = n.next - 1;
       continue;
     }
     let k = n.next;
-    if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word') k++;
+    if (tokens[k]?.w === '-' && tokens[k + 1]?.kind === 'word' && tokens[k]!.s === tokens[k - 1]!.e) k++; // "2-night", not "2 - Sarah"
     if (COUNT_FILLERS.has(tokens[k]?.w ?? '')) k++;
-    const w = tokens[k]?.w ?? '';
+    // a word on the next line ("Pax: 3\nRoom: Deluxe") says nothing about the count
+    const w = tokens[k] && !text.slice(tokens[k - 1]!.e, tokens[k]!.s).includes('\n') ? tokens[k]!.w : '';
     if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
     else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
     else if (ADULT_WORDS.has(w)) adults += n.n;
+    else if (w === 'couples' || w === 'couple' || w === 'pasangan') adults += 2 * n.n;
+    // "for us 2", "kami 4": the party counted after "us"
+    else if (total === null && (tokens[i - 1]?.w === 'us' || tokens[i - 1]?.w === 'kami') && n.n <= 50 && !NOT_PERSON_AFTER.has(w)) total = n.n;
     else if (CHILD_WORDS.has(w)) kids += n.n;
     else if (TOTAL_WORDS.has(w) || (w === 'of' && tokens[k + 1]?.w === 'us')) total ??= n.n;
     else if (NOT_PERSON_AFTER.has(w)) continue;
     else if (total === null && GROUP_PREFIXES.some((g) => phraseAt(tokens, p - g.length, g)) && n.n <= 500) total = n.n;
-    else if (total === null && (tokens[p - 1]?.w === 'for' || tokens[p - 1]?.w === 'untuk' || tokens[p - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (!tokens[k] || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
+    else if (total === null && (tokens[p - 1]?.w === 'for' || tokens[p - 1]?.w === 'untuk' || tokens[p - 1]?.w === 'utk') && n.n <= (eventSized ? 2000 : 50) && (w === '' || tokens[k]!.kind !== 'word' || FOR_FOLLOWERS.has(w))) total = n.n;
   }
   if (adults) return adults + kids;
   if (total !== null) return total;
+  // "2+2", "2+1": adults and children written as a sum
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [a, plus, b] = [tokens[i]!, tokens[i + 1]!, tokens[i + 2]!];
+    if (used.has(i) || a.kind !== 'num' || plus.w !== '+' || b.kind !== 'num' || a.e !== plus.s || plus.e !== b.s || a.raw.length > 2 || b.raw.length > 2) continue;
+    if (PRICE_BEFORE.has(tokens[i - 1]?.w ?? '') || NOT_PERSON_AFTER.has(tokens[i + 3]?.w ?? '') || tokens[i + 3]?.w === '+') continue;
+    if (a.n! >= 1 && a.n! <= 20 && b.n! <= 20) return a.n! + b.n!;
+  }
   // "me and my wife", "my husband and I", "with my wife and 2 kids": the writer and the partner
   let couple = findPhrase(tokens, COUPLE_PHRASES) !== -1 ? 2 : 0;
   for (let i = 0; i < tokens.length && !couple; i++) {
     if (SPOUSES.has(tokens[i]!.w) && (tokens[i - 1]?.w === 'my' || tokens[i - 1]?.w === 'with')) couple = 2;
     if (tokens[i]!.w === 'couple' && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'for') && tokens[i + 1]?.w !== 'of') couple = 2;
+  }
+  // "me and my mum", "myself and a friend", "my sister and I": the writer and one other
+  for (let i = 0; i < tokens.length && !couple; i++) {
+    const w = tokens[i]!.w;
+    if ((w === 'me' || w === 'myself' || w === 'i') && tokens[i + 1]?.w === 'and' && ONE_OTHER_BEFORE.has(tokens[i + 2]?.w ?? '') && COMPANIONS.has(tokens[i + 3]?.w ?? '')) couple = 2;
+    if (w === 'my' && COMPANIONS.has(tokens[i + 1]?.w ?? '') && tokens[i + 2]?.w === 'and' && ['i', 'me', 'myself'].includes(tokens[i + 3]?.w ?? '')) couple = 2;
   }
   if (!couple && !kids && findPhrase(tokens, SOLO_PHRASES) !== -1) return 1;
   return couple + kids || null;
@@ -257,7 +299,7 @@ const NOT_NAMES = new Set([
   'a', 'an', 'the', 'not', 'so', 'very', 'just', 'also', 'from', 'with', 'in', 'at', 'on', 'and', 'to', 'currently', 'still', 'already', 'booking', 'sorry', 'glad', 'happy',
   'hoping', 'thinking', 'sure', 'fine', 'good', 'ok', 'okay', 'well', 'back', 'new', 'your', 'our', 'my', 'i', 'we', 'you', 'it', 'this', 'that', 'hotel', 'guest', 'reservation',
   'reservations', 'team', 'management', 'front', 'desk', 'staff', 'all', 'everyone', 'hi', 'hello', 'dear', 'thanks', 'thank', 'regards', 'best', 'cheers', 'please', 'pls',
-  'nak', 'mahu', 'ingin', 'dari', 'untuk', 'dan', 'ada', 'tanya', 'ni', 'ini', 'boleh', 'sekeluarga', 'tak', 'tidak', 'dah', 'sudah', 'akan', 'nk', 'mau', 'mahu', 'perlu',
+  'nak', 'mahu', 'ingin', 'ialah', 'adalah', 'dari', 'untuk', 'dan', 'ada', 'tanya', 'ni', 'ini', 'boleh', 'sekeluarga', 'tak', 'tidak', 'dah', 'sudah', 'akan', 'nk', 'mau', 'mahu', 'perlu',
   'hope', 'see', 'have', 'can', 'could', 'would', 'will', 'waiting', 'available', 'free', 'sent', 'iphone', 'android', 'mobile', 'kind', 'warm', 'many', 'much', 'love',
   'a', 'about', 'after', 'again', 'any', 'are', 'as', 'be', 'been', 'but', 'by', 'do', 'does', 'for', 'get', 'had', 'has', 'if', 'is', 'its', 'me', 'more', 'no', 'of', 'or',
   'out', 'should', 'some', 'than', 'then', 'there', 'they', 'was', 'what', 'when', 'where', 'which', 'who', 'why', 'how', 'yes', 'tomorrow', 'today', 'tonight', 'night',
@@ -265,10 +307,10 @@ const NOT_NAMES = new Set([
   'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
 const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning']);
-const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
+const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'under my name ,', 'under my name :', 'under my name', 'in my name ,', 'in the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
-const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
+const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'yours faithfully', 'faithfully', 'sincerely yours', 'respectfully', 'warmest regards', 'warm wishes', 'with thanks', 'with regards', 'thanks and regards', 'thanks & regards', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
 
 function tidyName(words: string[]): string | null {
   while (words.length && HONORIFICS.has(words[0]!.toLowerCase().replace(/\.$/, ''))) words.shift();
@@ -279,11 +321,12 @@ function tidyName(words: string[]): string | null {
 }
 
 /** Up to four name words from token i; `strong` accepts lower-case names after "my name is". */
-function nameAt(tokens: Token[], i: number, strong: boolean, text: string): string | null {
-  return nameSpanAt(tokens, i, strong, text)?.name ?? null;
+function nameAt(tokens: Token[], i: number, strong: boolean, text: string, introduced = false): string | null {
+  return nameSpanAt(tokens, i, strong, text, introduced)?.name ?? null;
 }
 
-function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): { name: string; end: number } | null {
+/** `introduced`: the guest introduced themselves ("this is"), so "mrs lim" in lower case is a name. */
+function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string, introduced = false): { name: string; end: number } | null {
   const words: string[] = [];
   let k = i;
   let lastEnd = tokens[i]?.s ?? 0;
@@ -291,6 +334,14 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): 
     const t = tokens[k]!;
     if (t.s - lastEnd > 2 && words.length) break;
     if (t.kind === 'punct' && t.w === '.' && words.length && HONORIFICS.has(words[words.length - 1]!.toLowerCase())) {
+      lastEnd = t.e;
+      k++;
+      continue;
+    }
+    // "J. Tan": an initial keeps its stop when a name follows
+    const last = words[words.length - 1];
+    if (t.kind === 'punct' && t.w === '.' && last && /^\p{Lu}$/u.test(last) && t.s === lastEnd && tokens[k + 1]?.kind === 'word' && /^\p{Lu}/u.test(tokens[k + 1]!.raw)) {
+      words[words.length - 1] = last + '.';
       lastEnd = t.e;
       k++;
       continue;
@@ -310,7 +361,8 @@ function nameSpanAt(tokens: Token[], i: number, strong: boolean, text: string): 
     const capital = /^\p{Lu}/u.test(t.raw);
     if (!isHonorific && NOT_NAMES.has(t.w)) break;
     if (words.length && NAME_CONNECTORS.has(t.w)) words.push(t.raw);
-    else if (capital || strong || isHonorific) words.push(t.raw);
+    // "this is mrs lim": after a title, a name written in lower case is still a name
+    else if (capital || strong || isHonorific || (introduced && words.length > 0 && HONORIFICS.has(words[0]!.toLowerCase().replace(/\.$/, '')))) words.push(t.raw);
     else break;
     lastEnd = t.e;
     k++;
@@ -343,10 +395,10 @@ function nameIn(ctx: NameContext): string | null {
     }
   }
   // 1b. Labels without a colon ("Name Sarah Tan", "contact Raj", "for Mr Lim"): the name must be capitalised.
-  const labelled = labelledName(tokens, text);
+  const labelled = labelledName(tokens, text, ctx.contacts);
   if (labelled && !isHotelName(labelled, ctx.hotel)) return labelled;
   // 2. "我叫X", "我是X", "我姓X", "名字：X", "联系人：X", "请联系X"
-  const zh = chineseName(text);
+  const zh = chineseName(text) ?? chineseClosingName(text);
   if (zh) return zh;
   // 3. Introductions: "I'm X", "this is X", "saya X" (a capitalised name, not "I'm looking").
   for (let i = 0; i < tokens.length; i++) {
@@ -356,7 +408,7 @@ function nameIn(ctx: NameContext): string | null {
       if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
       // "I'm Travelling", "I'm Malaysian": a state or a nationality, not a name ("I'm Ming" is a name)
       if ((first.w.length >= 6 && first.w.endsWith('ing')) || NOT_NAMES_AFTER_I_AM.has(first.w)) continue;
-      const n = nameAt(tokens, i + p.length, false, text);
+      const n = nameAt(tokens, i + p.length, false, text, true);
       if (n) return n;
     }
   }
@@ -370,6 +422,9 @@ function nameIn(ctx: NameContext): string | null {
   // 6. Sign-offs: "Thanks,\nSarah Lim", "Regards, Ahmad", "- Wei Ming", a name alone on the last line, or
   //    ending the last sentence ("Please confirm. Chloé").
   const late = [contactName(ctx), signOff(tokens, text), lastLineName(tokens, text), closingName(tokens, text)];
+  // "Best regards, Stephanie Wong | HR | Delta Logistics | stephanie.wong@...": the name the email spells wins
+  const spelled = ctx.email ? late.find((n) => n !== null && emailSpells(ctx.email, n)) : undefined;
+  if (spelled && plausibleName(spelled, spelled.includes(' ')) && !isHotelName(spelled, ctx.hotel)) return spelled;
   // "May Lee" is a name, "Fri-Sun" and "Thanks, Monday" are not
   return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? null;
 }
@@ -392,6 +447,10 @@ function lastLineName(tokens: Token[], text: string): string | null {
   return n && n.end === tokens[k]!.e ? n.name : null;
 }
 
+// Words that close a message without naming anyone ("thanks bro", "tq boss").
+const ADDRESS_WORDS = new Set(['bro', 'sis', 'boss', 'dear', 'guys', 'all', 'lah', 'ya', 'ah', 'much', 'so', 'u', 'again', 'mate', 'team', 'everyone', 'kak', 'abang', 'bang', 'admin', 'in', 'advance', 'you', 'ye', 'yea', 'je', 'jer', 'k', 'ok', 'tuan', 'puan', 'cik', 'sir', 'madam', 'maam', 'anyway', 'lots', 'heaps', 'alot']);
+const lowerCaseCloser = (t: Token): boolean => t.kind === 'word' && t.raw === t.w && t.w.length >= 3 && !ADDRESS_WORDS.has(t.w) && !notNameWord(t.w) && spelledWord(t.w) === null;
+
 function signOff(tokens: Token[], text: string): string | null {
   let found: string | null = null;
   for (let i = 0; i < tokens.length; i++) {
@@ -402,18 +461,32 @@ function signOff(tokens: Token[], text: string): string | null {
       // what follows the name on its line (looked at over a fixed window, so many dashes cost little)
       const rest = n ? text.slice(n.end, n.end + 120) : '';
       const after = rest.includes('\n') ? rest.slice(0, rest.indexOf('\n')) : n && n.end + 120 >= text.length ? rest : 'more';
-      if (n && (i === 0 || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after))) found = n.name;
+      // "--\nJohn Smith | Manager": the first line of an email signature
+      const signature = /(?:^|\n)\s*--?\s*\n\s*$/.test(text.slice(Math.max(0, t.s - 4), tokens[i + 1]!.s));
+      if (n && (i === 0 || signature || /[\n.?!]\s*$/.test(text.slice(Math.max(0, t.s - 4), t.s)) || /^[\s,.;!]*$/.test(after) || (signature && /^\s*[|,]/.test(after)))) found = n.name;
+      continue;
+    }
+    // "thx!!! - jen": one lower-case word after a dash ends a message written all in lower case
+    if (t.w === '-' && i === tokens.length - 2 && lowerCaseCloser(tokens[i + 1]!) && text.slice(t.e, tokens[i + 1]!.s) === ' ') {
+      found = tidyName([tokens[i + 1]!.raw]);
       continue;
     }
     for (const p of SIGN_OFFS) {
       if (p[0] !== t.w || !phraseAt(tokens, i, p)) continue;
       let k = i + p.length;
-      while (tokens[k] && (tokens[k]!.w === ',' || tokens[k]!.w === '!' || tokens[k]!.w === '.' || tokens[k]!.w === '-')) k++;
+      while (tokens[k] && (tokens[k]!.w === ',' || tokens[k]!.w === '!' || tokens[k]!.w === '.' || tokens[k]!.w === '-' || tokens[k]!.w === ':')) k++;
       const after = tokens[k];
+      // "tq..kamal": one lower-case word closing the message after a sign-off
+      if (after && k === tokens.length - 1 && lowerCaseCloser(after)) {
+        found = tidyName([after.raw]);
+        break;
+      }
       // the sign-off must end its sentence: followed by a name and then nothing but contacts or the end
       if (!after || !/^\p{Lu}/u.test(after.raw)) break;
-      const n = nameAt(tokens, k, false, text);
-      if (n) found = n;
+      const n = nameSpanAt(tokens, k, false, text);
+      // "Thanks, Seri Pagi Hotel": a name that runs into a hotel or a place is not the guest's
+      const next = n && tokens.find((x) => x.s >= n.end);
+      if (n && !(next && next.kind === 'word' && /^\p{Lu}/u.test(next.raw) && SPOILERS.has(next.w))) found = n.name;
       break;
     }
   }
@@ -424,7 +497,9 @@ function signOff(tokens: Token[], text: string): string | null {
 const CALENDAR_WORDS = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'mon', 'tue', 'tues', 'wed', 'thu', 'thur', 'thurs', 'fri', 'sat', 'sun', 'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul', 'aug', 'sep', 'sept', 'oct', 'nov', 'dec', 'isnin', 'selasa', 'rabu', 'khamis', 'jumaat', 'sabtu', 'ahad', 'weekend', 'christmas', 'xmas', 'raya', 'cny', 'new']);
 const CONTACT_LABELS = new Set(['contact', 'email', 'e', 'mail', 'emel', 'phone', 'tel', 'telephone', 'mobile', 'mob', 'hp', 'h', 'p', 'whatsapp', 'wa', 'whatapp', 'call', 'text', 'sms', 'fax', 'no', 'number', 'nombor', 'telefon', 'hubungi', 'reach', 'me', 'us', 'at', 'my', 'is', 'or', 'and', 'details', 'info']);
 // A name that runs into one of these is part of a room, a hotel or a place ("Deluxe Room", "Hotel Seri", "in Penang").
-const SPOILERS = new Set(['hotel', 'hotels', 'resort', 'inn', 'lodge', 'hostel', 'motel', 'residence', 'residences', 'suites', 'suite', 'room', 'rooms', 'villa', 'chalet', 'studio', 'deluxe', 'superior', 'executive', 'premier', 'premium', 'standard', 'family', 'twin', 'king', 'queen', 'single', 'double', 'triple', 'view', 'sea', 'garden', 'pool', 'city', 'bilik', 'restaurant', 'cafe', 'bar', 'spa', 'lobby', 'reception', 'ballroom', 'hall', 'airport', 'street', 'road', 'jalan', 'beach', 'island', 'mall', 'station', 'centre', 'center', 'kl', 'klcc', 'kuala', 'lumpur', 'penang', 'malaysia', 'singapore', 'johor', 'melaka', 'malacca', 'ipoh', 'langkawi', 'sabah', 'sarawak', 'selangor']);
+const SPOILERS = new Set(['hotel', 'hotels', 'resort', 'inn', 'lodge', 'hostel', 'motel', 'residence', 'residences', 'suites', 'suite', 'room', 'rooms', 'villa', 'chalet', 'studio', 'deluxe', 'superior', 'executive', 'premier', 'premium', 'standard', 'family', 'twin', 'king', 'queen', 'single', 'double', 'triple', 'view', 'sea', 'garden', 'pool', 'city', 'bilik', 'restaurant', 'cafe', 'bar', 'spa', 'lobby', 'reception', 'ballroom', 'hall', 'airport', 'street', 'road', 'jalan', 'beach', 'island', 'mall', 'station', 'centre', 'center', 'kl', 'klcc', 'kuala', 'lumpur', 'penang', 'malaysia', 'singapore', 'johor', 'melaka', 'malacca', 'ipoh', 'langkawi', 'sabah', 'sarawak', 'selangor',
+  // teams and organisations that sign messages
+  'department', 'dept', 'division', 'unit', 'office', 'committee', 'club', 'society', 'association', 'school', 'university', 'college', 'corporation', 'holdings', 'enterprise', 'foundation', 'ministry', 'council', 'secretariat', 'procurement', 'finance', 'accounts', 'sales', 'marketing', 'operations', 'admin', 'hr']);
 const PLACE_BEFORE = new Set(['from', 'in', 'at', 'to', 'near', 'via', 'around', 'dari', 'di', 'ke', 'dekat']);
 const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', 'soon', 'later', 'bye', 'tc', 'tia', 'asap', 'plz', 'thx', 'tq', 'ty', 'welcome', 'confirm', 'kindly', 'awaiting', 'reply', 'advise', 'need', 'want', 'us', 'him', 'her', 'them', 'sms', 'wifi', 'breakfast', 'parking', 'ok', 'okay', 'yes', 'no', 'regards', 'thanks', 'contact', 'email', 'phone', 'call', 'tel', 'whatsapp', 'details', 'info', 'number', 'booking', 'night', 'nights', 'nite', 'malam', 'adult', 'adults', 'kids', 'children', 'guests', 'people', 'persons', 'dinner', 'lunch', 'check', 'checkin', 'checkout', 'arrival', 'departure', 'total', 'price', 'rate', 'dates', 'date', 'address',
   // apps, cards and sites guests name in one word
@@ -433,16 +508,16 @@ const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', '
 const notNameWord = (w: string, calendarOk = false): boolean =>
   NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
 
-const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact').sort((a, b) => b.length - a.length);
+const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact', 'guest :', 'guest -', 'from :').sort((a, b) => b.length - a.length);
 const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
 
 /** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
-function labelledName(tokens: Token[], text: string): string | null {
+function labelledName(tokens: Token[], text: string, contacts: [number, number][]): string | null {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.w === 'for' && HONORIFICS.has(tokens[i + 1]?.w ?? '') && tokens[i + 1]!.w !== 'sir' && tokens[i + 1]!.w !== 'madam') {
       // "for Mr and Mrs Smith"
-      const couple = tokens[i + 2]?.w === 'and' && HONORIFICS.has(tokens[i + 3]?.w ?? '');
+      const couple = (tokens[i + 2]?.w === 'and' || tokens[i + 2]?.w === '&') && HONORIFICS.has(tokens[i + 3]?.w ?? '');
       const n = nameSpanAt(tokens, i + (couple ? 3 : 1), false, text);
       if (n && plausibleName(n.name)) return n.name;
       continue;
@@ -450,11 +525,28 @@ function labelledName(tokens: Token[], text: string): string | null {
     const p = LABEL_CUES.find((c) => c[0] === t.w && phraseAt(tokens, i, c));
     if (!p || NOT_LABEL_BEFORE.has(tokens[i - 1]?.w ?? '')) continue;
     const first = tokens[i + p.length];
-    if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
+    if (!first || first.kind !== 'word') continue;
+    if (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w)) {
+      // "name tan kim hock 0166667777": after a name label, lower-case words the guest's contact or the
+      // end of the line closes
+      const n = NAME_LABELS.has(p.join(' ')) ? nameSpanAt(tokens, i + p.length, true, text) : null;
+      if (n && plausibleName(n.name) && closedName(text, n.end, contacts)) return n.name;
+      continue;
+    }
     const n = nameSpanAt(tokens, i + p.length, false, text);
     if (n && plausibleName(n.name)) return n.name;
   }
   return null;
+}
+
+const NAME_LABELS = new Set(['name', 'nama', 'guest name', 'contact name', 'booking name', 'contact person']);
+
+/** Whether a name ending at `end` is followed by nothing, a new line, a stop or one of the guest's contacts. */
+function closedName(text: string, end: number, contacts: [number, number][]): boolean {
+  let k = end;
+  while (k < text.length && k - end < 4 && text[k] === ' ') k++;
+  if (contacts.some(([s]) => s >= end && s <= k)) return true;
+  return k >= text.length || '\n,.;!)'.includes(text[k]!);
 }
 
 const plausibleName = (name: string, calendarOk = false): boolean => name.toLowerCase().split(' ').every((w) => NAME_CONNECTORS.has(w) || !notNameWord(w, calendarOk));
@@ -593,11 +685,14 @@ function closingName(tokens: Token[], text: string): string | null {
   const run = nameRun(tokens, text, k, -1, false);
   const before = run && tokens[run.from - 1];
   // after the end of a sentence, or an emoji ("Thanks! 😊 Raj")
-  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || /\p{Extended_Pictographic}/u.test(before.raw));
+  const smiley = before?.w === ')' && (tokens[run!.from - 2]?.w === ':' || tokens[run!.from - 2]?.w === ';');
+  // "..., 2A, Ms Grace Teo": after a comma only a name with a title
+  const titled = before?.w === ',' && HONORIFICS.has(tokens[run!.from]!.w);
+  const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || smiley || titled || /\p{Extended_Pictographic}/u.test(before.raw));
   if (!run || !ends) return null;
   // a word the guest also wrote in lower case is a common word, not a name
   const common = new Set(tokens.filter((t) => t.kind === 'word' && t.raw === t.w).map((t) => t.w));
-  for (let j = run.from; j <= run.to; j++) if (common.has(tokens[j]!.w)) return null;
+  for (let j = run.from; j <= run.to; j++) if (common.has(tokens[j]!.w) && !NAME_CONNECTORS.has(tokens[j]!.w)) return null;
   return runName(tokens, run);
 }
 
@@ -607,7 +702,7 @@ const ZH_SURNAMES = '李王张刘陈杨黄赵吴周徐孙马朱胡郭何高林�
 const ZH_DOUBLE_SURNAMES = ['欧阳', '歐陽', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '夏侯', '令狐', '司徒'];
 // characters of rooms, dates, counts and places, which a name written beside a phone does not hold
 const ZH_NOT_IN_NAME = new Set([...'房间床楼店号晚天点元人位早餐级景日月年号路街市']);
-const ZH_TITLES = ['先生', '小姐', '女士', '太太', '老师'];
+const ZH_TITLES = ['先生', '小姐', '女士', '太太', '老师', '经理', '經理'];
 const isHan = (c: string | undefined): boolean => c !== undefined && /\p{Script=Han}/u.test(c);
 
 /** A Han name: 2-4 characters starting with a surname, or a surname and a title ("王先生" is 王). */
@@ -637,6 +732,19 @@ function chineseNameBeside(text: string, s: number, e: number): string | null {
   let d = c;
   while (d < text.length && d - c < 8 && isHan(text[d])) d++;
   return d - c >= 2 && !isHan(text[d]) ? hanName(text.slice(c, d)) : null;
+}
+
+/** "谢谢，林小姐", "。王先生": a Han name with a title, or after thanks, closing the message. */
+function chineseClosingName(text: string): string | null {
+  let end = text.length;
+  while (end > 0 && end > text.length - 4 && /[\s。！.!~]/u.test(text[end - 1]!)) end--;
+  let start = end;
+  while (start > 0 && end - start < 6 && isHan(text[start - 1])) start--;
+  if (end - start < 2 || !/[\s，,。！!\n]/u.test(text[start - 1] ?? '\n')) return null;
+  const run = text.slice(start, end);
+  const before = text.slice(Math.max(0, start - 4), start);
+  const titled = ZH_TITLES.some((t) => run.endsWith(t));
+  return titled || before.includes('谢') || before.includes('謝') ? hanName(run) : null;
 }
 
 function chineseName(text: string): string | null {
@@ -697,6 +805,14 @@ interface Signals {
   roomFeature: boolean;
   /** "staying with you for a wedding": the guest attends an event rather than asks to hold one. */
   attending: boolean;
+  /** "do I need a reservation?", "how early should I book?": asks how booking works. */
+  howToBook: boolean;
+  /** "any events": asks what is on rather than to hold one. */
+  whatsOn: boolean;
+  /** "I have a booking", "we booked": the guest writes about a booking already made. */
+  existing: boolean;
+  /** "do you have ... rooms": asks what the hotel has, a booking only with a date or a length of stay. */
+  haveRooms: boolean;
 }
 
 /** "for a wedding" after a stay word, or "attending a conference": an event the guest goes to. */
@@ -708,17 +824,32 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
-    if (isGuestRoom(tokens, i)) s.roomWord = true;
+    if (isGuestRoom(tokens, i)) {
+      const before = tokens[i - 1]?.w ?? '';
+      // "my room", "our rooms": the stay the guest already has; "in the room", "dalam bilik": where something is
+      if (before === 'my' || before === 'our') s.existing = true;
+      else if (!(IN_PLACE.has(before) || (IN_PLACE.has(tokens[i - 2]?.w ?? '') && (before === 'the' || before === 'each' || before === 'every')))) s.roomWord = true;
+    }
     const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
-    if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) s.strongRequest = s.bookWord = true;
+    // "I have a booking on 24 Dec", "we made a reservation": one already made, not a new one
+    const held = STRONG_REQUEST.has(w) && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an') && HELD.has(tokens[i - 2]?.w ?? '');
+    if (held || (BOOKED.has(w) && PERSON.has(tokens[i - 1]?.w ?? '')) || (STRONG_REQUEST.has(w) && OWNED.has(tokens[i - 1]?.w ?? ''))) s.existing = true;
+    else if (STRONG_REQUEST.has(w) && !site && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) {
+      s.strongRequest = s.bookWord = true;
+      // "do I need a reservation", "is booking required", "how early should I book": how booking works
+      for (let d = -4; d <= 3; d++) if (d !== 0 && BOOKING_PROCESS.has(tokens[i + d]?.w ?? '')) s.howToBook = true;
+    }
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
-    if (EVENT_WORDS.has(w)) {
+    // "our office Xmas party", but not "a party of 4"
+    if (EVENT_WORDS.has(w) || ((w === 'party' || w === 'parties') && tokens[i + 1]?.w !== 'of')) {
       s.eventWord = true;
       if (attendsEvent(tokens, i)) s.attending = true;
+      // "are there any events on NYE?": what is on at the hotel, not one the guest holds
+      if (tokens[i - 1]?.w === 'any') s.whatsOn = true;
     }
     if (PLANNING_WORDS.has(w)) s.planning = true;
     if (DINING_WORDS.has(w) || (w === 'tea' && ['high', 'afternoon', '-'].includes(tokens[i - 1]?.w ?? ''))) s.diningWord = true;
@@ -728,7 +859,7 @@ function signals(tokens: Token[], text: string): Signals {
     if (isGuestRoom(tokens, i) && ROOM_FEATURE_AFTER.has(tokens[i + 1]?.w ?? '')) s.roomFeature = true;
     if (CHANGE_WORDS.has(w) || phraseAt(tokens, i, ['make', 'it'])) s.change = true;
     if (FORM_LABELS.some((p) => p[0] === w && phraseAt(tokens, i, p))) s.formLabel = true;
-    if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = true;
+    if (phraseAt(tokens, i, ['do', 'you', 'have']) && [3, 4, 5, 6].some((d) => tokens[i + d] && isGuestRoom(tokens, i + d))) s.strongRequest = s.haveRooms = true;
     if (tokens[i]!.kind === 'num') {
       const next = tokens[i + 1]?.w;
       if (next === 'am' || next === 'pm' || next === 'hrs' || ((next === ':' || next === '.') && tokens[i + 2]?.kind === 'num' && tokens[i + 2]!.raw.length === 2 && tokens[i + 3]?.w !== '/' )) s.time = true;
@@ -738,6 +869,8 @@ function signals(tokens: Token[], text: string): Signals {
   if (findPhrase(tokens, REQUEST_PHRASES) !== -1) s.strongRequest = true;
   if (findPhrase(tokens, EVENT_PHRASES) !== -1) s.eventWord = true;
   if (findPhrase(tokens, TABLE_PHRASES) !== -1) s.tableFor = true;
+  // "boleh reserve meja utk 6", "book us a table": a table with a booking word anywhere
+  if (s.bookWord && tokens.some((t, i) => TABLE_WORDS.has(t.w) && tokens[i + 1]?.w !== 'tennis')) s.tableFor = true;
   if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
   if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
   if (text.includes('房')) s.roomWord = true;
@@ -753,6 +886,29 @@ function signals(tokens: Token[], text: string): Signals {
   return s;
 }
 
+const WH_WORDS = new Set(['what', 'when', 'where', 'which', 'who', 'why', "what's", "when's", "where's", 'bila', 'apa', 'mana']);
+
+/** Whether the message opens (after a greeting) with a question word: it asks about something, not for it. */
+function asksWh(tokens: Token[]): boolean {
+  let k = 0;
+  while (k < tokens.length && k < 6 && (tokens[k]!.kind === 'punct' || GREETINGS.has(tokens[k]!.w) || tokens[k]!.w === 'there' || tokens[k]!.w === 'team')) k++;
+  return WH_WORDS.has(tokens[k]?.w ?? '');
+}
+
+/**
+ * "Pax - 3", "Name - Chloe Lee": a spaced dash after a label of up to three words starting a line is the
+ * label's colon (not a range, "Sat - Sun", nor a sign-off dash "- Wei Ming").
+ */
+function withLabelColons(tokens: Token[], text: string): Token[] {
+  let lineStart = 0;
+  return tokens.map((t, i) => {
+    if (i > 0 && text.slice(tokens[i - 1]!.e, t.s).includes('\n')) lineStart = i;
+    if (t.w !== '-' || i === lineStart || i - lineStart > 3 || text[t.s - 1] !== ' ' || text[t.e] !== ' ') return t;
+    for (let k = lineStart; k < i; k++) if (tokens[k]!.kind !== 'word' || CALENDAR_WORDS.has(tokens[k]!.w)) return t;
+    return { ...t, w: ':' };
+  });
+}
+
 /**
  * Deterministic lead fields from a guest's message, so capture works with no model at all (C6, C7).
  * A plain question ("is the pool open at 8pm?") is `other` and gets no dates or party size: dates and
@@ -765,7 +921,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   // Contacts are read; the rest of the rules see the text with them blanked out.
   let rest = folded;
   for (const [s, e] of contacts.spans) rest = rest.slice(0, s) + ' '.repeat(e - s) + rest.slice(e);
-  const tokens = tokenize(rest);
+  const tokens = withLabelColons(withSpelling(tokenize(rest)), rest);
   const lower = rest.toLowerCase();
 
   const dates = findDates(opts.today, tokens, rest);
@@ -773,7 +929,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   for (const d of dates) for (let k = d.i; k < d.j; k++) used.add(k);
   const { nights, days } = findNights(tokens, used);
   const sig = signals(tokens, lower);
-  const party = partySize(tokens, used, sig.eventWord);
+  const party = partySize(tokens, rest, used, sig.eventWord);
   const roomType = roomTypeIn(tokens, rest);
 
   const date = dates.length > 0;
@@ -781,14 +937,25 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   // "is there a charge to cancel?", "do you have rooms suitable for a wheelchair user?": a question about
   // booking, not a booking ("book 24 Dec for 2; is cancellation free?" still asks for one)
   const asksWithDetails = sig.strongRequest && (date || nights !== null || party !== null);
-  const aboutBooking = (sig.cancel && !asksWithDetails) || (sig.roomFeature && sig.question && !sig.bookWord && !date && nights === null && party === null);
+  const noStay = !date && nights === null;
+  const aboutBooking =
+    (sig.cancel && !asksWithDetails) ||
+    (sig.roomFeature && sig.question && !sig.bookWord && noStay && party === null) ||
+    // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
+    (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null) ||
+    (sig.existing && !sig.strongRequest && !opts.context) ||
+    (sig.howToBook && sig.question && party === null && (nights === null || !date));
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
-  else if (sig.eventWord && (sig.bookWord || sig.planning || ((date || party !== null) && !sig.attending))) intent = 'event';
+  // "what time is the NYE countdown party?" asks about the hotel's event; a party size makes it the guest's
+  else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn))) intent = 'event';
   else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
-    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && (date || nights !== null)) ||
+    // a price with dates is a quote for a stay; "how much for 2 nights?" with none is a question about prices
+    (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
+    // "what is the rate for 24-26 Dec for 2 adults?": a price for a stay of several nights
+    (sig.weakRequest && !sig.notRoomThing && !sig.diningWord && !sig.eventWord && date && (dates[0]!.to !== null || nights !== null) && party !== null) ||
     (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
     (date && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
@@ -796,7 +963,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   )
     intent = 'room_booking';
 
-  const stayStated = date && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
+  // "Staying 24-26 Dec." states a stay; "we're staying 24-26 Dec, is breakfast included?" asks about one
+  const stayStated = date && !sig.question && (nights !== null || ((dates[0]!.to !== null || dates.length > 1) && sig.stayWord));
   // A filled-in form ("Check-in: 24 Dec / Check-out: 27 Dec / Guests: 2") asks for a room.
   if (intent === 'other' && date && sig.formLabel && !sig.notRoomThing) intent = 'room_booking';
   // In a conversation already about a booking, a follow-up's dates belong to it, unless it is a new question
@@ -807,6 +975,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   let checkIn: string | null = null;
   let checkOut: string | null = null;
   if (booking && date) [checkIn, checkOut] = stayDates(booking, dates, nights, days, lastNamedNight(tokens, dates));
+  // "26 Dec, check out 28": the day the guest leaves, written without its month
+  if (booking === 'room_booking' && checkIn && !checkOut) checkOut = bareCheckOut(tokens, used, checkIn);
   const name = nameIn({ tokens, text: rest, contacts: contacts.spans, email: contacts.email, hotel: opts.hotelName ?? null }) ?? (opts.profileName?.trim() || null);
   return {
     name,

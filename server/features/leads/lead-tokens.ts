@@ -39,10 +39,50 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+// Words the lead rules read, and how guests misspell them by one dropped, doubled or swapped letter
+// ("rom", "bok", "adlts", "nigths"). Words that are real words one letter away ("rang", "march") are left out.
+const SPELLED = ['room', 'rooms', 'book', 'booking', 'reserve', 'reservation', 'adults', 'adult', 'children', 'child', 'people', 'persons', 'nights', 'night',
+  'guests', 'guest', 'person', 'tempah', 'bilik', 'dewasa', 'available', 'availability', 'tomorrow', 'weekend', 'january', 'february', 'april', 'august', 'september', 'october',
+  'november', 'december', 'disember', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'tonight'];
+const KNOWN = new Set(SPELLED);
+// real words one letter from a lead word
+const REAL = new Set(['roo', 'boo', 'ook', 'guess', 'gust', 'gusts', 'nigh', 'chil', 'sunda', 'bili']);
+const DROPPED = new Map<string, string>();
+for (const w of SPELLED) for (let k = 0; k < w.length; k++) {
+  const d = w.slice(0, k) + w.slice(k + 1);
+  if (!KNOWN.has(d) && !REAL.has(d) && !DROPPED.has(d)) DROPPED.set(d, w);
+}
+
+/** The word a lower-case guest word misspells by one letter dropped, added or swapped, or null. At most 2n lookups. */
+export function spelledWord(w: string): string | null {
+  if (w.length < 3 || w.length > 14 || KNOWN.has(w) || REAL.has(w)) return null;
+  const dropped = DROPPED.get(w);
+  if (dropped) return dropped;
+  for (let k = 0; k < w.length; k++) {
+    // a letter typed twice ("roomm"), not any added letter ("groom", "books")
+    const added = w.slice(0, k) + w.slice(k + 1);
+    if (w[k] === w[k + 1] && added.length >= 4 && KNOWN.has(added)) return added;
+    if (k + 1 < w.length) {
+      const swapped = w.slice(0, k) + w[k + 1]! + w[k]! + w.slice(k + 2);
+      if (KNOWN.has(swapped)) return swapped;
+    }
+  }
+  return null;
+}
+
+/** Tokens with lower-case misspellings of the lead words read as the words (capitalised words may be names). */
+export function withSpelling(tokens: Token[]): Token[] {
+  return tokens.map((t) => {
+    if (t.kind !== 'word' || t.raw !== t.w) return t;
+    const w = spelledWord(t.w);
+    return w ? { ...t, w } : t;
+  });
+}
+
 const EN_NUMBERS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12,
   thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19, twenty: 20, thirty: 30, forty: 40, fifty: 50,
-  satu: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, lapan: 8, sembilan: 9, sepuluh: 10,
+  satu: 1, seorang: 1, dua: 2, tiga: 3, empat: 4, lima: 5, enam: 6, tujuh: 7, lapan: 8, sembilan: 9, sepuluh: 10,
 };
 const HAN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 兩: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
