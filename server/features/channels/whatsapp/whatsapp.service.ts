@@ -356,26 +356,26 @@ export class WhatsAppService {
     const backlog = meta.backlog || now - sentAt.getTime() > this.deps.settings.backlogCutoffMs;
     const replyTo = { waId: m.from.waId, userId: m.from.userId, phoneNumberId };
     const keyword = m.handling === 'answer' ? optKeyword(m.text) : null;
+    const msg: InboundMessage = {
+      channel: 'whatsapp',
+      threadKey: m.threadKey!,
+      externalId: m.wamid,
+      text: m.text,
+      from: { name: m.from.name, phone: m.from.phone },
+      receivedAt: sentAt,
+      backlog,
+      replyTo,
+    };
     // Found by thread as well as by phone, so a guest known only by a username stays opted out.
-    if (!keyword && this.isOptedOut(scope, m)) return this.storeDirect(scope, m, sentAt, backlog, replyTo, { kind: 'store', reopen: m.handling !== 'store' });
+    if (!keyword && this.isOptedOut(scope, m)) return this.storeDirect(scope, msg, { kind: 'store', reopen: m.handling !== 'store' });
     if (m.handling === 'answer') {
       // The guest sees their message read and the assistant typing while the answer is worked out.
       if (!keyword && !backlog && !this.deps.ai.isPaused(scope.property.id)) void this.deps.receipts?.markRead(scope, m.wamid, true);
-      const msg: InboundMessage = {
-        channel: 'whatsapp',
-        threadKey: m.threadKey!,
-        externalId: m.wamid,
-        text: m.text,
-        from: { name: m.from.name, phone: m.from.phone },
-        receivedAt: sentAt,
-        backlog,
-        replyTo,
-      };
       await this.optOuts.handle(scope, msg, (x) => this.deps.pipeline.handle(scope, x));
       return;
     }
     const mode: DirectMode = m.handling === 'acknowledge' && m.acknowledgement ? { kind: 'acknowledge', acknowledgement: m.acknowledgement, handoff: m.handoff } : { kind: 'store' };
-    this.storeDirect(scope, m, sentAt, backlog, replyTo, mode);
+    this.storeDirect(scope, msg, mode);
   }
 
   /** The thread's guest, else the sender's by phone: a guest known only by a username stays opted out. */
@@ -385,16 +385,9 @@ export class WhatsAppService {
   }
 
   /** A message the model does not read: stored by the pipeline with, where fitting, this channel's fixed acknowledgement. */
-  private storeDirect(scope: PropertyScope, m: NormalisedMessage, sentAt: Date, backlog: boolean, replyTo: Record<string, unknown>, mode: DirectMode): void {
+  private storeDirect(scope: PropertyScope, msg: InboundMessage, mode: DirectMode): void {
     this.deps.pipeline.storeDirect(scope, {
-      channel: 'whatsapp',
-      threadKey: m.threadKey!,
-      externalId: m.wamid,
-      text: m.text,
-      from: { name: m.from.name, phone: m.from.phone },
-      receivedAt: sentAt,
-      backlog,
-      replyTo,
+      ...msg,
       reopen: mode.kind !== 'store' || mode.reopen === true,
       acknowledge: mode.kind === 'acknowledge' ? { text: (language) => whatsAppTexts(language as Language).ack[mode.acknowledgement], handoff: mode.handoff } : null,
     });
