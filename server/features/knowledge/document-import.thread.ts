@@ -5,7 +5,7 @@ import { UnsupportedMediaError, ValidationError } from '../../shared/errors.js';
 import type { ImportedDocument, ImportFormat } from './document-import.js';
 
 /** Longest a document may take to read before the worker reading it is stopped. */
-export const DOCUMENT_READ_TIMEOUT_MS = 60_000;
+const DOCUMENT_READ_TIMEOUT_MS = 60_000;
 
 const here = fileURLToPath(import.meta.url);
 const fromSource = path.extname(here) === '.ts';

@@ -14,8 +14,7 @@ import { KnowledgeCategory, MAX_CONTENT_CHARS, MAX_TITLE_CHARS } from './knowled
  * give one item per question. Nothing here writes: a file that cannot be read throws a
  * ValidationError before the service touches the database.
  */
-export const IMPORT_FORMATS = ['markdown', 'text', 'html', 'pdf', 'docx', 'csv', 'json'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export type ImportFormat = 'markdown' | 'text' | 'html' | 'pdf' | 'docx' | 'csv' | 'json';
 
 export interface ImportedItem {
   title: string;
@@ -325,7 +324,7 @@ function splitLong(title: string, content: string): ImportedItem[] {
   return parts.map((p, i) => ({ title: i === 0 ? title : clampTitle(`${title} (part ${i + 1})`), content: p }));
 }
 
-export function blocksToItems(blocks: Block[], fallbackTitle: string): ImportedItem[] {
+function blocksToItems(blocks: Block[], fallbackTitle: string): ImportedItem[] {
   const counts = new Map<number, number>();
   for (const b of blocks) if (b.kind === 'heading') counts.set(b.level, (counts.get(b.level) ?? 0) + 1);
   const levels = [...counts.keys()].sort((a, b) => a - b);

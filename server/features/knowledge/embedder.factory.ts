@@ -16,7 +16,7 @@ export interface EmbedderConfig {
   ollamaHost: string;
 }
 
-export const DEFAULT_OLLAMA_EMBED_MODEL = 'bge-m3';
+const DEFAULT_OLLAMA_EMBED_MODEL = 'bge-m3';
 
 const ManifestModel = z.object({
   id: z.string(),
@@ -28,7 +28,7 @@ const Manifest = z.object({ default: z.string(), models: z.array(ManifestModel.p
 export type ModelManifest = z.infer<typeof Manifest>;
 
 /** models/manifest.json as shipped with this build. */
-export function readManifest(file = path.join(projectRoot(), 'models', 'manifest.json')): ModelManifest | undefined {
+function readManifest(file = path.join(projectRoot(), 'models', 'manifest.json')): ModelManifest | undefined {
   if (!existsSync(file)) return undefined;
   return Manifest.parse(JSON.parse(readFileSync(file, 'utf8')));
 }

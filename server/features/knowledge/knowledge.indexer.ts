@@ -17,7 +17,7 @@ export interface IndexProgress {
 }
 
 /** The text a chunk is embedded as: its item title and heading give the passage its topic. */
-export function passageText(c: Pick<PendingChunk, 'title' | 'heading' | 'text'>): string {
+function passageText(c: Pick<PendingChunk, 'title' | 'heading' | 'text'>): string {
   return `${c.title}${c.heading ? ` — ${c.heading}` : ''}\n${c.text}`;
 }
 

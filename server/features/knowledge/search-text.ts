@@ -16,7 +16,7 @@ export function hasCjk(s: string): boolean {
 }
 
 /** "停车场" -> "停车 车场"; a single character stays as it is. */
-export function cjkBigrams(run: string): string[] {
+function cjkBigrams(run: string): string[] {
   const chars = [...run];
   if (chars.length < 2) return chars;
   const out: string[] = [];
@@ -30,7 +30,7 @@ export function cjkWords(run: string): string[] {
 }
 
 /** A CJK word as indexed: itself, plus its bigrams when it is longer than two characters. */
-export function cjkForms(word: string): string[] {
+function cjkForms(word: string): string[] {
   const n = [...word].length;
   return n > 2 ? [word, ...cjkBigrams(word)] : [word];
 }

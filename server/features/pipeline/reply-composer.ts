@@ -91,7 +91,7 @@ export interface ComposerSettings {
 }
 
 /** The hand-off reason of a booking, event or dining request. */
-export const BOOKING_HANDOFF: HandoffReason = 'booking';
+const BOOKING_HANDOFF: HandoffReason = 'booking';
 /** Intents that make a message a request staff must confirm: no availability is ever claimed. */
 const BOOKING_INTENTS = new Set<ExtractedLead['intent']>(['room_booking', 'event', 'dining']);
 /** Further items a no-model answer may take a sentence from, when the best item leaves part of the question out. */
@@ -113,7 +113,7 @@ export function nullUsage(): Usage {
 const SALUTATION = /\b(hello|hi|hey|dear|good (morning|afternoon|evening|day)|my name is|this is|i am|i'm|nama saya|call me on|call me at|contact me at|email me at|reach me at|thanks?( you)?|thank u|tq|regards|cheers|please|pls|plz|selamat (pagi|petang|malam))\b|你好|您好|我叫|谢谢|謝謝/gi;
 
 /** The guest's words minus contact details, their own name and pleasantries: what the knowledge base can match. */
-export function searchableText(text: string, names: (string | null | undefined)[]): string {
+function searchableText(text: string, names: (string | null | undefined)[]): string {
   let out = maskPii(text).replace(/\[(phone|email|card)\]/g, ' ');
   for (const name of names) {
     for (const part of (name ?? '').split(/\s+/).filter((p) => p.length >= 2)) {
@@ -124,7 +124,7 @@ export function searchableText(text: string, names: (string | null | undefined)[
 }
 
 /** "A person will reply shortly" or "after 8:00 on Saturday", from the hotel's desk hours. */
-export function handoffNotice(property: Property, now: Date, language: Language): string {
+function handoffNotice(property: Property, now: Date, language: Language): string {
   const t = texts(language);
   if (!isAfterHours(property, now)) return t.handoffSoon;
   const opening = nextDeskOpening(property, now);
