@@ -84,15 +84,15 @@ export function Composer({ conversation, hotelName, textareaRef, suggestion, onS
     });
   }
 
-  async function addNote() {
+  /** Runs one submit of the typed text: busy while it runs, the box cleared when it succeeds, the error shown when not. */
+  async function submit(action: (body: string) => Promise<void>) {
     const body = text.trim();
     if (!body || busy) return;
     setBusy(true);
     setError(null);
     setNotice('');
     try {
-      onNoted(await api.addNote(conversation.propertyId, conversation.id, body));
-      setNotice('Note saved for the hotel staff; the guest does not see it.');
+      await action(body);
       setText('');
     } catch (err) {
       setError(asApiError(err));
@@ -101,13 +101,15 @@ export function Composer({ conversation, hotelName, textareaRef, suggestion, onS
     }
   }
 
-  async function send() {
-    const body = text.trim();
-    if (!body || busy) return;
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
+  function addNote() {
+    return submit(async (body) => {
+      onNoted(await api.addNote(conversation.propertyId, conversation.id, body));
+      setNotice('Note saved for the hotel staff; the guest does not see it.');
+    });
+  }
+
+  function send() {
+    return submit(async (body) => {
       if (optedOut) {
         // Only a recorded override reaches a guest who opted out (D6).
         const result = await api.followUp(conversation.propertyId, conversation.id, body, true);
@@ -118,13 +120,8 @@ export function Composer({ conversation, hotelName, textareaRef, suggestion, onS
         setNotice('Reply sent to the outbox.');
         onSent(message);
       }
-      setText('');
       setOverride(false);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
