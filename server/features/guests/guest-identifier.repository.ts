@@ -48,6 +48,14 @@ interface Lookup {
   email?: string | undefined;
 }
 
+/** The keys of the guests in @ids: in their records, and (unless `held`) every identifier read for them. */
+const guestKeysSql = (held: boolean): string =>
+  `select phone_bidx from guests where id in (select value from json_each(@ids)) and phone_bidx is not null
+   union select email_bidx from guests where id in (select value from json_each(@ids)) and email_bidx is not null
+   union select bidx from guest_identifiers where ${held ? "source <> 'message' and " : ''}guest_id in (select value from json_each(@ids))`;
+const KEYS_OF = guestKeysSql(false);
+const HELD_BY = guestKeysSql(true);
+
 /**
  * Where a guest's phone numbers and email addresses are held besides her guest record: written in
  * her messages, in her leads' details, in a conversation's reply-to address. Stored only as blind
@@ -157,22 +165,16 @@ export class GuestIdentifierRepository {
 
   /** Every key held for these guests: in their records, and read from their messages, leads and conversations. */
   keysOf(guestIds: readonly string[]): string[] {
-    return prepared(
-      this.db,
-      `select phone_bidx from guests where id in (select value from json_each(@ids)) and phone_bidx is not null
-       union select email_bidx from guests where id in (select value from json_each(@ids)) and email_bidx is not null
-       union select bidx from guest_identifiers where guest_id in (select value from json_each(@ids))`,
-    ).pluck().all({ ids: JSON.stringify(guestIds) }) as string[];
+    return this.guestKeys(guestIds, KEYS_OF);
   }
 
   /** Keys these guests hold themselves: in their records, leads and reply-to addresses (not numbers they merely wrote). */
   heldBy(guestIds: readonly string[]): string[] {
-    return prepared(
-      this.db,
-      `select phone_bidx from guests where id in (select value from json_each(@ids)) and phone_bidx is not null
-       union select email_bidx from guests where id in (select value from json_each(@ids)) and email_bidx is not null
-       union select bidx from guest_identifiers where source <> 'message' and guest_id in (select value from json_each(@ids))`,
-    ).pluck().all({ ids: JSON.stringify(guestIds) }) as string[];
+    return this.guestKeys(guestIds, HELD_BY);
+  }
+
+  private guestKeys(guestIds: readonly string[], sql: string): string[] {
+    return prepared(this.db, sql).pluck().all({ ids: JSON.stringify(guestIds) }) as string[];
   }
 
   /**
