@@ -37,3 +37,12 @@ export function Screen({ title, subtitle, actions, children }: ScreenProps) {
     </>
   );
 }
+
+/** A screen's "New …" action: opens and closes the form it controls below the heading. */
+export function NewFormButton({ open, formId, onToggle, children }: { open: boolean; formId: string; onToggle: () => void; children: ReactNode }) {
+  return (
+    <button type="button" className="button button--primary" aria-expanded={open} aria-controls={open ? formId : undefined} onClick={onToggle}>
+      {children}
+    </button>
+  );
+}

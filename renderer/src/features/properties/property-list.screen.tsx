@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { SETUP_STEPS, type Property } from '@contract/properties';
 import { hrefFor, navigate } from '../../app/router';
 import { useCan } from '../../app/session-gate';
-import { Screen } from '../../shared/screen';
+import { NewFormButton, Screen } from '../../shared/screen';
 import { useResource, type Resource } from '../../shared/use-resource';
 import { useSetupProgressApi } from '../onboarding/setup-progress.api';
 import { NewPropertyForm } from './new-property.form';
@@ -30,18 +30,16 @@ export function PropertyListScreen() {
       subtitle={canCreate ? 'The hotels of your group. Open one to change its desk hours, closures and plan.' : 'The hotels you work for. Open one to see its desk hours, closures and plan.'}
       actions={
         canCreate ? (
-          <button
-            type="button"
-            className="button button--primary"
-            aria-expanded={formOpen}
-            aria-controls={formOpen ? FORM_ID : undefined}
-            onClick={() => {
+          <NewFormButton
+            open={formOpen}
+            formId={FORM_ID}
+            onToggle={() => {
               setFormOpen((open) => !open);
               setNotice('');
             }}
           >
             New hotel
-          </button>
+          </NewFormButton>
         ) : undefined
       }
     >

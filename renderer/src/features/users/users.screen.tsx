@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { hrefFor } from '../../app/router';
 import { useCan } from '../../app/session-gate';
 import { LoadProblem } from '../../shared/load-problem';
-import { Screen } from '../../shared/screen';
+import { NewFormButton, Screen } from '../../shared/screen';
 import { useResource } from '../../shared/use-resource';
 import { usePropertiesApi } from '../properties/properties.api';
 import { NewUserForm } from './new-user.form';
@@ -35,18 +35,16 @@ export function UsersScreen() {
       subtitle="Staff accounts, their roles and the hotels each person can see."
       actions={
         canWrite ? (
-          <button
-            type="button"
-            className="button button--primary"
-            aria-expanded={formOpen}
-            aria-controls={formOpen ? FORM_ID : undefined}
-            onClick={() => {
+          <NewFormButton
+            open={formOpen}
+            formId={FORM_ID}
+            onToggle={() => {
               setFormOpen((open) => !open);
               setNotice('');
             }}
           >
             New user
-          </button>
+          </NewFormButton>
         ) : undefined
       }
     >
