@@ -42,14 +42,21 @@ async function collect(svc: KnowledgeService, questions: DevQuestion[]): Promise
 }
 
 /** L2-regularised logistic regression by batch gradient descent over the candidates' features. */
-function fit(examples: Example[], names: (keyof RelevanceFeatures)[]): RelevanceModel {
-  const rows = examples.flatMap((e) => e.items.map((i) => ({ x: names.map((n) => i.features[n]), y: e.question.expect.includes(i.title) ? 1 : 0 })));
+/**
+ * Features whose weight is a prior, kept as it is in RELEVANCE_MODEL and held fixed while the others
+ * are fitted: the DEV questions hold too few examples of them (see relevance.ts).
+ */
+const PRIORS: (keyof RelevanceFeatures)[] = ['focusMissing'];
+
+function fit(examples: Example[], names: (keyof RelevanceFeatures)[], fixed: RelevanceModel): RelevanceModel {
+  const offset = (f: RelevanceFeatures) => PRIORS.reduce((s, n) => s + fixed[n] * f[n], 0);
+  const rows = examples.flatMap((e) => e.items.map((i) => ({ x: names.map((n) => i.features[n]), offset: offset(i.features), y: e.question.expect.includes(i.title) ? 1 : 0 })));
   const w = new Array<number>(names.length + 1).fill(0);
   const lambda = 0.01;
   for (let step = 0; step < 20_000; step++) {
     const grad = new Array<number>(w.length).fill(0);
     for (const r of rows) {
-      const z = w[0]! + r.x.reduce((s, x, j) => s + x * w[j + 1]!, 0);
+      const z = w[0]! + r.offset + r.x.reduce((s, x, j) => s + x * w[j + 1]!, 0);
       const err = 1 / (1 + Math.exp(-z)) - r.y;
       grad[0]! += err;
       r.x.forEach((x, j) => (grad[j + 1]! += err * x));
@@ -57,7 +64,7 @@ function fit(examples: Example[], names: (keyof RelevanceFeatures)[]): Relevance
     for (let j = 0; j < w.length; j++) w[j]! -= (0.5 * (grad[j]! / rows.length + (j > 0 ? lambda * w[j]! : 0)));
   }
   const model = { intercept: round(w[0]!) } as RelevanceModel;
-  for (const n of FEATURE_NAMES) model[n] = 0;
+  for (const n of FEATURE_NAMES) model[n] = PRIORS.includes(n) ? fixed[n] : 0;
   names.forEach((n, j) => (model[n] = round(w[j + 1]!)));
   return model;
 }
@@ -146,8 +153,8 @@ async function main() {
     for (const mode of ['lexical', 'hybrid'] as Mode[]) {
       const dev = await collect(services[mode], DEV);
       const aside = await collect(services[mode], ASIDE);
-      const names = FEATURE_NAMES.filter((n) => mode === 'hybrid' || n !== 'vector');
-      const model = fit(dev, names);
+      const names = FEATURE_NAMES.filter((n) => !PRIORS.includes(n) && (mode === 'hybrid' || n !== 'vector'));
+      const model = fit(dev, names, RELEVANCE_MODEL[mode]);
       report[mode] = {
         model,
         fitted: { dev: figures(dev, model), aside: figures(aside, model) },

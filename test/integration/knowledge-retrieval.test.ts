@@ -115,6 +115,15 @@ describe('lexical retrieval quality', () => {
     expect(results[0]!.score).toBeGreaterThan(results[1]!.score + 0.05);
   });
 
+  it('scores an item low when it never mentions the thing the guest asks the hotel to have', async () => {
+    // Both questions share "rooftop" and "pool" with the pool item; only one asks for something it has.
+    const pool = async (q: string) => (await search(HARBOUR.slug, q, 5)).results.find((r) => r.title === 'Rooftop swimming pool')?.score ?? 0;
+    const has = await pool('Is there a rooftop pool with towels?');
+    const lacks = await pool('Is there a sauna near the rooftop pool?');
+    expect(has).toBeGreaterThan(0.5);
+    expect(lacks).toBeLessThan(0.3);
+  });
+
   it('scores every item low for questions the knowledge base does not answer', async () => {
     for (const q of [...OFF_TOPIC, ...BORDERLINE]) {
       for (const h of [HARBOUR, HILL]) {

@@ -348,6 +348,7 @@ export class KnowledgeService {
       bm25: best > 0 ? score.bm25 / best : 0,
       bm25Absolute: q.totalWeight > 0 ? Math.min(1, score.bm25 / (q.totalWeight * (BM25_K1 + 1))) : 0,
       sentenceCoverage: q.totalWeight > 0 ? score.inSentence / q.totalWeight : 0,
+      focusMissing: score.focusMissing ? 1 : 0,
       vector: sim > minSim ? Math.min(1, (sim - minSim) / (1 - minSim)) : 0,
     };
   }
@@ -601,6 +602,8 @@ interface PreparedGroup {
   weight: number;
   /** How much a match counts: less when it is the hotel's near spelling of an unknown word. */
   trust: number;
+  /** The thing the guest asks the hotel to have or do (QueryGroup.focus). */
+  focus: boolean;
 }
 
 interface PreparedQuery {
@@ -648,6 +651,8 @@ interface ConceptMatch {
   inTitle: number;
   /** Weight of the concepts its best sentence holds, read with its title, heading and learned questions. */
   inSentence: number;
+  /** The question names a thing it asks the hotel to have or do, and the chunk never mentions it. */
+  focusMissing: boolean;
 }
 
 function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
@@ -655,7 +660,10 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
   let found = 0;
   let inTitle = 0;
   const bySentence = new Array<number>(fields.sentences.length).fill(0);
+  let focusAsked = false;
+  let focusFound = false;
   for (const g of q.groups) {
+    focusAsked ||= g.focus;
     let tf = 0;
     let titled = false;
     const inSentences = new Set<number>();
@@ -672,12 +680,13 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
       tf = Math.max(tf, t);
     }
     if (tf === 0) continue;
+    focusFound ||= g.focus;
     found += g.weight * g.trust;
     if (titled) inTitle += g.weight * g.trust;
     else for (const i of inSentences) bySentence[i]! += g.weight * g.trust;
     bm25 += (g.trust * g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
   }
-  return { bm25, found, inTitle, inSentence: inTitle + Math.max(0, ...bySentence) };
+  return { bm25, found, inTitle, inSentence: inTitle + Math.max(0, ...bySentence), focusMissing: focusAsked && !focusFound };
 }
 
 /** Chunks BM25 hands the relevance model per search (at least; 4 per result asked for). */
@@ -727,7 +736,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     const rarest = indexOfRarest(alts, df);
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
-    return { label: g.label, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
+    return { label: g.label, focus: !!g.focus, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget

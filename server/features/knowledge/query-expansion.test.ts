@@ -84,5 +84,26 @@ describe('hotel query expansion', () => {
     expect(labels('gim buka sampai bila')).toEqual(['gym', 'time']);
     expect(labels('is the gym open all night')).toEqual(['gym', 'time']);
   });
-});
 
+  it('marks the thing a guest asks the hotel to have or do, by the head of what follows the frame', () => {
+    const focus = (q: string) => analyzeQuery(q).filter((g) => g.focus).map((g) => g.label);
+    expect(focus('Is there a tennis court we could book?')).toEqual(['court']);
+    expect(focus('do u guys have a microwave or a toaster in the kitchenette')).toEqual(['microwave', 'toaster']);
+    expect(focus('Can you arrange flowers in the room?')).toEqual(['flowers']);
+    // Glossary words keep their concept: "shuttle" is a transfer.
+    expect(focus('is there a free shuttle to the night market')).toEqual(['transfer']);
+    // An adjective after the noun, a preposition or a time ends the thing asked for.
+    expect(focus('Do you have rooms suitable for a wheelchair user?')).toEqual(['room']);
+    // Malay puts the head first and mixes in English: every word of the phrase counts.
+    expect(focus('Ada kedai runcit berdekatan tak?')).toEqual(['kedai', 'runcit']);
+    expect(focus('有没有屋顶酒吧？')).toEqual(['酒吧']);
+    expect(focus('你们有洗衣机吗？')).toEqual(['laundry']);
+    // Nothing definite after the frame, or no frame at all: no focus.
+    expect(focus('Is there anything fun for teenagers?')).toEqual([]);
+    expect(focus('Any chance of a late checkout?')).toEqual([]);
+    expect(focus('What time does the pool close?')).toEqual([]);
+    expect(focus('We have two kids, do they eat free?')).toEqual([]);
+    // Two questions searched together: the item that answers the other one must not lose by it.
+    expect(focus('Is there a TV in the suite? And how much is it a night?')).toEqual([]);
+  });
+});

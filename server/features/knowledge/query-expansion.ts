@@ -28,6 +28,12 @@ export interface QueryGroup {
    * name of a person, a pet or a place, which a hotel that never mentions it cannot be asked about.
    */
   name?: boolean;
+  /**
+   * The thing a guest asks the hotel to have or do ("is there a *golf course* nearby?", "do you rent
+   * *snorkelling masks*?", "ada *lif* tak?", "有没有*浴缸*"): an item that never mentions it cannot
+   * answer, whatever else it shares with the question (see focusWords).
+   */
+  focus?: boolean;
 }
 
 /** Hotel vocabulary: concept -> words and phrases guests and hotels use for it. */
@@ -192,12 +198,16 @@ export interface SynonymSet {
 export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: ReadonlySet<string> = new Set()): QueryGroup[] {
   let text = cleaned(query);
   const names = namesIn(query);
+  const focus = focusOf(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
-  const add = (at: number, group: QueryGroup) => {
-    if (seen.has(group.label)) return;
+  const add = (at: number, group: QueryGroup, word?: string) => {
+    if (seen.has(group.label)) {
+      if (word && focus(word)) found.find((f) => f.group.label === group.label)!.group.focus = true;
+      return;
+    }
     seen.add(group.label);
-    found.push({ at, group });
+    found.push({ at, group: word && focus(word) ? { ...group, focus: true } : group });
   };
 
   // 1. The hotel's own synonyms, then glossary phrases, longest first; a matched span is blanked
@@ -217,7 +227,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     const needle = p.cjk ? p.text : ` ${p.text} `;
     let at = text.indexOf(needle);
     while (at >= 0) {
-      add(at, groupOf(p.concept));
+      add(at, groupOf(p.concept), p.cjk ? p.text : p.text.split(' ')[0]);
       text = text.slice(0, at) + ' '.repeat(needle.length) + text.slice(at + needle.length);
       at = text.indexOf(needle);
     }
@@ -232,7 +242,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
       for (const word of cjkWords(token)) {
         if (CJK_STOP_WORDS.has(word) || [...word].every((c) => CJK_STOP.has(c))) continue;
         if ([...word].length < 2) continue;
-        add(at, { label: word, terms: [word], expanded: false, ...(WEEKDAYS.has(word) ? { weak: true } : {}) });
+        add(at, { label: word, terms: [word], expanded: false, ...(WEEKDAYS.has(word) ? { weak: true } : {}) }, word);
       }
       continue;
     }
@@ -244,10 +254,73 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     }
     const root = /^[a-z]+$/.test(token) ? malayRoot(token) : token;
     const concept = BY_STEM.get(lightStem(token)) ?? (root !== token ? BY_STEM.get(lightStem(root)) : undefined);
-    if (concept) add(at, groupOf(concept));
-    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}), ...(names.has(token) ? { name: true } : {}) });
+    if (concept) add(at, groupOf(concept), token);
+    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}), ...(names.has(token) ? { name: true } : {}) }, token);
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
+}
+
+/**
+ * Question frames that ask whether the hotel has or does something; what follows, up to a
+ * preposition or the clause's end, is the thing asked for. English, Malay ("ada ... tak") and
+ * Chinese (有没有..., 有...吗, 提供...吗). Matched on one clause at a time, each alternative a fixed
+ * run of words: linear time.
+ */
+const FOCUS_FRAME =
+  /(?:^| )(?:(?:is|are) there(?: an?| any| some)?|(?:do|does|did) (?:you|u|ya|they|it|the (?:hotel|resort|house|rooms?|villas?|suites?))(?: guys| all)? (?:have|has|got|offer|provide|rent|hire|sell|serve|organi[sz]e|arrange|run)(?: an?| any| some)?|(?:have|has) (?:you|u) got(?: an?| any| some)?|(?:you|u) (?:guys )?(?:have|got|hv)(?: an?| any| some)?|got any|(?:can|could) (?:you|u) (?:arrange|provide|organi[sz]e|rent|hire|supply)(?: an?| any| some| me| us)?|ada(?: tak| ke| x| tidak)?|adakah(?: anda| hotel)? (?:ada|menyediakan|sediakan))(?= )/;
+/**
+ * Where the thing asked for ends: a preposition, a word that starts a new phrase or clause, or an adjective
+ * after the noun ("rooms suitable for", "a room free this Saturday"), from its second word on.
+ */
+const FOCUS_END = new Set(
+  ('at in on for to near from with during when while if because so that which who where by around inside within nearby close of ' +
+    'this next tonight tomorrow today suitable available free open ok okay like ' +
+    // a pronoun or an auxiliary starts a clause of its own ("a court we could book", "a safe that is big")
+    'i we you u they he she it is are was can could would will should do does ' +
+    'untuk di dekat kat pada tak ke x tidak sendiri dalam kah berdekatan tu ni ka').split(' '),
+);
+/** Words joining two things asked for ("a kettle and a fridge", "clinic or pharmacy"). */
+const FOCUS_AND = new Set(['and', 'or', 'n', 'dan', 'atau', 'ataupun']);
+/** Words that follow a frame without naming a thing ("is there anything", "do you have any idea"). */
+const FOCUS_VAGUE = new Set('anything something anyone someone somewhere anywhere way chance idea possibility option options problem issue'.split(' '));
+const CJK_FOCUS_FRAME = /(?:有没有|有沒有|是否有|提供|有)([^吗嗎呢？?，,。！!]{1,12})/u;
+
+/**
+ * Which words of a message name the thing it asks the hotel to have or do (QueryGroup.focus): the
+ * head of each thing named after a frame, the last word in English and Chinese ("kids *club*"), any in
+ * Malay, which puts the head first but is often mixed with English ("*kolam* renang", "*sijil JAKIM*"). A frame followed by nothing definite names nothing.
+ */
+function focusOf(query: string): (word: string) => boolean {
+  const heads = new Set<string>();
+  // Several questions searched together ("is there a TV? how much is it a night?"): an item may
+  // answer another of them, so none binds (the pipeline also searches each question alone).
+  if ((query.slice(0, MAX_NAME_SCAN).match(/[?？]+/g) ?? []).length > 1) return () => false;
+  for (const clause of query.slice(0, MAX_NAME_SCAN).split(/[?.!,;:()\n。？！，；：（）]+/)) {
+    const latin = ` ${normalizeForMatch(clause)} `;
+    const m = FOCUS_FRAME.exec(latin);
+    if (m) {
+      const after = latin.slice(m.index + m[0].length).trim().split(' ');
+      const end = after.findIndex((w, i) => i > 0 && FOCUS_END.has(w));
+      const headFirst = /^ ?(ada|adakah)\b/.test(m[0]);
+      let part: string[] = [];
+      const close = () => {
+        const named = part.filter((w) => w && !STOPWORDS.has(w) && !/^\d+$/.test(w));
+        // A Malay phrase mixed with English or a name ("sijil JAKIM") may be read either way: any of its words.
+        if (named.length && !part.some((w) => FOCUS_VAGUE.has(w))) for (const w of headFirst ? named : [named.at(-1)!]) heads.add(w);
+        part = [];
+      };
+      for (const w of end < 0 ? after : after.slice(0, end)) {
+        if (FOCUS_AND.has(w)) close();
+        else part.push(w);
+      }
+      close();
+    }
+    const c = CJK_FOCUS_FRAME.exec(clause);
+    // The segmenter cuts a word it does not know into characters; the last real word stands for the thing.
+    const words = c ? cjkWords(c[1]!).filter((w) => [...w].length > 1 && !CJK_STOP_WORDS.has(w) && ![...w].every((ch) => CJK_STOP.has(ch))) : [];
+    if (words.length) heads.add(words.at(-1)!);
+  }
+  return (word) => heads.has(word);
 }
 
 /** A capitalised word (capital then small letters) preceded by a word or a comma, not by a sentence's end. */
