@@ -114,6 +114,12 @@ export const KnowledgeSearch = z
   .object({
     query: z.string().trim().min(1).max(2_000),
     k: z.number().int().min(1).max(50).default(5),
+    /**
+     * What the guest said around the question ("we're bringing our little cat"; the message before a
+     * follow-up): its words narrow the topic, and its words no item holds are the guest's story, so
+     * they do not count against every item as the question's own would.
+     */
+    context: z.string().trim().max(2_000).optional(),
   })
   .strict();
 export type KnowledgeSearch = z.input<typeof KnowledgeSearch>;

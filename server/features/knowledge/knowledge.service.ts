@@ -280,8 +280,8 @@ export class KnowledgeService {
    * nothing in the hotel shares a word with it (after typo, Malay-root and synonym matching).
    */
   async search(property: string, input: unknown): Promise<KnowledgeSearchResult> {
-    const { query, k } = parseInput(KnowledgeSearch, input, 'The search');
-    const { mode, ranked, groups } = await this.rank(property, query, k);
+    const { query, k, context } = parseInput(KnowledgeSearch, input, 'The search');
+    const { mode, ranked, groups } = await this.rank(property, query, k, context);
     const results = ranked.slice(0, k).map((s) => ({
       itemId: s.hit.itemId,
       title: s.hit.title,
@@ -294,21 +294,24 @@ export class KnowledgeService {
 
   /** Every candidate item of a question with its features, best first: what fitting the relevance model reads (scripts/fit-relevance.ts). */
   async explain(property: string, input: unknown): Promise<{ mode: SearchMode; items: { itemId: string; title: string; features: RelevanceFeatures; relevance: number }[] }> {
-    const { query, k } = parseInput(KnowledgeSearch, input, 'The search');
-    const { mode, ranked } = await this.rank(property, query, k);
+    const { query, k, context } = parseInput(KnowledgeSearch, input, 'The search');
+    const { mode, ranked } = await this.rank(property, query, k, context);
     return { mode, items: ranked.map((s) => ({ itemId: s.hit.itemId, title: s.hit.title, features: s.features, relevance: s.relevance })) };
   }
 
-  private async rank(property: string, query: string, k: number): Promise<{ mode: SearchMode; ranked: Scored[]; groups: QueryGroup[] }> {
+  private async rank(property: string, query: string, k: number, context?: string): Promise<{ mode: SearchMode; ranked: Scored[]; groups: QueryGroup[] }> {
     const { propertyId, repo } = this.open(property);
     this.ensureLexicalFormat(propertyId, repo);
     const stats = this.statsOf(propertyId, repo);
-    const groups = analyzeQuery(query, stats.synonyms, this.nameWords(property));
+    const own = analyzeQuery(query, stats.synonyms, this.nameWords(property));
+    const asked = new Set(own.map((g) => g.label));
+    const around = context ? analyzeQuery(context, stats.synonyms, this.nameWords(property)).filter((g) => !asked.has(g.label)) : [];
+    const groups = [...around.map((g): QueryGroup => ({ ...g, context: true, focus: false })), ...own];
     if (groups.length === 0 || stats.total === 0) return { mode: this.embedder.status().state === 'ready' ? 'hybrid' : 'lexical', ranked: [], groups };
     const prepared = prepareGroups(groups, stats);
     // BM25 over ORed alternatives ranks a wide pool; the relevance model re-ranks it.
     const lexical = prepared.expr ? repo.lexical(prepared.expr, Math.max(LEXICAL_POOL, k * 4)) : [];
-    const vector = await this.vector(propertyId, repo, query, Math.max(10, k * 2));
+    const vector = await this.vector(propertyId, repo, context ? `${context} ${query}` : query, Math.max(10, k * 2));
     const mode: SearchMode = vector ? 'hybrid' : 'lexical';
     const model = RELEVANCE_MODEL[mode];
 
@@ -633,6 +636,12 @@ const ABSENT_WEIGHT = 0.7;
  */
 const ABSENT_NAME_WEIGHT = 0.2;
 
+/**
+ * What a word of the question's context (a remark, the message before) weighs when no item holds it:
+ * the guest's story ("my son loves to cycle"), not what is asked.
+ */
+const ABSENT_CONTEXT_WEIGHT = 0;
+
 /** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
 const WEAK_TRUST = 0.5;
 
@@ -736,7 +745,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     const rarest = indexOfRarest(alts, df);
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
-    return { label: g.label, focus: !!g.focus, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
+    return { label: g.label, focus: !!g.focus, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.context ? ABSENT_CONTEXT_WEIGHT : g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget

@@ -34,6 +34,8 @@ export interface QueryGroup {
    * answer, whatever else it shares with the question (see focusWords).
    */
   focus?: boolean;
+  /** Read from what the guest said around the question, not from the question itself. */
+  context?: boolean;
 }
 
 /** Hotel vocabulary: concept -> words and phrases guests and hotels use for it. */

@@ -7,8 +7,8 @@ const MAX_PASSAGE_CHARS = 1500;
 export class KnowledgeRetriever implements Retriever {
   constructor(private readonly knowledge: Pick<KnowledgeService, 'search' | 'get'>) {}
 
-  async retrieve(propertyId: string, query: string, k: number): Promise<{ mode: 'hybrid' | 'lexical'; passages: Passage[] }> {
-    const { results, mode } = await this.knowledge.search(propertyId, { query: query.slice(0, 1000), k });
+  async retrieve(propertyId: string, query: string, k: number, context?: string): Promise<{ mode: 'hybrid' | 'lexical'; passages: Passage[] }> {
+    const { results, mode } = await this.knowledge.search(propertyId, { query: query.slice(0, 1000), k, ...(context ? { context: context.slice(0, 1000) } : {}) });
     const passages = results.map((r) => {
       const content = this.knowledge.get(propertyId, r.itemId).content;
       return {

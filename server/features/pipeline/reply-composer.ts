@@ -206,11 +206,13 @@ export class ReplyComposer {
     const threshold = property.confidenceThreshold;
     // One search per distinct text: a clause, its context retry and the whole message often coincide.
     const searched = new Map<string, Promise<Passage[]>>();
-    const retrieve = (q: string): Promise<Passage[]> => {
-      const key = q.slice(0, 1000);
-      if (!key) return Promise.resolve([]);
+    // `remarks`: what the guest said before asking, whose words the hotel never uses are her story.
+    const retrieve = (q: string, remarks?: string): Promise<Passage[]> => {
+      const query = q.slice(0, 1000);
+      if (!query) return Promise.resolve([]);
+      const key = `${remarks ?? ''}\u0000${query}`;
       let found = searched.get(key);
-      if (!found) searched.set(key, (found = this.deps.retriever.retrieve(property.id, key, k).then((r) => r.passages)));
+      if (!found) searched.set(key, (found = this.deps.retriever.retrieve(property.id, query, k, remarks).then((r) => r.passages)));
       return found;
     };
     // How sure a reply from a search's best item would be, against the hotel's threshold.
@@ -245,7 +247,8 @@ export class ReplyComposer {
       // "Do we pay for it?" is about what came before: read it with that, whatever it finds alone. A
       // question that stands alone borrows only from remarks, never another question's topic.
       if (context.length && (dependent || (contextIsRemarks && top(passages) < threshold))) {
-        const withContext = await retrieve(`${context.join(' ')} ${clean}`);
+        // Remarks narrow the topic; a question before this one is read with it, whole.
+        const withContext = await (contextIsRemarks ? retrieve(clean, context.join(' ')) : retrieve(`${context.join(' ')} ${clean}`));
         if (dependent || top(withContext) > top(passages)) passages = withContext;
         if (previous && dependent && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;

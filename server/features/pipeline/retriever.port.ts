@@ -9,5 +9,6 @@ export interface Passage {
 }
 
 export interface Retriever {
-  retrieve(propertyId: string, query: string, k: number): Promise<{ mode: 'hybrid' | 'lexical'; passages: Passage[] }>;
+  /** `context` is what the guest said around the question (KnowledgeSearch.context). */
+  retrieve(propertyId: string, query: string, k: number, context?: string): Promise<{ mode: 'hybrid' | 'lexical'; passages: Passage[] }>;
 }
