@@ -612,6 +612,9 @@ function vagueMonth(tokens: Token[], k: number): boolean {
   return VAGUE_BEFORE.has(tokens[p]?.w ?? '');
 }
 
+/** Whether the guest names a part of a month ("mid-Jan", "end of January"): when, though not a date. */
+export const namesVaguePeriod = (tokens: Token[]): boolean => tokens.some((t, k) => t.w in MONTHS && vagueMonth(tokens, k));
+
 /**
  * chrono reads a few written forms the rules above do not ("December twenty-fourth"). It sees only a
  * short window around each of the first three month names, so its cost does not grow with the text.

@@ -897,6 +897,7 @@ describe('names written the way a hurried guest writes them', () => {
     ['hi im sarah, need a room 26-28 Dec for 2', 'Sarah'],
     ['hello im raj, looking for room for 4 adults 29-30 dec', 'Raj'],
     ['hi im flexible, any room 26-28 Dec for 2?', null],
+    ['this is correct, room for 2 on 26 Dec 2 nights', null],
     ['im looking for a room 26-28 Dec for 2', null],
     ['hi im sarah from penang need a room 26-28 Dec', null],
     ['room 26-28 Dec for 2 please. Thanks,\nKaren Teoh\nEvents Lead\n+60 12-606 7070', 'Karen Teoh'],
@@ -930,6 +931,7 @@ describe('parties counted per room or with the writer', () => {
     ['booking 26-28 Dec, 2 rooms, 2 adults each', 4],
     ['booking 26-28 Dec, 3 rooms, 2 pax per room', 6],
     ['booking 26-28 Dec, 1 room, 2 adults each', 2],
+    ['2 rooms 26-28 Dec, each 2 adults', 4],
     ['booking 26-28 Dec, 2 rooms for 3 adults', 3],
   ])('%s', (text, guests) => {
     expect(lead(text).guests).toBe(guests);
@@ -948,6 +950,12 @@ describe('dates that are vague, listed as a following day, or given up', () => {
     ['can I book 26 Dec for 2 nights for 2 adults? if I cancel later is it free?', '2026-12-26', '2026-12-28'],
   ])('%s', (text, checkIn, checkOut) => {
     expect(lead(text)).toMatchObject({ checkIn, checkOut, intent: 'room_booking' });
+  });
+
+  it('asks for a stay in a part of a month without inventing its dates, and keeps a question about it plain', () => {
+    expect(lead('end of jan 3 nights for 2 adults pls')).toMatchObject({ checkIn: null, checkOut: null, guests: 2, intent: 'room_booking' });
+    expect(lead('awal Januari 2 malam untuk 2 orang dewasa')).toMatchObject({ checkIn: null, guests: 2, intent: 'room_booking' });
+    expect(lead('is the pool open in mid-Jan? we are 2 adults')).toMatchObject(NOTHING_INVENTED);
   });
 
   it('keeps a cancellation alone a question about a booking already made', () => {

@@ -1,6 +1,6 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
-import { bareCheckOut, findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
+import { bareCheckOut, findDates, findNights, HotelCalendar, lastNamedNight, namesVaguePeriod, type DateMention } from './lead-dates.js';
 import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, spelledWord, tokenize, withSpelling, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
@@ -291,7 +291,7 @@ function partySize(tokens: Token[], text: string, used: Set<number>, eventSized:
     // a word on the next line ("Pax: 3\nRoom: Deluxe") says nothing about the count
     const w = tokens[k] && !text.slice(tokens[k - 1]!.e, tokens[k]!.s).includes('\n') ? tokens[k]!.w : '';
     // "2 adults each" with "2 rooms": everyone in every room
-    if (rooms > 1 && w && EACH_PHRASES.some((e) => phraseAt(tokens, k + 1, e) || phraseAt(tokens, k + 2, e))) n.n *= rooms;
+    if (rooms > 1 && w && (EACH_PHRASES.some((e) => phraseAt(tokens, k + 1, e) || phraseAt(tokens, k + 2, e)) || tokens[p - 1]?.w === 'each')) n.n *= rooms;
     if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
     else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
     else if (ADULT_WORDS.has(w)) adults += n.n;
@@ -350,6 +350,7 @@ const NOT_NAMES = new Set([
   'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
 const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning',
+  'correct', 'right', 'wrong', 'weird', 'odd', 'important', 'urgent', 'possible', 'perfect', 'noted', 'confirmed', 'true',
   'flexible', 'busy', 'tired', 'hungry', 'ready', 'outside', 'downstairs', 'upstairs', 'abroad', 'overseas', 'lost', 'stuck', 'unsure', 'alone', 'coming', 'interested', 'due', 'allergic', 'travelling', 'planning']);
 const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'under my name ,', 'under my name :', 'under my name', 'in my name ,', 'in the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
@@ -993,6 +994,8 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const roomType = roomTypeIn(tokens, rest);
 
   const date = dates.length > 0;
+  // "end of Jan, 3 nights for 2 adults": a stay asked for whose dates are not given yet
+  const when = date || namesVaguePeriod(tokens);
   const details = date || nights !== null || party !== null || roomType !== null;
   // "is there a charge to cancel?", "do you have rooms suitable for a wheelchair user?": a question about
   // booking, not a booking ("book 24 Dec for 2; is cancellation free?" still asks for one)
@@ -1016,10 +1019,10 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
     // "what is the rate for 24-26 Dec for 2 adults?": a price for a stay of several nights
     (sig.weakRequest && !sig.notRoomThing && !sig.diningWord && !sig.eventWord && date && (dates[0]!.to !== null || nights !== null) && party !== null) ||
-    (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
-    (date && nights !== null && sig.roomWord) ||
+    (when && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
+    (when && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
-    (date && party !== null && !sig.question && !sig.notRoomThing)
+    (when && party !== null && !sig.question && !sig.notRoomThing)
   )
     intent = 'room_booking';
 
