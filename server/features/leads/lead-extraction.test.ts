@@ -948,8 +948,13 @@ describe('dates that are vague, listed as a following day, or given up', () => {
     ['cancel the 26 Dec booking and book 2 Jan instead, 2 nights, 2 adults', '2027-01-02', '2027-01-04'],
     ['please book 2 Jan for 2 nights instead of 26 Dec, 2 adults', '2027-01-02', '2027-01-04'],
     ['can I book 26 Dec for 2 nights for 2 adults? if I cancel later is it free?', '2026-12-26', '2026-12-28'],
+    ['cancel my booking for 24 Dec and book 31 Dec for 1 night instead, 2 pax', '2026-12-31', '2027-01-01'],
   ])('%s', (text, checkIn, checkOut) => {
     expect(lead(text)).toMatchObject({ checkIn, checkOut, intent: 'room_booking' });
+  });
+
+  it('does not count the day of a booking given up as its party', () => {
+    expect(lead('cancel my booking for 24 Dec and book 31 Dec for 1 night instead, 2 pax').guests).toBe(2);
   });
 
   it('asks for a stay in a part of a month without inventing its dates, and keeps a question about it plain', () => {

@@ -985,9 +985,11 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const tokens = withLabelColons(withSpelling(tokenize(rest)), rest);
   const lower = rest.toLowerCase();
 
-  const dates = withoutReplacedDates(findDates(opts.today, tokens, rest), tokens);
+  const written = findDates(opts.today, tokens, rest);
+  const dates = withoutReplacedDates(written, tokens);
+  // a date given up is still a date, not a count ("cancel my booking for 24 Dec")
   const used = new Set<number>();
-  for (const d of dates) for (let k = d.i; k < d.j; k++) used.add(k);
+  for (const d of written) for (let k = d.i; k < d.j; k++) used.add(k);
   const { nights, days } = findNights(tokens, used);
   const sig = signals(tokens, lower);
   const party = partySize(tokens, rest, used, sig.eventWord);
