@@ -471,8 +471,9 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   if (w === '明' && (two('天') || two('晚'))) return { from: HotelCalendar.addDays(cal.today, 1), to: null, i, j: i + 2 };
   if (w === '后' && two('天')) return { from: HotelCalendar.addDays(cal.today, 2), to: null, i, j: i + 2 };
   // 元旦, 平安夜, 圣诞(节), 跨年, 除夕: holidays by their Chinese names
-  const fixed = w === '元' && two('旦') ? cal.dayMonth(1, 1) : w === '平' && two('安') && tokens[i + 2]?.raw === '夜' ? cal.dayMonth(24, 12) : (w === '圣' || w === '聖') && two('诞') ? cal.dayMonth(25, 12) : w === '跨' && two('年') ? cal.dayMonth(31, 12) : null;
-  if (fixed) return { from: fixed, to: null, i, j: w === '平' || (w === '圣' && tokens[i + 2]?.raw === '节') ? i + 3 : i + 2, holiday: true };
+  const fixed = w === '元' && two('旦') ? cal.dayMonth(1, 1) : w === '平' && two('安') && tokens[i + 2]?.raw === '夜' ? cal.dayMonth(24, 12) : (w === '圣' || w === '聖') && two('诞') ? cal.dayMonth(tokens[i + 2]?.raw === '夜' ? 24 : 25, 12) : w === '跨' && two('年') ? cal.dayMonth(31, 12) : null;
+  // 圣诞夜 is Christmas Eve, like 平安夜
+  if (fixed) return { from: fixed, to: null, i, j: w === '平' || ((w === '圣' || w === '聖') && (tokens[i + 2]?.raw === '节' || tokens[i + 2]?.raw === '夜')) ? i + 3 : i + 2, holiday: true };
   const eve = w === '除' && two('夕') ? cal.lunarNewYear() : null;
   if (eve) return { from: HotelCalendar.addDays(eve, -1), to: null, i, j: i + 2, holiday: true };
   // 春节, 农历新年: Chinese New Year on the hotel's calendar
@@ -549,6 +550,7 @@ const DATE_STARTS = new Set([
   'today', 'tonight', 'tonite', 'tomorrow', 'tmr', 'tmrw', 'tomorow', 'tommorow', 'esok', 'besok', 'lusa', 'hari', 'malam', 'day', 'christmas', 'xmas', 'nye', 'new', 'weekend', 'hujung', 'cny', 'chinese', 'lunar', 'tahun', 'boxing',
 ]);
 const HAN_DATE_STARTS = '一二三四五六七八九十两今明后下这本周星礼春农元平圣聖跨除';
+const FOLLOWING_DAY = [['and', 'the', 'day', 'after'], ['and', 'the', 'next', 'day'], ['and', 'the', 'following', 'day'], ['and', 'the', 'night', 'after'], ['and', 'the', 'next', 'night']];
 // Which parsers can start at a token of each kind.
 const NUM_PARSERS = [numeric, dayFirst, ordinalDay];
 const NUM_HAN_PARSERS = [chinese];
@@ -578,6 +580,9 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
         break;
       }
     }
+    // "tomorrow and the day after", "24 Dec and the night after": two days listed, as "24 and 25 Dec"
+    const following = hit && !hit.to ? FOLLOWING_DAY.find((p) => phraseAt(tokens, hit!.j, p) && tokens[hit!.j + p.length]?.w !== 'tomorrow') : undefined;
+    if (hit && following) Object.assign(hit, { to: HotelCalendar.addDays(hit.from, 1), j: hit.j + following.length, list: true });
     if (hit && (!hit.to || hit.to >= hit.from)) {
       // "24 Dec (Fri)": a weekday right after a written date only repeats it.
       const prev = out[out.length - 1];
@@ -597,6 +602,19 @@ export function findDates(today: string, tokens: Token[], text: string): DateMen
   return written.length ? written : out;
 }
 
+const VAGUE_BEFORE = new Set(['mid', 'early', 'late', 'end', 'start', 'beginning', 'awal', 'pertengahan', 'akhir', 'hujung']);
+
+/** "mid-Jan", "early January", "end of Jan", "awal Januari": a part of a month, not a date. */
+function vagueMonth(tokens: Token[], k: number): boolean {
+  let p = k - 1;
+  if (tokens[p]?.w === '-' || tokens[p]?.w === 'of' || tokens[p]?.w === 'bulan') p--;
+  if (tokens[p]?.w === 'the') p--;
+  return VAGUE_BEFORE.has(tokens[p]?.w ?? '');
+}
+
+/** Whether the guest names a part of a month ("mid-Jan", "end of January"): when, though not a date. */
+export const namesVaguePeriod = (tokens: Token[]): boolean => tokens.some((t, k) => t.w in MONTHS && vagueMonth(tokens, k));
+
 /**
  * chrono reads a few written forms the rules above do not ("December twenty-fourth"). It sees only a
  * short window around each of the first three month names, so its cost does not grow with the text.
@@ -609,12 +627,15 @@ function chronoFallback(cal: HotelCalendar, tokens: Token[], text: string): Date
   let covered = 0;
   for (let k = 0; k < tokens.length && windows < 3; k++) {
     const t = tokens[k]!;
-    if (!(t.w in MONTHS) || t.s < covered) continue;
+    if (!(t.w in MONTHS) || t.s < covered || vagueMonth(tokens, k)) continue;
     windows++;
     const ws = Math.max(covered, t.s - 30);
     covered = Math.min(text.length, t.e + 40);
     for (const r of chrono.en.GB.parse(text.slice(ws, covered), ref, { forwardDate: true })) {
       if (!r.start.isCertain('day') || !r.start.isCertain('month')) continue;
+      // "Jan, 2 nights": the number counts nights, it is not a day of January
+      const after = tokens.find((x) => x.s >= ws + r.index + r.text.length);
+      if (after && NOT_A_DAY_AFTER.has(after.w)) continue;
       const from = cal.dayMonth(r.start.get('day')!, r.start.get('month')!, r.start.isCertain('year') ? r.start.get('year')! : undefined);
       if (!from) continue;
       const to = r.end && r.end.isCertain('day') ? endAfter(from, r.end.get('day')!, r.end.get('month')!) : null;

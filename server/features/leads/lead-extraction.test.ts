@@ -891,3 +891,84 @@ describe('a party written as a sum', () => {
     expect(lead(text).guests).toBe(guests);
   });
 });
+
+describe('names written the way a hurried guest writes them', () => {
+  it.each<[string, string | null]>([
+    ['hi im sarah, need a room 26-28 Dec for 2', 'Sarah'],
+    ['hello im raj, looking for room for 4 adults 29-30 dec', 'Raj'],
+    ['hi im flexible, any room 26-28 Dec for 2?', null],
+    ['this is correct, room for 2 on 26 Dec 2 nights', null],
+    ['im looking for a room 26-28 Dec for 2', null],
+    ['hi im sarah from penang need a room 26-28 Dec', null],
+    ['room 26-28 Dec for 2 please. Thanks,\nKaren Teoh\nEvents Lead\n+60 12-606 7070', 'Karen Teoh'],
+    ['room 26-28 Dec for 2 please. Regards,\nSales Manager\n+60 12-606 7070', null],
+    ['booking 26-28 Dec, 2 adults. Rgds Jasmine Lee, jasmine.lee@hotmail.com', 'Jasmine Lee'],
+    ['Bilik untuk 2 orang 26-28 Dis. Terima kasih, Cikgu Nor Aziah', 'Nor Aziah'],
+    ['pls reserve dinner for 3 pax on 1 Dec at 8pm, Vincent', 'Vincent'],
+    ['room 26-28 Dec for 2, we drive from ipoh, Perak', null],
+    ['book room 26-28 Dec, 2 adults. Australian mob 0412 345 678, Mick', 'Mick'],
+  ])('%s', (text, name) => {
+    expect(lead(text).name).toBe(name);
+  });
+});
+
+describe('a phone number beside the country it is from', () => {
+  it.each<[string, string]>([
+    ['My SG number is 9876 1234', '+6598761234'],
+    ['Australian mob 0412 345 678', '+61412345678'],
+    ['uk mobile 07911 123456', '+447911123456'],
+    // a number that is not one of the named country's is the hotel's
+    ['we are from Singapore, call 012-345 6789', '+60123456789'],
+    ['call 012-345 6789', '+60123456789'],
+  ])('%s', (text, phone) => {
+    expect(contactsIn(text).phone).toBe(phone);
+  });
+});
+
+describe('parties counted per room or with the writer', () => {
+  it.each<[string, number]>([
+    ['Can we get a room 26-28 Dec? me + wife + 3 kids', 5],
+    ['booking 26-28 Dec, 2 rooms, 2 adults each', 4],
+    ['booking 26-28 Dec, 3 rooms, 2 pax per room', 6],
+    ['booking 26-28 Dec, 1 room, 2 adults each', 2],
+    ['2 rooms 26-28 Dec, each 2 adults', 4],
+    ['booking 26-28 Dec, 2 rooms for 3 adults', 3],
+  ])('%s', (text, guests) => {
+    expect(lead(text).guests).toBe(guests);
+  });
+});
+
+describe('dates that are vague, listed as a following day, or given up', () => {
+  it.each<[string, string | null, string | null]>([
+    ['Hi, mid-Jan, 2 nights, 2 adults, do u have any rooms?', null, null],
+    ['any rooms early January for 3 nights, 2 adults?', null, null],
+    ['any rooms Jan 12, 2 nights, 2 adults?', '2027-01-12', '2027-01-14'],
+    ['any room for tmrw and the day after for 2 adults?', '2026-11-22', '2026-11-24'],
+    ['room for 2 on 28 Nov and the night after please', '2026-11-28', '2026-11-30'],
+    ['cancel the 26 Dec booking and book 2 Jan instead, 2 nights, 2 adults', '2027-01-02', '2027-01-04'],
+    ['please book 2 Jan for 2 nights instead of 26 Dec, 2 adults', '2027-01-02', '2027-01-04'],
+    ['can I book 26 Dec for 2 nights for 2 adults? if I cancel later is it free?', '2026-12-26', '2026-12-28'],
+    ['cancel my booking for 24 Dec and book 31 Dec for 1 night instead, 2 pax', '2026-12-31', '2027-01-01'],
+  ])('%s', (text, checkIn, checkOut) => {
+    expect(lead(text)).toMatchObject({ checkIn, checkOut, intent: 'room_booking' });
+  });
+
+  it('does not count the day of a booking given up as its party', () => {
+    expect(lead('cancel my booking for 24 Dec and book 31 Dec for 1 night instead, 2 pax').guests).toBe(2);
+  });
+
+  it('asks for a stay in a part of a month without inventing its dates, and keeps a question about it plain', () => {
+    expect(lead('end of jan 3 nights for 2 adults pls')).toMatchObject({ checkIn: null, checkOut: null, guests: 2, intent: 'room_booking' });
+    expect(lead('awal Januari 2 malam untuk 2 orang dewasa')).toMatchObject({ checkIn: null, guests: 2, intent: 'room_booking' });
+    expect(lead('is the pool open in mid-Jan? we are 2 adults')).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('keeps a cancellation alone a question about a booking already made', () => {
+    expect(lead('pls cancel my booking on 26 Dec')).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads 圣诞夜 as Christmas Eve and 圣诞节 as Christmas Day', () => {
+    expect(lead('订桌，圣诞夜晚餐，八位')).toMatchObject({ checkIn: '2026-12-24', guests: 8, intent: 'dining' });
+    expect(lead('圣诞节午餐订位，四位')).toMatchObject({ checkIn: '2026-12-25', guests: 4, intent: 'dining' });
+  });
+});

@@ -1,6 +1,6 @@
 import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
 import { boundGuestText, findEmail } from '../../shared/guest-text.js';
-import { bareCheckOut, findDates, findNights, HotelCalendar, lastNamedNight, type DateMention } from './lead-dates.js';
+import { bareCheckOut, findDates, findNights, HotelCalendar, lastNamedNight, namesVaguePeriod, type DateMention } from './lead-dates.js';
 import { adjacent, findPhrase, foldTypography, hanNumberAt, numberAt, phraseAt, phrases, spelledWord, tokenize, withSpelling, type Token } from './lead-tokens.js';
 
 export type Intent = 'room_booking' | 'event' | 'dining' | 'other';
@@ -57,7 +57,11 @@ function findContacts(text: string, country: CountryCode): Contacts {
   if (email) spans.push([email.s, email.e]);
   let phone: string | null = null;
   search: for (const [ws, we] of phoneWindows(text)) {
-    for (const p of findPhoneNumbersInText(text.slice(ws, we), { defaultCountry: country })) {
+    // "my SG number 9123 4567", "Australian mob 0412 345 678": a country named just before a number without its code
+    // (a number that is not one of that country's is read as the hotel's: "from Singapore, 012-345 6789")
+    const named = countryNamedBefore(text, ws);
+    const found = named && named !== country ? findPhoneNumbersInText(text.slice(ws, we), { defaultCountry: named }) : [];
+    for (const p of found.length ? found : findPhoneNumbersInText(text.slice(ws, we), { defaultCountry: country })) {
       const [s, e] = [ws + p.startsAt, ws + p.endsAt];
       const before = text.slice(Math.max(0, s - 4), s).toLowerCase();
       // A price ("RM 1200") or a booking reference ("HV-22913344") is not a phone number.
@@ -68,6 +72,24 @@ function findContacts(text: string, country: CountryCode): Contacts {
     }
   }
   return { phone, email: email?.email ?? null, spans };
+}
+
+// Countries (and their people) guests name beside a phone number, as libphonenumber's region codes.
+const PHONE_COUNTRIES: Record<string, CountryCode> = {
+  sg: 'SG', singapore: 'SG', singaporean: 'SG', uk: 'GB', british: 'GB', australia: 'AU', australian: 'AU', aus: 'AU', aussie: 'AU',
+  india: 'IN', indian: 'IN', indonesia: 'ID', indonesian: 'ID', thailand: 'TH', thai: 'TH', brunei: 'BN', hk: 'HK', usa: 'US',
+  malaysia: 'MY', malaysian: 'MY',
+};
+
+/** The country a guest names in the few words before a phone number ("my SG no. is"), if any. */
+function countryNamedBefore(text: string, at: number): CountryCode | undefined {
+  const words = text.slice(Math.max(0, at - 30), at).toLowerCase().split(/[^a-z]+/);
+  // the nearest country word wins, and only one among the last few words
+  for (let k = words.length - 1; k >= Math.max(0, words.length - 5); k--) {
+    const c = PHONE_COUNTRIES[words[k]!];
+    if (c) return c;
+  }
+  return undefined;
 }
 
 /**
@@ -186,6 +208,9 @@ const PRICE_BEFORE = new Set(['rm', 'myr', '$', 'usd', 'sgd', 'no', '#', 'ref', 
 const COUPLE_PHRASES = phrases('me and my wife', 'me and my husband', 'me and my partner', 'me and my girlfriend', 'me and my boyfriend', 'me and my friend', 'my wife and i', 'my husband and i', 'my partner and i', 'my wife and me', 'my husband and me', 'saya dan isteri', 'saya dan suami', 'me and wife', 'me and hubby', 'my wife and myself');
 
 const ONE_OTHER_BEFORE = new Set(['my', 'a', 'one']);
+const WRITER = new Set(['me', 'myself', 'i', 'saya']);
+// "2 rooms, 2 adults each", "3 bilik, 2 orang setiap bilik": a count for every room
+const EACH_PHRASES = phrases('each', 'per room', 'in each room', 'in every room', 'each room', 'every room', 'setiap bilik', 'satu bilik', 'sebilik', 'a room');
 const COMPANIONS = new Set(['mum', 'mom', 'mother', 'mummy', 'mommy', 'dad', 'father', 'daddy', 'sister', 'brother', 'son', 'daughter', 'friend', 'colleague', 'boss', 'cousin', 'aunt', 'auntie', 'uncle', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'niece', 'nephew', 'wife', 'husband', 'hubby', 'partner', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'mil', 'ibu', 'ayah', 'mak', 'abah', 'kawan', 'adik', 'kakak', 'abang']);
 const SPOUSES = new Set(['wife', 'husband', 'hubby', 'bf', 'gf', 'wifey', 'missus', 'partner', 'isteri', 'suami', 'girlfriend', 'boyfriend', 'fiance', 'fiancee', 'spouse']);
 const SOLO_PHRASES = phrases('just me', 'only me', 'just myself', 'myself only', 'for myself', 'for me only', 'me alone', 'solo', 'travelling alone', 'traveling alone', 'seorang', 'one person', '1 person');
@@ -203,10 +228,22 @@ function isClock(tokens: Token[], i: number, next: number): boolean {
   return tokens[next]?.raw === '点' || tokens[next]?.raw === '點';
 }
 
+/** "2 rooms", "two deluxe rooms", "3 bilik": how many rooms the guest asks for (1 when not said). */
+function roomCount(tokens: Token[]): number {
+  for (let i = 0; i < tokens.length; i++) {
+    const n = numberAt(tokens, i);
+    if (!n || n.n < 2 || n.n > 20 || tokens[i]!.kind === 'han') continue;
+    const unit = ROOM_WORDS.has(tokens[n.next]?.w ?? '') ? n.next : ROOM_WORDS.has(tokens[n.next + 1]?.w ?? '') && tokens[n.next]?.kind === 'word' ? n.next + 1 : -1;
+    if (unit !== -1) return n.n;
+  }
+  return 1;
+}
+
 function partySize(tokens: Token[], text: string, used: Set<number>, eventSized: boolean): number | null {
   let adults = 0;
   let kids = 0;
   let total: number | null = null;
+  const rooms = roomCount(tokens);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (used.has(i)) continue;
@@ -253,6 +290,8 @@ function partySize(tokens: Token[], text: string, used: Set<number>, eventSized:
     if (COUNT_FILLERS.has(tokens[k]?.w ?? '')) k++;
     // a word on the next line ("Pax: 3\nRoom: Deluxe") says nothing about the count
     const w = tokens[k] && !text.slice(tokens[k - 1]!.e, tokens[k]!.s).includes('\n') ? tokens[k]!.w : '';
+    // "2 adults each" with "2 rooms": everyone in every room
+    if (rooms > 1 && w && (EACH_PHRASES.some((e) => phraseAt(tokens, k + 1, e) || phraseAt(tokens, k + 2, e)) || tokens[p - 1]?.w === 'each')) n.n *= rooms;
     if ((w === 'orang' || w === 'org') && tokens[k + 1]?.w === 'dewasa') adults += n.n;
     else if ((w === 'orang' || w === 'org') && (tokens[k + 1]?.w === 'kanak' || tokens[k + 1]?.w === 'budak' || tokens[k + 1]?.w === 'anak')) kids += n.n;
     else if (ADULT_WORDS.has(w)) adults += n.n;
@@ -278,6 +317,8 @@ function partySize(tokens: Token[], text: string, used: Set<number>, eventSized:
   let couple = findPhrase(tokens, COUPLE_PHRASES) !== -1 ? 2 : 0;
   for (let i = 0; i < tokens.length && !couple; i++) {
     if (SPOUSES.has(tokens[i]!.w) && (tokens[i - 1]?.w === 'my' || tokens[i - 1]?.w === 'with')) couple = 2;
+    // "me + wife + 3 kids", "myself & hubby": the writer joined to the partner
+    if (SPOUSES.has(tokens[i]!.w) && CHILD_JOINS.has(tokens[i - 1]?.w ?? '') && WRITER.has(tokens[i - 2]?.w ?? '')) couple = 2;
     if (tokens[i]!.w === 'couple' && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'for') && tokens[i + 1]?.w !== 'of') couple = 2;
   }
   // "me and my mum", "myself and a friend", "my sister and I": the writer and one other
@@ -292,7 +333,9 @@ function partySize(tokens: Token[], text: string, used: Set<number>, eventSized:
 
 // ---- names -----------------------------------------------------------------------------------
 
-const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mdm', 'madam', 'dr', 'encik', 'en', 'puan', 'pn', 'cik', 'tuan', 'dato', "dato'", 'datuk', 'datin', 'prof', 'sir', 'mister']);
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'miss', 'mdm', 'madam', 'dr', 'encik', 'en', 'puan', 'pn', 'cik', 'tuan', 'dato', "dato'", 'datuk', 'datin', 'prof', 'sir', 'mister',
+  // Malaysian forms of address: teacher, religious teacher, pilgrim
+  'cikgu', 'ustaz', 'ustazah', 'haji', 'hajah', 'hj', 'hjh']);
 const NAME_CONNECTORS = new Set(['bin', 'binti', 'bt', 'bte', 'a/l', 'a/p', 'van', 'de', 'da', 'al']);
 const NOT_NAMES = new Set([
   'looking', 'travelling', 'traveling', 'planning', 'interested', 'here', 'coming', 'staying', 'going', 'trying', 'wondering', 'checking', 'writing', 'asking', 'calling',
@@ -306,9 +349,12 @@ const NOT_NAMES = new Set([
   'pax', 'adults', 'kids', 'family', 'room', 'rooms', 'bilik', 'wife', 'husband', 'customer', 'member', 'manager', 'owner', 'somebody', 'someone', 'calling', 'done',
   'sdn', 'bhd', 'ltd', 'inc', 'travel', 'travels', 'tours', 'company', 'group', 'resort', 'agency', 'merry', 'christmas', 'happy', 'year', 'appreciate', 'appreciated', 'urgent', 'noted', 'sent', 'yours', 'truly', 'sincerely', 'faithfully', 'respectfully', 'p.s', 'ps', 'btw', 'lol', 'haha', 'ya', 'yeah', 'great', 'awesome', 'nice', 'cool', 'bye',
 ]);
-const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning']);
+const NOT_NAMES_AFTER_I_AM = new Set(['malaysian', 'singaporean', 'chinese', 'indian', 'malay', 'muslim', 'vegetarian', 'vegan', 'allergic', 'pregnant', 'disabled', 'married', 'single', 'local', 'foreign', 'british', 'australian', 'american', 'japanese', 'korean', 'arriving', 'late', 'early', 'sure', 'afraid', 'unable', 'able', 'wheelchair', 'diabetic', 'elderly', 'staying', 'currently', 'curious', 'keen', 'excited', 'disappointed', 'unhappy', 'upset', 'angry', 'frustrated', 'confused', 'new', 'first', 'member', 'guest', 'customer', 'regular', 'returning',
+  'correct', 'right', 'wrong', 'weird', 'odd', 'important', 'urgent', 'possible', 'perfect', 'noted', 'confirmed', 'true',
+  'flexible', 'busy', 'tired', 'hungry', 'ready', 'outside', 'downstairs', 'upstairs', 'abroad', 'overseas', 'lost', 'stuck', 'unsure', 'alone', 'coming', 'interested', 'due', 'allergic', 'travelling', 'planning']);
 const STRONG_NAME_CUES = phrases('contact :', 'contact person :', 'contact name :', 'booking name :', 'under the name', 'under the name of', 'under my name ,', 'under my name :', 'under my name', 'in my name ,', 'in the name of', 'atas nama', 'my name is', "my name's", 'name is', 'nama saya', 'nama saya ialah', 'nama saya adalah', 'name :', 'nama :', 'full name :', 'guest name :', 'name -');
 const WEAK_NAME_CUES = phrases("i'm", 'i am', 'im', 'this is', 'saya', "it's", 'its');
+const LOWER_INTRO_CUES = new Set(["i'm", 'i am', 'im', 'this is']);
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'good', 'morning', 'afternoon', 'evening', 'salam', 'helo', 'hai', 'assalamualaikum']);
 const SIGN_OFFS = phrases('thanks', 'thank you', 'thx', 'tq', 'ty', 'regards', 'best regards', 'kind regards', 'warm regards', 'best wishes', 'best', 'cheers', 'sincerely', 'yours sincerely', 'yours truly', 'yours faithfully', 'faithfully', 'sincerely yours', 'respectfully', 'warmest regards', 'warm wishes', 'with thanks', 'with regards', 'thanks and regards', 'thanks & regards', 'terima kasih', 'many thanks', 'salam', 'wassalam', 'rgds', 'br');
 
@@ -405,9 +451,16 @@ function nameIn(ctx: NameContext): string | null {
     for (const p of WEAK_NAME_CUES) {
       if (p[0] !== tokens[i]!.w || !phraseAt(tokens, i, p)) continue;
       const first = tokens[i + p.length];
-      if (!first || first.kind !== 'word' || (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w))) continue;
+      if (!first || first.kind !== 'word') continue;
       // "I'm Travelling", "I'm Malaysian": a state or a nationality, not a name ("I'm Ming" is a name)
       if ((first.w.length >= 6 && first.w.endsWith('ing')) || NOT_NAMES_AFTER_I_AM.has(first.w)) continue;
+      // "hi im sarah, need a room": a writer who writes "im" in lower case names herself in lower case too,
+      // one word that ends its clause
+      if (!/^\p{Lu}/u.test(first.raw) && !HONORIFICS.has(first.w)) {
+        const lowerIntro = LOWER_INTRO_CUES.has(p.join(' ')) && tokens[i]!.raw === tokens[i]!.w && first.raw === first.w && lowerCaseCloser(first);
+        if (lowerIntro && closedName(text, first.e, ctx.contacts)) return tidyName([first.raw]);
+        continue;
+      }
       const n = nameAt(tokens, i + p.length, false, text, true);
       if (n) return n;
     }
@@ -486,7 +539,9 @@ function signOff(tokens: Token[], text: string): string | null {
       const n = nameSpanAt(tokens, k, false, text);
       // "Thanks, Seri Pagi Hotel": a name that runs into a hotel or a place is not the guest's
       const next = n && tokens.find((x) => x.s >= n.end);
-      if (n && !(next && next.kind === 'word' && /^\p{Lu}/u.test(next.raw) && SPOILERS.has(next.w))) found = n.name;
+      // (a signature's next line, "Events Lead", is the writer's job, not part of the name)
+      const sameLine = next && !text.slice(n.end, next.s).includes('\n');
+      if (n && !(sameLine && next.kind === 'word' && /^\p{Lu}/u.test(next.raw) && SPOILERS.has(next.w))) found = n.name;
       break;
     }
   }
@@ -499,9 +554,12 @@ const CONTACT_LABELS = new Set(['contact', 'email', 'e', 'mail', 'emel', 'phone'
 // A name that runs into one of these is part of a room, a hotel or a place ("Deluxe Room", "Hotel Seri", "in Penang").
 const SPOILERS = new Set(['hotel', 'hotels', 'resort', 'inn', 'lodge', 'hostel', 'motel', 'residence', 'residences', 'suites', 'suite', 'room', 'rooms', 'villa', 'chalet', 'studio', 'deluxe', 'superior', 'executive', 'premier', 'premium', 'standard', 'family', 'twin', 'king', 'queen', 'single', 'double', 'triple', 'view', 'sea', 'garden', 'pool', 'city', 'bilik', 'restaurant', 'cafe', 'bar', 'spa', 'lobby', 'reception', 'ballroom', 'hall', 'airport', 'street', 'road', 'jalan', 'beach', 'island', 'mall', 'station', 'centre', 'center', 'kl', 'klcc', 'kuala', 'lumpur', 'penang', 'malaysia', 'singapore', 'johor', 'melaka', 'malacca', 'ipoh', 'langkawi', 'sabah', 'sarawak', 'selangor',
   // teams and organisations that sign messages
+  // what a signature line says the writer does, and where the writer or the number is from
+  'lead', 'head', 'manager', 'director', 'officer', 'assistant', 'coordinator', 'co-ordinator', 'consultant', 'secretary', 'supervisor', 'specialist', 'analyst', 'planner', 'intern', 'ceo', 'cfo', 'coo', 'cto', 'founder', 'president', 'events',
+  'malaysian', 'singaporean', 'australian', 'australia', 'british', 'uk', 'indian', 'india', 'indonesian', 'indonesia', 'thai', 'thailand', 'brunei', 'american', 'usa', 'chinese', 'hongkong', 'sg', 'aus',
   'department', 'dept', 'division', 'unit', 'office', 'committee', 'club', 'society', 'association', 'school', 'university', 'college', 'corporation', 'holdings', 'enterprise', 'foundation', 'ministry', 'council', 'secretariat', 'procurement', 'finance', 'accounts', 'sales', 'marketing', 'operations', 'admin', 'hr']);
 const PLACE_BEFORE = new Set(['from', 'in', 'at', 'to', 'near', 'via', 'around', 'dari', 'di', 'ke', 'dekat']);
-const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', 'soon', 'later', 'bye', 'tc', 'tia', 'asap', 'plz', 'thx', 'tq', 'ty', 'welcome', 'confirm', 'kindly', 'awaiting', 'reply', 'advise', 'need', 'want', 'us', 'him', 'her', 'them', 'sms', 'wifi', 'breakfast', 'parking', 'ok', 'okay', 'yes', 'no', 'regards', 'thanks', 'contact', 'email', 'phone', 'call', 'tel', 'whatsapp', 'details', 'info', 'number', 'booking', 'night', 'nights', 'nite', 'malam', 'adult', 'adults', 'kids', 'children', 'guests', 'people', 'persons', 'dinner', 'lunch', 'check', 'checkin', 'checkout', 'arrival', 'departure', 'total', 'price', 'rate', 'dates', 'date', 'address',
+const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', 'soon', 'later', 'bye', 'tc', 'tia', 'asap', 'plz', 'thx', 'tq', 'ty', 'welcome', 'confirm', 'kindly', 'awaiting', 'reply', 'advise', 'need', 'want', 'us', 'him', 'her', 'them', 'sms', 'wifi', 'breakfast', 'parking', 'ok', 'okay', 'yes', 'no', 'regards', 'thanks', 'contact', 'email', 'phone', 'call', 'tel', 'whatsapp', 'details', 'info', 'number', 'booking', 'night', 'nights', 'nite', 'malam', 'adult', 'adults', 'kids', 'children', 'guests', 'people', 'persons', 'dinner', 'lunch', 'check', 'checkin', 'checkout', 'arrival', 'departure', 'total', 'price', 'rate', 'dates', 'date', 'address', 'rgds', 'brgds', 'krgds', 'cheers', 'sincerely', 'wassalam',
   // apps, cards and sites guests name in one word
   'grab', 'waze', 'uber', 'visa', 'mastercard', 'amex', 'paypal', 'google', 'maps', 'agoda', 'expedia', 'airbnb', 'traveloka', 'klook', 'netflix', 'duitnow']);
 
@@ -686,8 +744,11 @@ function closingName(tokens: Token[], text: string): string | null {
   const before = run && tokens[run.from - 1];
   // after the end of a sentence, or an emoji ("Thanks! 😊 Raj")
   const smiley = before?.w === ')' && (tokens[run!.from - 2]?.w === ':' || tokens[run!.from - 2]?.w === ';');
-  // "..., 2A, Ms Grace Teo": after a comma only a name with a title
-  const titled = before?.w === ',' && HONORIFICS.has(tokens[run!.from]!.w);
+  // "..., 2A, Ms Grace Teo": after a comma a name with a title; "... on 1 jan at 9am, Vincent": or one or two
+  // capitalised words after a clause of lower-case words (not "from Ipoh, Perak", a place in a list)
+  const ahead = run ? tokens[run.from - 2] : undefined;
+  const afterClause = run !== null && run.to - run.from <= 1 && (ahead === undefined || ahead.kind !== 'word' || ahead.raw === ahead.w) && !PLACE_BEFORE.has(ahead?.w ?? '') && !PLACE_BEFORE.has(tokens[run.from - 3]?.w ?? '');
+  const titled = before?.w === ',' && (HONORIFICS.has(tokens[run!.from]!.w) || afterClause);
   const ends = before && before.kind === 'punct' && ('.!?。！？'.includes(before.w) || smiley || titled || /\p{Extended_Pictographic}/u.test(before.raw));
   if (!run || !ends) return null;
   // a word the guest also wrote in lower case is a common word, not a name
@@ -924,15 +985,19 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const tokens = withLabelColons(withSpelling(tokenize(rest)), rest);
   const lower = rest.toLowerCase();
 
-  const dates = findDates(opts.today, tokens, rest);
+  const written = findDates(opts.today, tokens, rest);
+  const dates = withoutReplacedDates(written, tokens);
+  // a date given up is still a date, not a count ("cancel my booking for 24 Dec")
   const used = new Set<number>();
-  for (const d of dates) for (let k = d.i; k < d.j; k++) used.add(k);
+  for (const d of written) for (let k = d.i; k < d.j; k++) used.add(k);
   const { nights, days } = findNights(tokens, used);
   const sig = signals(tokens, lower);
   const party = partySize(tokens, rest, used, sig.eventWord);
   const roomType = roomTypeIn(tokens, rest);
 
   const date = dates.length > 0;
+  // "end of Jan, 3 nights for 2 adults": a stay asked for whose dates are not given yet
+  const when = date || namesVaguePeriod(tokens);
   const details = date || nights !== null || party !== null || roomType !== null;
   // "is there a charge to cancel?", "do you have rooms suitable for a wheelchair user?": a question about
   // booking, not a booking ("book 24 Dec for 2; is cancellation free?" still asks for one)
@@ -956,10 +1021,10 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
     // "what is the rate for 24-26 Dec for 2 adults?": a price for a stay of several nights
     (sig.weakRequest && !sig.notRoomThing && !sig.diningWord && !sig.eventWord && date && (dates[0]!.to !== null || nights !== null) && party !== null) ||
-    (date && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
-    (date && nights !== null && sig.roomWord) ||
+    (when && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
+    (when && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
-    (date && party !== null && !sig.question && !sig.notRoomThing)
+    (when && party !== null && !sig.question && !sig.notRoomThing)
   )
     intent = 'room_booking';
 
@@ -990,6 +1055,29 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     requested: sig.strongRequest && !aboutBooking && !(sig.notRoomThing && !sig.roomWord),
     nights: booking === 'room_booking' ? nights : null,
   };
+}
+
+const BOOKING_NOUNS = new Set(['booking', 'bookings', 'reservation', 'reservations', 'tempahan', 'stay']);
+const THE_OWNED = new Set(['the', 'my', 'our', 'existing', 'current']);
+
+/** Whether date `d` names a booking the guest gives up: "cancel the 26 Dec booking", "my booking on 26 Dec", "instead of 26 Dec". */
+function replacedDate(tokens: Token[], d: DateMention): boolean {
+  const w = (k: number) => tokens[k]?.w ?? '';
+  if (phraseAt(tokens, d.i - 2, ['instead', 'of']) || phraseAt(tokens, d.i - 3, ['instead', 'of', 'the'])) return true;
+  // "the 26 Dec booking", "cancel 26 Dec"
+  if (BOOKING_NOUNS.has(w(d.j)) && (THE_OWNED.has(w(d.i - 1)) || CANCEL_WORDS.has(w(d.i - 1)))) return true;
+  if (CANCEL_WORDS.has(w(d.i - 1)) || (THE_OWNED.has(w(d.i - 1)) && CANCEL_WORDS.has(w(d.i - 2)))) return true;
+  // "my booking on 26 Dec", "the reservation for 24 Dec"
+  return (w(d.i - 1) === 'on' || w(d.i - 1) === 'for') && BOOKING_NOUNS.has(w(d.i - 2)) && THE_OWNED.has(w(d.i - 3));
+}
+
+/**
+ * A guest who changes a booking names the old date and the new one; the stay asked for is the new one, so
+ * the dates of a booking given up are dropped when another date is written.
+ */
+function withoutReplacedDates(dates: DateMention[], tokens: Token[]): DateMention[] {
+  const kept = dates.filter((d) => !replacedDate(tokens, d));
+  return kept.length && kept.length < dates.length ? kept : dates;
 }
 
 /** `lastNight`: the last of the nights the guest named ("tonight", "the nights of 31 Dec and 1 Jan"), if any. */
