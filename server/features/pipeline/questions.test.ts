@@ -41,6 +41,10 @@ describe('questionCue', () => {
     expect(questionCue('what time does the ferry leave.', 'Hello and what time does the ferry leave.')).toBe(true);
     expect(questionCue('pls advise on the ferry.', 'Arriving late, pls advise on the ferry.')).toBe(true);
     expect(questionCue('我们有两个孩子。', '我们有两个孩子。')).toBe(false);
+    // A question word after a comma that follows a statement opens a relative clause.
+    const story = 'My son is taking me to the opera, which I have wanted to see for years.';
+    expect(questionCue('which I have wanted to see for years.', story)).toBe(false);
+    expect(questionCue('what time is breakfast.', 'Hi there, what time is breakfast.')).toBe(true);
   });
 });
 

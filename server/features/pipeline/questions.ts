@@ -47,9 +47,25 @@ export function questionCue(segment: string, sentence?: string): boolean {
   const words = lower.match(/[\p{L}\p{N}']+/gu) ?? [];
   // "hi, is there parking" / "and btw can I...": the question word comes first, after any lead-in.
   const first = words.find((w) => !LEAD_IN.has(w));
-  if (declarative) return first !== undefined && WH_WORDS.has(first);
+  if (declarative) return first !== undefined && WH_WORDS.has(first) && !relativeClause(segment, sentence);
   return (first !== undefined && QUESTION_WORDS.has(first)) || words.some((w) => w.length > 5 && /^[a-z]+kah$/.test(w));
 }
+
+/**
+ * In a sentence that ends with a full stop, a question word right after a comma that follows a
+ * statement opens a relative clause ("we're seeing the orchestra, which I have wanted to do for
+ * years."), not a question ("Hi, what time is check-in." still asks).
+ */
+function relativeClause(segment: string, sentence: string): boolean {
+  const at = sentence.indexOf(segment.trim());
+  if (at <= 0) return false;
+  const before = sentence.slice(0, at).trimEnd();
+  if (!before.endsWith(',')) return false;
+  const words = before.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
+  return words.some((w) => !LEAD_IN.has(w) && !GREETING.has(w));
+}
+/** What may stand before the comma of a greeting ("Hi there,", "Good morning team,"). */
+const GREETING = new Set('there team guys all everyone good morning afternoon evening'.split(' '));
 
 function contentLength(s: string): number {
   return (s.match(/[\p{L}\p{N}]/gu) ?? []).length;
