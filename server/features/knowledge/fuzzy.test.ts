@@ -58,6 +58,11 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(loans.near('kelas')).toEqual(['class']);
     expect(loans.near('kafe')).toEqual(['cafe']);
     expect(loans.near('resepsi')).toEqual(['recept']);
+    // By rule, which search trusts more than a near spelling; a typo is no rule.
+    expect(loans.ruleForm('klinik')).toBe('clinic');
+    expect(loans.ruleForm('teksi')).toBe('taxi');
+    expect(loans.ruleForm('taxi')).toBeUndefined();
+    expect(loans.ruleForm('claas')).toBeUndefined();
     // A Malay word that is no loan finds nothing.
     expect(loans.near('kolam')).toEqual([]);
     expect(loans.near('makan')).toEqual([]);

@@ -112,6 +112,12 @@ export class Vocabulary {
     return pet ? [pet] : [];
   }
 
+  /** The hotel's word for a chat or Malay loan spelling of this word, by rule (`chatForm`, `loanForm`). */
+  ruleForm(word: string): string | undefined {
+    if (word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return undefined;
+    return this.chatForm(word) ?? this.loanForm(word);
+  }
+
   /**
    * The hotel's word for a chat spelling, by rules of how guests shorten words rather than by edits
    * (a 3-letter word is 1 edit from too many words to guess): "nite" and "tonite" are the hotel's

@@ -623,6 +623,12 @@ interface PreparedQuery {
 const FUZZY_TRUST = 0.5;
 
 /**
+ * What a match through a rule of how guests spell counts for (a chat form or a Malay loan spelling,
+ * fuzzy.ts `ruleForm`): more than a near spelling, since the rule says which word it is.
+ */
+const RULE_TRUST = 0.8;
+
+/**
  * How much a word no item of the hotel holds weighs, against the rarest word it does hold. It keeps
  * a question about something the hotel lacks ("helipad") low everywhere, but a chatty message's
  * asides ("my little cat Mochi") are such words too, and at full weight they drowned its topic.
@@ -732,9 +738,12 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const pet = alts.length === 0 && !g.expanded ? stats.vocabulary.petForm(indexTokens(g.label)[0] ?? '') : undefined;
     if (pet) alts = [{ term: pet, tokens: [pet] }];
     if (alts.length === 0 && !g.expanded) {
-      trust = FUZZY_TRUST;
       const tokens = indexTokens(g.label);
-      if (tokens.length === 1) alts = stats.vocabulary.near(tokens[0]!).map((t) => ({ term: t, tokens: [t] }));
+      // A chat or Malay spelling undone by rule ("lif", "nite", "klinik") is the word itself, not a guess.
+      const rule = tokens.length === 1 ? (stats.vocabulary.ruleForm(tokens[0]!) ?? stats.vocabulary.ruleForm(g.label)) : undefined;
+      trust = rule ? RULE_TRUST : FUZZY_TRUST;
+      if (rule) alts = [{ term: rule, tokens: [rule] }];
+      else if (tokens.length === 1) alts = stats.vocabulary.near(tokens[0]!).map((t) => ({ term: t, tokens: [t] }));
       if (alts.length === 0 && tokens.length === 1) {
         const raw = stats.vocabulary.near(g.label);
         alts = raw.map((t) => ({ term: t, tokens: [t] }));
