@@ -112,10 +112,17 @@ export class Vocabulary {
     return pet ? [pet] : [];
   }
 
-  /** The hotel's word for a chat or Malay loan spelling of this word, by rule (`chatForm`, `loanForm`). */
+  /**
+   * The hotel's word for a chat spelling or a Malay loan spelling of this word, by rule alone
+   * (`chatForm`; `loanForm` without its near match: "klinik" is clinic, while "barks" read as a
+   * loan is only near "bar").
+   */
   ruleForm(word: string): string | undefined {
     if (word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return undefined;
-    return this.chatForm(word) ?? this.loanForm(word);
+    const chat = this.chatForm(word);
+    if (chat) return chat;
+    const loan = this.loanForm(word);
+    return loan !== undefined && loan === porterStem(LOAN_RULES.reduce((w, [rule, to]) => w.replace(rule, to), word)) ? loan : undefined;
   }
 
   /**
