@@ -189,8 +189,10 @@ export class ReplyComposer {
     if (open.length === 0 && reply) {
       return { ...empty(), decision: 'answer', reply, confidence, provider: 'knowledge', citedItemIds: cited, retrieved, parts };
     }
+    // The parts passed on are quoted back to the guest, unless the message tries to instruct the
+    // assistant: its words (a code, a demand) are never repeated.
     const reason: HandoffReason = (retrieved[0]?.score ?? 0) < NO_KNOWLEDGE_BELOW && !answered.length ? 'no_knowledge' : 'low_confidence';
-    return this.handoff(input, reason, parts, retrieved, reply, { confidence, citedItemIds: cited, openQuestions: answered.length ? open.map((p) => p.question) : [] });
+    return this.handoff(input, reason, parts, retrieved, reply, { confidence, citedItemIds: cited, openQuestions: answered.length && !injection ? open.map((p) => p.question) : [] });
   }
 
   /**
