@@ -85,6 +85,13 @@ describe('hotel query expansion', () => {
     expect(labels('is the gym open all night')).toEqual(['gym', 'time']);
   });
 
+  it('reads "charge my phone" as charging a battery, and "a charge" or "charge for" as a price', () => {
+    expect(labels('where can I charge my phone')).toEqual(['charging', 'phone']);
+    expect(labels('can we charge the car overnight')).toContain('charging');
+    expect(labels('is there a charge for parking')).toEqual(['price', 'parking']);
+    expect(labels('do you charge for towels')).toEqual(['price', 'towels']);
+  });
+
   it('marks the thing a guest asks the hotel to have or do, by the head of what follows the frame', () => {
     const focus = (q: string) => analyzeQuery(q).filter((g) => g.focus).map((g) => g.label);
     expect(focus('Is there a tennis court we could book?')).toEqual(['court']);

@@ -135,6 +135,9 @@ const WEEKDAYS = new Set([
   ...'星期一 星期二 星期三 星期四 星期五 星期六 星期日 星期天 周一 周二 周三 周四 周五 周六 周日 周末'.split(' '),
 ]);
 
+/** The verb "charge" with an object after it: charging a battery (the glossary's "charge" is a price). */
+const CHARGE_A_BATTERY = /(?<= )charg(?:e|es|ing)(?= (?:my|our|your|his|her|their|the|a|an|it|them) )/g;
+
 /** Links say nothing about the topic; a match starts only where a word starts, so this runs in linear time. */
 const LINK = /(?<!\S)https?:\/\/\S*/g;
 
@@ -211,6 +214,12 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     seen.add(group.label);
     found.push({ at, group: word && focus(word) ? { ...group, focus: true } : group });
   };
+
+  // 0. "Charge my phone", "charging the car": a battery, not a price ("a charge", "charge for").
+  for (const m of text.matchAll(CHARGE_A_BATTERY)) {
+    add(m.index, { label: 'charging', terms: ['charging'], expanded: false });
+    text = text.slice(0, m.index) + ' '.repeat(m[0].length) + text.slice(m.index + m[0].length);
+  }
 
   // 1. The hotel's own synonyms, then glossary phrases, longest first; a matched span is blanked
   //    so it is not read twice. A hotel synonym that is also a glossary word joins both sets.
