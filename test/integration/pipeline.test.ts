@@ -379,6 +379,14 @@ describe('several questions in one message (issue 14)', () => {
     expect(out.citations.map((c) => c.title)).toEqual(['Parking']);
   });
 
+  it('with no model, reads "nak tanya," before a question as announcing it, not as a question of its own', async () => {
+    ollama.behave({ kind: 'status', status: 503 });
+    cloud.behave({ kind: 'status', status: 500 });
+    const out = await handle(inbound('Saya nak tanya, parking satu malam berapa?'));
+    expect(out.decision).toBe('answer');
+    expect(out.reply?.body).toContain('RM 20 per night');
+  });
+
   it('does not take a remark for a question because a clause of it opens with a verb', async () => {
     ollama.behave({ kind: 'status', status: 503 });
     cloud.behave({ kind: 'status', status: 500 });

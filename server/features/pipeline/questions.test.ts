@@ -30,6 +30,13 @@ describe('questionCue', () => {
       expect(questionCue(q), q).toBe(true);
   });
 
+  it('reads an asking phrase on its own as announcing the question after it, not as one', () => {
+    expect(questionCue('Saya nak tanya', 'Saya nak tanya, kolam renang buka pukul berapa?')).toBe(false);
+    expect(questionCue('Nak tanya', 'Nak tanya, sarapan pukul berapa?')).toBe(false);
+    expect(questionCue('hi, let me know', 'hi, let me know, is the gym open?')).toBe(false);
+    expect(questionCue('let me know the gym hours')).toBe(true);
+  });
+
   it('does not take a remark for a question', () => {
     for (const s of ['We are coming on Friday.', 'Thanks so much', 'Regards, Ahmad', 'Driving up from Penang tomorrow', '我们下周到']) expect(questionCue(s), s).toBe(false);
   });

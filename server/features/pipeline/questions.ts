@@ -1,3 +1,4 @@
+import { analyzeQuery } from '../knowledge/query-expansion.js';
 /**
  * Splitting a guest's message into the things it asks, with the platform's sentence segmenter
  * (`Intl.Segmenter`, which knows English, Malay and Chinese punctuation), so each question can be
@@ -43,7 +44,8 @@ export function questionCue(segment: string, sentence?: string): boolean {
   if (declarative ? CJK_ASKING.test(segment) : CJK_QUESTION.test(segment)) return true;
   // "what's", "where’s", "how're": the question word without its contraction.
   const lower = segment.toLowerCase().replace(/['’](?:s|re|ll|d)\b/g, '');
-  if (ASKING.test(lower)) return true;
+  // An asking phrase on its own ("nak tanya," "quick question, ...") only announces the question after it.
+  if (ASKING.test(lower)) return analyzeQuery(lower.replace(ASKING, ' ')).length > 0;
   const words = lower.match(/[\p{L}\p{N}']+/gu) ?? [];
   // "hi, is there parking" / "and btw can I...": the question word comes first, after any lead-in.
   const first = words.find((w) => !LEAD_IN.has(w));

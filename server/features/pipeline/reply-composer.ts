@@ -239,6 +239,8 @@ export class ReplyComposer {
       const clean = searchableText(piece, input.names);
       if (!clean) continue;
       if (!questionCue(piece, sentence)) {
+        // A remark with nothing to search for ("please tell me more") leaves the topic where it was.
+        if (analyzeQuery(clean).length === 0) continue;
         context = contextIsRemarks ? [...context, clean].slice(-2) : [clean];
         contextIsRemarks = true;
         continue;
