@@ -85,6 +85,11 @@ describe('hotel query expansion', () => {
     expect(labels('is the gym open all night')).toEqual(['gym', 'time']);
   });
 
+  it('reads a car to or from a place as a ride, and a car alone as parking', () => {
+    expect(labels('how much is a car to the airport')).toEqual(['price', 'transfer', 'airport']);
+    expect(labels('where do I leave my car')).toEqual(['parking']);
+  });
+
   it('reads "charge my phone" as charging a battery, and "a charge" or "charge for" as a price', () => {
     expect(labels('where can I charge my phone')).toEqual(['charging', 'phone']);
     expect(labels('can we charge the car overnight')).toContain('charging');

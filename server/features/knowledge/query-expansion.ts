@@ -54,7 +54,8 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   gym: ['gym', 'fitness centre', 'fitness center', 'fitness room', 'workout', 'work out', 'exercise', 'gimnasium', 'gim', '健身房', '健身'],
   spa: ['spa', 'massage', 'urut', '按摩', '水疗'],
   airport: ['airport', 'klia', 'lapangan terbang', '机场'],
-  transfer: ['transfer', 'shuttle', 'pick up', 'pickup', 'pick', 'collect', 'drop off', 'limousine', 'taxi', 'grab', 'pengangkutan', 'jemput', 'teksi', '接送', '接机', '班车', '出租车'],
+  // "A car to the airport" is a ride; "car" alone is parking's.
+  transfer: ['transfer', 'shuttle', 'pick up', 'pickup', 'pick', 'collect', 'drop off', 'limousine', 'taxi', 'grab', 'car to', 'car from', 'ride to', 'ride from', 'pengangkutan', 'jemput', 'teksi', '接送', '接机', '班车', '出租车'],
   transit: ['train', 'station', 'mrt', 'lrt', 'bus', 'public transport', 'stesen', 'kereta api', '地铁', '火车站', '车站', '公交'],
   pets: ['pet', 'pets', 'dog', 'dogs', 'cat', 'cats', 'puppy', 'animal', 'haiwan peliharaan', 'haiwan', 'anjing', 'kucing', '宠物', '狗', '猫'],
   smoking: ['smoking', 'smoke', 'cigarette', 'vape', 'vaping', 'merokok', 'rokok', '吸烟', '抽烟'],
