@@ -972,3 +972,47 @@ describe('dates that are vague, listed as a following day, or given up', () => {
     expect(lead('圣诞节午餐订位，四位')).toMatchObject({ checkIn: '2026-12-25', guests: 4, intent: 'dining' });
   });
 });
+
+describe('a question told with a story is not a booking; what a request verb governs is', () => {
+  it.each([
+    "flying in for my best friend's wedding on 5 Dec, 3 of us, is the airport car RM 90?",
+    'what time does the christmas party start? we are 3 adults',
+    'can our 5 kids swim in the adult pool on Sunday? we are here for a family reunion',
+    'kami 10 orang datang majlis kahwin 28 Nov, ada tempat letak kereta?',
+    'boleh ke kami 5 orang tidur satu bilik pada 5 Dis?',
+    'hello what time does the seafood buffet close, 4 of us may be late on Friday',
+    // a question about when or how to book, whatever details come with it
+    'how far ahead must I reserve the private dinner? we are 2 and it is for a proposal',
+    'do we need to book the squash court? there are 4 of us',
+    'is it possible to book a late checkout on 30 Nov?',
+    'is it worth reserving the seafood buffet or can we just walk in? 6 of us on Friday',
+    'should I book the spa early for 2 people on 24 Dec?',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads the request a story comes with', () => {
+    expect(lead('pls hold 3 rooms 5-7 Dec for our wedding guests, 6 adults')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-05', checkOut: '2026-12-07', guests: 6 });
+    expect(lead('Can I book a room for 2 on 24 Dec for 1 night? We are in town for a wedding')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', checkOut: '2026-12-25', guests: 2 });
+    expect(lead('nak tempahan bilik 5-6 Dis, 2 dewasa, datang majlis kahwin kawan')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-05', checkOut: '2026-12-06', guests: 2 });
+    expect(lead('any chance of a room on 1 Dec? 2 pax')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-01', guests: 2 });
+    expect(lead('we need your lawn for a staff family day on 12 Dec, 150 pax, with lunch')).toMatchObject({ intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-12', guests: 150 });
+    expect(lead('reserve a table for 12 on 28 Nov, it is our school reunion')).toMatchObject({ intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 12 });
+    expect(lead('Lunch for 3 on the 29th?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-29', guests: 3 });
+    expect(lead('need 4 rooms and a meeting room 3-4 Dec for our sales workshop, 8 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-03', checkOut: '2026-12-04', guests: 8 });
+  });
+
+  it('reads a stay of several nights asked about with its party as a stay planned, and a single night as a question', () => {
+    expect(lead('Is the family room fine for 2 adults and 2 kids from 3 to 5 Dec?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-03', checkOut: '2026-12-05', guests: 4 });
+    expect(lead('can 5 adults fit in the family room on 3 Dec or do we need 2 rooms?')).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('does not read an ordinal that counts a birthday or a floor as a day of the month', () => {
+    expect(lead("we'd like to hold our son's 1st birthday party on 6 Dec for 30 guests")).toMatchObject({ intent: 'event', checkIn: '2026-12-06', guests: 30 });
+    expect(lead('can we book a room on the 3rd floor from the 28th for 2 nights, 2 adults')).toMatchObject({ checkIn: '2026-11-28', checkOut: '2026-11-30' });
+  });
+
+  it('reads a name after "name under"', () => {
+    expect(lead('table for 3 tonight 8pm, name under Rashid').name).toBe('Rashid');
+  });
+});

@@ -906,7 +906,8 @@ function processFrame(tokens: Token[], i: number): boolean {
     const w = tokens[i - d]?.w ?? '';
     // ("do you have any vacancies" asks for a room)
     const auxiliary = ASK_AUXILIARIES.has(w) && ASKER.has(tokens[i - d + 1]?.w ?? '');
-    if (auxiliary && (w === 'do' || w === 'does' || w === 'did' ? OBLIGED.has(tokens[i - d + 2]?.w ?? '') && tokens[i - d + 3]?.w === 'to' : true)) return true;
+    // "do we need 2 rooms?": the verb itself asked about ("how do I book a room for 2 on 27 Dec?" asks for one)
+    if (auxiliary && (w === 'do' || w === 'does' || w === 'did' ? (d === 2 && tokens[i - 3]?.w !== 'how') || (OBLIGED.has(tokens[i - d + 2]?.w ?? '') && tokens[i - d + 3]?.w === 'to') : true)) return true;
     if ((w === 'perlu' || w === 'kena' || w === 'wajib') && d <= 2) return true;
   }
   return false;
