@@ -1002,6 +1002,14 @@ describe('a question told with a story is not a booking; what a request verb gov
     expect(lead('need 4 rooms and a meeting room 3-4 Dec for our sales workshop, 8 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-03', checkOut: '2026-12-04', guests: 8 });
   });
 
+  it('reads a question that asks for a meal, an event or a venue to be held as a request', () => {
+    expect(lead('Wedding on 14 Feb 2027 for 300 pax, is the ballroom free?')).toMatchObject({ intent: 'event', checkIn: '2027-02-14', guests: 300 });
+    expect(lead('can we have our company dinner here on 18 Dec? 60 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-18', guests: 60 });
+    expect(lead('can we come for dinner on 28 Nov, 6 pax?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 6 });
+    expect(lead('is there space for 20 people for a birthday dinner on 5 Dec?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-05', guests: 20 });
+    expect(lead('can I bring my own cake to the cafe on 28 Nov? we are 5')).toMatchObject(NOTHING_INVENTED);
+  });
+
   it('reads a stay of several nights asked about with its party as a stay planned, and a single night as a question', () => {
     expect(lead('Is the family room fine for 2 adults and 2 kids from 3 to 5 Dec?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-03', checkOut: '2026-12-05', guests: 4 });
     expect(lead('can 5 adults fit in the family room on 3 Dec or do we need 2 rooms?')).toMatchObject(NOTHING_INVENTED);

@@ -155,6 +155,10 @@ const ASK_AUXILIARIES = new Set(['do', 'does', 'did', 'should', 'must', 'shall',
 const ASKER = new Set(['i', 'we']);
 const OBLIGED = new Set(['need', 'have', 'got', 'perlu', 'kena']);
 // "or (just) walk in", "first come first served": the alternative to booking that the guest asks about
+// "can we have our company dinner here on 18 Dec?", "is there space for 20 on 5 Dec?": asks for a meal or an event
+// to be held for the guest, in the words of a question
+const ASK_FRAMES = phrases('can we have', 'could we have', 'can i have', 'could i have', 'may we have', 'may i have', 'can we hold', 'could we hold', 'can we host', 'can we do', 'can we come',
+  'could we come', 'can we get', 'can i get', 'could we get', 'is there space', 'is there room for', 'any space', 'have space', 'got space', 'boleh kami', 'bolehkah kami');
 const WITHOUT_BOOKING = phrases('walk in', 'walk - in', 'walk up', 'walk - up', 'walkin', 'first come', 'just come', 'just turn up', 'just show up');
 const OWNED = new Set(['my', 'our', 'existing', 'current']);
 const IN_PLACE = new Set(['in', 'inside', 'within', 'dalam', 'di']);
@@ -164,7 +168,7 @@ const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', '
 const hypothetical = (tokens: Token[], i: number): boolean =>
   HYPOTHETICAL.has(tokens[i - 1]?.w ?? '') || (PERSON.has(tokens[i - 1]?.w ?? '') && HYPOTHETICAL.has(tokens[i - 2]?.w ?? ''));
 // "staying with you for a wedding", "attending a conference nearby": the guest goes to an event, not holds one.
-const ATTEND = new Set(['attend', 'attending', 'attended', 'invited', 'guest', 'guests', 'going']);
+const ATTEND = new Set(['attend', 'attending', 'attended', 'invited', 'guest', 'guests', 'going', 'datang', 'hadir', 'menghadiri']);
 const REQUEST_PHRASES = phrases(
   'any room', 'any rooms', 'need a room', 'need rooms', 'want to stay', 'like to stay', 'looking to stay', 'plan to stay', 'planning to stay',
   'looking for a room', 'looking for rooms', 'get a room', 'ada bilik', 'nak stay', 'nak book', 'nak booking', 'nak tempah', 'nak menginap', 'bilik kosong', 'mahu tempah', 'boleh book', 'is there a room', 'are there rooms', 'still available',
@@ -896,6 +900,10 @@ interface Signals {
   asksVenue: boolean;
   /** The party is the object of a bookable thing: "table for 4", "lunch for 2", "room for 3 adults". */
   framedParty: boolean;
+  /** "can we have ...", "is there space ...": a question that asks for something to be held. */
+  askFrame: boolean;
+  /** A venue is named: "the ballroom", "a function room". */
+  venue: boolean;
 }
 
 /** Whether the booking word at i sits in a question about how or when to book rather than asks for a booking. */
@@ -968,7 +976,7 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 function signals(tokens: Token[], text: string): Signals {
   let process = 0;
   let asked = 0;
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, processOnly: false, asksRoom: false, asksVenue: false, framedParty: partyFramed(tokens), question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') || asksWh(tokens) };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, processOnly: false, asksRoom: false, asksVenue: false, framedParty: partyFramed(tokens), askFrame: findPhrase(tokens, ASK_FRAMES) !== -1, venue: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') || asksWh(tokens) };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) {
@@ -993,6 +1001,7 @@ function signals(tokens: Token[], text: string): Signals {
       if (object === 'room') s.asksRoom = true;
       if (object === 'venue') s.asksVenue = true;
     }
+    if (isVenue(tokens, i)) s.venue = true;
     if (isVenue(tokens, i) && s.bookWord) s.asksVenue = true;
     // "late checkout" is booked like a service, not a room
     if (w === 'checkout' && tokens[i - 1]?.w === 'late') s.notRoomThing = true;
@@ -1116,12 +1125,13 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   if (aboutBooking) intent = 'other';
   // what the request verb governs decides: "book the lawn" for a wedding is an event, "hold 2 rooms" for one a stay,
   // "reserve a table" for a reunion a meal
-  else if (sig.asksVenue) intent = 'event';
+  // ("Wedding on 14 Feb for 300 pax, is the ballroom free?": a venue asked about for a date and a party)
+  else if (sig.asksVenue || (sig.venue && date && party !== null && !sig.attending)) intent = 'event';
   else if (sig.asksRoom && !sig.tableFor) intent = 'room_booking';
   else if (sig.tableFor) intent = 'dining';
   // "what time is the NYE countdown party?" asks about the hotel's event; a party size makes it the guest's
-  else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn && (told || sig.strongRequest || sig.weakRequest)))) intent = 'event';
-  else if (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time) && told))) intent = 'dining';
+  else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn && (told || sig.strongRequest || sig.weakRequest || sig.askFrame)))) intent = 'event';
+  else if (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time) && (told || sig.askFrame)))) intent = 'dining';
   else if (
     (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
     // a price with dates is a quote for a stay; "how much for 2 nights?" with none is a question about prices
