@@ -987,6 +987,10 @@ describe('a question told with a story is not a booking; what a request verb gov
     'is it possible to book a late checkout on 30 Nov?',
     'is it worth reserving the seafood buffet or can we just walk in? 6 of us on Friday',
     'should I book the spa early for 2 people on 24 Dec?',
+    '想问一下年会需要提前多久预订？大概50人',
+    // a request for something that is not a stay, a meal or an event
+    'Can I reserve a sunbed for 2 tomorrow?',
+    'book the squash court for 4 on 28 Nov',
   ])('%s', (text) => {
     expect(lead(text)).toMatchObject(NOTHING_INVENTED);
   });
@@ -999,6 +1003,8 @@ describe('a question told with a story is not a booking; what a request verb gov
     expect(lead('we need your lawn for a staff family day on 12 Dec, 150 pax, with lunch')).toMatchObject({ intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-12', guests: 150 });
     expect(lead('reserve a table for 12 on 28 Nov, it is our school reunion')).toMatchObject({ intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 12 });
     expect(lead('Lunch for 3 on the 29th?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-29', guests: 3 });
+    expect(lead('pls book a bed for 1 tonight')).toMatchObject({ intent: 'room_booking', checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 1 });
+    expect(lead('book a double for 2 on 5 Dec')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-05', guests: 2 });
     expect(lead('need 4 rooms and a meeting room 3-4 Dec for our sales workshop, 8 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-03', checkOut: '2026-12-04', guests: 8 });
   });
 

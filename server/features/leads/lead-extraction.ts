@@ -190,6 +190,7 @@ const FORM_LABELS = phrases('check - in :', 'check in :', 'checkin :', 'check - 
 const CHANGE_WORDS = new Set(['instead', 'change', 'move', 'extend', 'shift', 'postpone', 'amend', 'update', 'tukar', 'ubah', 'tangguh', 'sebaliknya', 'actually']);
 const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'can', 'could', 'does', 'do', 'will', 'any', 'ada', 'boleh', 'berapa', 'bila', 'mana', 'apa']);
 
+const ZH_PROCESS = ['提前', '要不要', '是否需要', '需不需要', '必须', '必需'];
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
 const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶', '吃饭', '用餐', '聚餐', '包厢', '包间'];
@@ -898,6 +899,8 @@ interface Signals {
   /** What a request verb governs: "hold 2 rooms", "book the ballroom", "reserve a table". */
   asksRoom: boolean;
   asksVenue: boolean;
+  /** A request verb governs something other than a stay: "reserve a sunbed for 2 tomorrow". */
+  asksThing: boolean;
   /** The party is the object of a bookable thing: "table for 4", "lunch for 2", "room for 3 adults". */
   framedParty: boolean;
   /** "can we have ...", "is there space ...": a question that asks for something to be held. */
@@ -930,8 +933,9 @@ const AND_WORDS = new Set(['+', '&', 'and', ',', 'dan', 'plus']);
  * What the request verb at i governs ("hold 2 twin rooms", "book the lawn", "rooms + a meeting room"), if it
  * is a guest room or an event venue; a venue joined to the rooms wins. "nak tengok dari bilik" governs a verb.
  */
-function requestObject(tokens: Token[], i: number): 'room' | 'venue' | null {
+function requestObject(tokens: Token[], i: number): 'room' | 'venue' | 'thing' | null {
   let found: 'room' | 'venue' | null = null;
+  let determiner = false;
   for (let k = i + 1, lead = 0; k < tokens.length && lead <= 3; k++) {
     const t = tokens[k]!;
     if (isVenue(tokens, k) && tokens[k + 1]?.w !== 'view') return 'venue';
@@ -943,11 +947,23 @@ function requestObject(tokens: Token[], i: number): 'room' | 'venue' | null {
       lead = 0;
       continue;
     }
-    if (t.kind !== 'num' && !OBJECT_LEAD_INS.has(t.w) && !VENUE_ROOM_BEFORE.has(t.w)) return found;
+    if (t.kind !== 'num' && !OBJECT_LEAD_INS.has(t.w) && !VENUE_ROOM_BEFORE.has(t.w)) {
+      // "reserve a sunbed", "book the squash court": a thing named after its article that is not somewhere to stay
+      return !found && determiner && t.kind === 'word' && !NOT_A_THING.has(t.w) && !CALENDAR_WORDS.has(t.w) ? 'thing' : found;
+    }
+    if (DETERMINERS.has(t.w)) determiner = true;
     lead++;
   }
   return found;
 }
+
+const DETERMINERS = new Set(['a', 'an', 'the', 'your', 'ur', 'one']);
+// What may follow "book a ..." and still be a stay, a meal or an event the other rules read.
+const NOT_A_THING = new Set([...TABLE_WORDS, ...DINING_WORDS, ...EVENT_WORDS, ...STAY_WORDS, 'night', 'nights', 'nite', 'weekend', 'couple', 'few', 'party', 'booking', 'reservation', 'stay',
+  'date', 'place', 'spot', 'high', 'afternoon', 'tea', 'bed', 'beds', 'malam',
+  // words that end the object without naming one: "book a double for 2", "book the twin tonight"
+  'for', 'on', 'at', 'in', 'from', 'to', 'this', 'next', 'with', 'and', 'or', 'please', 'pls', 'untuk', 'utk', 'pada', 'dari', 'until', 'till', 'by', 'asap', 'now', 'today', 'tonight',
+  'tonite', 'tomorrow', 'tmrw', 'tmr', 'esok', 'ni', 'ini', 'that', 'which', 'where', 'if']);
 
 const BOOKABLE = new Set([...DINING_WORDS, ...TABLE_WORDS, ...ROOM_WORDS, ...EVENT_WORDS, 'party', 'tea', 'booking', 'reservation']);
 const FOR_WORDS = new Set(['for', 'untuk', 'utk']);
@@ -976,7 +992,7 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 function signals(tokens: Token[], text: string): Signals {
   let process = 0;
   let asked = 0;
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, processOnly: false, asksRoom: false, asksVenue: false, framedParty: partyFramed(tokens), askFrame: findPhrase(tokens, ASK_FRAMES) !== -1, venue: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') || asksWh(tokens) };
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, processOnly: false, asksRoom: false, asksVenue: false, asksThing: false, framedParty: partyFramed(tokens), askFrame: findPhrase(tokens, ASK_FRAMES) !== -1, venue: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') || asksWh(tokens) };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) {
@@ -1000,6 +1016,7 @@ function signals(tokens: Token[], text: string): Signals {
       const object = requestObject(tokens, i);
       if (object === 'room') s.asksRoom = true;
       if (object === 'venue') s.asksVenue = true;
+      if (object === 'thing') s.asksThing = true;
     }
     if (isVenue(tokens, i)) s.venue = true;
     if (isVenue(tokens, i) && s.bookWord) s.asksVenue = true;
@@ -1039,6 +1056,8 @@ function signals(tokens: Token[], text: string): Signals {
   // "boleh reserve meja utk 6", "book us a table": a table with a booking word anywhere
   if (s.bookWord && tokens.some((t, i) => TABLE_WORDS.has(t.w) && tokens[i + 1]?.w !== 'tennis')) s.tableFor = true;
   if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
+  // "需要提前多久预订？", "要不要订位？": how or whether to book, not a booking
+  if (text.includes('订') && includesAny(text, ZH_PROCESS) && asked === 0) s.processOnly = true;
   if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
   if (text.includes('房')) s.roomWord = true;
   if (text.includes('住') || text.includes('入住')) s.stayWord = true;
@@ -1133,7 +1152,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn && (told || sig.strongRequest || sig.weakRequest || sig.askFrame)))) intent = 'event';
   else if (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time) && (told || sig.askFrame)))) intent = 'dining';
   else if (
-    (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
+    (sig.strongRequest && (details || sig.roomWord) && !((sig.notRoomThing || sig.asksThing) && !sig.roomWord)) ||
     // a price with dates is a quote for a stay; "how much for 2 nights?" with none is a question about prices
     (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
     // "what is the rate for 24-26 Dec for 2 adults?": a price for a stay of several nights
@@ -1142,7 +1161,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     (when && party !== null && (sig.roomWord || nights !== null || roomType !== null) && (told || sig.weakRequest || nights !== null || (date && dates[0]!.to !== null))) ||
     (when && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
-    (when && party !== null && !sig.question && !sig.notRoomThing)
+    (when && party !== null && !sig.question && !sig.notRoomThing && !sig.asksThing)
   )
     intent = 'room_booking';
 
