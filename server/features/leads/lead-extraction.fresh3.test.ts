@@ -106,14 +106,14 @@ const rows: LeadRow[] = [
 ];
 
 /*
- * Before the intent work: 22 of 31 requests exact and 18 of 58 questions given invented details. Left now: "Dan"
- * closing a message is read as the Malay "dan" (and), and "do you have a high chair? dinner for 3 adults and a
- * baby tonight at the cafe" tells a meal with its party in the words of a table booking.
+ * Before the intent work: 22 of 31 requests exact and 18 of 58 questions given invented details. Left now: "do you
+ * have a high chair? dinner for 3 adults and a baby tonight at the cafe" tells a meal with its party in the words
+ * of a table booking, and is read as one.
  */
 describe('a third fresh table: a question with a story is not a booking, a request is', () => {
-  it('gets every field right on at least 30 of 31 requests and invents details for at most 1 of 58 questions', () => {
+  it('gets every field right on all 31 requests and invents details for at most 1 of 58 questions', () => {
     const score = scoreTable(rows, today);
     expect(score.bookings + score.plain).toBe(rows.length);
-    expect({ bookings: score.bookings, exact: score.exact >= 30, invented: score.invented <= 1 }).toEqual({ bookings: 31, exact: true, invented: true });
+    expect({ bookings: score.bookings, exact: score.exact, invented: score.invented <= 1 }).toEqual({ bookings: 31, exact: 31, invented: true });
   });
 });

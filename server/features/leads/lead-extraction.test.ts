@@ -1026,7 +1026,10 @@ describe('a question told with a story is not a booking; what a request verb gov
     expect(lead('can we book a room on the 3rd floor from the 28th for 2 nights, 2 adults')).toMatchObject({ checkIn: '2026-11-28', checkOut: '2026-11-30' });
   });
 
-  it('reads a name after "name under"', () => {
+  it('reads a name after "name under", and a given name that is also a common word closing the message', () => {
     expect(lead('table for 3 tonight 8pm, name under Rashid').name).toBe('Rashid');
+    expect(lead('need a room tonight for 1, arriving ~11pm. Dan').name).toBe('Dan');
+    expect(lead('need a room tonight. Regards, Will').name).toBe('Will');
+    expect(lead('nak bilik malam ni untuk saya dan isteri').name).toBeNull();
   });
 });

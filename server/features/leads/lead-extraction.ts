@@ -499,7 +499,23 @@ function nameIn(ctx: NameContext): string | null {
   const spelled = ctx.email ? late.find((n) => n !== null && emailSpells(ctx.email, n)) : undefined;
   if (spelled && plausibleName(spelled, spelled.includes(' ')) && !isHotelName(spelled, ctx.hotel)) return spelled;
   // "May Lee" is a name, "Fri-Sun" and "Thanks, Monday" are not
-  return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? null;
+  return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? homographClosing(tokens, text);
+}
+
+// Given names that are also common words ("dan" is Malay for "and"): a name only when written capitalised,
+// alone, closing the message.
+const NAME_HOMOGRAPHS = new Set(['dan', 'will', 'ada', 'hope', 'faith', 'grace', 'joy', 'mark', 'bill', 'rob', 'sue']);
+
+/** "... arrive late ~11pm. Dan", "Regards, Will", "- Ada": a capitalised homograph alone at the end of the message. */
+function homographClosing(tokens: Token[], text: string): string | null {
+  let k = tokens.length - 1;
+  while (k >= 0 && tokens[k]!.kind === 'punct' && '.!'.includes(tokens[k]!.w)) k--;
+  const t = tokens[k];
+  if (!t || t.kind !== 'word' || !NAME_HOMOGRAPHS.has(t.w) || !/^\p{Lu}\p{Ll}+$/u.test(t.raw)) return null;
+  const prev = tokens[k - 1];
+  const ownLine = prev !== undefined && text.slice(prev.e, t.s).includes('\n');
+  const closes = prev !== undefined && ('.!-'.includes(prev.w) || (prev.w === ',' && SIGN_OFFS.some((p) => phraseAt(tokens, k - 1 - p.length, p))));
+  return ownLine || closes ? t.raw : null;
 }
 
 /** The hotel's own name ("Thanks, Seri Pagi!") is never the guest's. */
