@@ -1016,6 +1016,12 @@ describe('a question told with a story is not a booking; what a request verb gov
     expect(lead('can I bring my own cake to the cafe on 28 Nov? we are 5')).toMatchObject(NOTHING_INVENTED);
   });
 
+  it('does not count a request for something other than a stay as asking for one', () => {
+    expect(lead('Can I reserve a sunbed for 2 tomorrow?').requested).toBe(false);
+    expect(lead('how far ahead should we book? 2 adults, 24-26 Dec').requested).toBe(false);
+    expect(lead('can I book a room for 24-26 Dec?').requested).toBe(true);
+  });
+
   it('reads a stay of several nights asked about with its party as a stay planned, and a single night as a question', () => {
     expect(lead('Is the family room fine for 2 adults and 2 kids from 3 to 5 Dec?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-03', checkOut: '2026-12-05', guests: 4 });
     expect(lead('can 5 adults fit in the family room on 3 Dec or do we need 2 rooms?')).toMatchObject(NOTHING_INVENTED);

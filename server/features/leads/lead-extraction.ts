@@ -1205,7 +1205,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     guests: booking ? party : null,
     roomType: booking === 'room_booking' ? roomType : null,
     intent,
-    requested: sig.strongRequest && !aboutBooking && !(sig.notRoomThing && !sig.roomWord),
+    requested: sig.strongRequest && !aboutBooking && !((sig.notRoomThing || sig.asksThing) && !sig.roomWord),
     nights: booking === 'room_booking' ? nights : null,
   };
 }
