@@ -1013,6 +1013,7 @@ describe('a question told with a story is not a booking; what a request verb gov
     expect(lead('can we have our company dinner here on 18 Dec? 60 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-18', guests: 60 });
     expect(lead('can we come for dinner on 28 Nov, 6 pax?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 6 });
     expect(lead('is there space for 20 people for a birthday dinner on 5 Dec?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-05', guests: 20 });
+    expect(lead('NYE dinner, 4 pax, 8pm, can?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-31', guests: 4 });
     expect(lead('can I bring my own cake to the cafe on 28 Nov? we are 5')).toMatchObject(NOTHING_INVENTED);
   });
 
