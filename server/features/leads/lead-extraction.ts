@@ -154,13 +154,13 @@ const PROCESS_CUES = new Set(['advance', 'ahead', 'early', 'earlier', 'worth', '
 const ASK_AUXILIARIES = new Set(['do', 'does', 'did', 'should', 'must', 'shall', 'need']);
 const ASKER = new Set(['i', 'we']);
 const OBLIGED = new Set(['need', 'have', 'got', 'perlu', 'kena']);
-// "or (just) walk in", "first come first served": the alternative to booking that the guest asks about
 // "can we have our company dinner here on 18 Dec?", "is there space for 20 on 5 Dec?": asks for a meal or an event
 // to be held for the guest, in the words of a question
 const ASK_FRAMES = phrases('can we have', 'could we have', 'can i have', 'could i have', 'may we have', 'may i have', 'can we hold', 'could we hold', 'can we host', 'can we do', 'can we come',
   'could we come', 'can we get', 'can i get', 'could we get', 'is there space', 'is there room for', 'any space', 'have space', 'got space', 'boleh kami', 'bolehkah kami',
   // "NYE dinner, 4 pax, 8pm, can?": details ended with the Malaysian "can?"
   'can ?', 'can or not', 'boleh ?');
+// "or (just) walk in", "first come first served": the alternative to booking that the guest asks about
 const WITHOUT_BOOKING = phrases('walk in', 'walk - in', 'walk up', 'walk - up', 'walkin', 'first come', 'just come', 'just turn up', 'just show up');
 const OWNED = new Set(['my', 'our', 'existing', 'current']);
 const IN_PLACE = new Set(['in', 'inside', 'within', 'dalam', 'di']);
