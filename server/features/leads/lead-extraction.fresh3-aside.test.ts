@@ -34,10 +34,16 @@ const rows: LeadRow[] = [
   booking("hi, pls reserve a family room, 2 adults 2 kids, 3 nights from 19 Dec, for our school holiday trip. Jenny Koh jennykoh@yahoo.com", {name: "Jenny Koh", phone: null, email: "jennykoh@yahoo.com", checkIn: "2026-12-19", checkOut: "2026-12-22", guests: 4, intent: "room_booking"}),
 ];
 
-/* Not run yet: the floor is set from what the extractor reaches when it is run once, at the end. */
-describe.skip('the kept-aside fifth of the third fresh lead table', () => {
-  it('is scored once, at the end', () => {
+/*
+ * Run once, after the tuning on the rest of the table: 8 of 9 requests exact and 0 of 13 plain questions given
+ * details (the extractor before the intent work, run on these rows only to report: 8 of 9 exact, 3 of 13 given
+ * details). Left: "private dinner on the beach for 2 on 20 dec around 7pm, I'm proposing! can you set it up?"
+ * is read as no request at all. The floor holds what it reached; raise it when the extractor improves.
+ */
+describe('the kept-aside fifth of the third fresh lead table', () => {
+  it('keeps at least 8 of 9 requests exact and invents details for none of the 13 plain questions', () => {
     const score = scoreTable(rows, today);
     expect(score.bookings + score.plain).toBe(rows.length);
+    expect({ bookings: score.bookings, exact: score.exact >= 8, invented: score.invented }).toEqual({ bookings: 9, exact: true, invented: 0 });
   });
 });
