@@ -321,10 +321,13 @@ function numeric(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   return null;
 }
 
+const COUNTED_BY_ORDINAL = new Set(['birthday', 'bday', 'anniversary', 'floor', 'level', 'visit', 'time', 'trip', 'stay', 'child', 'kid', 'baby', 'wedding', 'honeymoon', 'year', 'grade', 'place', 'row', 'person', 'guest', 'room', 'night', 'course']);
+
 /** "the 18th", "from the 18th to the 20th": a day of the month with no month, written as an ordinal. */
 function ordinalDay(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
   const a = dayAt(tokens, i);
-  if (!a || !a.ordinal) return null;
+  // "our son's 1st birthday", "the 3rd floor", "my 2nd visit": an ordinal that counts the word after it
+  if (!a || !a.ordinal || COUNTED_BY_ORDINAL.has(tokens[a.next]?.w ?? '')) return null;
   const from = cal.dayOnly(a.d);
   if (!from) return null;
   const r = rangeAt(tokens, a.next);

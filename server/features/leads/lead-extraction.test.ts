@@ -972,3 +972,71 @@ describe('dates that are vague, listed as a following day, or given up', () => {
     expect(lead('圣诞节午餐订位，四位')).toMatchObject({ checkIn: '2026-12-25', guests: 4, intent: 'dining' });
   });
 });
+
+describe('a question told with a story is not a booking; what a request verb governs is', () => {
+  it.each([
+    "flying in for my best friend's wedding on 5 Dec, 3 of us, is the airport car RM 90?",
+    'what time does the christmas party start? we are 3 adults',
+    'can our 5 kids swim in the adult pool on Sunday? we are here for a family reunion',
+    'kami 10 orang datang majlis kahwin 28 Nov, ada tempat letak kereta?',
+    'boleh ke kami 5 orang tidur satu bilik pada 5 Dis?',
+    'hello what time does the seafood buffet close, 4 of us may be late on Friday',
+    // a question about when or how to book, whatever details come with it
+    'how far ahead must I reserve the private dinner? we are 2 and it is for a proposal',
+    'do we need to book the squash court? there are 4 of us',
+    'is it possible to book a late checkout on 30 Nov?',
+    'is it worth reserving the seafood buffet or can we just walk in? 6 of us on Friday',
+    'should I book the spa early for 2 people on 24 Dec?',
+    '想问一下年会需要提前多久预订？大概50人',
+    // a request for something that is not a stay, a meal or an event
+    'Can I reserve a sunbed for 2 tomorrow?',
+    'book the squash court for 4 on 28 Nov',
+  ])('%s', (text) => {
+    expect(lead(text)).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('reads the request a story comes with', () => {
+    expect(lead('pls hold 3 rooms 5-7 Dec for our wedding guests, 6 adults')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-05', checkOut: '2026-12-07', guests: 6 });
+    expect(lead('Can I book a room for 2 on 24 Dec for 1 night? We are in town for a wedding')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', checkOut: '2026-12-25', guests: 2 });
+    expect(lead('nak tempahan bilik 5-6 Dis, 2 dewasa, datang majlis kahwin kawan')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-05', checkOut: '2026-12-06', guests: 2 });
+    expect(lead('any chance of a room on 1 Dec? 2 pax')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-01', guests: 2 });
+    expect(lead('we need your lawn for a staff family day on 12 Dec, 150 pax, with lunch')).toMatchObject({ intent: 'event', checkIn: '2026-12-12', checkOut: '2026-12-12', guests: 150 });
+    expect(lead('reserve a table for 12 on 28 Nov, it is our school reunion')).toMatchObject({ intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 12 });
+    expect(lead('Lunch for 3 on the 29th?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-29', guests: 3 });
+    expect(lead('pls book a bed for 1 tonight')).toMatchObject({ intent: 'room_booking', checkIn: '2026-11-21', checkOut: '2026-11-22', guests: 1 });
+    expect(lead('book a double for 2 on 5 Dec')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-05', guests: 2 });
+    expect(lead('need 4 rooms and a meeting room 3-4 Dec for our sales workshop, 8 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-03', checkOut: '2026-12-04', guests: 8 });
+  });
+
+  it('reads a question that asks for a meal, an event or a venue to be held as a request', () => {
+    expect(lead('Wedding on 14 Feb 2027 for 300 pax, is the ballroom free?')).toMatchObject({ intent: 'event', checkIn: '2027-02-14', guests: 300 });
+    expect(lead('can we have our company dinner here on 18 Dec? 60 pax')).toMatchObject({ intent: 'event', checkIn: '2026-12-18', guests: 60 });
+    expect(lead('can we come for dinner on 28 Nov, 6 pax?')).toMatchObject({ intent: 'dining', checkIn: '2026-11-28', checkOut: null, guests: 6 });
+    expect(lead('is there space for 20 people for a birthday dinner on 5 Dec?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-05', guests: 20 });
+    expect(lead('NYE dinner, 4 pax, 8pm, can?')).toMatchObject({ intent: 'dining', checkIn: '2026-12-31', guests: 4 });
+    expect(lead('can I bring my own cake to the cafe on 28 Nov? we are 5')).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('does not count a request for something other than a stay as asking for one', () => {
+    expect(lead('Can I reserve a sunbed for 2 tomorrow?').requested).toBe(false);
+    expect(lead('how far ahead should we book? 2 adults, 24-26 Dec').requested).toBe(false);
+    expect(lead('can I book a room for 24-26 Dec?').requested).toBe(true);
+  });
+
+  it('reads a stay of several nights asked about with its party as a stay planned, and a single night as a question', () => {
+    expect(lead('Is the family room fine for 2 adults and 2 kids from 3 to 5 Dec?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-03', checkOut: '2026-12-05', guests: 4 });
+    expect(lead('can 5 adults fit in the family room on 3 Dec or do we need 2 rooms?')).toMatchObject(NOTHING_INVENTED);
+  });
+
+  it('does not read an ordinal that counts a birthday or a floor as a day of the month', () => {
+    expect(lead("we'd like to hold our son's 1st birthday party on 6 Dec for 30 guests")).toMatchObject({ intent: 'event', checkIn: '2026-12-06', guests: 30 });
+    expect(lead('can we book a room on the 3rd floor from the 28th for 2 nights, 2 adults')).toMatchObject({ checkIn: '2026-11-28', checkOut: '2026-11-30' });
+  });
+
+  it('reads a name after "name under", and a given name that is also a common word closing the message', () => {
+    expect(lead('table for 3 tonight 8pm, name under Rashid').name).toBe('Rashid');
+    expect(lead('need a room tonight for 1, arriving ~11pm. Dan').name).toBe('Dan');
+    expect(lead('need a room tonight. Regards, Will').name).toBe('Will');
+    expect(lead('nak bilik malam ni untuk saya dan isteri').name).toBeNull();
+  });
+});

@@ -134,6 +134,13 @@ export function contactGiven(text: string, country: CountryCode = 'MY'): boolean
 const ROOM_WORDS = new Set(['room', 'rooms', 'bilik', 'suite', 'suites', 'villa', 'villas', 'chalet', 'chalets', 'accommodation', 'accomodation', 'studio']);
 // "conference room", "prayer room": rooms that are not somewhere to stay.
 const NOT_GUEST_ROOM_BEFORE = new Set(['private', 'conference', 'meeting', 'function', 'prayer', 'baggage', 'luggage', 'changing', 'smoking', 'game', 'games', 'store', 'storage', 'living', 'dining', 'board', 'seminar', 'ball', 'powder', 'rest', 'karaoke', 'music', 'play', 'massage', 'treatment', 'event', 'banquet', 'breakout', 'training']);
+// A space a guest hires for an event: "the ballroom", "your lawn", "a meeting room", "dewan".
+const VENUE_WORDS = new Set(['ballroom', 'hall', 'dewan', 'lawn', 'courtyard', 'venue', 'auditorium', 'pavilion', 'dataran']);
+const VENUE_ROOM_BEFORE = new Set(['conference', 'meeting', 'function', 'seminar', 'event', 'banquet', 'breakout', 'training', 'board']);
+const isVenue = (tokens: Token[], i: number): boolean =>
+  VENUE_WORDS.has(tokens[i]!.w) || (ROOM_WORDS.has(tokens[i]!.w) && VENUE_ROOM_BEFORE.has(tokens[i - 1]?.w ?? ''));
+// Verbs that ask for something to be held for the guest, and what they govern a few words on.
+const REQUEST_VERBS = new Set(['book', 'reserve', 'booking', 'reservation', 'tempah', 'tempahan', 'hold', 'need', 'want', 'get', 'nak', 'mahu', 'perlukan', 'arrange', 'chance']);
 const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '');
 const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
 const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous', 'his', 'her', 'their']);
@@ -141,6 +148,20 @@ const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id',
 // "before we book", "if I reserve", "sebelum kami tempah": a booking the guest may make later, not one asked for now.
 const HYPOTHETICAL = new Set(['before', 'if', 'when', 'once', 'until', 'unless', 'sebelum', 'kalau', 'jika', 'bila']);
 const BOOKING_PROCESS = new Set(['need', 'needed', 'required', 'require', 'requires', 'necessary', 'compulsory', 'mandatory', 'advance', 'accept', 'accepts', 'how', 'early', 'should', 'must', 'perlu', 'wajib', 'through', 'via', 'online', 'process', 'policy']);
+// "how far ahead must I book", "is it worth booking", "do I need to reserve": asks how or when booking works,
+// whatever details the guest adds; "how do I book a room for 2 on 27 Dec" still asks for one.
+const PROCESS_CUES = new Set(['advance', 'ahead', 'early', 'earlier', 'worth', 'necessary', 'required', 'require', 'requires', 'compulsory', 'mandatory', 'needed', 'ourselves', 'awal', 'wajib']);
+const ASK_AUXILIARIES = new Set(['do', 'does', 'did', 'should', 'must', 'shall', 'need']);
+const ASKER = new Set(['i', 'we']);
+const OBLIGED = new Set(['need', 'have', 'got', 'perlu', 'kena']);
+// "can we have our company dinner here on 18 Dec?", "is there space for 20 on 5 Dec?": asks for a meal or an event
+// to be held for the guest, in the words of a question
+const ASK_FRAMES = phrases('can we have', 'could we have', 'can i have', 'could i have', 'may we have', 'may i have', 'can we hold', 'could we hold', 'can we host', 'can we do', 'can we come',
+  'could we come', 'can we get', 'can i get', 'could we get', 'is there space', 'is there room for', 'any space', 'have space', 'got space', 'boleh kami', 'bolehkah kami',
+  // "NYE dinner, 4 pax, 8pm, can?": details ended with the Malaysian "can?"
+  'can ?', 'can or not', 'boleh ?');
+// "or (just) walk in", "first come first served": the alternative to booking that the guest asks about
+const WITHOUT_BOOKING = phrases('walk in', 'walk - in', 'walk up', 'walk - up', 'walkin', 'first come', 'just come', 'just turn up', 'just show up');
 const OWNED = new Set(['my', 'our', 'existing', 'current']);
 const IN_PLACE = new Set(['in', 'inside', 'within', 'dalam', 'di']);
 const HELD = new Set(['have', 'had', 'has', 'made', 'got', 'hold', 'holding', 'ada']);
@@ -149,7 +170,7 @@ const PERSON = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'saya', 'kami', '
 const hypothetical = (tokens: Token[], i: number): boolean =>
   HYPOTHETICAL.has(tokens[i - 1]?.w ?? '') || (PERSON.has(tokens[i - 1]?.w ?? '') && HYPOTHETICAL.has(tokens[i - 2]?.w ?? ''));
 // "staying with you for a wedding", "attending a conference nearby": the guest goes to an event, not holds one.
-const ATTEND = new Set(['attend', 'attending', 'attended', 'invited', 'guest', 'guests', 'going']);
+const ATTEND = new Set(['attend', 'attending', 'attended', 'invited', 'guest', 'guests', 'going', 'datang', 'hadir', 'menghadiri']);
 const REQUEST_PHRASES = phrases(
   'any room', 'any rooms', 'need a room', 'need rooms', 'want to stay', 'like to stay', 'looking to stay', 'plan to stay', 'planning to stay',
   'looking for a room', 'looking for rooms', 'get a room', 'ada bilik', 'nak stay', 'nak book', 'nak booking', 'nak tempah', 'nak menginap', 'bilik kosong', 'mahu tempah', 'boleh book', 'is there a room', 'are there rooms', 'still available',
@@ -171,6 +192,7 @@ const FORM_LABELS = phrases('check - in :', 'check in :', 'checkin :', 'check - 
 const CHANGE_WORDS = new Set(['instead', 'change', 'move', 'extend', 'shift', 'postpone', 'amend', 'update', 'tukar', 'ubah', 'tangguh', 'sebaliknya', 'actually']);
 const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'can', 'could', 'does', 'do', 'will', 'any', 'ada', 'boleh', 'berapa', 'bila', 'mana', 'apa']);
 
+const ZH_PROCESS = ['提前', '要不要', '是否需要', '需不需要', '必须', '必需'];
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
 const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶', '吃饭', '用餐', '聚餐', '包厢', '包间'];
@@ -479,7 +501,23 @@ function nameIn(ctx: NameContext): string | null {
   const spelled = ctx.email ? late.find((n) => n !== null && emailSpells(ctx.email, n)) : undefined;
   if (spelled && plausibleName(spelled, spelled.includes(' ')) && !isHotelName(spelled, ctx.hotel)) return spelled;
   // "May Lee" is a name, "Fri-Sun" and "Thanks, Monday" are not
-  return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? null;
+  return late.find((n) => n !== null && plausibleName(n, n.includes(' ')) && !isHotelName(n, ctx.hotel)) ?? homographClosing(tokens, text);
+}
+
+// Given names that are also common words ("dan" is Malay for "and"): a name only when written capitalised,
+// alone, closing the message.
+const NAME_HOMOGRAPHS = new Set(['dan', 'will', 'ada', 'hope', 'faith', 'grace', 'joy', 'mark', 'bill', 'rob', 'sue']);
+
+/** "... arrive late ~11pm. Dan", "Regards, Will", "- Ada": a capitalised homograph alone at the end of the message. */
+function homographClosing(tokens: Token[], text: string): string | null {
+  let k = tokens.length - 1;
+  while (k >= 0 && tokens[k]!.kind === 'punct' && '.!'.includes(tokens[k]!.w)) k--;
+  const t = tokens[k];
+  if (!t || t.kind !== 'word' || !NAME_HOMOGRAPHS.has(t.w) || !/^\p{Lu}\p{Ll}+$/u.test(t.raw)) return null;
+  const prev = tokens[k - 1];
+  const ownLine = prev !== undefined && text.slice(prev.e, t.s).includes('\n');
+  const closes = prev !== undefined && ('.!-'.includes(prev.w) || (prev.w === ',' && SIGN_OFFS.some((p) => phraseAt(tokens, k - 1 - p.length, p))));
+  return ownLine || closes ? t.raw : null;
 }
 
 /** The hotel's own name ("Thanks, Seri Pagi!") is never the guest's. */
@@ -566,7 +604,7 @@ const CLOSING_WORDS = new Set(['god', 'bless', 'take', 'care', 'stay', 'safe', '
 const notNameWord = (w: string, calendarOk = false): boolean =>
   NOT_NAMES.has(w) || SPOILERS.has(w) || CLOSING_WORDS.has(w) || (CONTACT_LABELS.has(w) && !HONORIFICS.has(w)) || (!calendarOk && CALENDAR_WORDS.has(w));
 
-const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'under', "name's", 'name', 'nama', 'contact', 'guest :', 'guest -', 'from :').sort((a, b) => b.length - a.length);
+const LABEL_CUES = phrases('contact person', 'contact name', 'guest name', 'booking name', 'under name', 'name under', 'under', "name's", 'name', 'nama', 'contact', 'guest :', 'guest -', 'from :').sort((a, b) => b.length - a.length);
 const NOT_LABEL_BEFORE = new Set(['hotel', 'restaurant', 'company', 'your', 'the', 'its', 'room', 'wifi', 'user', 'file', 'brand', 'place', 'street']);
 
 /** "Name Sarah Tan", "Name's Raj", "contact Raj", "guest name Lee Mei", "for Mr Lim": a label with no colon. */
@@ -874,6 +912,91 @@ interface Signals {
   existing: boolean;
   /** "do you have ... rooms": asks what the hotel has, a booking only with a date or a length of stay. */
   haveRooms: boolean;
+  /** A booking word only inside a question about how or when to book ("how far ahead must I book"). */
+  processOnly: boolean;
+  /** What a request verb governs: "hold 2 rooms", "book the ballroom", "reserve a table". */
+  asksRoom: boolean;
+  asksVenue: boolean;
+  /** A request verb governs something other than a stay: "reserve a sunbed for 2 tomorrow". */
+  asksThing: boolean;
+  /** The party is the object of a bookable thing: "table for 4", "lunch for 2", "room for 3 adults". */
+  framedParty: boolean;
+  /** "can we have ...", "is there space ...": a question that asks for something to be held. */
+  askFrame: boolean;
+  /** A venue is named: "the ballroom", "a function room". */
+  venue: boolean;
+}
+
+/** Whether the booking word at i sits in a question about how or when to book rather than asks for a booking. */
+function processFrame(tokens: Token[], i: number): boolean {
+  for (let d = -4; d <= 4; d++) if (d !== 0 && PROCESS_CUES.has(tokens[i + d]?.w ?? '')) return true;
+  // "do I need to book", "should we reserve", "must I book", "need we book"; "perlu tempah", "kena book"
+  for (let d = 1; d <= 4; d++) {
+    const w = tokens[i - d]?.w ?? '';
+    // ("do you have any vacancies" asks for a room)
+    const auxiliary = ASK_AUXILIARIES.has(w) && ASKER.has(tokens[i - d + 1]?.w ?? '');
+    // "do we need 2 rooms?": the verb itself asked about ("how do I book a room for 2 on 27 Dec?" asks for one)
+    if (auxiliary && (w === 'do' || w === 'does' || w === 'did' ? (d === 2 && tokens[i - 3]?.w !== 'how') || (OBLIGED.has(tokens[i - d + 2]?.w ?? '') && tokens[i - d + 3]?.w === 'to') : true)) return true;
+    if ((w === 'perlu' || w === 'kena' || w === 'wajib') && d <= 2) return true;
+  }
+  return false;
+}
+
+// Words between a request verb and its object: "hold 2 twin rooms", "book us the lawn", "reserve 3 single rooms".
+const OBJECT_LEAD_INS = new Set(['a', 'an', 'the', 'your', 'ur', 'one', 'two', 'three', 'four', 'five', 'satu', 'dua', 'tiga', 'more', 'extra', 'another', 'x', 'us', 'me', 'of',
+  ...ROOM_TYPES.flatMap(([p]) => p), 'standard', 'connecting', 'adjoining', 'big', 'small', 'large', 'quiet', 'nice', 'cheap', 'sea', 'view', 'private', 'whole', 'entire']);
+const AND_WORDS = new Set(['+', '&', 'and', ',', 'dan', 'plus']);
+
+/**
+ * What the request verb at i governs ("hold 2 twin rooms", "book the lawn", "rooms + a meeting room"), if it
+ * is a guest room or an event venue; a venue joined to the rooms wins. "nak tengok dari bilik" governs a verb.
+ */
+function requestObject(tokens: Token[], i: number): 'room' | 'venue' | 'thing' | null {
+  let found: 'room' | 'venue' | null = null;
+  let determiner = false;
+  for (let k = i + 1, lead = 0; k < tokens.length && lead <= 3; k++) {
+    const t = tokens[k]!;
+    if (isVenue(tokens, k) && tokens[k + 1]?.w !== 'view') return 'venue';
+    if (isGuestRoom(tokens, k)) {
+      found = 'room';
+      // "rooms + meeting room": read on through a joined object
+      if (!AND_WORDS.has(tokens[k + 1]?.w ?? '')) return found;
+      k++;
+      lead = 0;
+      continue;
+    }
+    if (t.kind !== 'num' && !OBJECT_LEAD_INS.has(t.w) && !VENUE_ROOM_BEFORE.has(t.w)) {
+      // "reserve a sunbed", "book the squash court": a thing named after its article that is not somewhere to stay
+      return !found && determiner && t.kind === 'word' && !NOT_A_THING.has(t.w) && !CALENDAR_WORDS.has(t.w) ? 'thing' : found;
+    }
+    if (DETERMINERS.has(t.w)) determiner = true;
+    lead++;
+  }
+  return found;
+}
+
+const DETERMINERS = new Set(['a', 'an', 'the', 'your', 'ur', 'one']);
+// What may follow "book a ..." and still be a stay, a meal or an event the other rules read.
+const NOT_A_THING = new Set([...TABLE_WORDS, ...DINING_WORDS, ...EVENT_WORDS, ...STAY_WORDS, 'night', 'nights', 'nite', 'weekend', 'couple', 'few', 'party', 'booking', 'reservation', 'stay',
+  'date', 'place', 'spot', 'high', 'afternoon', 'tea', 'bed', 'beds', 'malam',
+  // words that end the object without naming one: "book a double for 2", "book the twin tonight"
+  'for', 'on', 'at', 'in', 'from', 'to', 'this', 'next', 'with', 'and', 'or', 'please', 'pls', 'untuk', 'utk', 'pada', 'dari', 'until', 'till', 'by', 'asap', 'now', 'today', 'tonight',
+  'tonite', 'tomorrow', 'tmrw', 'tmr', 'esok', 'ni', 'ini', 'that', 'which', 'where', 'if']);
+
+const BOOKABLE = new Set([...DINING_WORDS, ...TABLE_WORDS, ...ROOM_WORDS, ...EVENT_WORDS, 'party', 'tea', 'booking', 'reservation']);
+const FOR_WORDS = new Set(['for', 'untuk', 'utk']);
+
+/** "table for 4", "lunch for 2 on the 24th", "meja untuk 12 orang", "room for about 3": a count a bookable thing is for. */
+function partyFramed(tokens: Token[]): boolean {
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    if (!BOOKABLE.has(tokens[i]!.w) || !FOR_WORDS.has(tokens[i + 1]!.w)) continue;
+    let k = i + 2;
+    while (k < i + 4 && ABOUT_WORDS.has(tokens[k]?.w ?? '')) k++;
+    const n = numberAt(tokens, k);
+    if (n && !isClock(tokens, k, n.next) && !NOT_PERSON_AFTER.has(tokens[n.next]?.w ?? '')) return true;
+    if (tokens[k]?.w === 'a' && (tokens[k + 1]?.w === 'couple' || tokens[k + 1]?.w === 'family' || tokens[k + 1]?.w === 'group')) return true;
+  }
+  return false;
 }
 
 /** "for a wedding" after a stay word, or "attending a conference": an event the guest goes to. */
@@ -885,7 +1008,9 @@ function attendsEvent(tokens: Token[], i: number): boolean {
 }
 
 function signals(tokens: Token[], text: string): Signals {
-  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') };
+  let process = 0;
+  let asked = 0;
+  const s: Signals = { strongRequest: false, bookWord: false, weakRequest: false, roomWord: false, eventWord: false, planning: false, diningWord: false, tableFor: false, stayWord: false, notRoomThing: false, time: false, formLabel: false, change: false, cancel: false, roomFeature: false, attending: false, haveRooms: false, existing: false, whatsOn: false, howToBook: false, processOnly: false, asksRoom: false, asksVenue: false, asksThing: false, framedParty: partyFramed(tokens), askFrame: findPhrase(tokens, ASK_FRAMES) !== -1, venue: false, question: text.includes('?') || text.includes('？') || QUESTION_STARTS.has(tokens[0]?.w ?? '') || asksWh(tokens) };
   for (let i = 0; i < tokens.length; i++) {
     const w = tokens[i]!.w;
     if (isGuestRoom(tokens, i)) {
@@ -902,7 +1027,19 @@ function signals(tokens: Token[], text: string): Signals {
       s.strongRequest = s.bookWord = true;
       // "do I need a reservation", "is booking required", "how early should I book": how booking works
       for (let d = -4; d <= 3; d++) if (d !== 0 && BOOKING_PROCESS.has(tokens[i + d]?.w ?? '')) s.howToBook = true;
+      if (processFrame(tokens, i)) process++;
+      else asked++;
     }
+    if (REQUEST_VERBS.has(w) && !hypothetical(tokens, i) && !processFrame(tokens, i) && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '')) {
+      const object = requestObject(tokens, i);
+      if (object === 'room') s.asksRoom = true;
+      if (object === 'venue') s.asksVenue = true;
+      if (object === 'thing') s.asksThing = true;
+    }
+    if (isVenue(tokens, i)) s.venue = true;
+    if (isVenue(tokens, i) && s.bookWord) s.asksVenue = true;
+    // "late checkout" is booked like a service, not a room
+    if (w === 'checkout' && tokens[i - 1]?.w === 'late') s.notRoomThing = true;
     if (w === 'available' || w === 'availability') s.weakRequest = true;
     if (WEAK_REQUEST.has(w) || phraseAt(tokens, i, ['how', 'much'])) s.weakRequest = true;
     // "our office Xmas party", but not "a party of 4"
@@ -927,12 +1064,18 @@ function signals(tokens: Token[], text: string): Signals {
     }
     if (w === 'noon' || w === 'lunchtime' || w === 'dinnertime' || w === 'pukul' || w === 'jam') s.time = true;
   }
-  if (findPhrase(tokens, REQUEST_PHRASES) !== -1) s.strongRequest = true;
+  if (findPhrase(tokens, REQUEST_PHRASES) !== -1) {
+    s.strongRequest = true;
+    asked++;
+  }
+  s.processOnly = (process > 0 && asked === 0) || (findPhrase(tokens, WITHOUT_BOOKING) !== -1 && s.bookWord);
   if (findPhrase(tokens, EVENT_PHRASES) !== -1) s.eventWord = true;
   if (findPhrase(tokens, TABLE_PHRASES) !== -1) s.tableFor = true;
   // "boleh reserve meja utk 6", "book us a table": a table with a booking word anywhere
   if (s.bookWord && tokens.some((t, i) => TABLE_WORDS.has(t.w) && tokens[i + 1]?.w !== 'tennis')) s.tableFor = true;
   if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
+  // "需要提前多久预订？", "要不要订位？": how or whether to book, not a booking
+  if (text.includes('订') && includesAny(text, ZH_PROCESS) && asked === 0) s.processOnly = true;
   if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
   if (text.includes('房')) s.roomWord = true;
   if (text.includes('住') || text.includes('入住')) s.stayWord = true;
@@ -1009,22 +1152,34 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
     (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null) ||
     (sig.existing && !sig.strongRequest && !opts.context) ||
-    (sig.howToBook && sig.question && party === null && (nights === null || !date));
+    (sig.howToBook && sig.question && party === null && (nights === null || !date)) ||
+    // "how far ahead must I book the spa? we're 4", "is it worth booking the dinner cruise?": how booking works
+    (sig.processOnly && sig.question);
+  // Details told around a question ("what time is the countdown party? we are 4") are the guest's story; in a
+  // statement, or as what a bookable thing is for ("lunch for 2 on the 24th?"), they are a request.
+  const told = !sig.question || sig.framedParty;
   let intent: Intent = 'other';
   if (aboutBooking) intent = 'other';
+  // what the request verb governs decides: "book the lawn" for a wedding is an event, "hold 2 rooms" for one a stay,
+  // "reserve a table" for a reunion a meal
+  // ("Wedding on 14 Feb for 300 pax, is the ballroom free?": a venue asked about for a date and a party)
+  else if (sig.asksVenue || (sig.venue && date && party !== null && !sig.attending)) intent = 'event';
+  else if (sig.asksRoom && !sig.tableFor) intent = 'room_booking';
+  else if (sig.tableFor) intent = 'dining';
   // "what time is the NYE countdown party?" asks about the hotel's event; a party size makes it the guest's
-  else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn))) intent = 'event';
-  else if (sig.tableFor || (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time))))) intent = 'dining';
+  else if (sig.eventWord && (sig.bookWord || sig.planning || (((date && !asksWh(tokens)) || party !== null) && !sig.attending && !sig.whatsOn && (told || sig.strongRequest || sig.weakRequest || sig.askFrame)))) intent = 'event';
+  else if (sig.diningWord && !sig.roomWord && !nights && (sig.strongRequest || (party !== null && (date || sig.time) && (told || sig.askFrame)))) intent = 'dining';
   else if (
-    (sig.strongRequest && (details || sig.roomWord) && !(sig.notRoomThing && !sig.roomWord)) ||
+    (sig.strongRequest && (details || sig.roomWord) && !((sig.notRoomThing || sig.asksThing) && !sig.roomWord)) ||
     // a price with dates is a quote for a stay; "how much for 2 nights?" with none is a question about prices
     (sig.weakRequest && !sig.notRoomThing && (sig.roomWord || (nights !== null && !sig.diningWord)) && date) ||
     // "what is the rate for 24-26 Dec for 2 adults?": a price for a stay of several nights
     (sig.weakRequest && !sig.notRoomThing && !sig.diningWord && !sig.eventWord && date && (dates[0]!.to !== null || nights !== null) && party !== null) ||
-    (when && party !== null && (sig.roomWord || nights !== null || roomType !== null)) ||
+    // (a party and a stay of several nights asked about is a stay planned: "is the suite ok for 2 adults from 24 to 27 Dec?")
+    (when && party !== null && (sig.roomWord || nights !== null || roomType !== null) && (told || sig.weakRequest || nights !== null || (date && dates[0]!.to !== null))) ||
     (when && nights !== null && sig.roomWord) ||
     // "24-26 Dec, 2 adults." : booking details given as a statement, not a question about something else
-    (when && party !== null && !sig.question && !sig.notRoomThing)
+    (when && party !== null && !sig.question && !sig.notRoomThing && !sig.asksThing)
   )
     intent = 'room_booking';
 
@@ -1052,7 +1207,7 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
     guests: booking ? party : null,
     roomType: booking === 'room_booking' ? roomType : null,
     intent,
-    requested: sig.strongRequest && !aboutBooking && !(sig.notRoomThing && !sig.roomWord),
+    requested: sig.strongRequest && !aboutBooking && !((sig.notRoomThing || sig.asksThing) && !sig.roomWord),
     nights: booking === 'room_booking' ? nights : null,
   };
 }
