@@ -1040,3 +1040,16 @@ describe('a question told with a story is not a booking; what a request verb gov
     expect(lead('nak bilik malam ni untuk saya dan isteri').name).toBeNull();
   });
 });
+
+describe('requests named by what is held', () => {
+  const read = (q: string) => extractLead(q, { today: '2026-12-09', timezone: 'Asia/Kuala_Lumpur', country: 'MY' });
+  it('reads a room type named after a venue ("a Pavilion King") as a guest room, and the venue alone as a venue', () => {
+    expect(read('Hi, pls hold one Pavilion King for 24 and 25 Dec, 2 adults')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
+    expect(read('Can we book the pavilion for a party of 40 on 3 Jan?')).toMatchObject({ intent: 'event', checkIn: '2027-01-03', guests: 40 });
+  });
+
+  it('reads a Chinese guest wanting to hold an event on a date as an event request, even when she asks if the hall suits', () => {
+    expect(read('我们想在1月8日举办公司年会，大约80人，请问会议室可以吗？')).toMatchObject({ intent: 'event', checkIn: '2027-01-08', guests: 80 });
+    expect(read('你们的宴会厅可以容纳多少人？')).toMatchObject({ intent: 'other', checkIn: null, guests: null });
+  });
+});

@@ -137,11 +137,14 @@ const NOT_GUEST_ROOM_BEFORE = new Set(['private', 'conference', 'meeting', 'func
 // A space a guest hires for an event: "the ballroom", "your lawn", "a meeting room", "dewan".
 const VENUE_WORDS = new Set(['ballroom', 'hall', 'dewan', 'lawn', 'courtyard', 'venue', 'auditorium', 'pavilion', 'dataran']);
 const VENUE_ROOM_BEFORE = new Set(['conference', 'meeting', 'function', 'seminar', 'event', 'banquet', 'breakout', 'training', 'board']);
+// A venue word naming a kind of guest room ("a Courtyard Twin", "the Garden Room", "Pavilion Suite").
+const ROOM_KIND_AFTER = new Set([...ROOM_WORDS, 'twin', 'twins', 'queen', 'king', 'double', 'single', 'deluxe', 'view']);
 const isVenue = (tokens: Token[], i: number): boolean =>
-  VENUE_WORDS.has(tokens[i]!.w) || (ROOM_WORDS.has(tokens[i]!.w) && VENUE_ROOM_BEFORE.has(tokens[i - 1]?.w ?? ''));
+  (VENUE_WORDS.has(tokens[i]!.w) && !ROOM_KIND_AFTER.has(tokens[i + 1]?.w ?? '')) || (ROOM_WORDS.has(tokens[i]!.w) && VENUE_ROOM_BEFORE.has(tokens[i - 1]?.w ?? ''));
 // Verbs that ask for something to be held for the guest, and what they govern a few words on.
 const REQUEST_VERBS = new Set(['book', 'reserve', 'booking', 'reservation', 'tempah', 'tempahan', 'hold', 'need', 'want', 'get', 'nak', 'mahu', 'perlukan', 'arrange', 'chance']);
-const isGuestRoom = (tokens: Token[], i: number): boolean => ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '');
+const isGuestRoom = (tokens: Token[], i: number): boolean =>
+  (ROOM_WORDS.has(tokens[i]!.w) && !NOT_GUEST_ROOM_BEFORE.has(tokens[i - 1]?.w ?? '')) || (VENUE_WORDS.has(tokens[i]!.w) && ROOM_KIND_AFTER.has(tokens[i + 1]?.w ?? ''));
 const STRONG_REQUEST = new Set(['book', 'reserve', 'reservation', 'reservations', 'booking', 'bookings', 'tempah', 'tempahan', 'vacancy', 'vacancies', 'availability', 'menginap']);
 const NOT_NEW_BOOKING_BEFORE = new Set(['my', 'our', 'the', 'existing', 'your', 'this', 'current', 'previous', 'his', 'her', 'their']);
 const NOT_NEW_BOOKING_AFTER = new Set(['ref', 'reference', 'number', 'no', 'id', 'code', 'confirmation', 'is', 'was', 'has']);
@@ -194,6 +197,8 @@ const QUESTION_STARTS = new Set(['what', 'where', 'when', 'how', 'is', 'are', 'c
 
 const ZH_PROCESS = ['提前', '要不要', '是否需要', '需不需要', '必须', '必需'];
 const ZH_REQUEST = ['预订', '预定', '订房', '訂房', '有房', '空房', '想住', '要住', '订一间', '订个'];
+// "想在12月18日办年终晚宴", "我们要举办婚礼": wanting to hold something (a bounded gap: linear time)
+const ZH_WANT_TO_HOLD = /[想要打算计划][^，。？！,?!]{0,12}(?:办|举办|举行|包场)/u;
 const ZH_EVENT = ['婚礼', '婚宴', '会议', '宴会', '年会', '研讨会', '喜宴', '活动'];
 const ZH_DINING = ['订位', '订桌', '订座', '晚餐', '午餐', '晚饭', '午饭', '自助餐', '餐厅', '烧烤', '下午茶', '吃饭', '用餐', '聚餐', '包厢', '包间'];
 // a table, or a private dining room (包厢), booked
@@ -956,7 +961,7 @@ function requestObject(tokens: Token[], i: number): 'room' | 'venue' | 'thing' |
   let determiner = false;
   for (let k = i + 1, lead = 0; k < tokens.length && lead <= 3; k++) {
     const t = tokens[k]!;
-    if (isVenue(tokens, k) && tokens[k + 1]?.w !== 'view') return 'venue';
+    if (isVenue(tokens, k)) return 'venue';
     if (isGuestRoom(tokens, k)) {
       found = 'room';
       // "rooms + meeting room": read on through a joined object
@@ -1073,7 +1078,7 @@ function signals(tokens: Token[], text: string): Signals {
   if (findPhrase(tokens, TABLE_PHRASES) !== -1) s.tableFor = true;
   // "boleh reserve meja utk 6", "book us a table": a table with a booking word anywhere
   if (s.bookWord && tokens.some((t, i) => TABLE_WORDS.has(t.w) && tokens[i + 1]?.w !== 'tennis')) s.tableFor = true;
-  if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房'))) s.strongRequest = true;
+  if (includesAny(text, ZH_REQUEST) || (text.includes('订') && text.includes('房')) || ZH_WANT_TO_HOLD.test(text)) s.strongRequest = true;
   // "需要提前多久预订？", "要不要订位？": how or whether to book, not a booking
   if (text.includes('订') && includesAny(text, ZH_PROCESS) && asked === 0) s.processOnly = true;
   if (text.includes('预订') || text.includes('预定') || text.includes('订')) s.bookWord = true;
