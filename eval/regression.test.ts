@@ -8,6 +8,9 @@ import { describe, expect, it } from 'vitest';
  * see; the holdout part is never run here, so no test can tempt anyone to tune to it), through the
  * real CLI on a fresh data directory, with no model. The floors sit just under the figures in the
  * last closing note; raise them when the figures rise, never lower them to make a change pass.
+ * They were re-based once, when 80 freshly written messages joined the tune part (270 -> 350,
+ * session 5): on the larger part the same code reached less, which is what the fresh messages
+ * were written to show.
  */
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -38,11 +41,11 @@ describe('answer quality on the tune part of the evaluation set (no model)', () 
     const { tune } = await runEval();
     expect(tune.forbiddenFactReplies).toBe(0);
     expect(tune.foreignItems).toBe(0);
-    expect(tune.retrieval['recall@3']).toBeGreaterThanOrEqual(0.98);
-    expect(tune.answerPass.rate).toBeGreaterThanOrEqual(0.87);
-    expect(tune.handoff.precision).toBeGreaterThanOrEqual(0.87);
+    expect(tune.retrieval['recall@3']).toBeGreaterThanOrEqual(0.97);
+    expect(tune.answerPass.rate).toBeGreaterThanOrEqual(0.82);
+    expect(tune.handoff.precision).toBeGreaterThanOrEqual(0.81);
     expect(tune.handoff.mustHandoffKept.kept).toBe(tune.handoff.mustHandoffKept.n);
     expect(tune.leads.allRightRate).toBeGreaterThanOrEqual(0.95);
-    expect(tune.invented.withInventedDetails / tune.invented.plainQuestions).toBeLessThanOrEqual(0.01);
+    expect(tune.invented.withInventedDetails / tune.invented.plainQuestions).toBeLessThanOrEqual(0.015);
   }, 240_000);
 });
