@@ -1042,10 +1042,15 @@ describe('a question told with a story is not a booking; what a request verb gov
 });
 
 describe('requests named by what is held', () => {
-  const read = (q: string) => extractLead(q, { today: '2026-12-09', timezone: 'Asia/Kuala_Lumpur', country: 'MY' });
+  const read = (q: string) => extractLead(q, { today: '2026-12-09', country: 'MY' });
   it('reads a room type named after a venue ("a Pavilion King") as a guest room, and the venue alone as a venue', () => {
     expect(read('Hi, pls hold one Pavilion King for 24 and 25 Dec, 2 adults')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
     expect(read('Can we book the pavilion for a party of 40 on 3 Jan?')).toMatchObject({ intent: 'event', checkIn: '2027-01-03', guests: 40 });
+  });
+
+  it('reads a guest travelling in for someone else\'s event as attending it, not holding it', () => {
+    expect(read("We are flying in for my sister's wedding, how much is the airport car? three of us")).toMatchObject({ intent: 'other', guests: null });
+    expect(read("Could we book the ballroom for our son's wedding on 3 March? About 200 guests")).toMatchObject({ intent: 'event', checkIn: '2027-03-03', guests: 200 });
   });
 
   it('reads a Chinese guest wanting to hold an event on a date as an event request, even when she asks if the hall suits', () => {

@@ -1008,9 +1008,20 @@ function partyFramed(tokens: Token[]): boolean {
 function attendsEvent(tokens: Token[], i: number): boolean {
   const before = tokens.slice(Math.max(0, i - 3), i).map((t) => t.w);
   if (before.some((w) => ATTEND.has(w))) return true;
-  const forA = before.length >= 2 && before[before.length - 2] === 'for' && ['a', 'the', 'my', 'our', 'his', 'her', 'their', 'a friend', 'friends'].includes(before[before.length - 1]!);
-  return forA && tokens.slice(0, i).some((t) => STAY_WORDS.has(t.w) || t.w === 'here' || t.w === 'coming' || t.w === 'visiting' || t.w === 'town');
+  // "for a wedding", or someone else's: "for my cousin's wedding"
+  const at = tokens.slice(Math.max(0, i - 5), i).map((t) => t.w);
+  const f = at.lastIndexOf('for');
+  const whose = at.slice(f + 1);
+  const forA =
+    f >= 0 &&
+    FOR_WHOSE.has(whose[0] ?? '') &&
+    (whose.length === 1 || (whose.length <= 4 && /^\S+['’]s$|^s$/.test(whose.at(-1)!)));
+  return forA && tokens.slice(0, i).some((t) => STAY_WORDS.has(t.w) || TRAVEL_WORDS.has(t.w));
 }
+/** What may follow "for" before an event the guest goes to. */
+const FOR_WHOSE = new Set(['a', 'an', 'the', 'my', 'our', 'his', 'her', 'their', 'friends', 'friend']);
+/** Words of a guest travelling in: "coming", "flying in", "in town". */
+const TRAVEL_WORDS = new Set(['here', 'coming', 'visiting', 'town', 'flying', 'travelling', 'traveling', 'arriving', 'driving', 'trip']);
 
 function signals(tokens: Token[], text: string): Signals {
   let process = 0;
