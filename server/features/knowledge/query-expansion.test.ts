@@ -85,6 +85,12 @@ describe('hotel query expansion', () => {
     expect(labels('is the gym open all night')).toEqual(['gym', 'time']);
   });
 
+  it('reads how long as a duration, which minutes, hours and months say, and how far as a distance', () => {
+    expect(labels('how long is the ride')).toEqual(['duration', 'ride']);
+    expect(labels('how far is the beach')).toEqual(['distance', 'beach']);
+    expect(labels('berapa lama perjalanan')).toContain('duration');
+  });
+
   it('reads a car to or from a place as a ride, and a car alone as parking', () => {
     expect(labels('how much is a car to the airport')).toEqual(['price', 'transfer', 'airport']);
     expect(labels('where do I leave my car')).toEqual(['parking']);

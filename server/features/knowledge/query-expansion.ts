@@ -68,7 +68,9 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   'extra bed': ['extra bed', 'rollaway', 'cot', 'crib', 'baby cot', 'katil tambahan', '加床', '婴儿床'],
   time: ['time', 'hours', 'open', 'opening', 'opens', 'close', 'closes', 'start', 'starts', 'begin', 'finish', 'what time', 'when', 'until', 'till', 'sampai', 'hingga', 'sehingga', 'all night', 'round the clock', 'around the clock', '24 hours', 'daily', 'am', 'pm', 'noon', 'midnight', 'served', 'pukul berapa', 'jam berapa', 'pukul', 'waktu', 'buka', 'tutup', '时间', '几点', '营业', '开放', '开始', '关门'],
   directions: ['directions', 'direction', 'address', 'location', 'located', 'get to', 'how to get', 'find you', 'map', 'drive', 'driving', 'by car', 'arah', 'alamat', 'lokasi', 'memandu', '地址', '位置', '怎么去', '怎么走', '开车'],
-  distance: ['distance', 'how far', 'far', 'near', 'nearby', 'nearest', 'walking distance', 'km', 'kilometres', 'minutes', 'how long', 'jauh', '多远', '距离', '多久', '附近'],
+  distance: ['distance', 'how far', 'far', 'near', 'nearby', 'nearest', 'walking distance', 'km', 'kilometres', 'minutes', 'jauh', '多远', '距离', '附近'],
+  // How long something takes or lasts: a ride in minutes, a rental by the hour, lost property kept for months.
+  duration: ['how long', 'minutes', 'minute', 'hours', 'hour', 'days', 'weeks', 'months', 'berapa lama', 'minit', 'jam', '多久', '多长时间', '分钟', '小时'],
   'kuala lumpur': ['kuala lumpur', 'kl', '吉隆坡'],
   laundry: ['laundry', 'washing', 'ironing', 'iron', 'dry cleaning', 'dobi', 'cucian', 'basuh', '洗衣', '熨'],
   free: ['free', 'free of charge', 'complimentary', 'no charge', 'included', 'percuma', 'termasuk', '免费', '包括'],

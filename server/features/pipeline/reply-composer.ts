@@ -453,7 +453,7 @@ const ANAPHORA = /\b(it|its|it's|that|this|those|these|they|them|itu|ini|tu|ni|n
 const TIME_LINK = /\b(?:after|before|besides|apart from|other than) (?:that|this|those)\b|\b(?:lepas|selepas|sebelum) (?:itu|tu|ini|ni)\b|之后|以后|然后/giu;
 
 /** Concepts that ask about an aspect of something (when, how much, free, how far, how big), never what. */
-const ASPECTS = new Set(['time', 'price', 'free', 'distance', 'size']);
+const ASPECTS = new Set(['time', 'price', 'free', 'distance', 'duration', 'size']);
 
 /**
  * A question that cannot be read alone: it points back, has at most three words ("Pork-free?",
