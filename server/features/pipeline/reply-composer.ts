@@ -186,13 +186,13 @@ export class ReplyComposer {
     const injection = input.flags.includes('injection_suspected');
     if (injection && !answered.length) return this.handoff(input, 'injection', parts, retrieved, null, { confidence });
     if (booking) return this.handoff(input, BOOKING_HANDOFF, parts, retrieved, reply, { confidence, citedItemIds: cited });
-    if (open.length === 0 && reply) {
+    // A message that mixes real questions with orders to the assistant gets its questions answered;
+    // the rest is the attempt, not a question for the front desk (the message keeps its flag).
+    if ((open.length === 0 || injection) && reply) {
       return { ...empty(), decision: 'answer', reply, confidence, provider: 'knowledge', citedItemIds: cited, retrieved, parts };
     }
-    // The parts passed on are quoted back to the guest, unless the message tries to instruct the
-    // assistant: its words (a code, a demand) are never repeated.
     const reason: HandoffReason = (retrieved[0]?.score ?? 0) < NO_KNOWLEDGE_BELOW && !answered.length ? 'no_knowledge' : 'low_confidence';
-    return this.handoff(input, reason, parts, retrieved, reply, { confidence, citedItemIds: cited, openQuestions: answered.length && !injection ? open.map((p) => p.question) : [] });
+    return this.handoff(input, reason, parts, retrieved, reply, { confidence, citedItemIds: cited, openQuestions: answered.length ? open.map((p) => p.question) : [] });
   }
 
   /**
