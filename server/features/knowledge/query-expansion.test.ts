@@ -116,6 +116,9 @@ describe('hotel query expansion', () => {
     expect(focus('Ada kedai runcit berdekatan tak?')).toEqual(['kedai', 'runcit']);
     expect(focus('有没有屋顶酒吧？')).toEqual(['酒吧']);
     expect(focus('你们有洗衣机吗？')).toEqual(['laundry']);
+    // What a price is asked for: "how much is a bottle of wine?" asks about the bottle, not about prices.
+    expect(focus('how much is a bottle of wine')).toEqual(['bottle']);
+    expect(focus('How much does it cost for the sunset cruise?')).toEqual(['cruise']);
     // Nothing definite after the frame, or no frame at all: no focus.
     expect(focus('Is there anything fun for teenagers?')).toEqual([]);
     expect(focus('Any chance of a late checkout?')).toEqual([]);

@@ -275,13 +275,13 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
 }
 
 /**
- * Question frames that ask whether the hotel has or does something; what follows, up to a
- * preposition or the clause's end, is the thing asked for. English, Malay ("ada ... tak") and
+ * Question frames that ask whether the hotel has or does something, or what something costs; what
+ * follows, up to a preposition or the clause's end, is the thing asked for. English, Malay ("ada ... tak") and
  * Chinese (有没有..., 有...吗, 提供...吗). Matched on one clause at a time, each alternative a fixed
  * run of words: linear time.
  */
 const FOCUS_FRAME =
-  /(?:^| )(?:(?:is|are) there(?: an?| any| some)?|(?:do|does|did) (?:you|u|ya|they|it|the (?:hotel|resort|house|rooms?|villas?|suites?))(?: guys| all)? (?:have|has|got|offer|provide|rent|hire|sell|serve|organi[sz]e|arrange|run)(?: an?| any| some)?|(?:have|has) (?:you|u) got(?: an?| any| some)?|(?:you|u) (?:guys )?(?:have|got|hv)(?: an?| any| some)?|got any|(?:can|could) (?:you|u) (?:arrange|provide|organi[sz]e|rent|hire|supply)(?: an?| any| some| me| us)?|ada(?: tak| ke| x| tidak)?|adakah(?: anda| hotel)? (?:ada|menyediakan|sediakan))(?= )/;
+  /(?:^| )(?:(?:is|are) there(?: an?| any| some)?|(?:do|does|did) (?:you|u|ya|they|it|the (?:hotel|resort|house|rooms?|villas?|suites?))(?: guys| all)? (?:have|has|got|offer|provide|rent|hire|sell|serve|organi[sz]e|arrange|run)(?: an?| any| some)?|(?:have|has) (?:you|u) got(?: an?| any| some)?|(?:you|u) (?:guys )?(?:have|got|hv)(?: an?| any| some)?|got any|how much (?:is|are|does|do|for|would)(?: it cost(?: to| for)?)?(?: an?| the| your| one)?|(?:can|could) (?:you|u) (?:arrange|provide|organi[sz]e|rent|hire|supply)(?: an?| any| some| me| us)?|ada(?: tak| ke| x| tidak)?|adakah(?: anda| hotel)? (?:ada|menyediakan|sediakan))(?= )/;
 /**
  * Where the thing asked for ends: a preposition, a word that starts a new phrase or clause, or an adjective
  * after the noun ("rooms suitable for", "a room free this Saturday"), from its second word on.
