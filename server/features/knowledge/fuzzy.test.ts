@@ -43,6 +43,9 @@ describe('typo-tolerant lookup in the hotel vocabulary', () => {
     expect(chat.near('chk')).toEqual(['check']);
     expect(chat.near('bkfst')).toEqual(['breakfast']);
     expect(chat.near('xyz')).toEqual([]);
+    // c, k and q sound alike: "bbq" keeps the consonants of the hotel's "barbecue".
+    const grill = new Vocabulary(new Map([['barbecu', 2], ['beach', 5]]));
+    expect(grill.near('bbq')).toEqual(['barbecu']);
     // A clipped final consonant, only when one hotel term fits and the word is not an ordinary one.
     expect(chat.near('lif')).toEqual(['lift']);
     expect(chat.near('bat')).toEqual([]);

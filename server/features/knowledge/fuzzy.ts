@@ -158,10 +158,13 @@ export class Vocabulary {
 
   private byConsonants(word: string): string | undefined {
     let best: string | undefined;
+    // c, k and q sound alike in a chat spelling ("bbq" is barbecue).
+    const sound = (w: string) => w.replace(/[cq]/g, 'k');
+    const said = sound(word);
     for (const [term, docs] of this.docs) {
       if (term[0] !== word[0] || term.length > word.length * 2 + 2 || term.length <= word.length || !/^\p{L}+$/u.test(term)) continue;
-      const skeleton = term.replace(/[aeiou]/g, '').replace(/(.)\1+/g, '$1');
-      if (skeleton.at(-1) !== word.at(-1) || !isSubsequence(word, skeleton)) continue;
+      const skeleton = sound(term.replace(/[aeiou]/g, '')).replace(/(.)\1+/g, '$1');
+      if (skeleton.at(-1) !== said.at(-1) || !isSubsequence(said, skeleton)) continue;
       if (!best || docs > (this.docs.get(best) ?? 0)) best = term;
     }
     return best;
