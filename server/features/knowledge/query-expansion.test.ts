@@ -91,6 +91,11 @@ describe('hotel query expansion', () => {
     expect(labels('berapa lama perjalanan')).toContain('duration');
   });
 
+  it('reads paying extra as a price, and an extra bed as the bed', () => {
+    expect(labels('is wifi free or do we pay extra')).toEqual(['wifi', 'free', 'price']);
+    expect(labels('can we get an extra bed')).toEqual(['extra bed']);
+  });
+
   it('reads a car to or from a place as a ride, and a car alone as parking', () => {
     expect(labels('how much is a car to the airport')).toEqual(['price', 'transfer', 'airport']);
     expect(labels('where do I leave my car')).toEqual(['parking']);

@@ -60,7 +60,8 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   pets: ['pet', 'pets', 'dog', 'dogs', 'cat', 'cats', 'puppy', 'animal', 'haiwan peliharaan', 'haiwan', 'anjing', 'kucing', '宠物', '狗', '猫'],
   smoking: ['smoking', 'smoke', 'cigarette', 'vape', 'vaping', 'merokok', 'rokok', '吸烟', '抽烟'],
   cancellation: ['cancel', 'cancellation', 'refund', 'money back', 'no show', 'pembatalan', 'batal', 'membatalkan', 'bayaran balik', '取消', '退款', '退订'],
-  price: ['price', 'rate', 'cost', 'how much', 'tariff', 'fee', 'charge', 'rm', 'myr', 'ringgit', 'harga', 'kadar', 'bayaran', 'caj', 'berapa harga', '价格', '多少钱', '房价', '费用', '收费', '价钱'],
+  // "Pay extra" is a price, not the extra bed.
+  price: ['price', 'rate', 'cost', 'how much', 'pay extra', 'cost extra', 'extra charge', 'extra cost', 'additional charge', 'tariff', 'fee', 'charge', 'rm', 'myr', 'ringgit', 'harga', 'kadar', 'bayaran', 'caj', 'berapa harga', '价格', '多少钱', '房价', '费用', '收费', '价钱'],
   room: ['room', 'suite', 'bilik', '房间', '客房'],
   size: ['size', 'big', 'large', 'spacious', 'square metres', 'sqm', 'm2', 'sq ft', 'luas', 'besar', '面积', '多大'],
   night: ['night', 'nights', 'overnight', 'per night', 'semalam', 'malam', '一晚', '每晚', '晚上'],
