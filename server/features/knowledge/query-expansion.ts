@@ -31,7 +31,7 @@ export interface QueryGroup {
   /**
    * The thing a guest asks the hotel to have or do ("is there a *golf course* nearby?", "do you rent
    * *snorkelling masks*?", "ada *lif* tak?", "有没有*浴缸*"): an item that never mentions it cannot
-   * answer, whatever else it shares with the question (see focusWords).
+   * answer, whatever else it shares with the question (see focusOf).
    */
   focus?: boolean;
   /** Read from what the guest said around the question, not from the question itself. */
@@ -277,15 +277,15 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
 
 /**
  * Question frames that ask whether the hotel has or does something, or what something costs; what
- * follows, up to a preposition or the clause's end, is the thing asked for. English, Malay ("ada ... tak") and
- * Chinese (有没有..., 有...吗, 提供...吗). Matched on one clause at a time, each alternative a fixed
- * run of words: linear time.
+ * follows, up to a preposition or the clause's end, is the thing asked for. English, Malay ("ada ...
+ * tak") and Chinese (有没有..., 有...吗, 提供...吗). Matched on one clause at a time, each alternative a
+ * fixed run of words: linear time.
  */
 const FOCUS_FRAME =
   /(?:^| )(?:(?:is|are) there(?: an?| any| some)?|(?:do|does|did) (?:you|u|ya|they|it|the (?:hotel|resort|house|rooms?|villas?|suites?))(?: guys| all)? (?:have|has|got|offer|provide|rent|hire|sell|serve|organi[sz]e|arrange|run)(?: an?| any| some)?|(?:have|has) (?:you|u) got(?: an?| any| some)?|(?:you|u) (?:guys )?(?:have|got|hv)(?: an?| any| some)?|got any|how much (?:is|are|does|do|for|would)(?: it cost(?: to| for)?)?(?: an?| the| your| one)?|(?:can|could) (?:you|u) (?:arrange|provide|organi[sz]e|rent|hire|supply)(?: an?| any| some| me| us)?|ada(?: tak| ke| x| tidak)?|adakah(?: anda| hotel)? (?:ada|menyediakan|sediakan))(?= )/;
 /**
- * Where the thing asked for ends: a preposition, a word that starts a new phrase or clause, or an adjective
- * after the noun ("rooms suitable for", "a room free this Saturday"), from its second word on.
+ * Where the thing asked for ends: a preposition, a word that starts a new phrase or clause, or an
+ * adjective after the noun ("rooms suitable for", "a room free this Saturday"), from its second word on.
  */
 const FOCUS_END = new Set(
   ('at in on for to near from with during when while if because so that which who where by around inside within nearby close of ' +
@@ -302,8 +302,9 @@ const CJK_FOCUS_FRAME = /(?:有没有|有沒有|是否有|提供|有)([^吗嗎�
 
 /**
  * Which words of a message name the thing it asks the hotel to have or do (QueryGroup.focus): the
- * head of each thing named after a frame, the last word in English and Chinese ("kids *club*"), any in
- * Malay, which puts the head first but is often mixed with English ("*kolam* renang", "*sijil JAKIM*"). A frame followed by nothing definite names nothing.
+ * head of each thing named after a frame, the last word in English and Chinese ("kids *club*"), any
+ * in Malay, which puts the head first but is often mixed with English ("*kolam* renang", "*sijil
+ * JAKIM*"). A frame followed by nothing definite names nothing.
  */
 function focusOf(query: string): (word: string) => boolean {
   const heads = new Set<string>();
