@@ -1,3 +1,4 @@
+import { rivalScore } from '../server/features/pipeline/answer-confidence.js';
 import { containsFact } from './fact-match.js';
 
 /**
@@ -40,7 +41,7 @@ export interface AskOutcome {
   decision: 'answer' | 'handoff';
   handoffReason?: string | null;
   citations?: { itemId: string; title: string }[];
-  retrieved?: { itemId: string; title: string; score: number }[];
+  retrieved?: { itemId: string; title: string; score: number; matched?: string[] }[];
   lead?: { name: string | null; phone: string | null; email: string | null; checkIn: string | null; checkOut: string | null; guests: number | null; intent: string };
 }
 
@@ -58,6 +59,8 @@ export interface MessageResult {
   retrieved: string[];
   /** The calibrated relevance of each retrieved item, in the same order (empty when the CLI gives none). */
   scores: number[];
+  /** The relevance of the best item's rival (answer-confidence.ts rivalScore): what the calibration compares it with. */
+  rival: number;
   rank: number | null;
   foreignItems: string[];
   missingFacts: string[];
@@ -149,6 +152,7 @@ export function scoreMessage(m: EvalMessage, split: Split, o: AskOutcome | undef
     handoffReason: o?.handoffReason ?? null,
     retrieved,
     scores: (o?.retrieved ?? []).map((r) => r.score),
+    rival: rivalScore(o?.retrieved ?? []),
     rank: firstHit === -1 ? null : firstHit + 1,
     foreignItems: foreign,
     missingFacts,

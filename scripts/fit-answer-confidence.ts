@@ -24,6 +24,7 @@ interface Line {
   expectedDecision: 'answer' | 'handoff';
   rank: number | null;
   scores: number[];
+  rival: number;
 }
 
 const MUST_HANDOFF_KINDS = new Set(['out_of_kb', 'other_hotel']);
@@ -42,7 +43,7 @@ if (lines.some((l) => l.split !== 'tune')) {
 }
 const rows = lines
   .filter((l) => SINGLE_QUESTION_KINDS.has(l.kind) && l.scores.length > 0)
-  .map((l) => ({ ...answerFeatures(l.scores[0]!, l.scores[1] ?? 0), y: l.expectedDecision === 'answer' && l.rank === 1 ? 1 : 0, weight: MUST_HANDOFF_KINDS.has(l.kind) ? MUST_HANDOFF_WEIGHT : 1, kind: l.kind, best: l.scores[0]!, runnerUp: l.scores[1] ?? 0 }));
+  .map((l) => ({ ...answerFeatures(l.scores[0]!, l.rival), y: l.expectedDecision === 'answer' && l.rank === 1 ? 1 : 0, weight: MUST_HANDOFF_KINDS.has(l.kind) ? MUST_HANDOFF_WEIGHT : 1, kind: l.kind, best: l.scores[0]!, runnerUp: l.rival }));
 
 // Logistic regression by batch gradient descent, lightly regularised.
 const w = { slope: 1, margin: 0, intercept: 0 };

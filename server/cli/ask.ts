@@ -14,8 +14,8 @@ interface AskResult {
   handoffReason: string | null;
   provider: 'ollama' | 'cloud' | 'knowledge';
   citations: { itemId: string; title: string }[];
-  /** The knowledge found, best first, with its calibrated relevance (0..1). */
-  retrieved: { itemId: string; title: string; score: number }[];
+  /** The knowledge found, best first, with its calibrated relevance (0..1) and the question's concepts each holds. */
+  retrieved: { itemId: string; title: string; score: number; matched?: string[] }[];
   lead: { name: string | null; phone: string | null; email: string | null; checkIn: string | null; checkOut: string | null; guests: number | null; intent: string };
 }
 

@@ -139,6 +139,8 @@ export const KnowledgeSearchResult = z.object({
        */
       score: z.number(),
       snippet: z.string(),
+      /** The question's concepts this item holds (a glossary concept such as "parking", or the word itself). */
+      matched: z.array(z.string()),
     }),
   ),
   mode: SearchMode,

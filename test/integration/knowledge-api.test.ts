@@ -56,9 +56,9 @@ describe('knowledge items API (C3, F3)', () => {
     const found = await search('harbour', 'where can I park my car?');
     expect(found).toEqual({
       mode: 'lexical',
-      results: [{ itemId: item.id, title: 'Parking', category: 'facilities', score: expect.any(Number), snippet: expect.stringContaining('park') }],
+      results: [{ itemId: item.id, title: 'Parking', category: 'facilities', score: expect.any(Number), snippet: expect.stringContaining('park'), matched: ['parking'] }],
     });
-    expect(Object.keys(found.results[0]!).sort()).toEqual(['category', 'itemId', 'score', 'snippet', 'title']);
+    expect(Object.keys(found.results[0]!).sort()).toEqual(['category', 'itemId', 'matched', 'score', 'snippet', 'title']);
     expect(found.results[0]!.score).toBeGreaterThan(0);
     expect(found.results[0]!.score).toBeLessThanOrEqual(1);
 

@@ -31,7 +31,7 @@ afterAll(async () => {
 async function search(slug: string, query: string, k = 3) {
   const res = await s.admin.post(`/api/v1/properties/${slug}/knowledge-base/search`, { query, k });
   expect(res.status).toBe(200);
-  return (await res.json()) as { results: { itemId: string; title: string; score: number }[]; mode: string };
+  return (await res.json()) as { results: { itemId: string; title: string; score: number; matched: string[] }[]; mode: string };
 }
 
 interface Recall {
@@ -113,6 +113,13 @@ describe('lexical retrieval quality', () => {
     const { results } = await search('quay-rooms', 'any jazz on the terrace?');
     expect(results.map((r) => r.title)).toEqual(['Level 12', 'Level 3']);
     expect(results[0]!.score).toBeGreaterThan(results[1]!.score + 0.05);
+  });
+
+  it('says which of the question\'s concepts each item holds', async () => {
+    const { results } = await search(HARBOUR.slug, 'is valet parking free for hotel guests?', 5);
+    const parking = results.find((r) => r.title === 'Parking');
+    expect(parking?.matched).toEqual(expect.arrayContaining(['parking', 'free']));
+    for (const r of results) expect(r.matched.length, r.title).toBeGreaterThan(0);
   });
 
   it('scores an item low when it never mentions the thing the guest asks the hotel to have', async () => {

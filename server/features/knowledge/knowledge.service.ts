@@ -288,6 +288,7 @@ export class KnowledgeService {
       category: s.hit.category,
       score: Math.round(s.relevance * 1000) / 1000,
       snippet: snippet(s.hit.text, groups),
+      matched: s.matched,
     }));
     return { results, mode };
   }
@@ -329,7 +330,7 @@ export class KnowledgeService {
     const byItem = new Map<string, Scored>();
     for (const { c, match } of matched) {
       const features = this.features(c, match, prepared, bestBm25);
-      const scored: Scored = { hit: c.hit, features, relevance: relevance(features, model), rrf: rrf(c.lexRank) + rrf(c.vecRank) };
+      const scored: Scored = { hit: c.hit, features, relevance: relevance(features, model), rrf: rrf(c.lexRank) + rrf(c.vecRank), matched: match.matched };
       const other = byItem.get(c.hit.itemId);
       if (!other || scored.relevance > other.relevance || (scored.relevance === other.relevance && scored.rrf > other.rrf)) byItem.set(c.hit.itemId, scored);
     }
@@ -596,6 +597,8 @@ interface Scored {
   features: RelevanceFeatures;
   relevance: number;
   rrf: number;
+  /** The question's concepts the chunk holds. */
+  matched: string[];
 }
 
 /** One concept of the question as the hotel's index knows it: the token sequences present, and its IDF weight. */
@@ -668,6 +671,8 @@ interface ConceptMatch {
   inSentence: number;
   /** The question names a thing it asks the hotel to have or do, and the chunk never mentions it. */
   focusMissing: boolean;
+  /** The labels of the question's concepts the chunk holds. */
+  matched: string[];
 }
 
 function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
@@ -677,6 +682,7 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
   const bySentence = new Array<number>(fields.sentences.length).fill(0);
   let focusAsked = false;
   let focusFound = false;
+  const matched: string[] = [];
   for (const g of q.groups) {
     focusAsked ||= g.focus;
     let tf = 0;
@@ -696,12 +702,13 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
     }
     if (tf === 0) continue;
     focusFound ||= g.focus;
+    matched.push(g.label);
     found += g.weight * g.trust;
     if (titled) inTitle += g.weight * g.trust;
     else for (const i of inSentences) bySentence[i]! += g.weight * g.trust;
     bm25 += (g.trust * g.weight * tf * (BM25_K1 + 1)) / (tf + BM25_K1);
   }
-  return { bm25, found, inTitle, inSentence: inTitle + Math.max(0, ...bySentence), focusMissing: focusAsked && !focusFound };
+  return { bm25, found, inTitle, inSentence: inTitle + Math.max(0, ...bySentence), focusMissing: focusAsked && !focusFound, matched };
 }
 
 /** Chunks BM25 hands the relevance model per search (at least; 4 per result asked for). */

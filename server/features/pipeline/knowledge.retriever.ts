@@ -16,6 +16,7 @@ export class KnowledgeRetriever implements Retriever {
         title: r.title,
         category: r.category,
         score: r.score,
+        matched: r.matched,
         text: content.length > MAX_PASSAGE_CHARS ? `${content.slice(0, MAX_PASSAGE_CHARS)}…` : content,
       };
     });

@@ -9,7 +9,7 @@ import { InvalidModelOutputError, NoModelAvailableError, type LlmMessage } from 
 import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
-import { answerConfidence } from './answer-confidence.js';
+import { confidenceOf } from './answer-confidence.js';
 import { analyzeQuery } from '../knowledge/query-expansion.js';
 import { answerSentences, supportSentence } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
@@ -78,7 +78,7 @@ export interface Composition {
   handoffReason: HandoffReason | null;
   citedItemIds: string[];
   /** The knowledge found for the message, best first, with its calibrated relevance. */
-  retrieved: { itemId: string; title: string; score: number }[];
+  retrieved: { itemId: string; title: string; score: number; matched?: string[] }[];
   parts: QuestionPart[];
   intent: ExtractedLead['intent'] | null;
   lead: Partial<LeadDetails>;
@@ -181,7 +181,7 @@ export class ReplyComposer {
     const extractive = answered.length ? this.extractiveReply(questions, parts) : null;
     const reply = extractive?.text ?? null;
     const cited = [...new Set([...answered.map((p) => p.itemId!), ...(extractive?.support ?? [])])];
-    const confidence = answered.length ? Math.min(...answered.map((p) => p.confidence)) : answerConfidence(retrieved[0]?.score ?? 0, retrieved[1]?.score ?? 0);
+    const confidence = answered.length ? Math.min(...answered.map((p) => p.confidence)) : confidenceOf(retrieved);
     const open = parts.filter((p) => !p.answered && (p.question !== '' || answered.length === 0));
     const injection = input.flags.includes('injection_suspected');
     if (injection && !answered.length) return this.handoff(input, 'injection', parts, retrieved, null, { confidence });
@@ -218,7 +218,7 @@ export class ReplyComposer {
       return found;
     };
     // How sure a reply from a search's best item would be, against the hotel's threshold.
-    const top = (ps: Passage[]) => answerConfidence(ps[0]?.score ?? 0, ps[1]?.score ?? 0);
+    const top = (ps: Passage[]) => confidenceOf(ps);
 
     const cleanWhole = searchableText(input.text, input.names);
     let wholePassages = await retrieve(cleanWhole);
@@ -291,7 +291,7 @@ export class ReplyComposer {
     const threshold = input.property.confidenceThreshold;
     return questions.map((q) => {
       const best = q.passages[0];
-      const confidence = answerConfidence(best?.score ?? 0, q.passages[1]?.score ?? 0);
+      const confidence = confidenceOf(q.passages);
       return { question: q.text, itemId: best?.itemId ?? null, relevance: best?.score ?? 0, confidence, answered: !!best && confidence >= threshold };
     });
   }
@@ -484,12 +484,12 @@ function supportCandidates(q: Question): Passage[] {
 
 /** Every question's passages merged, best relevance first: what the message found. */
 function rankedUnion(questions: Question[]): Composition['retrieved'] {
-  const best = new Map<string, { itemId: string; title: string; score: number; rank: number }>();
+  const best = new Map<string, { itemId: string; title: string; score: number; matched?: string[]; rank: number }>();
   for (const q of questions) {
     q.passages.forEach((p, rank) => {
       const seen = best.get(p.itemId);
-      if (!seen || p.score > seen.score || (p.score === seen.score && rank < seen.rank)) best.set(p.itemId, { itemId: p.itemId, title: p.title, score: p.score, rank });
+      if (!seen || p.score > seen.score || (p.score === seen.score && rank < seen.rank)) best.set(p.itemId, { itemId: p.itemId, title: p.title, score: p.score, ...(p.matched ? { matched: p.matched } : {}), rank });
     });
   }
-  return [...best.values()].sort((a, b) => b.score - a.score || a.rank - b.rank).map(({ itemId, title, score }) => ({ itemId, title, score }));
+  return [...best.values()].sort((a, b) => b.score - a.score || a.rank - b.rank).map(({ rank: _rank, ...item }) => item);
 }

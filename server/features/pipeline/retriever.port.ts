@@ -5,6 +5,8 @@ export interface Passage {
   category: string;
   /** Relevance in [0, 1]. */
   score: number;
+  /** The question's concepts the item holds (KnowledgeSearchResult); absent from retrievers that cannot say. */
+  matched?: string[];
   text: string;
 }
 
