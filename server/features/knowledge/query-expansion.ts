@@ -86,6 +86,12 @@ export const HOTEL_GLOSSARY: Record<string, string[]> = {
   tax: ['tax', 'tourism tax', 'service charge', 'sst', 'cukai', 'cukai pelancongan', '税', '旅游税', '服务费'],
 };
 
+/**
+ * Glossary concepts that say what is asked about a topic (when, how much, whether free, how far, how
+ * long, how big) rather than the topic itself: every item may hold them.
+ */
+export const ASPECT_CONCEPTS: ReadonlySet<string> = new Set(['time', 'price', 'free', 'distance', 'duration', 'size']);
+
 const STOPWORDS = new Set(
   (
     // English, with the chat forms guests type

@@ -24,6 +24,14 @@ describe('answer confidence', () => {
     ];
     expect(rivalScore(rivals)).toBe(0.5);
     expect(confidenceOf(rivals)).toBeLessThan(0.7);
+    // Sharing only what is asked about ("at 7.30pm": a time) is no rivalry; sharing the topic is.
+    const timed = [
+      { score: 0.44, matched: ['pool', 'time'] },
+      { score: 0.26, matched: ['dining', 'time'] },
+      { score: 0.1, matched: ['pool'] },
+    ];
+    expect(rivalScore(timed)).toBe(0.1);
+    expect(rivalScore([{ score: 0.5, matched: ['time'] }, { score: 0.4, matched: ['time', 'gym'] }])).toBe(0.4);
     // A retriever that cannot say which concepts an item holds: the next item, as before.
     expect(rivalScore([{ score: 0.6 }, { score: 0.4 }])).toBe(0.4);
     expect(confidenceOf([])).toBe(answerConfidence(0, 0));

@@ -1,3 +1,5 @@
+import { ASPECT_CONCEPTS } from '../knowledge/query-expansion.js';
+
 /**
  * How likely a reply made from the best knowledge item is right, from the search's relevance of
  * that item and of the runner-up: the item's relevance (the probability the search gives that it
@@ -52,7 +54,9 @@ export function rivalScore(found: readonly Found[]): number {
   const [best, ...rest] = found;
   if (!best) return 0;
   if (!best.matched) return rest[0]?.score ?? 0;
-  const own = new Set(best.matched);
+  // A topic, when the best item holds one: sharing only "what time" or "how much" is no rivalry.
+  const topics = best.matched.filter((m) => !ASPECT_CONCEPTS.has(m));
+  const own = new Set(topics.length ? topics : best.matched);
   return rest.find((f) => !f.matched || f.matched.some((m) => own.has(m)))?.score ?? 0;
 }
 

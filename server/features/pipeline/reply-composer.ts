@@ -10,7 +10,7 @@ import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { confidenceOf } from './answer-confidence.js';
-import { analyzeQuery } from '../knowledge/query-expansion.js';
+import { analyzeQuery, ASPECT_CONCEPTS } from '../knowledge/query-expansion.js';
 import { answerSentences, supportSentence } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
 import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
@@ -452,9 +452,6 @@ const ANAPHORA = /\b(it|its|it's|that|this|those|these|they|them|itu|ini|tu|ni|n
 /** "After that", "lepas tu", "之后": they order events, and point at no topic. */
 const TIME_LINK = /\b(?:after|before|besides|apart from|other than) (?:that|this|those)\b|\b(?:lepas|selepas|sebelum) (?:itu|tu|ini|ni)\b|之后|以后|然后/giu;
 
-/** Concepts that ask about an aspect of something (when, how much, free, how far, how big), never what. */
-const ASPECTS = new Set(['time', 'price', 'free', 'distance', 'duration', 'size']);
-
 /**
  * A question that cannot be read alone: it points back, has at most three words ("Pork-free?",
  * "How much?"), or asks only an aspect with no topic ("what time does it start?", "几点开始？",
@@ -465,7 +462,7 @@ export function dependsOnContext(question: string): boolean {
   const cjk = (question.match(/\p{Script=Han}/gu) ?? []).length;
   if (ANAPHORA.test(question.replace(TIME_LINK, ' ')) || (cjk === 0 ? words.length <= 3 : cjk <= 3)) return true;
   const groups = analyzeQuery(question);
-  return groups.length > 0 && groups.every((g) => ASPECTS.has(g.label) || g.weak);
+  return groups.length > 0 && groups.every((g) => ASPECT_CONCEPTS.has(g.label) || g.weak);
 }
 
 /** The items after the best one that may complete its answer: each at its best relevance, best first. */
