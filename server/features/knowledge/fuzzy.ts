@@ -94,7 +94,7 @@ export class Vocabulary {
     const max = maxEdits(word.length);
     // Both ways of being near take a term at most 3 letters shorter; past that, a long guest word
     // would only cost time (building its deletions grows with the cube of its length).
-    if (word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return [];
+    if (this.uncorrectable(word)) return [];
     const chat = this.chatForm(word);
     if (chat) return [chat];
     const loan = this.loanForm(word);
@@ -118,11 +118,16 @@ export class Vocabulary {
    * loan is only near "bar").
    */
   ruleForm(word: string): string | undefined {
-    if (word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word)) return undefined;
+    if (this.uncorrectable(word)) return undefined;
     const chat = this.chatForm(word);
     if (chat) return chat;
-    const loan = this.loanForm(word);
-    return loan !== undefined && loan === porterStem(LOAN_RULES.reduce((w, [rule, to]) => w.replace(rule, to), word)) ? loan : undefined;
+    const loan = loanEnglish(word);
+    return loan && this.docs.has(loan.stem) ? loan.stem : undefined;
+  }
+
+  /** A word already the hotel's, not all letters, or too long to be near any of its terms. */
+  private uncorrectable(word: string): boolean {
+    return word.length > this.longest + 3 || this.docs.has(word) || !/^\p{L}+$/u.test(word);
   }
 
   /**
@@ -148,10 +153,9 @@ export class Vocabulary {
 
   /** The hotel's English word for a Malay spelling of it (see LOAN_RULES): "klinik" -> clinic, "kelas" -> class. */
   loanForm(word: string): string | undefined {
-    if (word.length < 4) return undefined;
-    const english = LOAN_RULES.reduce((w, [rule, to]) => w.replace(rule, to), word);
-    if (english === word) return undefined;
-    const stem = porterStem(english);
+    const loan = loanEnglish(word);
+    if (!loan) return undefined;
+    const { english, stem } = loan;
     if (this.docs.has(stem)) return stem;
     return this.withinEdits(stem, 1, 1)[0] ?? (stem === english ? undefined : this.withinEdits(english, 1, 1)[0]);
   }
@@ -193,6 +197,13 @@ export class Vocabulary {
       .slice(0, limit)
       .map((c) => c.t);
   }
+}
+
+/** The English a Malay spelling borrows, by LOAN_RULES, and its stem as the index stores it; none when no rule applies. */
+function loanEnglish(word: string): { english: string; stem: string } | undefined {
+  if (word.length < 4) return undefined;
+  const english = LOAN_RULES.reduce((w, [rule, to]) => w.replace(rule, to), word);
+  return english === word ? undefined : { english, stem: porterStem(english) };
 }
 
 function isSubsequence(short: string, long: string): boolean {
