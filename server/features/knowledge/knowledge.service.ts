@@ -31,7 +31,8 @@ import {
 import { Vocabulary } from './fuzzy.js';
 import { analyzeQuery, contentWords, type QueryGroup, type SynonymSet } from './query-expansion.js';
 import { relevance, RELEVANCE_MODEL, type RelevanceFeatures } from './relevance.js';
-import { ftsPhrase, indexTokens, normalizeForMatch } from './search-text.js';
+import { lexicon } from './lexicon.js';
+import { ftsPhrase, hasCjk, indexTokens, normalizeForMatch } from './search-text.js';
 import { maskPii } from '../../shared/redact.js';
 
 /** What the service needs of the properties feature: one hotel's own database, found by id or slug. */
@@ -610,6 +611,8 @@ interface PreparedGroup {
   trust: number;
   /** The thing the guest asks the hotel to have or do (QueryGroup.focus). */
   focus: boolean;
+  /** Found only through a broader class ("dog" for "dachshund"): does not show the item has the thing asked for. */
+  broader: boolean;
 }
 
 interface PreparedQuery {
@@ -650,6 +653,39 @@ const ABSENT_NAME_WEIGHT = 0.2;
  * the guest's story ("my son loves to cycle"), not what is asked.
  */
 const ABSENT_CONTEXT_WEIGHT = 0;
+
+/**
+ * What a match through a dictionary counts for (lexicon.ts): the same meaning in other words or
+ * another language ("tub" for bath, 游船 for a boat) counts more than a near spelling; a broader
+ * class ("dog" for "dachshund") counts as a near spelling, since the item may be about another kind.
+ */
+const SAME_MEANING_TRUST = 0.7;
+const BROADER_TRUST = 0.5;
+
+/**
+ * A word the dictionaries relate to a guest's word is used only when at most this share of the hotel's
+ * chunks hold it (and never fewer than 2): a word half the items use ("room" for "sauna") names no topic.
+ */
+const GENERAL_SHARE = 0.05;
+
+/**
+ * The hotel's words for what an unknown word means, through the dictionaries: a Chinese word's English
+ * senses, else an English word's synonyms, else its broader classes. `present` keeps the alternatives
+ * the hotel's index holds and that name a topic.
+ */
+function meaningOf(label: string, present: (terms: string[]) => { term: string; tokens: string[] }[]): { alts: { term: string; tokens: string[] }[]; trust: number; broader: boolean } | undefined {
+  const dictionaries = lexicon();
+  if (hasCjk(label)) {
+    const alts = present(dictionaries.chinese(label));
+    return alts.length > 0 ? { alts, trust: SAME_MEANING_TRUST, broader: false } : undefined;
+  }
+  const related = dictionaries.english(label);
+  for (const broader of [false, true]) {
+    const alts = present(related.filter((r) => r.broader === broader).map((r) => r.word));
+    if (alts.length > 0) return { alts, trust: broader ? BROADER_TRUST : SAME_MEANING_TRUST, broader };
+  }
+  return undefined;
+}
 
 /** What a word of the hotel's own name counts for: it may name a topic ("villa"), but every item is about the hotel. */
 const WEAK_TRUST = 0.5;
@@ -701,7 +737,7 @@ function conceptBm25(fields: ChunkFields, q: PreparedQuery): ConceptMatch {
       tf = Math.max(tf, t);
     }
     if (tf === 0) continue;
-    focusFound ||= g.focus;
+    focusFound ||= g.focus && !g.broader;
     matched.push(g.label);
     found += g.weight * g.trust;
     if (titled) inTitle += g.weight * g.trust;
@@ -741,6 +777,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
       terms.map((term) => ({ term, tokens: indexTokens(term) })).filter((a) => a.tokens.length > 0 && a.tokens.every((t) => df(t) > 0));
     let alts = present(g.terms);
     let trust = g.weak ? WEAK_TRUST : 1;
+    let broader = false;
     if (alts.length === 0 && g.fallbacks) alts = present(g.fallbacks);
     const pet = alts.length === 0 && !g.expanded ? stats.vocabulary.petForm(indexTokens(g.label)[0] ?? '') : undefined;
     if (pet) alts = [{ term: pet, tokens: [pet] }];
@@ -756,12 +793,18 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
         alts = raw.map((t) => ({ term: t, tokens: [t] }));
       }
     }
+    // A real word the hotel never uses ("dachshund", 租车): the hotel's words for what it means.
+    // Not for the guest's story around the question, nor for a name: what it means is not what is asked.
+    if (alts.length === 0 && !g.expanded && !g.context && !g.name) {
+      const meant = meaningOf(g.label, (terms) => present(terms).filter((a) => Math.min(...a.tokens.map(df)) <= Math.max(2, total * GENERAL_SHARE)));
+      if (meant) ({ alts, trust, broader } = meant);
+    }
     // A phrase occurs in at most as many chunks as its rarest word; synonyms mostly occur
     // together, so the commonest alternative stands for the group. Absent groups weigh as the rarest.
     const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
     const rarest = indexOfRarest(alts, df);
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
-    return { label: g.label, focus: !!g.focus, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.context ? ABSENT_CONTEXT_WEIGHT : g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
+    return { label: g.label, focus: !!g.focus, broader, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.context ? ABSENT_CONTEXT_WEIGHT : g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget

@@ -1,4 +1,5 @@
 import { PHONE, replaceEmails } from '../../shared/redact.js';
+import { lexicon } from './lexicon.js';
 import { cjkWords, hasCjk, lightStem, normalizeForMatch } from './search-text.js';
 
 /**
@@ -260,7 +261,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     const token = m[0];
     const at = m.index;
     if (hasCjk(token)) {
-      for (const word of cjkWords(token)) {
+      for (const word of lexicon().joinChinese(cjkWords(token))) {
         if (CJK_STOP_WORDS.has(word) || [...word].every((c) => CJK_STOP.has(c))) continue;
         if ([...word].length < 2) continue;
         add(at, { label: word, terms: [word], expanded: false, ...(WEEKDAYS.has(word) ? { weak: true } : {}) }, word);
@@ -339,10 +340,11 @@ function focusOf(query: string): (word: string) => boolean {
     }
     const c = CJK_FOCUS_FRAME.exec(clause);
     // The segmenter cuts a word it does not know into characters; the last real word stands for the thing.
-    const words = c ? cjkWords(c[1]!).filter((w) => [...w].length > 1 && !CJK_STOP_WORDS.has(w) && ![...w].every((ch) => CJK_STOP.has(ch))) : [];
+    const words = c ? lexicon().joinChinese(cjkWords(c[1]!)).filter((w) => [...w].length > 1 && !CJK_STOP_WORDS.has(w) && ![...w].every((ch) => CJK_STOP.has(ch))) : [];
     if (words.length) heads.add(words.at(-1)!);
   }
-  return (word) => heads.has(word);
+  // A glossary phrase inside a longer Chinese head names it too (洗衣 in 洗衣机).
+  return (word) => heads.has(word) || (hasCjk(word) && [...heads].some((h) => h.includes(word) || word.includes(h)));
 }
 
 /** A capitalised word (capital then small letters) preceded by a word or a comma, not by a sentence's end. */

@@ -1,3 +1,4 @@
+import { lexicon } from '../knowledge/lexicon.js';
 import { PiiMasker } from '../llm/pii-mask.js';
 import { asksForPerson, injectionFlags, policyHandoff, smallTalk } from '../pipeline/guards.js';
 import { detectLanguage, extractLead } from './lead-extraction.js';
@@ -11,9 +12,11 @@ const SAMPLES = [
 /**
  * Runs the patterns that read guest text a few times at start-up. V8 first interprets a regular
  * expression and compiles it only after it has run; on the first 2,000-character message, chrono's
- * date patterns would otherwise hold the event loop for a quarter of a second.
+ * date patterns would otherwise hold the event loop for a quarter of a second. The search's
+ * dictionaries are read here too, for the same reason.
  */
 export function warmUpGuestParsers(): void {
+  lexicon().warm();
   for (let round = 0; round < 3; round++) {
     for (const text of SAMPLES) {
       detectLanguage(text);

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { lexicon } from './lexicon.js';
+
+/** The dictionaries installed with the app (WordNet 3.1 and CC-CEDICT), read for real. */
+describe('lexicon', () => {
+  const words = (w: string, broader: boolean) => lexicon().english(w).filter((r) => r.broader === broader).map((r) => r.word);
+
+  it('reads an English word in its inflected form, with the same meaning in other words and its broader class', () => {
+    expect(words('dachshunds', false)).toContain('dachshund');
+    // "hunting dog" is the hypernym; its head names the class.
+    expect(words('dachshunds', true)).toEqual(expect.arrayContaining(['hunting dog', 'dog']));
+    expect(words('prams', false)).toEqual(expect.arrayContaining(['stroller', 'pushchair']));
+    expect(words('bathtub', false)).toContain('tub');
+  });
+
+  it('leaves words of many senses, misspellings and non-words alone', () => {
+    // "trip" has over twenty senses: read through all of them it would relate to nearly anything.
+    expect(lexicon().english('trip')).toEqual([]);
+    expect(lexicon().knowsEnglish('trip')).toBe(true);
+    expect(lexicon().knowsEnglish('brekfast')).toBe(false);
+    expect(lexicon().english('brekfast')).toEqual([]);
+    expect(lexicon().english('wi-fi?!')).toEqual([]);
+    expect(lexicon().english('')).toEqual([]);
+  });
+
+  it('gives the English senses of a Chinese word, in simplified or traditional characters, without notes or pinyin', () => {
+    expect(lexicon().chinese('租车')).toEqual(expect.arrayContaining(['rent', 'car']));
+    expect(lexicon().chinese('自行車')).toEqual(expect.arrayContaining(['bicycle', 'bike']));
+    expect(lexicon().chinese('浴缸')).toEqual(['bathtub']);
+    for (const w of lexicon().chinese('出租车')) expect(w).toMatch(/^[a-z-]+$/);
+    expect(lexicon().chinese('不是词语的字串')).toEqual([]);
+  });
+
+  it('joins the pieces the segmenter cut from a word it does not know, and nothing else', () => {
+    expect(lexicon().joinChinese(['我们', '想', '租', '自行', '车'])).toEqual(['我们', '想', '租', '自行车']);
+    expect(lexicon().joinChinese(['度假', '村', '可以', '帮忙', '租', '车', '吗'])).toEqual(['度假村', '可以', '帮忙', '租车', '吗']);
+    // Two whole words stay two words, even when the dictionary has them together.
+    expect(lexicon().joinChinese(['早餐', '时间'])).toEqual(['早餐', '时间']);
+    expect(lexicon().joinChinese([])).toEqual([]);
+  });
+});
