@@ -499,6 +499,9 @@ describe('conversation context', () => {
     expect(lead('we are 2 adults coming on 24 Dec, is the pool heated?')).toMatchObject(NOTHING_INVENTED);
     expect(lead('Can I make a booking?')).toMatchObject({ ...NOTHING_INVENTED, requested: true });
     expect(lead('Can I book the airport transfer?').requested).toBe(false);
+    // a book to read, after an article, is no request; "a booking" still is
+    expect(lead('We are 2 adults and love to read. Is there a quiet lounge where we can sit with a book?')).toMatchObject({ ...NOTHING_INVENTED, intent: 'other', requested: false });
+    expect(lead("Can't wait to lie by the pool with a book all afternoon! Is the pool open until late?").requested).toBe(false);
   });
 
   it('keeps the dates of a stay stated on its own, but gives a question about a stay no lead details', () => {
