@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
  * last closing note; raise them when the figures rise, never lower them to make a change pass.
  * They were re-based once, when 80 freshly written messages joined the tune part (270 -> 350,
  * session 5): on the larger part the same code reached less, which is what the fresh messages
- * were written to show.
+ * were written to show. And again when 48 more joined it (350 -> 398, session 6): the session-5
+ * code reached recall@3 0.96, answer pass 0.785 and precision 0.766 on it.
  */
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -41,9 +42,9 @@ describe('answer quality on the tune part of the evaluation set (no model)', () 
     const { tune } = await runEval();
     expect(tune.forbiddenFactReplies).toBe(0);
     expect(tune.foreignItems).toBe(0);
-    expect(tune.retrieval['recall@3']).toBeGreaterThanOrEqual(0.98);
-    expect(tune.answerPass.rate).toBeGreaterThanOrEqual(0.845);
-    expect(tune.handoff.precision).toBeGreaterThanOrEqual(0.835);
+    expect(tune.retrieval['recall@3']).toBeGreaterThanOrEqual(0.97);
+    expect(tune.answerPass.rate).toBeGreaterThanOrEqual(0.795);
+    expect(tune.handoff.precision).toBeGreaterThanOrEqual(0.775);
     expect(tune.handoff.mustHandoffKept.kept).toBe(tune.handoff.mustHandoffKept.n);
     expect(tune.leads.allRightRate).toBeGreaterThanOrEqual(0.95);
     expect(tune.invented.withInventedDetails / tune.invented.plainQuestions).toBeLessThanOrEqual(0.01);
