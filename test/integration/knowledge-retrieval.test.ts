@@ -139,6 +139,10 @@ describe('lexical retrieval quality', () => {
     // CC-CEDICT: 外套 is a coat or a jacket, which the weather item tells guests to bring.
     const jacket = await search(HILL.slug, '要带外套吗？');
     expect(jacket.results[0]?.title).toBe('Weather and what to pack');
+    // 旅店 is an inn, a small hotel: what every item is about, so a common word here, not a topic the hotel lacks.
+    const inn = await search(HARBOUR.slug, '旅店有停车场吗？');
+    expect(inn.results[0]?.title).toBe('Parking');
+    expect(inn.results[0]?.score).toBeGreaterThan(0.5);
     // A broader class does not show the hotel has the thing asked for: a sauna is a kind of room.
     const sauna = await search(HARBOUR.slug, 'Is there a sauna?', 5);
     for (const r of sauna.results) expect(r.score, r.title).toBeLessThan(0.3);

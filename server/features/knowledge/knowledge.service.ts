@@ -663,25 +663,27 @@ const SAME_MEANING_TRUST = 0.7;
 const BROADER_TRUST = 0.5;
 
 /**
- * A word the dictionaries relate to a guest's word is used only when at most this share of the hotel's
- * chunks hold it (and never fewer than 2): a word half the items use ("room" for "sauna") names no topic.
+ * A word the dictionaries relate to a guest's word names a topic when at most this share of the hotel's
+ * chunks hold it (and never fewer than 2): a word half the items use ("room") names none.
  */
 const GENERAL_SHARE = 0.05;
 
+type Alternative = { term: string; tokens: string[] };
+
 /**
  * The hotel's words for what an unknown word means, through the dictionaries: a Chinese word's English
- * senses, else an English word's synonyms, else its broader classes. `present` keeps the alternatives
- * the hotel's index holds and that name a topic.
+ * senses, else an English word's synonyms, else its broader classes, each kept when the hotel's index
+ * holds it (`present`), and the ones that name a topic (not `general`) preferred. A word that means
+ * only what the hotel says everywhere (度假村, "resort", at a resort) is such a common word, not a
+ * topic the hotel lacks; a broader class the hotel uses everywhere says nothing ("room" for "sauna").
  */
-function meaningOf(label: string, present: (terms: string[]) => { term: string; tokens: string[] }[]): { alts: { term: string; tokens: string[] }[]; trust: number; broader: boolean } | undefined {
+function meaningOf(label: string, present: (terms: string[]) => Alternative[], general: (a: Alternative) => boolean): { alts: Alternative[]; trust: number; broader: boolean } | undefined {
   const dictionaries = lexicon();
-  if (hasCjk(label)) {
-    const alts = present(dictionaries.chinese(label));
-    return alts.length > 0 ? { alts, trust: SAME_MEANING_TRUST, broader: false } : undefined;
-  }
-  const related = dictionaries.english(label);
+  const related = hasCjk(label) ? dictionaries.chinese(label).map((word) => ({ word, broader: false })) : dictionaries.english(label);
   for (const broader of [false, true]) {
-    const alts = present(related.filter((r) => r.broader === broader).map((r) => r.word));
+    const held = present(related.filter((r) => r.broader === broader).map((r) => r.word));
+    const topical = held.filter((a) => !general(a));
+    const alts = topical.length > 0 || broader ? topical : held;
     if (alts.length > 0) return { alts, trust: broader ? BROADER_TRUST : SAME_MEANING_TRUST, broader };
   }
   return undefined;
@@ -796,7 +798,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     // A real word the hotel never uses ("dachshund", 租车): the hotel's words for what it means.
     // Not for the guest's story around the question, nor for a name: what it means is not what is asked.
     if (alts.length === 0 && !g.expanded && !g.context && !g.name) {
-      const meant = meaningOf(g.label, (terms) => present(terms).filter((a) => Math.min(...a.tokens.map(df)) <= Math.max(2, total * GENERAL_SHARE)));
+      const meant = meaningOf(g.label, present, (a) => Math.min(...a.tokens.map(df)) > Math.max(2, total * GENERAL_SHARE));
       if (meant) ({ alts, trust, broader } = meant);
     }
     // A phrase occurs in at most as many chunks as its rarest word; synonyms mostly occur
