@@ -43,6 +43,16 @@ export interface AskOutcome {
   citations?: { itemId: string; title: string }[];
   retrieved?: { itemId: string; title: string; score: number; matched?: string[] }[];
   lead?: { name: string | null; phone: string | null; email: string | null; checkIn: string | null; checkOut: string | null; guests: number | null; intent: string };
+  parts?: MessagePart[];
+}
+
+/** One question of a message as the pipeline read it (`nocturn ask`'s `parts`). */
+export interface MessagePart {
+  question: string;
+  itemId: string | null;
+  relevance: number;
+  confidence: number;
+  answered: boolean;
 }
 
 export type Split = 'tune' | 'holdout';
@@ -61,6 +71,8 @@ export interface MessageResult {
   scores: number[];
   /** The relevance of the best item's rival (answer-confidence.ts rivalScore): what the calibration compares it with. */
   rival: number;
+  /** Each question the message was read as, with its relevance, confidence and whether it was answered. */
+  parts: MessagePart[];
   rank: number | null;
   foreignItems: string[];
   missingFacts: string[];
@@ -153,6 +165,7 @@ export function scoreMessage(m: EvalMessage, split: Split, o: AskOutcome | undef
     retrieved,
     scores: (o?.retrieved ?? []).map((r) => r.score),
     rival: rivalScore(o?.retrieved ?? []),
+    parts: o?.parts ?? [],
     rank: firstHit === -1 ? null : firstHit + 1,
     foreignItems: foreign,
     missingFacts,

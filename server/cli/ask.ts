@@ -17,6 +17,8 @@ interface AskResult {
   /** The knowledge found, best first, with its calibrated relevance (0..1) and the question's concepts each holds. */
   retrieved: { itemId: string; title: string; score: number; matched?: string[] }[];
   lead: { name: string | null; phone: string | null; email: string | null; checkIn: string | null; checkOut: string | null; guests: number | null; intent: string };
+  /** Each question the message was read as: its best item, that item's relevance, how sure an answer from it is, and whether it was answered. */
+  parts: { question: string; itemId: string | null; relevance: number; confidence: number; answered: boolean }[];
 }
 
 function shape(o: TrialOutcome): AskResult {
@@ -30,6 +32,7 @@ function shape(o: TrialOutcome): AskResult {
     citations: o.citations,
     retrieved: o.retrieved,
     lead: { name: o.lead.name, phone: o.lead.phone, email: o.lead.email, checkIn: o.lead.checkIn, checkOut: o.lead.checkOut, guests: o.lead.guests, intent: o.lead.intent },
+    parts: o.parts.map((p) => ({ question: p.question, itemId: p.itemId, relevance: p.relevance, confidence: p.confidence, answered: p.answered })),
   };
 }
 

@@ -480,11 +480,14 @@ describe('nocturn ask (the whole pipeline from the command line)', () => {
     ollama.behave({ kind: 'reply', content: (body) => modelJson({ reply: 'Check-out is by 12 noon.', confidence: 0.95, citedItemIds: [itemIdIn(body, 'Check-in and check-out times')] }) });
     const r = await cli(['ask', '--property', 'harbour', '--file', file]);
     expect(r.code).toBe(0);
-    const outcomes = r.out.map((l) => JSON.parse(l) as { id: string; decision: string; handoffReason: string | null });
+    const outcomes = r.out.map((l) => JSON.parse(l) as { id: string; decision: string; handoffReason: string | null; parts: { question: string; itemId: string | null; answered: boolean }[] });
     expect(outcomes.map((o) => [o.id, o.decision, o.handoffReason])).toEqual([
       ['q1', 'answer', null],
       ['q2', 'handoff', 'asked_for_person'],
     ]);
+    // Each question the message was read as, with the item it was answered from.
+    expect(outcomes[0]!.parts).toEqual([expect.objectContaining({ itemId: items['Check-in and check-out times'], answered: true })]);
+    expect(outcomes[1]!.parts).toEqual([]);
     writeFileSync(file, 'not json\n');
     const bad = await cli(['ask', '--property', 'harbour', '--file', file]);
     expect(bad.code).toBe(1);
