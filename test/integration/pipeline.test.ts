@@ -381,6 +381,20 @@ describe('several questions in one message (issue 14)', () => {
     expect(out.citations.map((c) => c.title)).toEqual(['Parking']);
   });
 
+  it('with no model, reads a question that asks only a price or a time with the question before it, unless it names a thing of its own', async () => {
+    ollama.behave({ kind: 'status', status: 503 });
+    cloud.behave({ kind: 'status', status: 500 });
+    const aspect = await handle(inbound('你们有代客泊车吗？大概多少钱？'));
+    expect(aspect.decision).toBe('answer');
+    expect(aspect.reply?.body).toContain('RM 20 per night');
+    expect(aspect.citations.map((c) => c.title)).toEqual(['Parking']);
+    // "a dentist nearby" asks how far, but about a dentist: a question of its own, which the hotel cannot answer.
+    const thing = await handle(inbound('What time is check-out? And could you recommend a good dentist nearby?'));
+    expect(thing.decision).toBe('handoff');
+    expect(thing.reply?.body).toContain('12 noon');
+    expect(thing.reply?.body).toMatch(/dentist.*passed it to our front desk/s);
+  });
+
   it('with no model, reads "nak tanya," before a question as announcing it, not as a question of its own', async () => {
     ollama.behave({ kind: 'status', status: 503 });
     cloud.behave({ kind: 'status', status: 500 });

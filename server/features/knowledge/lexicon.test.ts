@@ -31,6 +31,14 @@ describe('lexicon', () => {
     expect(lexicon().chinese('不是词语的字串')).toEqual([]);
   });
 
+  it('tells a word that names a particular thing from one that does not, in English and Chinese', () => {
+    expect(lexicon().namesThing('dentist')).toBe(true);
+    expect(lexicon().namesThing('pharmacy')).toBe(true);
+    expect(lexicon().namesThing('药房')).toBe(true);
+    // a verb, a word of many senses, an adverb, a Chinese adverb, a non-word
+    for (const w of ['inform', 'day', 'roughly', '大概', 'gerak']) expect(lexicon().namesThing(w), w).toBe(false);
+  });
+
   it('joins the pieces the segmenter cut from a word it does not know, and nothing else', () => {
     expect(lexicon().joinChinese(['我们', '想', '租', '自行', '车'])).toEqual(['我们', '想', '租', '自行车']);
     expect(lexicon().joinChinese(['度假', '村', '可以', '帮忙', '租', '车', '吗'])).toEqual(['度假村', '可以', '帮忙', '租车', '吗']);

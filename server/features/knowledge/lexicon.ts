@@ -74,6 +74,12 @@ class WordNet {
     return [...out].map(([w, broader]) => ({ word: w, broader }));
   }
 
+  /** True when the word names a particular kind of thing: a noun of at most MAX_SENSES senses and no verb ("dentist", "pharmacy"). */
+  namesThing(word: string): boolean {
+    const nouns = this.offsets(word, 'noun').length;
+    return nouns > 0 && nouns <= MAX_SENSES && this.offsets(word, 'verb').length === 0;
+  }
+
   /** True when WordNet knows the word in some form: a real English word, not a misspelling. */
   knows(word: string): boolean {
     return this.offsets(word, 'noun').length > 0 || this.offsets(word, 'verb').length > 0;
@@ -233,6 +239,12 @@ export interface Lexicon {
   knowsEnglish(word: string): boolean;
   /** The English words of a Chinese word's senses. */
   chinese(word: string): string[];
+  /**
+   * True when a word names a particular kind of thing (a dentist, 药房): in English a noun of few senses
+   * and no verb, in Chinese a word one of whose English senses is one. "Roughly", "by oneself" and
+   * "inform" name none.
+   */
+  namesThing(word: string): boolean;
   /** Chinese segments with the pieces of words the segmenter did not know joined again. */
   joinChinese(segments: string[]): string[];
   /** Reads every file now (about a quarter of a second), so no guest's message waits for it. */
@@ -249,6 +261,7 @@ export function lexicon(): Lexicon {
       english: (w) => wordnet.related(w),
       knowsEnglish: (w) => wordnet.knows(w),
       chinese: (w) => cedict.english(w),
+      namesThing: (w) => (/^[a-z]/.test(w) ? wordnet.namesThing(w) : cedict.english(w).some((e) => wordnet.namesThing(e))),
       joinChinese: (s) => cedict.join(s),
       warm: () => {
         wordnet.knows('warm');

@@ -11,6 +11,7 @@ import { generateStructured } from '../llm/structured.js';
 import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { confidenceOf } from './answer-confidence.js';
 import { analyzeQuery, ASPECT_CONCEPTS } from '../knowledge/query-expansion.js';
+import { lexicon } from '../knowledge/lexicon.js';
 import { answerSentences, supportSentence } from './extractive.js';
 import { asksForPerson, inventedAmounts, policyHandoff, smallTalk, withoutQuoted } from './guards.js';
 import { echoesInstructions, guestTurn, ModelReply, systemPrompt, type PromptQuestion } from './prompt.js';
@@ -248,13 +249,18 @@ export class ReplyComposer {
       let passages = await retrieve(clean);
       const previous = found.at(-1);
       const dependent = dependsOnContext(clean);
+      // "一个人多少钱？", "how long do we get them?" right after a question: an aspect (a price, a time, how
+      // long) that finds nothing sure alone asks about the item the question before found, if read with
+      // it that item is what it finds.
+      const aspectOfPrevious = !dependent && !contextIsRemarks && !!previous && top(passages) < threshold && asksAspect(clean);
       // "Do we pay for it?" is about what came before: read it with that, whatever it finds alone. A
-      // question that stands alone borrows only from remarks, never another question's topic.
-      if (context.length && (dependent || (contextIsRemarks && top(passages) < threshold))) {
+      // question that stands alone borrows only from remarks, or its aspect from the question before.
+      if (context.length && (dependent || aspectOfPrevious || (contextIsRemarks && top(passages) < threshold))) {
         // Remarks narrow the topic; a question before this one is read with it, whole.
         const withContext = await (contextIsRemarks ? retrieve(clean, context.join(' ')) : retrieve(`${context.join(' ')} ${clean}`));
-        if (dependent || top(withContext) > top(passages)) passages = withContext;
-        if (previous && dependent && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
+        const sameItem = !!previous && !!withContext[0] && previous.passages[0]?.itemId === withContext[0].itemId;
+        if (dependent || (aspectOfPrevious ? sameItem : top(withContext) > top(passages))) passages = withContext;
+        if (previous && (dependent || (aspectOfPrevious && sameItem)) && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;
           // The same item, found with more or less of the topic: its surer reading stands, the other
           // may still hold what completes the answer ("how much is it a night?" finds the rates).
@@ -444,6 +450,15 @@ function trimPassage(p: Passage): Passage {
 function uniquePassages(passages: Passage[]): Passage[] {
   const seen = new Set<string>();
   return passages.filter((p) => !seen.has(p.itemId) && seen.add(p.itemId));
+}
+
+/**
+ * The question asks only what something costs, when, how long, how far, how big or whether it is free,
+ * naming nothing of its own: no hotel topic ("the pool hours"), no thing ("a dentist nearby").
+ */
+function asksAspect(question: string): boolean {
+  const groups = analyzeQuery(question);
+  return groups.some((g) => ASPECT_CONCEPTS.has(g.label)) && groups.every((g) => ASPECT_CONCEPTS.has(g.label) || (!g.expanded && !g.focus && !lexicon().namesThing(g.label)));
 }
 
 /** Words that point back at what was said before ("it", "that one", "itu", "它"). */
