@@ -21,8 +21,11 @@ export interface RelatedWord {
 
 const require = createRequire(import.meta.url);
 
-/** WordNet's parts of speech searched: things and actions (a guest asks about both). */
-type Pos = 'noun' | 'verb';
+/**
+ * WordNet's parts of speech. Relations are read for things and actions (a guest asks about both);
+ * adjectives and adverbs are only counted, as senses a word may have ("silly" is mostly an adjective).
+ */
+type Pos = 'noun' | 'verb' | 'adj' | 'adv';
 
 /**
  * WordNet's own rules for the base form of an inflected word (its "morphy" detachment rules), tried in
@@ -31,10 +34,12 @@ type Pos = 'noun' | 'verb';
 const DETACH: Record<Pos, [string, string][]> = {
   noun: [['s', ''], ['ses', 's'], ['xes', 'x'], ['zes', 'z'], ['ches', 'ch'], ['shes', 'sh'], ['men', 'man'], ['ies', 'y']],
   verb: [['s', ''], ['ies', 'y'], ['es', 'e'], ['es', ''], ['ed', 'e'], ['ed', ''], ['ing', 'e'], ['ing', '']],
+  adj: [['er', ''], ['est', ''], ['er', 'e'], ['est', 'e']],
+  adv: [],
 };
 
 /**
- * The most senses (over nouns and verbs) a word may have to be read through WordNet. A word of many
+ * The most senses (over every part of speech) a word may have to be read through WordNet. A word of many
  * senses is a common one ("trip", "best", "wait": 20 senses and more), which the hotel uses itself when
  * it matters and which, read through every sense, relates to nearly anything ("best" to "person"); the
  * words worth reading are the specific ones (a dachshund, a bathtub, a pram: one or two senses).
@@ -65,7 +70,7 @@ class WordNet {
       if (head && head !== word && !out.has(head)) out.set(head, true);
     };
     const senses = (['noun', 'verb'] as const).flatMap((pos) => this.offsets(word, pos).map((offset) => ({ pos, offset })));
-    if (senses.length > MAX_SENSES) return [];
+    if (senses.length + this.offsets(word, 'adj').length + this.offsets(word, 'adv').length > MAX_SENSES) return [];
     for (const { pos, offset } of senses) {
       const synset = this.synset(pos, offset);
       for (const w of synset.words) add(w, false, pos);
@@ -74,15 +79,15 @@ class WordNet {
     return [...out].map(([w, broader]) => ({ word: w, broader }));
   }
 
-  /** True when the word names a particular kind of thing: a noun of at most MAX_SENSES senses and no verb ("dentist", "pharmacy"). */
+  /** True when the word names a particular kind of thing: a noun of at most MAX_SENSES senses and nothing else ("dentist", "pharmacy"). */
   namesThing(word: string): boolean {
     const nouns = this.offsets(word, 'noun').length;
-    return nouns > 0 && nouns <= MAX_SENSES && this.offsets(word, 'verb').length === 0;
+    return nouns > 0 && nouns <= MAX_SENSES && (['verb', 'adj', 'adv'] as const).every((pos) => this.offsets(word, pos).length === 0);
   }
 
   /** True when WordNet knows the word in some form: a real English word, not a misspelling. */
   knows(word: string): boolean {
-    return this.offsets(word, 'noun').length > 0 || this.offsets(word, 'verb').length > 0;
+    return (['noun', 'verb', 'adj', 'adv'] as const).some((pos) => this.offsets(word, pos).length > 0);
   }
 
   private offsets(word: string, pos: Pos): number[] {
@@ -136,7 +141,7 @@ class WordNet {
     return { words, hypernyms };
   }
 
-  private load(pos: Pos): WordNetFiles {
+  load(pos: Pos): WordNetFiles {
     let files = this.files.get(pos);
     if (!files) {
       const index = readFileSync(path.join(this.dir, `index.${pos}`), 'latin1');
@@ -264,7 +269,7 @@ export function lexicon(): Lexicon {
       namesThing: (w) => (/^[a-z]/.test(w) ? wordnet.namesThing(w) : cedict.english(w).some((e) => wordnet.namesThing(e))),
       joinChinese: (s) => cedict.join(s),
       warm: () => {
-        wordnet.knows('warm');
+        for (const pos of ['noun', 'verb', 'adj', 'adv'] as const) wordnet.load(pos);
         cedict.has('热');
       },
     };
