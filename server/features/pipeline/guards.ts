@@ -39,7 +39,9 @@ const COMPLAINT = new RegExp(
     String.raw`\b(complain(?:ed|ing|t|ts)?|terrible|horrible|awful|disgusting|disgusted|unacceptable|ridiculous|outrageous|appalling|rude|dirty|filthy|smelly|stinks?|cockroach(?:es)?|bed ?bugs?|mou?ldy?|worst|disappoint(?:ed|ing)|upset|angry|furious|unhappy|not happy|fed up|poor service|bad service|never again|waste of money|not worth)\b`,
     String.raw`\b(?:is|was|were|are|still|keeps?|has been)\s+(?:not working|broken|leaking|blocked|noisy|too loud|cold)\b`,
     String.raw`\b(?:doesn'?t|didn'?t|does not|did not|won'?t|isn'?t|not)\s+work(?:ing)?\b|\b(?:still waiting|nobody came|no one came|no one answered|nobody answered|waited (?:for )?(?:over |more than )?\d+)\b`,
-    String.raw`\b(aduan|kotor|teruk|kecewa|tak puas hati|tidak puas hati|bising|rosak|busuk|biadap|lambat sangat)\b`,
+    // A Malay word the question particle ke/kah follows, or tak/x closing the question, asks whether ("bising ke?",
+    // "teruk tak?"), as "is it noisy?" does; "rosak tak dibaiki" (broken, not repaired) still complains.
+    String.raw`\b(aduan|kecewa|tak puas hati|tidak puas hati|biadap|lambat sangat)\b|\b(kotor|teruk|bising|rosak|busuk)\b(?!\s+(?:sangat\s+|sgt\s+)?(?:(?:ke|kah)\b|(?:tak|x|tidak)\s*[?？]))`,
     '投诉|很差|太差|脏|失望|糟糕|不满|坏了|太吵',
   ].join('|'),
   'iu',
