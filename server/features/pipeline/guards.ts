@@ -40,9 +40,11 @@ const COMPLAINT = new RegExp(
     String.raw`\b(?:is|was|were|are|still|keeps?|has been)\s+(?:not working|broken|leaking|blocked|noisy|too loud|cold)\b`,
     String.raw`\b(?:doesn'?t|didn'?t|does not|did not|won'?t|isn'?t|not)\s+work(?:ing)?\b|\b(?:still waiting|nobody came|no one came|no one answered|nobody answered|waited (?:for )?(?:over |more than )?\d+)\b`,
     // A Malay word the question particle ke/kah follows, or tak/x closing the question, asks whether ("bising ke?",
-    // "teruk tak?"), as "is it noisy?" does; "rosak tak dibaiki" (broken, not repaired) still complains.
-    String.raw`\b(aduan|kecewa|tak puas hati|tidak puas hati|biadap|lambat sangat)\b|\b(kotor|teruk|bising|rosak|busuk)\b(?!\s+(?:sangat\s+|sgt\s+)?(?:(?:ke|kah)\b|(?:tak|x|tidak)\s*[?？]))`,
-    '投诉|很差|太差|脏|失望|糟糕|不满|坏了|太吵',
+    // "teruk tak?"), as "is it noisy?" does; "bising tak boleh tidur" (noisy, cannot sleep) still complains, and
+    // a thing broken ("rosak ke?", "坏了吗？") is the guest's own room's fault, asked about or not.
+    String.raw`\b(aduan|kecewa|tak puas hati|tidak puas hati|biadap|lambat sangat|rosak)\b|\b(kotor|teruk|bising|busuk)\b(?!\s+(?:sangat\s+|sgt\s+)?(?:(?:ke|kah)\b|(?:tak|x|tidak)\s*[?？]))`,
+    // and a Chinese one 吗 follows ("晚上会太吵吗？"); 脏衣服 is laundry (OWN_LAUNDRY)
+    '投诉|失望|不满|坏了|(?:很差|太差|脏|糟糕|太吵)(?!吗|嗎)',
   ].join('|'),
   'iu',
 );
