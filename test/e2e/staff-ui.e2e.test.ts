@@ -172,6 +172,13 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? 'staff UI: set-up, settings, knowl
       const reply = tester.getByRole('region', { name: "The assistant's reply" });
       await reply.getByText('Answered').waitFor();
       expect(await reply.locator('.kb-trial-reply').textContent()).toContain('Check-in is from 3 pm');
+      // Several questions in one message: which the assistant answers, and which go to staff.
+      await tester.getByLabel('A guest’s question').fill('What time is check-in? Also, can I land my helicopter on the roof?');
+      await tester.getByRole('button', { name: 'Try it', exact: true }).click();
+      const parts = reply.getByRole('list', { name: 'Questions in the message' }).getByRole('listitem');
+      await parts.nth(1).waitFor();
+      expect(await parts.nth(0).textContent()).toMatch(/Answered.*check-in.*from Check-in and check-out/i);
+      expect(await parts.nth(1).textContent()).toMatch(/To staff.*helicopter/);
       await tester.getByLabel('Questions, one per line').fill('What time is check-in?\nIs there a pool?\nCan I bring a helicopter?');
       await tester.getByRole('button', { name: 'Test all' }).click();
       await tester.getByText(/of 3 answered by the assistant/).waitFor();

@@ -85,8 +85,32 @@ function TrialReply({ trial }: { trial: TrialResult }) {
           </span>
         ) : null}
       </p>
+      {trial.parts.length > 1 ? <TrialParts trial={trial} /> : null}
       {trial.reply ? <blockquote className="kb-trial-reply">{trial.reply}</blockquote> : <p className="muted">No reply would be sent.</p>}
     </section>
+  );
+}
+
+/** A message of several questions: what each was read as, and which the assistant answers and which go to staff. */
+function TrialParts({ trial }: { trial: TrialResult }) {
+  const titles = new Map(trial.retrieved.map((r) => [r.itemId, r.title]));
+  return (
+    <ol className="kb-trial-parts" aria-label="Questions in the message">
+      {trial.parts.map((part, i) => {
+        const title = part.itemId ? titles.get(part.itemId) : undefined;
+        return (
+          <li key={i}>
+            {part.answered ? <span className="badge badge--on">Answered</span> : <span className="badge badge--warn">To staff</span>} “{part.question}”
+            {title ? (
+              <span className="muted">
+                {' '}
+                {part.answered ? 'from' : 'best match'} {title}, relevance {formatPercent(part.relevance)}
+              </span>
+            ) : null}
+          </li>
+        );
+      })}
+    </ol>
   );
 }
 
