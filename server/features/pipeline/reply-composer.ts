@@ -249,7 +249,7 @@ export class ReplyComposer {
       let passages = await retrieve(clean);
       const previous = found.at(-1);
       const dependent = dependsOnContext(clean);
-      // "一个人多少钱？", "how long do we get them?" right after a question: an aspect (a price, a time, how
+      // "大概多少钱？", "how long can we keep them?" right after a question: an aspect (a price, a time, how
       // long) that finds nothing sure alone asks about the item the question before found, if read with
       // it that item is what it finds.
       const aspectOfPrevious = !dependent && !contextIsRemarks && !!previous && top(passages) < threshold && asksAspect(clean);
