@@ -388,11 +388,11 @@ describe('several questions in one message (issue 14)', () => {
     expect(aspect.decision).toBe('answer');
     expect(aspect.reply?.body).toContain('RM 20 per night');
     expect(aspect.citations.map((c) => c.title)).toEqual(['Parking']);
-    // "a dentist nearby" asks how far, but about a dentist: a question of its own, which the hotel cannot answer.
-    const thing = await handle(inbound('What time is check-out? And could you recommend a good dentist nearby?'));
+    // "an optician close by" asks how far, but about an optician: a question of its own, which the hotel cannot answer.
+    const thing = await handle(inbound('What time is check-out? And could you suggest an optician close by?'));
     expect(thing.decision).toBe('handoff');
     expect(thing.reply?.body).toContain('12 noon');
-    expect(thing.reply?.body).toMatch(/dentist.*passed it to our front desk/s);
+    expect(thing.reply?.body).toMatch(/optician.*passed it to our front desk/s);
   });
 
   it('with no model, reads "nak tanya," before a question as announcing it, not as a question of its own', async () => {

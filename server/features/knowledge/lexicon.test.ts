@@ -41,7 +41,8 @@ describe('lexicon', () => {
 
   it('joins the pieces the segmenter cut from a word it does not know, and nothing else', () => {
     expect(lexicon().joinChinese(['我们', '想', '租', '自行', '车'])).toEqual(['我们', '想', '租', '自行车']);
-    expect(lexicon().joinChinese(['度假', '村', '可以', '帮忙', '租', '车', '吗'])).toEqual(['度假村', '可以', '帮忙', '租车', '吗']);
+    expect(lexicon().joinChinese(['周末', '想去', '海边', '度假', '村', '住', '两晚'])).toEqual(['周末', '想去', '海边', '度假村', '住', '两晚']);
+    expect(lexicon().joinChinese(['明天', '能', '在', '酒店', '门口', '租', '车', '吗'])).toEqual(['明天', '能', '在', '酒店', '门口', '租车', '吗']);
     // Two whole words stay two words, even when the dictionary has them together.
     expect(lexicon().joinChinese(['早餐', '时间'])).toEqual(['早餐', '时间']);
     expect(lexicon().joinChinese([])).toEqual([]);

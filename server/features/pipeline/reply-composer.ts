@@ -454,7 +454,7 @@ function uniquePassages(passages: Passage[]): Passage[] {
 
 /**
  * The question asks only what something costs, when, how long, how far, how big or whether it is free,
- * naming nothing of its own: no hotel topic ("the pool hours"), no thing ("a dentist nearby").
+ * naming nothing of its own: no hotel topic ("the pool hours"), no thing ("an optician close by").
  */
 function asksAspect(question: string): boolean {
   const groups = analyzeQuery(question);
