@@ -43,7 +43,7 @@ const COMPLAINT = new RegExp(
     // "teruk tak?"), as "is it noisy?" does; "bising tak boleh tidur" (noisy, cannot sleep) still complains, and
     // a thing broken ("rosak ke?", "坏了吗？") is the guest's own room's fault, asked about or not.
     String.raw`\b(aduan|kecewa|tak puas hati|tidak puas hati|biadap|lambat sangat|rosak)\b|\b(kotor|teruk|bising|busuk)\b(?!\s+(?:sangat\s+|sgt\s+)?(?:(?:ke|kah)\b|(?:tak|x|tidak)\s*[?？]))`,
-    // and a Chinese one 吗 follows ("晚上会太吵吗？"); 脏衣服 is laundry (OWN_LAUNDRY)
+    // Chinese asks whether with 吗 after the word ("晚上会太吵吗？"); 脏衣服 is laundry (OWN_LAUNDRY).
     '投诉|失望|不满|坏了|(?:很差|太差|脏|糟糕|太吵)(?!吗|嗎)',
   ].join('|'),
   'iu',
