@@ -754,11 +754,6 @@ const LEXICAL_POOL = 24;
 /** Postings (summed chunk counts) one FTS5 query may hold. */
 const POSTINGS_BUDGET = 1_500;
 
-function indexOfRarest(alts: { tokens: string[] }[], df: (t: string) => number): number {
-  const docs = alts.map((a) => Math.min(...a.tokens.map(df)));
-  return docs.indexOf(Math.min(...docs));
-}
-
 function rrf(rank: number | undefined): number {
   return rank === undefined ? 0 : 1 / (RRF_K + rank + 1);
 }
@@ -772,6 +767,8 @@ function rrf(rank: number | undefined): number {
 function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
   const total = stats.total;
   const df = (t: string) => stats.vocabulary.docs.get(t) ?? 0;
+  /** The chunks an alternative can occur in: at most as many as hold its rarest word. */
+  const docsOf = (a: Alternative) => Math.min(...a.tokens.map(df));
   const idf = (n: number) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
   const terms: { phrase: string; docs: number; first: boolean }[] = [];
   const prepared = groups.map((g) => {
@@ -798,14 +795,15 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     // A real word the hotel never uses ("dachshund", 租车): the hotel's words for what it means.
     // Not for the guest's story around the question, nor for a name: what it means is not what is asked.
     if (alts.length === 0 && !g.expanded && !g.context && !g.name) {
-      const meant = meaningOf(g.label, present, (a) => Math.min(...a.tokens.map(df)) > Math.max(2, total * GENERAL_SHARE));
+      const meant = meaningOf(g.label, present, (a) => docsOf(a) > Math.max(2, total * GENERAL_SHARE));
       if (meant) ({ alts, trust, broader } = meant);
     }
     // A phrase occurs in at most as many chunks as its rarest word; synonyms mostly occur
     // together, so the commonest alternative stands for the group. Absent groups weigh as the rarest.
-    const groupDf = alts.reduce((most, a) => Math.max(most, Math.min(...a.tokens.map(df))), 0);
-    const rarest = indexOfRarest(alts, df);
-    alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: Math.min(...a.tokens.map(df)), first: i === rarest }));
+    const docs = alts.map(docsOf);
+    const groupDf = Math.max(0, ...docs);
+    const rarest = docs.indexOf(Math.min(...docs));
+    alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: docs[i]!, first: i === rarest }));
     return { label: g.label, focus: !!g.focus, broader, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.context ? ABSENT_CONTEXT_WEIGHT : g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
