@@ -4,11 +4,10 @@ import type { Clock } from '../../shared/clock.js';
 import type { Logger } from '../../shared/logger.js';
 import { maskPii } from '../../shared/redact.js';
 import type { ExtractedLead, Language } from '../leads/lead-extraction.js';
-import { hotelDay } from '../properties/desk-hours.js';
 import { InvalidModelOutputError, NoModelAvailableError, type LlmMessage } from '../llm/llm.port.js';
 import type { LlmRouter } from '../llm/llm.router.js';
 import { generateStructured } from '../llm/structured.js';
-import { isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
+import { hotelDay, isAfterHours, nextDeskOpening } from '../properties/desk-hours.js';
 import { confidenceOf } from './answer-confidence.js';
 import { analyzeQuery, ASPECT_CONCEPTS } from '../knowledge/query-expansion.js';
 import { lexicon } from '../knowledge/lexicon.js';
@@ -258,9 +257,10 @@ export class ReplyComposer {
       if (context.length && (dependent || aspectOfPrevious || (contextIsRemarks && top(passages) < threshold))) {
         // Remarks narrow the topic; a question before this one is read with it, whole.
         const withContext = await (contextIsRemarks ? retrieve(clean, context.join(' ')) : retrieve(`${context.join(' ')} ${clean}`));
-        const sameItem = !!previous && !!withContext[0] && previous.passages[0]?.itemId === withContext[0].itemId;
-        if (dependent || (aspectOfPrevious ? sameItem : top(withContext) > top(passages))) passages = withContext;
-        if (previous && (dependent || (aspectOfPrevious && sameItem)) && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
+        // Read with what came before whatever it finds (a pointer back), or when that finds the question before's item (an aspect).
+        const borrows = dependent || (aspectOfPrevious && !!withContext[0] && previous.passages[0]?.itemId === withContext[0].itemId);
+        if (borrows || (!aspectOfPrevious && top(withContext) > top(passages))) passages = withContext;
+        if (previous && borrows && passages[0] && previous.passages[0]?.itemId === passages[0].itemId) {
           previous.text = `${previous.text} ${clean}`;
           // The same item, found with more or less of the topic: its surer reading stands, the other
           // may still hold what completes the answer ("how much is it a night?" finds the rates).
