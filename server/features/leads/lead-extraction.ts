@@ -1037,10 +1037,11 @@ function signals(tokens: Token[], text: string): Signals {
     }
     const site = tokens[i + 1]?.w === '.' && tokens[i + 2]?.w === 'com'; // booking.com
     // "I have a booking on 24 Dec", "we made a reservation": one already made, not a new one
-    const held = STRONG_REQUEST.has(w) && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an') && HELD.has(tokens[i - 2]?.w ?? '');
+    const afterArticle = tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an';
+    const held = STRONG_REQUEST.has(w) && afterArticle && HELD.has(tokens[i - 2]?.w ?? '');
     if (held || (BOOKED.has(w) && PERSON.has(tokens[i - 1]?.w ?? '')) || (STRONG_REQUEST.has(w) && OWNED.has(tokens[i - 1]?.w ?? ''))) s.existing = true;
     // "sit by the pool with a book": after an article, "book" is a thing to read, not a request
-    else if (STRONG_REQUEST.has(w) && !site && !(w === 'book' && (tokens[i - 1]?.w === 'a' || tokens[i - 1]?.w === 'an')) && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) {
+    else if (STRONG_REQUEST.has(w) && !site && !(w === 'book' && afterArticle) && !NOT_NEW_BOOKING_BEFORE.has(tokens[i - 1]?.w ?? '') && !NOT_NEW_BOOKING_AFTER.has(tokens[i + 1]?.w ?? '') && !hypothetical(tokens, i)) {
       s.strongRequest = s.bookWord = true;
       // "do I need a reservation", "is booking required", "how early should I book": how booking works
       for (let d = -4; d <= 3; d++) if (d !== 0 && BOOKING_PROCESS.has(tokens[i + d]?.w ?? '')) s.howToBook = true;
