@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { hasCjk } from './search-text.js';
 
 /** An English word related to a guest's word, and whether it names a broader class ("dog" for "dachshund"). */
 export interface RelatedWord {
@@ -205,7 +206,7 @@ class Cedict {
     return out;
   }
 
-  private load(): Map<string, string> {
+  load(): Map<string, string> {
     if (!this.entries) {
       // The package ships the dictionary as one template literal with no escapes in it: read as text,
       // not compiled as a 10 MB script.
@@ -258,11 +259,11 @@ export function lexicon(): Lexicon {
     shared = {
       english: (w) => wordnet.related(w),
       chinese: (w) => cedict.english(w),
-      namesThing: (w) => (/^[a-z]/.test(w) ? wordnet.namesThing(w) : cedict.english(w).some((e) => wordnet.namesThing(e))),
+      namesThing: (w) => (hasCjk(w) ? cedict.english(w).some((e) => wordnet.namesThing(e)) : wordnet.namesThing(w)),
       joinChinese: (s) => cedict.join(s),
       warm: () => {
         for (const pos of ['noun', 'verb', 'adj', 'adv'] as const) wordnet.load(pos);
-        cedict.has('热');
+        cedict.load();
       },
     };
   }
