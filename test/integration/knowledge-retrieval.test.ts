@@ -237,6 +237,19 @@ describe('ranking and calibration on guest messages (dev set, and the part kept 
     expect(results[0]!.score).toBeGreaterThan(missing.results[0]?.score ?? 0);
   });
 
+  it('weighs a word no dictionary knows less than a real word the hotel lacks, and a product name as a real word', async () => {
+    const top = async (q: string) => (await search(HARBOUR.slug, q)).results[0]!;
+    const plain = await top('wifi password?');
+    // A chat form or a typo past repair says little; a real thing the hotel never mentions says it lacks it.
+    const chat = await top('wifi password wotz?');
+    const lacking = await top('wifi password sauna?');
+    const product = await top('wifi password qBlox?');
+    for (const r of [chat, lacking, product]) expect(r.title).toBe(plain.title);
+    expect(chat.score).toBeGreaterThan(lacking.score + 0.1);
+    expect(product.score).toBeCloseTo(lacking.score, 2);
+    expect(plain.score).toBeGreaterThan(chat.score);
+  });
+
   it('returns the top k even when the best match is weak, so a model can judge', async () => {
     const { results } = await search(HILL.slug, 'Hi, is it ok if we come in late, around 11:30pm? The drive is long', 3);
     expect(results).toHaveLength(3);

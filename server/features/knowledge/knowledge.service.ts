@@ -649,6 +649,13 @@ const ABSENT_WEIGHT = 0.7;
 const ABSENT_NAME_WEIGHT = 0.2;
 
 /**
+ * What a word no item holds and no dictionary knows weighs ("wats", "flite", "pw", a Malay word): a
+ * chat form, a typo past repair or a word of another language, weak evidence that the hotel lacks
+ * what is asked. A known word the hotel never uses ("jacuzzi", "kettle") keeps ABSENT_WEIGHT.
+ */
+const ABSENT_UNKNOWN_WEIGHT = 0.2;
+
+/**
  * What a word of the question's context (a remark, the message before) weighs when no item holds it:
  * the guest's story ("my son loves to cycle"), not what is asked.
  */
@@ -804,7 +811,7 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     const groupDf = Math.max(0, ...docs);
     const rarest = docs.indexOf(Math.min(...docs));
     alts.forEach((a, i) => terms.push({ phrase: ftsPhrase(a.term), docs: docs[i]!, first: i === rarest }));
-    return { label: g.label, focus: !!g.focus, broader, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? (g.context ? ABSENT_CONTEXT_WEIGHT : g.name ? ABSENT_NAME_WEIGHT : ABSENT_WEIGHT) : 1), trust };
+    return { label: g.label, focus: !!g.focus, broader, present: alts.map((a) => a.tokens), weight: idf(groupDf) * (alts.length === 0 ? absentWeight(g) : 1), trust };
   });
   // FTS5 scores every chunk that matches any phrase, so the query takes the concepts' rarest
   // phrases, then the other alternatives, each from rarest up, while their postings fit a budget
@@ -820,6 +827,13 @@ function prepareGroups(groups: QueryGroup[], stats: Stats): PreparedQuery {
     totalWeight: prepared.reduce((sum, g) => sum + g.weight, 0),
     expr: [...new Set(phrases)].join(' OR '),
   };
+}
+
+/** What a concept no item of the hotel holds weighs, by what it is (see ABSENT_WEIGHT and the weights after it). */
+function absentWeight(g: QueryGroup): number {
+  if (g.context) return ABSENT_CONTEXT_WEIGHT;
+  if (g.name) return ABSENT_NAME_WEIGHT;
+  return g.expanded || g.product || lexicon().knows(g.label) ? ABSENT_WEIGHT : ABSENT_UNKNOWN_WEIGHT;
 }
 
 /** A chunk's body cut at sentence ends ("." "!" "?" and their CJK forms, or a line break); one pass. */

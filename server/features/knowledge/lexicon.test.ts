@@ -39,6 +39,13 @@ describe('lexicon', () => {
     for (const w of ['inform', 'day', 'roughly', '大概', 'gerak']) expect(lexicon().namesThing(w), w).toBe(false);
   });
 
+  it('knows common words of English and Chinese, not chat forms, abbreviations alone or words of other languages', () => {
+    // WordNet, inflected; CC-CEDICT's sense words for what WordNet lacks; a Chinese word.
+    for (const w of ['kettle', 'kettles', 'tesla', 'jacuzzi', '浴缸']) expect(lexicon().knows(w), w).toBe(true);
+    // "wats" is in WordNet only as "WATS" (a telephone line); a chat form, a misspelling, a Malay word.
+    for (const w of ['wats', 'pls', 'brekfast', 'basikal', '']) expect(lexicon().knows(w), w).toBe(false);
+  });
+
   it('joins the pieces the segmenter cut from a word it does not know, and nothing else', () => {
     expect(lexicon().joinChinese(['我们', '想', '租', '自行', '车'])).toEqual(['我们', '想', '租', '自行车']);
     expect(lexicon().joinChinese(['周末', '想去', '海边', '度假', '村', '住', '两晚'])).toEqual(['周末', '想去', '海边', '度假村', '住', '两晚']);

@@ -86,8 +86,25 @@ class WordNet {
     return nouns > 0 && nouns <= MAX_SENSES && (['verb', 'adj', 'adv'] as const).every((pos) => this.offsets(word, pos).length === 0);
   }
 
+  /**
+   * True when the word is a common word of English: WordNet writes it in small letters in one of its
+   * senses, not only as an abbreviation or a name ("da" is only "DA", "wats" only "WATS", while
+   * "tesla" is also a unit).
+   */
+  knows(word: string): boolean {
+    return (['noun', 'verb', 'adj', 'adv'] as const).some((pos) => {
+      const entry = this.entry(word, pos);
+      return !!entry && entry.offsets.some((offset) => this.synset(pos, offset).words.includes(entry.form));
+    });
+  }
+
   private offsets(word: string, pos: Pos): number[] {
-    if (!/^[a-z][a-z-]*$/.test(word)) return [];
+    return this.entry(word, pos)?.offsets ?? [];
+  }
+
+  /** The base form WordNet lists the word under for a part of speech, with the offsets of its senses. */
+  private entry(word: string, pos: Pos): { form: string; offsets: number[] } | undefined {
+    if (!/^[a-z][a-z-]*$/.test(word)) return undefined;
     const forms = [word, ...DETACH[pos].filter(([end]) => word.endsWith(end) && word.length > end.length + 2).map(([end, to]) => word.slice(0, -end.length) + to)];
     for (const form of forms) {
       const line = this.lookup(form, pos);
@@ -95,10 +112,10 @@ class WordNet {
         // lemma pos synset_cnt p_cnt [ptr_symbol...] sense_cnt tagsense_cnt synset_offset...
         const f = line.split(' ');
         const pointers = Number(f[3]);
-        return f.slice(4 + pointers + 2).filter(Boolean).map(Number);
+        return { form, offsets: f.slice(4 + pointers + 2).filter(Boolean).map(Number) };
       }
     }
-    return [];
+    return undefined;
   }
 
   /** The index line of a lemma: binary search over the sorted file, as WordNet's own library does. */
@@ -160,6 +177,7 @@ const MAX_JOIN = 4;
 
 class Cedict {
   private entries: Map<string, string> | undefined;
+  private glossWords: Set<string> | undefined;
 
   constructor(private readonly file: string) {}
 
@@ -179,6 +197,20 @@ class Cedict {
 
   has(word: string): boolean {
     return this.load().has(word);
+  }
+
+  /** True when an English word is one of the dictionary's sense words ("jacuzzi", which WordNet lacks). */
+  glosses(word: string): boolean {
+    return this.senseWords().has(word);
+  }
+
+  /** Every English word of every sense, gathered once. */
+  senseWords(): Set<string> {
+    if (!this.glossWords) {
+      this.glossWords = new Set();
+      for (const key of this.load().keys()) for (const w of this.english(key)) this.glossWords.add(w);
+    }
+    return this.glossWords;
   }
 
   /**
@@ -244,9 +276,11 @@ export interface Lexicon {
    * "inform" name none.
    */
   namesThing(word: string): boolean;
+  /** True when a dictionary knows the word as a common word: English in WordNet (not only an abbreviation or a name), Chinese in CC-CEDICT. */
+  knows(word: string): boolean;
   /** Chinese segments with the pieces of words the segmenter did not know joined again. */
   joinChinese(segments: string[]): string[];
-  /** Reads every file now (about a quarter of a second), so no guest's message waits for it. */
+  /** Reads every file now (under a second), so no guest's message waits for it. */
   warm(): void;
 }
 
@@ -260,10 +294,11 @@ export function lexicon(): Lexicon {
       english: (w) => wordnet.related(w),
       chinese: (w) => cedict.english(w),
       namesThing: (w) => (hasCjk(w) ? cedict.english(w).some((e) => wordnet.namesThing(e)) : wordnet.namesThing(w)),
+      knows: (w) => (hasCjk(w) ? cedict.has(w) : wordnet.knows(w) || cedict.glosses(w)),
       joinChinese: (s) => cedict.join(s),
       warm: () => {
         for (const pos of ['noun', 'verb', 'adj', 'adv'] as const) wordnet.load(pos);
-        cedict.load();
+        cedict.senseWords();
       },
     };
   }

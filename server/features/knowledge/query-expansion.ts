@@ -30,6 +30,11 @@ export interface QueryGroup {
    */
   name?: boolean;
   /**
+   * Written with a capital inside the word ("eWallet", "GrabPay"): a product's name, which names what
+   * is asked even when no dictionary knows it.
+   */
+  product?: boolean;
+  /**
    * The thing a guest asks the hotel to have or do ("is there a *golf course* nearby?", "do you rent
    * *snorkelling masks*?", "ada *lif* tak?", "有没有*浴缸*"): an item that never mentions it cannot
    * answer, whatever else it shares with the question (see focusOf).
@@ -214,6 +219,7 @@ export interface SynonymSet {
 export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: ReadonlySet<string> = new Set()): QueryGroup[] {
   let text = cleaned(query);
   const names = namesIn(query);
+  const products = productsIn(query);
   const focus = focusOf(query);
   const found: { at: number; group: QueryGroup }[] = [];
   const seen = new Set<string>();
@@ -277,7 +283,7 @@ export function analyzeQuery(query: string, synonyms: SynonymSet[] = [], weak: R
     const root = /^[a-z]+$/.test(token) ? malayRoot(token) : token;
     const concept = BY_STEM.get(lightStem(token)) ?? (root !== token ? BY_STEM.get(lightStem(root)) : undefined);
     if (concept) add(at, groupOf(concept), token);
-    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}), ...(names.has(token) ? { name: true } : {}) }, token);
+    else add(at, { label: token, terms: [token], expanded: false, ...(root !== token && root.length >= 3 ? { fallbacks: [root] } : {}), ...(weak.has(token) || WEEKDAYS.has(token) ? { weak: true } : {}), ...(names.has(token) ? { name: true } : {}), ...(products.has(token) ? { product: true } : {}) }, token);
   }
   return found.sort((a, b) => a.at - b.at).map((f) => f.group);
 }
@@ -356,6 +362,17 @@ const LETTERS = /[\p{L}\p{N}]+/gu;
  * would be small. A guest who capitalises most of the words (a title-cased message) names nothing.
  * One pass over the words, each looking back only over the spaces before it: linear time.
  */
+/**
+ * The words of a message written with a capital after a small letter ("eWallet", "GrabPay"): products'
+ * names. One pass over the words: linear time.
+ */
+function productsIn(query: string): Set<string> {
+  const products = new Set<string>();
+  for (const [word] of query.slice(0, MAX_NAME_SCAN).matchAll(LETTERS)) if (MIXED_CASE.test(word)) products.add(normalizeForMatch(word));
+  return products;
+}
+const MIXED_CASE = /\p{Ll}\p{Lu}/u;
+
 function namesIn(query: string): Set<string> {
   const text = query.slice(0, MAX_NAME_SCAN);
   const names = new Set<string>();
