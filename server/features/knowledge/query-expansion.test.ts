@@ -43,11 +43,20 @@ describe('hotel query expansion', () => {
     // The first word of a sentence is capitalised anyway; a title-cased message names nothing.
     expect(names('Sauna. Is it open late?')).toEqual([]);
     expect(names('Is There A Sauna Near The Lobby')).toEqual([]);
+    // A capital inside a word marks a product's name, whether or not the word starts a sentence.
+    const products = (q: string) => analyzeQuery(q).filter((g) => g.product).map((g) => g.label);
+    expect(products('Do you take GrabPay or an eWallet? PayPal maybe')).toEqual(['grabpay', 'ewallet', 'paypal']);
+    expect(products('Is there a Sauna near the lobby?')).toEqual([]);
   });
 
   it('drops English and Malay conjunctions, which carry no topic', () => {
     expect(labels('but because of the rain, is the gym open')).toEqual(['rain', 'gym', 'time']);
     expect(labels('kalau hujan, kolam renang tetap buka sekarang?')).toEqual(['hujan', 'pool', 'tetap', 'time']);
+  });
+
+  it('drops pronouns and negated auxiliaries, typed with or without the apostrophe', () => {
+    expect(labels("my father can't climb stairs, is there a lift for him? don't want to tire himself")).toEqual(['father', 'climb', 'stairs', 'accessibility', 'tire']);
+    expect(labels('cant find the towels, doesnt matter, are they in her cupboard')).toEqual(['towels', 'matter', 'cupboard']);
   });
 
   it('reads the currency by name as a question of price', () => {

@@ -114,6 +114,10 @@ const STOPWORDS = new Set(
     // conjunctions and determiners of a standard English stop-word list (NLTK's); not the
     // prepositions that can carry a topic ("under 12", "other hotel", "run out")
     'but because while nor having own such each both few same further once ' +
+    // and its pronouns and its negated auxiliaries, as guests type them with or without the apostrophe
+    'myself ourselves yourself yourselves him his himself her hers herself itself theirs themselves ' +
+    'don ll re ve ain aren couldn didn doesn hadn hasn haven isn mightn mustn needn shan shouldn wasn weren won wouldn ' +
+    'cant dont wont didnt doesnt isnt arent wasnt werent couldnt wouldnt shouldnt havent hasnt hadnt youre theyre hes shes thats theres ' +
     // Malay, with the chat forms
     'apa ada adakah boleh bolehkah saya sy kami kita anda awak di ke dari daripada untuk dengan yang ini itu dan atau tak tidak x bila mana bagaimana macam mahu nak nk ' +
     'hendak tolong sila encik puan cik ialah adalah pada dalam kah pun lah juga tu ni ye ya yer je jer jugak hai helo terima kasih berapa perlu sudah dah masih akan hotel tetamu ' +
