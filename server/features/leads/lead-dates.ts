@@ -102,9 +102,20 @@ export class HotelCalendar {
 
   /** The next Chinese New Year's day from today (today included), as Malaysia and Singapore keep it. */
   lunarNewYear(): string | null {
+    return this.nextLunar(0);
+  }
+
+  /** The next Chinese New Year's eve from today (today included): on the day itself, next year's. */
+  lunarNewYearEve(): string | null {
+    return this.nextLunar(-1);
+  }
+
+  /** The next day at `offset` days from a Chinese New Year's day that is not past. */
+  private nextLunar(offset: number): string | null {
     for (const y of [this.y, this.y + 1]) {
       const day = LUNAR_NEW_YEAR[y] ?? lunarNewYearFromIntl(y);
-      if (day && day >= this.today) return day;
+      const at = day ? HotelCalendar.addDays(day, offset) : null;
+      if (at && at >= this.today) return at;
     }
     return null;
   }
@@ -358,40 +369,40 @@ function relative(cal: HotelCalendar, tokens: Token[], i: number): DateMention |
 const HOLIDAY_FOLLOWERS = new Set(['eve', 'day', 'night', 'nights', 'nite', 'and', 'n', 'or', 'dan', 'to', 'until', 'till', 'through', 'thru', 'for', 'weekend', 'week', 'holiday', 'holidays', 'period', 'break', 'onwards', 'this', 'next', 'malam', 'hingga', 'sampai']);
 
 /**
- * A holiday by name: Christmas (Eve), New Year('s Eve/Day), NYE, Chinese New Year (CNY, Tahun Baru Cina),
- * each the next time it comes round on the hotel's calendar. A name used as a word about something else
- * ("our company Christmas party") is marked `attribute`, so a date written in the message wins.
+ * The holidays guests book by name, each by the words of its name, its day and, where it has one, its
+ * eve ("Christmas Eve", "CNY eve"): each the next time it comes round on the hotel's calendar.
+ */
+const HOLIDAYS: { names: string[][]; day: (cal: HotelCalendar) => string | null; eve?: (cal: HotelCalendar) => string | null }[] = [
+  { names: [['christmas'], ['xmas']], day: (cal) => cal.dayMonth(25, 12), eve: (cal) => cal.dayMonth(24, 12) },
+  { names: [['nye']], day: (cal) => cal.dayMonth(31, 12) },
+  { names: [['boxing', 'day']], day: (cal) => cal.dayMonth(26, 12) },
+  { names: [['new', 'year'], ['new', "year's"], ['new', 'years']], day: (cal) => cal.dayMonth(1, 1), eve: (cal) => cal.dayMonth(31, 12) },
+  {
+    names: [['cny'], ['chinese', 'new', 'year'], ['lunar', 'new', 'year'], ['tahun', 'baru', 'cina']],
+    day: (cal) => cal.lunarNewYear(),
+    eve: (cal) => cal.lunarNewYearEve(),
+  },
+];
+
+/**
+ * A holiday by name (HOLIDAYS), with "eve" or "day" after it read as part of the name. A name used as a
+ * word about something else ("our company Christmas party") is marked `attribute`, so a date written in
+ * the message wins.
  */
 function holidayAt(cal: HotelCalendar, tokens: Token[], i: number): DateMention | null {
-  const w = tokens[i]?.w;
-  let day: string | null = null;
-  let j = i + 1;
-  if (w === 'christmas' || w === 'xmas') {
-    const eve = tokens[j]?.w === 'eve';
-    day = cal.dayMonth(eve ? 24 : 25, 12);
+  for (const holiday of HOLIDAYS) {
+    const name = holiday.names.find((n) => phraseAt(tokens, i, n));
+    if (!name) continue;
+    let j = i + name.length;
+    const eve = holiday.eve && tokens[j]?.w === 'eve';
+    const day = eve ? holiday.eve!(cal) : holiday.day(cal);
+    if (!day) return null;
     if (eve || tokens[j]?.w === 'day') j++;
-  } else if (w === 'nye') day = cal.dayMonth(31, 12);
-  else if (w === 'boxing' && tokens[j]?.w === 'day') {
-    day = cal.dayMonth(26, 12);
-    j++;
+    const next = tokens[j];
+    const attribute = next?.kind === 'word' && !HOLIDAY_FOLLOWERS.has(next.w) && !(next.w in MONTHS);
+    return attribute ? { from: day, to: null, i, j, holiday: true, attribute } : { from: day, to: null, i, j, holiday: true };
   }
-  else if (w === 'new' && (tokens[j]?.w === 'year' || tokens[j]?.w === "year's" || tokens[j]?.w === 'years')) {
-    j++;
-    const eve = tokens[j]?.w === 'eve';
-    day = cal.dayMonth(eve ? 31 : 1, eve ? 12 : 1);
-    if (eve || tokens[j]?.w === 'day') j++;
-  } else if (w === 'cny' || phraseAt(tokens, i, ['chinese', 'new', 'year']) || phraseAt(tokens, i, ['lunar', 'new', 'year']) || phraseAt(tokens, i, ['tahun', 'baru', 'cina'])) {
-    j = w === 'cny' ? i + 1 : i + 3;
-    day = cal.lunarNewYear();
-    if (day && tokens[j]?.w === 'eve') {
-      day = HotelCalendar.addDays(day, -1);
-      j++;
-    } else if (day && tokens[j]?.w === 'day') j++;
-  }
-  if (!day) return null;
-  const next = tokens[j];
-  const attribute = next?.kind === 'word' && !HOLIDAY_FOLLOWERS.has(next.w) && !(next.w in MONTHS);
-  return attribute ? { from: day, to: null, i, j, holiday: true, attribute } : { from: day, to: null, i, j, holiday: true };
+  return null;
 }
 
 /** "this Friday", "next Friday", "Sat to Sun", "Jumaat depan", "next weekend", "hujung minggu ini". */
@@ -477,8 +488,8 @@ function chinese(cal: HotelCalendar, tokens: Token[], i: number): DateMention | 
   const fixed = w === '元' && two('旦') ? cal.dayMonth(1, 1) : w === '平' && two('安') && tokens[i + 2]?.raw === '夜' ? cal.dayMonth(24, 12) : (w === '圣' || w === '聖') && two('诞') ? cal.dayMonth(tokens[i + 2]?.raw === '夜' ? 24 : 25, 12) : w === '跨' && two('年') ? cal.dayMonth(31, 12) : null;
   // 圣诞夜 is Christmas Eve, like 平安夜
   if (fixed) return { from: fixed, to: null, i, j: w === '平' || ((w === '圣' || w === '聖') && (tokens[i + 2]?.raw === '节' || tokens[i + 2]?.raw === '夜')) ? i + 3 : i + 2, holiday: true };
-  const eve = w === '除' && two('夕') ? cal.lunarNewYear() : null;
-  if (eve) return { from: HotelCalendar.addDays(eve, -1), to: null, i, j: i + 2, holiday: true };
+  const eve = w === '除' && two('夕') ? cal.lunarNewYearEve() : null;
+  if (eve) return { from: eve, to: null, i, j: i + 2, holiday: true };
   // 春节, 农历新年: Chinese New Year on the hotel's calendar
   const lny = (w === '春' && two('节')) || (w === '农' && two('历') && tokens[i + 2]?.raw === '新' && tokens[i + 3]?.raw === '年');
   const lnyDay = lny ? cal.lunarNewYear() : null;

@@ -630,6 +630,15 @@ describe('holidays on the hotel calendar', () => {
     expect(lead('book a room for CNY 1 night for 2', { today: '2036-01-02' }).checkIn).toMatch(/^2036-0[12]-\d\d$/);
   });
 
+  it('reads an eve on the holiday itself as the next one, never as yesterday', () => {
+    // 6 Feb 2027 is Chinese New Year's day: its eve has passed, so the guest means the next one.
+    const onTheDay = { today: '2027-02-06' };
+    expect(lead('a room for CNY eve, 1 night, 2 pax', onTheDay)).toMatchObject({ checkIn: '2028-01-25', checkOut: '2028-01-26' });
+    expect(lead('除夕订一间房，一晚，两个人', onTheDay)).toMatchObject({ checkIn: '2028-01-25', checkOut: '2028-01-26' });
+    expect(lead('room for CNY 1 night for 2', onTheDay)).toMatchObject({ checkIn: '2027-02-06' });
+    expect(lead('a room for Christmas Eve, 1 night', { today: '2026-12-25' })).toMatchObject({ checkIn: '2027-12-24' });
+  });
+
   it('lets a date written beside a holiday named as a kind of party win', () => {
     expect(lead('Our office Xmas party on 17 Dec, 60 pax, need a hall')).toMatchObject({ intent: 'event', checkIn: '2026-12-17', guests: 60 });
     expect(lead('Any room over New Year? 30 Dec to 2 Jan, 2 adults')).toMatchObject({ checkIn: '2026-12-30', checkOut: '2027-01-02' });
