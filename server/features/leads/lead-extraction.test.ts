@@ -606,6 +606,8 @@ describe('a question about booking is not a booking', () => {
     'Katil tambahan berapa satu malam?',
     'do you have rooms suitable for a wheelchair user?',
     'Is there a room with a bathtub?',
+    // what a room is like, with no stay, no party and no price or availability asked: not a stay asked for
+    'do you have a room close to the lift for my dad?',
     'I need to cancel my booking for 24 Dec, 2 adults',
   ])('%s', (text) => {
     expect(lead(text)).toMatchObject({ ...NOTHING_INVENTED, requested: false });
@@ -617,6 +619,8 @@ describe('a question about booking is not a booking', () => {
     expect(lead('Ada bilik satu malam 24 Dec?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-25' });
     expect(lead('Can I book a room for 24-26 Dec for 2? Is cancellation free?')).toMatchObject({ intent: 'room_booking', checkOut: '2026-12-26', guests: 2, requested: true });
     expect(lead('Do you have rooms on 24 Dec for 2 adults? What is the cancellation policy?')).toMatchObject({ intent: 'room_booking', checkIn: '2026-12-24', guests: 2 });
+    // availability or a price asked is a stay being shopped for, dates or not
+    expect(lead('do you have a room available? quote pls')).toMatchObject({ intent: 'room_booking' });
   });
 });
 

@@ -1167,8 +1167,9 @@ export function extractLead(text: string, opts: ExtractOptions): ExtractedLead {
   const aboutBooking =
     (sig.cancel && !asksWithDetails) ||
     (sig.roomFeature && sig.question && !sig.bookWord && noStay && party === null) ||
-    // "do you have connecting rooms for a family of 5?": what the hotel has, not a stay asked for
-    (sig.haveRooms && sig.question && !sig.bookWord && noStay && party !== null) ||
+    // "do you have connecting rooms for a family of 5?", "do you have a room close to the lift?": what the
+    // hotel has, not a stay asked for; with no party, only while no price or availability is asked
+    (sig.haveRooms && sig.question && !sig.bookWord && noStay && (party !== null || !sig.weakRequest)) ||
     (sig.existing && !sig.strongRequest && !opts.context) ||
     (sig.howToBook && sig.question && party === null && (nights === null || !date)) ||
     // "how far ahead must I book the spa? we're 4", "is it worth booking the dinner cruise?": how booking works
