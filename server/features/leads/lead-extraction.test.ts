@@ -245,6 +245,12 @@ describe('events and dining', () => {
   ])('%s', (text, expected) => {
     expect(lead(text)).toMatchObject(expected);
   });
+
+  it("reads someone else's event the guest travels for as no event of theirs", () => {
+    expect(lead("The two of us will be in Penang for my cousin's wedding, what does the car park cost per night?")).toMatchObject({ intent: 'other', guests: null });
+    // holding it stays an event
+    expect(lead("Please quote for my daughter's wedding on 14 Feb, 300 guests")).toMatchObject({ intent: 'event', guests: 300 });
+  });
 });
 
 describe('names', () => {
@@ -447,6 +453,9 @@ describe('language', () => {
 
 describe('hostile input', () => {
   const MB = 1_000_000;
+  // A stall guard, not a speed target (bench/ measures speed): a pattern that backtracks takes tens of
+  // seconds on these inputs, a linear scan milliseconds; the margin keeps a loaded machine from failing it.
+  const STALL_MS = 2_000;
   const adversarial: [string, string][] = [
     ['letters', 'Q'.repeat(MB)],
     ['digits', '1'.repeat(MB)],
@@ -469,7 +478,7 @@ describe('hostile input', () => {
     const t0 = performance.now();
     extractLead(text, { today });
     detectLanguage(text);
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(STALL_MS);
   });
 
   it.each(adversarial)('scans 100 KB of %s for email and tokens in linear time, past the guest limit too', (_kind, text) => {
@@ -479,7 +488,7 @@ describe('hostile input', () => {
     const t0 = performance.now();
     findEmail(big);
     tokenize(big);
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(STALL_MS);
   });
 
   it('reads only the first MAX_GUEST_CHARS characters', () => {

@@ -1016,11 +1016,11 @@ function attendsEvent(tokens: Token[], i: number): boolean {
     f >= 0 &&
     FOR_WHOSE.has(whose[0] ?? '') &&
     (whose.length === 1 || (whose.length <= 4 && /^\S+['’]s$|^s$/.test(whose.at(-1)!)));
-  return forA && tokens.slice(0, i).some((t) => STAY_WORDS.has(t.w) || TRAVEL_WORDS.has(t.w));
+  return forA && tokens.slice(0, i).some((t, k) => STAY_WORDS.has(t.w) || TRAVEL_WORDS.has(t.w) || phraseAt(tokens, k, ['be', 'in']));
 }
 /** What may follow "for" before an event the guest goes to. */
 const FOR_WHOSE = new Set(['a', 'an', 'the', 'my', 'our', 'his', 'her', 'their', 'friends', 'friend']);
-/** Words of a guest travelling in: "coming", "flying in", "in town". */
+/** Words of a guest travelling in: "coming", "flying in", "in town" (and "we'll be in KL", read as a phrase). */
 const TRAVEL_WORDS = new Set(['here', 'coming', 'visiting', 'town', 'flying', 'travelling', 'traveling', 'arriving', 'driving', 'trip']);
 
 function signals(tokens: Token[], text: string): Signals {
