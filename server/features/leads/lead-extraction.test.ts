@@ -392,6 +392,13 @@ describe('names given beside a contact, under a label, or as a closing', () => {
     expect(lead('Any room for 2 on 24 Dec? Thanks. Seri Pagi').name).toBe('Seri Pagi');
   });
 
+  it('reads a closing word that opens the message as a greeting, with no name after it', () => {
+    expect(lead('Salam. Dewan besar boleh muat berapa orang?').name).toBeNull();
+    expect(lead('Thanks. Another thing: Parking is free?').name).toBeNull();
+    // at the end it still signs the message
+    expect(lead('Dewan besar boleh muat berapa orang? Salam, Rosli').name).toBe('Rosli');
+  });
+
   it('keeps the rest of the lead when the name sits beside the phone', () => {
     expect(lead('Book deluxe 24-26 Dec, 2 adults. Sarah Tan 012-345 6789')).toMatchObject({
       name: 'Sarah Tan', phone: '+60123456789', checkIn: '2026-12-24', checkOut: '2026-12-26', guests: 2, roomType: 'deluxe', intent: 'room_booking',

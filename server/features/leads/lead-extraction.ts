@@ -567,6 +567,8 @@ function signOff(tokens: Token[], text: string): string | null {
       found = tidyName([tokens[i + 1]!.raw]);
       continue;
     }
+    // A message opens with a greeting, not a closing: "Salam. Kolam renang buka?" names no one.
+    if (i === 0) continue;
     for (const p of SIGN_OFFS) {
       if (p[0] !== t.w || !phraseAt(tokens, i, p)) continue;
       let k = i + p.length;
