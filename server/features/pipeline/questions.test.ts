@@ -8,6 +8,12 @@ describe('segments', () => {
     expect(segments('pool hours; gym hours')).toEqual(['pool hours', 'gym hours']);
   });
 
+  it('ends a sentence at an emoji followed by a space, as chat writers do', () => {
+    expect(segments('the drive was long 😴 is the restaurant still open? 🙏🏽')).toEqual(['the drive was long 😴', 'is the restaurant still open? 🙏🏽']);
+    // one closing the message adds no sentence
+    expect(segments('is the pool heated 😊')).toEqual(['is the pool heated 😊']);
+  });
+
   it('joins a fragment too short to ask anything to the sentence before it', () => {
     expect(segments('Is breakfast included? ok')).toEqual(['Is breakfast included? ok']);
   });

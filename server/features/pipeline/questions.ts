@@ -74,13 +74,19 @@ function contentLength(s: string): number {
 }
 
 /**
- * The message's sentences, in order: lines, then sentences within each line, then clauses joined
+ * An emoji with a space after it: in a chat message it ends a sentence as a full stop would ("the kids
+ * will be zombies 😅 I know it's early but ..."), which the sentence segmenter does not know.
+ */
+const EMOJI_THEN_SPACE = /\p{Extended_Pictographic}\uFE0F?\p{Emoji_Modifier}?(?=\s)/gu;
+
+/**
+ * The message's sentences, in order: lines (and emoji that end a sentence), then sentences within each line, then clauses joined
  * by a semicolon. Empty and punctuation-only pieces are dropped; a piece too short to ask
  * anything is joined to the one before it.
  */
 export function segments(text: string): string[] {
   const out: string[] = [];
-  for (const line of text.split(/\r?\n+/)) {
+  for (const line of text.replace(EMOJI_THEN_SPACE, '$&\n').split(/\r?\n+/)) {
     for (const { segment } of sentences.segment(line)) {
       for (const piece of segment.split(/;|；/)) {
         const s = piece.trim();
