@@ -11,6 +11,8 @@ describe('hotel query expansion', () => {
     expect(terms('When is arrival?')).toEqual(expect.arrayContaining(['check in', 'arrival']));
     expect(terms('is there internet')).toEqual(expect.arrayContaining(['wifi', 'internet']));
     expect(terms('what time is the morning meal')).toEqual(expect.arrayContaining(['breakfast']));
+    // a plural -ing noun is the concept its -ing form is ("openings": when it opens)
+    expect(labels('spa openings?')).toEqual(['spa', 'time']);
   });
 
   it('understands Malay and Chinese hotel words', () => {
@@ -56,6 +58,8 @@ describe('hotel query expansion', () => {
 
   it('drops pronouns and negated auxiliaries, typed with or without the apostrophe', () => {
     expect(labels("my father can't climb stairs, is there a lift for him? don't want to tire himself")).toEqual(['father', 'climb', 'stairs', 'accessibility', 'tire']);
+    // nor does a hedge ("some kind of", "sort of")
+    expect(labels('is there some kind of shuttle, sort of a bus?')).toEqual(['transfer', 'transit']);
     expect(labels('cant find the towels, doesnt matter, are they in her cupboard')).toEqual(['towels', 'matter', 'cupboard']);
   });
 

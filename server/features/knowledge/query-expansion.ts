@@ -108,7 +108,7 @@ const STOPWORDS = new Set(
     'possible able available allowed ask asking question questions wondering would wonder check leave go going come coming use using make take give find put keep bring ' +
     'somewhere anywhere around before after during near happen happens day days today tonight tomorrow late early last next first long big small fine good great ' +
     'two three four five six seven eight nine ten couple u ur r y cn cud wud shud abt bcoz coz cuz btw pls lol haha hehe hmm um uh oh ah eh la lah leh lor meh ya yah yep yeah ' +
-    'up wat wht whats wheres hows whr hw gonna gotta kinda sorta bit abit quick quickly actually maybe probably sure also still again already just wanted wants gt gd morning afternoon evening ' +
+    'up wat wht whats wheres hows whr hw gonna gotta kinda sorta kind sort bit abit quick quickly actually maybe probably sure also still again already just wanted wants gt gd morning afternoon evening ' +
     'email mail see sir madam maam team guys folks everyone there hope doing well cheers best wishes bye goodbye soon reply asap thing things stuff way ' +
     'wife husband friend friends mum mom dad parents partner ' +
     // conjunctions and determiners of a standard English stop-word list (NLTK's); not the

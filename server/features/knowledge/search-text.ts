@@ -72,7 +72,8 @@ export function ftsPhrase(term: string): string {
 
 /** A crude English suffix stripper, used only to look words up in the hotel glossary. */
 export function lightStem(word: string): string {
-  let w = word;
+  // a plural of an -ing noun ("timings", "bookings") is read as the -ing form first
+  let w = word.length > 5 && word.endsWith('ings') ? word.slice(0, -1) : word;
   if (w.length > 4 && w.endsWith('ing')) w = w.slice(0, -3);
   else if (w.length > 4 && w.endsWith('ed')) w = w.slice(0, -2);
   else if (w.length > 4 && w.endsWith('ies')) w = w.slice(0, -3) + 'y';
