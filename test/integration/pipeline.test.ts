@@ -369,6 +369,12 @@ describe('several questions in one message (issue 14)', () => {
     expect(partly.status).toBe('needs_human');
     expect(partly.reply?.body).toContain('12 noon'); // the answered part is kept
     expect(partly.reply?.body).toMatch(/helipad.*passed it to our front desk/s);
+
+    // A property the item never states is not answered from the item: it says when, not whether heated.
+    const property = await handle(inbound('Is the car park heated? When does valet parking start?'));
+    expect(property.decision).toBe('handoff');
+    expect(property.reply?.body).toContain('7am to 11pm');
+    expect(property.reply?.body).toMatch(/heated.*passed it to our front desk/s);
   });
 
   it('with no model, reads follow-ups that point back ("when is it?", "how much?") with the topic they follow', async () => {

@@ -137,6 +137,11 @@ describe('hotel query expansion', () => {
     // What a price is asked for: "how much is a bottle of wine?" asks about the bottle, not about prices.
     expect(focus('how much is a bottle of wine')).toEqual(['bottle']);
     expect(focus('How much does it cost for the sunset cruise?')).toEqual(['cruise']);
+    // A yes-or-no question about a property: the property, unless it is an aspect given as a value.
+    expect(focus('Is the jacuzzi heated?')).toEqual(['heated']);
+    expect(focus('are your walls soundproof')).toEqual(['soundproof']);
+    expect(focus('Is the parking free?')).toEqual([]);
+    expect(focus('Is the sauna open?')).toEqual([]);
     // Nothing definite after the frame, or no frame at all: no focus.
     expect(focus('Is there anything fun for teenagers?')).toEqual([]);
     expect(focus('Any chance of a late checkout?')).toEqual([]);

@@ -311,6 +311,8 @@ const FOCUS_END = new Set(
     'i we you u they he she it is are was can could would will should do does ' +
     'untuk di dekat kat pada tak ke x tidak sendiri dalam kah berdekatan tu ni ka').split(' '),
 );
+/** A yes-or-no question about a property of something the hotel has: "is the pool heated", "are your rooms soundproof". */
+const PREDICATE_FRAME = /^ (?:is|are) (?:the|your|this|that|our) (?:[a-z]+ ){1,3}([a-z]+) $/;
 /** Words joining two things asked for ("a kettle and a fridge", "clinic or pharmacy"). */
 const FOCUS_AND = new Set(['and', 'or', 'n', 'dan', 'atau', 'ataupun']);
 /** Words that follow a frame without naming a thing ("is there anything", "do you have any idea"). */
@@ -348,6 +350,10 @@ function focusOf(query: string): (word: string) => boolean {
       }
       close();
     }
+    // "Is the pool heated?": an item about the pool that never says so cannot answer whether it is. Not
+    // when the predicate is an aspect the item gives as a value ("is parking free?": it costs RM 15).
+    const predicate = PREDICATE_FRAME.exec(latin)?.[1];
+    if (predicate && !STOPWORDS.has(predicate) && !ASPECT_CONCEPTS.has(BY_STEM.get(lightStem(predicate)) ?? '')) heads.add(predicate);
     const c = CJK_FOCUS_FRAME.exec(clause);
     // The segmenter cuts a word it does not know into characters; the last real word stands for the thing.
     const words = c ? lexicon().joinChinese(cjkWords(c[1]!)).filter((w) => [...w].length > 1 && !CJK_STOP_WORDS.has(w) && ![...w].every((ch) => CJK_STOP.has(ch))) : [];
