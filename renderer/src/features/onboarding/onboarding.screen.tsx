@@ -11,7 +11,7 @@ import { useResource } from '../../shared/use-resource';
 import { useKnowledgeApi, type ItemInput } from '../knowledge/knowledge.api';
 import { KnowledgeImport } from '../knowledge/knowledge-import';
 import { DeskHoursEditor } from '../properties/desk-hours.editor';
-import { slugify } from '../properties/new-property.form';
+import { newPropertyFieldError, useNameAndSlug } from '../properties/new-property.form';
 import { describePath, draftFrom, patchFrom, type PropertyDraft } from '../properties/property-draft';
 import { usePropertiesApi } from '../properties/properties.api';
 import { localTimeZone, TimeZoneField } from '../properties/time-zone-field';
@@ -132,15 +132,13 @@ function WizardPanel({ title, help, children, onNext, onBack, nextLabel }: { tit
 function ProfileStep({ existing, onDone }: { existing: Property | null; onDone: (p: Property) => void }) {
   const api = usePropertiesApi();
   const hotels = useHotels();
-  const [name, setName] = useState(existing?.name ?? '');
-  const [slug, setSlug] = useState(existing?.slug ?? '');
-  const [slugEdited, setSlugEdited] = useState(Boolean(existing));
+  const { name, slug, setName, setSlug } = useNameAndSlug(existing);
   const [timezone, setTimezone] = useState(existing?.timezone ?? localTimeZone());
   const [currency, setCurrency] = useState(existing?.currency ?? 'USD');
   const [country, setCountry] = useState(existing?.country ?? 'MY');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const fieldError = (path: string) => error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
+  const fieldError = (path: string) => newPropertyFieldError(error, path);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -169,10 +167,7 @@ function ProfileStep({ existing, onDone }: { existing: Property | null; onDone: 
           <TextField
             label="Hotel name"
             value={name}
-            onChange={(v) => {
-              setName(v);
-              if (!slugEdited) setSlug(slugify(v));
-            }}
+            onChange={setName}
             required
             autoComplete="off"
             error={fieldError('name')}
@@ -180,10 +175,7 @@ function ProfileStep({ existing, onDone }: { existing: Property | null; onDone: 
           <TextField
             label="Short name"
             value={slug}
-            onChange={(v) => {
-              setSlug(v);
-              setSlugEdited(true);
-            }}
+            onChange={setSlug}
             disabled={Boolean(existing)}
             autoComplete="off"
             spellCheck={false}

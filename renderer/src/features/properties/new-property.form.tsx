@@ -8,7 +8,7 @@ import { usePropertiesApi } from './properties.api';
 import { localTimeZone, TimeZoneField } from './time-zone-field';
 
 /** A suggestion only: lower-case ASCII, digits and dashes, as the contract's Slug requires. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -19,6 +19,30 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
 }
 
+/** A new hotel's name and slug: the slug is suggested from the name, and follows it until someone edits the slug. */
+export function useNameAndSlug(existing?: { name: string; slug: string } | null) {
+  const [name, setName] = useState(existing?.name ?? '');
+  const [slug, setSlug] = useState(existing?.slug ?? '');
+  const [slugEdited, setSlugEdited] = useState(Boolean(existing));
+  return {
+    name,
+    slug,
+    setName: (v: string) => {
+      setName(v);
+      if (!slugEdited) setSlug(slugify(v));
+    },
+    setSlug: (v: string) => {
+      setSlug(v);
+      setSlugEdited(true);
+    },
+  };
+}
+
+/** The server's error for a field of a new hotel; a taken slug comes back as 409 without field errors, and still belongs next to the slug. */
+export function newPropertyFieldError(error: ApiError | null, path: string): string | undefined {
+  return error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
+}
+
 interface NewPropertyFormProps {
   id: string;
   onCreated: (property: Property) => void;
@@ -27,16 +51,12 @@ interface NewPropertyFormProps {
 
 export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProps) {
   const api = usePropertiesApi();
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
-  const [slugEdited, setSlugEdited] = useState(false);
+  const { name, slug, setName, setSlug } = useNameAndSlug();
   const [timezone, setTimezone] = useState(localTimeZone);
   const [currency, setCurrency] = useState('USD');
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-
-  // A taken slug comes back as 409 without field errors; it still belongs next to the slug.
-  const fieldError = (path: string) => error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
+  const fieldError = (path: string) => newPropertyFieldError(error, path);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -62,10 +82,7 @@ export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProp
           <TextField
             label="Name"
             value={name}
-            onChange={(v) => {
-              setName(v);
-              if (!slugEdited) setSlug(slugify(v));
-            }}
+            onChange={setName}
             required
             autoComplete="off"
             error={fieldError('name')}
@@ -73,10 +90,7 @@ export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProp
           <TextField
             label="Slug"
             value={slug}
-            onChange={(v) => {
-              setSlug(v);
-              setSlugEdited(true);
-            }}
+            onChange={setSlug}
             required
             autoComplete="off"
             spellCheck={false}
