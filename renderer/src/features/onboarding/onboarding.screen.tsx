@@ -7,6 +7,7 @@ import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
 import { Screen } from '../../shared/screen';
+import { useSubmit } from '../../shared/use-submit';
 import { useResource } from '../../shared/use-resource';
 import { useKnowledgeApi, type ItemInput } from '../knowledge/knowledge.api';
 import { KnowledgeImport } from '../knowledge/knowledge-import';
@@ -136,32 +137,21 @@ function ProfileStep({ existing, onDone }: { existing: Property | null; onDone: 
   const [timezone, setTimezone] = useState(existing?.timezone ?? localTimeZone());
   const [currency, setCurrency] = useState(existing?.currency ?? 'USD');
   const [country, setCountry] = useState(existing?.country ?? 'MY');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit } = useSubmit((saved: Property) => {
+    hotels.refresh();
+    onDone(saved);
+  });
   const fieldError = (path: string) => newPropertyFieldError(error, path);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = existing
-        ? await api.update(existing.id, { name, timezone: timezone.trim(), currency: currency.trim(), country: country.trim() })
-        : await api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim(), country: country.trim() });
-      hotels.refresh();
-      onDone(saved);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = () =>
+    existing
+      ? api.update(existing.id, { name, timezone: timezone.trim(), currency: currency.trim(), country: country.trim() })
+      : api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim(), country: country.trim() });
 
   return (
     <section className="panel wizard-panel" aria-labelledby="wizard-title">
       <h2 id="wizard-title">The hotel</h2>
       <p className="section-help">Its name as guests know it, and where it is: the time zone decides desk hours, quiet hours and “after hours”.</p>
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onSubmit={(e) => void submit(e, save)}>
         <FormProblem error={error} describePath={describePath} lead="Could not save the hotel" />
         <div className="form-grid">
           <TextField

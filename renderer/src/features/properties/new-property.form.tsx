@@ -1,8 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Property } from '@contract/properties';
-import { asApiError, type ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
+import { useSubmit } from '../../shared/use-submit';
 import { describePath } from './property-draft';
 import { usePropertiesApi } from './properties.api';
 import { localTimeZone, TimeZoneField } from './time-zone-field';
@@ -54,29 +55,14 @@ export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProp
   const { name, slug, setName, setSlug } = useNameAndSlug();
   const [timezone, setTimezone] = useState(localTimeZone);
   const [currency, setCurrency] = useState('USD');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit } = useSubmit(onCreated);
   const fieldError = (path: string) => newPropertyFieldError(error, path);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim() });
-      onCreated(created);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <section className="panel" id={id} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>New hotel</h2>
       {/* The server validates; its field errors are shown next to the fields. */}
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onSubmit={(e) => void submit(e, () => api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim() }))}>
         <FormProblem error={error} describePath={describePath} lead="Could not create the hotel" />
         <div className="form-grid">
           <TextField

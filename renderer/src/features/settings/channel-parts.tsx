@@ -1,4 +1,4 @@
-import { useState, type DependencyList, type FormEvent, type ReactNode } from 'react';
+import { useState, type DependencyList, type ReactNode } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useCan } from '../../app/session-gate';
 import { CopyButton } from '../../shared/copy-button';
@@ -218,25 +218,6 @@ export function CopyRow({ label, value, copyLabel }: { label: string; value: str
       </dd>
     </div>
   );
-}
-
-/** Busy state and the server's answer for a set-up form; `onSaved` gets what the server returned. */
-export function useChannelSave<T>(onSaved: (result: T) => void) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent, save: () => Promise<T>) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await save());
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { error, busy, submit };
 }
 
 export function ChannelFormActions({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {

@@ -3,7 +3,8 @@ import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
-import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelCard, useChannelSave, type ChannelProps } from './channel-parts';
+import { useSubmit } from '../../shared/use-submit';
+import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelCard, type ChannelProps } from './channel-parts';
 import { EmailChannel } from './email-channel';
 import type { ChannelName, ChannelSummary, CheckableChannel } from '@contract/channels';
 import { useSettingsApi } from './settings.api';
@@ -82,7 +83,7 @@ function WhatsAppChannel(props: ChannelProps) {
 
 function WhatsAppForm({ propertyId, channel, onDone }: { propertyId: string; channel: ChannelSummary; onDone: (saved: boolean) => void }) {
   const api = useSettingsApi();
-  const { error, busy, submit } = useChannelSave<unknown>(() => onDone(true));
+  const { error, busy, submit } = useSubmit<unknown>(() => onDone(true));
   const [phoneNumberId, setPhoneNumberId] = useState(channel.routingKey ?? '');
   const [appSecret, setAppSecret] = useState('');
   const [accessToken, setAccessToken] = useState('');

@@ -1,7 +1,8 @@
 import { useId, useState } from 'react';
 import { CheckboxField, SelectField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
-import { ChannelFormActions, ChannelFrame, CopyRow, LoadProblemRow, secretHint, str, useChannelCard, useChannelSave, useChannelView, type ChannelProps } from './channel-parts';
+import { useSubmit } from '../../shared/use-submit';
+import { ChannelFormActions, ChannelFrame, CopyRow, LoadProblemRow, secretHint, str, useChannelCard, useChannelView, type ChannelProps } from './channel-parts';
 import { EMAIL_PROVIDERS, type ChannelSummary, type EmailChannelView, type EmailProvider } from '@contract/channels';
 import { useSettingsApi, type EmailInput, type EmailSendVia } from './settings.api';
 
@@ -117,7 +118,7 @@ export function EmailChannel(props: ChannelProps) {
 
 function EmailForm({ propertyId, channel, onDone }: { propertyId: string; channel: ChannelSummary; onDone: (saved: EmailChannelView | null) => void }) {
   const api = useSettingsApi();
-  const { error, busy, submit } = useChannelSave<EmailChannelView>(onDone);
+  const { error, busy, submit } = useSubmit<EmailChannelView>(onDone);
   const s = channel.settings;
   const sendViaName = useId();
   const [provider, setProvider] = useState<EmailProvider>(PROVIDER_OPTIONS.find((p) => p.value === s.provider)?.value ?? 'sendgrid');

@@ -5,7 +5,8 @@ import { CopyButton } from '../../shared/copy-button';
 import { CheckboxField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { ModalDialog } from '../../shared/modal-dialog';
-import { ChannelFormActions, ChannelFrame, LoadProblemRow, str, useChannelCard, useChannelSave, useChannelView, type ChannelProps } from './channel-parts';
+import { useSubmit } from '../../shared/use-submit';
+import { ChannelFormActions, ChannelFrame, LoadProblemRow, str, useChannelCard, useChannelView, type ChannelProps } from './channel-parts';
 import type { ChannelSummary, WidgetChannelView } from '@contract/channels';
 import { useSettingsApi, type WidgetInput } from './settings.api';
 
@@ -122,7 +123,7 @@ export function WidgetChannel(props: ChannelProps) {
 
 function WidgetForm({ propertyId, channel, view, onDone }: { propertyId: string; channel: ChannelSummary; view: WidgetChannelView | null; onDone: (saved: WidgetChannelView | null) => void }) {
   const api = useSettingsApi();
-  const { error, busy, submit } = useChannelSave<WidgetChannelView>(onDone);
+  const { error, busy, submit } = useSubmit<WidgetChannelView>(onDone);
   const s = channel.settings;
   const storedOrigins = view?.allowedOrigins ?? (Array.isArray(s.allowedOrigins) ? s.allowedOrigins.filter((o): o is string => typeof o === 'string') : []);
   const [origins, setOrigins] = useState(storedOrigins.join('\n'));
