@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { Resource, ResourceControls } from './use-resource';
 
 interface ScreenProps {
   title: string;
@@ -45,4 +46,28 @@ export function NewFormButton({ open, formId, onToggle, children }: { open: bool
       {children}
     </button>
   );
+}
+
+/**
+ * A list screen's "New …" form: whether it is open, and the notice after a create. What was created
+ * joins the list as the server returned it, without another request (a list that did not load is loaded again).
+ */
+export function useNewForm<T>(list: Resource<T[]>, { set, reload }: ResourceControls<T[]>) {
+  const [open, setOpen] = useState(false);
+  const [notice, setNotice] = useState('');
+  return {
+    open,
+    notice,
+    toggle: () => {
+      setOpen((o) => !o);
+      setNotice('');
+    },
+    close: () => setOpen(false),
+    created: (item: T, message: string) => {
+      if (list.status === 'ready') set([...list.data, item]);
+      else reload();
+      setOpen(false);
+      setNotice(message);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudApiKey, cloudHealth, costUsd, postJson, unfence, type CloudAdapterDeps, type CloudAdapterOptions } from './cloud-http.js';
+import { cloudApiKey, cloudHealth, cloudResult, maxOutputTokens, postJson, unfence, type CloudAdapterDeps, type CloudAdapterOptions } from './cloud-http.js';
 import { providerSchema } from './json-schema.js';
 import {
   InvalidModelOutputError,
@@ -52,14 +52,12 @@ export class AnthropicAdapter implements LlmProvider {
       : req.system;
     const json = await postJson({
       provider: 'anthropic',
-      model: this.opts.model,
-      url: `${this.opts.baseUrl.replace(/\/+$/, '')}/messages`,
+      opts: this.opts,
+      deps: this.deps,
+      path: '/messages',
       headers: { 'x-api-key': key, 'anthropic-version': ANTHROPIC_VERSION },
-      body: { model: this.opts.model, max_tokens: req.maxOutputTokens ?? this.opts.maxOutputTokens ?? 1024, system, messages: alternate(req.messages) },
-      timeoutMs: this.opts.timeoutMs,
+      body: { model: this.opts.model, max_tokens: maxOutputTokens(req, this.opts), system, messages: alternate(req.messages) },
       signal: req.signal,
-      fetch: this.deps.fetch ?? globalThis.fetch,
-      clock: this.deps.clock,
     });
     const parsed = MessageResponse.safeParse(json);
     if (!parsed.success) throw new LlmUnavailableError('anthropic', 'the messages response did not have the expected shape', { retryable: false });
@@ -70,17 +68,12 @@ export class AnthropicAdapter implements LlmProvider {
       .filter((b) => b.type === 'text')
       .map((b) => b.text ?? '')
       .join('');
-    const inputTokens = usage?.input_tokens ?? 0;
-    const outputTokens = usage?.output_tokens ?? 0;
-    return {
+    return cloudResult('anthropic', this.opts, started, {
       text: req.schema ? unfence(text) : text,
-      provider: 'anthropic',
-      model: parsed.data.model ?? this.opts.model,
-      inputTokens,
-      outputTokens,
-      latencyMs: Math.round(performance.now() - started),
-      costUsd: costUsd(inputTokens, outputTokens, this.opts.price),
-    };
+      model: parsed.data.model,
+      inputTokens: usage?.input_tokens ?? 0,
+      outputTokens: usage?.output_tokens ?? 0,
+    });
   }
 
   health(): Promise<LlmHealth> {

@@ -10,6 +10,8 @@ import {
   LlmUnavailableError,
   ModelMissingError,
   type LlmHealth,
+  type LlmRequest,
+  type LlmResult,
   type ProviderName,
   type SecretSource,
 } from './llm.port.js';
@@ -75,25 +77,34 @@ export function retryAfterMs(headers: Headers, clock: Clock): number | undefined
 
 interface CloudCall {
   provider: ProviderName;
-  model: string;
-  url: string;
+  /** The API base, model and timeout. */
+  opts: CloudAdapterOptions;
+  /** The fetch (global by default) and the clock for retry-after dates. */
+  deps: CloudAdapterDeps;
+  /** Below the API base, such as `/messages`. */
+  path: string;
   headers: Record<string, string>;
   body: unknown;
-  timeoutMs: number;
   signal?: AbortSignal | undefined;
-  fetch: typeof fetch;
-  clock: Clock;
+}
+
+/** The most tokens a reply may use: the request's limit, else the configured one, else 1,024. */
+export function maxOutputTokens(req: LlmRequest, opts: CloudAdapterOptions): number {
+  return req.maxOutputTokens ?? opts.maxOutputTokens ?? 1024;
 }
 
 /** POSTs JSON with a timeout and maps every failure to a typed LlmError. Returns the parsed body. */
 export async function postJson(call: CloudCall): Promise<unknown> {
-  const timeout = AbortSignal.timeout(call.timeoutMs);
+  const { timeoutMs } = call.opts;
+  const url = `${call.opts.baseUrl.replace(/\/+$/, '')}${call.path}`;
+  const fetchFn = call.deps.fetch ?? globalThis.fetch;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
   const aborted = (): LlmError | undefined =>
-    timeout.aborted ? new LlmTimeoutError(call.provider, call.timeoutMs) : call.signal?.aborted ? new LlmAbortedError(call.provider) : undefined;
+    timeout.aborted ? new LlmTimeoutError(call.provider, timeoutMs) : call.signal?.aborted ? new LlmAbortedError(call.provider) : undefined;
   let res: Response;
   try {
-    res = await call.fetch(call.url, {
+    res = await fetchFn(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', ...call.headers },
       body: JSON.stringify(call.body),
@@ -101,7 +112,7 @@ export async function postJson(call: CloudCall): Promise<unknown> {
     });
   } catch (err) {
     const code = (err as { cause?: { code?: string } })?.cause?.code;
-    throw aborted() ?? new LlmUnavailableError(call.provider, `cannot reach ${call.provider} at ${new URL(call.url).host}${code ? ` (${code})` : ''}`);
+    throw aborted() ?? new LlmUnavailableError(call.provider, `cannot reach ${call.provider} at ${new URL(url).host}${code ? ` (${code})` : ''}`);
   }
   let text: string;
   try {
@@ -130,13 +141,13 @@ function httpError(call: CloudCall, res: Response, json: unknown): LlmError {
   const quota = codes.find((c) => QUOTA_CODES.has(c));
   if (quota) return new LlmQuotaError(call.provider, quota);
   const shouldRetry = res.headers.get('x-should-retry');
-  const after = retryAfterMs(res.headers, call.clock);
+  const after = retryAfterMs(res.headers, call.deps.clock);
   const retryable = shouldRetry === 'true' ? true : shouldRetry === 'false' ? false : undefined;
   // Upstream messages are kept short; a 401 message may quote part of the key, so it is dropped.
   const upstream = error?.message ? `: ${error.message.slice(0, 200)}` : '';
   if (status === 429) return new LlmRateLimitedError(call.provider, after, { retryable: retryable ?? true });
   if (status === 401 || status === 403) return new LlmRejectedError(call.provider, status, `${call.provider} rejected the API key (${status}); check the cloud key`);
-  if (status === 404) return new ModelMissingError(call.provider, call.model);
+  if (status === 404) return new ModelMissingError(call.provider, call.opts.model);
   if (status === 408 || status === 409 || status >= 500) {
     return new LlmUnavailableError(call.provider, `${call.provider} failed (${status}${codes[0] ? ` ${codes[0]}` : ''})${upstream}`, {
       retryable: retryable ?? true,
@@ -148,8 +159,26 @@ function httpError(call: CloudCall, res: Response, json: unknown): LlmError {
 }
 
 /** USD for a call, from prices per 1,000 tokens. */
-export function costUsd(inputTokens: number, outputTokens: number, price: { inputPer1kUsd: number; outputPer1kUsd: number }): number {
+function costUsd(inputTokens: number, outputTokens: number, price: { inputPer1kUsd: number; outputPer1kUsd: number }): number {
   return (inputTokens / 1000) * price.inputPer1kUsd + (outputTokens / 1000) * price.outputPer1kUsd;
+}
+
+/** A cloud adapter's result: the reply, the tokens the provider counted and their cost, and the time since `started`. */
+export function cloudResult(
+  provider: ProviderName,
+  opts: CloudAdapterOptions,
+  started: number,
+  reply: { text: string; model: string | undefined; inputTokens: number; outputTokens: number },
+): LlmResult {
+  return {
+    text: reply.text,
+    provider,
+    model: reply.model ?? opts.model,
+    inputTokens: reply.inputTokens,
+    outputTokens: reply.outputTokens,
+    latencyMs: Math.round(performance.now() - started),
+    costUsd: costUsd(reply.inputTokens, reply.outputTokens, opts.price),
+  };
 }
 
 /** The JSON object inside a reply that may be wrapped in a Markdown code fence. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudApiKey, cloudHealth, costUsd, postJson, type CloudAdapterDeps, type CloudAdapterOptions } from './cloud-http.js';
+import { cloudApiKey, cloudHealth, cloudResult, maxOutputTokens, postJson, type CloudAdapterDeps, type CloudAdapterOptions } from './cloud-http.js';
 import { strictSchema } from './json-schema.js';
 import {
   InvalidModelOutputError,
@@ -41,36 +41,29 @@ export class OpenAiAdapter implements LlmProvider {
     const body = {
       model: this.opts.model,
       messages: [{ role: 'system', content: req.system }, ...req.messages.map((m) => ({ role: m.role, content: m.content }))],
-      max_completion_tokens: req.maxOutputTokens ?? this.opts.maxOutputTokens ?? 1024,
+      max_completion_tokens: maxOutputTokens(req, this.opts),
       ...(req.schema ? { response_format: { type: 'json_schema', json_schema: { name: 'reply', strict: true, schema: strictSchema(req.schema) } } } : {}),
     };
     const json = await postJson({
       provider: 'openai',
-      model: this.opts.model,
-      url: `${this.opts.baseUrl.replace(/\/+$/, '')}/chat/completions`,
+      opts: this.opts,
+      deps: this.deps,
+      path: '/chat/completions',
       headers: { authorization: `Bearer ${key}` },
       body,
-      timeoutMs: this.opts.timeoutMs,
       signal: req.signal,
-      fetch: this.deps.fetch ?? globalThis.fetch,
-      clock: this.deps.clock,
     });
     const parsed = ChatCompletion.safeParse(json);
     if (!parsed.success) throw new LlmUnavailableError('openai', 'the chat completion response did not have the expected shape', { retryable: false });
     const choice = parsed.data.choices[0]!;
     if (choice.message.refusal) throw new InvalidModelOutputError('openai', 'the model refused to answer');
     if (choice.finish_reason === 'length') throw new InvalidModelOutputError('openai', 'the reply was cut off at the token limit');
-    const inputTokens = parsed.data.usage?.prompt_tokens ?? 0;
-    const outputTokens = parsed.data.usage?.completion_tokens ?? 0;
-    return {
+    return cloudResult('openai', this.opts, started, {
       text: choice.message.content ?? '',
-      provider: 'openai',
-      model: parsed.data.model ?? this.opts.model,
-      inputTokens,
-      outputTokens,
-      latencyMs: Math.round(performance.now() - started),
-      costUsd: costUsd(inputTokens, outputTokens, this.opts.price),
-    };
+      model: parsed.data.model,
+      inputTokens: parsed.data.usage?.prompt_tokens ?? 0,
+      outputTokens: parsed.data.usage?.completion_tokens ?? 0,
+    });
   }
 
   health(): Promise<LlmHealth> {

@@ -1,8 +1,9 @@
 import type { AuditEntry } from '@contract/auth';
-import { Fragment, useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useCan } from '../../app/session-gate';
 import { SelectField, TextField } from '../../shared/field';
+import { FilterForm, useFilters, wholeDays } from '../../shared/filter-form';
 import { formatDateTime } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
 import { Screen } from '../../shared/screen';
@@ -24,18 +25,11 @@ interface Filters {
 
 const NO_FILTERS: Filters = { action: '', propertyId: '', from: '', to: '' };
 
-/** Whole local days: `from` at its midnight, `to` up to the next midnight (the server's `to` is exclusive). */
 function queryFor(f: Filters): Omit<AuditQuery, 'limit'> {
-  const midnight = (day: string, addDays = 0) => {
-    const d = new Date(`${day}T00:00:00`);
-    d.setDate(d.getDate() + addDays);
-    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-  };
   return {
     action: f.action || undefined,
     propertyId: f.propertyId || undefined,
-    from: f.from ? midnight(f.from) : undefined,
-    to: f.to ? midnight(f.to, 1) : undefined,
+    ...wholeDays(f.from, f.to),
   };
 }
 
@@ -44,8 +38,7 @@ export function AuditScreen() {
   const properties = usePropertiesApi();
   const [hotels] = useResource((signal) => properties.list(signal), [properties]);
   const names = useMemo(() => new Map(hotels.status === 'ready' ? hotels.data.map((h) => [h.id, h.name]) : []), [hotels]);
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const { draft, applied, filtered, edit, actions } = useFilters(NO_FILTERS);
   const [seenActions, setSeenActions] = useState<ReadonlySet<string>>(new Set());
   const [denied, setDenied] = useState(false);
 
@@ -55,12 +48,6 @@ export function AuditScreen() {
 
   const onDenied = useCallback(() => setDenied(true), []);
 
-  function apply(e: FormEvent) {
-    e.preventDefault();
-    setApplied(draft);
-  }
-
-  const filtered = JSON.stringify(applied) !== JSON.stringify(NO_FILTERS);
   const hotelOptions = [{ value: '', label: 'All hotels' }, ...(hotels.status === 'ready' ? hotels.data.map((h) => ({ value: h.id, label: h.name })) : [])];
 
   return (
@@ -74,33 +61,12 @@ export function AuditScreen() {
     >
       {can('audit.verify') && !denied ? <VerifyPanel /> : null}
       {!denied ? (
-        <form className="panel filters" aria-labelledby="audit-filters" noValidate onSubmit={apply}>
-          <h2 id="audit-filters" className="visually-hidden">
-            Filters
-          </h2>
-          <div className="filter-grid">
-            <SelectField label="Action" value={draft.action} options={actionOptions(seenActions)} onChange={(action) => setDraft((d) => ({ ...d, action }))} />
-            <SelectField label="Hotel" value={draft.propertyId} options={hotelOptions} onChange={(propertyId) => setDraft((d) => ({ ...d, propertyId }))} />
-            <TextField label="From" type="date" value={draft.from} onChange={(from) => setDraft((d) => ({ ...d, from }))} />
-            <TextField label="To" type="date" value={draft.to} min={draft.from || undefined} onChange={(to) => setDraft((d) => ({ ...d, to }))} />
-          </div>
-          <div className="form-actions">
-            <button type="submit" className="button button--primary">
-              Apply filters
-            </button>
-            <button
-              type="button"
-              className="button"
-              disabled={!filtered && JSON.stringify(draft) === JSON.stringify(NO_FILTERS)}
-              onClick={() => {
-                setDraft(NO_FILTERS);
-                setApplied(NO_FILTERS);
-              }}
-            >
-              Clear
-            </button>
-          </div>
-        </form>
+        <FilterForm id="audit-filters" actions={actions}>
+          <SelectField label="Action" value={draft.action} options={actionOptions(seenActions)} onChange={(action) => edit({ action })} />
+          <SelectField label="Hotel" value={draft.propertyId} options={hotelOptions} onChange={(propertyId) => edit({ propertyId })} />
+          <TextField label="From" type="date" value={draft.from} onChange={(from) => edit({ from })} />
+          <TextField label="To" type="date" value={draft.to} min={draft.from || undefined} onChange={(to) => edit({ to })} />
+        </FilterForm>
       ) : null}
       <AuditResults key={JSON.stringify(applied)} filters={applied} filtered={filtered} names={names} onLoaded={onLoaded} onDenied={onDenied} />
     </Screen>

@@ -1,10 +1,10 @@
 import { CHANNEL_LABEL, INTENT_LABEL, type Lead, type LeadKind, type LeadStatus } from '@contract/conversations';
 import type { Property } from '@contract/properties';
-import { useState, type FormEvent } from 'react';
 import { hotelOptions, useHotels } from '../../app/hotels';
 import { useLiveEvents } from '../../app/live-events';
 import { hrefFor, navigate } from '../../app/router';
 import { SelectField, TextField } from '../../shared/field';
+import { FilterForm, useFilters, wholeDays } from '../../shared/filter-form';
 import { DayRange } from '../../shared/day-range';
 import { formatAge, formatFullInZone, formatMoney } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
@@ -43,18 +43,12 @@ const AFTER_OPTIONS = [
 ];
 
 function queryFor(f: Filters): LeadQuery {
-  const midnight = (day: string, addDays = 0) => {
-    const d = new Date(`${day}T00:00:00`);
-    d.setDate(d.getDate() + addDays);
-    return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-  };
   return {
     status: f.status || undefined,
     intent: f.intent || undefined,
     afterHours: f.afterHours === '' ? undefined : f.afterHours === 'true',
     kind: f.kind === 'all' ? undefined : f.kind,
-    from: f.from ? midnight(f.from) : undefined,
-    to: f.to ? midnight(f.to, 1) : undefined,
+    ...wholeDays(f.from, f.to),
     limit: LIMIT,
   };
 }
@@ -63,8 +57,7 @@ function queryFor(f: Filters): LeadQuery {
 export function LeadsScreen({ propertyId, leadId }: { propertyId?: string | undefined; leadId?: string | undefined }) {
   const api = useLeadsApi();
   const hotels = useHotels();
-  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
-  const [applied, setApplied] = useState<Filters>(NO_FILTERS);
+  const { draft, applied, filtered, edit, actions } = useFilters(NO_FILTERS);
   const hotelIds = hotels.list.status === 'ready' ? hotels.list.data.map((h) => h.id) : null;
   const targets = applied.propertyId ? [applied.propertyId] : (hotelIds ?? []);
   const [leads, { reload, refresh, set }] = useLiveResource(async (signal) => {
@@ -80,11 +73,6 @@ export function LeadsScreen({ propertyId, leadId }: { propertyId?: string | unde
   useLiveEvents((s) => {
     if (s.type === 'lead.updated' || s.type === 'resync' || (s.type === 'message.created' && s.role === 'guest')) refresh();
   });
-
-  function apply(e: FormEvent) {
-    e.preventDefault();
-    setApplied(draft);
-  }
 
   const data = leads.status === 'ready' ? leads.data : null;
   const multi = (hotelIds?.length ?? 0) > 1;
@@ -103,41 +91,19 @@ export function LeadsScreen({ propertyId, leadId }: { propertyId?: string | unde
         </button>
       }
     >
-      <form className="panel filters" aria-labelledby="lead-filters" noValidate onSubmit={apply}>
-        <h2 id="lead-filters" className="visually-hidden">
-          Filters
-        </h2>
-        <div className="filter-grid filter-grid--leads">
-          {multi ? <SelectField label="Hotel" value={draft.propertyId} options={hotelOptions(hotels.list)} onChange={(propertyId) => setDraft((d) => ({ ...d, propertyId }))} /> : null}
-          <SelectField label="Show" value={draft.kind} options={KIND_OPTIONS} onChange={(kind) => setDraft((d) => ({ ...d, kind }))} />
-          <SelectField label="Status" value={draft.status} options={STATUS_OPTIONS} onChange={(status) => setDraft((d) => ({ ...d, status }))} />
-          <SelectField label="Intent" value={draft.intent} options={INTENT_OPTIONS} onChange={(intent) => setDraft((d) => ({ ...d, intent }))} />
-          <SelectField label="When" value={draft.afterHours} options={AFTER_OPTIONS} onChange={(afterHours) => setDraft((d) => ({ ...d, afterHours }))} />
-          <TextField label="From" type="date" value={draft.from} onChange={(from) => setDraft((d) => ({ ...d, from }))} />
-          <TextField label="To" type="date" value={draft.to} min={draft.from || undefined} onChange={(to) => setDraft((d) => ({ ...d, to }))} />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button button--primary">
-            Apply filters
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={JSON.stringify(draft) === JSON.stringify(NO_FILTERS) && JSON.stringify(applied) === JSON.stringify(NO_FILTERS)}
-            onClick={() => {
-              setDraft(NO_FILTERS);
-              setApplied(NO_FILTERS);
-            }}
-          >
-            Clear
-          </button>
-          <p className="muted filter-note">The CSV holds the leads shown below, without guests’ names or contact details.</p>
-        </div>
-      </form>
+      <FilterForm id="lead-filters" actions={actions} gridClassName="filter-grid filter-grid--leads" note="The CSV holds the leads shown below, without guests’ names or contact details.">
+        {multi ? <SelectField label="Hotel" value={draft.propertyId} options={hotelOptions(hotels.list)} onChange={(propertyId) => edit({ propertyId })} /> : null}
+        <SelectField label="Show" value={draft.kind} options={KIND_OPTIONS} onChange={(kind) => edit({ kind })} />
+        <SelectField label="Status" value={draft.status} options={STATUS_OPTIONS} onChange={(status) => edit({ status })} />
+        <SelectField label="Intent" value={draft.intent} options={INTENT_OPTIONS} onChange={(intent) => edit({ intent })} />
+        <SelectField label="When" value={draft.afterHours} options={AFTER_OPTIONS} onChange={(afterHours) => edit({ afterHours })} />
+        <TextField label="From" type="date" value={draft.from} onChange={(from) => edit({ from })} />
+        <TextField label="To" type="date" value={draft.to} min={draft.from || undefined} onChange={(to) => edit({ to })} />
+      </FilterForm>
       {leads.status === 'loading' || (hotels.list.status === 'loading' && !data) ? <p className="muted">Loading leads…</p> : null}
       {leads.status === 'error' ? <LoadProblem error={leads.error} what="the leads" denied="You have not been granted any hotel’s leads." onRetry={reload} /> : null}
       {hotels.list.status === 'error' ? <LoadProblem error={hotels.list.error} what="the hotels" denied="You cannot see any hotel." onRetry={hotels.reload} /> : null}
-      {data ? <LeadTable leads={data} hotels={hotels.byId} multi={multi} filtered={JSON.stringify(applied) !== JSON.stringify(NO_FILTERS)} /> : null}
+      {data ? <LeadTable leads={data} hotels={hotels.byId} multi={multi} filtered={filtered} /> : null}
       {propertyId && leadId ? (
         <LeadDialog
           key={`${propertyId}/${leadId}`}

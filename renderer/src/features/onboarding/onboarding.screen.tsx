@@ -7,11 +7,12 @@ import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
 import { Screen } from '../../shared/screen';
+import { useSubmit } from '../../shared/use-submit';
 import { useResource } from '../../shared/use-resource';
 import { useKnowledgeApi, type ItemInput } from '../knowledge/knowledge.api';
 import { KnowledgeImport } from '../knowledge/knowledge-import';
 import { DeskHoursEditor } from '../properties/desk-hours.editor';
-import { slugify } from '../properties/new-property.form';
+import { newPropertyFieldError, useNameAndSlug } from '../properties/new-property.form';
 import { describePath, draftFrom, patchFrom, type PropertyDraft } from '../properties/property-draft';
 import { usePropertiesApi } from '../properties/properties.api';
 import { localTimeZone, TimeZoneField } from '../properties/time-zone-field';
@@ -132,47 +133,31 @@ function WizardPanel({ title, help, children, onNext, onBack, nextLabel }: { tit
 function ProfileStep({ existing, onDone }: { existing: Property | null; onDone: (p: Property) => void }) {
   const api = usePropertiesApi();
   const hotels = useHotels();
-  const [name, setName] = useState(existing?.name ?? '');
-  const [slug, setSlug] = useState(existing?.slug ?? '');
-  const [slugEdited, setSlugEdited] = useState(Boolean(existing));
+  const { name, slug, setName, setSlug } = useNameAndSlug(existing);
   const [timezone, setTimezone] = useState(existing?.timezone ?? localTimeZone());
   const [currency, setCurrency] = useState(existing?.currency ?? 'USD');
   const [country, setCountry] = useState(existing?.country ?? 'MY');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const fieldError = (path: string) => error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = existing
-        ? await api.update(existing.id, { name, timezone: timezone.trim(), currency: currency.trim(), country: country.trim() })
-        : await api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim(), country: country.trim() });
-      hotels.refresh();
-      onDone(saved);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, submit } = useSubmit((saved: Property) => {
+    hotels.refresh();
+    onDone(saved);
+  });
+  const fieldError = (path: string) => newPropertyFieldError(error, path);
+  const save = () =>
+    existing
+      ? api.update(existing.id, { name, timezone: timezone.trim(), currency: currency.trim(), country: country.trim() })
+      : api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim(), country: country.trim() });
 
   return (
     <section className="panel wizard-panel" aria-labelledby="wizard-title">
       <h2 id="wizard-title">The hotel</h2>
       <p className="section-help">Its name as guests know it, and where it is: the time zone decides desk hours, quiet hours and “after hours”.</p>
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onSubmit={(e) => void submit(e, save)}>
         <FormProblem error={error} describePath={describePath} lead="Could not save the hotel" />
         <div className="form-grid">
           <TextField
             label="Hotel name"
             value={name}
-            onChange={(v) => {
-              setName(v);
-              if (!slugEdited) setSlug(slugify(v));
-            }}
+            onChange={setName}
             required
             autoComplete="off"
             error={fieldError('name')}
@@ -180,10 +165,7 @@ function ProfileStep({ existing, onDone }: { existing: Property | null; onDone: 
           <TextField
             label="Short name"
             value={slug}
-            onChange={(v) => {
-              setSlug(v);
-              setSlugEdited(true);
-            }}
+            onChange={setSlug}
             disabled={Boolean(existing)}
             autoComplete="off"
             spellCheck={false}

@@ -1,14 +1,15 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Property } from '@contract/properties';
-import { asApiError, type ApiError } from '../../api/client';
+import type { ApiError } from '../../api/client';
 import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
+import { useSubmit } from '../../shared/use-submit';
 import { describePath } from './property-draft';
 import { usePropertiesApi } from './properties.api';
 import { localTimeZone, TimeZoneField } from './time-zone-field';
 
 /** A suggestion only: lower-case ASCII, digits and dashes, as the contract's Slug requires. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -19,6 +20,30 @@ export function slugify(name: string): string {
     .replace(/-+$/, '');
 }
 
+/** A new hotel's name and slug: the slug is suggested from the name, and follows it until someone edits the slug. */
+export function useNameAndSlug(existing?: { name: string; slug: string } | null) {
+  const [name, setName] = useState(existing?.name ?? '');
+  const [slug, setSlug] = useState(existing?.slug ?? '');
+  const [slugEdited, setSlugEdited] = useState(Boolean(existing));
+  return {
+    name,
+    slug,
+    setName: (v: string) => {
+      setName(v);
+      if (!slugEdited) setSlug(slugify(v));
+    },
+    setSlug: (v: string) => {
+      setSlug(v);
+      setSlugEdited(true);
+    },
+  };
+}
+
+/** The server's error for a field of a new hotel; a taken slug comes back as 409 without field errors, and still belongs next to the slug. */
+export function newPropertyFieldError(error: ApiError | null, path: string): string | undefined {
+  return error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
+}
+
 interface NewPropertyFormProps {
   id: string;
   onCreated: (property: Property) => void;
@@ -27,45 +52,23 @@ interface NewPropertyFormProps {
 
 export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProps) {
   const api = usePropertiesApi();
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
-  const [slugEdited, setSlugEdited] = useState(false);
+  const { name, slug, setName, setSlug } = useNameAndSlug();
   const [timezone, setTimezone] = useState(localTimeZone);
   const [currency, setCurrency] = useState('USD');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  // A taken slug comes back as 409 without field errors; it still belongs next to the slug.
-  const fieldError = (path: string) => error?.fieldError(path) ?? (path === 'slug' && error?.status === 409 ? error.detail : undefined);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim() });
-      onCreated(created);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { error, busy, submit } = useSubmit(onCreated);
+  const fieldError = (path: string) => newPropertyFieldError(error, path);
 
   return (
     <section className="panel" id={id} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>New hotel</h2>
       {/* The server validates; its field errors are shown next to the fields. */}
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onSubmit={(e) => void submit(e, () => api.create({ name, slug: slug.trim(), timezone: timezone.trim(), currency: currency.trim() }))}>
         <FormProblem error={error} describePath={describePath} lead="Could not create the hotel" />
         <div className="form-grid">
           <TextField
             label="Name"
             value={name}
-            onChange={(v) => {
-              setName(v);
-              if (!slugEdited) setSlug(slugify(v));
-            }}
+            onChange={setName}
             required
             autoComplete="off"
             error={fieldError('name')}
@@ -73,10 +76,7 @@ export function NewPropertyForm({ id, onCreated, onCancel }: NewPropertyFormProp
           <TextField
             label="Slug"
             value={slug}
-            onChange={(v) => {
-              setSlug(v);
-              setSlugEdited(true);
-            }}
+            onChange={setSlug}
             required
             autoComplete="off"
             spellCheck={false}

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { SETUP_STEPS, type Property } from '@contract/properties';
 import { hrefFor, navigate } from '../../app/router';
 import { useCan } from '../../app/session-gate';
-import { NewFormButton, Screen } from '../../shared/screen';
+import { NewFormButton, Screen, useNewForm } from '../../shared/screen';
 import { useResource, type Resource } from '../../shared/use-resource';
 import { useSetupProgressApi } from '../onboarding/setup-progress.api';
 import { NewPropertyForm } from './new-property.form';
@@ -12,17 +11,9 @@ const FORM_ID = 'new-hotel';
 
 export function PropertyListScreen() {
   const api = usePropertiesApi();
-  const [list, { reload, set }] = useResource((signal) => api.list(signal), [api]);
-  const [formOpen, setFormOpen] = useState(false);
-  const [notice, setNotice] = useState('');
+  const [list, controls] = useResource((signal) => api.list(signal), [api]);
+  const newForm = useNewForm(list, controls);
   const canCreate = useCan()('properties.create');
-
-  function created(property: Property) {
-    if (list.status === 'ready') set([...list.data, property]);
-    else reload();
-    setFormOpen(false);
-    setNotice(`Created ${property.name}. Open it to set desk hours and closures.`);
-  }
 
   return (
     <Screen
@@ -30,25 +21,20 @@ export function PropertyListScreen() {
       subtitle={canCreate ? 'The hotels of your group. Open one to change its desk hours, closures and plan.' : 'The hotels you work for. Open one to see its desk hours, closures and plan.'}
       actions={
         canCreate ? (
-          <NewFormButton
-            open={formOpen}
-            formId={FORM_ID}
-            onToggle={() => {
-              setFormOpen((open) => !open);
-              setNotice('');
-            }}
-          >
+          <NewFormButton open={newForm.open} formId={FORM_ID} onToggle={newForm.toggle}>
             New hotel
           </NewFormButton>
         ) : undefined
       }
     >
       {canCreate ? <ContinueSetup hotels={list.status === 'ready' ? list.data : []} /> : null}
-      {formOpen ? <NewPropertyForm id={FORM_ID} onCreated={created} onCancel={() => setFormOpen(false)} /> : null}
+      {newForm.open ? (
+        <NewPropertyForm id={FORM_ID} onCreated={(property) => newForm.created(property, `Created ${property.name}. Open it to set desk hours and closures.`)} onCancel={newForm.close} />
+      ) : null}
       <p className="notice" role="status">
-        {notice}
+        {newForm.notice}
       </p>
-      <PropertyTable list={list} onRetry={reload} canCreate={canCreate} />
+      <PropertyTable list={list} onRetry={controls.reload} canCreate={canCreate} />
     </Screen>
   );
 }

@@ -1,12 +1,11 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { WEEKDAYS, type Property } from '@contract/properties';
-import { asApiError, type ApiError } from '../../api/client';
 import { onlyWhoMay } from '../../app/permission-text';
 import { hrefFor } from '../../app/router';
 import { useCan } from '../../app/session-gate';
 import { CheckboxField, SelectField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { Screen } from '../../shared/screen';
+import { useEditForm } from '../../shared/use-edit-form';
 import { useResource } from '../../shared/use-resource';
 import { ClosuresEditor } from './closures.editor';
 import { DeskHoursEditor } from './desk-hours.editor';
@@ -56,55 +55,29 @@ export function PropertySettingsScreen({ id }: { id: string }) {
 
 function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: Property) => void }) {
   const api = usePropertiesApi();
-  const [draft, setDraft] = useState<PropertyDraft>(() => draftFrom(property));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
-  const problemRef = useRef<HTMLDivElement>(null);
+  const form = useEditForm({
+    original: property,
+    draftFrom,
+    patchFrom,
+    update: (patch) => api.update(property.id, patch),
+    onSaved,
+    savedNotice: () => `Settings saved at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`,
+  });
+  const { draft, error, problemRef } = form;
   const canEdit = useCan()('properties.update');
-
-  const patch = useMemo(() => patchFrom(property, draft), [property, draft]);
-  const dirty = Object.keys(patch).length > 0;
   const errorFor = (path: string) => error?.fieldError(path);
-
-  // The summary sits above a long form; bring it into view when a save is refused.
-  useEffect(() => {
-    if (error) problemRef.current?.focus();
-  }, [error]);
 
   function change(next: Partial<PropertyDraft>) {
     // Errors name rows by position; once rows are added or removed they no longer line up.
     const reshaped =
       (next.closures && next.closures.length !== draft.closures.length) ||
       (next.deskHours && WEEKDAYS.some((d) => next.deskHours?.[d].length !== draft.deskHours[d].length));
-    if (reshaped) setError(null);
-    setDraft((d) => ({ ...d, ...next }));
-    setNotice('');
-  }
-
-  async function save(e: FormEvent) {
-    e.preventDefault();
-    if (!dirty) {
-      setNotice('No changes to save.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
-      const saved = await api.update(property.id, patch);
-      onSaved(saved);
-      setDraft(draftFrom(saved));
-      setNotice(`Settings saved at ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.`);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
+    if (reshaped) form.clearError();
+    form.change(next);
   }
 
   return (
-    <form className="settings" noValidate onSubmit={(e) => void save(e)}>
+    <form className="settings" noValidate onSubmit={(e) => void form.save(e)}>
       {canEdit ? (
         <div ref={problemRef} tabIndex={-1} className="problem-anchor">
           <FormProblem error={error} describePath={describePath} lead="Settings not saved" />
@@ -235,16 +208,7 @@ function SettingsForm({ property, onSaved }: { property: Property; onSaved: (p: 
 
       </fieldset>
       {canEdit ? (
-        <SaveBar
-          busy={busy}
-          dirty={dirty}
-          notice={notice}
-          onDiscard={() => {
-            setDraft(draftFrom(property));
-            setError(null);
-            setNotice('Changes discarded.');
-          }}
-        />
+        <SaveBar {...form.saveBar} />
       ) : null}
     </form>
   );

@@ -1,8 +1,9 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type DependencyList, type ReactNode } from 'react';
 import { asApiError, type ApiError } from '../../api/client';
 import { useCan } from '../../app/session-gate';
 import { CopyButton } from '../../shared/copy-button';
 import { formatDateTime } from '../../shared/format';
+import { useResource } from '../../shared/use-resource';
 import { useSettingsApi } from './settings.api';
 import { CHECKABLE_CHANNELS, type ChannelCheck, type ChannelName, type ChannelSummary, type CheckableChannel } from '@contract/channels';
 import { CHANNEL_LABEL } from '@contract/conversations';
@@ -165,6 +166,47 @@ function CheckRow({ propertyId, channel, check, onChecked }: { propertyId: strin
   );
 }
 
+/**
+ * What every channel card keeps for its frame: whether the set-up form is open and the notice
+ * above the status list. Opening the form clears the last notice; `frame` goes to ChannelFrame.
+ */
+export function useChannelCard({ propertyId, channel, onSaved }: ChannelProps) {
+  const [editing, setEditing] = useState(false);
+  const [notice, setNotice] = useState('');
+  const onEdit = () => {
+    setNotice('');
+    setEditing(true);
+  };
+  return { frame: { propertyId, channel, onChecked: onSaved, editing, onEdit, notice }, closeForm: () => setEditing(false), setNotice };
+}
+
+/**
+ * A configured channel's full settings: as loaded, then as the last PUT answered, which may hold
+ * what no later GET shows (a new SendGrid key). `problem` is a failed load that no save replaced.
+ */
+export function useChannelView<T>(channel: ChannelSummary, load: (signal: AbortSignal) => Promise<T>, deps: DependencyList) {
+  const [saved, setSaved] = useState<T | null>(null);
+  const [loaded, { reload }] = useResource((signal) => (channel.configured ? load(signal) : Promise.resolve(null)), [...deps, channel.configured]);
+  const view = saved ?? (loaded.status === 'ready' ? loaded.data : null);
+  const problem = loaded.status === 'error' && !saved ? loaded.error : null;
+  return { view, setSaved, problem, reload };
+}
+
+/** A status-list row for settings that did not load, with "Try again". */
+export function LoadProblemRow({ label, error, onRetry }: { label: string; error: ApiError; onRetry: () => void }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        Could not load: {error.detail ?? error.title}{' '}
+        <button type="button" className="button button--small" onClick={onRetry}>
+          Try again
+        </button>
+      </dd>
+    </div>
+  );
+}
+
 /** A status-list row with a value to paste somewhere else and its copy button. */
 export function CopyRow({ label, value, copyLabel }: { label: string; value: string; copyLabel: string }) {
   return (
@@ -176,25 +218,6 @@ export function CopyRow({ label, value, copyLabel }: { label: string; value: str
       </dd>
     </div>
   );
-}
-
-/** Busy state and the server's answer for a set-up form; `onSaved` gets what the server returned. */
-export function useChannelSave<T>(onSaved: (result: T) => void) {
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent, save: () => Promise<T>) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      onSaved(await save());
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-  return { error, busy, submit };
 }
 
 export function ChannelFormActions({ busy, onCancel }: { busy: boolean; onCancel: () => void }) {

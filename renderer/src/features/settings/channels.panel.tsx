@@ -3,7 +3,8 @@ import { TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { LoadProblem } from '../../shared/load-problem';
 import { useResource } from '../../shared/use-resource';
-import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
+import { useSubmit } from '../../shared/use-submit';
+import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelCard, type ChannelProps } from './channel-parts';
 import { EmailChannel } from './email-channel';
 import type { ChannelName, ChannelSummary, CheckableChannel } from '@contract/channels';
 import { useSettingsApi } from './settings.api';
@@ -47,20 +48,12 @@ export function ChannelsPanel({ propertyId }: { propertyId: string }) {
   );
 }
 
-function WhatsAppChannel({ propertyId, channel, onSaved }: ChannelProps) {
-  const [editing, setEditing] = useState(false);
-  const [notice, setNotice] = useState('');
+function WhatsAppChannel(props: ChannelProps) {
+  const { propertyId, channel, onSaved } = props;
+  const card = useChannelCard(props);
   return (
     <ChannelFrame
-      propertyId={propertyId}
-      channel={channel}
-      onChecked={onSaved}
-      editing={editing}
-      onEdit={() => {
-        setNotice('');
-        setEditing(true);
-      }}
-      notice={notice}
+      {...card.frame}
       rows={
         channel.webhookUrl ? (
           <CopyRow label="Webhook URL" value={channel.webhookUrl} copyLabel="WhatsApp webhook URL" />
@@ -76,9 +69,9 @@ function WhatsAppChannel({ propertyId, channel, onSaved }: ChannelProps) {
           propertyId={propertyId}
           channel={channel}
           onDone={(saved) => {
-            setEditing(false);
+            card.closeForm();
             if (saved) {
-              setNotice('WhatsApp saved; see the last check below for what WhatsApp said about the credentials.');
+              card.setNotice('WhatsApp saved; see the last check below for what WhatsApp said about the credentials.');
               onSaved('whatsapp');
             }
           }}
@@ -90,7 +83,7 @@ function WhatsAppChannel({ propertyId, channel, onSaved }: ChannelProps) {
 
 function WhatsAppForm({ propertyId, channel, onDone }: { propertyId: string; channel: ChannelSummary; onDone: (saved: boolean) => void }) {
   const api = useSettingsApi();
-  const { error, busy, submit } = useChannelSave<unknown>(() => onDone(true));
+  const { error, busy, submit } = useSubmit<unknown>(() => onDone(true));
   const [phoneNumberId, setPhoneNumberId] = useState(channel.routingKey ?? '');
   const [appSecret, setAppSecret] = useState('');
   const [accessToken, setAccessToken] = useState('');

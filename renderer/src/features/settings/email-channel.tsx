@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
 import { CheckboxField, SelectField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
-import { useResource } from '../../shared/use-resource';
-import { ChannelFormActions, ChannelFrame, CopyRow, secretHint, str, useChannelSave, type ChannelProps } from './channel-parts';
+import { useSubmit } from '../../shared/use-submit';
+import { ChannelFormActions, ChannelFrame, CopyRow, LoadProblemRow, secretHint, str, useChannelCard, useChannelView, type ChannelProps } from './channel-parts';
 import { EMAIL_PROVIDERS, type ChannelSummary, type EmailChannelView, type EmailProvider } from '@contract/channels';
 import { useSettingsApi, type EmailInput, type EmailSendVia } from './settings.api';
 
@@ -49,39 +49,19 @@ function webhookUrls(view: EmailChannelView): { label: string; url: string; copy
 /** A SendGrid URL still carrying its key, as the PUT that generated the key answers once. */
 const carriesNewKey = (view: EmailChannelView) => view.provider === 'sendgrid' && !view.webhookUrl.includes('<webhook key>');
 
-export function EmailChannel({ propertyId, channel, onSaved }: ChannelProps) {
+export function EmailChannel(props: ChannelProps) {
+  const { propertyId, channel, onSaved } = props;
   const api = useSettingsApi();
-  const [editing, setEditing] = useState(false);
-  const [notice, setNotice] = useState('');
-  // The PUT's answer, kept while the card is shown: a newly generated SendGrid key is in it and nowhere else.
-  const [saved, setSaved] = useState<EmailChannelView | null>(null);
-  const [loaded, { reload }] = useResource((signal) => (channel.configured ? api.email(propertyId, signal) : Promise.resolve(null)), [api, propertyId, channel.configured]);
-  const view = saved ?? (loaded.status === 'ready' ? loaded.data : null);
+  const card = useChannelCard(props);
+  // The PUT's answer is kept while the card is shown: a newly generated SendGrid key is in it and nowhere else.
+  const { view, setSaved, problem, reload } = useChannelView(channel, (signal) => api.email(propertyId, signal), [api, propertyId]);
 
   return (
     <ChannelFrame
-      propertyId={propertyId}
-      channel={channel}
-      onChecked={onSaved}
-      editing={editing}
-      onEdit={() => {
-        setNotice('');
-        setEditing(true);
-      }}
-      notice={notice}
+      {...card.frame}
       rows={
         <>
-          {loaded.status === 'error' && !saved ? (
-            <div>
-              <dt>Webhook URL</dt>
-              <dd>
-                Could not load: {loaded.error.detail ?? loaded.error.title}{' '}
-                <button type="button" className="button button--small" onClick={reload}>
-                  Try again
-                </button>
-              </dd>
-            </div>
-          ) : null}
+          {problem ? <LoadProblemRow label="Webhook URL" error={problem} onRetry={reload} /> : null}
           {view ? (
             <>
               <div>
@@ -112,10 +92,10 @@ export function EmailChannel({ propertyId, channel, onSaved }: ChannelProps) {
           propertyId={propertyId}
           channel={channel}
           onDone={(result) => {
-            setEditing(false);
+            card.closeForm();
             if (result) {
               setSaved(result);
-              setNotice('Email saved. Paste the webhook URL below into the provider’s inbound settings.');
+              card.setNotice('Email saved. Paste the webhook URL below into the provider’s inbound settings.');
               onSaved('email');
             }
           }}
@@ -138,7 +118,7 @@ export function EmailChannel({ propertyId, channel, onSaved }: ChannelProps) {
 
 function EmailForm({ propertyId, channel, onDone }: { propertyId: string; channel: ChannelSummary; onDone: (saved: EmailChannelView | null) => void }) {
   const api = useSettingsApi();
-  const { error, busy, submit } = useChannelSave<EmailChannelView>(onDone);
+  const { error, busy, submit } = useSubmit<EmailChannelView>(onDone);
   const s = channel.settings;
   const sendViaName = useId();
   const [provider, setProvider] = useState<EmailProvider>(PROVIDER_OPTIONS.find((p) => p.value === s.provider)?.value ?? 'sendgrid');

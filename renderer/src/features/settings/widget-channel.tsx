@@ -5,8 +5,8 @@ import { CopyButton } from '../../shared/copy-button';
 import { CheckboxField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
 import { ModalDialog } from '../../shared/modal-dialog';
-import { useResource } from '../../shared/use-resource';
-import { ChannelFormActions, ChannelFrame, str, useChannelSave, type ChannelProps } from './channel-parts';
+import { useSubmit } from '../../shared/use-submit';
+import { ChannelFormActions, ChannelFrame, LoadProblemRow, str, useChannelCard, useChannelView, type ChannelProps } from './channel-parts';
 import type { ChannelSummary, WidgetChannelView } from '@contract/channels';
 import { useSettingsApi, type WidgetInput } from './settings.api';
 
@@ -30,46 +30,26 @@ function inputFrom(view: WidgetChannelView): WidgetInput {
   };
 }
 
-export function WidgetChannel({ propertyId, channel, onSaved }: ChannelProps) {
+export function WidgetChannel(props: ChannelProps) {
+  const { propertyId, channel, onSaved } = props;
   const api = useSettingsApi();
   const can = useCan();
-  const [editing, setEditing] = useState(false);
+  const card = useChannelCard(props);
   const [rotating, setRotating] = useState(false);
-  const [notice, setNotice] = useState('');
-  const [saved, setSaved] = useState<WidgetChannelView | null>(null);
-  const [loaded, { reload }] = useResource((signal) => (channel.configured ? api.widget(propertyId, signal) : Promise.resolve(null)), [api, propertyId, channel.configured]);
-  const view = saved ?? (loaded.status === 'ready' ? loaded.data : null);
+  const { view, setSaved, problem, reload } = useChannelView(channel, (signal) => api.widget(propertyId, signal), [api, propertyId]);
 
   const done = (result: WidgetChannelView, message: string) => {
     setSaved(result);
-    setNotice(message);
+    card.setNotice(message);
     onSaved();
   };
 
   return (
     <ChannelFrame
-      propertyId={propertyId}
-      channel={channel}
-      onChecked={onSaved}
-      editing={editing}
-      onEdit={() => {
-        setNotice('');
-        setEditing(true);
-      }}
-      notice={notice}
+      {...card.frame}
       rows={
         <>
-          {loaded.status === 'error' && !saved ? (
-            <div>
-              <dt>Snippet</dt>
-              <dd>
-                Could not load: {loaded.error.detail ?? loaded.error.title}{' '}
-                <button type="button" className="button button--small" onClick={reload}>
-                  Try again
-                </button>
-              </dd>
-            </div>
-          ) : null}
+          {problem ? <LoadProblemRow label="Snippet" error={problem} onRetry={reload} /> : null}
           {view ? (
             <>
               <div>
@@ -106,7 +86,7 @@ export function WidgetChannel({ propertyId, channel, onSaved }: ChannelProps) {
           channel={channel}
           view={view}
           onDone={(result) => {
-            setEditing(false);
+            card.closeForm();
             if (result) done(result, 'Website chat saved.');
           }}
         />
@@ -143,7 +123,7 @@ export function WidgetChannel({ propertyId, channel, onSaved }: ChannelProps) {
 
 function WidgetForm({ propertyId, channel, view, onDone }: { propertyId: string; channel: ChannelSummary; view: WidgetChannelView | null; onDone: (saved: WidgetChannelView | null) => void }) {
   const api = useSettingsApi();
-  const { error, busy, submit } = useChannelSave<WidgetChannelView>(onDone);
+  const { error, busy, submit } = useSubmit<WidgetChannelView>(onDone);
   const s = channel.settings;
   const storedOrigins = view?.allowedOrigins ?? (Array.isArray(s.allowedOrigins) ? s.allowedOrigins.filter((o): o is string => typeof o === 'string') : []);
   const [origins, setOrigins] = useState(storedOrigins.join('\n'));

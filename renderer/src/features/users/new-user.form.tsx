@@ -1,9 +1,9 @@
 import type { Role, User } from '@contract/auth';
 import type { Property } from '@contract/properties';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { asApiError, type ApiError } from '../../api/client';
+import { useEffect, useRef, useState } from 'react';
 import { SelectField, TextField } from '../../shared/field';
 import { FormProblem } from '../../shared/form-problem';
+import { useSubmit } from '../../shared/use-submit';
 import { describeUserPath, GrantsField, ROLE_HELP, ROLE_OPTIONS, userFieldError, type Grants } from './user-fields';
 import { useUsersApi } from './users.api';
 
@@ -21,8 +21,7 @@ export function NewUserForm({ id, hotels, onCreated, onCancel }: NewUserFormProp
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('agent');
   const [grants, setGrants] = useState<Grants>({ allProperties: false, propertyIds: [] });
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, submit } = useSubmit(onCreated);
   const problemRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -32,31 +31,20 @@ export function NewUserForm({ id, hotels, onCreated, onCancel }: NewUserFormProp
   // A taken email comes back as 409 without field errors; it still belongs next to the email.
   const fieldError = (path: string) => userFieldError(error?.errors, path) ?? (path === 'email' && error?.status === 409 ? error.detail : undefined);
 
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api.create({
-        email: email.trim(),
-        displayName,
-        password,
-        role,
-        allProperties: role === 'admin' || grants.allProperties,
-        propertyIds: role === 'admin' || grants.allProperties ? [] : grants.propertyIds,
-      });
-      onCreated(created);
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const create = () =>
+    api.create({
+      email: email.trim(),
+      displayName,
+      password,
+      role,
+      allProperties: role === 'admin' || grants.allProperties,
+      propertyIds: role === 'admin' || grants.allProperties ? [] : grants.propertyIds,
+    });
 
   return (
     <section className="panel" id={id} aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>New user</h2>
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <form noValidate onSubmit={(e) => void submit(e, create)}>
         <div ref={problemRef} tabIndex={-1} className="problem-anchor">
           <FormProblem error={error} describePath={describeUserPath} lead="Could not create the user" />
         </div>

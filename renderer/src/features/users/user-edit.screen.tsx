@@ -1,6 +1,4 @@
 import type { Role, User } from '@contract/auth';
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { asApiError, type ApiError } from '../../api/client';
 import { hrefFor } from '../../app/router';
 import { useSession } from '../../app/session-gate';
 import { CheckboxField, SelectField, TextField } from '../../shared/field';
@@ -8,6 +6,7 @@ import { FormProblem } from '../../shared/form-problem';
 import { formatDateTime } from '../../shared/format';
 import { LoadProblem } from '../../shared/load-problem';
 import { Screen } from '../../shared/screen';
+import { useEditForm } from '../../shared/use-edit-form';
 import { useResource } from '../../shared/use-resource';
 import { usePropertiesApi } from '../properties/properties.api';
 import { describeUserPath, GrantsField, ROLE_HELP, ROLE_OPTIONS, userFieldError, type Grants } from './user-fields';
@@ -77,56 +76,27 @@ function patchFrom(u: User, d: Draft): UserPatch {
 
 /** Changes that make the server end the person's sessions. */
 const SIGNS_OUT: readonly (keyof UserPatch)[] = ['role', 'allProperties', 'propertyIds', 'active', 'password'];
+const signsOut = (patch: UserPatch) => SIGNS_OUT.some((k) => k in patch);
 
 function UserForm({ user, onSaved }: { user: User; onSaved: (u: User) => void }) {
   const api = useUsersApi();
   const { user: me } = useSession();
   const properties = usePropertiesApi();
   const [hotels] = useResource((signal) => properties.list(signal), [properties]);
-  const [draft, setDraft] = useState<Draft>(() => draftFrom(user));
-  const [error, setError] = useState<ApiError | null>(null);
-  const [notice, setNotice] = useState('');
-  const [busy, setBusy] = useState(false);
-  const problemRef = useRef<HTMLDivElement>(null);
   const self = me.id === user.id;
-
-  const patch = useMemo(() => patchFrom(user, draft), [user, draft]);
-  const dirty = Object.keys(patch).length > 0;
+  const form = useEditForm({
+    original: user,
+    draftFrom,
+    patchFrom,
+    update: (patch) => api.update(user.id, patch),
+    onSaved,
+    savedNotice: (saved, patch) => (signsOut(patch) && !self ? `Saved. ${saved.displayName} was signed out everywhere and signs in again with the new access.` : 'Saved.'),
+  });
+  const { draft, change, patch, error, problemRef } = form;
   const fieldError = (path: string) => userFieldError(error?.errors, path);
 
-  useEffect(() => {
-    if (error) problemRef.current?.focus();
-  }, [error]);
-
-  function change(next: Partial<Draft>) {
-    setDraft((d) => ({ ...d, ...next }));
-    setNotice('');
-  }
-
-  async function save(e: FormEvent) {
-    e.preventDefault();
-    if (!dirty) {
-      setNotice('No changes to save.');
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setNotice('');
-    try {
-      const saved = await api.update(user.id, patch);
-      const signedOut = SIGNS_OUT.some((k) => k in patch);
-      onSaved(saved);
-      setDraft(draftFrom(saved));
-      setNotice(signedOut && !self ? `Saved. ${saved.displayName} was signed out everywhere and signs in again with the new access.` : 'Saved.');
-    } catch (err) {
-      setError(asApiError(err));
-    } finally {
-      setBusy(false);
-    }
-  }
-
   return (
-    <form className="settings" noValidate onSubmit={(e) => void save(e)}>
+    <form className="settings" noValidate onSubmit={(e) => void form.save(e)}>
       <div ref={problemRef} tabIndex={-1} className="problem-anchor">
         <FormProblem error={error} describePath={describeUserPath} lead="Changes not saved" />
       </div>
@@ -180,17 +150,7 @@ function UserForm({ user, onSaved }: { user: User; onSaved: (u: User) => void })
         Two-factor sign-in: {user.totpEnabled ? 'on' : 'off'} · Created {formatDateTime(user.createdAt)} · Last changed {formatDateTime(user.updatedAt)}
       </p>
 
-      <SaveBar
-        busy={busy}
-        dirty={dirty}
-        notice={notice}
-        unsavedHint={SIGNS_OUT.some((k) => k in patch) && !self ? ' — saving signs this person out' : ''}
-        onDiscard={() => {
-          setDraft(draftFrom(user));
-          setError(null);
-          setNotice('Changes discarded.');
-        }}
-      />
+      <SaveBar {...form.saveBar} unsavedHint={signsOut(patch) && !self ? ' — saving signs this person out' : ''} />
     </form>
   );
 }

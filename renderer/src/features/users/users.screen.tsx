@@ -1,10 +1,10 @@
 import type { User } from '@contract/auth';
 import type { Property } from '@contract/properties';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { hrefFor } from '../../app/router';
 import { useCan } from '../../app/session-gate';
 import { LoadProblem } from '../../shared/load-problem';
-import { NewFormButton, Screen } from '../../shared/screen';
+import { NewFormButton, Screen, useNewForm } from '../../shared/screen';
 import { useResource } from '../../shared/use-resource';
 import { usePropertiesApi } from '../properties/properties.api';
 import { NewUserForm } from './new-user.form';
@@ -17,17 +17,9 @@ const DENIED = 'Staff accounts are managed by administrators. Ask one if your ro
 export function UsersScreen() {
   const api = useUsersApi();
   const can = useCan();
-  const [users, { reload, set }] = useResource((signal) => api.list(signal), [api]);
-  const [formOpen, setFormOpen] = useState(false);
-  const [notice, setNotice] = useState('');
+  const [users, controls] = useResource((signal) => api.list(signal), [api]);
+  const newForm = useNewForm(users, controls);
   const canWrite = can('users.write') && users.status === 'ready';
-
-  function created(user: User) {
-    if (users.status === 'ready') set([...users.data, user]);
-    else reload();
-    setFormOpen(false);
-    setNotice(`Created an account for ${user.displayName}. They can sign in now.`);
-  }
 
   return (
     <Screen
@@ -35,23 +27,22 @@ export function UsersScreen() {
       subtitle="Staff accounts, their roles and the hotels each person can see."
       actions={
         canWrite ? (
-          <NewFormButton
-            open={formOpen}
-            formId={FORM_ID}
-            onToggle={() => {
-              setFormOpen((open) => !open);
-              setNotice('');
-            }}
-          >
+          <NewFormButton open={newForm.open} formId={FORM_ID} onToggle={newForm.toggle}>
             New user
           </NewFormButton>
         ) : undefined
       }
     >
       {users.status === 'loading' ? <p className="muted">Loading users…</p> : null}
-      {users.status === 'error' ? <LoadProblem error={users.error} what="the users" denied={DENIED} onRetry={reload} /> : null}
+      {users.status === 'error' ? <LoadProblem error={users.error} what="the users" denied={DENIED} onRetry={controls.reload} /> : null}
       {users.status === 'ready' ? (
-        <UsersBody users={users.data} formOpen={formOpen} onCreated={created} onCancel={() => setFormOpen(false)} notice={notice} />
+        <UsersBody
+          users={users.data}
+          formOpen={newForm.open}
+          onCreated={(user) => newForm.created(user, `Created an account for ${user.displayName}. They can sign in now.`)}
+          onCancel={newForm.close}
+          notice={newForm.notice}
+        />
       ) : null}
     </Screen>
   );
