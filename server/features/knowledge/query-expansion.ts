@@ -368,11 +368,6 @@ const CAPITALISED = /^\p{Lu}\p{Ll}{2,}$/u;
 const LETTERS = /[\p{L}\p{N}]+/gu;
 
 /**
- * The words of a message written as names: capitalised inside a sentence, where an ordinary word
- * would be small. A guest who capitalises most of the words (a title-cased message) names nothing.
- * One pass over the words, each looking back only over the spaces before it: linear time.
- */
-/**
  * The words of a message written with a capital after a small letter ("eWallet", "GrabPay"): products'
  * names. One pass over the words: linear time.
  */
@@ -383,6 +378,11 @@ function productsIn(query: string): Set<string> {
 }
 const MIXED_CASE = /\p{Ll}\p{Lu}/u;
 
+/**
+ * The words of a message written as names: capitalised inside a sentence, where an ordinary word
+ * would be small. A guest who capitalises most of the words (a title-cased message) names nothing.
+ * One pass over the words, each looking back only over the spaces before it: linear time.
+ */
 function namesIn(query: string): Set<string> {
   const text = query.slice(0, MAX_NAME_SCAN);
   const names = new Set<string>();
