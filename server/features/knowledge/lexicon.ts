@@ -27,6 +27,7 @@ const require = createRequire(import.meta.url);
  * adjectives and adverbs are only counted, as senses a word may have ("silly" is mostly an adjective).
  */
 type Pos = 'noun' | 'verb' | 'adj' | 'adv';
+const PARTS_OF_SPEECH: readonly Pos[] = ['noun', 'verb', 'adj', 'adv'];
 
 /**
  * WordNet's own rules for the base form of an inflected word (its "morphy" detachment rules), tried in
@@ -92,7 +93,7 @@ class WordNet {
    * "tesla" is also a unit).
    */
   knows(word: string): boolean {
-    return (['noun', 'verb', 'adj', 'adv'] as const).some((pos) => {
+    return PARTS_OF_SPEECH.some((pos) => {
       const entry = this.entry(word, pos);
       return !!entry && entry.offsets.some((offset) => this.synset(pos, offset).words.includes(entry.form));
     });
@@ -297,7 +298,7 @@ export function lexicon(): Lexicon {
       knows: (w) => (hasCjk(w) ? cedict.has(w) : wordnet.knows(w) || cedict.glosses(w)),
       joinChinese: (s) => cedict.join(s),
       warm: () => {
-        for (const pos of ['noun', 'verb', 'adj', 'adv'] as const) wordnet.load(pos);
+        for (const pos of PARTS_OF_SPEECH) wordnet.load(pos);
         cedict.senseWords();
       },
     };
